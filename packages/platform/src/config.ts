@@ -1,0 +1,84 @@
+// Configuration comes only from environment variables, parsed and validated
+// once at start. Every variable has a default that works on a laptop; the k8s
+// ConfigMap sets the production values.
+import { type Static, Type as T } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+
+const Bool = T.Union([T.Literal("true"), T.Literal("false")]);
+const Int = (min: number, max: number, def: number, description: string) =>
+  T.Integer({ minimum: min, maximum: max, default: def, description });
+
+export const ConfigSchema = T.Object(
+  {
+    NATS_URL: T.String({ default: "", description: "NATS server(s), comma-separated; empty = start a local nats-server" }),
+    NATS_USER: T.String({ default: "", description: "NATS user name (client authentication)" }),
+    NATS_PASSWORD: T.String({ default: "", description: "NATS password" }),
+    PORT: Int(0, 65535, 8080, "HTTP port of the gateway (health and metrics on nodes without a gateway)"),
+    HOST: T.String({ default: "0.0.0.0", description: "interface the HTTP server listens on" }),
+    DATA_DIR: T.String({ default: ".data", description: "all local state: nats-server store and every LevelDB" }),
+    SERVICES: T.String({ default: "*", description: "services this node runs: `*`, `mall.*`, or a list like `mall.pay,mall.delivery,api`" }),
+    NODE_ID: T.String({ default: "", description: "Moleculer node id; empty = host name and process id" }),
+    LOG_LEVEL: T.Union([T.Literal("fatal"), T.Literal("error"), T.Literal("warn"), T.Literal("info"), T.Literal("debug"), T.Literal("trace")], {
+      default: "info",
+      description: "log level",
+    }),
+    LOG_FORMAT: T.Union([T.Literal("json"), T.Literal("pretty")], { default: "pretty", description: "log format" }),
+    JWT_SECRET: T.String({ default: "local-development-secret-change-me", minLength: 16, description: "HS256 signing secret" }),
+    JWT_PUBLIC_KEY: T.String({ default: "", description: "PEM public key: verify RS256 tokens instead of HS256" }),
+    JWT_TTL_SECONDS: Int(60, 604800, 3600 * 8, "lifetime of issued tokens"),
+    DEMO_USERS: Bool,
+    USERS_FILE: T.String({ default: "", description: "JSON file of users: [{id, username, roles, passwordHash}]" }),
+    STREAM_REPLICAS: Int(1, 5, 1, "replicas of every JetStream stream"),
+    STREAM_MAX_AGE_DAYS: Int(0, 36500, 0, "how long events are kept; 0 = forever"),
+    STREAM_MAX_BYTES: T.Integer({ minimum: -1, default: -1, description: "size limit of each stream; -1 = none" }),
+    STREAM_DUPLICATE_WINDOW_SECONDS: Int(1, 86400, 600, "window in which a re-published event id is dropped"),
+    REQUEST_TIMEOUT_MS: Int(50, 120000, 3000, "timeout of every synchronous call"),
+    RETRY_ATTEMPTS: Int(0, 10, 2, "retries of idempotent calls on retryable errors"),
+    BREAKER_THRESHOLD: T.Number({ minimum: 0.01, maximum: 1, default: 0.5, description: "failure ratio that opens a breaker" }),
+    BREAKER_MIN_REQUESTS: Int(1, 10000, 5, "calls in the window before a breaker may open"),
+    BREAKER_WINDOW_SECONDS: Int(1, 3600, 10, "breaker's observation window"),
+    BREAKER_HALF_OPEN_MS: Int(100, 600000, 5000, "time an open breaker waits before letting one call through"),
+    BULKHEAD_CONCURRENCY: Int(1, 10000, 64, "concurrent executions of one action per node"),
+    BULKHEAD_QUEUE: Int(0, 100000, 1000, "calls waiting for a bulkhead slot before 503"),
+    POLICY_MAX_DELIVER: Int(1, 100, 5, "attempts of a policy before its event goes to the dead-letter subject"),
+    POLICY_ACK_WAIT_MS: Int(1000, 600000, 30000, "time a policy has to handle an event before redelivery"),
+    POLICY_BACKOFF_MS: Int(10, 600000, 500, "first redelivery delay after a failure; doubles each attempt"),
+    COMMAND_RETRIES: Int(0, 100, 10, "re-decides after a concurrent write to the same aggregate"),
+    IDEMPOTENCY_TTL_HOURS: Int(1, 720, 24, "how long an Idempotency-Key is remembered"),
+    BODY_LIMIT: T.String({ default: "64kb", description: "largest accepted request body" }),
+    RATE_LIMIT_PER_MINUTE: Int(0, 10000000, 6000, "requests per minute per caller; 0 = off"),
+    CORS_ORIGINS: T.String({ default: "*", description: "allowed CORS origins, comma-separated" }),
+    SHUTDOWN_TIMEOUT_MS: Int(100, 600000, 10000, "longest graceful shutdown"),
+  },
+  { additionalProperties: true },
+);
+
+export type Config = Static<typeof ConfigSchema> & { DEMO_USERS: "true" | "false" };
+
+/** Environment variables the config reads, with their descriptions (README, ConfigMap). */
+export const configVariables = (): Array<{ name: string; default: unknown; description: string }> =>
+  Object.entries(ConfigSchema.properties).map(([name, s]) => ({
+    name,
+    default: (s as { default?: unknown }).default,
+    description: (s as { description?: string }).description ?? "",
+  }));
+
+/**
+ * Reads and validates the configuration. Numbers arrive as strings and are
+ * converted; anything invalid stops the process with every problem named.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== "") raw[key] = v;
+  }
+  if (raw.DEMO_USERS === undefined) raw.DEMO_USERS = "false";
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.path.slice(1)}: ${e.message} (got ${JSON.stringify(e.value)})`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return withDefaults as Config;
+}

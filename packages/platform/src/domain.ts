@@ -1,0 +1,55 @@
+// The vocabulary of pure domain code: aggregates as `decide`/`evolve`, events
+// as plain data, refusals as values. Nothing here touches I/O or Moleculer, so
+// aggregates are tested with plain function calls.
+
+/** A domain event as the aggregate sees it: a type and its data. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+}
+
+/** When an event happened and where it sits in the stream, for `evolve`. */
+export interface EventMeta {
+  /** ISO-8601 UTC time of the event. */
+  at: string;
+  /** Stream sequence of the commit that carried it (0 while not yet stored). */
+  seq: number;
+}
+
+/** What `decide` may know besides state and command: the time and the caller. */
+export interface DecideContext {
+  now: string;
+}
+
+/**
+ * An aggregate: the consistency boundary of one kind of thing. `decide` says
+ * which events a command produces from the current state (or refuses it);
+ * `evolve` folds one event into the state. Both are pure.
+ */
+export interface Aggregate<S, C, E extends DomainEvent> {
+  /** Subject token and name, e.g. "order" → `mall.order.<id>`. */
+  name: string;
+  decide(state: S | undefined, command: C, ctx: DecideContext): E[];
+  evolve(state: S | undefined, event: E, meta: EventMeta): S;
+}
+
+export type RefusalStatus = 402 | 403 | 404 | 409;
+
+/** A command the domain refuses; `rule` names the business rule (e.g. "OutOfStock"). */
+export class Refusal extends Error {
+  constructor(
+    readonly status: RefusalStatus,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "Refusal";
+  }
+}
+
+export const refuse = {
+  conflict: (rule: string, message: string) => new Refusal(409, rule, message),
+  notFound: (message: string) => new Refusal(404, "NotFound", message),
+  forbidden: (message: string) => new Refusal(403, "Forbidden", message),
+  declined: (message: string) => new Refusal(402, "PaymentDeclined", message),
+};

@@ -1,0 +1,56 @@
+// One small error family for every service. Each error carries the HTTP status
+// as its `code` and the API's error name as its `type`, so the gateway maps any
+// of them in one place, even after they crossed NATS as plain Moleculer errors.
+import { Errors } from "moleculer";
+
+export type ErrorName =
+  | "BadRequest"
+  | "Unauthorized"
+  | "PaymentDeclined"
+  | "Forbidden"
+  | "NotFound"
+  | "Conflict"
+  | "PayloadTooLarge"
+  | "ValidationError"
+  | "TooManyRequests"
+  | "ServiceUnavailable";
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export interface ErrorData {
+  details?: ErrorDetail[];
+  /** The business rule that refused a command, e.g. "OutOfStock". */
+  rule?: string;
+  /** Seconds a client should wait before retrying (503, 429). */
+  retryAfter?: number;
+}
+
+export class ApiError extends Errors.MoleculerError {
+  constructor(status: number, name: ErrorName, message: string, data: ErrorData = {}) {
+    super(message, status, name, data);
+    // Client errors must not be retried by the broker's retry policy.
+    this.retryable = status === 503;
+  }
+}
+
+export const badRequest = (message: string) => new ApiError(400, "BadRequest", message);
+export const unauthorized = (message = "authentication required") => new ApiError(401, "Unauthorized", message);
+export const paymentDeclined = (message: string) => new ApiError(402, "PaymentDeclined", message);
+export const forbidden = (message = "not allowed") => new ApiError(403, "Forbidden", message);
+export const notFound = (what: string, id?: string) =>
+  new ApiError(404, "NotFound", id === undefined ? `${what} not found` : `${what} ${id} not found`);
+/** A business rule forbids the command now; `rule` names it (e.g. "OutOfStock"). */
+export const conflict = (rule: string, message: string) => new ApiError(409, "Conflict", message, { rule });
+export const validationError = (message: string, details: ErrorDetail[] = []) =>
+  new ApiError(422, "ValidationError", message, { details });
+export const unavailable = (message = "a dependency is unavailable, try again shortly", retryAfter = 2) =>
+  new ApiError(503, "ServiceUnavailable", message, { retryAfter });
+
+/** True for an error that a command decided (4xx), as opposed to infrastructure failure. */
+export function isClientError(err: unknown): err is Errors.MoleculerError {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === "number" && code >= 400 && code < 500 && (err as { type?: string }).type !== undefined;
+}

@@ -1,0 +1,160 @@
+// JetStream is the log of record. One stream per system (`MALL` over `mall.>`),
+// one subject per aggregate (`mall.order.<id>`). A command's events are one
+// message — one commit — appended with the subject's expected last sequence
+// (optimistic concurrency) and the first event's id as `Nats-Msg-Id` (the
+// server drops a re-publish of the same commit inside the duplicate window).
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+  type StreamConfig,
+  DiscardPolicy,
+  NatsError,
+  RetentionPolicy,
+  StorageType,
+} from "nats";
+import type { Config } from "./config.js";
+
+/** An event as stored: the domain event in its envelope. */
+export interface EventEnvelope<Data = unknown> {
+  /** ULID; also the deduplication id of the commit it opens. */
+  id: string;
+  type: string;
+  aggregate: string;
+  aggregateId: string;
+  /** The spec's correlation key (orderId, requestId, roomId, planNo…). */
+  correlationId: string;
+  /** Id of the event or request that caused this one. */
+  causationId?: string;
+  occurredAt: string;
+  /** Schema version of `data`. */
+  version: number;
+  data: Data;
+}
+
+/** One stored message: the events of one command on one aggregate. */
+export interface Commit {
+  seq: number;
+  subject: string;
+  events: EventEnvelope[];
+}
+
+export const streamName = (system: string) => system.toUpperCase();
+export const subjectOf = (system: string, aggregate: string, id: string) => `${system}.${aggregate}.${id}`;
+
+/** The append lost a race: another writer appended to the subject first. */
+export class ConcurrencyError extends Error {
+  constructor(readonly subject: string) {
+    super(`concurrent write to ${subject}`);
+    this.name = "ConcurrencyError";
+  }
+}
+
+const WRONG_LAST_SEQUENCE = 10071;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const encodeCommit = (events: EventEnvelope[]): Uint8Array => encoder.encode(JSON.stringify(events));
+export const decodeCommit = (data: Uint8Array): EventEnvelope[] => JSON.parse(decoder.decode(data)) as EventEnvelope[];
+
+export class EventStore {
+  readonly js: JetStreamClient;
+  private jsmPromise?: Promise<JetStreamManager>;
+
+  constructor(
+    readonly nc: NatsConnection,
+    private readonly config: Config,
+  ) {
+    this.js = nc.jetstream();
+  }
+
+  jsm(): Promise<JetStreamManager> {
+    this.jsmPromise ??= this.nc.jetstreamManager();
+    return this.jsmPromise;
+  }
+
+  /** Creates the system's stream, or brings its limits in line with config. */
+  async ensureStream(system: string): Promise<void> {
+    await this.ensure(streamName(system), [`${system}.>`]);
+  }
+
+  /** The dead-letter stream: events a policy gave up on, with the error. */
+  async ensureDeadLetters(): Promise<void> {
+    await this.ensure("DEADLETTER", ["deadletter.>"]);
+  }
+
+  private async ensure(name: string, subjects: string[]): Promise<void> {
+    const jsm = await this.jsm();
+    const c = this.config;
+    const wanted: Partial<StreamConfig> = {
+      name,
+      subjects,
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      num_replicas: c.STREAM_REPLICAS,
+      max_age: c.STREAM_MAX_AGE_DAYS * 86_400 * 1e9,
+      max_bytes: c.STREAM_MAX_BYTES,
+      duplicate_window: c.STREAM_DUPLICATE_WINDOW_SECONDS * 1e9,
+    };
+    try {
+      const info = await jsm.streams.info(name);
+      const cur = info.config;
+      if (
+        cur.max_age !== wanted.max_age ||
+        cur.max_bytes !== wanted.max_bytes ||
+        cur.duplicate_window !== wanted.duplicate_window ||
+        cur.num_replicas !== wanted.num_replicas
+      ) {
+        await jsm.streams.update(name, { ...cur, ...wanted } as StreamConfig);
+      }
+    } catch (err) {
+      if (!(err instanceof NatsError && err.api_error?.err_code === 10059)) throw err; // 10059 = stream not found
+      try {
+        await jsm.streams.add(wanted);
+      } catch (addErr) {
+        // Another node created it between our look-up and our add.
+        if (!(addErr instanceof NatsError && addErr.api_error?.err_code === 10058)) throw addErr;
+      }
+    }
+  }
+
+  /**
+   * Appends one commit. `expectedSeq` is the subject's last sequence the
+   * decision was based on (0 = the aggregate must not exist yet). Returns the
+   * commit's stream sequence; throws ConcurrencyError when someone was faster.
+   */
+  async append(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<number> {
+    const first = events[0];
+    if (!first) throw new Error("empty commit");
+    try {
+      const ack = await this.js.publish(subject, encodeCommit(events), {
+        msgID: first.id,
+        expect: { lastSubjectSequence: expectedSeq },
+      });
+      return ack.seq;
+    } catch (err) {
+      if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE) throw new ConcurrencyError(subject);
+      throw err;
+    }
+  }
+
+  /** Last sequence stored on one subject, 0 if none. Off the hot path: used after a lost race. */
+  async lastSeqOf(stream: string, subject: string): Promise<number> {
+    const jsm = await this.jsm();
+    try {
+      const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+      return m.seq;
+    } catch (err) {
+      if (err instanceof NatsError && (err.api_error?.err_code === 10037 || err.code === "404")) return 0;
+      throw err;
+    }
+  }
+
+  /** Last sequence of a whole stream (what a projection must reach to be caught up). */
+  async lastSeq(stream: string): Promise<number> {
+    const jsm = await this.jsm();
+    const info = await jsm.streams.info(stream);
+    return info.state.last_seq;
+  }
+}

@@ -1,0 +1,51 @@
+// How a system publishes its HTTP resources. Each system package exports a
+// list of routes; the gateway turns them into moleculer-web aliases and the
+// OpenAPI document, so one declaration drives routing, auth and docs.
+import type { TSchema } from "@sinclair/typebox";
+
+export type Role = "customer" | "seller" | "cleaner" | "admin" | "manager" | "member";
+export const ROLES: readonly Role[] = ["customer", "seller", "cleaner", "admin", "manager", "member"];
+
+/** The caller, as the gateway puts it in `ctx.meta.user` after verifying the token. */
+export interface User {
+  id: string;
+  username: string;
+  roles: Role[];
+}
+
+/** What the gateway puts in `ctx.meta` for every call it makes. */
+export interface RequestMeta {
+  user?: User;
+  requestId?: string;
+  /** The Idempotency-Key header of a POST, when the client sent one. */
+  idempotencyKey?: string;
+  /** Label language asked by `?lang=`; views answer Korean labels by default. */
+  lang?: "ko" | "en";
+  /** Set by an action to choose the HTTP status (e.g. 201 vs 200). */
+  $statusCode?: number;
+  $responseHeaders?: Record<string, string>;
+}
+
+export interface RouteSpec {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** Express-style path, e.g. `/mall/orders/:id/cancel`. */
+  path: string;
+  /** Moleculer action that serves it, e.g. `mall.order.cancel`. */
+  action: string;
+  /** Roles allowed at all; "any" = every authenticated user; "public" = no token. Owner checks happen in the service. */
+  roles: Role[] | "any" | "public";
+  summary: string;
+  /** Request body schema (closed). The action receives body fields, path params and query merged flat. */
+  body?: TSchema;
+  /** Query string schema (list filters, paging). */
+  query?: TSchema;
+  /** Success status: 200 by default; 201 adds a Location header `<path>/<id>`. */
+  status?: 200 | 201 | 202;
+  /** Schema of the success body, for the OpenAPI document. */
+  response: TSchema;
+  /** Error statuses this route can answer beyond 400/401/403/422/429 (e.g. 404, 409, 503). */
+  errors?: number[];
+  /** Example request body, for the docs. */
+  example?: unknown;
+  tag: string;
+}

@@ -1,0 +1,25 @@
+// The caller of an action, as the gateway verified it. Services authorize on
+// it; a caller's id never comes from a request body.
+import { forbidden, unauthorized } from "./errors.js";
+import type { RequestMeta, Role, User } from "./http.js";
+
+interface HasMeta {
+  meta: object;
+}
+
+/** The authenticated caller; 401 when there is none. */
+export function caller(ctx: HasMeta): User {
+  const user = (ctx.meta as RequestMeta).user;
+  if (!user) throw unauthorized();
+  return user;
+}
+
+export const hasRole = (user: User, ...roles: Role[]): boolean => roles.some((r) => user.roles.includes(r));
+
+/** The caller may see or act on a resource owned by `ownerId` if they own it or hold one of `staff` roles. */
+export function ensureOwnerOr(user: User, ownerId: string, ...staff: Role[]): void {
+  if (user.id !== ownerId && !hasRole(user, ...staff)) throw forbidden("not the owner");
+}
+
+export const labelLanguage = (ctx: HasMeta, query?: { lang?: string }): "ko" | "en" =>
+  query?.lang === "en" || (ctx.meta as RequestMeta).lang === "en" ? "en" : "ko";

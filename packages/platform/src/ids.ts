@@ -1,0 +1,33 @@
+// Ids are ULIDs: sortable, URL- and NATS-subject-safe (Crockford base32, no `.`, `*`, `>`).
+import { createHash } from "node:crypto";
+import { decodeTime, monotonicFactory } from "ulid";
+
+const next = monotonicFactory();
+
+export const newId = (): string => next();
+
+const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * A ULID derived from a seed: the same seed always yields the same id. Used
+ * where a command must be idempotent by construction (the Pay of an order, the
+ * order created under an Idempotency-Key): a retry computes the same id and the
+ * event store refuses to create it twice.
+ */
+export function idFrom(seed: string, timeMs: number): string {
+  let time = "";
+  let t = Math.max(0, Math.floor(timeMs));
+  for (let i = 0; i < 10; i++) {
+    time = BASE32[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const hash = createHash("sha256").update(seed).digest();
+  let rand = "";
+  for (let i = 0; i < 16; i++) rand += BASE32[(hash[i] ?? 0) % 32];
+  return time + rand;
+}
+
+/** Time encoded in a ULID (ms since epoch). */
+export const idTime = (id: string): number => decodeTime(id);
+
+export const ULID_PATTERN = "^[0-9A-HJKMNP-TV-Z]{26}$";

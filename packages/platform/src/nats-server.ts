@@ -1,0 +1,195 @@
+// The local nats-server: found (or installed from Debian's package), started
+// with JetStream on loopback, and stopped again. Used by `npm start` when
+// NATS_URL is empty and by the test harness; production nodes get NATS_URL.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { delimiter, join } from "node:path";
+import { connect } from "nats";
+
+const ALTERNATIVES =
+  "Ways to get one: `docker compose up nats` (then NATS_URL=nats://localhost:4222), " +
+  "a package manager (`apt install nats-server`, `brew install nats-server`), " +
+  "or set NATS_URL to a NATS server with JetStream that is already running.";
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lookup(): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/bin", "/usr/local/bin"];
+  return dirs.filter(Boolean).map((d) => join(d, "nats-server")).find(executable);
+}
+
+/**
+ * Path of a nats-server binary: on PATH, /usr/sbin or /usr/bin; else Debian's
+ * package is installed when apt-get exists and we are root (`install: false`
+ * skips that); else an Error naming the alternatives.
+ */
+export function findNatsServer(opts: { install?: boolean; log?: (line: string) => void } = {}): string {
+  const found = lookup();
+  if (found) return found;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const canApt = opts.install !== false && process.getuid?.() === 0;
+  if (canApt && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
+    log("nats-server not found; installing Debian's package (apt-get install -y nats-server)…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const r = spawnSync("sh", ["-c", "apt-get update && apt-get install -y nats-server"], { stdio: "inherit", env });
+    const installed = lookup();
+    if (r.status === 0 && installed) return installed;
+    throw new Error(`nats-server is not installed and apt-get could not install it. ${ALTERNATIVES}`);
+  }
+  throw new Error(`nats-server was not found on PATH, in /usr/sbin or /usr/bin. ${ALTERNATIVES}`);
+}
+
+/** A TCP port that was free a moment ago (the OS picks it). */
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether `port` can be bound on `host` right now. */
+export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+export interface NatsServerOptions {
+  /** 0 = pick a free port. Default 0. */
+  port?: number;
+  /** JetStream store directory (created if missing). */
+  storeDir: string;
+  /** Interface to listen on; loopback unless told otherwise. */
+  host?: string;
+  /** Server name; also names the JetStream domain's node in logs. */
+  serverName?: string;
+  /** Binary to run; default `findNatsServer()`. */
+  bin?: string;
+  /** Longest wait for the server to accept connections. Default 15 s. */
+  startTimeoutMs?: number;
+  /** Receives every line the server logs (it is kept quiet otherwise). */
+  log?: (line: string) => void;
+  /** Extra command-line arguments. */
+  args?: string[];
+}
+
+export interface NatsServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** SIGTERM, wait for exit; SIGKILL when it takes longer than `timeoutMs` (default 5 s). */
+  stop(timeoutMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): void;
+  /** The last lines the server printed (for error messages). */
+  output(): string;
+}
+
+const exited = (p: ChildProcess) => p.exitCode !== null || p.signalCode !== null;
+
+function waitExit(p: ChildProcess, ms: number): Promise<boolean> {
+  if (exited(p)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    p.once("exit", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Starts `nats-server -a <host> -p <port> -js -sd <storeDir>` and waits until JetStream answers. */
+export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServer> {
+  const bin = opts.bin ?? findNatsServer();
+  // A port picked by us may be taken by someone else before the server binds it: retry then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(bin, opts.port || (await freePort(opts.host)), opts);
+    } catch (err) {
+      if (opts.port || attempt >= 3 || !/address already in use/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOnce(bin: string, port: number, opts: NatsServerOptions): Promise<NatsServer> {
+  const host = opts.host ?? "127.0.0.1";
+  mkdirSync(opts.storeDir, { recursive: true });
+  const args = ["-a", host, "-p", String(port), "-js", "-sd", opts.storeDir];
+  if (opts.serverName) args.push("-n", opts.serverName);
+  args.push(...(opts.args ?? []));
+  // Own process group: a Ctrl-C in the terminal must not stop NATS before the
+  // services that still need it have drained; the caller stops it last.
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let tail = "";
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    tail = (tail + text).slice(-8000);
+    if (opts.log) for (const line of text.split("\n")) if (line) opts.log(line);
+  };
+  // Always drained, or a chatty server would block on a full pipe.
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  let spawnError: Error | undefined;
+  child.once("error", (err) => {
+    spawnError = err;
+  });
+
+  const url = `nats://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const server: NatsServer = {
+    url,
+    port,
+    process: child,
+    output: () => tail,
+    kill: (signal = "SIGTERM") => {
+      if (!exited(child)) child.kill(signal);
+    },
+    stop: async (timeoutMs = 5000) => {
+      if (exited(child)) return;
+      child.kill("SIGTERM");
+      if (await waitExit(child, timeoutMs)) return;
+      child.kill("SIGKILL");
+      await waitExit(child, 2000);
+    },
+  };
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 15000);
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (spawnError || exited(child)) break;
+    try {
+      const nc = await connect({ servers: url, timeout: 500, reconnect: false, name: "nats-server-probe" });
+      try {
+        await nc.jetstreamManager(); // fails until JetStream is up
+        return server;
+      } finally {
+        await nc.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await server.stop(1000);
+  const why = spawnError
+    ? `could not run ${bin}: ${spawnError.message}`
+    : exited(child)
+      ? `nats-server exited (code ${child.exitCode ?? child.signalCode})`
+      : `nats-server did not accept connections on ${url} in time (${String(lastError)})`;
+  throw new Error(`${why}${tail ? `\n--- nats-server output ---\n${tail.trim()}` : ""}`);
+}

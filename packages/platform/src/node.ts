@@ -1,0 +1,110 @@
+// A node is one process: a Moleculer broker on the NATS transporter running a
+// chosen subset of services, plus what they share (JetStream connection, event
+// store, health). `npm start` runs one node with everything; `npm run node`
+// starts more nodes that join the same NATS (replicas).
+import { connect, type NatsConnection } from "nats";
+import { type BrokerOptions, type ServiceSchema, ServiceBroker } from "moleculer";
+import { join } from "node:path";
+import type { Config } from "./config.js";
+import { EventStore } from "./event-store.js";
+import { type Health, healthOf } from "./health.js";
+import type { RouteSpec } from "./http.js";
+
+/** What every service factory receives. */
+export interface Runtime {
+  config: Config;
+  broker: ServiceBroker;
+  nc: NatsConnection;
+  events: EventStore;
+  health: Health;
+  /** Folder for a service's LevelDB on this node: `DATA_DIR/<service>`. */
+  dataDir(service: string): string;
+}
+
+export type ServiceFactory = (rt: Runtime) => ServiceSchema;
+
+/** A business system as the platform sees it: its services and its HTTP routes. */
+export interface SystemModule {
+  /** Prefix of routes and subjects, e.g. "mall". */
+  name: string;
+  /** Service name from the spec → factory, e.g. "mall.pay" → payService. */
+  services: Record<string, ServiceFactory>;
+  routes: RouteSpec[];
+}
+
+export interface StartNodeOptions {
+  config: Config;
+  brokerOptions: BrokerOptions;
+  systems: SystemModule[];
+  /** The gateway's factory; it runs when SERVICES selects "api". */
+  gateway?: (systems: SystemModule[]) => ServiceFactory;
+}
+
+export interface RunningNode {
+  broker: ServiceBroker;
+  runtime: Runtime;
+  /** Names of the services this node runs. */
+  services: string[];
+  stop(): Promise<void>;
+}
+
+/** `*` → every service and the gateway; `mall.*`; or a comma list with `api` for the gateway. */
+export function selectServices(selector: string, available: string[]): string[] {
+  const wanted = selector
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const chosen = available.filter((name) =>
+    wanted.some((w) => w === "*" || w === name || (w.endsWith(".*") && name.startsWith(w.slice(0, -1)))),
+  );
+  const unknown = wanted.filter((w) => w !== "*" && !w.endsWith(".*") && !available.includes(w));
+  if (unknown.length > 0) throw new Error(`unknown services: ${unknown.join(", ")} (known: ${available.join(", ")})`);
+  return chosen;
+}
+
+export function natsOptions(config: Config) {
+  return {
+    servers: config.NATS_URL.split(",").map((s) => s.trim()),
+    ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD } : {}),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  };
+}
+
+export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
+  const { config } = opts;
+  const factories: Record<string, ServiceFactory> = {};
+  for (const system of opts.systems) Object.assign(factories, system.services);
+  if (opts.gateway) factories.api = opts.gateway(opts.systems);
+  const names = selectServices(config.SERVICES, Object.keys(factories));
+
+  const broker = new ServiceBroker(opts.brokerOptions);
+  const nc = await connect({ ...natsOptions(config), name: `${broker.nodeID}-events` });
+  const events = new EventStore(nc, config);
+  const health = healthOf(broker);
+  health.register("nats", () => (nc.isClosed() ? { ok: false, detail: "NATS connection closed" } : { ok: true }));
+  const runtime: Runtime = {
+    config,
+    broker,
+    nc,
+    events,
+    health,
+    dataDir: (service) => join(config.DATA_DIR, service),
+  };
+  for (const name of names) {
+    const factory = factories[name];
+    if (factory) broker.createService(factory(runtime));
+  }
+  await broker.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      health.startShutdown();
+      await broker.stop();
+      await nc.drain().catch(() => {});
+    })();
+    return stopping;
+  };
+  return { broker, runtime, services: names, stop };
+}

@@ -1,0 +1,139 @@
+// A policy reacts to events with commands ("whenever OrderPlaced, create a
+// Pay"). It is one durable consumer per service, shared by the service's
+// replicas as a queue group, so each event is handled by one replica. The event
+// is acknowledged only after its effect was appended; a failure is retried with
+// a growing delay, and after the last attempt the event goes to the
+// dead-letter subject with its error, where an operator can list and replay it.
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
+import type { Logger as LoggerInstance } from "moleculer";
+import { Refusal } from "./domain.js";
+import { isClientError } from "./errors.js";
+import { decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
+
+export type Reaction = (event: EventEnvelope) => Promise<void>;
+
+export interface PolicyOptions {
+  /** Durable consumer name, e.g. "mall-pay". */
+  durable: string;
+  stream: string;
+  /** Subject filter; nats-server 2.9 allows one, so a policy over several aggregates takes `<system>.>`. */
+  filter: string;
+  reactions: Record<string, Reaction>;
+  maxDeliver: number;
+  ackWaitMs: number;
+  backoffMs: number;
+  /** Subject for events given up on: `deadletter.<system>.<durable>`. */
+  deadLetterSubject: string;
+}
+
+export class Policy {
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+  private stopped = false;
+  /** Events handled by this replica, for tests and metrics. */
+  handled = 0;
+  deadLettered = 0;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly opts: PolicyOptions,
+    private readonly logger: LoggerInstance,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.ensureConsumer();
+    this.loop = this.run();
+  }
+
+  /** Stops taking new events and waits for the one in hand to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    await this.loop;
+  }
+
+  private async ensureConsumer(): Promise<void> {
+    const jsm = await this.events.jsm();
+    const { opts } = this;
+    const config = {
+      durable_name: opts.durable,
+      filter_subject: opts.filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: opts.ackWaitMs * 1e6,
+      // Attempts are counted here, not by the server, so the last one can be dead-lettered with its error.
+      max_deliver: -1,
+      max_ack_pending: 1000,
+    };
+    try {
+      await jsm.consumers.add(opts.stream, config);
+    } catch (err) {
+      // Exists with other settings (e.g. a changed ack wait): update what may be updated.
+      if (!(err instanceof NatsError)) throw err;
+      await jsm.consumers.update(opts.stream, opts.durable, { ack_wait: config.ack_wait, max_ack_pending: 1000 });
+    }
+  }
+
+  private async run(): Promise<void> {
+    let delay = 100;
+    while (!this.stopped) {
+      try {
+        const consumer = await this.events.js.consumers.get(this.opts.stream, this.opts.durable);
+        const messages = await consumer.consume({ max_messages: 64 });
+        this.messages = messages;
+        if (this.stopped) messages.stop();
+        for await (const m of messages) await this.handle(m);
+        delay = 100;
+      } catch (err) {
+        if (this.stopped) break;
+        this.logger.warn(`policy ${this.opts.durable}: consumer interrupted, resuming`, (err as Error).message);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  private async handle(m: JsMsg): Promise<void> {
+    try {
+      for (const event of decodeCommit(m.data)) {
+        const react = this.opts.reactions[event.type];
+        if (!react) continue;
+        try {
+          await react(event);
+        } catch (err) {
+          // A refused command is an answer, not a failure: the event is done.
+          if (err instanceof Refusal || isClientError(err)) {
+            this.logger.info(`policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`);
+            continue;
+          }
+          throw err;
+        }
+      }
+      this.handled++;
+      m.ack();
+    } catch (err) {
+      const attempt = m.info.redeliveryCount;
+      if (attempt >= this.opts.maxDeliver) {
+        await this.deadLetter(m, err as Error);
+        return;
+      }
+      const delay = this.opts.backoffMs * 2 ** (attempt - 1);
+      this.logger.warn(`policy ${this.opts.durable}: attempt ${attempt} of seq ${m.seq} failed, retry in ${delay} ms`, (err as Error).message);
+      m.nak(delay);
+    }
+  }
+
+  private async deadLetter(m: JsMsg, err: Error): Promise<void> {
+    const h = headers();
+    h.set("Seed-Error", (err.message || String(err)).slice(0, 2000));
+    h.set("Seed-Subject", m.subject);
+    h.set("Seed-Seq", String(m.seq));
+    h.set("Seed-Policy", this.opts.durable);
+    h.set("Seed-Stream", this.opts.stream);
+    await this.events.js.publish(this.opts.deadLetterSubject, m.data, { headers: h, msgID: `${this.opts.durable}:${m.seq}` });
+    this.deadLettered++;
+    this.logger.error(`policy ${this.opts.durable}: seq ${m.seq} dead-lettered after ${m.info.redeliveryCount} attempts: ${err.message}`);
+    m.term();
+  }
+}

@@ -1,0 +1,159 @@
+// A projection reads its system's stream in order from the position kept in
+// its own LevelDB and writes its rows and the new position in one batch: after
+// a crash it resumes from the last committed position, so every event is
+// applied exactly once. It uses an ordered (ephemeral) consumer, which leaves
+// nothing behind on the server when the instance dies.
+import { DeliverPolicy, type ConsumerMessages } from "nats";
+import type { Logger as LoggerInstance } from "moleculer";
+import { type Commit, decodeCommit, type EventStore } from "./event-store.js";
+import type { Store, WriteBatch } from "./store.js";
+
+export interface Projector {
+  /** Unique per service instance store, e.g. "agg:order" or "view:orderStatuses". */
+  name: string;
+  /** Subject filter, e.g. `mall.order.>` or `mall.>`. */
+  filter: string;
+  /** Applies one commit to the batch. Must be deterministic: a rebuild gives the same rows. */
+  apply(batch: WriteBatch, commit: Commit): void | Promise<void>;
+  /** Sections the projector owns, cleared by a rebuild. */
+  sections: string[];
+}
+
+const POSITIONS = "pos";
+const FLUSH_EVERY = 2000;
+
+export class Projection {
+  private position = 0;
+  private target = 0;
+  private caughtUp = false;
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+  private stopped = false;
+  private waiters: Array<{ seq: number; resolve: (ok: boolean) => void }> = [];
+  /** Called after every flush with the number of commits applied, for progress. */
+  onProgress?: (position: number, target: number) => void;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: Store,
+    private readonly stream: string,
+    readonly projector: Projector,
+    private readonly logger: LoggerInstance,
+  ) {}
+
+  get ready(): boolean {
+    return this.caughtUp;
+  }
+
+  get seq(): number {
+    return this.position;
+  }
+
+  /** Starts following the stream; resolves once caught up with what was there at start. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
+    this.target = await this.events.lastSeqOf(this.stream, this.projector.filter);
+    const caughtUp = this.waitFor(this.target, 0);
+    this.loop = this.run();
+    await caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    await this.loop;
+    for (const w of this.waiters) w.resolve(false);
+    this.waiters = [];
+  }
+
+  /** Forgets every row and the position, then replays the stream from the start. */
+  async rebuild(): Promise<void> {
+    await this.stop();
+    for (const section of this.projector.sections) await this.store.section(section).clear();
+    await this.store.section(POSITIONS).del(this.projector.name);
+    this.caughtUp = false;
+    await this.start();
+  }
+
+  /**
+   * Resolves true once the projection has applied the commit at `seq` (timeout
+   * 0 = wait as long as it takes), false on timeout or stop.
+   */
+  waitFor(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.position >= seq) {
+      this.markCaughtUp();
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve };
+      this.waiters.push(waiter);
+      if (timeoutMs > 0) {
+        setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs).unref();
+      }
+    });
+  }
+
+  private markCaughtUp() {
+    if (!this.caughtUp && this.position >= this.target) {
+      this.caughtUp = true;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let delay = 100;
+    while (!this.stopped) {
+      try {
+        await this.consume();
+        delay = 100;
+      } catch (err) {
+        if (this.stopped) break;
+        this.logger.error(`projection ${this.projector.name} failed at ${this.position}; resuming`, err);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const start =
+      this.position > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.position + 1 }
+        : { deliver_policy: DeliverPolicy.All };
+    const consumer = await this.events.js.consumers.get(this.stream, { filterSubjects: this.projector.filter, ...start });
+    const messages = await consumer.consume({ max_messages: 1000 });
+    this.messages = messages;
+    if (this.stopped) messages.stop();
+    let batch = this.store.batch();
+    let applied = 0;
+    let last = this.position;
+    for await (const m of messages) {
+      if (m.seq <= last) continue; // a reset consumer may deliver again what we hold
+      await this.projector.apply(batch, { seq: m.seq, subject: m.subject, events: decodeCommit(m.data) });
+      last = m.seq;
+      applied++;
+      if (applied >= FLUSH_EVERY || m.info.pending === 0) {
+        await this.flush(batch, last);
+        batch = this.store.batch();
+        applied = 0;
+      }
+    }
+    if (applied > 0) await this.flush(batch, last);
+  }
+
+  private async flush(batch: WriteBatch, seq: number): Promise<void> {
+    batch.put(POSITIONS, this.projector.name, seq);
+    await batch.commit();
+    this.position = seq;
+    this.markCaughtUp();
+    this.onProgress?.(seq, this.target);
+    if (this.waiters.length > 0) {
+      const done = this.waiters.filter((w) => w.seq <= seq);
+      this.waiters = this.waiters.filter((w) => w.seq > seq);
+      for (const w of done) w.resolve(true);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// Loads an aggregate from the instance's LevelDB, lets it decide, appends the
+// resulting commit to its subject with the expected sequence, and answers once
+// the local store reflects the write. The store is written only by the
+// aggregate's follower projection, so there is a single writer per instance and
+// other replicas' writes arrive the same way as our own.
+import type { Aggregate, DomainEvent } from "./domain.js";
+import { unavailable } from "./errors.js";
+import { ConcurrencyError, type Commit, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
+import { idFrom, newId } from "./ids.js";
+import { KeyedLock } from "./keyed-lock.js";
+import type { Projection, Projector } from "./projection.js";
+import type { Store, WriteBatch } from "./store.js";
+
+/** What the instance stores per aggregate: its state and the subject sequence it reflects. */
+export interface Snapshot<S> {
+  seq: number;
+  state: S;
+}
+
+export interface ExecuteOptions {
+  /** The spec's correlation key for the events (orderId, requestId…). */
+  correlationId: string;
+  /** The event or request that caused this command. */
+  causationId?: string;
+  /**
+   * Makes event ids deterministic (e.g. `pay:<causing event id>`), so a
+   * re-executed command publishes the same ids and the server drops the copy.
+   */
+  idSeed?: string;
+  /** Time part of seeded ids (ms); defaults to the event time. */
+  idTime?: number;
+  /** Event time; defaults to now. */
+  now?: string;
+}
+
+export interface Outcome<S> {
+  state: S;
+  /** The events this command appended; empty when it changed nothing. */
+  events: EventEnvelope[];
+}
+
+export interface RepositoryOptions {
+  system: string;
+  stream: string;
+  retries: number;
+  /** Checks an event's data against its schema before it is stored. */
+  validate?: (event: DomainEvent) => void;
+}
+
+const WAIT_FOR_OWN_WRITE_MS = 5000;
+
+export class Repository<S, C, E extends DomainEvent> {
+  readonly section: string;
+  private readonly locks = new KeyedLock();
+  private follower?: Projection;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: () => Store,
+    readonly aggregate: Aggregate<S, C, E>,
+    private readonly opts: RepositoryOptions,
+  ) {
+    this.section = `agg:${aggregate.name}`;
+  }
+
+  /** The projection that keeps this instance's copy of every aggregate current. */
+  projector(): Projector {
+    const { aggregate, section } = this;
+    return {
+      name: section,
+      filter: `${this.opts.system}.${aggregate.name}.>`,
+      sections: [section],
+      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
+    };
+  }
+
+  attach(follower: Projection): void {
+    this.follower = follower;
+  }
+
+  private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
+    const id = commit.subject.slice(commit.subject.lastIndexOf(".") + 1);
+    const current = await batch.get<Snapshot<S>>(this.section, id);
+    if (current && current.seq >= commit.seq) return;
+    let state = current?.state;
+    for (const e of commit.events) state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
+    if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
+  }
+
+  /** This instance's current state of one aggregate. */
+  async get(id: string): Promise<S | undefined> {
+    return (await this.store().get<Snapshot<S>>(this.section, id))?.state;
+  }
+
+  /**
+   * The state including every write acknowledged anywhere (read-your-writes
+   * across replicas): waits until the local copy has reached the subject's
+   * last sequence. One look-up in the stream; used by GET one.
+   */
+  async getLatest(id: string): Promise<S | undefined> {
+    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.aggregate.name, id));
+    if (last > 0) await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+    return this.get(id);
+  }
+
+  /** Every aggregate this instance knows, in id (creation) order. */
+  async all(): Promise<S[]> {
+    return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);
+  }
+
+  /**
+   * Decides and appends a command on one aggregate. A lost race with another
+   * writer reloads and decides again, a bounded number of times. A refusal from
+   * `decide` is thrown as it is.
+   */
+  execute(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
+    return this.locks.run(id, async () => {
+      const subject = subjectOf(this.opts.system, this.aggregate.name, id);
+      for (let attempt = 0; ; attempt++) {
+        const snapshot = await this.store().get<Snapshot<S>>(this.section, id);
+        const now = opts.now ?? new Date().toISOString();
+        const decided = this.aggregate.decide(snapshot?.state, command, { now });
+        if (decided.length === 0) {
+          if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
+          return { state: snapshot.state, events: [] };
+        }
+        const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts));
+        try {
+          const seq = await this.events.append(subject, envelopes, snapshot?.seq ?? 0);
+          let state = snapshot?.state;
+          for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
+          await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
+          return { state: state as S, events: envelopes };
+        } catch (err) {
+          if (!(err instanceof ConcurrencyError)) throw err;
+          if (attempt >= this.opts.retries) throw unavailable("too many concurrent changes, try again");
+          const last = await this.events.lastSeqOf(this.opts.stream, subject);
+          await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+        }
+      }
+    });
+  }
+
+  private envelope(id: string, e: E, index: number, now: string, opts: ExecuteOptions): EventEnvelope {
+    this.opts.validate?.(e);
+    return {
+      id: opts.idSeed ? idFrom(`${opts.idSeed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
+      type: e.type,
+      aggregate: this.aggregate.name,
+      aggregateId: id,
+      correlationId: opts.correlationId,
+      ...(opts.causationId ? { causationId: opts.causationId } : {}),
+      occurredAt: now,
+      version: 1,
+      data: e.data,
+    };
+  }
+}

@@ -1,0 +1,151 @@
+// Wiring of one event-sourced service: its aggregates (repository + follower),
+// its views, its policy, and their lifecycle inside a Moleculer service. A
+// service file declares these in a few lines and keeps only its actions.
+import type { TSchema } from "@sinclair/typebox";
+import type { Logger as LoggerInstance, ServiceSchema } from "moleculer";
+import type { Aggregate, DomainEvent } from "./domain.js";
+import { type EventEnvelope, streamName } from "./event-store.js";
+import type { Runtime } from "./node.js";
+import { Policy, type Reaction } from "./policy.js";
+import { Projection, type Projector } from "./projection.js";
+import { Repository } from "./repository.js";
+import { openStore, type Store } from "./store.js";
+import { compileChecker } from "./validator.js";
+import { View, type ViewDefinition } from "./view.js";
+
+export interface KitOptions {
+  /** Schemas of the system's event data by event type; appended events are checked against them. */
+  eventSchemas?: Record<string, TSchema>;
+}
+
+export type Reactions<E extends DomainEvent> = {
+  [K in E["type"]]?: (event: EventEnvelope<Extract<E, { type: K }>["data"]>) => Promise<void>;
+};
+
+export class ServiceKit {
+  readonly system: string;
+  readonly stream: string;
+  private store?: Store;
+  private readonly projectors: Projector[] = [];
+  private readonly repositories: Array<Repository<unknown, unknown, DomainEvent>> = [];
+  private projections: Projection[] = [];
+  private reactions?: Record<string, Reaction>;
+  private policy?: Policy;
+  private logger?: LoggerInstance;
+
+  constructor(
+    private readonly rt: Runtime,
+    readonly service: string,
+    private readonly options: KitOptions = {},
+  ) {
+    this.system = service.split(".")[0] ?? service;
+    this.stream = streamName(this.system);
+  }
+
+  private readonly storeRef = (): Store => {
+    if (!this.store) throw new Error(`${this.service}: store used before the service started`);
+    return this.store;
+  };
+
+  /** A repository for an aggregate this service owns. */
+  aggregate<S, C, E extends DomainEvent>(aggregate: Aggregate<S, C, E>): Repository<S, C, E> {
+    const schemas = this.options.eventSchemas ?? {};
+    const validate = (e: DomainEvent) => {
+      const schema = schemas[e.type];
+      if (!schema) throw new Error(`event ${e.type} has no schema`);
+      const r = compileChecker(schema)(e.data);
+      if (r !== true) throw new Error(`event ${e.type} does not match its schema: ${r.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+    };
+    const repo = new Repository(this.rt.events, this.storeRef, aggregate, {
+      system: this.system,
+      stream: this.stream,
+      retries: this.rt.config.COMMAND_RETRIES,
+      validate,
+    });
+    this.projectors.push(repo.projector());
+    this.repositories.push(repo as unknown as Repository<unknown, unknown, DomainEvent>);
+    return repo;
+  }
+
+  /** A view this service keeps (a CQRS read model). */
+  view<Row>(definition: ViewDefinition<Row>): View<Row> {
+    const view = new View(definition, this.storeRef, this.system);
+    this.projectors.push(view.projector());
+    return view;
+  }
+
+  /** What this service does when events happen (its policy). One durable consumer per service. */
+  react<E extends DomainEvent>(reactions: Reactions<E>): void {
+    this.reactions = reactions as Record<string, Reaction>;
+  }
+
+  /** Projections of this instance, e.g. for a rebuild from the REPL. */
+  get projectionList(): readonly Projection[] {
+    return this.projections;
+  }
+
+  get policyRunner(): Policy | undefined {
+    return this.policy;
+  }
+
+  /** Lifecycle hooks to mix into the Moleculer service. */
+  mixin(): Partial<ServiceSchema> {
+    const kit = this;
+    return {
+      async started() {
+        await kit.start();
+      },
+      async stopped() {
+        await kit.stop();
+      },
+    };
+  }
+
+  private async start(): Promise<void> {
+    const { rt } = this;
+    this.logger = rt.broker.getLogger(this.service);
+    await rt.events.ensureStream(this.system);
+    await rt.events.ensureDeadLetters();
+    this.store = await openStore(rt.dataDir(this.service), rt.config.NODE_ID || undefined);
+    this.projections = this.projectors.map(
+      (p) => new Projection(rt.events, this.storeRef(), this.stream, p, this.logger as LoggerInstance),
+    );
+    this.projectors.forEach((p, i) => {
+      const projection = this.projections[i] as Projection;
+      rt.health.register(`${this.service} ${p.name}`, () =>
+        projection.ready ? { ok: true } : { ok: false, detail: `catching up (at ${projection.seq})` },
+      );
+    });
+    this.repositories.forEach((repo) => {
+      const projection = this.projections.find((p) => p.projector.name === repo.section);
+      if (projection) repo.attach(projection);
+    });
+    await Promise.all(this.projections.map((p) => p.start()));
+    if (this.reactions) {
+      const durable = this.service.replaceAll(".", "-");
+      this.policy = new Policy(
+        rt.events,
+        {
+          durable,
+          stream: this.stream,
+          filter: `${this.system}.>`,
+          reactions: this.reactions,
+          maxDeliver: rt.config.POLICY_MAX_DELIVER,
+          ackWaitMs: rt.config.POLICY_ACK_WAIT_MS,
+          backoffMs: rt.config.POLICY_BACKOFF_MS,
+          deadLetterSubject: `deadletter.${this.system}.${durable}`,
+        },
+        this.logger,
+      );
+      await this.policy.start();
+    }
+  }
+
+  private async stop(): Promise<void> {
+    await this.policy?.stop();
+    await Promise.all(this.projections.map((p) => p.stop()));
+    for (const p of this.projectors) this.rt.health.unregister(`${this.service} ${p.name}`);
+    await this.store?.close();
+    this.store = undefined;
+  }
+}

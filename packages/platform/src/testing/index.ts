@@ -1,0 +1,316 @@
+// Helpers for tests against the real stack (`@seed/platform/testing`): the
+// nats-server started by test/global-setup.ts, configs with fresh data
+// folders, in-process nodes, real child-process nodes to kill, a tiny HTTP
+// client, and `eventually` for views that converge.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
+import { type Config, loadConfig } from "../config.js";
+import { healthOf } from "../health.js";
+import { freePort } from "../nats-server.js";
+import type { RunningNode } from "../node.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the nats-server (JetStream) the global setup started for this run. */
+    natsUrl: string;
+  }
+}
+
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** Nodes of one test file see each other and no node of another file running at the same time. */
+export const TEST_NAMESPACE = `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+let seq = 0;
+const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${++seq}-${Math.random().toString(36).slice(2, 6)}`;
+
+/** Temp folders made by these helpers; removed when the test process exits. */
+const tempDirs = new Set<string>();
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = "seed-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+/** The nats-server of this test run: vitest's `inject("natsUrl")`, else NATS_URL. */
+export function natsUrl(): string {
+  let url: string | undefined;
+  try {
+    url = inject("natsUrl");
+  } catch {
+    // not inside a vitest worker
+  }
+  url ||= process.env.NATS_URL;
+  if (!url) throw new Error("no nats-server for tests: run through vitest (test/global-setup.ts) or set NATS_URL");
+  return url;
+}
+
+export type ConfigOverrides = Partial<Record<keyof Config, string | number>>;
+
+/** Environment variables of a test node: fresh DATA_DIR, fixed JWT secret, demo users, short timeouts. */
+export function testEnv(overrides: ConfigOverrides = {}): Record<string, string> {
+  const env: Record<string, string | number> = {
+    NATS_URL: natsUrl(),
+    DATA_DIR: tempDir(),
+    NODE_ID: uniqueId("node"),
+    JWT_SECRET: "test-secret-0123456789abcdef",
+    DEMO_USERS: "true",
+    LOG_LEVEL: "warn",
+    HOST: "127.0.0.1",
+    REQUEST_TIMEOUT_MS: 1000,
+    BREAKER_HALF_OPEN_MS: 1000,
+    POLICY_BACKOFF_MS: 50,
+    SHUTDOWN_TIMEOUT_MS: 5000,
+    ...overrides,
+  };
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
+
+/** A validated Config for a test (see testEnv); `overrides` win. */
+export function testConfig(overrides: ConfigOverrides = {}): Config {
+  return loadConfig(testEnv(overrides));
+}
+
+export interface TestNode {
+  /** Base URL of the gateway (or of the health server when the node runs no gateway). */
+  url: string;
+  node: RunningNode;
+  config: Config;
+  /** Graceful stop; removes the node's DATA_DIR unless `keepData`. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface StartTestNodeOptions {
+  /** SERVICES selector; default "*" (every service and the gateway). */
+  services?: string;
+  config?: ConfigOverrides;
+  /** Wait until readiness says yes (default true). */
+  waitReady?: boolean;
+  namespace?: string;
+}
+
+/** An in-process node with every system and the gateway on a free port. */
+export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<TestNode> {
+  const port = await freePort();
+  const config = testConfig({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config });
+  // Loaded lazily: the platform does not depend on the systems; the repository's launcher does.
+  const { launchNode } = await import("../../../../scripts/launch.js");
+  const launched = await launchNode(config, { namespace: opts.namespace ?? TEST_NAMESPACE });
+  const stop = async (o: { keepData?: boolean } = {}) => {
+    await launched.stop();
+    if (!o.keepData) removeDir(config.DATA_DIR);
+  };
+  if (opts.waitReady !== false) {
+    const health = healthOf(launched.node.broker);
+    try {
+      await eventually(
+        () => {
+          const r = health.readiness();
+          if (!r.ready) throw new Error(`node not ready: ${JSON.stringify(r.checks)}`);
+        },
+        { timeout: 20000, interval: 25 },
+      );
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+  return { url: launched.url, node: launched.node, config, stop };
+}
+
+export interface SpawnedNode {
+  /** Base URL of its gateway or health server. */
+  url: string;
+  port: number;
+  pid: number;
+  process: ChildProcess;
+  env: Record<string, string>;
+  /** Sends a signal (SIGKILL works) and resolves when the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, wait (SIGKILL after `timeoutMs`, default SHUTDOWN_TIMEOUT_MS + 5 s); removes DATA_DIR unless `keepData`. */
+  stop(opts?: { timeoutMs?: number; keepData?: boolean }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything it printed so far. */
+  output(): string;
+}
+
+export interface SpawnNodeOptions {
+  services: string;
+  /** Extra environment (config variables); wins over the test defaults. */
+  env?: ConfigOverrides & Record<string, string | number>;
+  /** Longest wait for readiness (default 30 s). */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * A real child process running scripts/node.ts (same Node, `--import tsx`),
+ * in this test file's namespace, resolved once its /health/ready answers 200.
+ */
+export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
+  const port = await freePort();
+  const env = testEnv({ SERVICES: opts.services, PORT: port, ...opts.env });
+  env.HEALTH_PORT ??= String(port);
+  env.NAMESPACE ??= TEST_NAMESPACE;
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "node.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  let out = "";
+  const collect = (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20000);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (running()) child.kill(signal);
+    return exit;
+  };
+  const stop = async (o: { timeoutMs?: number; keepData?: boolean } = {}) => {
+    const bound = o.timeoutMs ?? Number(env.SHUTDOWN_TIMEOUT_MS) + 5000;
+    if (running()) child.kill("SIGTERM");
+    const timer = setTimeout(() => running() && child.kill("SIGKILL"), bound);
+    const result = await exit;
+    clearTimeout(timer);
+    if (!o.keepData && env.DATA_DIR) removeDir(env.DATA_DIR);
+    return result;
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const node: SpawnedNode = { url, port, pid: child.pid ?? 0, process: child, env, kill, stop, output: () => out };
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30000);
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (!running()) {
+      await stop();
+      throw new Error(`node (${opts.services}) exited with ${child.exitCode ?? child.signalCode} before ready:\n${out}`);
+    }
+    try {
+      const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+      last = `${res.status} ${await res.text()}`;
+      if (res.status === 200) return node;
+    } catch (err) {
+      last = String(err);
+    }
+    await sleep(100);
+  }
+  await stop({ timeoutMs: 2000 });
+  throw new Error(`node (${opts.services}) not ready in time; last /health/ready: ${last}\n${out}`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs `fn` until it stops throwing (an assertion that becomes true), and
+ * returns its result; after `timeout` ms (default 5000) rethrows the last error.
+ */
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  opts: { timeout?: number; interval?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeout ?? 5000);
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      await sleep(opts.interval ?? 50);
+    }
+  }
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies freely
+  body: any;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Overrides the client's token; `null` sends none. */
+  token?: string | null;
+}
+
+export interface ApiClient {
+  readonly baseUrl: string;
+  /** The bearer token sent with every request (set by `login`). */
+  token: string | undefined;
+  /** POST /auth/login with password "demo" (default); keeps and returns the token. */
+  login(username: string, password?: string): Promise<string>;
+  request(method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<ApiResponse>;
+  get(path: string, opts?: RequestOptions): Promise<ApiResponse>;
+  post(path: string, body?: unknown, opts?: RequestOptions): Promise<ApiResponse>;
+  patch(path: string, body?: unknown, opts?: RequestOptions): Promise<ApiResponse>;
+  put(path: string, body?: unknown, opts?: RequestOptions): Promise<ApiResponse>;
+  delete(path: string, opts?: RequestOptions): Promise<ApiResponse>;
+}
+
+/** A tiny fetch-based client of the gateway. `body` is parsed JSON when the response is JSON, else text. */
+export function api(baseUrl: string): ApiClient {
+  const client: ApiClient = {
+    baseUrl,
+    token: undefined,
+    async request(method, path, body, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      const token = opts.token === undefined ? client.token : opts.token;
+      if (token) headers.authorization = `Bearer ${token}`;
+      let payload: string | undefined;
+      if (body !== undefined) {
+        payload = typeof body === "string" ? body : JSON.stringify(body);
+        headers["content-type"] ??= "application/json";
+      }
+      const res = await fetch(new URL(path, baseUrl), { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      if ((res.headers.get("content-type") ?? "").includes("json") && text) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // keep the text
+        }
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    async login(username, password = "demo") {
+      const res = await client.request("POST", "/auth/login", { username, password }, { token: null });
+      if (res.status !== 200 || typeof res.body?.token !== "string") {
+        throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      client.token = res.body.token;
+      return res.body.token;
+    },
+    get: (path, opts) => client.request("GET", path, undefined, opts),
+    post: (path, body, opts) => client.request("POST", path, body, opts),
+    patch: (path, body, opts) => client.request("PATCH", path, body, opts),
+    put: (path, body, opts) => client.request("PUT", path, body, opts),
+    delete: (path, opts) => client.request("DELETE", path, undefined, opts),
+  };
+  return client;
+}

@@ -1,0 +1,90 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { connect } from "nats";
+import { describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { findNatsServer, freePort, portIsFree, startNatsServer } from "../src/nats-server.js";
+import { selectServices } from "../src/node.js";
+import { eventually, tempDir, testConfig } from "../src/testing/index.js";
+
+describe("nats-server launcher", () => {
+  it("finds the binary", () => {
+    expect(existsSync(findNatsServer({ install: false }))).toBe(true);
+  });
+
+  it("starts a JetStream server on a free loopback port and stops it", async () => {
+    const storeDir = join(tempDir(), "nats");
+    const nats = await startNatsServer({ port: 0, storeDir });
+    try {
+      expect(nats.url).toBe(`nats://127.0.0.1:${nats.port}`);
+      const nc = await connect({ servers: nats.url });
+      const info = await (await nc.jetstreamManager()).getAccountInfo();
+      expect(info.limits).toBeDefined();
+      await nc.close();
+      expect(existsSync(storeDir)).toBe(true);
+    } finally {
+      await nats.stop();
+    }
+    expect(nats.process.exitCode !== null || nats.process.signalCode !== null).toBe(true);
+    await eventually(async () => expect(await portIsFree(nats.port)).toBe(true), { timeout: 3000 });
+  });
+
+  it("reports the server's own output when it cannot start", async () => {
+    const port = await freePort();
+    const first = await startNatsServer({ port, storeDir: join(tempDir(), "a") });
+    try {
+      await expect(startNatsServer({ port, storeDir: join(tempDir(), "b"), startTimeoutMs: 5000 })).rejects.toThrow(
+        /nats-server (exited|did not accept)[\s\S]*nats-server output/,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it("the suite's shared server is provided", () => {
+    expect(inject("natsUrl")).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe("selectServices", () => {
+  const all = ["mall.order", "mall.pay", "sauce.order", "api"];
+  it("selects by *, system.* and lists", () => {
+    expect(selectServices("*", all)).toEqual(all);
+    expect(selectServices("mall.*", all)).toEqual(["mall.order", "mall.pay"]);
+    expect(selectServices("mall.pay, api", all)).toEqual(["mall.pay", "api"]);
+  });
+  it("rejects unknown names", () => {
+    expect(() => selectServices("mall.nope", all)).toThrow(/unknown services: mall\.nope/);
+  });
+});
+
+describe("loadConfig", () => {
+  it("has working defaults", () => {
+    const c = loadConfig({});
+    expect(c.NATS_URL).toBe("");
+    expect(c.PORT).toBe(8080);
+    expect(c.DATA_DIR).toBe(".data");
+    expect(c.SERVICES).toBe("*");
+    expect(c.DEMO_USERS).toBe("false");
+  });
+  it("converts numeric strings", () => {
+    const c = loadConfig({ PORT: "9090", REQUEST_TIMEOUT_MS: "250", BREAKER_THRESHOLD: "0.25" });
+    expect(c.PORT).toBe(9090);
+    expect(c.REQUEST_TIMEOUT_MS).toBe(250);
+    expect(c.BREAKER_THRESHOLD).toBe(0.25);
+  });
+  it("rejects invalid values naming the variable", () => {
+    expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "5" })).toThrow(/REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ DEMO_USERS: "yes" })).toThrow(/DEMO_USERS/);
+  });
+  it("testConfig gives short timeouts, demo users and a fresh data dir", () => {
+    const a = testConfig();
+    const b = testConfig({ REQUEST_TIMEOUT_MS: 2000 });
+    expect(a.NATS_URL).toBe(inject("natsUrl"));
+    expect(a.DEMO_USERS).toBe("true");
+    expect(a.REQUEST_TIMEOUT_MS).toBe(1000);
+    expect(b.REQUEST_TIMEOUT_MS).toBe(2000);
+    expect(a.DATA_DIR).not.toBe(b.DATA_DIR);
+  });
+});

@@ -1,0 +1,62 @@
+// How `npm start`, `npm run node` and the test helpers build a node from the
+// config: every system, the gateway, the broker settings, and a health server
+// for nodes that run no gateway.
+import {
+  type Config,
+  type HealthServer,
+  type RunningNode,
+  selectServices,
+  startHealthServer,
+  startNode,
+} from "@seed/platform";
+import brokerConfig from "../broker.config.js";
+import { createGateway, systems } from "./systems.js";
+
+export interface LaunchOptions {
+  /** Moleculer namespace; nodes only see nodes of the same one. Default: broker.config's. */
+  namespace?: string;
+  /** Port of the health server of a node without the gateway; 0 = a free one. */
+  healthPort?: number;
+}
+
+export interface LaunchedNode {
+  node: RunningNode;
+  /** The gateway's URL, or the health server's on a node without the gateway. */
+  url: string;
+  hasGateway: boolean;
+  health?: HealthServer;
+  /** Graceful: readiness off, in-flight requests finish, consumers drain, then the health server closes. */
+  stop(): Promise<void>;
+}
+
+/** Names of every service the systems offer, plus "api" (the gateway). */
+export function allServices(): string[] {
+  return [...systems.flatMap((s) => Object.keys(s.services)), "api"];
+}
+
+export async function launchNode(config: Config, opts: LaunchOptions = {}): Promise<LaunchedNode> {
+  const brokerOptions = brokerConfig(config);
+  if (opts.namespace) brokerOptions.namespace = opts.namespace;
+  const hasGateway = selectServices(config.SERVICES, allServices()).includes("api");
+  const node = await startNode({ config, brokerOptions, systems, gateway: createGateway });
+  let health: HealthServer | undefined;
+  if (!hasGateway) {
+    try {
+      health = await startHealthServer(node.broker, { port: opts.healthPort ?? 0, host: config.HOST });
+    } catch (err) {
+      await node.stop();
+      throw err;
+    }
+  }
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+  return {
+    node,
+    url: health ? health.url : `http://${host}:${config.PORT}`,
+    hasGateway,
+    ...(health ? { health } : {}),
+    stop: async () => {
+      await node.stop();
+      await health?.close();
+    },
+  };
+}

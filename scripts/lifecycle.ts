@@ -1,0 +1,66 @@
+// Process lifecycle shared by `npm start` and `npm run node`: run until a
+// signal, then shut down gracefully within bounds; clear one-paragraph failures.
+// No application imports here, so it works even when those fail to load.
+
+export interface ShutdownStep {
+  name: string;
+  stop: () => Promise<void>;
+  /** Longest wait for this step; the next steps still run when it is exceeded. */
+  timeoutMs: number;
+}
+
+export const say = (line: string) => process.stderr.write(`[seed] ${line}\n`);
+
+function within(step: ShutdownStep): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${step.name} did not stop within ${step.timeoutMs} ms`)), step.timeoutMs);
+    step.stop().then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * On the first SIGINT/SIGTERM runs the steps in order, each bounded, then exits
+ * 0 (1 if a step failed or timed out). A second signal exits at once after
+ * calling `force` (e.g. to kill a child that would otherwise outlive us).
+ */
+export function stopOnSignals(steps: ShutdownStep[], opts: { force?: () => void } = {}): void {
+  let stopping = false;
+  const onSignal = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say(`${signal} again: exiting now`);
+      opts.force?.();
+      process.exit(130);
+    }
+    stopping = true;
+    say(`${signal}: shutting down gracefully (press Ctrl-C again to force)`);
+    let code = 0;
+    for (const step of steps) {
+      try {
+        await within(step);
+      } catch (err) {
+        code = 1;
+        say(`${(err as Error).message}`);
+      }
+    }
+    say(code === 0 ? "stopped" : "stopped with errors");
+    process.exit(code);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+/** Prints one clear paragraph (and the cause) and exits 1. */
+export function fail(message: string, err?: unknown): never {
+  const cause = err instanceof Error ? err.message : err === undefined ? "" : String(err);
+  process.stderr.write(`\n[seed] ${message}${cause ? `\n\n${cause}` : ""}\n\n`);
+  process.exit(1);
+}

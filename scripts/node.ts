@@ -1,0 +1,90 @@
+// `npm run node -- --services mall.pay,mall.delivery`: one more node joining
+// the same NATS as `npm start` (or NATS_URL). A node without the gateway serves
+// /health/live, /health/ready and /metrics on HEALTH_PORT (0 = a free port).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Config } from "@seed/platform";
+import { fail, say, stopOnSignals } from "./lifecycle.js";
+
+const USAGE = `usage: npm run node -- --services <list>
+
+  --services, -s   services this node runs: "*", "mall.*", or a list like
+                   mall.pay,mall.delivery (add "api" for the gateway); sets SERVICES
+  --help, -h       this text
+
+Environment: NATS_URL (default: the URL \`npm start\` wrote to DATA_DIR/nats.url),
+HEALTH_PORT (health server of a node without the gateway; 0 = a free port),
+NAMESPACE (Moleculer namespace; nodes only see nodes of the same one),
+and every variable of the configuration (see README).`;
+
+async function main(): Promise<void> {
+  let values: { services?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      options: { services: { type: "string", short: "s" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.services) process.env.SERVICES = values.services;
+
+  const [platform, { launchNode }] = await Promise.all([import("@seed/platform"), import("./launch.js")]).catch(
+    (err: unknown) =>
+      fail(
+        "Could not load the project's code or its dependencies. Run `npm run pnpm -- install`, then check the error below.",
+        err instanceof Error ? (err.stack ?? err.message) : err,
+      ),
+  );
+
+  let config: Config;
+  try {
+    config = platform.loadConfig(process.env);
+  } catch (err) {
+    fail("The configuration from the environment is invalid; fix these variables and start again.", err);
+  }
+  if (!config.NATS_URL) {
+    const urlFile = join(config.DATA_DIR, "nats.url");
+    let url = "";
+    try {
+      url = readFileSync(urlFile, "utf8").trim();
+    } catch {
+      // no local NATS started
+    }
+    if (!url) {
+      fail(
+        `No NATS to join: NATS_URL is not set and ${urlFile} does not exist. Run \`npm start\` first (it starts ` +
+          "a local nats-server and writes its URL there), or set NATS_URL to the NATS server the other nodes use.",
+      );
+    }
+    config = { ...config, NATS_URL: url };
+  }
+
+  const healthPort = Number(process.env.HEALTH_PORT || 0);
+  let launched: Awaited<ReturnType<typeof launchNode>>;
+  try {
+    launched = await launchNode(config, {
+      healthPort,
+      ...(process.env.NAMESPACE ? { namespace: process.env.NAMESPACE } : {}),
+    });
+  } catch (err) {
+    fail(
+      `This node could not start (NATS at ${config.NATS_URL}). Check that NATS is running (\`npm start\` in ` +
+        "another terminal, or NATS_URL), that the service names exist, and that the ports are free.",
+      err,
+    );
+  }
+
+  const { node, url, hasGateway } = launched;
+  say(`node ${node.broker.nodeID} joined ${config.NATS_URL}`);
+  say(`services: ${node.services.join(", ") || "(none)"}`);
+  say(hasGateway ? `gateway: ${url}` : `health: ${url}/health/ready  metrics: ${url}/metrics`);
+
+  stopOnSignals([{ name: "node", stop: () => launched.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 2000 }]);
+}
+
+main().catch((err: unknown) => fail("The node stopped with an unexpected error.", err instanceof Error ? err.stack : err));

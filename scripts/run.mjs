@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Entry point of every npm script. It runs on whatever Node the machine has
+// (even an end-of-life one), makes sure a supported Node and pnpm are present
+// (both come from the npm registry into .tools/, nothing is installed by hand),
+// installs the workspace if needed, and then runs the real command under the
+// supported Node. Plain JavaScript on purpose: it must start before TypeScript
+// tooling exists.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { arch } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const TOOLS = join(ROOT, ".tools");
+const NODE_VERSION = "24.21.0"; // an LTS line; Moleculer 0.15 and vitest 5 need >= 22
+const PNPM_VERSION = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).packageManager.split("@")[1];
+
+const say = (msg) => process.stderr.write(`[seed] ${msg}\n`);
+
+function npmInstall(prefix, spec) {
+  mkdirSync(prefix, { recursive: true });
+  say(`fetching ${spec} from the npm registry into ${prefix}`);
+  const r = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, spec], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (r.status !== 0) throw new Error(`could not install ${spec}`);
+}
+
+/** A Node >= 22: this one if it is, else node-linux-<arch> from the registry. */
+function supportedNode() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 22) return process.execPath;
+  const pkg = `node-linux-${arch() === "arm64" ? "arm64" : "x64"}`;
+  const bin = join(TOOLS, "node", "node_modules", pkg, "bin", "node");
+  if (!existsSync(bin)) npmInstall(join(TOOLS, "node"), `${pkg}@${NODE_VERSION}`);
+  return bin;
+}
+
+function pnpmEntry() {
+  const entry = join(TOOLS, "pnpm", "node_modules", "pnpm", "bin", "pnpm.cjs");
+  if (!existsSync(entry)) npmInstall(join(TOOLS, "pnpm"), `pnpm@${PNPM_VERSION}`);
+  return entry;
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function ensureInstalled(node, env) {
+  const marker = join(ROOT, "node_modules", ".modules.yaml");
+  const lock = join(ROOT, "pnpm-lock.yaml");
+  if (existsSync(marker) && mtime(marker) >= mtime(lock)) return;
+  const args = [pnpmEntry(), "install", ...(existsSync(lock) ? ["--frozen-lockfile"] : [])];
+  say("installing dependencies");
+  const r = spawnSync(node, args, { cwd: ROOT, stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const tsx = (script) => ["--import", "tsx", join(ROOT, script)];
+
+/** What each npm script runs, as arguments to the supported node. */
+const COMMANDS = {
+  start: (args) => [...tsx("scripts/start.ts"), ...args],
+  node: (args) => [...tsx("scripts/node.ts"), ...args],
+  cluster: (args) => [...tsx("scripts/cluster.ts"), ...args],
+  repl: (args) => [...tsx("scripts/repl.ts"), ...args],
+  test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
+  typecheck: (args) => [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT, ...args],
+  lint: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", ROOT, ...args],
+  format: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", "--write", ROOT, ...args],
+  pnpm: (args) => [pnpmEntry(), ...args],
+};
+
+const [command, ...args] = process.argv.slice(2);
+const build = COMMANDS[command];
+if (!build) {
+  say(`unknown command ${command}; one of ${Object.keys(COMMANDS).join(", ")}`);
+  process.exit(2);
+}
+const node = supportedNode();
+// Children (test processes, extra nodes) find the same supported node first on PATH.
+const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
+if (command !== "pnpm") ensureInstalled(node, env);
+const child = spawn(node, build(args), { cwd: ROOT, stdio: "inherit", env });
+// Ctrl-C reaches the whole foreground process group; a SIGTERM sent to this
+// wrapper alone is passed on so the child can shut down cleanly.
+for (const sig of ["SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
+process.on("SIGINT", () => {});
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

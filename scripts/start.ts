@@ -1,0 +1,115 @@
+// `npm start`: everything on one machine. Starts a local nats-server with
+// JetStream (unless NATS_URL is set), then one node running every service and
+// the gateway, and prints where to go. All state lives under DATA_DIR.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Config, NatsServer } from "@seed/platform";
+import { fail, say, stopOnSignals } from "./lifecycle.js";
+
+// The demo users exist by default for the local start only (never in k8s).
+process.env.DEMO_USERS ??= "true";
+
+const DEMO_USERS = [
+  ["alice", "customer, member"],
+  ["bob", "seller"],
+  ["carol", "cleaner"],
+  ["dave", "admin, manager"],
+  ["erin", "customer, member"],
+] as const;
+
+async function main(): Promise<void> {
+  // Loaded here so that a broken or missing dependency ends in a clear message.
+  const [platform, { launchNode }, { systems }] = await Promise.all([
+    import("@seed/platform"),
+    import("./launch.js"),
+    import("./systems.js"),
+  ]).catch((err: unknown) =>
+    fail(
+      "Could not load the project's code or its dependencies. Run `npm run pnpm -- install` (or delete " +
+        "node_modules and run `npm start` again, which installs them), then check the error below.",
+      err instanceof Error ? (err.stack ?? err.message) : err,
+    ),
+  );
+
+  let config: Config;
+  try {
+    config = platform.loadConfig(process.env);
+  } catch (err) {
+    fail("The configuration from the environment is invalid; fix these variables and start again.", err);
+  }
+
+  let nats: NatsServer | undefined;
+  const urlFile = join(config.DATA_DIR, "nats.url");
+  if (!config.NATS_URL) {
+    try {
+      const bin = platform.findNatsServer({ log: say });
+      const wanted = process.env.NATS_PORT ? Number(process.env.NATS_PORT) : 4222;
+      // The default port may be taken (another NATS, another checkout): then any free one.
+      const port = process.env.NATS_PORT || (await platform.portIsFree(wanted)) ? wanted : 0;
+      nats = await platform.startNatsServer({ bin, port, storeDir: join(config.DATA_DIR, "nats") });
+    } catch (err) {
+      fail(
+        "No NATS server could be started. This project needs NATS with JetStream: install nats-server " +
+          "(apt install nats-server / brew install nats-server), or run `docker compose up nats`, or point " +
+          "NATS_URL at a running server (e.g. NATS_URL=nats://localhost:4222 npm start).",
+        err,
+      );
+    }
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    writeFileSync(urlFile, `${nats.url}\n`); // extra nodes (`npm run node`) read it
+    config = { ...config, NATS_URL: nats.url };
+  }
+  const local = nats;
+  const stopNats = async () => {
+    if (!local) return;
+    try {
+      if (readFileSync(urlFile, "utf8").trim() === local.url) rmSync(urlFile, { force: true });
+    } catch {
+      // already gone
+    }
+    await local.stop();
+  };
+
+  let launched: Awaited<ReturnType<typeof launchNode>>;
+  try {
+    launched = await launchNode(config);
+  } catch (err) {
+    await stopNats();
+    fail(
+      `The services could not start (NATS at ${config.NATS_URL}, HTTP port ${config.PORT}). If the port is in use, ` +
+        "set PORT; if NATS is unreachable, check NATS_URL or unset it to start a local nats-server.",
+      err,
+    );
+  }
+
+  const { url } = launched;
+  const lines = [
+    "",
+    `  Seed is running: ${url}`,
+    "",
+    `  systems    ${systems.map((s) => `${url}/${s.name}`).join("  ")}`,
+    `  API docs   ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+    `  health     ${url}/health/ready   metrics: ${url}/metrics`,
+    `  NATS       ${config.NATS_URL}${local ? ` (local nats-server, store ${join(config.DATA_DIR, "nats")})` : ""}`,
+    `  services   ${launched.node.services.join(", ")}`,
+  ];
+  if (config.DEMO_USERS === "true") {
+    lines.push("", '  demo users (password "demo"):');
+    for (const [name, roles] of DEMO_USERS) lines.push(`    ${name.padEnd(6)} ${roles}`);
+  }
+  lines.push("", "  more nodes: npm run node -- --services mall.pay,mall.delivery", "  Ctrl-C stops everything.", "");
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  stopOnSignals(
+    [
+      { name: "node", stop: () => launched.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 2000 },
+      { name: "nats-server", stop: stopNats, timeoutMs: 10000 },
+    ],
+    { force: () => local?.kill("SIGKILL") },
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`\n[seed] start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -37,6 +37,10 @@ export function allServices(): string[] {
 export async function launchNode(config: Config, opts: LaunchOptions = {}): Promise<LaunchedNode> {
   const brokerOptions = brokerConfig(config);
   if (opts.namespace) brokerOptions.namespace = opts.namespace;
+  // Signals are ours (stopOnSignals): Moleculer's own handler would exit the
+  // process right after the broker stopped, before the health server and a
+  // local nats-server were stopped.
+  brokerOptions.skipProcessEventRegistration = true;
   const hasGateway = selectServices(config.SERVICES, allServices()).includes("api");
   const node = await startNode({ config, brokerOptions, systems, gateway: createGateway });
   let health: HealthServer | undefined;

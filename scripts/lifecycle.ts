@@ -13,7 +13,10 @@ export const say = (line: string) => process.stderr.write(`[seed] ${line}\n`);
 
 function within(step: ShutdownStep): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${step.name} did not stop within ${step.timeoutMs} ms`)), step.timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${step.name} did not stop within ${step.timeoutMs} ms`)),
+      step.timeoutMs,
+    );
     step.stop().then(
       () => {
         clearTimeout(timer);
@@ -33,14 +36,16 @@ function within(step: ShutdownStep): Promise<void> {
  * calling `force` (e.g. to kill a child that would otherwise outlive us).
  */
 export function stopOnSignals(steps: ShutdownStep[], opts: { force?: () => void } = {}): void {
-  let stopping = false;
+  let stopping = 0;
   const onSignal = async (signal: NodeJS.Signals) => {
     if (stopping) {
+      // One Ctrl-C can arrive twice (the terminal's and one forwarded by a wrapper such as npm).
+      if (Date.now() - stopping < 1000) return;
       say(`${signal} again: exiting now`);
       opts.force?.();
       process.exit(130);
     }
-    stopping = true;
+    stopping = Date.now();
     say(`${signal}: shutting down gracefully (press Ctrl-C again to force)`);
     let code = 0;
     for (const step of steps) {

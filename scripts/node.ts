@@ -87,4 +87,6 @@ async function main(): Promise<void> {
   stopOnSignals([{ name: "node", stop: () => launched.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 2000 }]);
 }
 
-main().catch((err: unknown) => fail("The node stopped with an unexpected error.", err instanceof Error ? err.stack : err));
+main().catch((err: unknown) =>
+  fail("The node stopped with an unexpected error.", err instanceof Error ? err.stack : err),
+);

@@ -94,7 +94,8 @@ function cleanDetails(items: unknown): ErrorDetail[] | undefined {
   return out;
 }
 
-function summary(details: ErrorDetail[] | undefined): string {
+/** One line saying what is wrong first, e.g. `qty: Expected integer (and 1 more)`. */
+export function summary(details: ErrorDetail[] | undefined): string {
   const first = details?.[0];
   if (!first) return "request does not match the schema";
   const more = details.length > 1 ? ` (and ${details.length - 1} more)` : "";

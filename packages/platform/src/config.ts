@@ -33,7 +33,7 @@ export const ConfigSchema = T.Object(
     STREAM_MAX_BYTES: T.Integer({ minimum: -1, default: -1, description: "size limit of each stream; -1 = none" }),
     STREAM_DUPLICATE_WINDOW_SECONDS: Int(1, 86400, 600, "window in which a re-published event id is dropped"),
     REQUEST_TIMEOUT_MS: Int(50, 120000, 3000, "timeout of every synchronous call"),
-    RETRY_ATTEMPTS: Int(0, 10, 2, "retries of idempotent calls on retryable errors"),
+    RETRY_ATTEMPTS: Int(0, 10, 0, "broker-wide retries of calls that timed out; 0 because a retried create could apply twice"),
     BREAKER_THRESHOLD: T.Number({ minimum: 0.01, maximum: 1, default: 0.5, description: "failure ratio that opens a breaker" }),
     BREAKER_MIN_REQUESTS: Int(1, 10000, 5, "calls in the window before a breaker may open"),
     BREAKER_WINDOW_SECONDS: Int(1, 3600, 10, "breaker's observation window"),

@@ -74,7 +74,10 @@ export function prometheusMetrics(broker: ServiceBroker): string {
 }
 
 /** Serves GET /health/live, /health/ready (503 + checks when not ready) and /metrics for one broker. */
-export function startHealthServer(broker: ServiceBroker, opts: { port?: number; host?: string } = {}): Promise<HealthServer> {
+export function startHealthServer(
+  broker: ServiceBroker,
+  opts: { port?: number; host?: string } = {},
+): Promise<HealthServer> {
   const health = healthOf(broker);
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];

@@ -19,6 +19,8 @@ export interface RequestMeta {
   requestId?: string;
   /** The Idempotency-Key header of a POST, when the client sent one. */
   idempotencyKey?: string;
+  /** When that key was first seen (ms); seeds ids created under the key. */
+  idempotencyTime?: number;
   /** Label language asked by `?lang=`; views answer Korean labels by default. */
   lang?: "ko" | "en";
   /** Set by an action to choose the HTTP status (e.g. 201 vs 200). */

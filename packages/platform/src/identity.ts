@@ -1,6 +1,7 @@
 // The caller of an action, as the gateway verified it. Services authorize on
 // it; a caller's id never comes from a request body.
 import { forbidden, unauthorized } from "./errors.js";
+import { idFrom, newId } from "./ids.js";
 import type { RequestMeta, Role, User } from "./http.js";
 
 interface HasMeta {
@@ -23,3 +24,14 @@ export function ensureOwnerOr(user: User, ownerId: string, ...staff: Role[]): vo
 
 export const labelLanguage = (ctx: HasMeta, query?: { lang?: string }): "ko" | "en" =>
   query?.lang === "en" || (ctx.meta as RequestMeta).lang === "en" ? "en" : "ko";
+
+/**
+ * Id of a resource a request creates. Under an Idempotency-Key it is derived
+ * from the caller and the key, so a retry — even one after a crash that lost
+ * the first response — can only ever address the same resource.
+ */
+export function creationId(ctx: HasMeta, kind: string): string {
+  const meta = ctx.meta as RequestMeta;
+  if (!meta.idempotencyKey) return newId();
+  return idFrom(`${kind}:${meta.user?.id ?? ""}:${meta.idempotencyKey}`, meta.idempotencyTime ?? 0);
+}

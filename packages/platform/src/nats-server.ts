@@ -23,7 +23,10 @@ function executable(path: string): boolean {
 
 function lookup(): string | undefined {
   const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/bin", "/usr/local/bin"];
-  return dirs.filter(Boolean).map((d) => join(d, "nats-server")).find(executable);
+  return dirs
+    .filter(Boolean)
+    .map((d) => join(d, "nats-server"))
+    .find(executable);
 }
 
 /**
@@ -78,7 +81,7 @@ export interface NatsServerOptions {
   storeDir: string;
   /** Interface to listen on; loopback unless told otherwise. */
   host?: string;
-  /** Server name; also names the JetStream domain's node in logs. */
+  /** Server name (shown in logs); default a unique one, which tells our server from another on the port. */
   serverName?: string;
   /** Binary to run; default `findNatsServer()`. */
   bin?: string;
@@ -131,7 +134,8 @@ async function startOnce(bin: string, port: number, opts: NatsServerOptions): Pr
   const host = opts.host ?? "127.0.0.1";
   mkdirSync(opts.storeDir, { recursive: true });
   const args = ["-a", host, "-p", String(port), "-js", "-sd", opts.storeDir];
-  if (opts.serverName) args.push("-n", opts.serverName);
+  const name = opts.serverName ?? `seed-nats-${process.pid}-${Date.now().toString(36)}`;
+  args.push("-n", name);
   args.push(...(opts.args ?? []));
   // Own process group: a Ctrl-C in the terminal must not stop NATS before the
   // services that still need it have drained; the caller stops it last.
@@ -175,6 +179,9 @@ async function startOnce(bin: string, port: number, opts: NatsServerOptions): Pr
     try {
       const nc = await connect({ servers: url, timeout: 500, reconnect: false, name: "nats-server-probe" });
       try {
+        // Another server may hold the port: only ours counts.
+        if (nc.info?.server_name !== name)
+          throw new Error(`another server (${nc.info?.server_name}) answers on ${url}`);
         await nc.jetstreamManager(); // fails until JetStream is up
         return server;
       } finally {

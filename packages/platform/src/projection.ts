@@ -3,7 +3,7 @@
 // a crash it resumes from the last committed position, so every event is
 // applied exactly once. It uses an ordered (ephemeral) consumer, which leaves
 // nothing behind on the server when the instance dies.
-import { DeliverPolicy, type ConsumerMessages } from "nats";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
 import type { Logger as LoggerInstance } from "moleculer";
 import { type Commit, decodeCommit, type EventStore } from "./event-store.js";
 import type { Store, WriteBatch } from "./store.js";
@@ -119,29 +119,46 @@ export class Projection {
   }
 
   private async consume(): Promise<void> {
-    const start =
-      this.position > 0
+    // An ephemeral consumer without acks, created from our own position. The
+    // server numbers what it delivers; a gap in that numbering means a message
+    // was lost in transit, so we start over from the position we hold (what an
+    // ordered consumer does; nats.js's own one needs nats-server 2.10).
+    const jsm = await this.events.jsm();
+    const info = await jsm.consumers.add(this.stream, {
+      filter_subject: this.projector.filter,
+      ...(this.position > 0
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.position + 1 }
-        : { deliver_policy: DeliverPolicy.All };
-    const consumer = await this.events.js.consumers.get(this.stream, { filterSubjects: this.projector.filter, ...start });
+        : { deliver_policy: DeliverPolicy.All }),
+      ack_policy: AckPolicy.None,
+      inactive_threshold: 30e9,
+      mem_storage: true,
+      num_replicas: 1,
+    });
+    const consumer = await this.events.js.consumers.get(this.stream, info.name);
     const messages = await consumer.consume({ max_messages: 1000 });
     this.messages = messages;
     if (this.stopped) messages.stop();
     let batch = this.store.batch();
     let applied = 0;
     let last = this.position;
-    for await (const m of messages) {
-      if (m.seq <= last) continue; // a reset consumer may deliver again what we hold
-      await this.projector.apply(batch, { seq: m.seq, subject: m.subject, events: decodeCommit(m.data) });
-      last = m.seq;
-      applied++;
-      if (applied >= FLUSH_EVERY || m.info.pending === 0) {
-        await this.flush(batch, last);
-        batch = this.store.batch();
-        applied = 0;
+    let delivered = 0;
+    try {
+      for await (const m of messages) {
+        if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${last}`);
+        await this.projector.apply(batch, { seq: m.seq, subject: m.subject, events: decodeCommit(m.data) });
+        last = m.seq;
+        applied++;
+        if (applied >= FLUSH_EVERY || m.info.pending === 0) {
+          await this.flush(batch, last);
+          batch = this.store.batch();
+          applied = 0;
+        }
       }
+      if (applied > 0) await this.flush(batch, last);
+    } finally {
+      messages.stop();
+      jsm.consumers.delete(this.stream, info.name).catch(() => {});
     }
-    if (applied > 0) await this.flush(batch, last);
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {

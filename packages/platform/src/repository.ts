@@ -47,7 +47,8 @@ export interface RepositoryOptions {
   validate?: (event: DomainEvent) => void;
 }
 
-const WAIT_FOR_OWN_WRITE_MS = 5000;
+/** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
+const WAIT_FOR_OWN_WRITE_MS = 1000;
 
 export class Repository<S, C, E extends DomainEvent> {
   readonly section: string;
@@ -114,31 +115,41 @@ export class Repository<S, C, E extends DomainEvent> {
    * `decide` is thrown as it is.
    */
   execute(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
-    return this.locks.run(id, async () => {
-      const subject = subjectOf(this.opts.system, this.aggregate.name, id);
-      for (let attempt = 0; ; attempt++) {
-        const snapshot = await this.store().get<Snapshot<S>>(this.section, id);
-        const now = opts.now ?? new Date().toISOString();
-        const decided = this.aggregate.decide(snapshot?.state, command, { now });
-        if (decided.length === 0) {
-          if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
-          return { state: snapshot.state, events: [] };
-        }
-        const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts));
-        try {
-          const seq = await this.events.append(subject, envelopes, snapshot?.seq ?? 0);
-          let state = snapshot?.state;
-          for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
-          await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
-          return { state: state as S, events: envelopes };
-        } catch (err) {
-          if (!(err instanceof ConcurrencyError)) throw err;
-          if (attempt >= this.opts.retries) throw unavailable("too many concurrent changes, try again");
-          const last = await this.events.lastSeqOf(this.opts.stream, subject);
-          await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
-        }
+    return this.locks.run(id, () => this.decideAndAppend(id, command, opts));
+  }
+
+  /**
+   * Runs a multi-step command (e.g. a call to another service, then an append)
+   * while no other command of this instance touches the aggregate.
+   */
+  exclusive<T>(id: string, work: (execute: (command: C, opts: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>): Promise<T> {
+    return this.locks.run(id, () => work((command, opts) => this.decideAndAppend(id, command, opts)));
+  }
+
+  private async decideAndAppend(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
+    const subject = subjectOf(this.opts.system, this.aggregate.name, id);
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = await this.store().get<Snapshot<S>>(this.section, id);
+      const now = opts.now ?? new Date().toISOString();
+      const decided = this.aggregate.decide(snapshot?.state, command, { now });
+      if (decided.length === 0) {
+        if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
+        return { state: snapshot.state, events: [] };
       }
-    });
+      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts));
+      try {
+        const seq = await this.events.append(subject, envelopes, snapshot?.seq ?? 0);
+        let state = snapshot?.state;
+        for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
+        await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
+        return { state: state as S, events: envelopes };
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+        if (attempt >= this.opts.retries) throw unavailable("too many concurrent changes, try again");
+        const last = await this.events.lastSeqOf(this.opts.stream, subject);
+        await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+      }
+    }
   }
 
   private envelope(id: string, e: E, index: number, now: string, opts: ExecuteOptions): EventEnvelope {
@@ -155,4 +166,18 @@ export class Repository<S, C, E extends DomainEvent> {
       data: e.data,
     };
   }
+}
+
+/**
+ * Options for a command a policy issues in reaction to an event: same
+ * correlation, caused by the event, and event ids derived from it so that a
+ * redelivered event re-publishes the same ids (dropped by the server).
+ */
+export function causedBy(event: EventEnvelope, reactor: string): ExecuteOptions {
+  return {
+    correlationId: event.correlationId,
+    causationId: event.id,
+    idSeed: `${reactor}:${event.id}`,
+    idTime: Date.parse(event.occurredAt),
+  };
 }

@@ -92,6 +92,16 @@ export class ServiceKit {
   mixin(): Partial<ServiceSchema> {
     const kit = this;
     return {
+      actions: {
+        /** Forgets this instance's views and aggregate copies and replays them from the stream (operators, tests). */
+        rebuild: {
+          visibility: "public",
+          async handler() {
+            for (const p of kit.projections) await p.rebuild();
+            return Object.fromEntries(kit.projections.map((p) => [p.projector.name, p.seq]));
+          },
+        },
+      },
       async started() {
         await kit.start();
       },

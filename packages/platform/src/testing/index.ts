@@ -147,7 +147,10 @@ export interface SpawnedNode {
   /** Sends a signal (SIGKILL works) and resolves when the process has exited. */
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, wait (SIGKILL after `timeoutMs`, default SHUTDOWN_TIMEOUT_MS + 5 s); removes DATA_DIR unless `keepData`. */
-  stop(opts?: { timeoutMs?: number; keepData?: boolean }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(opts?: {
+    timeoutMs?: number;
+    keepData?: boolean;
+  }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it printed so far. */
   output(): string;
 }
@@ -209,7 +212,9 @@ export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
   while (Date.now() < deadline) {
     if (!running()) {
       await stop();
-      throw new Error(`node (${opts.services}) exited with ${child.exitCode ?? child.signalCode} before ready:\n${out}`);
+      throw new Error(
+        `node (${opts.services}) exited with ${child.exitCode ?? child.signalCode} before ready:\n${out}`,
+      );
     }
     try {
       const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
@@ -286,7 +291,11 @@ export function api(baseUrl: string): ApiClient {
         payload = typeof body === "string" ? body : JSON.stringify(body);
         headers["content-type"] ??= "application/json";
       }
-      const res = await fetch(new URL(path, baseUrl), { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      const res = await fetch(new URL(path, baseUrl), {
+        method,
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       if ((res.headers.get("content-type") ?? "").includes("json") && text) {

@@ -1,0 +1,94 @@
+// The "api" service: moleculer-web configured with our route table, error
+// answer and request bookkeeping. Everything it does per request lives in
+// GatewayCore and the handlers; this file only wires them into moleculer-web.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo, Server } from "node:net";
+import type { ServiceFactory, SystemModule } from "@seed/platform";
+import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
+import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
+import { GatewayCore } from "./core.js";
+import type { GatewayRequest } from "./request.js";
+import { requestIdFromHeaders } from "./request.js";
+import { buildRoutes, checkRoutes, corsSettings } from "./routes.js";
+
+type HttpHandler = (this: Service, req: IncomingMessage, res: ServerResponse, next?: unknown) => Promise<void>;
+const baseHttpHandler = ApiGateway.methods?.httpHandler as HttpHandler | undefined;
+
+/** A gateway for these systems, as a service factory for `startNode`. */
+export function createGateway(systems: SystemModule[]): ServiceFactory {
+  checkRoutes(systems);
+  return (rt) => {
+    const gw = new GatewayCore(rt);
+    const schema: ServiceSchema<ApiSettingsSchema> = {
+      name: "api",
+      mixins: [ApiGateway],
+      settings: {
+        port: rt.config.PORT,
+        ip: rt.config.HOST,
+        routes: buildRoutes(gw, systems),
+        cors: corsSettings(rt.config.CORS_ORIGINS),
+        // qs: no nested objects beyond one level, no huge arrays from a query string.
+        qsOptions: { depth: 1, arrayLimit: 50, parameterLimit: 100 },
+        // One request id for the whole call chain: the client's when it is safe, else a new one.
+        rootCallOptions(options: CallingOptions, req: IncomingMessage) {
+          options.requestID = requestIdFromHeaders(req);
+        },
+        onError(req: GatewayRequest, res: ServerResponse, err: Error) {
+          gw.fail(req, res, err);
+        },
+        // Per-request logs would cost more than the request at load; params may hold passwords.
+        logRequest: "debug",
+        logResponse: "debug",
+        logRequestParams: null,
+        logResponseData: null,
+        logRouteRegistration: "debug",
+      },
+      actions: {
+        // api.rest serves each HTTP request as a local action. It must not be
+        // retried (the body stream is consumed), queued by the bulkhead (the
+        // callee's bulkhead protects the services) or broken by a breaker (its
+        // failures are other services' failures, answered as 503 already).
+        rest: {
+          bulkhead: { enabled: false },
+          circuitBreaker: { enabled: false },
+          retryPolicy: { enabled: false },
+        },
+        // moleculer-web's route-management actions are not part of our API.
+        listAliases: false,
+        addRoute: false,
+        removeRoute: false,
+      } as ServiceSchema["actions"],
+      methods: {
+        // Wraps moleculer-web's entry point to time every request, matched or not.
+        httpHandler(this: Service, req: IncomingMessage, res: ServerResponse, next?: unknown) {
+          const startedAt = process.hrtime.bigint();
+          res.once("finish", () => gw.observe(req as GatewayRequest, res, startedAt));
+          return baseHttpHandler?.call(this, req, res, next);
+        },
+      },
+      created(this: Service) {
+        gw.useLogger(this.logger);
+      },
+      async started(this: Service) {
+        await gw.start();
+        rt.health.register("api", () => (serverOf(this)?.listening ? { ok: true } : { ok: false, detail: "HTTP server not listening" }));
+      },
+      async stopped() {
+        rt.health.unregister("api");
+      },
+    };
+    return schema;
+  };
+}
+
+function serverOf(service: Service | null | undefined): Server | undefined {
+  return (service as { server?: Server } | null | undefined)?.server;
+}
+
+/** Where the gateway of this broker listens (PORT=0 picks a free port). */
+export function gatewayAddress(broker: ServiceBroker): { host: string; port: number } | undefined {
+  const addr = serverOf(broker.getLocalService("api"))?.address();
+  if (!addr || typeof addr === "string") return undefined;
+  const { address, port } = addr as AddressInfo;
+  return { host: address, port };
+}

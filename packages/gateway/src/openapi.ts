@@ -1,0 +1,270 @@
+// The OpenAPI 3.1 document, generated from the same RouteSpecs and TypeBox
+// schemas that route and validate requests, so docs cannot drift from code.
+// (OpenAPI 3.1 schemas are JSON Schema, which TypeBox schemas already are.)
+import type { RouteSpec, SystemModule } from "@seed/platform";
+import type { TSchema } from "@sinclair/typebox";
+import { LoginBody, LoginResult, UserView } from "./auth/schemas.js";
+
+type Json = Record<string, unknown>;
+
+const ERROR_STATUSES: Record<number, [name: string, description: string]> = {
+  400: ["BadRequest", "the body is not JSON, or has an unknown content type"],
+  401: ["Unauthorized", "missing, malformed, expired or wrongly signed token"],
+  402: ["PaymentDeclined", "the payment was declined"],
+  403: ["Forbidden", "authenticated but not allowed"],
+  404: ["NotFound", "unknown id or route"],
+  409: ["Conflict", "a business rule forbids it now; `message` says which"],
+  413: ["PayloadTooLarge", "body over the size limit"],
+  422: ["ValidationError", "body or query does not match the schema; `details` lists each violation"],
+  429: ["TooManyRequests", "the caller's rate limit; see Retry-After"],
+  500: ["InternalError", "unexpected failure"],
+  503: ["ServiceUnavailable", "a dependency is down, timed out or its breaker is open; nothing was changed; see Retry-After"],
+};
+
+/** TypeBox schemas carry symbol-keyed metadata; JSON drops it. */
+const plain = (schema: TSchema): Json => JSON.parse(JSON.stringify(schema)) as Json;
+
+const ErrorBody: Json = {
+  type: "object",
+  required: ["error", "message", "requestId"],
+  properties: {
+    error: { type: "string", enum: Object.values(ERROR_STATUSES).map(([n]) => n) },
+    message: { type: "string" },
+    details: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["path", "message"],
+        properties: { path: { type: "string", description: "JSON pointer" }, message: { type: "string" } },
+      },
+    },
+    requestId: { type: "string" },
+  },
+};
+
+const retryAfter = { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "integer" } } };
+
+function errorResponses(): Json {
+  const out: Json = {};
+  for (const [status, [name, description]] of Object.entries(ERROR_STATUSES)) {
+    out[name] = {
+      description,
+      ...(status === "429" || status === "503" ? { headers: retryAfter } : {}),
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    };
+  }
+  return out;
+}
+
+const errorRef = (status: number): Json => ({ $ref: `#/components/responses/${ERROR_STATUSES[status]?.[0] ?? "InternalError"}` });
+
+/** `/mall/orders/:id` → `/mall/orders/{id}` and the names of its params. */
+export function openApiPath(path: string): { path: string; params: string[] } {
+  const params: string[] = [];
+  const converted = path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
+    params.push(name);
+    return `{${name}}`;
+  });
+  return { path: converted, params };
+}
+
+function queryParameters(schema: TSchema | undefined): Json[] {
+  if (!schema) return [];
+  const props = (schema.properties ?? {}) as Record<string, TSchema>;
+  const required = new Set<string>(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  return Object.entries(props).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: required.has(name),
+    ...(typeof s.description === "string" ? { description: s.description } : {}),
+    schema: plain(s),
+  }));
+}
+
+/**
+ * `POST /mall/orders/:id/cancel` → `postMallOrdersByIdCancel`. Built from the
+ * HTTP route, not the action: internal service names stay out of responses.
+ */
+export function operationIdOf(route: Pick<RouteSpec, "method" | "path">): string {
+  const words = route.path
+    .split("/")
+    .filter(Boolean)
+    .map((seg) => (seg.startsWith(":") ? `by-${seg.slice(1)}` : seg))
+    .flatMap((seg) => seg.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean)
+    .map((w) => w[0]?.toUpperCase() + w.slice(1));
+  return route.method.toLowerCase() + words.join("");
+}
+
+function errorStatuses(route: RouteSpec): number[] {
+  const set = new Set<number>([400, 422, 429, 503, ...(route.errors ?? [])]);
+  if (route.roles !== "public") set.add(401);
+  if (Array.isArray(route.roles)) set.add(403);
+  if (route.body) set.add(413);
+  return [...set].sort((a, b) => a - b);
+}
+
+function describeRoles(roles: RouteSpec["roles"]): string {
+  if (roles === "public") return "Public.";
+  if (roles === "any") return "Any authenticated user.";
+  return `Roles: ${roles.join(", ")}.`;
+}
+
+function operation(route: RouteSpec, operationId: string): Json {
+  const { params } = openApiPath(route.path);
+  const status = route.status ?? 200;
+  const parameters: Json[] = [
+    ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+    ...queryParameters(route.query),
+    { $ref: "#/components/parameters/Lang" },
+  ];
+  if (route.method === "POST") parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
+  const success: Json = {
+    description: status === 201 ? "created" : "success",
+    content: { "application/json": { schema: plain(route.response) } },
+  };
+  if (status === 201) success.headers = { Location: { description: "URL of the created resource", schema: { type: "string" } } };
+  const responses: Json = { [String(status)]: success };
+  for (const s of errorStatuses(route)) responses[String(s)] = errorRef(s);
+  const op: Json = {
+    tags: [route.tag],
+    summary: route.summary,
+    description: describeRoles(route.roles),
+    operationId,
+    parameters,
+    responses,
+    security: route.roles === "public" ? [] : [{ bearerAuth: [] }],
+  };
+  if (route.body) {
+    const media: Json = { schema: plain(route.body) };
+    if (route.example !== undefined) media.example = route.example;
+    op.requestBody = { required: true, content: { "application/json": media } };
+  }
+  return op;
+}
+
+function platformPaths(): Json {
+  const json = (schema: Json, description = "success") => ({ description, content: { "application/json": { schema } } });
+  const user = plain(UserView);
+  return {
+    "/auth/login": {
+      post: {
+        tags: ["auth"],
+        summary: "Log in with user name and password",
+        operationId: "postAuthLogin",
+        security: [],
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: plain(LoginBody), example: { username: "alice", password: "demo" } } },
+        },
+        responses: {
+          "200": json(plain(LoginResult)),
+          "400": errorRef(400),
+          "401": errorRef(401),
+          "422": errorRef(422),
+          "429": errorRef(429),
+        },
+      },
+    },
+    "/auth/me": {
+      get: {
+        tags: ["auth"],
+        summary: "The caller's identity, from the bearer token",
+        operationId: "getAuthMe",
+        responses: { "200": json(user), "401": errorRef(401) },
+      },
+    },
+    "/health/live": {
+      get: {
+        tags: ["platform"],
+        summary: "Liveness: 200 while the process can serve",
+        operationId: "getHealthLive",
+        security: [],
+        responses: { "200": json({ type: "object", properties: { status: { type: "string" } } }) },
+      },
+    },
+    "/health/ready": {
+      get: {
+        tags: ["platform"],
+        summary: "Readiness: connected to NATS, streams exist, local stores caught up",
+        operationId: "getHealthReady",
+        security: [],
+        responses: {
+          "200": json({ type: "object" }, "ready"),
+          "503": json({ type: "object" }, "not ready; the body says which check failed"),
+        },
+      },
+    },
+    "/metrics": {
+      get: {
+        tags: ["platform"],
+        summary: "Prometheus metrics",
+        operationId: "getMetrics",
+        security: [],
+        responses: { "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } } },
+      },
+    },
+  };
+}
+
+export interface OpenApiInfo {
+  title?: string;
+  version?: string;
+}
+
+export function buildOpenApi(systems: SystemModule[], info: OpenApiInfo = {}): Json {
+  const paths: Record<string, Json> = platformPaths() as Record<string, Json>;
+  const tags = new Map<string, string>([
+    ["auth", "Log in and identity"],
+    ["platform", "Health and metrics"],
+  ]);
+  const usedIds = new Set<string>();
+  for (const system of systems) {
+    for (const route of system.routes) {
+      if (!tags.has(route.tag)) tags.set(route.tag, `${system.name} system`);
+      const base = operationIdOf(route);
+      let id = base;
+      for (let n = 2; usedIds.has(id); n++) id = `${base}${n}`;
+      usedIds.add(id);
+      const { path } = openApiPath(route.path);
+      const item = paths[path] ?? {};
+      item[route.method.toLowerCase()] = operation(route, id);
+      paths[path] = item;
+    }
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: info.title ?? "Seed platform API",
+      version: info.version ?? "0.1.0",
+      description:
+        "One gateway for every system. Errors share one body: `{error, message, details?, requestId}`. " +
+        "POST accepts an `Idempotency-Key` header: the same key and body within the retention window return the first response again.",
+    },
+    servers: [{ url: "/" }],
+    tags: [...tags].map(([name, description]) => ({ name, description })),
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: { Error: ErrorBody },
+      responses: errorResponses(),
+      parameters: {
+        Lang: {
+          name: "lang",
+          in: "query",
+          required: false,
+          description: "language of status labels (Korean by default)",
+          schema: { type: "string", enum: ["ko", "en"], default: "ko" },
+        },
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description: "makes a retry of this POST safe: same key and body → the first response again",
+          schema: { type: "string", minLength: 1, maxLength: 200 },
+        },
+      },
+    },
+  };
+}

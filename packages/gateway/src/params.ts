@@ -1,0 +1,91 @@
+// From an HTTP request to the flat params of an action: body fields, query
+// values and path params side by side, each checked against the route's
+// TypeBox schemas first so a client gets every violation with its JSON
+// pointer without a round trip to the service (which validates again).
+import { badRequest, compileChecker, type ErrorDetail, type RouteSpec, validationError } from "@seed/platform";
+import type { TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { summary } from "./http-errors.js";
+import type { GatewayRequest } from "./request.js";
+
+export type Lang = "ko" | "en";
+
+export interface RequestParams {
+  /** What the action receives. */
+  params: Record<string, unknown>;
+  /** The body as sent (for the idempotency fingerprint). */
+  body: Record<string, unknown> | undefined;
+  query: Record<string, unknown>;
+  lang: Lang;
+}
+
+const invalid = (details: ErrorDetail[]) => validationError(summary(details), details);
+
+function hasBody(req: GatewayRequest): boolean {
+  if (req.headers["transfer-encoding"] !== undefined) return true;
+  const len = Number(req.headers["content-length"] ?? 0);
+  return Number.isFinite(len) && len > 0;
+}
+
+/**
+ * The JSON object body, or undefined when none was sent. body-parser leaves
+ * `req.body` undefined when the content type is not JSON: a body we could not
+ * read is a 400, a JSON value that is not an object a 422.
+ */
+export function readJsonObject(req: GatewayRequest): Record<string, unknown> | undefined {
+  const body = req.body;
+  if (body === undefined) {
+    if (hasBody(req)) throw badRequest("unsupported content type: send application/json");
+    return undefined;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalid([{ path: "/", message: "request body must be a JSON object" }]);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Validates `value` against a TypeBox schema; 422 with every violation. */
+export function check(schema: TSchema, value: unknown): void {
+  const r = compileChecker(schema)(value);
+  if (r !== true) throw invalid(r.map((i) => ({ path: i.path, message: i.message })));
+}
+
+const declares = (schema: TSchema | undefined, key: string): boolean =>
+  typeof schema?.properties === "object" && schema.properties !== null && key in schema.properties;
+
+/** `?lang=` picks the label language; it is the gateway's, unless a route's query schema claims it. */
+function takeLang(query: Record<string, unknown>, route: RouteSpec): Lang {
+  const raw = query.lang;
+  if (!declares(route.query, "lang")) delete query.lang;
+  if (raw === undefined || raw === "ko") return "ko";
+  if (raw === "en") return "en";
+  throw invalid([{ path: "/lang", message: "must be ko or en" }]);
+}
+
+export function buildParams(route: RouteSpec, req: GatewayRequest, pathParams: Record<string, unknown>): RequestParams {
+  const body = readJsonObject(req);
+  if (route.body) {
+    check(route.body, body ?? {});
+  } else if (body && Object.keys(body).length > 0) {
+    throw invalid(Object.keys(body).map((k) => ({ path: `/${k}`, message: "this route takes no request body" })));
+  }
+
+  let query: Record<string, unknown> = { ...(req.query ?? {}) };
+  const lang = takeLang(query, route);
+  if (route.query) {
+    // Query values arrive as strings; the schema says what they become.
+    query = Value.Convert(route.query, query) as Record<string, unknown>;
+    check(route.query, query);
+  } else if (Object.keys(query).length > 0) {
+    throw invalid(Object.keys(query).map((k) => ({ path: `/${k}`, message: "unknown query parameter" })));
+  }
+
+  if (body) {
+    // A field must have one source, or a body could override a path id.
+    const clashes = Object.keys(body).filter((k) => Object.hasOwn(pathParams, k) || Object.hasOwn(query, k));
+    if (clashes.length > 0) {
+      throw invalid(clashes.map((k) => ({ path: `/${k}`, message: "given both in the body and in the URL" })));
+    }
+  }
+  return { params: { ...body, ...query, ...pathParams }, body, query, lang };
+}

@@ -1,0 +1,81 @@
+// mall.delivery — owns Delivery.
+// Offers: get, list.
+// Reacts to: QtyDecreased → starts the order's delivery; OrderClosed → completes it.
+//   Deliveries missed while this service was down start when it comes back
+//   (its durable consumer resumes where it stopped).
+// Calls: nothing.
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import {
+  caller,
+  causedBy,
+  ensureOwnerOr,
+  hasRole,
+  ListQuery,
+  notFound,
+  page,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { Delivery, deliveryView } from "./delivery.js";
+import { deliveryIdOf } from "./ids.js";
+import { ByIdParams, type EventData, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
+
+export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
+
+export function deliveryService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "mall.delivery", { eventSchemas: MallEventSchemas });
+  const deliveries = kit.aggregate(Delivery);
+  // Where each order goes and whose it is: QtyDecreased names neither.
+  const orders = kit.view<{ customerId: string; address: string }>({
+    name: "orderAddresses",
+    filter: "mall.order.>",
+    key: (e) => (e.data as { orderId: string }).orderId,
+    on: {
+      OrderPlaced: (_, e) => {
+        const { customerId, address } = e.data as EventData<"OrderPlaced">;
+        return { customerId, address };
+      },
+    },
+  });
+
+  kit.react<MallEvent>({
+    QtyDecreased: async (e) => {
+      const { orderId } = e.data;
+      const order = await orders.get(orderId);
+      // Our view of orders lags the policy by a moment at most; a retry finds it.
+      if (!order) throw new Error(`order ${orderId} not yet known`);
+      const deliveryId = deliveryIdOf(orderId);
+      await deliveries.execute(deliveryId, { type: "Start", deliveryId, orderId, ...order }, causedBy(e, "mall.delivery"));
+    },
+    OrderClosed: async (e) => {
+      await deliveries.execute(deliveryIdOf(e.data.orderId), { type: "Complete" }, causedBy(e, "mall.delivery"));
+    },
+  });
+
+  return {
+    name: "mall.delivery",
+    mixins: [kit.mixin()],
+    actions: {
+      get: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const delivery = await deliveries.getLatest(ctx.params.id);
+          if (!delivery) throw notFound("delivery", ctx.params.id);
+          ensureOwnerOr(caller(ctx), delivery.customerId, "seller", "admin");
+          return deliveryView(delivery);
+        },
+      },
+
+      list: {
+        params: DeliveryListQuery,
+        async handler(ctx: Context<Static<typeof DeliveryListQuery>>) {
+          const user = caller(ctx);
+          const all = await deliveries.all();
+          const visible = hasRole(user, "seller", "admin") ? all : all.filter((d) => d.customerId === user.id);
+          return page(visible.map(deliveryView), ctx.params, ["orderId"]);
+        },
+      },
+    },
+  };
+}

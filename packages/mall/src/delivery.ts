@@ -1,0 +1,56 @@
+// Delivery: started once stock was taken for an order, completed when the
+// customer confirmed receipt. At most one per order.
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { MallEvent } from "./schemas.js";
+
+export interface DeliveryState {
+  id: string;
+  orderId: string;
+  customerId: string;
+  address: string;
+  status: "DeliveryStarted" | "DeliveryCompleted";
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryCommand =
+  | { type: "Start"; deliveryId: string; orderId: string; customerId: string; address: string }
+  | { type: "Complete" };
+
+type DeliveryEvent = Extract<MallEvent, { type: "DeliveryStarted" | "DeliveryCompleted" }>;
+
+export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> = {
+  name: "delivery",
+
+  decide(state, cmd) {
+    switch (cmd.type) {
+      case "Start":
+        if (state) return [];
+        return [{ type: "DeliveryStarted", data: { deliveryId: cmd.deliveryId, orderId: cmd.orderId, address: cmd.address, customerId: cmd.customerId } }];
+      case "Complete":
+        if (!state) throw refuse.notFound("delivery not found");
+        if (state.status === "DeliveryCompleted") return [];
+        return [{ type: "DeliveryCompleted", data: { deliveryId: state.id, orderId: state.orderId } }];
+    }
+  },
+
+  evolve(state, event, { at }) {
+    switch (event.type) {
+      case "DeliveryStarted": {
+        const { deliveryId, orderId, address, customerId } = event.data;
+        return { id: deliveryId, orderId, address, customerId, status: "DeliveryStarted", createdAt: at, updatedAt: at };
+      }
+      case "DeliveryCompleted":
+        return { ...(state as DeliveryState), status: "DeliveryCompleted", updatedAt: at };
+    }
+  },
+};
+
+export const deliveryView = (s: DeliveryState) => ({
+  id: s.id,
+  orderId: s.orderId,
+  address: s.address,
+  status: s.status,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});

@@ -1,0 +1,122 @@
+// mall.order — owns Order.
+// Offers: place, get, list, cancel, receive.
+// Reacts to: PayCanceled → cancels the order (the saga's compensation).
+// Calls: mall.product.get (only when an order names no product name/price),
+//        mall.pay.cancel (synchronously: the pay service decides whether a cancel is still allowed).
+import type { Static } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import {
+  caller,
+  causedBy,
+  creationId,
+  ensureOwnerOr,
+  forbidden,
+  hasRole,
+  ListQuery,
+  notFound,
+  page,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { Type as T } from "@sinclair/typebox";
+import { Order, orderView } from "./order.js";
+import { ByIdParams, Id, type MallEvent, MallEventSchemas, OrderStatus, PlaceOrderBody } from "./schemas.js";
+
+export const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), productId: T.Optional(Id) });
+
+export function orderService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "mall.order", { eventSchemas: MallEventSchemas });
+  const orders = kit.aggregate(Order);
+  // Orders whose delivery has started: only those can be received.
+  const startedDeliveries = kit.view<{ deliveryId: string }>({
+    name: "startedDeliveries",
+    filter: "mall.delivery.>",
+    key: (e) => (e.data as { orderId: string }).orderId,
+    on: { DeliveryStarted: (_, e) => ({ deliveryId: (e.data as { deliveryId: string }).deliveryId }) },
+  });
+
+  kit.react<MallEvent>({
+    PayCanceled: async (e) => {
+      const reason = e.data.reason === "OutOfStock" ? "OutOfStock" : "CustomerCanceled";
+      await orders.execute(e.data.orderId, { type: "Cancel", reason }, causedBy(e, "mall.order"));
+    },
+  });
+
+  async function ownedOrder(ctx: Context<{ id: string }>, ...staff: Array<"seller" | "admin">) {
+    const order = await orders.getLatest(ctx.params.id);
+    if (!order) throw notFound("order", ctx.params.id);
+    ensureOwnerOr(caller(ctx), order.customerId, ...staff);
+    return order;
+  }
+
+  return {
+    name: "mall.order",
+    mixins: [kit.mixin()],
+    actions: {
+      place: {
+        params: PlaceOrderBody,
+        async handler(ctx: Context<Static<typeof PlaceOrderBody>>) {
+          const user = caller(ctx);
+          const { productId, qty, address } = ctx.params;
+          let { productName, price } = ctx.params;
+          if (productName === undefined || price === undefined) {
+            const product = await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId });
+            productName ??= product.name;
+            price ??= product.price;
+          }
+          const orderId = creationId(ctx, "order");
+          const { state } = await orders.execute(
+            orderId,
+            { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address },
+            { correlationId: orderId },
+          );
+          if (state.customerId !== user.id) throw forbidden("not the owner");
+          return orderView(state);
+        },
+      },
+
+      get: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          return orderView(await ownedOrder(ctx, "seller", "admin"));
+        },
+      },
+
+      list: {
+        params: OrderListQuery,
+        async handler(ctx: Context<Static<typeof OrderListQuery>>) {
+          const user = caller(ctx);
+          const all = await orders.all();
+          const visible = hasRole(user, "seller", "admin") ? all : all.filter((o) => o.customerId === user.id);
+          return page(visible.map(orderView), ctx.params, ["status", "productId"]);
+        },
+      },
+
+      /** Only until the deposit is checked; mall.pay decides, so a racing check and cancel never both win. */
+      cancel: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const order = await ownedOrder(ctx);
+          if (order.status === "OrderCanceled") return orderView(order);
+          await ctx.call("mall.pay.cancel", { orderId: order.id, customerId: order.customerId });
+          const { state } = await orders.execute(
+            order.id,
+            { type: "Cancel", reason: "CustomerCanceled" },
+            { correlationId: order.id, idSeed: `cancel:${order.id}` },
+          );
+          return orderView(state);
+        },
+      },
+
+      receive: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const order = await ownedOrder(ctx);
+          const deliveryStarted = (await startedDeliveries.get(order.id)) !== undefined;
+          const { state } = await orders.execute(order.id, { type: "Close", deliveryStarted }, { correlationId: order.id });
+          return orderView(state);
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Order: placed by a customer, canceled until the deposit is checked, closed
+// when the customer confirms receipt of a started delivery.
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { MallEvent } from "./schemas.js";
+
+export type OrderStatus = "OrderPlaced" | "OrderCanceled" | "OrderClosed";
+
+export interface OrderState {
+  id: string;
+  customerId: string;
+  productId: string;
+  productName: string;
+  qty: number;
+  price: number;
+  address: string;
+  status: OrderStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OrderCommand =
+  | {
+      type: "Place";
+      orderId: string;
+      customerId: string;
+      productId: string;
+      productName: string;
+      qty: number;
+      price: number;
+      address: string;
+    }
+  /** Cancel after the pay service agreed (customer) or because the pay was canceled (saga). */
+  | { type: "Cancel"; reason: "CustomerCanceled" | "OutOfStock" }
+  /** Receipt confirmed; only valid once its delivery has started. */
+  | { type: "Close"; deliveryStarted: boolean };
+
+type OrderEvent = Extract<MallEvent, { type: "OrderPlaced" | "OrderCanceled" | "OrderClosed" }>;
+
+export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
+  name: "order",
+
+  decide(state, cmd) {
+    if (cmd.type === "Place") {
+      if (state) return []; // the same Idempotency-Key placed it already
+      const { type: _, ...data } = cmd;
+      return [{ type: "OrderPlaced", data }];
+    }
+    if (!state) throw refuse.notFound("order not found");
+    switch (cmd.type) {
+      case "Cancel":
+        if (state.status === "OrderCanceled") return [];
+        if (state.status === "OrderClosed") throw refuse.conflict("AlreadyClosed", "a received order cannot be canceled");
+        return [{ type: "OrderCanceled", data: { orderId: state.id, reason: cmd.reason } }];
+      case "Close":
+        if (state.status === "OrderClosed") return [];
+        if (state.status === "OrderCanceled") throw refuse.conflict("OrderCanceled", "the order was canceled");
+        if (!cmd.deliveryStarted) throw refuse.conflict("DeliveryNotStarted", "the delivery has not started yet");
+        return [{ type: "OrderClosed", data: { orderId: state.id } }];
+    }
+  },
+
+  evolve(state, event, { at }) {
+    switch (event.type) {
+      case "OrderPlaced": {
+        const { orderId, ...placed } = event.data;
+        return { ...placed, id: orderId, status: "OrderPlaced", createdAt: at, updatedAt: at };
+      }
+      case "OrderCanceled":
+        return { ...(state as OrderState), status: "OrderCanceled", updatedAt: at };
+      case "OrderClosed":
+        return { ...(state as OrderState), status: "OrderClosed", updatedAt: at };
+    }
+  },
+};
+
+export const orderView = (s: OrderState) => ({
+  id: s.id,
+  customerId: s.customerId,
+  productId: s.productId,
+  productName: s.productName,
+  qty: s.qty,
+  price: s.price,
+  address: s.address,
+  status: s.status,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});

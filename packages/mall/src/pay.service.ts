@@ -1,0 +1,108 @@
+// mall.pay — owns Pay, the authority on whether an order's deposit was checked.
+// Offers: get, list, check (seller confirms the deposit), cancel (for mall.order).
+// Reacts to: OrderPlaced → creates the order's Pay.
+// Calls: mall.product.decreaseStock synchronously on check (timeout, breaker, bulkhead).
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import {
+  caller,
+  causedBy,
+  conflict,
+  ensureOwnerOr,
+  hasRole,
+  isClientError,
+  ListQuery,
+  notFound,
+  page,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { payIdOf } from "./ids.js";
+import { ensureCheckable, Pay, payView } from "./pay.js";
+import { ByIdParams, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
+
+export const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
+export const CancelPayParams = T.Object({ orderId: Id, customerId: T.String({ maxLength: 100 }) }, { additionalProperties: false });
+
+export function payService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "mall.pay", { eventSchemas: MallEventSchemas });
+  const pays = kit.aggregate(Pay);
+
+  kit.react<MallEvent>({
+    OrderPlaced: async (e) => {
+      const { orderId, customerId, productId, qty, price } = e.data;
+      const payId = payIdOf(orderId);
+      const place = { type: "Place" as const, payId, orderId, customerId, productId, qty, amount: price * qty };
+      await pays.execute(payId, place, causedBy(e, "mall.pay"));
+    },
+  });
+
+  return {
+    name: "mall.pay",
+    mixins: [kit.mixin()],
+    actions: {
+      get: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const pay = await pays.getLatest(ctx.params.id);
+          if (!pay) throw notFound("pay", ctx.params.id);
+          ensureOwnerOr(caller(ctx), pay.customerId, "seller", "admin");
+          return payView(pay);
+        },
+      },
+
+      list: {
+        params: PayListQuery,
+        async handler(ctx: Context<Static<typeof PayListQuery>>) {
+          const user = caller(ctx);
+          const all = await pays.all();
+          const visible = hasRole(user, "seller", "admin") ? all : all.filter((p) => p.customerId === user.id);
+          return page(visible.map(payView), ctx.params, ["orderId"]);
+        },
+      },
+
+      /**
+       * The seller confirms the deposit. Stock is taken first (synchronously);
+       * only then is the pay checked. Short stock cancels the pay, and the
+       * order follows (compensation). Product unavailable: nothing changes, 503.
+       */
+      check: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          caller(ctx);
+          return pays.exclusive(ctx.params.id, async (execute) => {
+            const pay = await pays.getLatest(ctx.params.id);
+            ensureCheckable(pay);
+            if (pay.status === "PayChecked") return payView(pay);
+            const { id, orderId, customerId, productId, qty } = pay;
+            try {
+              await ctx.call("mall.product.decreaseStock", { orderId, productId, qty });
+            } catch (err) {
+              if (!isClientError(err) || (err.data as { rule?: string })?.rule !== "OutOfStock") throw err;
+              await execute({ type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" }, { correlationId: orderId });
+              throw conflict("OutOfStock", err.message);
+            }
+            const { state } = await execute({ type: "Check" }, { correlationId: orderId });
+            return payView(state);
+          });
+        },
+      },
+
+      /** Cancels the order's pay unless its deposit was checked (409 DepositChecked). */
+      cancel: {
+        visibility: "public",
+        params: CancelPayParams,
+        async handler(ctx: Context<Static<typeof CancelPayParams>>) {
+          const { orderId, customerId } = ctx.params;
+          const payId = payIdOf(orderId);
+          const { state } = await pays.execute(
+            payId,
+            { type: "Cancel", payId, orderId, customerId, reason: "OrderCanceled" },
+            { correlationId: orderId, idSeed: `cancel:${orderId}` },
+          );
+          return payView(state);
+        },
+      },
+    },
+  };
+}

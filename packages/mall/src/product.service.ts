@@ -1,0 +1,70 @@
+// mall.product — owns Product and its stock.
+// Offers: register, get, list, and decreaseStock (for mall.pay; idempotent per order).
+// Reacts to: nothing. Calls: nothing.
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { caller, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import { Product, productView } from "./product.js";
+import { ByIdParams, Id, MallEventSchemas, RegisterProductBody } from "./schemas.js";
+
+export const DecreaseStockParams = T.Object(
+  { orderId: Id, productId: Id, qty: T.Integer({ minimum: 1, maximum: 1000 }) },
+  { additionalProperties: false },
+);
+export const ProductListQuery = ListQuery({});
+
+export function productService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "mall.product", { eventSchemas: MallEventSchemas });
+  const products = kit.aggregate(Product);
+
+  return {
+    name: "mall.product",
+    mixins: [kit.mixin()],
+    actions: {
+      register: {
+        params: RegisterProductBody,
+        async handler(ctx: Context<Static<typeof RegisterProductBody>>) {
+          const user = caller(ctx);
+          const productId = creationId(ctx, "product");
+          const { state } = await products.execute(
+            productId,
+            { type: "Register", productId, ...ctx.params },
+            { correlationId: productId, causationId: user.id },
+          );
+          return productView(state);
+        },
+      },
+
+      get: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const product = await products.getLatest(ctx.params.id);
+          if (!product) throw notFound("product", ctx.params.id);
+          return productView(product);
+        },
+      },
+
+      list: {
+        params: ProductListQuery,
+        async handler(ctx: Context<Static<typeof ProductListQuery>>) {
+          return page((await products.all()).map(productView), ctx.params);
+        },
+      },
+
+      /** Takes the ordered quantity from stock once per order; 409 OutOfStock when short. */
+      decreaseStock: {
+        visibility: "public",
+        params: DecreaseStockParams,
+        async handler(ctx: Context<Static<typeof DecreaseStockParams>>) {
+          const { orderId, productId, qty } = ctx.params;
+          const { state } = await products.execute(
+            productId,
+            { type: "DecreaseStock", orderId, qty },
+            { correlationId: orderId, idSeed: `decrease:${orderId}` },
+          );
+          return { productId, remaining: state.qty };
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Product: a seller's item and its stock. Stock is decreased once per order,
+// never below zero, whatever the retries.
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { EventData, MallEvent } from "./schemas.js";
+
+export interface ProductState {
+  id: string;
+  name: string;
+  price: number;
+  qty: number;
+  /** Orders whose quantity was taken, with that quantity: makes decreaseStock idempotent per order. */
+  decreasedFor: Record<string, number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ProductCommand =
+  | { type: "Register"; productId: string; name: string; price: number; qty: number }
+  | { type: "DecreaseStock"; orderId: string; qty: number };
+
+type ProductEvent = Extract<MallEvent, { type: "ProductRegistered" | "QtyDecreased" }>;
+
+export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
+  name: "product",
+
+  decide(state, cmd) {
+    switch (cmd.type) {
+      case "Register": {
+        if (state) return [];
+        const { productId, name, price, qty } = cmd;
+        return [{ type: "ProductRegistered", data: { productId, name, price, qty } }];
+      }
+      case "DecreaseStock": {
+        if (!state) throw refuse.notFound("product not found");
+        if (state.decreasedFor[cmd.orderId] !== undefined) return [];
+        if (cmd.qty > state.qty) throw refuse.conflict("OutOfStock", `only ${state.qty} left, ${cmd.qty} ordered`);
+        const data: EventData<"QtyDecreased"> = {
+          orderId: cmd.orderId,
+          productId: state.id,
+          qty: cmd.qty,
+          remaining: state.qty - cmd.qty,
+        };
+        return [{ type: "QtyDecreased", data }];
+      }
+    }
+  },
+
+  evolve(state, event, { at }) {
+    switch (event.type) {
+      case "ProductRegistered": {
+        const { productId, name, price, qty } = event.data;
+        return { id: productId, name, price, qty, decreasedFor: {}, createdAt: at, updatedAt: at };
+      }
+      case "QtyDecreased": {
+        const s = state as ProductState;
+        return {
+          ...s,
+          qty: event.data.remaining,
+          decreasedFor: { ...s.decreasedFor, [event.data.orderId]: event.data.qty },
+          updatedAt: at,
+        };
+      }
+    }
+  },
+};
+
+/** The public face of a product (what GET answers). */
+export const productView = ({ id, name, price, qty, createdAt, updatedAt }: ProductState) => ({
+  id,
+  name,
+  price,
+  qty,
+  createdAt,
+  updatedAt,
+});

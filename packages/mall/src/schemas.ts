@@ -1,0 +1,107 @@
+// Every shape of the mall system in one place: resources, request bodies,
+// event data. The same schemas validate actions, build the OpenAPI document
+// and check events when they are stored.
+import { type Static, Type as T } from "@sinclair/typebox";
+import { ULID_PATTERN } from "@seed/platform";
+
+export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
+const Name = T.String({ minLength: 1, maxLength: 200 });
+const Address = T.String({ minLength: 1, maxLength: 500 });
+const Price = T.Integer({ minimum: 0, maximum: 1_000_000_000, description: "KRW, integer" });
+const Qty = T.Integer({ minimum: 1, maximum: 1000 });
+const Stock = T.Integer({ minimum: 0, maximum: 1_000_000_000 });
+const Time = T.String({ format: "date-time" });
+const closed = { additionalProperties: false } as const;
+
+// ── Request bodies ──────────────────────────────────────────────────────────
+export const RegisterProductBody = T.Object({ name: Name, price: Price, qty: Stock }, closed);
+export const PlaceOrderBody = T.Object(
+  { productId: Id, qty: Qty, address: Address, productName: T.Optional(Name), price: T.Optional(Price) },
+  closed,
+);
+export const ByIdParams = T.Object({ id: Id }, closed);
+
+// ── Resources ───────────────────────────────────────────────────────────────
+export const Product = T.Object({ id: Id, name: Name, price: Price, qty: Stock, createdAt: Time, updatedAt: Time });
+export type Product = Static<typeof Product>;
+
+export const OrderStatus = T.Union([T.Literal("OrderPlaced"), T.Literal("OrderCanceled"), T.Literal("OrderClosed")]);
+export const Order = T.Object({
+  id: Id,
+  customerId: T.String(),
+  productId: Id,
+  productName: Name,
+  qty: Qty,
+  price: Price,
+  address: Address,
+  status: OrderStatus,
+  createdAt: Time,
+  updatedAt: Time,
+});
+export type Order = Static<typeof Order>;
+
+export const PayStatus = T.Union([T.Literal("PayPlaced"), T.Literal("PayChecked"), T.Literal("PayCanceled")]);
+export const Pay = T.Object({
+  id: Id,
+  orderId: Id,
+  amount: T.Integer({ minimum: 0 }),
+  status: PayStatus,
+  reason: T.Optional(T.String()),
+  createdAt: Time,
+  updatedAt: Time,
+});
+
+export const DeliveryStatus = T.Union([T.Literal("DeliveryStarted"), T.Literal("DeliveryCompleted")]);
+export const Delivery = T.Object({
+  id: Id,
+  orderId: Id,
+  address: Address,
+  status: DeliveryStatus,
+  createdAt: Time,
+  updatedAt: Time,
+});
+
+export const OrderStatusRow = T.Object({
+  orderId: Id,
+  customerId: T.String(),
+  productId: Id,
+  productName: Name,
+  qty: Qty,
+  price: Price,
+  address: Address,
+  status: T.String(),
+  statusLabel: T.String(),
+  history: T.Array(T.Object({ status: T.String(), at: Time })),
+  createdAt: Time,
+  updatedAt: Time,
+});
+
+// ── Events (correlation key: orderId) ───────────────────────────────────────
+export const CancelReason = T.Union([T.Literal("OrderCanceled"), T.Literal("OutOfStock")]);
+export const OrderCancelReason = T.Union([T.Literal("CustomerCanceled"), T.Literal("OutOfStock")]);
+
+export const MallEventSchemas = {
+  ProductRegistered: T.Object({ productId: Id, name: Name, price: Price, qty: Stock }),
+  OrderPlaced: T.Object({
+    orderId: Id,
+    customerId: T.String(),
+    productId: Id,
+    productName: Name,
+    qty: Qty,
+    price: Price,
+    address: Address,
+  }),
+  PayPlaced: T.Object({ payId: Id, orderId: Id, amount: T.Integer({ minimum: 0 }), productId: Id, qty: Qty, customerId: T.String() }),
+  PayChecked: T.Object({ payId: Id, orderId: Id }),
+  QtyDecreased: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }),
+  PayCanceled: T.Object({ payId: Id, orderId: Id, reason: CancelReason, customerId: T.String() }),
+  OrderCanceled: T.Object({ orderId: Id, reason: OrderCancelReason }),
+  DeliveryStarted: T.Object({ deliveryId: Id, orderId: Id, address: Address, customerId: T.String() }),
+  OrderClosed: T.Object({ orderId: Id }),
+  DeliveryCompleted: T.Object({ deliveryId: Id, orderId: Id }),
+};
+
+type Schemas = typeof MallEventSchemas;
+/** A mall event as domain code sees it: `{type, data}`. */
+export type MallEvent = { [K in keyof Schemas]: { type: K; data: Static<Schemas[K]> } }[keyof Schemas];
+export type EventData<K extends MallEvent["type"]> = Extract<MallEvent, { type: K }>["data"];

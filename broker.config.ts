@@ -5,7 +5,7 @@ import { type Config, errorHandler, natsOptions, refusalMiddleware, TypeBoxValid
 
 export default function brokerConfig(config: Config): BrokerOptions {
   return {
-    namespace: "seed",
+    namespace: config.NAMESPACE,
     ...(config.NODE_ID ? { nodeID: config.NODE_ID } : {}),
     transporter: { type: "NATS", options: natsOptions(config) },
     logger: {

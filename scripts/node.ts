@@ -64,13 +64,9 @@ async function main(): Promise<void> {
     config = { ...config, NATS_URL: url };
   }
 
-  const healthPort = Number(process.env.HEALTH_PORT || 0);
   let launched: Awaited<ReturnType<typeof launchNode>>;
   try {
-    launched = await launchNode(config, {
-      healthPort,
-      ...(process.env.NAMESPACE ? { namespace: process.env.NAMESPACE } : {}),
-    });
+    launched = await launchNode(config, { healthPort: config.HEALTH_PORT });
   } catch (err) {
     fail(
       `This node could not start (NATS at ${config.NATS_URL}). Check that NATS is running (\`npm start\` in ` +

@@ -65,6 +65,7 @@ export function routeHandler(gw: GatewayCore, route: RouteSpec & GatewayRouteOpt
         return;
       }
       claim = claimed.claim;
+      meta.idempotencyTime = claim.firstSeen;
     }
 
     let response: PreparedResponse;

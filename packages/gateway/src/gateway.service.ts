@@ -29,13 +29,17 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
         cors: corsSettings(rt.config.CORS_ORIGINS),
         // qs: no nested objects beyond one level, no huge arrays from a query string.
         qsOptions: { depth: 1, arrayLimit: 50, parameterLimit: 100 },
-        // One request id for the whole call chain: the client's when it is safe, else a new one.
-        rootCallOptions(options: CallingOptions, req: IncomingMessage) {
-          options.requestID = requestIdFromHeaders(req);
+        onError(req: IncomingMessage, res: ServerResponse, err: Error) {
+          gw.fail(req as GatewayRequest, res, err);
         },
-        onError(req: GatewayRequest, res: ServerResponse, err: Error) {
-          gw.fail(req, res, err);
-        },
+        // One request id for the whole call chain: the client's when it is safe,
+        // else a new one. (moleculer-web accepts a function here; its typings
+        // know only the object form.)
+        ...({
+          rootCallOptions(options: CallingOptions, req: IncomingMessage) {
+            options.requestID = requestIdFromHeaders(req);
+          },
+        } as Record<string, unknown>),
         // Per-request logs would cost more than the request at load; params may hold passwords.
         logRequest: "debug",
         logResponse: "debug",

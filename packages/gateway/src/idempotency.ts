@@ -8,9 +8,13 @@
 //   - any state, other fingerprint → 422
 //   - pending, same fingerprint   → 409 (the first attempt is still running)
 //   - pending past its lease       → the first gateway died; take over (CAS)
+//   - released, same fingerprint   → an earlier attempt failed (5xx); claim again
 // 2xx and 4xx answers are stored; a 5xx releases the claim so the client can
-// retry. Services also derive ids from the key (ctx.meta.idempotencyKey), so
-// a crash between the action and storing the answer cannot create twice.
+// retry. Services also derive ids from the key and the time the key was first
+// seen (ctx.meta.idempotencyKey/idempotencyTime), so a retry after a timeout,
+// or after a crash between the action and storing the answer, addresses the
+// same resource and cannot create twice. That is why a release keeps the
+// record (with its first-seen time) instead of deleting it.
 import { createHash } from "node:crypto";
 import { conflict, unavailable, validationError } from "@seed/platform";
 import type { KV, NatsConnection } from "nats";
@@ -29,15 +33,25 @@ export interface IdempotencyOptions {
   leaseMs: number;
 }
 
+interface RecordBase {
+  fingerprint: string;
+  /** Last change of the record (ms). */
+  at: number;
+  /** When the key was first claimed (ms); kept for the key's whole life. */
+  firstSeen: number;
+}
+
 type StoredRecord =
-  | { state: "pending"; fingerprint: string; at: number }
-  | { state: "done"; fingerprint: string; at: number; response: PreparedResponse };
+  | (RecordBase & { state: "pending" | "released" })
+  | (RecordBase & { state: "done"; response: PreparedResponse });
 
 export type ClaimResult = { outcome: "claimed"; claim: Claim } | { outcome: "replay"; response: PreparedResponse };
 
 export interface Claim {
   kvKey: string;
   fingerprint: string;
+  /** For ctx.meta.idempotencyTime. */
+  firstSeen: number;
 }
 
 /** 1..200 characters, else 422. */
@@ -76,7 +90,8 @@ const isWrongSequence = (err: unknown): boolean =>
 function decode(data: Uint8Array): StoredRecord | undefined {
   try {
     const r = JSON.parse(Buffer.from(data).toString("utf8")) as StoredRecord;
-    return r && (r.state === "pending" || r.state === "done") && typeof r.fingerprint === "string" ? r : undefined;
+    const known = r && (r.state === "pending" || r.state === "released" || r.state === "done");
+    return known && typeof r.fingerprint === "string" && typeof r.firstSeen === "number" ? r : undefined;
   } catch {
     return undefined;
   }
@@ -117,12 +132,13 @@ export class IdempotencyStore {
   async claim(callerId: string, key: string, print: string): Promise<ClaimResult> {
     const kv = await this.bucket();
     const kvKey = kvKeyOf(callerId, key);
-    const pending = (): Uint8Array => encode({ state: "pending", fingerprint: print, at: this.now() });
-    const claimed: ClaimResult = { outcome: "claimed", claim: { kvKey, fingerprint: print } };
+    const pending = (firstSeen: number): Uint8Array => encode({ state: "pending", fingerprint: print, at: this.now(), firstSeen });
+    const claimed = (firstSeen: number): ClaimResult => ({ outcome: "claimed", claim: { kvKey, fingerprint: print, firstSeen } });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await kv.create(kvKey, pending());
-        return claimed;
+        const now = this.now();
+        await kv.create(kvKey, pending(now));
+        return claimed(now);
       } catch (err) {
         if (!isWrongSequence(err)) throw unavailable("idempotency store unavailable, try again shortly");
       }
@@ -135,13 +151,15 @@ export class IdempotencyStore {
         throw validationError("this Idempotency-Key was already used with a different request");
       }
       if (rec?.state === "done") return { outcome: "replay", response: rec.response };
-      if (rec && this.now() - rec.at < this.opts.leaseMs) {
+      if (rec?.state === "pending" && this.now() - rec.at < this.opts.leaseMs) {
         throw conflict("IdempotencyKeyInProgress", "request with this Idempotency-Key is in progress");
       }
-      // The attempt that claimed it never finished (its gateway died): take over atomically.
+      // Released after a failure, or claimed by an attempt that never finished
+      // (its gateway died): claim it again atomically, keeping its first-seen time.
+      const firstSeen = rec?.firstSeen ?? this.now();
       try {
-        await kv.update(kvKey, pending(), entry.revision);
-        return claimed;
+        await kv.update(kvKey, pending(firstSeen), entry.revision);
+        return claimed(firstSeen);
       } catch (err) {
         if (!isWrongSequence(err)) throw unavailable("idempotency store unavailable, try again shortly");
       }
@@ -157,18 +175,20 @@ export class IdempotencyStore {
     }
     try {
       const kv = await this.open();
-      await kv.put(claim.kvKey, encode({ state: "done", fingerprint: claim.fingerprint, at: this.now(), response }));
+      const { fingerprint: print, firstSeen } = claim;
+      await kv.put(claim.kvKey, encode({ state: "done", fingerprint: print, at: this.now(), firstSeen, response }));
       return true;
     } catch {
       return false;
     }
   }
 
-  /** Forgets a claim whose request failed for a reason worth retrying. */
+  /** Frees a claim whose request failed for a reason worth retrying (5xx). */
   async release(claim: Claim): Promise<void> {
     try {
       const kv = await this.open();
-      await kv.delete(claim.kvKey);
+      const { fingerprint: print, firstSeen } = claim;
+      await kv.put(claim.kvKey, encode({ state: "released", fingerprint: print, at: this.now(), firstSeen }));
     } catch {
       // The lease runs out instead.
     }

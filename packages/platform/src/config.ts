@@ -4,7 +4,8 @@
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 
-const Bool = T.Union([T.Literal("true"), T.Literal("false")]);
+const Bool = (def: "true" | "false", description: string) =>
+  T.Union([T.Literal("true"), T.Literal("false")], { default: def, description });
 const Int = (min: number, max: number, def: number, description: string) =>
   T.Integer({ minimum: min, maximum: max, default: def, description });
 
@@ -17,7 +18,9 @@ export const ConfigSchema = T.Object(
     HOST: T.String({ default: "0.0.0.0", description: "interface the HTTP server listens on" }),
     DATA_DIR: T.String({ default: ".data", description: "all local state: nats-server store and every LevelDB" }),
     SERVICES: T.String({ default: "*", description: "services this node runs: `*`, `mall.*`, or a list like `mall.pay,mall.delivery,api`" }),
-    NODE_ID: T.String({ default: "", description: "Moleculer node id; empty = host name and process id" }),
+    NODE_ID: T.String({ default: "", description: "Moleculer node id and LevelDB instance folder; empty = host name and process id, first free folder" }),
+    NAMESPACE: T.String({ default: "seed", description: "Moleculer namespace: nodes only see nodes of the same namespace" }),
+    HEALTH_PORT: Int(0, 65535, 0, "health and metrics port of a node without the gateway; 0 = a free port"),
     LOG_LEVEL: T.Union([T.Literal("fatal"), T.Literal("error"), T.Literal("warn"), T.Literal("info"), T.Literal("debug"), T.Literal("trace")], {
       default: "info",
       description: "log level",
@@ -26,7 +29,7 @@ export const ConfigSchema = T.Object(
     JWT_SECRET: T.String({ default: "local-development-secret-change-me", minLength: 16, description: "HS256 signing secret" }),
     JWT_PUBLIC_KEY: T.String({ default: "", description: "PEM public key: verify RS256 tokens instead of HS256" }),
     JWT_TTL_SECONDS: Int(60, 604800, 3600 * 8, "lifetime of issued tokens"),
-    DEMO_USERS: Bool,
+    DEMO_USERS: Bool("false", "create the demo users (password `demo`); `npm start` sets it to true, deployments never"),
     USERS_FILE: T.String({ default: "", description: "JSON file of users: [{id, username, roles, passwordHash}]" }),
     STREAM_REPLICAS: Int(1, 5, 1, "replicas of every JetStream stream"),
     STREAM_MAX_AGE_DAYS: Int(0, 36500, 0, "how long events are kept; 0 = forever"),
@@ -53,7 +56,7 @@ export const ConfigSchema = T.Object(
   { additionalProperties: true },
 );
 
-export type Config = Static<typeof ConfigSchema> & { DEMO_USERS: "true" | "false" };
+export type Config = Static<typeof ConfigSchema>;
 
 /** Environment variables the config reads, with their descriptions (README, ConfigMap). */
 export const configVariables = (): Array<{ name: string; default: unknown; description: string }> =>
@@ -73,7 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const v = env[key];
     if (v !== undefined && v !== "") raw[key] = v;
   }
-  if (raw.DEMO_USERS === undefined) raw.DEMO_USERS = "false";
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
   const errors = [...Value.Errors(ConfigSchema, withDefaults)];
   if (errors.length > 0) {

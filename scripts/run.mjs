@@ -87,8 +87,8 @@ const node = supportedNode();
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 if (command !== "pnpm") ensureInstalled(node, env);
 const child = spawn(node, build(args), { cwd: ROOT, stdio: "inherit", env });
-// Ctrl-C reaches the whole foreground process group; a SIGTERM sent to this
-// wrapper alone is passed on so the child can shut down cleanly.
-for (const sig of ["SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
-process.on("SIGINT", () => {});
+// Signals sent to this wrapper alone (a process manager, `kill`) are passed on
+// so the child shuts down cleanly; a terminal's Ctrl-C reaches both, and the
+// child ignores the copy that arrives within a second of the first.
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

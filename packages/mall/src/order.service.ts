@@ -19,6 +19,7 @@ import {
   ServiceKit,
 } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
+import { payIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import { ByIdParams, Id, type MallEvent, MallEventSchemas, OrderStatus, PlaceOrderBody } from "./schemas.js";
 
@@ -98,7 +99,7 @@ export function orderService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownedOrder(ctx);
           if (order.status === "OrderCanceled") return orderView(order);
-          await ctx.call("mall.pay.cancel", { orderId: order.id, customerId: order.customerId });
+          await ctx.call("mall.pay.cancel", { id: payIdOf(order.id), orderId: order.id, customerId: order.customerId });
           const { state } = await orders.execute(
             order.id,
             { type: "Cancel", reason: "CustomerCanceled" },

@@ -22,7 +22,18 @@ import { ensureCheckable, Pay, payView } from "./pay.js";
 import { ByIdParams, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
 
 export const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
-export const CancelPayParams = T.Object({ orderId: Id, customerId: T.String({ maxLength: 100 }) }, { additionalProperties: false });
+export const CancelPayParams = T.Object(
+  { id: Id, orderId: Id, customerId: T.String({ maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * Check and cancel of one pay are routed to the same pay replica (consistent
+ * hashing on the pay id), where they queue on the aggregate's lock: of a check
+ * and a cancel racing on one order, exactly one wins, and a check never takes
+ * stock for an order whose cancel won.
+ */
+const onePayOneReplica = { strategy: "Shard", strategyOptions: { shardKey: "id" } };
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { eventSchemas: MallEventSchemas });
@@ -67,6 +78,7 @@ export function payService(rt: Runtime): ServiceSchema {
        * order follows (compensation). Product unavailable: nothing changes, 503.
        */
       check: {
+        ...onePayOneReplica,
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           caller(ctx);
@@ -90,11 +102,12 @@ export function payService(rt: Runtime): ServiceSchema {
 
       /** Cancels the order's pay unless its deposit was checked (409 DepositChecked). */
       cancel: {
+        ...onePayOneReplica,
         visibility: "public",
         params: CancelPayParams,
         async handler(ctx: Context<Static<typeof CancelPayParams>>) {
-          const { orderId, customerId } = ctx.params;
-          const payId = payIdOf(orderId);
+          const { id: payId, orderId, customerId } = ctx.params;
+          if (payId !== payIdOf(orderId)) throw notFound("pay", payId);
           const { state } = await pays.execute(
             payId,
             { type: "Cancel", payId, orderId, customerId, reason: "OrderCanceled" },

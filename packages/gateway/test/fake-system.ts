@@ -1,0 +1,119 @@
+// A tiny system for gateway tests: `demo.thing` with create/get/list and a
+// few actions that misbehave on purpose (slow, crashing, refusing, flaky).
+import { caller, conflict, creationId, notFound, type RequestMeta, type RouteSpec, type SystemModule, unavailable } from "@seed/platform";
+import { Type as T } from "@sinclair/typebox";
+import type { Context } from "moleculer";
+
+export const ThingBody = T.Object(
+  { name: T.String({ minLength: 1, maxLength: 50 }), qty: T.Integer({ minimum: 1, maximum: 100 }) },
+  { additionalProperties: false },
+);
+const Thing = T.Object({ id: T.String(), name: T.String(), qty: T.Integer(), owner: T.String() });
+const ListQuery = T.Object(
+  { limit: T.Optional(T.Integer({ minimum: 1, maximum: 500 })), offset: T.Optional(T.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+);
+
+interface ThingRow {
+  id: string;
+  name: string;
+  qty: number;
+  owner: string;
+}
+
+/** What the fake service saw, for assertions. */
+export const seen = {
+  creates: 0,
+  flaky: new Map<string, number>(),
+  idempotencyTimes: [] as Array<number | undefined>,
+};
+
+const things = new Map<string, ThingRow>();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type Ctx = Context<Record<string, unknown>, RequestMeta>;
+
+const routes: RouteSpec[] = [
+  { method: "POST", path: "/demo/things", action: "demo.thing.create", roles: ["customer"], summary: "create a thing", body: ThingBody, status: 201, response: Thing, example: { name: "cup", qty: 2 }, tag: "demo" },
+  { method: "GET", path: "/demo/things", action: "demo.thing.list", roles: "any", summary: "list things", query: ListQuery, response: T.Object({ items: T.Array(Thing), total: T.Integer() }), tag: "demo" },
+  { method: "GET", path: "/demo/things/:id", action: "demo.thing.get", roles: "any", summary: "one thing", response: Thing, errors: [404], tag: "demo" },
+  { method: "POST", path: "/demo/things/:id/rename", action: "demo.thing.rename", roles: "any", summary: "rename", body: T.Object({ name: T.String(), id: T.Optional(T.String()) }, { additionalProperties: false }), response: Thing, tag: "demo" },
+  { method: "POST", path: "/demo/things/:id/refuse", action: "demo.thing.refuse", roles: "any", summary: "always 409", response: Thing, errors: [409], tag: "demo" },
+  { method: "POST", path: "/demo/things/:id/wait", action: "demo.thing.wait", roles: "any", summary: "takes 400 ms", response: T.Object({}), tag: "demo" },
+  { method: "POST", path: "/demo/things/:id/flaky", action: "demo.thing.flaky", roles: "any", summary: "503 once per id", response: T.Object({}), tag: "demo" },
+  { method: "GET", path: "/demo/slow", action: "demo.thing.slow", roles: "any", summary: "never answers in time", response: T.Object({}), tag: "demo" },
+  { method: "GET", path: "/demo/boom", action: "demo.thing.boom", roles: "any", summary: "crashes", response: T.Object({}), tag: "demo" },
+  { method: "GET", path: "/demo/ghost", action: "demo.ghost.get", roles: "any", summary: "no such service", response: T.Object({}), tag: "demo" },
+  { method: "GET", path: "/demo/hello", action: "demo.thing.hello", roles: "public", summary: "public", response: T.Object({ hello: T.String() }), tag: "demo" },
+];
+
+export const demoSystem: SystemModule = {
+  name: "demo",
+  routes,
+  services: {
+    "demo.thing": () => ({
+      name: "demo.thing",
+      actions: {
+        create: {
+          params: ThingBody,
+          handler(ctx: Ctx) {
+            seen.creates++;
+            seen.idempotencyTimes.push(ctx.meta.idempotencyTime);
+            const row: ThingRow = {
+              id: creationId(ctx, "thing"),
+              name: String(ctx.params.name),
+              qty: Number(ctx.params.qty),
+              owner: caller(ctx).id,
+            };
+            things.set(row.id, row);
+            return row;
+          },
+        },
+        get: {
+          params: T.Object({ id: T.String({ pattern: "^[0-9A-Z]{26}$" }) }, { additionalProperties: false }),
+          handler(ctx: Ctx) {
+            const row = things.get(String(ctx.params.id));
+            if (!row) throw notFound("thing", String(ctx.params.id));
+            return row;
+          },
+        },
+        list: {
+          params: ListQuery,
+          handler(ctx: Ctx) {
+            const all = [...things.values()];
+            const offset = Number(ctx.params.offset ?? 0);
+            const limit = Number(ctx.params.limit ?? 50);
+            return { items: all.slice(offset, offset + limit), total: all.length };
+          },
+        },
+        rename(ctx: Ctx) {
+          return { id: ctx.params.id, name: ctx.params.name };
+        },
+        refuse() {
+          throw conflict("AlwaysNo", "this thing cannot be done now");
+        },
+        async wait() {
+          await sleep(400);
+          return {};
+        },
+        flaky(ctx: Ctx) {
+          const id = String(ctx.params.id);
+          const n = (seen.flaky.get(id) ?? 0) + 1;
+          seen.flaky.set(id, n);
+          seen.idempotencyTimes.push(ctx.meta.idempotencyTime);
+          if (n === 1) throw unavailable("try later", 3);
+          return { attempt: n };
+        },
+        async slow() {
+          await sleep(1500);
+          return {};
+        },
+        boom() {
+          throw new Error("secret failure in demo.thing on subject demo.internal.>");
+        },
+        hello(ctx: Ctx) {
+          return { hello: ctx.meta.user?.username ?? "anonymous" };
+        },
+      },
+    }),
+  },
+};

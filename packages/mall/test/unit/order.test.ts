@@ -1,0 +1,186 @@
+// Order aggregate: placed, canceled until the deposit is checked, closed once delivery started.
+import { Refusal } from "@seed/platform/domain";
+import { Value } from "@sinclair/typebox/value";
+import { describe, expect, it } from "vitest";
+import { Order, type OrderCommand, type OrderState, orderView } from "../../src/order.js";
+import { MallEventSchemas } from "../../src/schemas.js";
+
+type OrderEvent = ReturnType<typeof Order.decide>[number];
+
+const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
+const ORDER = id(101);
+const PRODUCT = id(1);
+const ctx = { now: "2025-01-01T00:00:00.000Z" };
+const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
+
+const place: Extract<OrderCommand, { type: "Place" }> = {
+  type: "Place",
+  orderId: ORDER,
+  customerId: "customer-1",
+  productId: PRODUCT,
+  productName: "Keyboard",
+  qty: 2,
+  price: 30_000,
+  address: "Seoul, Gangnam-gu 1",
+};
+
+function fold(events: OrderEvent[], state?: OrderState, from = 0): OrderState | undefined {
+  return events.reduce<OrderState | undefined>(
+    (s, e, i) => Order.evolve(s, e, { at: at(from + i), seq: from + i + 1 }),
+    state,
+  );
+}
+
+function run(state: OrderState | undefined, cmd: OrderCommand) {
+  const events = Order.decide(state, cmd, ctx);
+  expectValid(events);
+  return { events, state: fold(events, state, state ? 1 : 0) };
+}
+
+function refusalOf(fn: () => unknown): Refusal {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Refusal);
+    return e as Refusal;
+  }
+  throw new Error("expected a Refusal, nothing was thrown");
+}
+
+function expectValid(events: OrderEvent[]) {
+  for (const e of events) {
+    const schema = MallEventSchemas[e.type];
+    expect(schema).toBeDefined();
+    expect([...Value.Errors(schema, e.data)].map((x) => `${x.path} ${x.message}`)).toEqual([]);
+    expect(Value.Check(schema, e.data)).toBe(true);
+  }
+}
+
+const placed = () => run(undefined, place).state as OrderState;
+const canceled = () => run(placed(), { type: "Cancel", reason: "CustomerCanceled" }).state as OrderState;
+const closed = () => run(placed(), { type: "Close", deliveryStarted: true }).state as OrderState;
+
+describe("Order.decide Place", () => {
+  it("places a new order", () => {
+    const events = Order.decide(undefined, place, ctx);
+    const { type: _, ...data } = place;
+    expect(events).toEqual([{ type: "OrderPlaced", data }]);
+    expectValid(events);
+  });
+
+  it("is idempotent: Place twice produces nothing the second time", () => {
+    expect(Order.decide(placed(), place, ctx)).toEqual([]);
+  });
+
+  it("Place on a canceled or closed order produces nothing", () => {
+    expect(Order.decide(canceled(), place, ctx)).toEqual([]);
+    expect(Order.decide(closed(), place, ctx)).toEqual([]);
+  });
+});
+
+describe("Order.decide Cancel", () => {
+  it("refuses an unknown order with 404", () => {
+    const r = refusalOf(() => Order.decide(undefined, { type: "Cancel", reason: "CustomerCanceled" }, ctx));
+    expect([r.status, r.rule]).toEqual([404, "NotFound"]);
+  });
+
+  it.each(["CustomerCanceled", "OutOfStock"] as const)("cancels a placed order (reason %s)", (reason) => {
+    const events = Order.decide(placed(), { type: "Cancel", reason }, ctx);
+    expect(events).toEqual([{ type: "OrderCanceled", data: { orderId: ORDER, reason } }]);
+    expectValid(events);
+  });
+
+  it("is idempotent: Cancel twice produces nothing the second time", () => {
+    const s = canceled();
+    expect(Order.decide(s, { type: "Cancel", reason: "CustomerCanceled" }, ctx)).toEqual([]);
+    expect(Order.decide(s, { type: "Cancel", reason: "OutOfStock" }, ctx)).toEqual([]);
+  });
+
+  it("refuses to cancel a closed order with 409 AlreadyClosed", () => {
+    const s = closed();
+    for (const reason of ["CustomerCanceled", "OutOfStock"] as const) {
+      const r = refusalOf(() => Order.decide(s, { type: "Cancel", reason }, ctx));
+      expect([r.status, r.rule]).toEqual([409, "AlreadyClosed"]);
+    }
+  });
+});
+
+describe("Order.decide Close", () => {
+  it("refuses an unknown order with 404", () => {
+    const r = refusalOf(() => Order.decide(undefined, { type: "Close", deliveryStarted: true }, ctx));
+    expect([r.status, r.rule]).toEqual([404, "NotFound"]);
+  });
+
+  it("refuses Close before delivery started with 409 DeliveryNotStarted", () => {
+    const r = refusalOf(() => Order.decide(placed(), { type: "Close", deliveryStarted: false }, ctx));
+    expect([r.status, r.rule]).toEqual([409, "DeliveryNotStarted"]);
+  });
+
+  it("closes once delivery started", () => {
+    const events = Order.decide(placed(), { type: "Close", deliveryStarted: true }, ctx);
+    expect(events).toEqual([{ type: "OrderClosed", data: { orderId: ORDER } }]);
+    expectValid(events);
+  });
+
+  it("is idempotent: Close twice produces nothing the second time", () => {
+    const s = closed();
+    expect(Order.decide(s, { type: "Close", deliveryStarted: true }, ctx)).toEqual([]);
+    expect(Order.decide(s, { type: "Close", deliveryStarted: false }, ctx)).toEqual([]);
+  });
+
+  it("refuses to close a canceled order with 409 OrderCanceled", () => {
+    const s = canceled();
+    for (const deliveryStarted of [true, false]) {
+      const r = refusalOf(() => Order.decide(s, { type: "Close", deliveryStarted }, ctx));
+      expect([r.status, r.rule]).toEqual([409, "OrderCanceled"]);
+    }
+  });
+});
+
+describe("Order.evolve", () => {
+  it("folds a placed order", () => {
+    const events = Order.decide(undefined, place, ctx);
+    const s = fold(events) as OrderState;
+    expect(s).toEqual({
+      id: ORDER,
+      customerId: "customer-1",
+      productId: PRODUCT,
+      productName: "Keyboard",
+      qty: 2,
+      price: 30_000,
+      address: "Seoul, Gangnam-gu 1",
+      status: "OrderPlaced",
+      createdAt: at(0),
+      updatedAt: at(0),
+    });
+    expect(orderView(s)).toEqual(s);
+  });
+
+  it("folds placed → closed", () => {
+    const { type: _, ...data } = place;
+    const s = fold([
+      { type: "OrderPlaced", data },
+      { type: "OrderClosed", data: { orderId: ORDER } },
+    ]) as OrderState;
+    expect(s.status).toBe("OrderClosed");
+    expect(s.createdAt).toBe(at(0));
+    expect(s.updatedAt).toBe(at(1));
+    expect(s.qty).toBe(2);
+  });
+
+  it("folds placed → canceled, keeping the order's fields", () => {
+    const { type: _, ...data } = place;
+    const s = fold([
+      { type: "OrderPlaced", data },
+      { type: "OrderCanceled", data: { orderId: ORDER, reason: "OutOfStock" } },
+    ]) as OrderState;
+    expect(s.status).toBe("OrderCanceled");
+    expect(s.address).toBe(place.address);
+    expect(s.updatedAt).toBe(at(1));
+  });
+
+  it("a canceled order is never closed, a closed order is never canceled", () => {
+    expect(() => Order.decide(canceled(), { type: "Close", deliveryStarted: true }, ctx)).toThrow(Refusal);
+    expect(() => Order.decide(closed(), { type: "Cancel", reason: "CustomerCanceled" }, ctx)).toThrow(Refusal);
+  });
+});

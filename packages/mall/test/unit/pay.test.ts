@@ -1,0 +1,222 @@
+// Pay aggregate: one per order; the authority on "cancel only until the deposit is checked".
+import { Refusal } from "@seed/platform/domain";
+import { Value } from "@sinclair/typebox/value";
+import { describe, expect, it } from "vitest";
+import { ensureCheckable, Pay, type PayCommand, type PayState, payView } from "../../src/pay.js";
+import { MallEventSchemas } from "../../src/schemas.js";
+
+type PayEvent = ReturnType<typeof Pay.decide>[number];
+
+const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
+const ORDER = id(101);
+const PAY = id(201);
+const PRODUCT = id(1);
+const ctx = { now: "2025-01-01T00:00:00.000Z" };
+const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
+
+const place: PayCommand = {
+  type: "Place",
+  payId: PAY,
+  orderId: ORDER,
+  customerId: "customer-1",
+  productId: PRODUCT,
+  qty: 2,
+  amount: 60_000,
+};
+const cancel = (reason: "OrderCanceled" | "OutOfStock" = "OrderCanceled"): PayCommand => ({
+  type: "Cancel",
+  payId: PAY,
+  orderId: ORDER,
+  customerId: "customer-1",
+  reason,
+});
+
+function fold(events: PayEvent[], state?: PayState, from = 0): PayState | undefined {
+  return events.reduce<PayState | undefined>(
+    (s, e, i) => Pay.evolve(s, e, { at: at(from + i), seq: from + i + 1 }),
+    state,
+  );
+}
+
+function run(state: PayState | undefined, cmd: PayCommand) {
+  const events = Pay.decide(state, cmd, ctx);
+  expectValid(events);
+  return { events, state: fold(events, state, state ? 1 : 0) };
+}
+
+function refusalOf(fn: () => unknown): Refusal {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Refusal);
+    return e as Refusal;
+  }
+  throw new Error("expected a Refusal, nothing was thrown");
+}
+
+function expectValid(events: PayEvent[]) {
+  for (const e of events) {
+    const schema = MallEventSchemas[e.type];
+    expect(schema).toBeDefined();
+    expect([...Value.Errors(schema, e.data)].map((x) => `${x.path} ${x.message}`)).toEqual([]);
+    expect(Value.Check(schema, e.data)).toBe(true);
+  }
+}
+
+const placed = () => run(undefined, place).state as PayState;
+const checked = () => run(placed(), { type: "Check" }).state as PayState;
+const canceled = () => run(placed(), cancel()).state as PayState;
+const canceledBeforePlaced = () => run(undefined, cancel()).state as PayState;
+
+describe("Pay.decide Place", () => {
+  it("places a pay for the order", () => {
+    const events = Pay.decide(undefined, place, ctx);
+    expect(events).toEqual([
+      {
+        type: "PayPlaced",
+        data: { payId: PAY, orderId: ORDER, amount: 60_000, productId: PRODUCT, qty: 2, customerId: "customer-1" },
+      },
+    ]);
+    expectValid(events);
+  });
+
+  it("is idempotent: Place twice produces nothing (one Pay per order)", () => {
+    expect(Pay.decide(placed(), place, ctx)).toEqual([]);
+    expect(Pay.decide(checked(), place, ctx)).toEqual([]);
+  });
+
+  it("Place after a cancel creates nothing", () => {
+    expect(Pay.decide(canceled(), place, ctx)).toEqual([]);
+    expect(Pay.decide(canceledBeforePlaced(), place, ctx)).toEqual([]);
+  });
+});
+
+describe("Pay.decide Check", () => {
+  it("refuses an unknown pay with 404", () => {
+    const r = refusalOf(() => Pay.decide(undefined, { type: "Check" }, ctx));
+    expect([r.status, r.rule]).toEqual([404, "NotFound"]);
+  });
+
+  it("checks a placed pay", () => {
+    const events = Pay.decide(placed(), { type: "Check" }, ctx);
+    expect(events).toEqual([{ type: "PayChecked", data: { payId: PAY, orderId: ORDER } }]);
+    expectValid(events);
+  });
+
+  it("is idempotent: Check twice produces nothing the second time", () => {
+    expect(Pay.decide(checked(), { type: "Check" }, ctx)).toEqual([]);
+  });
+
+  it("refuses to check a canceled pay with 409 OrderCanceled", () => {
+    for (const s of [canceled(), canceledBeforePlaced(), run(placed(), cancel("OutOfStock")).state]) {
+      const r = refusalOf(() => Pay.decide(s, { type: "Check" }, ctx));
+      expect([r.status, r.rule]).toEqual([409, "OrderCanceled"]);
+    }
+  });
+});
+
+describe("ensureCheckable", () => {
+  it("refuses unknown (404) and canceled (409) pays, accepts placed and checked ones", () => {
+    expect(refusalOf(() => ensureCheckable(undefined)).status).toBe(404);
+    const r = refusalOf(() => ensureCheckable(canceled()));
+    expect([r.status, r.rule]).toEqual([409, "OrderCanceled"]);
+    expect(() => ensureCheckable(placed())).not.toThrow();
+    expect(() => ensureCheckable(checked())).not.toThrow();
+  });
+});
+
+describe("Pay.decide Cancel", () => {
+  it.each(["OrderCanceled", "OutOfStock"] as const)("cancels a placed pay (reason %s)", (reason) => {
+    const events = Pay.decide(placed(), cancel(reason), ctx);
+    expect(events).toEqual([
+      { type: "PayCanceled", data: { payId: PAY, orderId: ORDER, customerId: "customer-1", reason } },
+    ]);
+    expectValid(events);
+  });
+
+  it("cancels before the Pay exists (the customer was quicker than the policy)", () => {
+    const events = Pay.decide(undefined, cancel(), ctx);
+    expect(events).toEqual([
+      { type: "PayCanceled", data: { payId: PAY, orderId: ORDER, customerId: "customer-1", reason: "OrderCanceled" } },
+    ]);
+    expectValid(events);
+  });
+
+  it("is idempotent: Cancel twice produces nothing the second time", () => {
+    expect(Pay.decide(canceled(), cancel(), ctx)).toEqual([]);
+    expect(Pay.decide(canceled(), cancel("OutOfStock"), ctx)).toEqual([]);
+    expect(Pay.decide(canceledBeforePlaced(), cancel(), ctx)).toEqual([]);
+  });
+
+  it("refuses to cancel a checked pay with 409 DepositChecked", () => {
+    for (const reason of ["OrderCanceled", "OutOfStock"] as const) {
+      const r = refusalOf(() => Pay.decide(checked(), cancel(reason), ctx));
+      expect([r.status, r.rule]).toEqual([409, "DepositChecked"]);
+    }
+  });
+
+  it("cancel and check on the same pay: exactly one wins, whichever comes first", () => {
+    // check first: cancel refused
+    const afterCheck = checked();
+    expect(() => Pay.decide(afterCheck, cancel(), ctx)).toThrow(Refusal);
+    // cancel first: check refused
+    const afterCancel = canceled();
+    expect(() => Pay.decide(afterCancel, { type: "Check" }, ctx)).toThrow(Refusal);
+  });
+});
+
+describe("Pay.evolve", () => {
+  it("folds placed → checked", () => {
+    const s = checked();
+    expect(s).toEqual({
+      id: PAY,
+      orderId: ORDER,
+      customerId: "customer-1",
+      productId: PRODUCT,
+      qty: 2,
+      amount: 60_000,
+      status: "PayChecked",
+      createdAt: at(0),
+      updatedAt: at(1),
+    });
+    expect(payView(s)).toEqual({
+      id: PAY,
+      orderId: ORDER,
+      amount: 60_000,
+      status: "PayChecked",
+      createdAt: at(0),
+      updatedAt: at(1),
+    });
+  });
+
+  it("folds placed → canceled, keeping the pay's fields and recording the reason", () => {
+    const s = run(placed(), cancel("OutOfStock")).state as PayState;
+    expect(s).toMatchObject({ id: PAY, amount: 60_000, qty: 2, status: "PayCanceled", reason: "OutOfStock" });
+    expect(s.createdAt).toBe(at(0));
+    expect(s.updatedAt).toBe(at(1));
+    expect(payView(s)).toMatchObject({ status: "PayCanceled", reason: "OutOfStock" });
+  });
+
+  it("folds a cancel that came before the Pay into a canceled Pay", () => {
+    const s = canceledBeforePlaced();
+    expect(s).toEqual({
+      id: PAY,
+      orderId: ORDER,
+      customerId: "customer-1",
+      productId: "",
+      qty: 0,
+      amount: 0,
+      status: "PayCanceled",
+      reason: "OrderCanceled",
+      createdAt: at(0),
+      updatedAt: at(0),
+    });
+  });
+
+  it("a late PayPlaced after a stored cancel-first is never produced, so the pay stays canceled", () => {
+    const s = canceledBeforePlaced();
+    const { events, state } = run(s, place);
+    expect(events).toEqual([]);
+    expect(state?.status).toBe("PayCanceled");
+  });
+});

@@ -7,7 +7,7 @@ import type { NatsConnection } from "nats";
 import { hashPassword } from "./auth/passwords.js";
 import { TokenService } from "./auth/tokens.js";
 import { loadUsers, type UserDirectory } from "./auth/users.js";
-import { problemResponse, toProblem, type Problem } from "./http-errors.js";
+import { type Problem, problemResponse, toProblem } from "./http-errors.js";
 import { IdempotencyStore } from "./idempotency.js";
 import { HttpMetrics } from "./metrics.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -70,7 +70,9 @@ export class GatewayCore {
 
   async start(): Promise<void> {
     const { users, tokens } = await this.identityPromise;
-    this.logger.info(`${users.size} users can log in; tokens ${tokens.canIssue ? "issued and verified (HS256)" : "verified (RS256)"}`);
+    this.logger.info(
+      `${users.size} users can log in; tokens ${tokens.canIssue ? "issued and verified (HS256)" : "verified (RS256)"}`,
+    );
     try {
       await this.idempotency.open();
     } catch (err) {

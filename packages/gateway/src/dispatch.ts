@@ -22,15 +22,24 @@ export interface GatewayRouteOptions {
 // Headers an action may not set through ctx.meta.$responseHeaders: the gateway owns them.
 const RESERVED_HEADERS = new Set(["content-type", "content-length", "x-request-id", "transfer-encoding", "set-cookie"]);
 
-function successResponse(route: RouteSpec & GatewayRouteOptions, req: GatewayRequest, meta: RequestMeta, result: unknown): PreparedResponse {
+function successResponse(
+  route: RouteSpec & GatewayRouteOptions,
+  req: GatewayRequest,
+  meta: RequestMeta,
+  result: unknown,
+): PreparedResponse {
   let status = typeof meta.$statusCode === "number" ? meta.$statusCode : (route.status ?? 200);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta.$responseHeaders ?? {})) {
     if (!RESERVED_HEADERS.has(k.toLowerCase()) && typeof v === "string") headers[k] = v;
   }
   if (status === 201 && !Object.keys(headers).some((k) => k.toLowerCase() === "location")) {
-    const id = typeof result === "object" && result !== null ? (result as Record<string, unknown>)[route.locationKey ?? "id"] : undefined;
-    if (typeof id === "string" || typeof id === "number") headers.Location = `${pathOf(req)}/${encodeURIComponent(String(id))}`;
+    const id =
+      typeof result === "object" && result !== null
+        ? (result as Record<string, unknown>)[route.locationKey ?? "id"]
+        : undefined;
+    if (typeof id === "string" || typeof id === "number")
+      headers.Location = `${pathOf(req)}/${encodeURIComponent(String(id))}`;
   }
   // An action that returns nothing has nothing to show: 204 instead of an empty 200.
   if (result === undefined && status === 200) status = 204;
@@ -61,7 +70,10 @@ export function routeHandler(gw: GatewayCore, route: RouteSpec & GatewayRouteOpt
       const print = fingerprint(route.method, pathOf(req), input.query, input.body);
       const claimed = await gw.idempotency.claim(caller, key, print);
       if (claimed.outcome === "replay") {
-        send(req, res, { ...claimed.response, headers: { ...claimed.response.headers, "Idempotent-Replayed": "true" } });
+        send(req, res, {
+          ...claimed.response,
+          headers: { ...claimed.response.headers, "Idempotent-Replayed": "true" },
+        });
         return;
       }
       claim = claimed.claim;
@@ -76,7 +88,9 @@ export function routeHandler(gw: GatewayCore, route: RouteSpec & GatewayRouteOpt
       if (!claim) throw err;
       const problem = gw.report(req, err);
       if (problem.status >= 500) {
-        // Nothing was decided: let the client retry with the same key.
+        // Not an answer (the callee was down, or its outcome is unknown after a
+        // timeout): the client may retry with the same key, and the ids the
+        // service derives from key and first-seen time land it on the same resource.
         await gw.idempotency.release(claim);
         send(req, res, problemResponse(problem, requestId));
         return;

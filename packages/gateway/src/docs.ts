@@ -51,7 +51,8 @@ const cache = new Map<string, Promise<Asset>>();
 
 /** The page (`""`) or one of its files; undefined for any other name. */
 export function docsAsset(name: string): Promise<Asset> | undefined {
-  if (name === "" || name === "index.html") return Promise.resolve({ type: "text/html; charset=utf-8", body: Buffer.from(PAGE) });
+  if (name === "" || name === "index.html")
+    return Promise.resolve({ type: "text/html; charset=utf-8", body: Buffer.from(PAGE) });
   if (name === "init.js") return Promise.resolve({ type: "text/javascript; charset=utf-8", body: Buffer.from(INIT) });
   const type = FILES[name];
   if (!type) return undefined;

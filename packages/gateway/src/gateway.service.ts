@@ -75,7 +75,9 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
       },
       async started(this: Service) {
         await gw.start();
-        rt.health.register("api", () => (serverOf(this)?.listening ? { ok: true } : { ok: false, detail: "HTTP server not listening" }));
+        rt.health.register("api", () =>
+          serverOf(this)?.listening ? { ok: true } : { ok: false, detail: "HTTP server not listening" },
+        );
       },
       async stopped() {
         rt.health.unregister("api");

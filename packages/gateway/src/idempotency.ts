@@ -132,8 +132,12 @@ export class IdempotencyStore {
   async claim(callerId: string, key: string, print: string): Promise<ClaimResult> {
     const kv = await this.bucket();
     const kvKey = kvKeyOf(callerId, key);
-    const pending = (firstSeen: number): Uint8Array => encode({ state: "pending", fingerprint: print, at: this.now(), firstSeen });
-    const claimed = (firstSeen: number): ClaimResult => ({ outcome: "claimed", claim: { kvKey, fingerprint: print, firstSeen } });
+    const pending = (firstSeen: number): Uint8Array =>
+      encode({ state: "pending", fingerprint: print, at: this.now(), firstSeen });
+    const claimed = (firstSeen: number): ClaimResult => ({
+      outcome: "claimed",
+      claim: { kvKey, fingerprint: print, firstSeen },
+    });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const now = this.now();
@@ -145,7 +149,7 @@ export class IdempotencyStore {
       const entry = await kv.get(kvKey).catch(() => {
         throw unavailable("idempotency store unavailable, try again shortly");
       });
-      if (!entry || entry.operation !== "PUT") continue; // released meanwhile: claim again
+      if (entry?.operation !== "PUT") continue; // released meanwhile: claim again
       const rec = decode(entry.value);
       if (rec && rec.fingerprint !== print) {
         throw validationError("this Idempotency-Key was already used with a different request");

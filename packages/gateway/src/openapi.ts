@@ -18,7 +18,10 @@ const ERROR_STATUSES: Record<number, [name: string, description: string]> = {
   422: ["ValidationError", "body or query does not match the schema; `details` lists each violation"],
   429: ["TooManyRequests", "the caller's rate limit; see Retry-After"],
   500: ["InternalError", "unexpected failure"],
-  503: ["ServiceUnavailable", "a dependency is down, timed out or its breaker is open; nothing was changed; see Retry-After"],
+  503: [
+    "ServiceUnavailable",
+    "a dependency is down, timed out or its breaker is open; nothing was changed; see Retry-After",
+  ],
 };
 
 /** TypeBox schemas carry symbol-keyed metadata; JSON drops it. */
@@ -56,7 +59,9 @@ function errorResponses(): Json {
   return out;
 }
 
-const errorRef = (status: number): Json => ({ $ref: `#/components/responses/${ERROR_STATUSES[status]?.[0] ?? "InternalError"}` });
+const errorRef = (status: number): Json => ({
+  $ref: `#/components/responses/${ERROR_STATUSES[status]?.[0] ?? "InternalError"}`,
+});
 
 /** `/mall/orders/:id` → `/mall/orders/{id}` and the names of its params. */
 export function openApiPath(path: string): { path: string; params: string[] } {
@@ -123,7 +128,8 @@ function operation(route: RouteSpec, operationId: string): Json {
     description: status === 201 ? "created" : "success",
     content: { "application/json": { schema: plain(route.response) } },
   };
-  if (status === 201) success.headers = { Location: { description: "URL of the created resource", schema: { type: "string" } } };
+  if (status === 201)
+    success.headers = { Location: { description: "URL of the created resource", schema: { type: "string" } } };
   const responses: Json = { [String(status)]: success };
   for (const s of errorStatuses(route)) responses[String(s)] = errorRef(s);
   const op: Json = {
@@ -144,7 +150,10 @@ function operation(route: RouteSpec, operationId: string): Json {
 }
 
 function platformPaths(): Json {
-  const json = (schema: Json, description = "success") => ({ description, content: { "application/json": { schema } } });
+  const json = (schema: Json, description = "success") => ({
+    description,
+    content: { "application/json": { schema } },
+  });
   const user = plain(UserView);
   return {
     "/auth/login": {
@@ -155,7 +164,9 @@ function platformPaths(): Json {
         security: [],
         requestBody: {
           required: true,
-          content: { "application/json": { schema: plain(LoginBody), example: { username: "alice", password: "demo" } } },
+          content: {
+            "application/json": { schema: plain(LoginBody), example: { username: "alice", password: "demo" } },
+          },
         },
         responses: {
           "200": json(plain(LoginResult)),
@@ -201,7 +212,9 @@ function platformPaths(): Json {
         summary: "Prometheus metrics",
         operationId: "getMetrics",
         security: [],
-        responses: { "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } } },
+        responses: {
+          "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } },
+        },
       },
     },
   };

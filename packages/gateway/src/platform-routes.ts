@@ -2,13 +2,13 @@
 // document and its viewer. None needs a token — probes and scrapers have
 // none — and none is rate limited, so a busy client cannot fail a probe.
 import type { SystemModule } from "@seed/platform";
+import { notFound } from "@seed/platform";
 import type { GatewayCore } from "./core.js";
 import { docsAsset } from "./docs.js";
 import { PROMETHEUS_TYPE } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { AliasHandler } from "./request.js";
 import { JSON_TYPE, sendJson, sendText } from "./respond.js";
-import { notFound } from "@seed/platform";
 
 export function platformAliases(gw: GatewayCore, systems: SystemModule[]): Record<string, AliasHandler> {
   let openapi: string | undefined;

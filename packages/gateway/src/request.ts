@@ -1,10 +1,11 @@
 // The parts of a moleculer-web request the gateway reads. moleculer-web adds
 // these fields to Node's IncomingMessage at run time; naming them here keeps
 // the rest of the gateway typed without `any`.
+
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestMeta } from "@seed/platform";
 import type { Context } from "moleculer";
-import { randomUUID } from "node:crypto";
 
 /** What moleculer-web's alias object offers (a subset). */
 export interface MatchedAlias {

@@ -37,7 +37,13 @@ export function sendJson(
   send(req, res, { status, headers, body: data === undefined ? "" : JSON.stringify(data) });
 }
 
-export function sendText(req: GatewayRequest, res: GatewayResponse, status: number, contentType: string, body: string | Buffer): void {
+export function sendText(
+  req: GatewayRequest,
+  res: GatewayResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+): void {
   if (res.headersSent) return;
   res.statusCode = status;
   res.setHeader("X-Request-Id", requestIdOf(req));

@@ -1,7 +1,7 @@
 // The gateway over a real nats-server: routing, auth, errors, idempotency,
 // platform endpoints. One node runs the fake demo system and the gateway; a
 // second node runs only a gateway (rate-limited) that reaches demo over NATS.
-import { api, type ApiClient } from "@seed/platform/testing";
+import { type ApiClient, api } from "@seed/platform/testing";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUserId } from "../src/index.js";
@@ -69,7 +69,9 @@ describe("auth", () => {
     const res = await anon.post("/auth/login", { username: 1 });
     expect(res.status).toBe(422);
     expectErrorBody(res.body, "ValidationError");
-    expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(["/username", "/password"]));
+    expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(["/username", "/password"]),
+    );
   });
 
   it("tells the caller who they are", async () => {
@@ -84,7 +86,10 @@ describe("auth", () => {
       ["not bearer", { authorization: "Basic YWxpY2U6ZGVtbw==" }],
       ["malformed", { authorization: "Bearer not-a-jwt" }],
       ["expired", { authorization: `Bearer ${await sign({ roles: ["customer"] }, SECRET, -60)}` }],
-      ["bad signature", { authorization: `Bearer ${await sign({ roles: ["customer"] }, "another-secret-0123456789")}` }],
+      [
+        "bad signature",
+        { authorization: `Bearer ${await sign({ roles: ["customer"] }, "another-secret-0123456789")}` },
+      ],
     ];
     for (const [name, headers] of cases) {
       const res = await anon.get("/demo/things", { headers });
@@ -230,7 +235,11 @@ describe("routes", () => {
   it("answers a CORS preflight", async () => {
     const res = await fetch(`${main.url}/demo/things`, {
       method: "OPTIONS",
-      headers: { origin: "http://example.test", "access-control-request-method": "POST", "access-control-request-headers": "authorization" },
+      headers: {
+        origin: "http://example.test",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -279,7 +288,9 @@ describe("Idempotency-Key", () => {
     expect(second.status).toBe(409);
     expect(second.body.message).toBe("request with this Idempotency-Key is in progress");
     expect((await first).status).toBe(200);
-    expect((await alice.post("/demo/things/W/wait", undefined, { headers })).headers.get("idempotent-replayed")).toBe("true");
+    expect((await alice.post("/demo/things/W/wait", undefined, { headers })).headers.get("idempotent-replayed")).toBe(
+      "true",
+    );
   });
 
   it("stores and replays a refusal", async () => {
@@ -309,7 +320,11 @@ describe("Idempotency-Key", () => {
   });
 
   it("422 for a key that is too long", async () => {
-    const res = await alice.post("/demo/things", { name: "a", qty: 1 }, { headers: { "idempotency-key": "k".repeat(201) } });
+    const res = await alice.post(
+      "/demo/things",
+      { name: "a", qty: 1 },
+      { headers: { "idempotency-key": "k".repeat(201) } },
+    );
     expect(res.status).toBe(422);
   });
 });
@@ -340,7 +355,9 @@ describe("platform endpoints", () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/demo/things", "/demo/things/{id}", "/auth/login", "/auth/me"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/demo/things", "/demo/things/{id}", "/auth/login", "/auth/me"]),
+    );
     const create = doc.paths["/demo/things"].post;
     expect(create.requestBody.content["application/json"].example).toEqual({ name: "cup", qty: 2 });
     expect(create.responses["201"]).toBeDefined();

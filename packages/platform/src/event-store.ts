@@ -39,6 +39,12 @@ export interface Commit {
   events: EventEnvelope[];
 }
 
+/** Where a commit landed; `duplicate` = the server already had it and stored nothing new. */
+export interface Appended {
+  seq: number;
+  duplicate: boolean;
+}
+
 export const streamName = (system: string) => system.toUpperCase();
 export const subjectOf = (system: string, aggregate: string, id: string) => `${system}.${aggregate}.${id}`;
 
@@ -125,6 +131,17 @@ export class EventStore {
    * commit's stream sequence; throws ConcurrencyError when someone was faster.
    */
   async append(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<number> {
+    return (await this.appendCommit(subject, events, expectedSeq)).seq;
+  }
+
+  /**
+   * Like `append`, and says whether the server dropped the commit as a
+   * re-publish of one it stored before (same first event id inside the
+   * duplicate window): then `seq` is the stored commit's sequence. The server
+   * checks duplicates before the expected sequence, so a re-executed command
+   * is answered "duplicate", not "concurrent write".
+   */
+  async appendCommit(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<Appended> {
     const first = events[0];
     if (!first) throw new Error("empty commit");
     try {
@@ -132,7 +149,7 @@ export class EventStore {
         msgID: first.id,
         expect: { lastSubjectSequence: expectedSeq },
       });
-      return ack.seq;
+      return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE) throw new ConcurrencyError(subject);
       throw err;

@@ -138,7 +138,15 @@ export class Repository<S, C, E extends DomainEvent> {
       }
       const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts));
       try {
-        const seq = await this.events.append(subject, envelopes, snapshot?.seq ?? 0);
+        const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, snapshot?.seq ?? 0);
+        if (duplicate) {
+          // The same command (same seeded ids) was appended before: a redelivered
+          // reaction or a retried request. Nothing new was stored, so answer
+          // what is stored rather than applying the events a second time.
+          await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
+          const stored = await this.store().get<Snapshot<S>>(this.section, id);
+          return { state: (stored ?? snapshot)?.state as S, events: [] };
+        }
         let state = snapshot?.state;
         for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
         await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);

@@ -1,7 +1,7 @@
 // Who is calling, and may they. Identity comes only from the bearer token;
 // roles from RouteSpec decide access, finer checks (ownership) are the
 // service's, which finds the caller in ctx.meta.user.
-import { forbidden, type RouteSpec, unauthorized, type User } from "@seed/platform";
+import { forbidden, type RouteSpec, type User, unauthorized } from "@seed/platform";
 import type { GatewayRequest } from "../request.js";
 import { header } from "../request.js";
 import type { TokenService } from "./tokens.js";
@@ -21,7 +21,11 @@ export function bearerToken(req: GatewayRequest): string | undefined {
  * The caller of a route. Public routes accept anonymous callers, but a token
  * that is sent must be valid: a client with a broken token should learn so.
  */
-export async function authenticate(tokens: TokenService, req: GatewayRequest, roles: RouteSpec["roles"]): Promise<User | undefined> {
+export async function authenticate(
+  tokens: TokenService,
+  req: GatewayRequest,
+  roles: RouteSpec["roles"],
+): Promise<User | undefined> {
   const token = bearerToken(req);
   if (token === undefined) {
     if (roles === "public") return undefined;
@@ -32,7 +36,7 @@ export async function authenticate(tokens: TokenService, req: GatewayRequest, ro
 
 export function authorize(user: User | undefined, roles: RouteSpec["roles"]): void {
   if (roles === "public" || roles === "any") return;
-  if (!user || !user.roles.some((r) => roles.includes(r))) {
+  if (!user?.roles.some((r) => roles.includes(r))) {
     throw forbidden(`requires one of the roles: ${roles.join(", ")}`);
   }
 }

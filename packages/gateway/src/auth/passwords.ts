@@ -5,7 +5,7 @@
 // e.g. `scrypt$16384$8$1$3q2+7w...$Zm9v...`. The cost parameters travel with
 // the hash so they can be raised later without invalidating stored users.
 // scrypt is in node:crypto, so no native addon is needed.
-import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from "node:crypto";
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
 export interface ScryptParams {
   N: number;

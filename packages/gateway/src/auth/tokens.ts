@@ -22,7 +22,9 @@ export class TokenService {
     private readonly ttlSeconds: number,
   ) {}
 
-  static async create(config: Pick<Config, "JWT_SECRET" | "JWT_PUBLIC_KEY" | "JWT_TTL_SECONDS">): Promise<TokenService> {
+  static async create(
+    config: Pick<Config, "JWT_SECRET" | "JWT_PUBLIC_KEY" | "JWT_TTL_SECONDS">,
+  ): Promise<TokenService> {
     if (config.JWT_PUBLIC_KEY) {
       // Env values often carry "\n" escapes instead of line breaks.
       const pem = config.JWT_PUBLIC_KEY.replaceAll("\\n", "\n");

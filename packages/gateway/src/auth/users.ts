@@ -41,7 +41,11 @@ export const DEMO_PASSWORD = "demo";
 export const demoUserId = (username: string): string => idFrom(`demo-user:${username}`, 0);
 
 /** The demo users as the spec lists them, without passwords. */
-export const demoUsers: readonly User[] = DEMO.map(([username, roles]) => ({ id: demoUserId(username), username, roles }));
+export const demoUsers: readonly User[] = DEMO.map(([username, roles]) => ({
+  id: demoUserId(username),
+  username,
+  roles,
+}));
 
 export class UserDirectory {
   private readonly byName = new Map<string, StoredUser>();
@@ -77,7 +81,9 @@ async function readUsersFile(path: string): Promise<StoredUser[]> {
   const users = parsed as Static<typeof UsersFile>;
   for (const u of users) {
     if (!parsePasswordHash(u.passwordHash)) {
-      throw new Error(`USERS_FILE ${path}: user ${u.username} has a passwordHash not in the form scrypt$N$r$p$salt$hash`);
+      throw new Error(
+        `USERS_FILE ${path}: user ${u.username} has a passwordHash not in the form scrypt$N$r$p$salt$hash`,
+      );
     }
   }
   return users.map((u) => ({ ...u, roles: [...u.roles] }));

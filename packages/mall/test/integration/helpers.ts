@@ -1,0 +1,241 @@
+// Shared helpers of the mall's black-box tests: the demo users as HTTP
+// clients, the steps of the flow as one call each, and the checks every
+// error answer must pass. Everything goes over HTTP through the gateway.
+import { createHmac } from "node:crypto";
+import { type ApiClient, type ApiResponse, api, eventually } from "@seed/platform/testing";
+import { expect } from "vitest";
+
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** The flow's steps in the order the spec lists them; a view row's status may only move up this list. */
+export const STATUS_RANK: Record<string, number> = {
+  OrderPlaced: 1,
+  PayPlaced: 2,
+  PayChecked: 3,
+  QtyDecreased: 4,
+  DeliveryStarted: 5,
+  OrderClosed: 6,
+  DeliveryCompleted: 7,
+  PayCanceled: 8,
+  OrderCanceled: 9,
+};
+
+export const KOREAN_LABELS: Record<string, string> = {
+  OrderPlaced: "주문접수",
+  PayPlaced: "입금확인대기",
+  PayChecked: "입금확인완료",
+  QtyDecreased: "상품준비완료",
+  DeliveryStarted: "배송중",
+  OrderClosed: "수령확인",
+  DeliveryCompleted: "배송완료",
+  PayCanceled: "결제취소",
+  OrderCanceled: "주문취소",
+};
+
+export const ORDER_KEYS = [
+  "address",
+  "createdAt",
+  "customerId",
+  "id",
+  "price",
+  "productId",
+  "productName",
+  "qty",
+  "status",
+  "updatedAt",
+];
+
+// biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
+export type Json = any;
+
+export interface Actors {
+  alice: ApiClient;
+  bob: ApiClient;
+  carol: ApiClient;
+  dave: ApiClient;
+  erin: ApiClient;
+  /** No token. */
+  anon: ApiClient;
+  /** User ids (the token's `sub`) by user name. */
+  ids: Record<"alice" | "bob" | "carol" | "dave" | "erin", string>;
+}
+
+/** Every demo user logged in against the gateway at `url`. */
+export async function actors(url: string): Promise<Actors> {
+  const names = ["alice", "bob", "carol", "dave", "erin"] as const;
+  const clients = await Promise.all(
+    names.map(async (name) => {
+      const client = api(url);
+      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
+      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
+      client.token = res.body.token;
+      return [client, res.body.user.id as string] as const;
+    }),
+  );
+  const [alice, bob, carol, dave, erin] = clients.map(([c]) => c) as [ApiClient, ApiClient, ApiClient, ApiClient, ApiClient];
+  const ids = Object.fromEntries(names.map((n, i) => [n, clients[i]?.[1] ?? ""])) as Actors["ids"];
+  return { alice, bob, carol, dave, erin, anon: api(url), ids };
+}
+
+/** A response in one line, for assertion messages. */
+export const show = (res: ApiResponse): string =>
+  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
+
+let names = 0;
+/** A product name no other test uses. */
+export const uniqueName = (prefix = "item") =>
+  `${prefix}-${process.pid}-${++names}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** bob (or another seller/admin) registers a product; asserts the 201. */
+export async function newProduct(seller: ApiClient, qty = 10, price = 1000, name = uniqueName()): Promise<Json> {
+  const res = await seller.post("/mall/products", { name, price, qty });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function getProduct(client: ApiClient, productId: string): Promise<Json> {
+  const res = await client.get(`/mall/products/${productId}`);
+  expect(res.status, show(res)).toBe(200);
+  return res.body;
+}
+
+/** A customer orders `qty` of a product (name and price taken from it); asserts the 201. */
+export async function placeOrder(
+  customer: ApiClient,
+  product: { id: string; name?: string; price?: number },
+  qty = 1,
+  extra: Record<string, unknown> = {},
+): Promise<Json> {
+  const res = await customer.post("/mall/orders", { productId: product.id, qty, address: "Seoul, Gangnam-gu 1", ...extra });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function getOrder(client: ApiClient, orderId: string): Promise<Json> {
+  const res = await client.get(`/mall/orders/${orderId}`);
+  expect(res.status, show(res)).toBe(200);
+  return res.body;
+}
+
+/** Every item of a list route, page by page (lists are shared by every test of the run). */
+export async function listAll(client: ApiClient, path: string): Promise<Json[]> {
+  const items: Json[] = [];
+  const sep = path.includes("?") ? "&" : "?";
+  for (let offset = 0; ; offset += 500) {
+    const res = await client.get(`${path}${sep}limit=500&offset=${offset}`);
+    expect(res.status, show(res)).toBe(200);
+    items.push(...res.body.items);
+    if (res.body.items.length < 500 || offset + 500 >= res.body.total) return items;
+  }
+}
+
+/** The list answer of `path`, asserted 200. */
+export async function list(client: ApiClient, path: string): Promise<{ items: Json[]; total: number }> {
+  const res = await client.get(path);
+  expect(res.status, show(res)).toBe(200);
+  return res.body;
+}
+
+/** The order's one Pay, once it exists (created asynchronously on OrderPlaced). */
+export function payOf(client: ApiClient, orderId: string, timeout = 5000): Promise<Json> {
+  return eventually(
+    async () => {
+      const page = await list(client, `/mall/pays?orderId=${orderId}`);
+      expect(page.total).toBe(1);
+      return page.items[0];
+    },
+    { timeout },
+  );
+}
+
+/** The order's Pay once it has `status`. */
+export function payWithStatus(client: ApiClient, orderId: string, status: string, timeout = 5000): Promise<Json> {
+  return eventually(
+    async () => {
+      const page = await list(client, `/mall/pays?orderId=${orderId}`);
+      expect(page.total).toBe(1);
+      expect(page.items[0].status).toBe(status);
+      return page.items[0];
+    },
+    { timeout },
+  );
+}
+
+/** The order's one Delivery once it has `status`. */
+export function deliveryWithStatus(client: ApiClient, orderId: string, status = "DeliveryStarted", timeout = 5000): Promise<Json> {
+  return eventually(
+    async () => {
+      const page = await list(client, `/mall/deliveries?orderId=${orderId}`);
+      expect(page.total).toBe(1);
+      expect(page.items[0].status).toBe(status);
+      return page.items[0];
+    },
+    { timeout },
+  );
+}
+
+/** The order's orderStatuses row once it shows `status`. */
+export function rowWithStatus(client: ApiClient, orderId: string, status: string, timeout = 5000): Promise<Json> {
+  return eventually(
+    async () => {
+      const res = await client.get(`/mall/orderStatuses/${orderId}`);
+      expect(res.status, show(res)).toBe(200);
+      expect(res.body.status).toBe(status);
+      return res.body;
+    },
+    { timeout },
+  );
+}
+
+/** The statuses in a view row's history. */
+export const historyOf = (row: Json): string[] => row.history.map((h: { status: string }) => h.status);
+
+/**
+ * An error answer as api.md describes it: the status, `{error, message,
+ * requestId, details?}` and nothing internal (service names, subjects, node
+ * ids, stack traces).
+ */
+export function expectError(res: ApiResponse, status: number, error: string): void {
+  expect(res.status, show(res)).toBe(status);
+  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
+  expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
+  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  expectNoInternals(res);
+}
+
+/** Nothing of the inside reaches a client. */
+export function expectNoInternals(res: ApiResponse): void {
+  const text = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
+  expect(text).not.toContain("mall.");
+  expect(text).not.toMatch(/\bnode-\d+-\d+-[a-z0-9]+/); // test node ids
+  expect(text).not.toMatch(/\n\s+at |\bat [^ ]+ \(|\.ts:\d+|\.js:\d+/); // stack frames
+  expect(text).not.toMatch(/"stack"|MOL-|\$JS\.|deadletter|MALL\b/);
+}
+
+/** 422 with `details` naming exactly these JSON pointers (each at least once, no others). */
+export function expectValidation(res: ApiResponse, paths: string[]): void {
+  expectError(res, 422, "ValidationError");
+  expect(Array.isArray(res.body.details), show(res)).toBe(true);
+  for (const d of res.body.details) {
+    expect(d).toMatchObject({ path: expect.stringMatching(/^\//), message: expect.any(String) });
+  }
+  const got = [...new Set(res.body.details.map((d: { path: string }) => d.path))].sort();
+  expect(got, show(res)).toEqual([...new Set(paths)].sort());
+}
+
+/** An HS256 JWT (for forged, expired and otherwise bad tokens). */
+export function signJwt(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: "HS256", typ: "JWT" }): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const body = `${b64(header)}.${b64(payload)}`;
+  const sig = createHmac("sha256", secret).update(body).digest("base64url");
+  return `${body}.${sig}`;
+}
+
+/** A syntactically valid ULID nobody created. */
+export const unknownId = (): string => {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let s = "7ZZZZZZZZZ"; // far-future time part: never generated by the server
+  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
+  return s;
+};

@@ -1,0 +1,255 @@
+import { rmSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { streamName } from "../src/event-store.js";
+import { Projection, type Projector } from "../src/projection.js";
+import { openStore, type Store } from "../src/store.js";
+import { eventually, tempDir } from "../src/testing/index.js";
+import { View } from "../src/view.js";
+import { type Connected, connectEvents, dropStream, publishMany, recordingLogger, sleep, uniqueSystem } from "./helpers.js";
+
+interface Totals {
+  id: string;
+  count: number;
+  sum: number;
+  lastSeen: string;
+}
+
+/** A view that is wrong if an event is applied twice or missed: a count and a sum per counter. */
+const totalsOf = (store: () => Store, system: string) =>
+  new View<Totals>(
+    {
+      name: "totals",
+      key: (e) => e.aggregateId,
+      on: {
+        Added: (row, e) => ({
+          id: e.aggregateId,
+          count: (row?.count ?? 0) + 1,
+          sum: (row?.sum ?? 0) + (e.data as { by: number }).by,
+          lastSeen: e.id,
+        }),
+      },
+    },
+    store,
+    system,
+  );
+
+/** Expected rows (without lastSeen) from what was published. */
+function expectedTotals(published: Array<{ aggregateId: string; by: number }>) {
+  const rows = new Map<string, { id: string; count: number; sum: number }>();
+  for (const p of published) {
+    const r = rows.get(p.aggregateId) ?? { id: p.aggregateId, count: 0, sum: 0 };
+    r.count++;
+    r.sum += p.by;
+    rows.set(p.aggregateId, r);
+  }
+  return [...rows.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const withoutLastSeen = (rows: Totals[]) => rows.map(({ id, count, sum }) => ({ id, count, sum }));
+
+describe("Projection", () => {
+  let c: Connected;
+  let system: string;
+  let stream: string;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeEach(async () => {
+    c = await connectEvents();
+    system = uniqueSystem();
+    stream = streamName(system);
+    await c.events.ensureStream(system);
+  });
+  afterEach(async () => {
+    for (const f of cleanups.splice(0).reverse()) await f();
+    await dropStream(c.events, system);
+    await c.close();
+  });
+
+  /** A store in `dir` (a fresh one by default) with the totals view and its projection (not started). */
+  const setup = async (dir = tempDir(), wrap?: (p: Projector) => Projector) => {
+    const store = await openStore(dir, "0");
+    const view = totalsOf(() => store, system);
+    const logger = recordingLogger();
+    const projection = new Projection(c.events, store, stream, wrap ? wrap(view.projector()) : view.projector(), logger);
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await projection.stop();
+      await store.close();
+    };
+    cleanups.push(close);
+    return { dir, store, view, projection, logger, close };
+  };
+
+  it("catches up at start: ready once it has what was in the stream, then follows", async () => {
+    const published = await publishMany(c.events, system, 300);
+    const { projection, view } = await setup();
+    expect(projection.ready).toBe(false);
+    await projection.start();
+    expect(projection.ready).toBe(true);
+    expect(projection.seq).toBe(await c.events.lastSeq(stream));
+    expect(withoutLastSeen(await view.all())).toEqual(expectedTotals(published));
+
+    // Follows what comes later; waitFor resolves when it has it.
+    const more = await publishMany(c.events, system, 50);
+    expect(await projection.waitFor(await c.events.lastSeq(stream), 5000)).toBe(true);
+    expect(withoutLastSeen(await view.all())).toEqual(expectedTotals([...published, ...more]));
+    // A sequence not in the stream: false after the timeout; already applied: true at once.
+    expect(await projection.waitFor(projection.seq + 1000, 100)).toBe(false);
+    expect(await projection.waitFor(1, 1)).toBe(true);
+    // Stopping answers pending waiters with false.
+    const pending = projection.waitFor(projection.seq + 1000, 0);
+    await projection.stop();
+    expect(await pending).toBe(false);
+  });
+
+  it("is ready at once on an empty stream", async () => {
+    const { projection, view } = await setup();
+    await projection.start();
+    expect(projection.ready).toBe(true);
+    expect(projection.seq).toBe(0);
+    expect(await view.all()).toEqual([]);
+  });
+
+  it("only counts its own filter: events outside it do not hold readiness back", async () => {
+    await publishMany(c.events, system, 20);
+    // Something else in the same stream, after the view's events.
+    await c.events.js.publish(`${system}.other.x`, new TextEncoder().encode("[]"));
+    const store = await openStore(tempDir(), "0");
+    const view = totalsOf(() => store, system);
+    const projector = { ...view.projector(), filter: `${system}.counter.>` };
+    const projection = new Projection(c.events, store, stream, projector, recordingLogger());
+    cleanups.push(async () => {
+      await projection.stop();
+      await store.close();
+    });
+    await projection.start();
+    expect(projection.ready).toBe(true);
+    expect((await view.all()).reduce((n, r) => n + r.count, 0)).toBe(20);
+  });
+
+  it("applies each event exactly once across stops and restarts at arbitrary points", async () => {
+    const dir = tempDir();
+    // ~2,000 events arrive while the instance is stopped and started again and again.
+    const publishing = publishMany(c.events, system, 2000, { parallel: 25, aggregates: 13 });
+    let done = false;
+    void publishing.then(() => {
+      done = true;
+    });
+    let restarts = 0;
+    let previous = 0;
+    while (!done || restarts < 5) {
+      const { projection, close } = await setup(dir);
+      await projection.start();
+      // The position only moves forward, and what a start found is already applied.
+      expect(projection.seq).toBeGreaterThanOrEqual(previous);
+      await sleep(Math.floor(Math.random() * 40));
+      // Half the time the same object restarts (a stop/start in one process), else the store is reopened.
+      if (restarts % 2 === 0) {
+        await projection.stop();
+        await projection.start();
+        await sleep(Math.floor(Math.random() * 20));
+      }
+      previous = projection.seq;
+      await close();
+      restarts++;
+    }
+    const published = await publishing;
+    const { projection, view } = await setup(dir);
+    await projection.start();
+    const last = await c.events.lastSeq(stream);
+    expect(await projection.waitFor(last, 5000)).toBe(true);
+    const rows = await view.all();
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(2000);
+    expect((await (await c.events.jsm()).streams.info(stream)).state.messages).toBe(2000);
+    expect(withoutLastSeen(rows)).toEqual(expectedTotals(published));
+    expect(restarts).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a failure in the middle of a batch replays from the committed position, applying nothing twice", async () => {
+    const published = await publishMany(c.events, system, 1500);
+    let calls = 0;
+    let failed = 0;
+    // The projector fails once, deep in the first batch (after ~777 commits were put into it).
+    const failOnce = (p: Projector): Projector => ({
+      ...p,
+      apply(batch, commit) {
+        calls++;
+        if (calls === 777 && failed === 0) {
+          failed++;
+          throw new Error("disk hiccup");
+        }
+        return p.apply(batch, commit);
+      },
+    });
+    const { projection, view, logger } = await setup(undefined, failOnce);
+    await projection.start();
+    expect(failed).toBe(1);
+    expect(logger.lines.some((l) => l.level === "error" && /disk hiccup/.test(l.text))).toBe(true);
+    expect(projection.seq).toBe(await c.events.lastSeq(stream));
+    expect(withoutLastSeen(await view.all())).toEqual(expectedTotals(published));
+  });
+
+  it("a deleted LevelDB folder is rebuilt from the stream with identical rows", async () => {
+    await publishMany(c.events, system, 1200, { aggregates: 37 });
+    const first = await setup();
+    await first.projection.start();
+    const rows = await first.store.list("view:totals");
+    const seq = first.projection.seq;
+    expect(rows).toHaveLength(37);
+    await first.close();
+
+    rmSync(first.dir, { recursive: true, force: true });
+    const again = await setup(first.dir);
+    expect(await again.store.list("view:totals")).toEqual([]);
+    await again.projection.start();
+    expect(again.projection.seq).toBe(seq);
+    expect(await again.store.list("view:totals")).toEqual(rows);
+  });
+
+  it("rebuild() forgets the rows and the position and replays them identically", async () => {
+    await publishMany(c.events, system, 800, { aggregates: 20 });
+    const { projection, store } = await setup();
+    await projection.start();
+    const rows = await store.list("view:totals");
+    const seq = projection.seq;
+    // Rows left from an older version of the view are gone after a rebuild.
+    await store.section("view:totals").put("stale", { id: "stale", count: 99, sum: 99, lastSeen: "" });
+    await projection.rebuild();
+    expect(projection.ready).toBe(true);
+    expect(projection.seq).toBe(seq);
+    expect(await store.list("view:totals")).toEqual(rows);
+    // And it keeps following afterwards.
+    await publishMany(c.events, system, 10, { aggregates: 20 });
+    expect(await projection.waitFor(await c.events.lastSeq(stream), 5000)).toBe(true);
+    expect((await store.list<Totals>("view:totals")).reduce((n, r) => n + r.value.count, 0)).toBe(810);
+  });
+
+  it("recovers when its consumer disappears from the server (e.g. a nats-server restart) while events arrive", async () => {
+    const { projection, view } = await setup();
+    await projection.start();
+    const jsm = await c.events.jsm();
+    const publishing = publishMany(c.events, system, 600, { parallel: 20 });
+    await sleep(30);
+    // The ephemeral consumer lives in memory only: a server restart forgets it. Delete it under the projection.
+    for (const ci of await jsm.consumers.list(stream).next()) await jsm.consumers.delete(stream, ci.name);
+    const published = await publishing;
+    const last = await c.events.lastSeq(stream);
+    expect(await projection.waitFor(last, 8000)).toBe(true);
+    expect(withoutLastSeen(await view.all())).toEqual(expectedTotals(published));
+  });
+
+  it("keeps following after an interruption between two batches (stop, events arrive, start)", async () => {
+    const { projection, view } = await setup();
+    await projection.start();
+    const a = await publishMany(c.events, system, 100);
+    await eventually(async () => expect(projection.seq).toBe(await c.events.lastSeq(stream)));
+    await projection.stop();
+    const b = await publishMany(c.events, system, 100);
+    expect(projection.seq).toBe(100);
+    await projection.start();
+    expect(projection.seq).toBe(200);
+    expect(withoutLastSeen(await view.all())).toEqual(expectedTotals([...a, ...b]));
+  });
+});

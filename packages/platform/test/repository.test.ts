@@ -1,0 +1,227 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Refusal } from "../src/domain.js";
+import { ApiError } from "../src/errors.js";
+import { ConcurrencyError, streamName, subjectOf } from "../src/event-store.js";
+import { idTime } from "../src/ids.js";
+import { causedBy, type Snapshot } from "../src/repository.js";
+import {
+  type Connected,
+  type CounterState,
+  connectEvents,
+  countOn,
+  dropStream,
+  envelope,
+  type Instance,
+  sleep,
+  startInstance,
+  uniqueSystem,
+} from "./helpers.js";
+
+describe("Repository", () => {
+  let c: Connected;
+  let system: string;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeEach(async () => {
+    c = await connectEvents();
+    system = uniqueSystem();
+    await c.events.ensureStream(system);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const f of cleanups.splice(0).reverse()) await f();
+    await dropStream(c.events, system);
+    await c.close();
+  });
+
+  const instance = async (connected: Connected = c, opts: { dir?: string; retries?: number } = {}) => {
+    const i = await startInstance(connected, system, opts);
+    cleanups.push(() => i.stop());
+    return i;
+  };
+  const connection = async () => {
+    const other = await connectEvents();
+    cleanups.push(() => other.close());
+    return other;
+  };
+  const subject = (id: string) => subjectOf(system, "counter", id);
+
+  it("execute appends one commit and the instance's LevelDB holds the new state with its sequence", async () => {
+    const a = await instance();
+    const out = await a.repo.execute("k1", { type: "Add", by: 3 }, { correlationId: "corr-1" });
+    expect(out.state).toEqual({ total: 3, adds: 1 });
+    expect(out.events).toHaveLength(1);
+    expect(out.events[0]).toMatchObject({
+      type: "Added",
+      aggregate: "counter",
+      aggregateId: "k1",
+      correlationId: "corr-1",
+      version: 1,
+      data: { by: 3 },
+    });
+    expect(out.events[0]?.causationId).toBeUndefined();
+
+    // Answered only once the follower has stored it: readable right away.
+    const seq = await c.events.lastSeqOf(streamName(system), subject("k1"));
+    expect(await a.store.get<Snapshot<CounterState>>("agg:counter", "k1")).toEqual({
+      seq,
+      state: { total: 3, adds: 1 },
+    });
+    expect(await a.repo.get("k1")).toEqual({ total: 3, adds: 1 });
+
+    const out2 = await a.repo.execute("k1", { type: "Add", by: 4 }, { correlationId: "corr-1" });
+    expect(out2.state).toEqual({ total: 7, adds: 2 });
+    expect(await a.repo.get("k1")).toEqual({ total: 7, adds: 2 });
+    expect(await a.repo.getLatest("k1")).toEqual({ total: 7, adds: 2 });
+    expect(await a.repo.get("nobody")).toBeUndefined();
+    expect(await a.repo.getLatest("nobody")).toBeUndefined();
+    expect(await countOn(c.events, system, subject("k1"))).toBe(2);
+
+    await a.repo.execute("k2", { type: "Add", by: 1 }, { correlationId: "corr-2" });
+    expect(await a.repo.all()).toEqual([
+      { total: 7, adds: 2 },
+      { total: 1, adds: 1 },
+    ]);
+  });
+
+  it("a refusal is thrown as it is and appends nothing", async () => {
+    const a = await instance();
+    await expect(a.repo.execute("r", { type: "Reject" }, { correlationId: "r" })).rejects.toBeInstanceOf(Refusal);
+    expect(await countOn(c.events, system, subject("r"))).toBe(0);
+    expect(await a.repo.get("r")).toBeUndefined();
+
+    await a.repo.execute("r", { type: "Add", by: 2 }, { correlationId: "r" });
+    const err = await a.repo.execute("r", { type: "Add", by: -1 }, { correlationId: "r" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Refusal);
+    expect(err).toMatchObject({ status: 409, rule: "NotPositive" });
+    expect(await countOn(c.events, system, subject("r"))).toBe(1);
+    expect(await a.repo.getLatest("r")).toEqual({ total: 2, adds: 1 });
+  });
+
+  it("a command that decides nothing appends nothing and answers the current state", async () => {
+    const a = await instance();
+    await expect(a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" })).rejects.toThrow(
+      /produced nothing/,
+    );
+    await a.repo.execute("n", { type: "Add", by: 5 }, { correlationId: "n" });
+    const out = await a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" });
+    expect(out).toEqual({ state: { total: 5, adds: 1 }, events: [] });
+    expect(await countOn(c.events, system, subject("n"))).toBe(1);
+  });
+
+  it("another instance (own LevelDB, own connection) sees the write: getLatest waits for it", async () => {
+    const a = await instance();
+    const b = await instance(await connection());
+    await a.repo.execute("x", { type: "Add", by: 2 }, { correlationId: "x" });
+    expect(await b.repo.getLatest("x")).toEqual({ total: 2, adds: 1 });
+    // b decides on top of a's write (its local copy is current), a on top of b's.
+    await b.repo.execute("x", { type: "Add", by: 3 }, { correlationId: "x" });
+    expect(await a.repo.getLatest("x")).toEqual({ total: 5, adds: 2 });
+    // A late instance catches up from the stream before it starts.
+    const late = await instance(await connection());
+    expect(late.follower.ready).toBe(true);
+    expect(await late.repo.get("x")).toEqual({ total: 5, adds: 2 });
+  });
+
+  it("two instances racing 50 commands on one aggregate lose no update", async () => {
+    const other = await connection();
+    const a = await instance();
+    const b = await instance(other);
+    // Count the lost races (the real appends run; this only watches them).
+    let lost = 0;
+    for (const store of [c.events, other.events]) {
+      const append = store.appendCommit.bind(store);
+      vi.spyOn(store, "appendCommit").mockImplementation(async (...args) => {
+        try {
+          return await append(...args);
+        } catch (err) {
+          if (err instanceof ConcurrencyError) lost++;
+          throw err;
+        }
+      });
+    }
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? a : b).repo.execute("hot", { type: "Add", by: i + 1 }, { correlationId: "hot" }).then(() => i + 1),
+      ),
+    );
+    const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const failed = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    for (const err of failed) {
+      // Only the bounded "too many concurrent changes" answer may come back.
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toMatchObject({ code: 503, type: "ServiceUnavailable" });
+    }
+    expect(ok.length).toBeGreaterThanOrEqual(40);
+    expect(lost).toBeGreaterThan(0); // they did race
+    const expected = { total: ok.reduce((s, by) => s + by, 0), adds: ok.length };
+    expect(await countOn(c.events, system, subject("hot"))).toBe(ok.length);
+    expect(await a.repo.getLatest("hot")).toEqual(expected);
+    expect(await b.repo.getLatest("hot")).toEqual(expected);
+  });
+
+  it("gives up after `retries` lost races with 503 and appends nothing for that command", async () => {
+    // An instance that never retries, racing one that keeps writing.
+    const slow = await instance(c, { retries: 0 });
+    const fast = await instance(await connection());
+    await fast.repo.execute("z", { type: "Add", by: 1 }, { correlationId: "z" });
+    await slow.follower.waitFor(await c.events.lastSeqOf(streamName(system), subject("z")), 2000);
+    // Make slow's local copy stale: stop its follower, write elsewhere, start it again only after the attempt.
+    await slow.follower.stop();
+    await fast.repo.execute("z", { type: "Add", by: 1 }, { correlationId: "z" });
+    const err = await slow.repo.execute("z", { type: "Add", by: 100 }, { correlationId: "z" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 503, type: "ServiceUnavailable" });
+    expect(await countOn(c.events, system, subject("z"))).toBe(2);
+    await slow.follower.start();
+    expect(await slow.repo.getLatest("z")).toEqual({ total: 2, adds: 2 });
+  });
+
+  it("causedBy gives deterministic ids: a re-executed reaction adds nothing", async () => {
+    const a = await instance();
+    const b = await instance(await connection());
+    const cause = envelope("order-1", 1, { type: "OrderPlaced", aggregate: "order", correlationId: "order-1" });
+    const opts = causedBy(cause, "counter-on-order");
+    expect(opts).toMatchObject({ correlationId: "order-1", causationId: cause.id });
+
+    const first = await a.repo.execute("pay-1", { type: "Add", by: 5 }, opts);
+    expect(first.events[0]).toMatchObject({ correlationId: "order-1", causationId: cause.id });
+    expect(idTime(first.events[0]?.id ?? "")).toBe(Date.parse(cause.occurredAt));
+
+    // The same reaction again, on the same instance and on another one (a redelivered event).
+    const again = await a.repo.execute("pay-1", { type: "Add", by: 5 }, causedBy(cause, "counter-on-order"));
+    const elsewhere = await b.repo.execute("pay-1", { type: "Add", by: 5 }, causedBy(cause, "counter-on-order"));
+    // Same ids → the server dropped both copies; the answers say nothing was appended.
+    expect(again.events).toEqual([]);
+    expect(elsewhere.events).toEqual([]);
+
+    expect(await countOn(c.events, system, subject("pay-1"))).toBe(1);
+    expect(await a.repo.getLatest("pay-1")).toEqual({ total: 5, adds: 1 });
+    expect(await b.repo.getLatest("pay-1")).toEqual({ total: 5, adds: 1 });
+    // The answer of a re-execution is the state that is stored, not a second application.
+    expect(again.state).toEqual({ total: 5, adds: 1 });
+    expect(elsewhere.state).toEqual({ total: 5, adds: 1 });
+
+    // A different reactor (or a different cause) is a different command.
+    await a.repo.execute("pay-1", { type: "Add", by: 5 }, causedBy(cause, "another-reactor"));
+    expect(await a.repo.getLatest("pay-1")).toEqual({ total: 10, adds: 2 });
+  });
+
+  it("exclusive runs a multi-step command while no other command of the instance touches the aggregate", async () => {
+    const a: Instance = await instance();
+    const order: string[] = [];
+    const long = a.repo.exclusive("e", async (execute) => {
+      order.push("long:start");
+      await execute({ type: "Add", by: 1 }, { correlationId: "e" });
+      await sleep(50);
+      await execute({ type: "Add", by: 1 }, { correlationId: "e" });
+      order.push("long:end");
+    });
+    const short = a.repo.execute("e", { type: "Add", by: 10 }, { correlationId: "e" }).then((o) => {
+      order.push("short");
+      return o;
+    });
+    await Promise.all([long, short]);
+    expect(order).toEqual(["long:start", "long:end", "short"]);
+    expect((await short).state).toEqual({ total: 12, adds: 3 });
+  });
+});

@@ -1,7 +1,8 @@
 // Moleculer settings shared by every node: transporter, resilience, metrics,
 // tracing, logging. Values come from the validated config (environment).
-import type { BrokerOptions } from "moleculer";
+
 import { type Config, errorHandler, natsOptions, refusalMiddleware, TypeBoxValidator } from "@seed/platform";
+import type { BrokerOptions } from "moleculer";
 
 export default function brokerConfig(config: Config): BrokerOptions {
   return {
@@ -10,7 +11,11 @@ export default function brokerConfig(config: Config): BrokerOptions {
     transporter: { type: "NATS", options: natsOptions(config) },
     logger: {
       type: "Console",
-      options: { level: config.LOG_LEVEL, formatter: config.LOG_FORMAT === "json" ? "json" : "short", colors: config.LOG_FORMAT !== "json" },
+      options: {
+        level: config.LOG_LEVEL,
+        formatter: config.LOG_FORMAT === "json" ? "json" : "short",
+        colors: config.LOG_FORMAT !== "json",
+      },
     },
     // Calls made while NATS is down would otherwise wait forever.
     requestTimeout: config.REQUEST_TIMEOUT_MS,

@@ -72,7 +72,13 @@ const COMMANDS = {
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   typecheck: (args) => [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT, ...args],
   lint: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", ROOT, ...args],
-  format: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", "--write", ROOT, ...args],
+  format: (args) => [
+    join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"),
+    "check",
+    "--write",
+    ROOT,
+    ...args,
+  ],
   pnpm: (args) => [pnpmEntry(), ...args],
 };
 

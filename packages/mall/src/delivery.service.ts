@@ -4,8 +4,7 @@
 //   Deliveries missed while this service was down start when it comes back
 //   (its durable consumer resumes where it stopped).
 // Calls: nothing.
-import { type Static, Type as T } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+
 import {
   caller,
   causedBy,
@@ -17,6 +16,8 @@ import {
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
 import { Delivery, deliveryView } from "./delivery.js";
 import { deliveryIdOf } from "./ids.js";
 import { ByIdParams, type EventData, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
@@ -46,7 +47,11 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       // Our view of orders lags the policy by a moment at most; a retry finds it.
       if (!order) throw new Error(`order ${orderId} not yet known`);
       const deliveryId = deliveryIdOf(orderId);
-      await deliveries.execute(deliveryId, { type: "Start", deliveryId, orderId, ...order }, causedBy(e, "mall.delivery"));
+      await deliveries.execute(
+        deliveryId,
+        { type: "Start", deliveryId, orderId, ...order },
+        causedBy(e, "mall.delivery"),
+      );
     },
     OrderClosed: async (e) => {
       await deliveries.execute(deliveryIdOf(e.data.orderId), { type: "Complete" }, causedBy(e, "mall.delivery"));

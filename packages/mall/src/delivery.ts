@@ -26,7 +26,17 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
     switch (cmd.type) {
       case "Start":
         if (state) return [];
-        return [{ type: "DeliveryStarted", data: { deliveryId: cmd.deliveryId, orderId: cmd.orderId, address: cmd.address, customerId: cmd.customerId } }];
+        return [
+          {
+            type: "DeliveryStarted",
+            data: {
+              deliveryId: cmd.deliveryId,
+              orderId: cmd.orderId,
+              address: cmd.address,
+              customerId: cmd.customerId,
+            },
+          },
+        ];
       case "Complete":
         if (!state) throw refuse.notFound("delivery not found");
         if (state.status === "DeliveryCompleted") return [];
@@ -38,7 +48,15 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
     switch (event.type) {
       case "DeliveryStarted": {
         const { deliveryId, orderId, address, customerId } = event.data;
-        return { id: deliveryId, orderId, address, customerId, status: "DeliveryStarted", createdAt: at, updatedAt: at };
+        return {
+          id: deliveryId,
+          orderId,
+          address,
+          customerId,
+          status: "DeliveryStarted",
+          createdAt: at,
+          updatedAt: at,
+        };
       }
       case "DeliveryCompleted":
         return { ...(state as DeliveryState), status: "DeliveryCompleted", updatedAt: at };

@@ -1,18 +1,19 @@
 // mall.orderStatus — keeps the orderStatuses view (CQRS read model).
 // Reads every mall event; owns nothing else. Offers: get, list.
-import { type Static, Type as T } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+
 import {
   caller,
   ensureOwnerOr,
   hasRole,
-  labelLanguage,
   ListQuery,
+  labelLanguage,
   notFound,
   page,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
 import { advance, localized, type OrderStatusRow, orderIdOf, placed } from "./order-status.js";
 import { Id } from "./schemas.js";
 
@@ -20,7 +21,10 @@ export const OrderStatusParams = T.Object(
   { orderId: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
   { additionalProperties: false },
 );
-export const OrderStatusListQuery = ListQuery({ status: T.Optional(T.String({ maxLength: 40 })), productId: T.Optional(Id) });
+export const OrderStatusListQuery = ListQuery({
+  status: T.Optional(T.String({ maxLength: 40 })),
+  productId: T.Optional(Id),
+});
 
 export function orderStatusService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.orderStatus");
@@ -61,7 +65,11 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
           const all = await orderStatuses.all();
           const visible = hasRole(user, "seller", "admin") ? all : all.filter((r) => r.customerId === user.id);
           const lang = labelLanguage(ctx, ctx.params);
-          return page(visible.map((r) => localized(r, lang)), ctx.params, ["status", "productId"]);
+          return page(
+            visible.map((r) => localized(r, lang)),
+            ctx.params,
+            ["status", "productId"],
+          );
         },
       },
     },

@@ -3,8 +3,7 @@
 // Reacts to: PayCanceled → cancels the order (the saga's compensation).
 // Calls: mall.product.get (only when an order names no product name/price),
 //        mall.pay.cancel (synchronously: the pay service decides whether a cancel is still allowed).
-import type { Static } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+
 import {
   caller,
   causedBy,
@@ -18,7 +17,9 @@ import {
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
+import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import { ByIdParams, Id, type MallEvent, MallEventSchemas, OrderStatus, PlaceOrderBody } from "./schemas.js";
@@ -61,7 +62,9 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { productId, qty, address } = ctx.params;
           let { productName, price } = ctx.params;
           if (productName === undefined || price === undefined) {
-            const product = await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId });
+            const product = await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", {
+              id: productId,
+            });
             productName ??= product.name;
             price ??= product.price;
           }
@@ -114,7 +117,11 @@ export function orderService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownedOrder(ctx);
           const deliveryStarted = (await startedDeliveries.get(order.id)) !== undefined;
-          const { state } = await orders.execute(order.id, { type: "Close", deliveryStarted }, { correlationId: order.id });
+          const { state } = await orders.execute(
+            order.id,
+            { type: "Close", deliveryStarted },
+            { correlationId: order.id },
+          );
           return orderView(state);
         },
       },

@@ -49,7 +49,8 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
     switch (cmd.type) {
       case "Cancel":
         if (state.status === "OrderCanceled") return [];
-        if (state.status === "OrderClosed") throw refuse.conflict("AlreadyClosed", "a received order cannot be canceled");
+        if (state.status === "OrderClosed")
+          throw refuse.conflict("AlreadyClosed", "a received order cannot be canceled");
         return [{ type: "OrderCanceled", data: { orderId: state.id, reason: cmd.reason } }];
       case "Close":
         if (state.status === "OrderClosed") return [];

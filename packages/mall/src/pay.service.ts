@@ -2,8 +2,7 @@
 // Offers: get, list, check (seller confirms the deposit), cancel (for mall.order).
 // Reacts to: OrderPlaced → creates the order's Pay.
 // Calls: mall.product.decreaseStock synchronously on check (timeout, breaker, bulkhead).
-import { type Static, Type as T } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+
 import {
   caller,
   causedBy,
@@ -17,6 +16,8 @@ import {
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { ensureCheckable, Pay, payView } from "./pay.js";
 import { ByIdParams, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
@@ -91,7 +92,10 @@ export function payService(rt: Runtime): ServiceSchema {
               await ctx.call("mall.product.decreaseStock", { orderId, productId, qty });
             } catch (err) {
               if (!isClientError(err) || (err.data as { rule?: string })?.rule !== "OutOfStock") throw err;
-              await execute({ type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" }, { correlationId: orderId });
+              await execute(
+                { type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" },
+                { correlationId: orderId },
+              );
               throw conflict("OutOfStock", err.message);
             }
             const { state } = await execute({ type: "Check" }, { correlationId: orderId });

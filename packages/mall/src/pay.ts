@@ -20,7 +20,15 @@ export interface PayState {
 }
 
 export type PayCommand =
-  | { type: "Place"; payId: string; orderId: string; customerId: string; productId: string; qty: number; amount: number }
+  | {
+      type: "Place";
+      payId: string;
+      orderId: string;
+      customerId: string;
+      productId: string;
+      qty: number;
+      amount: number;
+    }
   /** The product service took the stock: the deposit is confirmed. */
   | { type: "Check" }
   | { type: "Cancel"; payId: string; orderId: string; customerId: string; reason: "OrderCanceled" | "OutOfStock" };

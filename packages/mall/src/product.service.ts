@@ -1,9 +1,10 @@
 // mall.product — owns Product and its stock.
 // Offers: register, get, list, and decreaseStock (for mall.pay; idempotent per order).
 // Reacts to: nothing. Calls: nothing.
+
+import { caller, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { caller, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { Product, productView } from "./product.js";
 import { ByIdParams, Id, MallEventSchemas, RegisterProductBody } from "./schemas.js";
 

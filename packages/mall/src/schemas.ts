@@ -1,8 +1,9 @@
 // Every shape of the mall system in one place: resources, request bodies,
 // event data. The same schemas validate actions, build the OpenAPI document
 // and check events when they are stored.
-import { type Static, Type as T } from "@sinclair/typebox";
+
 import { ULID_PATTERN } from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
 
 export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
 const Name = T.String({ minLength: 1, maxLength: 200 });
@@ -91,7 +92,14 @@ export const MallEventSchemas = {
     price: Price,
     address: Address,
   }),
-  PayPlaced: T.Object({ payId: Id, orderId: Id, amount: T.Integer({ minimum: 0 }), productId: Id, qty: Qty, customerId: T.String() }),
+  PayPlaced: T.Object({
+    payId: Id,
+    orderId: Id,
+    amount: T.Integer({ minimum: 0 }),
+    productId: Id,
+    qty: Qty,
+    customerId: T.String(),
+  }),
   PayChecked: T.Object({ payId: Id, orderId: Id }),
   QtyDecreased: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }),
   PayCanceled: T.Object({ payId: Id, orderId: Id, reason: CancelReason, customerId: T.String() }),

@@ -4,14 +4,14 @@
 // (optimistic concurrency) and the first event's id as `Nats-Msg-Id` (the
 // server drops a re-publish of the same commit inside the duplicate window).
 import {
+  DiscardPolicy,
   type JetStreamClient,
   type JetStreamManager,
   type NatsConnection,
-  type StreamConfig,
-  DiscardPolicy,
   NatsError,
   RetentionPolicy,
   StorageType,
+  type StreamConfig,
 } from "nats";
 import type { Config } from "./config.js";
 
@@ -151,7 +151,8 @@ export class EventStore {
       });
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
-      if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE) throw new ConcurrencyError(subject);
+      if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE)
+        throw new ConcurrencyError(subject);
       throw err;
     }
   }

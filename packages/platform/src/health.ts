@@ -40,7 +40,6 @@ export class Health {
     }
     return { ready, checks };
   }
-
 }
 
 const byBroker = new WeakMap<object, Health>();

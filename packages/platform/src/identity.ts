@@ -1,8 +1,8 @@
 // The caller of an action, as the gateway verified it. Services authorize on
 // it; a caller's id never comes from a request body.
 import { forbidden, unauthorized } from "./errors.js";
-import { idFrom, newId } from "./ids.js";
 import type { RequestMeta, Role, User } from "./http.js";
+import { idFrom, newId } from "./ids.js";
 
 interface HasMeta {
   meta: object;

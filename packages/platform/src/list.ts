@@ -1,6 +1,6 @@
 // Lists answer `{items, total}` with `limit` (default 50, max 500) and `offset`,
 // and simple equality filters on documented fields.
-import { type TProperties, Type as T } from "@sinclair/typebox";
+import { Type as T, type TProperties } from "@sinclair/typebox";
 
 export const Paging = {
   limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 50, description: "page size" })),
@@ -21,7 +21,11 @@ export const PageOf = <S extends import("@sinclair/typebox").TSchema>(item: S) =
   T.Object({ items: T.Array(item), total: T.Integer({ minimum: 0 }) });
 
 /** Applies equality filters (undefined = no filter) and paging. */
-export function page<T>(rows: T[], query: { limit?: number; offset?: number } & Record<string, unknown>, filterKeys: Array<keyof T & string> = []): Page<T> {
+export function page<T>(
+  rows: T[],
+  query: { limit?: number; offset?: number } & Record<string, unknown>,
+  filterKeys: Array<keyof T & string> = [],
+): Page<T> {
   const active = filterKeys.filter((k) => query[k] !== undefined);
   const matching = active.length === 0 ? rows : rows.filter((r) => active.every((k) => r[k] === query[k]));
   const offset = query.offset ?? 0;

@@ -2,9 +2,10 @@
 // chosen subset of services, plus what they share (JetStream connection, event
 // store, health). `npm start` runs one node with everything; `npm run node`
 // starts more nodes that join the same NATS (replicas).
-import { connect, type NatsConnection } from "nats";
-import { type BrokerOptions, type ServiceSchema, ServiceBroker } from "moleculer";
+
 import { join } from "node:path";
+import { type BrokerOptions, ServiceBroker, type ServiceSchema } from "moleculer";
+import { connect, type NatsConnection } from "nats";
 import type { Config } from "./config.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";

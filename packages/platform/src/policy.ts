@@ -4,8 +4,9 @@
 // is acknowledged only after its effect was appended; a failure is retried with
 // a growing delay, and after the last attempt the event goes to the
 // dead-letter subject with its error, where an operator can list and replay it.
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
+
 import type { Logger as LoggerInstance } from "moleculer";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
 import { Refusal } from "./domain.js";
 import { isClientError } from "./errors.js";
 import { decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
@@ -104,7 +105,9 @@ export class Policy {
         } catch (err) {
           // A refused command is an answer, not a failure: the event is done.
           if (err instanceof Refusal || isClientError(err)) {
-            this.logger.info(`policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`);
+            this.logger.info(
+              `policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`,
+            );
             continue;
           }
           throw err;
@@ -119,7 +122,10 @@ export class Policy {
         return;
       }
       const delay = this.opts.backoffMs * 2 ** (attempt - 1);
-      this.logger.warn(`policy ${this.opts.durable}: attempt ${attempt} of seq ${m.seq} failed, retry in ${delay} ms`, (err as Error).message);
+      this.logger.warn(
+        `policy ${this.opts.durable}: attempt ${attempt} of seq ${m.seq} failed, retry in ${delay} ms`,
+        (err as Error).message,
+      );
       m.nak(delay);
     }
   }
@@ -131,9 +137,14 @@ export class Policy {
     h.set("Seed-Seq", String(m.seq));
     h.set("Seed-Policy", this.opts.durable);
     h.set("Seed-Stream", this.opts.stream);
-    await this.events.js.publish(this.opts.deadLetterSubject, m.data, { headers: h, msgID: `${this.opts.durable}:${m.seq}` });
+    await this.events.js.publish(this.opts.deadLetterSubject, m.data, {
+      headers: h,
+      msgID: `${this.opts.durable}:${m.seq}`,
+    });
     this.deadLettered++;
-    this.logger.error(`policy ${this.opts.durable}: seq ${m.seq} dead-lettered after ${m.info.redeliveryCount} attempts: ${err.message}`);
+    this.logger.error(
+      `policy ${this.opts.durable}: seq ${m.seq} dead-lettered after ${m.info.redeliveryCount} attempts: ${err.message}`,
+    );
     m.term();
   }
 }

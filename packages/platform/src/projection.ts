@@ -3,8 +3,9 @@
 // a crash it resumes from the last committed position, so every event is
 // applied exactly once. It uses an ordered (ephemeral) consumer, which leaves
 // nothing behind on the server when the instance dies.
-import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
+
 import type { Logger as LoggerInstance } from "moleculer";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
 import { type Commit, decodeCommit, type EventStore } from "./event-store.js";
 import type { Store, WriteBatch } from "./store.js";
 

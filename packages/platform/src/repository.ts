@@ -5,7 +5,7 @@
 // other replicas' writes arrive the same way as our own.
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { unavailable } from "./errors.js";
-import { ConcurrencyError, type Commit, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
+import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Projection, Projector } from "./projection.js";
@@ -84,7 +84,8 @@ export class Repository<S, C, E extends DomainEvent> {
     const current = await batch.get<Snapshot<S>>(this.section, id);
     if (current && current.seq >= commit.seq) return;
     let state = current?.state;
-    for (const e of commit.events) state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
+    for (const e of commit.events)
+      state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
     if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
   }
 
@@ -122,7 +123,10 @@ export class Repository<S, C, E extends DomainEvent> {
    * Runs a multi-step command (e.g. a call to another service, then an append)
    * while no other command of this instance touches the aggregate.
    */
-  exclusive<T>(id: string, work: (execute: (command: C, opts: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>): Promise<T> {
+  exclusive<T>(
+    id: string,
+    work: (execute: (command: C, opts: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>,
+  ): Promise<T> {
     return this.locks.run(id, () => work((command, opts) => this.decideAndAppend(id, command, opts)));
   }
 

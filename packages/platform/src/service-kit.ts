@@ -54,7 +54,10 @@ export class ServiceKit {
       const schema = schemas[e.type];
       if (!schema) throw new Error(`event ${e.type} has no schema`);
       const r = compileChecker(schema)(e.data);
-      if (r !== true) throw new Error(`event ${e.type} does not match its schema: ${r.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+      if (r !== true)
+        throw new Error(
+          `event ${e.type} does not match its schema: ${r.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+        );
     };
     const repo = new Repository(this.rt.events, this.storeRef, aggregate, {
       system: this.system,

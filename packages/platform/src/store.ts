@@ -5,7 +5,6 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Level } from "level";
 
-
 export interface Row<T> {
   key: string;
   value: T;

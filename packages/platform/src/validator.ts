@@ -22,7 +22,8 @@ export const isTypeBox = (schema: unknown): schema is TSchema =>
   typeof schema === "object" &&
   schema !== null &&
   (Kind in schema ||
-    ((schema as { type?: unknown }).type === "object" && typeof (schema as { properties?: unknown }).properties === "object"));
+    ((schema as { type?: unknown }).type === "object" &&
+      typeof (schema as { properties?: unknown }).properties === "object"));
 
 const cache = new WeakMap<TSchema, Checker>();
 
@@ -37,7 +38,12 @@ export function compileChecker(schema: TSchema): Checker {
     for (const e of compiled.Errors(value)) {
       // Several messages for one path (e.g. each branch of a union) add nothing for a client.
       if (issues.some((i) => i.path === e.path)) continue;
-      issues.push({ type: "schema", field: e.path.slice(1).replaceAll("/", "."), path: e.path || "/", message: e.message });
+      issues.push({
+        type: "schema",
+        field: e.path.slice(1).replaceAll("/", "."),
+        path: e.path || "/",
+        message: e.message,
+      });
       if (issues.length >= MAX_REPORTED) break;
     }
     return issues;

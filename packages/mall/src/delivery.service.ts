@@ -5,19 +5,9 @@
 //   (its durable consumer resumes where it stopped).
 // Calls: nothing.
 
-import {
-  caller,
-  causedBy,
-  ensureOwnerOr,
-  hasRole,
-  ListQuery,
-  notFound,
-  page,
-  type Runtime,
-  ServiceKit,
-} from "@seed/platform";
-import { type Static, Type as T } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+import { causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { Type as T } from "@sinclair/typebox";
+import type { ServiceSchema } from "moleculer";
 import { Delivery, deliveryView } from "./delivery.js";
 import { deliveryIdOf } from "./ids.js";
 import { ByIdParams, type EventData, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
@@ -62,25 +52,17 @@ export function deliveryService(rt: Runtime): ServiceSchema {
     name: "mall.delivery",
     mixins: [kit.mixin()],
     actions: {
-      get: {
-        params: ByIdParams,
-        async handler(ctx: Context<Static<typeof ByIdParams>>) {
-          const delivery = await deliveries.getLatest(ctx.params.id);
-          if (!delivery) throw notFound("delivery", ctx.params.id);
-          ensureOwnerOr(caller(ctx), delivery.customerId, "seller", "admin");
-          return deliveryView(delivery);
-        },
-      },
-
-      list: {
-        params: DeliveryListQuery,
-        async handler(ctx: Context<Static<typeof DeliveryListQuery>>) {
-          const user = caller(ctx);
-          const all = await deliveries.all();
-          const visible = hasRole(user, "seller", "admin") ? all : all.filter((d) => d.customerId === user.id);
-          return page(visible.map(deliveryView), ctx.params, ["orderId"]);
-        },
-      },
+      ...ownedReadActions({
+        name: "delivery",
+        load: (id) => deliveries.getLatest(id),
+        all: () => deliveries.all(),
+        ownerOf: (d) => d.customerId,
+        staff: ["seller", "admin"],
+        present: deliveryView,
+        getParams: ByIdParams,
+        listQuery: DeliveryListQuery,
+        filters: ["orderId"],
+      }),
     },
   };
 }

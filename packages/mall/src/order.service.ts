@@ -10,10 +10,9 @@ import {
   creationId,
   ensureOwnerOr,
   forbidden,
-  hasRole,
   ListQuery,
   notFound,
-  page,
+  ownedReadActions,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -79,22 +78,17 @@ export function orderService(rt: Runtime): ServiceSchema {
         },
       },
 
-      get: {
-        params: ByIdParams,
-        async handler(ctx: Context<Static<typeof ByIdParams>>) {
-          return orderView(await ownedOrder(ctx, "seller", "admin"));
-        },
-      },
-
-      list: {
-        params: OrderListQuery,
-        async handler(ctx: Context<Static<typeof OrderListQuery>>) {
-          const user = caller(ctx);
-          const all = await orders.all();
-          const visible = hasRole(user, "seller", "admin") ? all : all.filter((o) => o.customerId === user.id);
-          return page(visible.map(orderView), ctx.params, ["status", "productId"]);
-        },
-      },
+      ...ownedReadActions({
+        name: "order",
+        load: (id) => orders.getLatest(id),
+        all: () => orders.all(),
+        ownerOf: (o) => o.customerId,
+        staff: ["seller", "admin"],
+        present: orderView,
+        getParams: ByIdParams,
+        listQuery: OrderListQuery,
+        filters: ["status", "productId"],
+      }),
 
       /** Only until the deposit is checked; mall.pay decides, so a racing check and cancel never both win. */
       cancel: {

@@ -7,12 +7,10 @@ import {
   caller,
   causedBy,
   conflict,
-  ensureOwnerOr,
-  hasRole,
   isClientError,
   ListQuery,
   notFound,
-  page,
+  ownedReadActions,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -53,25 +51,17 @@ export function payService(rt: Runtime): ServiceSchema {
     name: "mall.pay",
     mixins: [kit.mixin()],
     actions: {
-      get: {
-        params: ByIdParams,
-        async handler(ctx: Context<Static<typeof ByIdParams>>) {
-          const pay = await pays.getLatest(ctx.params.id);
-          if (!pay) throw notFound("pay", ctx.params.id);
-          ensureOwnerOr(caller(ctx), pay.customerId, "seller", "admin");
-          return payView(pay);
-        },
-      },
-
-      list: {
-        params: PayListQuery,
-        async handler(ctx: Context<Static<typeof PayListQuery>>) {
-          const user = caller(ctx);
-          const all = await pays.all();
-          const visible = hasRole(user, "seller", "admin") ? all : all.filter((p) => p.customerId === user.id);
-          return page(visible.map(payView), ctx.params, ["orderId"]);
-        },
-      },
+      ...ownedReadActions({
+        name: "pay",
+        load: (id) => pays.getLatest(id),
+        all: () => pays.all(),
+        ownerOf: (p) => p.customerId,
+        staff: ["seller", "admin"],
+        present: payView,
+        getParams: ByIdParams,
+        listQuery: PayListQuery,
+        filters: ["orderId"],
+      }),
 
       /**
        * The seller confirms the deposit. Stock is taken first (synchronously);

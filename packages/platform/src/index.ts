@@ -14,6 +14,7 @@ export * from "./nats-server.js";
 export * from "./node.js";
 export * from "./policy.js";
 export * from "./projection.js";
+export * from "./read-actions.js";
 export * from "./repository.js";
 export * from "./service-kit.js";
 export * from "./store.js";

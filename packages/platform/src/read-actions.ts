@@ -1,0 +1,58 @@
+// The read side of a resource that belongs to a customer: `get` (404 unknown,
+// 403 not the owner) and `list` (a customer sees their own, staff see all,
+// equality filters and paging). Every system has several of these.
+import type { TSchema } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { notFound } from "./errors.js";
+import type { Role } from "./http.js";
+import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
+import { page } from "./list.js";
+
+export interface OwnedReadOptions<S, V> {
+  /** Resource name for messages ("order"). */
+  name: string;
+  /** One resource by id, as fresh as the caller's own writes. */
+  load: (id: string) => Promise<S | undefined>;
+  all: () => Promise<S[]>;
+  ownerOf: (s: S) => string;
+  /** Roles that see every resource, not only their own. */
+  staff: Role[];
+  /** What the client sees, in the asked label language. */
+  present: (s: S, lang: "ko" | "en") => V;
+  /** Params of `get`; the id is read from `idParam` (default "id"). */
+  getParams: TSchema;
+  idParam?: string;
+  listQuery: TSchema;
+  /** Fields of V that `list` filters on by equality. */
+  filters?: Array<keyof V & string>;
+}
+
+export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<ServiceSchema["actions"]> {
+  const idParam = o.idParam ?? "id";
+  return {
+    get: {
+      params: o.getParams,
+      async handler(ctx: Context<Record<string, string>>) {
+        const id = ctx.params[idParam] as string;
+        const found = await o.load(id);
+        if (!found) throw notFound(o.name, id);
+        ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
+        return o.present(found, labelLanguage(ctx, ctx.params));
+      },
+    },
+    list: {
+      params: o.listQuery,
+      async handler(ctx: Context<Record<string, unknown>>) {
+        const user = caller(ctx);
+        const all = await o.all();
+        const visible = hasRole(user, ...o.staff) ? all : all.filter((s) => o.ownerOf(s) === user.id);
+        const lang = labelLanguage(ctx, ctx.params as { lang?: string });
+        return page(
+          visible.map((s) => o.present(s, lang)),
+          ctx.params,
+          o.filters ?? [],
+        );
+      },
+    },
+  };
+}

@@ -84,7 +84,15 @@ export class Policy {
         const messages = await consumer.consume({ max_messages: 64 });
         this.messages = messages;
         if (this.stopped) messages.stop();
-        for await (const m of messages) await this.handle(m);
+        for await (const m of messages) {
+          // nats.js still yields the rest of the batch it took before stop().
+          // Handling them would hold stop() for the whole batch, past their ack
+          // wait, while the server hands them to another replica as well. Left
+          // unacknowledged, they go to another replica after the ack wait. (A
+          // `nak` would be sooner, but nats-server 2.9 then delivers some twice.)
+          if (this.stopped) break;
+          await this.handle(m);
+        }
         delay = 100;
       } catch (err) {
         if (this.stopped) break;

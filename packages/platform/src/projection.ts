@@ -55,6 +55,8 @@ export class Projection {
     this.stopped = false;
     this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
     this.target = await this.events.lastSeqOf(this.stream, this.projector.filter);
+    // Stopped while looking up where to start: a waiter registered now would never be answered.
+    if (this.stopped) return;
     const caughtUp = this.waitFor(this.target, 0);
     this.loop = this.run();
     await caughtUp;
@@ -136,7 +138,10 @@ export class Projection {
       num_replicas: 1,
     });
     const consumer = await this.events.js.consumers.get(this.stream, info.name);
-    const messages = await consumer.consume({ max_messages: 1000 });
+    // A consumer that vanishes from the server (a restarted server forgets
+    // in-memory consumers) must end this loop, so it starts over from our
+    // position; without the flag nats.js waits for it to come back, forever.
+    const messages = await consumer.consume({ max_messages: 1000, abort_on_missing_resource: true });
     this.messages = messages;
     if (this.stopped) messages.stop();
     let batch = this.store.batch();

@@ -86,7 +86,7 @@ export async function dropStream(events: EventStore, system: string): Promise<vo
 }
 
 /** An envelope as a repository would store it. */
-export function envelope(aggregateId: string, by: number, overrides: Partial<EventEnvelope> = {}) {
+export function envelope(aggregateId: string, by: number, overrides: Partial<Omit<EventEnvelope, "data">> = {}) {
   return {
     id: newId(),
     type: "Added",

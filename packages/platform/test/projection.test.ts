@@ -5,7 +5,15 @@ import { Projection, type Projector } from "../src/projection.js";
 import { openStore, type Store } from "../src/store.js";
 import { eventually, tempDir } from "../src/testing/index.js";
 import { View } from "../src/view.js";
-import { type Connected, connectEvents, dropStream, publishMany, recordingLogger, sleep, uniqueSystem } from "./helpers.js";
+import {
+  type Connected,
+  connectEvents,
+  dropStream,
+  publishMany,
+  recordingLogger,
+  sleep,
+  uniqueSystem,
+} from "./helpers.js";
 
 interface Totals {
   id: string;
@@ -70,7 +78,13 @@ describe("Projection", () => {
     const store = await openStore(dir, "0");
     const view = totalsOf(() => store, system);
     const logger = recordingLogger();
-    const projection = new Projection(c.events, store, stream, wrap ? wrap(view.projector()) : view.projector(), logger);
+    const projection = new Projection(
+      c.events,
+      store,
+      stream,
+      wrap ? wrap(view.projector()) : view.projector(),
+      logger,
+    );
     let closed = false;
     const close = async () => {
       if (closed) return;
@@ -131,40 +145,77 @@ describe("Projection", () => {
 
   it("applies each event exactly once across stops and restarts at arbitrary points", async () => {
     const dir = tempDir();
-    // ~2,000 events arrive while the instance is stopped and started again and again.
-    const publishing = publishMany(c.events, system, 2000, { parallel: 25, aggregates: 13 });
-    let done = false;
-    void publishing.then(() => {
-      done = true;
-    });
-    let restarts = 0;
+    const published: Array<{ aggregateId: string; by: number }> = [];
+    const stoppedAt: number[] = [];
     let previous = 0;
-    while (!done || restarts < 5) {
-      const { projection, close } = await setup(dir);
-      await projection.start();
-      // The position only moves forward, and what a start found is already applied.
-      expect(projection.seq).toBeGreaterThanOrEqual(previous);
-      await sleep(Math.floor(Math.random() * 40));
-      // Half the time the same object restarts (a stop/start in one process), else the store is reopened.
-      if (restarts % 2 === 0) {
+    // 2,000 events in 10 rounds: in each, 100 arrive while the instance is down
+    // and 100 while it runs; it is stopped after an arbitrary number of commits.
+    for (let round = 0; round < 10; round++) {
+      published.push(...(await publishMany(c.events, system, 100, { aggregates: 13 })));
+      const stopAfter = round === 3 ? 0 : 1 + Math.floor(Math.random() * 150);
+      let applied = 0;
+      let reached!: () => void;
+      const point = new Promise<void>((r) => {
+        reached = r;
+      });
+      if (stopAfter === 0) reached(); // stopped while it is still starting
+      const { projection, close } = await setup(dir, (p) => ({
+        ...p,
+        apply(batch, commit) {
+          if (++applied === stopAfter) reached();
+          return p.apply(batch, commit);
+        },
+      }));
+      const starting = projection.start();
+      const arriving = publishMany(c.events, system, 100, { aggregates: 13, parallel: 5 });
+      await Promise.race([point, starting]);
+      if (round % 2 === 0) {
+        // The same object stopped and started again (one process)…
         await projection.stop();
-        await projection.start();
-        await sleep(Math.floor(Math.random() * 20));
+        await starting;
+        expect(projection.seq, `round ${round}: ${stoppedAt}`).toBeGreaterThanOrEqual(previous);
+        const again = projection.start();
+        await Promise.race([again, sleep(Math.floor(Math.random() * 15))]);
+        await projection.stop();
+        await again;
       }
-      previous = projection.seq;
+      // …and the store closed and opened again (a new process).
       await close();
-      restarts++;
+      await starting;
+      published.push(...(await arriving));
+      // The position only moves forward.
+      expect(projection.seq, `round ${round}: ${stoppedAt}`).toBeGreaterThanOrEqual(previous);
+      previous = projection.seq;
+      stoppedAt.push(previous);
     }
-    const published = await publishing;
     const { projection, view } = await setup(dir);
     await projection.start();
     const last = await c.events.lastSeq(stream);
+    expect(last).toBe(2000);
     expect(await projection.waitFor(last, 5000)).toBe(true);
     const rows = await view.all();
-    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(2000);
-    expect((await (await c.events.jsm()).streams.info(stream)).state.messages).toBe(2000);
+    expect(
+      rows.reduce((n, r) => n + r.count, 0),
+      `stopped at ${stoppedAt}`,
+    ).toBe(2000);
     expect(withoutLastSeen(rows)).toEqual(expectedTotals(published));
-    expect(restarts).toBeGreaterThanOrEqual(5);
+    // It was really stopped mid-stream, at many points.
+    expect(new Set(stoppedAt.filter((s) => s > 0 && s < 2000)).size, `stopped at ${stoppedAt}`).toBeGreaterThanOrEqual(
+      5,
+    );
+  });
+
+  it("a stop while it is starting does not leave start() hanging", async () => {
+    await publishMany(c.events, system, 50);
+    const { projection } = await setup();
+    const starting = projection.start();
+    await projection.stop();
+    const settled = await Promise.race([starting.then(() => "settled"), sleep(2000).then(() => "hanging")]);
+    expect(settled).toBe("settled");
+    // And it can start for real afterwards.
+    await projection.start();
+    expect(projection.ready).toBe(true);
+    expect(projection.seq).toBe(50);
   });
 
   it("a failure in the middle of a batch replays from the committed position, applying nothing twice", async () => {

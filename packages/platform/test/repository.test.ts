@@ -100,9 +100,7 @@ describe("Repository", () => {
 
   it("a command that decides nothing appends nothing and answers the current state", async () => {
     const a = await instance();
-    await expect(a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" })).rejects.toThrow(
-      /produced nothing/,
-    );
+    await expect(a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" })).rejects.toThrow(/produced nothing/);
     await a.repo.execute("n", { type: "Add", by: 5 }, { correlationId: "n" });
     const out = await a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" });
     expect(out).toEqual({ state: { total: 5, adds: 1 }, events: [] });
@@ -142,7 +140,9 @@ describe("Repository", () => {
     }
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
-        (i % 2 === 0 ? a : b).repo.execute("hot", { type: "Add", by: i + 1 }, { correlationId: "hot" }).then(() => i + 1),
+        (i % 2 === 0 ? a : b).repo
+          .execute("hot", { type: "Add", by: i + 1 }, { correlationId: "hot" })
+          .then(() => i + 1),
       ),
     );
     const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));

@@ -1,0 +1,262 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { refuse } from "../src/domain.js";
+import { conflict } from "../src/errors.js";
+import { type EventEnvelope, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
+import { Policy, type PolicyOptions } from "../src/policy.js";
+import { eventually } from "../src/testing/index.js";
+import {
+  type Connected,
+  connectEvents,
+  dropStream,
+  envelope,
+  publishMany,
+  type RecordingLogger,
+  recordingLogger,
+  sleep,
+  uniqueSystem,
+} from "./helpers.js";
+
+describe("Policy", () => {
+  let c: Connected;
+  let system: string;
+  let stream: string;
+  let durable: string;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeEach(async () => {
+    c = await connectEvents();
+    system = uniqueSystem();
+    stream = streamName(system);
+    durable = `${system}-reactor`;
+    await c.events.ensureStream(system);
+    await c.events.ensureDeadLetters();
+  });
+  afterEach(async () => {
+    for (const f of cleanups.splice(0).reverse()) await f();
+    await dropStream(c.events, system);
+    await c.close();
+  });
+
+  const deadLetterSubject = () => `deadletter.${system}.${durable}`;
+
+  /** A started policy on `connected` (the test's connection by default). */
+  const startPolicy = async (
+    reactions: PolicyOptions["reactions"],
+    opts: Partial<PolicyOptions> & { connected?: Connected; logger?: RecordingLogger } = {},
+  ) => {
+    const { connected = c, logger = recordingLogger(), ...rest } = opts;
+    const policy = new Policy(
+      connected.events,
+      {
+        durable,
+        stream,
+        filter: `${system}.>`,
+        reactions,
+        maxDeliver: 5,
+        ackWaitMs: 1000,
+        backoffMs: 50,
+        deadLetterSubject: deadLetterSubject(),
+        ...rest,
+      },
+      logger,
+    );
+    await policy.start();
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await policy.stop();
+    };
+    cleanups.push(stop);
+    return { policy, logger, stop };
+  };
+
+  const consumerInfo = async () => (await c.events.jsm()).consumers.info(stream, durable);
+
+  const publish = async (id: string, events: EventEnvelope[]) => {
+    const ack = await c.events.js.publish(subjectOf(system, "counter", id), encodeCommit(events), {
+      msgID: events[0]?.id,
+    });
+    return ack.seq;
+  };
+
+  it("runs the reaction once per event and acknowledges it", async () => {
+    const seen: string[] = [];
+    const { policy } = await startPolicy({
+      Added: async (e) => {
+        seen.push(e.id);
+      },
+    });
+    await publishMany(c.events, system, 30);
+    // A commit with an event the policy does not react to, and one with two events.
+    await publish("mixed", [envelope("mixed", 1, { type: "Ignored" }), envelope("mixed", 2)]);
+    await eventually(() => expect(seen).toHaveLength(31));
+    expect(new Set(seen).size).toBe(31);
+    await eventually(async () => {
+      const info = await consumerInfo();
+      expect(info.num_ack_pending).toBe(0);
+      expect(info.num_pending).toBe(0);
+      expect(info.ack_floor.stream_seq).toBe(31);
+      expect(info.num_redelivered).toBe(0);
+    });
+    expect(policy.handled).toBe(31);
+    expect(policy.deadLettered).toBe(0);
+  });
+
+  it("retries a failing reaction with a growing delay until it succeeds", async () => {
+    const attempts: number[] = [];
+    const { policy, logger } = await startPolicy(
+      {
+        Added: async () => {
+          attempts.push(performance.now());
+          if (attempts.length < 4) throw new Error(`flaky dependency (attempt ${attempts.length})`);
+        },
+      },
+      { backoffMs: 100, maxDeliver: 6 },
+    );
+    await publish("r", [envelope("r", 1)]);
+    await eventually(() => expect(policy.handled).toBe(1), { timeout: 5000 });
+    expect(attempts).toHaveLength(4);
+    const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] as number));
+    // 100, 200, 400 ms: each wait at least its delay, and each longer than the last.
+    expect(gaps[0]).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]).toBeGreaterThanOrEqual(190);
+    expect(gaps[2]).toBeGreaterThanOrEqual(390);
+    expect(gaps[1]).toBeGreaterThan(gaps[0] as number);
+    expect(gaps[2]).toBeGreaterThan(gaps[1] as number);
+    expect(logger.lines.filter((l) => l.level === "warn" && /retry in/.test(l.text))).toHaveLength(3);
+    await eventually(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
+    expect(policy.deadLettered).toBe(0);
+  });
+
+  it("after max deliveries sends the event to the dead-letter subject with its error; others keep flowing", async () => {
+    const handledAt = new Map<number, number>();
+    const poisonAttempts: number[] = [];
+    const { policy } = await startPolicy(
+      {
+        Added: async (e) => {
+          const by = (e.data as { by: number }).by;
+          if (by === 13) {
+            poisonAttempts.push(performance.now());
+            throw new Error("payment gateway down: 13 is unlucky");
+          }
+          handledAt.set(by, performance.now());
+        },
+      },
+      { maxDeliver: 3, backoffMs: 150 },
+    );
+    const poison = [envelope("p", 13)];
+    await publish("a", [envelope("a", 1)]);
+    const poisonSeq = await publish("p", poison);
+    for (let by = 2; by <= 10; by++) await publish(`o${by}`, [envelope(`o${by}`, by)]);
+
+    await eventually(() => expect(policy.deadLettered).toBe(1), { timeout: 5000 });
+    expect(poisonAttempts).toHaveLength(3);
+    expect(handledAt.size).toBe(10);
+    // The poison's retries did not hold the others back.
+    expect(Math.max(...handledAt.values())).toBeLessThan(poisonAttempts[2] as number);
+
+    const jsm = await c.events.jsm();
+    const dead = await jsm.streams.getMessage("DEADLETTER", { last_by_subj: deadLetterSubject() });
+    expect(dead.header?.get("Seed-Error")).toBe("payment gateway down: 13 is unlucky");
+    expect(dead.header?.get("Seed-Subject")).toBe(subjectOf(system, "counter", "p"));
+    expect(dead.header?.get("Seed-Seq")).toBe(String(poisonSeq));
+    expect(dead.header?.get("Seed-Policy")).toBe(durable);
+    expect(dead.header?.get("Seed-Stream")).toBe(stream);
+    expect(JSON.parse(new TextDecoder().decode(dead.data))).toEqual(poison);
+
+    // Terminated: not delivered again.
+    await sleep(400);
+    expect(poisonAttempts).toHaveLength(3);
+    const info = await consumerInfo();
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+    // Exactly one dead letter for this policy.
+    const dl = await jsm.streams.info("DEADLETTER", { subjects_filter: deadLetterSubject() });
+    expect(dl.state.subjects?.[deadLetterSubject()]).toBe(1);
+  });
+
+  it("treats a refused command as done: acknowledged, not retried, not dead-lettered", async () => {
+    const calls: string[] = [];
+    const { policy } = await startPolicy({
+      Added: async (e) => {
+        calls.push(e.aggregateId);
+        if (e.aggregateId === "refused") throw refuse.conflict("AlreadyPaid", "already paid");
+        if (e.aggregateId === "conflict") throw conflict("OutOfStock", "no stock");
+      },
+    });
+    await publish("refused", [envelope("refused", 1)]);
+    await publish("conflict", [envelope("conflict", 1)]);
+    await publish("fine", [envelope("fine", 1)]);
+    await eventually(() => expect(policy.handled).toBe(3));
+    await sleep(300); // several backoffs
+    expect(calls).toEqual(["refused", "conflict", "fine"]);
+    const info = await consumerInfo();
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
+    expect(policy.deadLettered).toBe(0);
+  });
+
+  it("two replicas with the same durable share the events: each is handled by exactly one", async () => {
+    const other = await connectEvents();
+    cleanups.push(() => other.close());
+    const byReplica: Record<"a" | "b", string[]> = { a: [], b: [] };
+    const reaction = (replica: "a" | "b") => async (e: EventEnvelope) => {
+      await sleep(2);
+      byReplica[replica].push(e.id);
+    };
+    const a = await startPolicy({ Added: reaction("a") });
+    const b = await startPolicy({ Added: reaction("b") }, { connected: other });
+    await publishMany(c.events, system, 200, { aggregates: 50 });
+    await eventually(() => expect(byReplica.a.length + byReplica.b.length).toBe(200), { timeout: 8000 });
+    expect(new Set([...byReplica.a, ...byReplica.b]).size).toBe(200);
+    expect(byReplica.a.length).toBeGreaterThan(0);
+    expect(byReplica.b.length).toBeGreaterThan(0);
+    expect(a.policy.handled + b.policy.handled).toBe(200);
+    await eventually(async () => expect((await consumerInfo()).num_ack_pending).toBe(0));
+  });
+
+  it("a stopped replica's unacknowledged events go to the other replica, none handled twice", async () => {
+    const other = await connectEvents();
+    cleanups.push(() => other.close());
+    const handled: Array<{ replica: string; id: string }> = [];
+    const slow = async (e: EventEnvelope) => {
+      await sleep(25);
+      handled.push({ replica: "a", id: e.id });
+    };
+    const a = await startPolicy({ Added: slow }, { ackWaitMs: 1000 });
+    await publishMany(c.events, system, 100);
+    // a has taken a batch and works through it slowly; stop it in the middle.
+    await eventually(() => expect(handled.length).toBeGreaterThanOrEqual(5));
+    const stopAsked = performance.now();
+    const handledWhenAsked = handled.length;
+    await a.stop();
+    // stop() finishes the event in hand, not the whole batch a had taken.
+    expect(handled.length).toBeLessThanOrEqual(handledWhenAsked + 1);
+    expect(performance.now() - stopAsked).toBeLessThan(500);
+
+    const b = await startPolicy(
+      {
+        Added: async (e) => {
+          handled.push({ replica: "b", id: e.id });
+        },
+      },
+      { connected: other, ackWaitMs: 1000 },
+    );
+    await eventually(() => expect(new Set(handled.map((h) => h.id)).size).toBe(100), { timeout: 8000 });
+    await sleep(1200); // past the ack wait: nothing comes twice
+    expect(handled).toHaveLength(100);
+    expect(handled.filter((h) => h.replica === "b").length).toBeGreaterThan(0);
+    expect(b.policy.handled + a.policy.handled).toBe(100);
+  });
+
+  it("brings an existing durable's ack wait in line with the config on start", async () => {
+    const first = await startPolicy({ Added: async () => {} }, { ackWaitMs: 1000 });
+    expect((await consumerInfo()).config.ack_wait).toBe(1000 * 1e6);
+    await first.stop();
+    await startPolicy({ Added: async () => {} }, { ackWaitMs: 2500 });
+    const info = await consumerInfo();
+    expect(info.config.ack_wait).toBe(2500 * 1e6);
+    expect(info.config.filter_subject).toBe(`${system}.>`);
+  });
+});

@@ -17,6 +17,10 @@ export default function brokerConfig(config: Config): BrokerOptions {
         colors: config.LOG_FORMAT !== "json",
       },
     },
+    // A node killed without goodbye is noticed within seconds, not half a minute,
+    // so calls stop going to it and time out for nothing.
+    heartbeatInterval: 2,
+    heartbeatTimeout: 6,
     // Calls made while NATS is down would otherwise wait forever.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     // Only errors marked retryable (timeouts, 503) of calls are retried; client errors never.

@@ -1,7 +1,14 @@
 // Moleculer settings shared by every node: transporter, resilience, metrics,
 // tracing, logging. Values come from the validated config (environment).
 
-import { type Config, errorHandler, natsOptions, refusalMiddleware, TypeBoxValidator } from "@seed/platform";
+import {
+  type Config,
+  deadlineMiddleware,
+  errorHandler,
+  natsOptions,
+  refusalMiddleware,
+  TypeBoxValidator,
+} from "@seed/platform";
 import type { BrokerOptions } from "moleculer";
 
 export default function brokerConfig(config: Config): BrokerOptions {
@@ -47,7 +54,7 @@ export default function brokerConfig(config: Config): BrokerOptions {
     bulkhead: { enabled: true, concurrency: config.BULKHEAD_CONCURRENCY, maxQueueSize: config.BULKHEAD_QUEUE },
     validator: new TypeBoxValidator(),
     errorHandler,
-    middlewares: [refusalMiddleware],
+    middlewares: [refusalMiddleware, deadlineMiddleware()],
     metrics: { enabled: true, reporter: [] },
     tracing: { enabled: false },
     // A stopping node finishes the requests it already accepted.

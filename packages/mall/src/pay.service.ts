@@ -5,6 +5,7 @@
 
 import {
   caller,
+  deadlineOf,
   causedBy,
   conflict,
   isClientError,
@@ -39,6 +40,12 @@ export function payService(rt: Runtime): ServiceSchema {
   const pays = kit.aggregate(Pay);
 
   kit.react<MallEvent>({
+    // Stock taken for the order means its deposit check stands. Normally the
+    // check appended PayChecked itself a moment ago (then this does nothing);
+    // if that check's answer was lost after the stock was taken, this completes it.
+    QtyDecreased: async (e) => {
+      await pays.execute(payIdOf(e.data.orderId), { type: "Check" }, causedBy(e, "mall.pay"));
+    },
     OrderPlaced: async (e) => {
       const { orderId, customerId, productId, qty, price } = e.data;
       const payId = payIdOf(orderId);
@@ -105,7 +112,7 @@ export function payService(rt: Runtime): ServiceSchema {
           const { state } = await pays.execute(
             payId,
             { type: "Cancel", payId, orderId, customerId, reason: "OrderCanceled" },
-            { correlationId: orderId, idSeed: `cancel:${orderId}` },
+            { correlationId: orderId, idSeed: `cancel:${orderId}`, deadline: deadlineOf(ctx) },
           );
           return payView(state);
         },

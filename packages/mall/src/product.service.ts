@@ -2,7 +2,7 @@
 // Offers: register, get, list, and decreaseStock (for mall.pay; idempotent per order).
 // Reacts to: nothing. Calls: nothing.
 
-import { caller, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import { caller, deadlineOf, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, productView } from "./product.js";
@@ -61,7 +61,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "DecreaseStock", orderId, qty },
-            { correlationId: orderId, idSeed: `decrease:${orderId}` },
+            { correlationId: orderId, idSeed: `decrease:${orderId}`, deadline: deadlineOf(ctx) },
           );
           return { productId, remaining: state.qty };
         },

@@ -20,3 +20,4 @@ export * from "./service-kit.js";
 export * from "./store.js";
 export * from "./validator.js";
 export * from "./view.js";
+export * from "./deadline.js";

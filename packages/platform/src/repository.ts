@@ -3,6 +3,7 @@
 // the local store reflects the write. The store is written only by the
 // aggregate's follower projection, so there is a single writer per instance and
 // other replicas' writes arrive the same way as our own.
+import { DEADLINE_MARGIN_MS } from "./deadline.js";
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
@@ -31,6 +32,8 @@ export interface ExecuteOptions {
   idTime?: number;
   /** Event time; defaults to now. */
   now?: string;
+  /** When the caller stops waiting (ms); past it the command is refused with 503 and appends nothing. */
+  deadline?: number;
 }
 
 export interface Outcome<S> {
@@ -141,6 +144,9 @@ export class Repository<S, C, E extends DomainEvent> {
         return { state: snapshot.state, events: [] };
       }
       const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts));
+      if (opts.deadline !== undefined && Date.now() > opts.deadline - DEADLINE_MARGIN_MS) {
+        throw unavailable("the caller stopped waiting; nothing was changed");
+      }
       try {
         const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, snapshot?.seq ?? 0);
         if (duplicate) {

@@ -29,14 +29,20 @@ afterAll(async () => {
 
 describe("graceful shutdown", () => {
   it("on SIGTERM the order node turns unready, finishes accepted requests and exits 0; every 201 is kept", async () => {
-    const orderEnv = { ...env, SHUTDOWN_TIMEOUT_MS: "5000" };
+    const orderEnv = { ...env, SHUTDOWN_TIMEOUT_MS: 5000 };
     const orders = await spawnNode({ services: "mall.order,mall.pay", env: orderEnv });
     children.push(orders);
     const product = await newProduct(u.bob, 1000);
 
     // A burst of orders, and SIGTERM while they are in flight.
     const burst = Array.from({ length: 40 }, (_, i) =>
-      u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: `street ${i}`, productName: "P", price: 1 }),
+      u.alice.post("/mall/orders", {
+        productId: product.id,
+        qty: 1,
+        address: `street ${i}`,
+        productName: "P",
+        price: 1,
+      }),
     );
     await new Promise((r) => setTimeout(r, 15));
     orders.process.kill("SIGTERM");
@@ -54,7 +60,10 @@ describe("graceful shutdown", () => {
     expect(created.length).toBeGreaterThan(0);
 
     // Back up (same data folder): every acknowledged order exists exactly once, with one pay each.
-    const again = await spawnNode({ services: "mall.order,mall.pay", env: { ...orderEnv, DATA_DIR: orders.env.DATA_DIR } });
+    const again = await spawnNode({
+      services: "mall.order,mall.pay",
+      env: { ...orderEnv, DATA_DIR: orders.env.DATA_DIR ?? "" },
+    });
     children.push(again);
     // The gateway learns of the new node within a heartbeat or so.
     const all: Json[] = await eventually(() => listAll(u.alice, "/mall/orders"), { timeout: 10000 });

@@ -17,8 +17,8 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { eventSchemas: MallEventSchemas });
   const deliveries = kit.aggregate(Delivery);
-  // Where each order goes and whose it is: QtyDecreased names neither.
-  const orders = kit.view<{ customerId: string; address: string }>({
+  // Where each order goes, whose it is, and whether it was canceled: QtyDecreased says none of that.
+  const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }>({
     name: "orderAddresses",
     filter: "mall.order.>",
     key: (e) => (e.data as { orderId: string }).orderId,
@@ -27,6 +27,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         const { customerId, address } = e.data as EventData<"OrderPlaced">;
         return { customerId, address };
       },
+      OrderCanceled: (order) => order && { ...order, canceled: true },
     },
   });
 
@@ -36,12 +37,11 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       const order = await orders.get(orderId);
       // Our view of orders lags the policy by a moment at most; a retry finds it.
       if (!order) throw new Error(`order ${orderId} not yet known`);
+      if (order.canceled) return; // a canceled order is never delivered
+      const { customerId, address } = order;
       const deliveryId = deliveryIdOf(orderId);
-      await deliveries.execute(
-        deliveryId,
-        { type: "Start", deliveryId, orderId, ...order },
-        causedBy(e, "mall.delivery"),
-      );
+      const start = { type: "Start" as const, deliveryId, orderId, customerId, address };
+      await deliveries.execute(deliveryId, start, causedBy(e, "mall.delivery"));
     },
     OrderClosed: async (e) => {
       await deliveries.execute(deliveryIdOf(e.data.orderId), { type: "Complete" }, causedBy(e, "mall.delivery"));

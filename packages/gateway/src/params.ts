@@ -4,7 +4,6 @@
 // pointer without a round trip to the service (which validates again).
 import { badRequest, compileChecker, type ErrorDetail, type RouteSpec, validationError } from "@seed/platform";
 import type { TSchema } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
 import { summary } from "./http-errors.js";
 import type { GatewayRequest } from "./request.js";
 
@@ -62,6 +61,28 @@ function takeLang(query: Record<string, unknown>, route: RouteSpec): Lang {
   throw invalid([{ path: "/lang", message: "must be ko or en" }]);
 }
 
+const INTEGER = /^-?\d{1,15}$/;
+const NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/**
+ * Query values arrive as strings; the schema says what they become. Only a
+ * plain decimal becomes a number ("1.5" is not an integer, "1e2" not a
+ * number): anything else stays a string and fails the schema with a 422.
+ */
+function convertQuery(schema: TSchema, query: Record<string, unknown>): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, TSchema>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const type = props[key]?.type;
+    if (typeof value !== "string") out[key] = value;
+    else if (type === "integer" && INTEGER.test(value)) out[key] = Number(value);
+    else if (type === "number" && NUMBER.test(value)) out[key] = Number(value);
+    else if (type === "boolean" && (value === "true" || value === "false")) out[key] = value === "true";
+    else out[key] = value;
+  }
+  return out;
+}
+
 export function buildParams(route: RouteSpec, req: GatewayRequest, pathParams: Record<string, unknown>): RequestParams {
   const body = readJsonObject(req);
   if (route.body) {
@@ -73,8 +94,7 @@ export function buildParams(route: RouteSpec, req: GatewayRequest, pathParams: R
   let query: Record<string, unknown> = { ...(req.query ?? {}) };
   const lang = takeLang(query, route);
   if (route.query) {
-    // Query values arrive as strings; the schema says what they become.
-    query = Value.Convert(route.query, query) as Record<string, unknown>;
+    query = convertQuery(route.query, query);
     check(route.query, query);
   } else if (Object.keys(query).length > 0) {
     throw invalid(Object.keys(query).map((k) => ({ path: `/${k}`, message: "unknown query parameter" })));

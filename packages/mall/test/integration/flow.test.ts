@@ -1,7 +1,7 @@
 // The mall's saga end to end over HTTP (spec/mall.md "Flow"): order → pay →
 // check (stock) → delivery → receipt, and its exits: cancel before and after
 // the check, receipt too early, and out of stock with its compensation.
-import { eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { eventually, type TestNode } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
@@ -20,7 +20,9 @@ import {
   payWithStatus,
   placeOrder,
   rowWithStatus,
+  SETTLE,
   show,
+  startMallNode,
   ULID,
 } from "./helpers.js";
 
@@ -28,7 +30,7 @@ let node: TestNode;
 let u: Actors;
 
 beforeAll(async () => {
-  node = await startTestNode();
+  node = await startMallNode();
   u = await actors(node.url);
 });
 
@@ -74,7 +76,12 @@ describe.concurrent("mall flow", () => {
     // the pay appears, amount = price × qty
     const pay = await payOf(u.alice, order.id);
     expect(Object.keys(pay).sort()).toEqual(["amount", "createdAt", "id", "orderId", "status", "updatedAt"]);
-    expect(pay).toMatchObject({ id: expect.stringMatching(ULID), orderId: order.id, amount: 24_000, status: "PayPlaced" });
+    expect(pay).toMatchObject({
+      id: expect.stringMatching(ULID),
+      orderId: order.id,
+      amount: 24_000,
+      status: "PayPlaced",
+    });
     const payById = await u.alice.get(`/mall/pays/${pay.id}`);
     expect(payById.status).toBe(200);
     expect(payById.body).toEqual(pay);
@@ -117,7 +124,15 @@ describe.concurrent("mall flow", () => {
       updatedAt: expect.stringMatching(ISO_UTC),
     });
     expect(historyOf(row).sort()).toEqual(
-      ["OrderPlaced", "PayPlaced", "PayChecked", "QtyDecreased", "DeliveryStarted", "OrderClosed", "DeliveryCompleted"].sort(),
+      [
+        "OrderPlaced",
+        "PayPlaced",
+        "PayChecked",
+        "QtyDecreased",
+        "DeliveryStarted",
+        "OrderClosed",
+        "DeliveryCompleted",
+      ].sort(),
     );
     for (const h of row.history) expect(h.at).toMatch(ISO_UTC);
     const en = await u.alice.get(`/mall/orderStatuses/${order.id}?lang=en`);
@@ -222,7 +237,7 @@ describe.concurrent("mall flow", () => {
 
     const payNow = await payWithStatus(u.alice, order.id, "PayCanceled");
     expect(payNow.reason).toBe("OutOfStock");
-    await eventually(async () => expect((await getOrder(u.alice, order.id)).status).toBe("OrderCanceled"));
+    await eventually(async () => expect((await getOrder(u.alice, order.id)).status).toBe("OrderCanceled"), SETTLE);
     const row = await rowWithStatus(u.alice, order.id, "OrderCanceled");
     expect(historyOf(row)).toEqual(expect.arrayContaining(["PayCanceled", "OrderCanceled"]));
     expect(historyOf(row)).not.toContain("QtyDecreased");

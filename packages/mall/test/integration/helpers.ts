@@ -2,7 +2,14 @@
 // clients, the steps of the flow as one call each, and the checks every
 // error answer must pass. Everything goes over HTTP through the gateway.
 import { createHmac } from "node:crypto";
-import { type ApiClient, type ApiResponse, api, eventually } from "@seed/platform/testing";
+import {
+  type ApiClient,
+  type ApiResponse,
+  api,
+  eventually,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { expect } from "vitest";
 
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -46,6 +53,26 @@ export const ORDER_KEYS = [
   "updatedAt",
 ];
 
+/**
+ * How long an asynchronous step (a policy, a view) may take to show. It is
+ * milliseconds normally; the bound is for runs where many test files share the
+ * nats-server and its durable consumers (see startMallNode), and a stopping
+ * node's unhandled events wait out the ack wait before another node takes them.
+ */
+export const SETTLE: { timeout: number } = { timeout: 15_000 };
+
+/**
+ * A node with every service and the gateway, on the run's nats-server. Test
+ * files running at the same time share the MALL stream and its durable policy
+ * consumers (they are per system, not per namespace), so one file's node may
+ * take a batch of another file's events; when it stops, the events it had not
+ * handled yet go to another member only after the ack wait. A short ack wait
+ * keeps that from stalling the other file for the default 30 s.
+ */
+export function startMallNode(): Promise<TestNode> {
+  return startTestNode({ config: { POLICY_ACK_WAIT_MS: 2000 } });
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
 export type Json = any;
 
@@ -73,7 +100,13 @@ export async function actors(url: string): Promise<Actors> {
       return [client, res.body.user.id as string] as const;
     }),
   );
-  const [alice, bob, carol, dave, erin] = clients.map(([c]) => c) as [ApiClient, ApiClient, ApiClient, ApiClient, ApiClient];
+  const [alice, bob, carol, dave, erin] = clients.map(([c]) => c) as [
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+  ];
   const ids = Object.fromEntries(names.map((n, i) => [n, clients[i]?.[1] ?? ""])) as Actors["ids"];
   return { alice, bob, carol, dave, erin, anon: api(url), ids };
 }
@@ -107,7 +140,12 @@ export async function placeOrder(
   qty = 1,
   extra: Record<string, unknown> = {},
 ): Promise<Json> {
-  const res = await customer.post("/mall/orders", { productId: product.id, qty, address: "Seoul, Gangnam-gu 1", ...extra });
+  const res = await customer.post("/mall/orders", {
+    productId: product.id,
+    qty,
+    address: "Seoul, Gangnam-gu 1",
+    ...extra,
+  });
   expect(res.status, show(res)).toBe(201);
   return res.body;
 }
@@ -138,7 +176,7 @@ export async function list(client: ApiClient, path: string): Promise<{ items: Js
 }
 
 /** The order's one Pay, once it exists (created asynchronously on OrderPlaced). */
-export function payOf(client: ApiClient, orderId: string, timeout = 5000): Promise<Json> {
+export function payOf(client: ApiClient, orderId: string, timeout = SETTLE.timeout): Promise<Json> {
   return eventually(
     async () => {
       const page = await list(client, `/mall/pays?orderId=${orderId}`);
@@ -150,7 +188,12 @@ export function payOf(client: ApiClient, orderId: string, timeout = 5000): Promi
 }
 
 /** The order's Pay once it has `status`. */
-export function payWithStatus(client: ApiClient, orderId: string, status: string, timeout = 5000): Promise<Json> {
+export function payWithStatus(
+  client: ApiClient,
+  orderId: string,
+  status: string,
+  timeout = SETTLE.timeout,
+): Promise<Json> {
   return eventually(
     async () => {
       const page = await list(client, `/mall/pays?orderId=${orderId}`);
@@ -163,7 +206,12 @@ export function payWithStatus(client: ApiClient, orderId: string, status: string
 }
 
 /** The order's one Delivery once it has `status`. */
-export function deliveryWithStatus(client: ApiClient, orderId: string, status = "DeliveryStarted", timeout = 5000): Promise<Json> {
+export function deliveryWithStatus(
+  client: ApiClient,
+  orderId: string,
+  status = "DeliveryStarted",
+  timeout = SETTLE.timeout,
+): Promise<Json> {
   return eventually(
     async () => {
       const page = await list(client, `/mall/deliveries?orderId=${orderId}`);
@@ -176,7 +224,12 @@ export function deliveryWithStatus(client: ApiClient, orderId: string, status = 
 }
 
 /** The order's orderStatuses row once it shows `status`. */
-export function rowWithStatus(client: ApiClient, orderId: string, status: string, timeout = 5000): Promise<Json> {
+export function rowWithStatus(
+  client: ApiClient,
+  orderId: string,
+  status: string,
+  timeout = SETTLE.timeout,
+): Promise<Json> {
   return eventually(
     async () => {
       const res = await client.get(`/mall/orderStatuses/${orderId}`);
@@ -225,7 +278,11 @@ export function expectValidation(res: ApiResponse, paths: string[]): void {
 }
 
 /** An HS256 JWT (for forged, expired and otherwise bad tokens). */
-export function signJwt(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: "HS256", typ: "JWT" }): string {
+export function signJwt(
+  payload: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: "HS256", typ: "JWT" },
+): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const body = `${b64(header)}.${b64(payload)}`;
   const sig = createHmac("sha256", secret).update(body).digest("base64url");

@@ -1,0 +1,149 @@
+// The check is the one synchronous hop of the saga (pay → product). With the
+// product node killed: 503 + Retry-After within the request timeout, nothing
+// changed; after repeated failures the circuit breaker answers at once; when
+// product is back and the breaker's half-open time has passed, checks succeed.
+import type { NatsServer } from "@seed/platform";
+import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Actors,
+  actors,
+  deliveryWithStatus,
+  expectError,
+  historyOf,
+  type Json,
+  list,
+  newProduct,
+  payOf,
+  rowWithStatus,
+  show,
+} from "../integration/helpers.js";
+import { clusterEnv, privateNats, timed } from "./cluster.js";
+
+let nats: NatsServer;
+let env: ReturnType<typeof clusterEnv>;
+let main: TestNode;
+const children: SpawnedNode[] = [];
+let u: Actors;
+
+beforeAll(async () => {
+  nats = await privateNats();
+  env = clusterEnv(nats);
+  // product lives only in the child
+  const [node, product] = await Promise.all([
+    startTestNode({ services: "api,mall.order,mall.pay,mall.delivery,mall.orderStatus", config: env }),
+    spawnNode({ services: "mall.product", env }),
+  ]);
+  main = node;
+  children.push(product);
+  // ready means ready locally; the main node must also have discovered the child
+  await main.node.broker.waitForServices(["mall.product"], 10_000);
+  u = await actors(main.url);
+}, 60_000);
+
+afterAll(async () => {
+  // the tests are over: no need for graceful stops
+  await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  await main?.stop();
+  await nats?.stop();
+});
+
+describe("product down", () => {
+  it("503 fast and nothing changes; the breaker opens; checks work again once product is back", async () => {
+    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const product = await newProduct(u.bob, 10, 2000);
+    const orders: Json[] = [];
+    // product.get is called for the name and price: product must be up for these
+    for (let i = 0; i < 8; i++) {
+      const res = await u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: `Seoul ${i}` });
+      expect(res.status, show(res)).toBe(201);
+      orders.push(res.body);
+    }
+    const pays: Json[] = await Promise.all(orders.map((o) => payOf(u.bob, o.id)));
+    const first = await u.bob.post(`/mall/pays/${pays[0].id}/check`);
+    expect(first.status, show(first)).toBe(200);
+
+    const killed = await (children[0] as SpawnedNode).kill("SIGKILL");
+    expect(killed.signal).toBe("SIGKILL");
+
+    // 503 with Retry-After, within the request timeout (not hanging, not 500)
+    const down = await timed(() => u.bob.post(`/mall/pays/${pays[1].id}/check`));
+    expectError(down.value, 503, "ServiceUnavailable");
+    expect(Number(down.value.headers.get("retry-after")), "Retry-After").toBeGreaterThan(0);
+    expect(down.ms).toBeLessThan(2 * timeout);
+    expect((await u.bob.get(`/mall/pays/${pays[1].id}`)).body.status).toBe("PayPlaced");
+
+    // more failures: the breaker opens
+    const more = await Promise.all(pays.slice(2, 7).map((p) => timed(() => u.bob.post(`/mall/pays/${p.id}/check`))));
+    for (const m of more) {
+      expectError(m.value, 503, "ServiceUnavailable");
+      expect(m.ms).toBeLessThan(2 * timeout);
+    }
+    // ... and answers at once now, far below the timeout
+    for (const p of pays.slice(1, 7)) {
+      const open = await timed(() => u.bob.post(`/mall/pays/${p.id}/check`));
+      expectError(open.value, 503, "ServiceUnavailable");
+      expect(open.value.headers.get("retry-after")).toBeTruthy();
+      expect(open.ms, "an open breaker answers without waiting").toBeLessThan(timeout / 3);
+    }
+
+    // other synchronous needs of product are unavailable too, and store nothing
+    const order = await timed(() =>
+      u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: "Seoul 9" }),
+    );
+    expectError(order.value, 503, "ServiceUnavailable");
+    expect(order.ms).toBeLessThan(2 * timeout);
+    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).total).toBe(8);
+    expectError(await u.alice.get(`/mall/products/${product.id}`), 503, "ServiceUnavailable");
+
+    // nothing changed: every pay but the first is still placed, no stock was taken for them
+    for (const [i, p] of pays.entries()) {
+      expect((await u.bob.get(`/mall/pays/${p.id}`)).body.status).toBe(i === 0 ? "PayChecked" : "PayPlaced");
+    }
+    for (const o of orders.slice(1)) {
+      const row = await rowWithStatus(u.bob, o.id, "PayPlaced");
+      expect(historyOf(row)).toEqual(["OrderPlaced", "PayPlaced"]);
+    }
+
+    // product comes back, restarted under its name (as a StatefulSet pod would). Under a
+    // new name it works too, but the main node keeps the dead node as a target until
+    // Moleculer's heartbeat timeout (30 s): every other call waits out the request timeout.
+    children.push(
+      await spawnNode({ services: "mall.product", env: { ...env, NODE_ID: children[0]?.env.NODE_ID ?? "" } }),
+    );
+    const stock = await eventually(
+      async () => {
+        const res = await u.bob.get(`/mall/products/${product.id}`);
+        expect(res.status, show(res)).toBe(200);
+        return res.body.qty;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    expect(stock, "no failed check took stock").toBe(9);
+
+    // after the half-open time, checks go through again
+    const checked = await eventually(
+      async () => {
+        const res = await u.bob.post(`/mall/pays/${pays[1].id}/check`);
+        expect(res.status, show(res)).toBe(200);
+        return res.body;
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(checked.status).toBe("PayChecked");
+    for (const p of pays.slice(2, 7)) {
+      await eventually(
+        async () => {
+          const res = await u.bob.post(`/mall/pays/${p.id}/check`);
+          expect(res.status, show(res)).toBe(200);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+    }
+    // each check took its item once, whatever failed before
+    expect((await u.bob.get(`/mall/products/${product.id}`)).body.qty).toBe(10 - 7);
+    await Promise.all(orders.slice(0, 7).map((o) => deliveryWithStatus(u.bob, o.id, "DeliveryStarted", 10_000)));
+    expect((await u.bob.get(`/mall/pays/${pays[7].id}`)).body.status).toBe("PayPlaced");
+    expect((await list(u.bob, `/mall/deliveries?orderId=${orders[7].id}`)).total).toBe(0);
+  });
+});

@@ -1,0 +1,199 @@
+// A slow product (spec/mall.md "Flow" 3: "product down, slow, or breaker open
+// → 503 + Retry-After; nothing changes") and the invariant "cancel and check
+// racing on the same order: exactly one wins … a canceled order is never
+// delivered" with pay scaled to two replicas (api.md: "across crashes,
+// restarts, redeliveries and scaled replicas").
+//
+// The main node runs product (in this process, so the test can slow its
+// decreaseStock down: a fault injected at the endpoint, the code is unchanged);
+// pay runs only in two child processes.
+import type { NatsServer } from "@seed/platform";
+import { eventually, type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import type { ServiceBroker } from "moleculer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Actors,
+  actors,
+  expectError,
+  getOrder,
+  getProduct,
+  historyOf,
+  type Json,
+  list,
+  newProduct,
+  payOf,
+  show,
+  unknownId,
+} from "../integration/helpers.js";
+import { clusterEnv, privateNats, timed } from "./cluster.js";
+
+let nats: NatsServer;
+let main: TestNode;
+const children: SpawnedNode[] = [];
+let u: Actors;
+
+beforeAll(async () => {
+  nats = await privateNats();
+  const env = clusterEnv(nats);
+  const [node, ...pays] = await Promise.all([
+    startTestNode({ services: "api,mall.order,mall.product,mall.delivery,mall.orderStatus", config: env }),
+    spawnNode({ services: "mall.pay", env }),
+    spawnNode({ services: "mall.pay", env }),
+  ]);
+  main = node;
+  children.push(...pays);
+  // both pay replicas known to the main node
+  await eventually(
+    () => {
+      const registry = (
+        main.node.broker as unknown as {
+          registry: { getActionEndpoints(name: string): { count(): number } | undefined };
+        }
+      ).registry;
+      expect(registry.getActionEndpoints("mall.pay.check")?.count()).toBe(2);
+      expect(registry.getActionEndpoints("mall.pay.cancel")?.count()).toBe(2);
+    },
+    { timeout: 10_000 },
+  );
+  u = await actors(main.url);
+}, 60_000);
+
+afterAll(async () => {
+  // the tests are over: no need for graceful stops
+  await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  await main?.stop();
+  await nats?.stop();
+});
+
+/** Makes a local action of `broker` answer `ms` later (requests from other nodes included); returns the undo. */
+function slowDown(broker: ServiceBroker, action: string, ms: number): () => void {
+  const registry = (broker as unknown as { registry: { getActionEndpointByNodeId(a: string, n: string): unknown } })
+    .registry;
+  const endpoint = registry.getActionEndpointByNodeId(action, broker.nodeID) as {
+    action: { handler: (ctx: unknown) => Promise<unknown> };
+  };
+  const original = endpoint.action.handler;
+  endpoint.action.handler = (ctx) => sleep(ms).then(() => original(ctx));
+  return () => {
+    endpoint.action.handler = original;
+  };
+}
+
+interface Trial {
+  order: Json;
+  cancel: number;
+  check: number;
+  orderStatus: string;
+  history: string[];
+  deliveries: number;
+}
+
+describe("slow product", () => {
+  // mall.pay.check takes the stock (QtyDecreased) before it appends
+  // PayChecked, under a lock that only holds within one replica. Were a check
+  // and a cancel of one pay served by different replicas, the cancel would win
+  // while the check is waiting for the (slow) product: 409 for the check, but
+  // the stock taken and the canceled order delivered. The pay service routes
+  // both by pay id to one replica; this holds it to that.
+  it("cancel racing a check across two pay replicas: exactly one wins, and a canceled order is never delivered", async () => {
+    const stock = 50;
+    const product = await newProduct(u.bob, stock, 900);
+    const restore = slowDown(main.node.broker, "mall.product.decreaseStock", 400);
+    const trials: Trial[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        // Were pay calls balanced round-robin per action, one more check every
+        // other round would put the check and the cancel on different replicas
+        // in half of the rounds.
+        if (i % 2 === 1) expectError(await u.bob.post(`/mall/pays/${unknownId()}/check`), 404, "NotFound");
+        const order = await placeOrderNamed(product);
+        const pay = await payOf(u.alice, order.id);
+        const checking = u.bob.post(`/mall/pays/${pay.id}/check`);
+        await sleep(100); // the check is now waiting for the slow product
+        const cancel = await u.alice.post(`/mall/orders/${order.id}/cancel`);
+        const check = await checking;
+        trials.push({ order, cancel: cancel.status, check: check.status, orderStatus: "", history: [], deliveries: 0 });
+      }
+    } finally {
+      restore();
+    }
+    // let everything the winners (and losers) caused settle
+    for (const t of trials) {
+      await eventually(async () => {
+        const row = await u.bob.get(`/mall/orderStatuses/${t.order.id}`);
+        expect(row.status).toBe(200);
+        const want = t.cancel === 200 ? "OrderCanceled" : "DeliveryStarted";
+        expect(row.body.status === want || historyOf(row.body).includes("DeliveryStarted")).toBe(true);
+      });
+    }
+    await sleep(300);
+    for (const t of trials) {
+      t.orderStatus = (await getOrder(u.bob, t.order.id)).status;
+      t.history = historyOf((await u.bob.get(`/mall/orderStatuses/${t.order.id}`)).body);
+      t.deliveries = (await list(u.bob, `/mall/deliveries?orderId=${t.order.id}`)).total;
+    }
+    const report = trials
+      .map(
+        (t) =>
+          `cancel ${t.cancel} / check ${t.check} → order ${t.orderStatus}, deliveries ${t.deliveries}, history ${t.history.join(",")}`,
+      )
+      .join("\n");
+
+    for (const t of trials) {
+      expect([t.cancel, t.check].sort(), report).toEqual([200, 409]);
+      if (t.cancel === 200) {
+        expect(t.orderStatus, report).toBe("OrderCanceled");
+        expect(t.history, report).not.toContain("QtyDecreased");
+        expect(t.deliveries, report).toBe(0);
+      } else {
+        expect(t.orderStatus, report).toBe("OrderPlaced");
+        expect(t.deliveries, report).toBe(1);
+      }
+    }
+    const checkWins = trials.filter((t) => t.check === 200).length;
+    expect((await getProduct(u.bob, product.id)).qty, report).toBe(stock - checkWins);
+  });
+
+  // The 503 comes from the caller's deadline; a product that goes on with the
+  // call after it must not take the stock (QtyDecreased) and start a delivery
+  // while the pay stays PayPlaced (and so may still be canceled).
+  it("a product slower than the request timeout: 503 with Retry-After, and nothing changes", async () => {
+    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const product = await newProduct(u.bob, 5, 1200);
+    const order = await placeOrderNamed(product);
+    const pay = await payOf(u.alice, order.id);
+    const restore = slowDown(main.node.broker, "mall.product.decreaseStock", timeout + 300);
+    let res: Awaited<ReturnType<typeof u.bob.post>>;
+    try {
+      const call = await timed(() => u.bob.post(`/mall/pays/${pay.id}/check`));
+      res = call.value;
+      expect(call.ms).toBeLessThan(2 * timeout);
+      // the slow call has finished on the product's side by now
+      await sleep(timeout);
+    } finally {
+      restore();
+    }
+    expectError(res, 503, "ServiceUnavailable");
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    await sleep(300);
+    const row = (await u.bob.get(`/mall/orderStatuses/${order.id}`)).body;
+    const state = `pay ${(await payOf(u.bob, order.id)).status}, stock ${(await getProduct(u.bob, product.id)).qty}, history ${historyOf(row).join(",")}, deliveries ${(await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total}`;
+    expect((await payOf(u.bob, order.id)).status, state).toBe("PayPlaced");
+    expect((await getProduct(u.bob, product.id)).qty, state).toBe(5);
+    expect(historyOf(row), state).toEqual(["OrderPlaced", "PayPlaced"]);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total, state).toBe(0);
+  });
+});
+
+/** An order that names its product and price, so placing it does not call product. */
+async function placeOrderNamed(product: Json): Promise<Json> {
+  const res = await u.alice.post("/mall/orders", {
+    productId: product.id,
+    qty: 1,
+    address: "Seoul",
+    productName: product.name,
+    price: product.price,
+  });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}

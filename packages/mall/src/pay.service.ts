@@ -5,9 +5,9 @@
 
 import {
   caller,
-  deadlineOf,
   causedBy,
   conflict,
+  deadlineOf,
   isClientError,
   ListQuery,
   notFound,

@@ -2,7 +2,7 @@
 // Offers: register, get, list, and decreaseStock (for mall.pay; idempotent per order).
 // Reacts to: nothing. Calls: nothing.
 
-import { caller, deadlineOf, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, productView } from "./product.js";

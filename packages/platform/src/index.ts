@@ -1,5 +1,6 @@
 // Public entry of the platform: everything a system or the gateway uses.
 export * from "./config.js";
+export * from "./deadline.js";
 export * from "./domain.js";
 export * from "./error-handler.js";
 export * from "./errors.js";
@@ -20,4 +21,3 @@ export * from "./service-kit.js";
 export * from "./store.js";
 export * from "./validator.js";
 export * from "./view.js";
-export * from "./deadline.js";

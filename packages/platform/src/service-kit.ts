@@ -4,6 +4,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Aggregate, DomainEvent } from "./domain.js";
+import { unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import type { Runtime } from "./node.js";
 import { Policy, type Reaction } from "./policy.js";
@@ -43,7 +44,8 @@ export class ServiceKit {
   }
 
   private readonly storeRef = (): Store => {
-    if (!this.store) throw new Error(`${this.service}: store used before the service started`);
+    // Not started yet, or stopping: a request that slipped in is told to retry elsewhere.
+    if (!this.store) throw unavailable(`${this.service} is not running here`);
     return this.store;
   };
 
@@ -158,7 +160,8 @@ export class ServiceKit {
     await this.policy?.stop();
     await Promise.all(this.projections.map((p) => p.stop()));
     for (const p of this.projectors) this.rt.health.unregister(`${this.service} ${p.name}`);
-    await this.store?.close();
+    const store = this.store;
     this.store = undefined;
+    await store?.close();
   }
 }

@@ -154,7 +154,9 @@ export class Projection {
         await this.projector.apply(batch, { seq: m.seq, subject: m.subject, events: decodeCommit(m.data) });
         last = m.seq;
         applied++;
-        if (applied >= FLUSH_EVERY || m.info.pending === 0) {
+        // Write when caught up, when the batch is big, or as soon as a command
+        // waits for what we hold: under steady load the first two may not come.
+        if (applied >= FLUSH_EVERY || m.info.pending === 0 || this.someoneWaitsFor(last)) {
           await this.flush(batch, last);
           batch = this.store.batch();
           applied = 0;
@@ -165,6 +167,11 @@ export class Projection {
       messages.stop();
       jsm.consumers.delete(this.stream, info.name).catch(() => {});
     }
+  }
+
+  private someoneWaitsFor(seq: number): boolean {
+    for (const w of this.waiters) if (w.seq <= seq) return true;
+    return false;
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {

@@ -9,8 +9,8 @@ import { causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from 
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { Delivery, deliveryView } from "./delivery.js";
-import { deliveryIdOf } from "./ids.js";
-import { ByIdParams, type EventData, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
+import { deliveryIdOf, orderIdOf } from "./ids.js";
+import { ByIdParams, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
 
 export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
@@ -18,15 +18,12 @@ export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { eventSchemas: MallEventSchemas });
   const deliveries = kit.aggregate(Delivery);
   // Where each order goes, whose it is, and whether it was canceled: QtyDecreased says none of that.
-  const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }>({
+  const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }, MallEvent>({
     name: "orderAddresses",
     filter: "mall.order.>",
-    key: (e) => (e.data as { orderId: string }).orderId,
+    key: orderIdOf,
     on: {
-      OrderPlaced: (_, e) => {
-        const { customerId, address } = e.data as EventData<"OrderPlaced">;
-        return { customerId, address };
-      },
+      OrderPlaced: (_, e) => ({ customerId: e.data.customerId, address: e.data.address }),
       OrderCanceled: (order) => order && { ...order, canceled: true },
     },
   });

@@ -4,7 +4,8 @@
 import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
-import { advance, localized, type OrderStatusRow, orderIdOf, placed } from "./order-status.js";
+import { orderIdOf } from "./ids.js";
+import { advance, localized, type OrderStatusRow, placed } from "./order-status.js";
 import { Id } from "./schemas.js";
 
 export const OrderStatusParams = T.Object(

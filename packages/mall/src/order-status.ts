@@ -32,8 +32,6 @@ const RANK: Record<string, number> = {
   OrderCanceled: 9,
 };
 
-export const orderIdOf = (e: EventEnvelope): string | undefined => (e.data as { orderId?: string }).orderId;
-
 /** Records a step; the status moves only if the step is further than the current one. */
 export function advance(row: OrderStatusRow | undefined, e: EventEnvelope): OrderStatusRow | undefined {
   if (!row) return undefined; // every step of an order comes after its OrderPlaced

@@ -19,7 +19,7 @@ import {
 import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { payIdOf } from "./ids.js";
+import { orderIdOf, payIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import { ByIdParams, Id, type MallEvent, MallEventSchemas, OrderStatus, PlaceOrderBody } from "./schemas.js";
 
@@ -29,11 +29,11 @@ export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { eventSchemas: MallEventSchemas });
   const orders = kit.aggregate(Order);
   // Orders whose delivery has started: only those can be received.
-  const startedDeliveries = kit.view<{ deliveryId: string }>({
+  const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",
     filter: "mall.delivery.>",
-    key: (e) => (e.data as { orderId: string }).orderId,
-    on: { DeliveryStarted: (_, e) => ({ deliveryId: (e.data as { deliveryId: string }).deliveryId }) },
+    key: orderIdOf,
+    on: { DeliveryStarted: (_, e) => ({ deliveryId: e.data.deliveryId }) },
   });
 
   kit.react<MallEvent>({
@@ -43,10 +43,11 @@ export function orderService(rt: Runtime): ServiceSchema {
     },
   });
 
-  async function ownedOrder(ctx: Context<{ id: string }>, ...staff: Array<"seller" | "admin">) {
+  /** The caller's own order (cancel and receive are the customer's alone). */
+  async function ownOrder(ctx: Context<{ id: string }>) {
     const order = await orders.getLatest(ctx.params.id);
     if (!order) throw notFound("order", ctx.params.id);
-    ensureOwnerOr(caller(ctx), order.customerId, ...staff);
+    ensureOwnerOr(caller(ctx), order.customerId);
     return order;
   }
 
@@ -94,7 +95,7 @@ export function orderService(rt: Runtime): ServiceSchema {
       cancel: {
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
-          const order = await ownedOrder(ctx);
+          const order = await ownOrder(ctx);
           if (order.status === "OrderCanceled") return orderView(order);
           await ctx.call("mall.pay.cancel", { id: payIdOf(order.id), orderId: order.id, customerId: order.customerId });
           const { state } = await orders.execute(
@@ -109,7 +110,7 @@ export function orderService(rt: Runtime): ServiceSchema {
       receive: {
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
-          const order = await ownedOrder(ctx);
+          const order = await ownOrder(ctx);
           const deliveryStarted = (await startedDeliveries.get(order.id)) !== undefined;
           const { state } = await orders.execute(
             order.id,

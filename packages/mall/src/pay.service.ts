@@ -1,6 +1,7 @@
 // mall.pay — owns Pay, the authority on whether an order's deposit was checked.
 // Offers: get, list, check (seller confirms the deposit), cancel (for mall.order).
-// Reacts to: OrderPlaced → creates the order's Pay.
+// Reacts to: OrderPlaced → creates the order's Pay;
+//            QtyDecreased → completes a check whose answer was lost.
 // Calls: mall.product.decreaseStock synchronously on check (timeout, breaker, bulkhead).
 
 import {

@@ -73,7 +73,7 @@ export class ServiceKit {
   }
 
   /** A view this service keeps (a CQRS read model). */
-  view<Row>(definition: ViewDefinition<Row>): View<Row> {
+  view<Row, E extends DomainEvent = DomainEvent>(definition: ViewDefinition<Row, E>): View<Row, E> {
     const view = new View(definition, this.storeRef, this.system);
     this.projectors.push(view.projector());
     return view;

@@ -1,27 +1,33 @@
 // A CQRS view: rows keyed by a correlation key, each event folded in by a pure
 // reducer. Declared in a few lines in the service that owns the view.
+import type { DomainEvent } from "./domain.js";
 import type { Commit, EventEnvelope } from "./event-store.js";
 import type { Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
-export type Reducer<Row> = (row: Row | undefined, event: EventEnvelope) => Row | undefined;
+export type Reducer<Row, Data = unknown> = (row: Row | undefined, event: EventEnvelope<Data>) => Row | undefined;
 
-export interface ViewDefinition<Row> {
+/** Reducers typed by the system's events: each gets the data of its own event type. */
+export type Reducers<Row, E extends DomainEvent> = {
+  [K in E["type"]]?: Reducer<Row, Extract<E, { type: K }>["data"]>;
+};
+
+export interface ViewDefinition<Row, E extends DomainEvent = DomainEvent> {
   /** The view's name from the spec, e.g. "orderStatuses". */
   name: string;
   /** The row an event belongs to; undefined = not for this view. */
-  key: (event: EventEnvelope) => string | undefined;
+  key: (event: EventEnvelope<E["data"]>) => string | undefined;
   /** One reducer per event type; events without one are ignored. */
-  on: Record<string, Reducer<Row>>;
+  on: Reducers<Row, E>;
   /** Subject filter; default the whole system (`<system>.>`). */
   filter?: string;
 }
 
-export class View<Row> {
+export class View<Row, E extends DomainEvent = DomainEvent> {
   readonly section: string;
 
   constructor(
-    readonly definition: ViewDefinition<Row>,
+    readonly definition: ViewDefinition<Row, E>,
     private readonly store: () => Store,
     private readonly system: string,
   ) {
@@ -35,10 +41,12 @@ export class View<Row> {
       filter: def.filter ?? `${this.system}.>`,
       sections: [section],
       apply: async (batch: WriteBatch, commit: Commit) => {
+        // Events come off the stream untyped; the reducer map is keyed by their type.
+        const reducers = def.on as Record<string, Reducer<Row> | undefined>;
         for (const event of commit.events) {
-          const reduce = def.on[event.type];
+          const reduce = reducers[event.type];
           if (!reduce) continue;
-          const key = def.key(event);
+          const key = def.key(event as EventEnvelope<E["data"]>);
           if (key === undefined) continue;
           const next = reduce(await batch.get<Row>(section, key), event);
           if (next !== undefined) batch.put(section, key, next);

@@ -4,8 +4,9 @@ import type { EventEnvelope } from "@seed/platform";
 import { Value } from "@sinclair/typebox/value";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { orderIdOf } from "../../src/ids.js";
 import { labelOf, STATUS_LABELS } from "../../src/labels.js";
-import { advance, localized, type OrderStatusRow, orderIdOf, placed } from "../../src/order-status.js";
+import { advance, localized, type OrderStatusRow, placed } from "../../src/order-status.js";
 import { type EventData, type MallEvent, MallEventSchemas } from "../../src/schemas.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;

@@ -83,7 +83,12 @@ export const ConfigSchema = T.Object(
     BULKHEAD_CONCURRENCY: Int(1, 10000, 64, "concurrent executions of one action per node"),
     BULKHEAD_QUEUE: Int(0, 100000, 1000, "calls waiting for a bulkhead slot before 503"),
     POLICY_MAX_DELIVER: Int(1, 100, 5, "attempts of a policy before its event goes to the dead-letter subject"),
-    POLICY_ACK_WAIT_MS: Int(1000, 600000, 10000, "time a policy has to handle an event before it goes to another replica"),
+    POLICY_ACK_WAIT_MS: Int(
+      1000,
+      600000,
+      10000,
+      "time a policy has to handle an event before it goes to another replica",
+    ),
     POLICY_BACKOFF_MS: Int(10, 600000, 500, "first redelivery delay after a failure; doubles each attempt"),
     COMMAND_RETRIES: Int(0, 100, 10, "re-decides after a concurrent write to the same aggregate"),
     IDEMPOTENCY_TTL_HOURS: Int(1, 720, 24, "how long an Idempotency-Key is remembered"),

@@ -10,7 +10,7 @@ import { newId } from "../src/ids.js";
 import { Projection } from "../src/projection.js";
 import { Repository } from "../src/repository.js";
 import { openStore, type Store } from "../src/store.js";
-import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../src/testing/index.js";
+import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../testing/index.js";
 
 /** A system name no other test uses: its own stream `T…` over `t….>`. */
 export const uniqueSystem = (): string => `t${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;

@@ -5,7 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { findNatsServer, freePort, portIsFree, startNatsServer } from "../src/nats-server.js";
 import { selectServices } from "../src/node.js";
-import { eventually, tempDir, testConfig } from "../src/testing/index.js";
+import { eventually, tempDir, testConfig } from "../testing/index.js";
 
 describe("nats-server launcher", () => {
   it("finds the binary", () => {

@@ -3,7 +3,7 @@ import { refuse } from "../src/domain.js";
 import { conflict } from "../src/errors.js";
 import { type EventEnvelope, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { Policy, type PolicyOptions } from "../src/policy.js";
-import { eventually } from "../src/testing/index.js";
+import { eventually } from "../testing/index.js";
 import {
   type Connected,
   connectEvents,

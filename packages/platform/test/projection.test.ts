@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { streamName } from "../src/event-store.js";
 import { Projection, type Projector } from "../src/projection.js";
 import { openStore, type Store } from "../src/store.js";
-import { eventually, tempDir } from "../src/testing/index.js";
 import { View } from "../src/view.js";
+import { eventually, tempDir } from "../testing/index.js";
 import {
   type Connected,
   connectEvents,

@@ -7,7 +7,7 @@ import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
 import { causedBy } from "../src/repository.js";
 import { ServiceKit } from "../src/service-kit.js";
-import { eventually } from "../src/testing/index.js";
+import { eventually } from "../testing/index.js";
 import {
   type Connected,
   type CounterEvent,

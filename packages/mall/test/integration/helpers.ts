@@ -175,53 +175,34 @@ export async function list(client: ApiClient, path: string): Promise<{ items: Js
   return res.body;
 }
 
-/** The order's one Pay, once it exists (created asynchronously on OrderPlaced). */
-export function payOf(client: ApiClient, orderId: string, timeout = SETTLE.timeout): Promise<Json> {
+/** The one item a list of `path` holds, once there is one (and, given `status`, once it has it). */
+function theOneOf(client: ApiClient, path: string, status: string | undefined, timeout: number): Promise<Json> {
   return eventually(
     async () => {
-      const page = await list(client, `/mall/pays?orderId=${orderId}`);
+      const page = await list(client, path);
       expect(page.total).toBe(1);
+      if (status !== undefined) expect(page.items[0].status).toBe(status);
       return page.items[0];
     },
     { timeout },
   );
 }
+
+/** The order's one Pay, once it exists (created asynchronously on OrderPlaced). */
+export const payOf = (client: ApiClient, orderId: string, timeout = SETTLE.timeout): Promise<Json> =>
+  theOneOf(client, `/mall/pays?orderId=${orderId}`, undefined, timeout);
 
 /** The order's Pay once it has `status`. */
-export function payWithStatus(
-  client: ApiClient,
-  orderId: string,
-  status: string,
-  timeout = SETTLE.timeout,
-): Promise<Json> {
-  return eventually(
-    async () => {
-      const page = await list(client, `/mall/pays?orderId=${orderId}`);
-      expect(page.total).toBe(1);
-      expect(page.items[0].status).toBe(status);
-      return page.items[0];
-    },
-    { timeout },
-  );
-}
+export const payWithStatus = (client: ApiClient, orderId: string, status: string, timeout = SETTLE.timeout) =>
+  theOneOf(client, `/mall/pays?orderId=${orderId}`, status, timeout);
 
 /** The order's one Delivery once it has `status`. */
-export function deliveryWithStatus(
+export const deliveryWithStatus = (
   client: ApiClient,
   orderId: string,
   status = "DeliveryStarted",
   timeout = SETTLE.timeout,
-): Promise<Json> {
-  return eventually(
-    async () => {
-      const page = await list(client, `/mall/deliveries?orderId=${orderId}`);
-      expect(page.total).toBe(1);
-      expect(page.items[0].status).toBe(status);
-      return page.items[0];
-    },
-    { timeout },
-  );
-}
+) => theOneOf(client, `/mall/deliveries?orderId=${orderId}`, status, timeout);
 
 /** The order's orderStatuses row once it shows `status`. */
 export function rowWithStatus(

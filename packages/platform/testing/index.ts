@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
-import { type Config, loadConfig } from "../config.js";
-import { healthOf } from "../health.js";
-import { freePort } from "../nats-server.js";
-import type { RunningNode } from "../node.js";
+import { type Config, loadConfig } from "../src/config.js";
+import { healthOf } from "../src/health.js";
+import { freePort } from "../src/nats-server.js";
+import type { RunningNode } from "../src/node.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,7 +20,7 @@ declare module "vitest" {
   }
 }
 
-const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Nodes of one test file see each other and no node of another file running at the same time. */
 export const TEST_NAMESPACE = `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -113,7 +113,7 @@ export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<Te
   const port = await freePort();
   const config = testConfig({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config });
   // Loaded lazily: the platform does not depend on the systems; the repository's launcher does.
-  const { launchNode } = await import("../../../../scripts/launch.js");
+  const { launchNode } = await import("../../../scripts/launch.js");
   const launched = await launchNode(config, { namespace: opts.namespace ?? TEST_NAMESPACE });
   const stop = async (o: { keepData?: boolean } = {}) => {
     await launched.stop();

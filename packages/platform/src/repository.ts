@@ -1,10 +1,12 @@
-// Loads an aggregate from the instance's LevelDB, lets it decide, appends the
-// resulting commit to its subject with the expected sequence, and answers once
-// the local store reflects the write. The store is written only by the
-// aggregate's follower projection, so there is a single writer per instance and
-// other replicas' writes arrive the same way as our own.
+// Loads an aggregate from the instance's LevelDB, lets it decide, and appends
+// the resulting commit to its subject with the expected sequence. The store is
+// written only by the aggregate's follower projection, so there is a single
+// writer per instance and other replicas' writes arrive the same way as our
+// own. A command answers as soon as its commit is stored in the stream; what
+// reads this instance's copy afterwards (a GET, a list, the next command on the
+// same aggregate) first waits until the follower has applied it.
 import { DEADLINE_MARGIN_MS } from "./deadline.js";
-import type { Aggregate, DomainEvent } from "./domain.js";
+import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
 import { unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
@@ -57,6 +59,9 @@ export class Repository<S, C, E extends DomainEvent> {
   readonly section: string;
   private readonly locks = new KeyedLock();
   private follower?: Projection;
+  /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
+  private readonly unapplied = new Map<string, number>();
+  private lastAppended = 0;
 
   constructor(
     private readonly events: EventStore,
@@ -92,9 +97,23 @@ export class Repository<S, C, E extends DomainEvent> {
     if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
   }
 
-  /** This instance's current state of one aggregate. */
+  /** This instance's current state of one aggregate, including its own writes. */
   async get(id: string): Promise<S | undefined> {
-    return (await this.store().get<Snapshot<S>>(this.section, id))?.state;
+    return (await this.snapshot(id))?.state;
+  }
+
+  private async snapshot(id: string): Promise<Snapshot<S> | undefined> {
+    const own = this.unapplied.get(id);
+    if (own !== undefined) await this.follower?.waitFor(own, WAIT_FOR_OWN_WRITE_MS);
+    return this.store().get<Snapshot<S>>(this.section, id);
+  }
+
+  private remember(id: string, seq: number): void {
+    this.unapplied.set(id, seq);
+    this.lastAppended = Math.max(this.lastAppended, seq);
+    void this.follower?.waitFor(seq, 0).then(() => {
+      if (this.unapplied.get(id) === seq) this.unapplied.delete(id);
+    });
   }
 
   /**
@@ -108,8 +127,9 @@ export class Repository<S, C, E extends DomainEvent> {
     return this.get(id);
   }
 
-  /** Every aggregate this instance knows, in id (creation) order. */
+  /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
   async all(): Promise<S[]> {
+    if (this.lastAppended > 0) await this.follower?.waitFor(this.lastAppended, WAIT_FOR_OWN_WRITE_MS);
     return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);
   }
 
@@ -136,9 +156,19 @@ export class Repository<S, C, E extends DomainEvent> {
   private async decideAndAppend(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
     const subject = subjectOf(this.opts.system, this.aggregate.name, id);
     for (let attempt = 0; ; attempt++) {
-      const snapshot = await this.store().get<Snapshot<S>>(this.section, id);
+      const snapshot = await this.snapshot(id);
       const now = opts.now ?? new Date().toISOString();
-      const decided = this.aggregate.decide(snapshot?.state, command, { now });
+      let decided: E[];
+      try {
+        decided = this.aggregate.decide(snapshot?.state, command, { now });
+      } catch (err) {
+        // Unknown here may only mean that another replica created it a moment ago.
+        if (!(err instanceof Refusal && err.status === 404 && snapshot === undefined && attempt === 0)) throw err;
+        const last = await this.events.lastSeqOf(this.opts.stream, subject);
+        if (last === 0) throw err;
+        await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+        continue;
+      }
       if (decided.length === 0) {
         if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
         return { state: snapshot.state, events: [] };
@@ -154,12 +184,12 @@ export class Repository<S, C, E extends DomainEvent> {
           // reaction or a retried request. Nothing new was stored, so answer
           // what is stored rather than applying the events a second time.
           await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
-          const stored = await this.store().get<Snapshot<S>>(this.section, id);
+          const stored = await this.snapshot(id);
           return { state: (stored ?? snapshot)?.state as S, events: [] };
         }
         let state = snapshot?.state;
         for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
-        await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
+        this.remember(id, seq);
         return { state: state as S, events: envelopes };
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;

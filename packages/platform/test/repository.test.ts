@@ -61,13 +61,15 @@ describe("Repository", () => {
     });
     expect(out.events[0]?.causationId).toBeUndefined();
 
-    // Answered only once the follower has stored it: readable right away.
+    // Answered once stored in the stream; reads through the repository wait
+    // for the follower, so the write is readable right away, and then the
+    // instance's LevelDB holds it with its sequence.
     const seq = await c.events.lastSeqOf(streamName(system), subject("k1"));
+    expect(await a.repo.get("k1")).toEqual({ total: 3, adds: 1 });
     expect(await a.store.get<Snapshot<CounterState>>("agg:counter", "k1")).toEqual({
       seq,
       state: { total: 3, adds: 1 },
     });
-    expect(await a.repo.get("k1")).toEqual({ total: 3, adds: 1 });
 
     const out2 = await a.repo.execute("k1", { type: "Add", by: 4 }, { correlationId: "corr-1" });
     expect(out2.state).toEqual({ total: 7, adds: 2 });

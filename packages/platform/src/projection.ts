@@ -30,7 +30,7 @@ export class Projection {
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private stopped = false;
-  private waiters: Array<{ seq: number; resolve: (ok: boolean) => void }> = [];
+  private readonly waiters = new Waiters();
   /** Called after every flush with the number of commits applied, for progress. */
   onProgress?: (position: number, target: number) => void;
 
@@ -66,8 +66,7 @@ export class Projection {
     this.stopped = true;
     this.messages?.stop();
     await this.loop;
-    for (const w of this.waiters) w.resolve(false);
-    this.waiters = [];
+    this.waiters.releaseAll(false);
   }
 
   /** Forgets every row and the position, then replays the stream from the start. */
@@ -90,10 +89,10 @@ export class Projection {
     }
     return new Promise((resolve) => {
       const waiter = { seq, resolve };
-      this.waiters.push(waiter);
+      this.waiters.add(waiter);
       if (timeoutMs > 0) {
         setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
+          this.waiters.remove(waiter);
           resolve(false);
         }, timeoutMs).unref();
       }
@@ -170,8 +169,7 @@ export class Projection {
   }
 
   private someoneWaitsFor(seq: number): boolean {
-    for (const w of this.waiters) if (w.seq <= seq) return true;
-    return false;
+    return this.waiters.lowest <= seq;
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {
@@ -180,10 +178,48 @@ export class Projection {
     this.position = seq;
     this.markCaughtUp();
     this.onProgress?.(seq, this.target);
-    if (this.waiters.length > 0) {
-      const done = this.waiters.filter((w) => w.seq <= seq);
-      this.waiters = this.waiters.filter((w) => w.seq > seq);
-      for (const w of done) w.resolve(true);
-    }
+    this.waiters.releaseUpTo(seq);
+  }
+}
+
+interface Waiter {
+  seq: number;
+  resolve: (ok: boolean) => void;
+}
+
+/**
+ * Callers waiting for sequences, kept in sequence order: every command adds
+ * one, so finding and releasing the reached ones must not scan them all.
+ */
+class Waiters {
+  private list: Waiter[] = [];
+
+  /** The smallest awaited sequence (Infinity when nobody waits). */
+  get lowest(): number {
+    return this.list[0]?.seq ?? Number.POSITIVE_INFINITY;
+  }
+
+  add(w: Waiter): void {
+    let i = this.list.length;
+    while (i > 0 && (this.list[i - 1] as Waiter).seq > w.seq) i--;
+    this.list.splice(i, 0, w);
+  }
+
+  remove(w: Waiter): void {
+    const i = this.list.indexOf(w);
+    if (i >= 0) this.list.splice(i, 1);
+  }
+
+  releaseUpTo(seq: number): void {
+    let n = 0;
+    while (n < this.list.length && (this.list[n] as Waiter).seq <= seq) n++;
+    if (n === 0) return;
+    for (const w of this.list.splice(0, n)) w.resolve(true);
+  }
+
+  releaseAll(ok: boolean): void {
+    const all = this.list;
+    this.list = [];
+    for (const w of all) w.resolve(ok);
   }
 }

@@ -11,11 +11,15 @@ export interface IssuedToken {
   expiresAt: string;
 }
 
-type VerifyKey = Uint8Array | Awaited<ReturnType<typeof importSPKI>>;
+type VerifyKey = Awaited<ReturnType<typeof importSPKI>>;
 
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** Tokens verified recently, so a client's every request does not pay for a signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export class TokenService {
+  private readonly verified = new Map<string, { user: User; exp: number }>();
+
   private constructor(
     private readonly alg: "HS256" | "RS256",
     private readonly key: VerifyKey,
@@ -30,7 +34,15 @@ export class TokenService {
       const pem = config.JWT_PUBLIC_KEY.replaceAll("\\n", "\n");
       return new TokenService("RS256", await importSPKI(pem, "RS256"), config.JWT_TTL_SECONDS);
     }
-    return new TokenService("HS256", new TextEncoder().encode(config.JWT_SECRET), config.JWT_TTL_SECONDS);
+    // Imported once: given raw bytes, jose would import the key again on every verify.
+    const secret = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(config.JWT_SECRET),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
+    return new TokenService("HS256", secret, config.JWT_TTL_SECONDS);
   }
 
   /** False when tokens are issued elsewhere (RS256: we hold only the public key). */
@@ -53,6 +65,8 @@ export class TokenService {
 
   /** The user a token names; 401 for anything that is not a valid, current token. */
   async verify(token: string): Promise<User> {
+    const known = this.verified.get(token);
+    if (known && known.exp > Date.now() / 1000 - CLOCK_TOLERANCE_SECONDS) return known.user;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
@@ -66,7 +80,10 @@ export class TokenService {
       if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) throw unauthorized("malformed token");
       throw unauthorized("invalid token");
     }
-    return userFromClaims(payload);
+    const user = userFromClaims(payload);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { user, exp: payload.exp as number });
+    return user;
   }
 }
 

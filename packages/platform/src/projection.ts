@@ -72,8 +72,8 @@ export class Projection {
   /** Forgets every row and the position, then replays the stream from the start. */
   async rebuild(): Promise<void> {
     await this.stop();
-    for (const section of this.projector.sections) await this.store.section(section).clear();
-    await this.store.section(POSITIONS).del(this.projector.name);
+    for (const section of this.projector.sections) await this.store.clear(section);
+    await this.store.delete(POSITIONS, this.projector.name);
     this.caughtUp = false;
     await this.start();
   }

@@ -10,8 +10,18 @@ export interface Row<T> {
   value: T;
 }
 
+/** Rows kept in memory after they were written (per store). */
+const CACHE_SIZE = 20_000;
+
 export class Store {
   private readonly sections = new Map<string, ReturnType<Store["open"]>>();
+  /**
+   * Recently written rows. Every write of a section goes through this store
+   * (one projection writes it), so the cache never holds a stale row. Rows
+   * read from disk are not added: a read racing a write could put back the
+   * older value.
+   */
+  private readonly cache = new Map<string, unknown>();
 
   constructor(
     readonly db: Level<string, unknown>,
@@ -33,7 +43,36 @@ export class Store {
   }
 
   async get<T>(section: string, key: string): Promise<T | undefined> {
+    const cacheKey = `${section}\u0000${key}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return cached as T;
     return (await this.section(section).get(key)) as T | undefined;
+  }
+
+  private remember(cacheKey: string, value: unknown): void {
+    this.cache.delete(cacheKey);
+    this.cache.set(cacheKey, value);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Writes rows atomically (WriteBatch.commit). */
+  async write(ops: Array<{ section: string; key: string; value: unknown }>): Promise<void> {
+    await this.db.batch(
+      ops.map((op) => ({ type: "put" as const, sublevel: this.section(op.section), key: op.key, value: op.value })),
+    );
+    for (const op of ops) this.remember(`${op.section}\u0000${op.key}`, op.value);
+  }
+
+  async delete(section: string, key: string): Promise<void> {
+    this.cache.delete(`${section}\u0000${key}`);
+    await this.section(section).del(key);
+  }
+
+  /** Empties a section (a rebuild). */
+  async clear(section: string): Promise<void> {
+    const prefix = `${section}\u0000`;
+    for (const k of [...this.cache.keys()]) if (k.startsWith(prefix)) this.cache.delete(k);
+    await this.section(section).clear();
   }
 
   /** Every row of a section in key order (ULID keys: creation order). */
@@ -100,13 +139,7 @@ export class WriteBatch {
 
   async commit(): Promise<void> {
     if (this.pending.size === 0) return;
-    const ops = [...this.pending.values()].map((op) => ({
-      type: "put" as const,
-      sublevel: this.store.section(op.section),
-      key: op.key,
-      value: op.value,
-    }));
-    await this.store.db.batch(ops);
+    await this.store.write([...this.pending.values()]);
     this.pending.clear();
   }
 }

@@ -89,6 +89,7 @@ export const ConfigSchema = T.Object(
       10000,
       "time a policy has to handle an event before it goes to another replica",
     ),
+    POLICY_CONCURRENCY: Int(1, 1000, 16, "events a policy replica handles at once (one aggregate's in order)"),
     POLICY_BACKOFF_MS: Int(10, 600000, 500, "first redelivery delay after a failure; doubles each attempt"),
     COMMAND_RETRIES: Int(0, 100, 10, "re-decides after a concurrent write to the same aggregate"),
     IDEMPOTENCY_TTL_HOURS: Int(1, 720, 24, "how long an Idempotency-Key is remembered"),

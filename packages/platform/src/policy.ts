@@ -10,6 +10,7 @@ import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, N
 import { Refusal } from "./domain.js";
 import { isClientError } from "./errors.js";
 import { decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
+import { KeyedLock } from "./keyed-lock.js";
 
 export type Reaction = (event: EventEnvelope) => Promise<void>;
 
@@ -25,12 +26,19 @@ export interface PolicyOptions {
   backoffMs: number;
   /** Subject for events given up on: `deadletter.<system>.<durable>`. */
   deadLetterSubject: string;
+  /**
+   * Events handled at once by this replica (default 1). Events of one
+   * aggregate (one subject) are still handled one after the other, in order.
+   */
+  concurrency?: number;
 }
 
 export class Policy {
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inOrder = new KeyedLock();
   /** Events handled by this replica, for tests and metrics. */
   handled = 0;
   deadLettered = 0;
@@ -47,11 +55,12 @@ export class Policy {
     this.loop = this.run();
   }
 
-  /** Stops taking new events and waits for the one in hand to finish. */
+  /** Stops taking new events and waits for those in hand to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.messages?.stop();
     await this.loop;
+    await Promise.all(this.inFlight);
   }
 
   private async ensureConsumer(): Promise<void> {
@@ -91,7 +100,7 @@ export class Policy {
           // unacknowledged, they go to another replica after the ack wait. (A
           // `nak` would be sooner, but nats-server 2.9 then delivers some twice.)
           if (this.stopped) break;
-          await this.handle(m);
+          await this.dispatch(m);
         }
         delay = 100;
       } catch (err) {
@@ -101,6 +110,21 @@ export class Policy {
         delay = Math.min(delay * 2, 5000);
       }
     }
+  }
+
+  /** Starts handling `m` once a slot is free, after earlier events of the same aggregate. */
+  private async dispatch(m: JsMsg): Promise<void> {
+    const limit = this.opts.concurrency ?? 1;
+    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    if (this.stopped) return; // stopped while waiting for a slot: leave it for redelivery
+    const task: Promise<void> = this.inOrder
+      .run(m.subject, () => this.handle(m))
+      .catch((err: unknown) => {
+        // Not even dead-lettering worked (NATS gone): unacknowledged, the event comes back after the ack wait.
+        this.logger.error(`policy ${this.opts.durable}: seq ${m.seq} left for redelivery`, (err as Error).message);
+      })
+      .finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
   }
 
   private async handle(m: JsMsg): Promise<void> {

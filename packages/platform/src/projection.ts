@@ -53,8 +53,13 @@ export class Projection {
   /** Starts following the stream; resolves once caught up with what was there at start. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
-    this.target = await this.events.lastSeqOf(this.stream, this.projector.filter);
+    try {
+      this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
+      this.target = await this.events.lastSeqOf(this.stream, this.projector.filter);
+    } catch (err) {
+      if (this.stopped) return; // the store closed under a start that was already called off
+      throw err;
+    }
     // Stopped while looking up where to start: a waiter registered now would never be answered.
     if (this.stopped) return;
     const caughtUp = this.waitFor(this.target, 0);

@@ -148,6 +148,7 @@ export class ServiceKit {
           maxDeliver: rt.config.POLICY_MAX_DELIVER,
           ackWaitMs: rt.config.POLICY_ACK_WAIT_MS,
           backoffMs: rt.config.POLICY_BACKOFF_MS,
+          concurrency: rt.config.POLICY_CONCURRENCY,
           deadLetterSubject: `deadletter.${this.system}.${durable}`,
         },
         this.logger,

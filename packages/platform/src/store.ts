@@ -22,6 +22,12 @@ export class Store {
    * older value.
    */
   private readonly cache = new Map<string, unknown>();
+  /**
+   * Every key of a section, loaded in the background on its first use: a
+   * projection meeting a new aggregate or row then knows it is absent without
+   * asking the disk.
+   */
+  private readonly keys = new Map<string, KeyIndex>();
 
   constructor(
     readonly db: Level<string, unknown>,
@@ -46,7 +52,17 @@ export class Store {
     const cacheKey = `${section}\u0000${key}`;
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return cached as T;
+    if (this.keysOf(section).knowsAbsent(key)) return undefined;
     return (await this.section(section).get(key)) as T | undefined;
+  }
+
+  private keysOf(section: string): KeyIndex {
+    let index = this.keys.get(section);
+    if (!index) {
+      index = new KeyIndex(() => this.section(section).keys().all());
+      this.keys.set(section, index);
+    }
+    return index;
   }
 
   private remember(cacheKey: string, value: unknown): void {
@@ -60,11 +76,16 @@ export class Store {
     await this.db.batch(
       ops.map((op) => ({ type: "put" as const, sublevel: this.section(op.section), key: op.key, value: op.value })),
     );
-    for (const op of ops) this.remember(`${op.section}\u0000${op.key}`, op.value);
+    // Cache and key index change together, with no await between.
+    for (const op of ops) {
+      this.remember(`${op.section}\u0000${op.key}`, op.value);
+      this.keysOf(op.section).add(op.key);
+    }
   }
 
   async delete(section: string, key: string): Promise<void> {
     this.cache.delete(`${section}\u0000${key}`);
+    this.keys.delete(section); // rare (a rebuild): simply forget the index
     await this.section(section).del(key);
   }
 
@@ -72,6 +93,7 @@ export class Store {
   async clear(section: string): Promise<void> {
     const prefix = `${section}\u0000`;
     for (const k of [...this.cache.keys()]) if (k.startsWith(prefix)) this.cache.delete(k);
+    this.keys.delete(section);
     await this.section(section).clear();
   }
 
@@ -141,5 +163,32 @@ export class WriteBatch {
     if (this.pending.size === 0) return;
     await this.store.write([...this.pending.values()]);
     this.pending.clear();
+  }
+}
+
+/** The keys of one section, once loaded; keys written while it loads are added when it is done. */
+class KeyIndex {
+  private keys?: Set<string>;
+  private readonly addedWhileLoading = new Set<string>();
+
+  constructor(load: () => Promise<string[]>) {
+    load().then(
+      (all) => {
+        const keys = new Set(all);
+        for (const k of this.addedWhileLoading) keys.add(k);
+        this.keys = keys;
+      },
+      () => {}, // not loaded (the store closed): reads keep asking the disk
+    );
+  }
+
+  add(key: string): void {
+    if (this.keys) this.keys.add(key);
+    else this.addedWhileLoading.add(key);
+  }
+
+  /** True only when the key is certainly not in the section. */
+  knowsAbsent(key: string): boolean {
+    return this.keys !== undefined && !this.keys.has(key);
   }
 }

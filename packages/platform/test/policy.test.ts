@@ -197,6 +197,33 @@ describe("Policy", () => {
     expect(policy.deadLettered).toBe(0);
   });
 
+  it("handles events of different aggregates at once, and each aggregate's events in order", async () => {
+    const seen = new Map<string, number[]>();
+    let running = 0;
+    let mostAtOnce = 0;
+    await startPolicy(
+      {
+        Added: async (e) => {
+          running++;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          await sleep(Math.random() * 5);
+          const list = seen.get(e.aggregateId) ?? [];
+          list.push((e.data as { by: number }).by);
+          seen.set(e.aggregateId, list);
+          running--;
+        },
+      },
+      { concurrency: 8 },
+    );
+    const published = await publishMany(c.events, system, 200, { aggregates: 10, parallel: 1, by: (i) => i + 1 });
+    await eventually(() => expect([...seen.values()].flat()).toHaveLength(200), { timeout: 8000 });
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(8);
+    for (const [aggregateId, order] of seen) {
+      expect(order).toEqual(published.filter((p) => p.aggregateId === aggregateId).map((p) => p.by));
+    }
+  });
+
   it("two replicas with the same durable share the events: each is handled by exactly one", async () => {
     const other = await connectEvents();
     cleanups.push(() => other.close());

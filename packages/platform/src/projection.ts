@@ -93,14 +93,19 @@ export class Projection {
       return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const waiter = { seq, resolve };
-      this.waiters.add(waiter);
+      const waiter: Waiter = { seq, resolve };
       if (timeoutMs > 0) {
-        setTimeout(() => {
+        const timer = setTimeout(() => {
           this.waiters.remove(waiter);
           resolve(false);
-        }, timeoutMs).unref();
+        }, timeoutMs);
+        timer.unref();
+        waiter.resolve = (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        };
       }
+      this.waiters.add(waiter);
     });
   }
 

@@ -203,7 +203,11 @@ export class Repository<S, C, E extends DomainEvent> {
   private envelope(id: string, e: E, index: number, now: string, opts: ExecuteOptions): EventEnvelope {
     this.opts.validate?.(e);
     return {
-      id: opts.idSeed ? idFrom(`${opts.idSeed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
+      // Seeded ids name their aggregate too: the stream drops a repeated id on
+      // any subject, so two aggregates must never derive the same one.
+      id: opts.idSeed
+        ? idFrom(`${this.aggregate.name}:${id}:${opts.idSeed}:${index}`, opts.idTime ?? Date.parse(now))
+        : newId(),
       type: e.type,
       aggregate: this.aggregate.name,
       aggregateId: id,

@@ -208,6 +208,18 @@ describe("Repository", () => {
     expect(await a.repo.getLatest("pay-1")).toEqual({ total: 10, adds: 2 });
   });
 
+  it("the same seed on two aggregates gives two different ids: neither append is taken for a copy", async () => {
+    const a = await instance();
+    const seeded = { correlationId: "order-9", idSeed: "cancel:order-9", idTime: 1_700_000_000_000 };
+    const one = await a.repo.execute("k-one", { type: "Add", by: 1 }, seeded);
+    const two = await a.repo.execute("k-two", { type: "Add", by: 2 }, seeded);
+    expect(one.events).toHaveLength(1);
+    expect(two.events).toHaveLength(1);
+    expect(one.events[0]?.id).not.toBe(two.events[0]?.id);
+    expect(await countOn(c.events, system, subject("k-two"))).toBe(1);
+    expect(await a.repo.getLatest("k-two")).toEqual({ total: 2, adds: 1 });
+  });
+
   it("exclusive runs a multi-step command while no other command of the instance touches the aggregate", async () => {
     const a: Instance = await instance();
     const order: string[] = [];

@@ -60,6 +60,14 @@ async function main(): Promise<void> {
     config = { ...config, NATS_URL: nats.url };
   }
   const local = nats;
+  // Stopped while still starting: the nats-server runs in its own process
+  // group and would outlive us, so it goes down first.
+  const stopWhileStarting = () => {
+    local?.kill("SIGTERM");
+    process.exit(130);
+  };
+  process.once("SIGINT", stopWhileStarting);
+  process.once("SIGTERM", stopWhileStarting);
   const stopNats = async () => {
     if (!local) return;
     try {
@@ -100,6 +108,8 @@ async function main(): Promise<void> {
   lines.push("", "  more nodes: npm run node -- --services mall.pay,mall.delivery", "  Ctrl-C stops everything.", "");
   process.stdout.write(`${lines.join("\n")}\n`);
 
+  process.off("SIGINT", stopWhileStarting);
+  process.off("SIGTERM", stopWhileStarting);
   stopOnSignals(
     [
       { name: "node", stop: () => launched.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 2000 },

@@ -14,6 +14,7 @@ import {
   type StreamConfig,
 } from "nats";
 import type { Config } from "./config.js";
+import { unavailable } from "./errors.js";
 
 /** An event as stored: the domain event in its envelope. */
 export interface EventEnvelope<Data = unknown> {
@@ -153,6 +154,9 @@ export class EventStore {
     } catch (err) {
       if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE)
         throw new ConcurrencyError(subject);
+      // NATS or JetStream not answering: the client is told to retry (with its
+      // Idempotency-Key a retry cannot create twice, even if this append landed).
+      if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
       throw err;
     }
   }
@@ -165,6 +169,7 @@ export class EventStore {
       return m.seq;
     } catch (err) {
       if (err instanceof NatsError && (err.api_error?.err_code === 10037 || err.code === "404")) return 0;
+      if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
       throw err;
     }
   }

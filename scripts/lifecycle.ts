@@ -69,3 +69,23 @@ export function fail(message: string, err?: unknown): never {
   process.stderr.write(`\n[seed] ${message}${cause ? `\n\n${cause}` : ""}\n\n`);
   process.exit(1);
 }
+
+/** Imports the project's code; a broken or missing dependency ends in a clear message. */
+export function loadOrFail<T>(load: () => Promise<T>): Promise<T> {
+  return load().catch((err: unknown) =>
+    fail(
+      "Could not load the project's code or its dependencies. Run `npm run pnpm -- install` (or delete " +
+        "node_modules and run `npm start` again, which installs them), then check the error below.",
+      err instanceof Error ? (err.stack ?? err.message) : err,
+    ),
+  );
+}
+
+/** The validated configuration, or a clear message naming each invalid variable. */
+export function configOrFail<C>(load: () => C): C {
+  try {
+    return load();
+  } catch (err) {
+    fail("The configuration from the environment is invalid; fix these variables and start again.", err);
+  }
+}

@@ -4,8 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Config } from "@seed/platform";
-import { fail, say, stopOnSignals } from "./lifecycle.js";
+import { configOrFail, fail, loadOrFail, say, stopOnSignals } from "./lifecycle.js";
 
 const USAGE = `usage: npm run node -- --services <list>
 
@@ -33,20 +32,10 @@ async function main(): Promise<void> {
   }
   if (values.services) process.env.SERVICES = values.services;
 
-  const [platform, { launchNode }] = await Promise.all([import("@seed/platform"), import("./launch.js")]).catch(
-    (err: unknown) =>
-      fail(
-        "Could not load the project's code or its dependencies. Run `npm run pnpm -- install`, then check the error below.",
-        err instanceof Error ? (err.stack ?? err.message) : err,
-      ),
+  const [platform, { launchNode }] = await loadOrFail(() =>
+    Promise.all([import("@seed/platform"), import("./launch.js")]),
   );
-
-  let config: Config;
-  try {
-    config = platform.loadConfig(process.env);
-  } catch (err) {
-    fail("The configuration from the environment is invalid; fix these variables and start again.", err);
-  }
+  let config = configOrFail(() => platform.loadConfig(process.env));
   if (!config.NATS_URL) {
     const urlFile = join(config.DATA_DIR, "nats.url");
     let url = "";

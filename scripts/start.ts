@@ -3,8 +3,8 @@
 // the gateway, and prints where to go. All state lives under DATA_DIR.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Config, NatsServer } from "@seed/platform";
-import { fail, say, stopOnSignals } from "./lifecycle.js";
+import type { NatsServer } from "@seed/platform";
+import { configOrFail, fail, loadOrFail, say, stopOnSignals } from "./lifecycle.js";
 
 // The demo users exist by default for the local start only (never in k8s).
 process.env.DEMO_USERS ??= "true";
@@ -18,25 +18,10 @@ const DEMO_USERS = [
 ] as const;
 
 async function main(): Promise<void> {
-  // Loaded here so that a broken or missing dependency ends in a clear message.
-  const [platform, { launchNode }, { systems }] = await Promise.all([
-    import("@seed/platform"),
-    import("./launch.js"),
-    import("./systems.js"),
-  ]).catch((err: unknown) =>
-    fail(
-      "Could not load the project's code or its dependencies. Run `npm run pnpm -- install` (or delete " +
-        "node_modules and run `npm start` again, which installs them), then check the error below.",
-      err instanceof Error ? (err.stack ?? err.message) : err,
-    ),
+  const [platform, { launchNode }, { systems }] = await loadOrFail(() =>
+    Promise.all([import("@seed/platform"), import("./launch.js"), import("./systems.js")]),
   );
-
-  let config: Config;
-  try {
-    config = platform.loadConfig(process.env);
-  } catch (err) {
-    fail("The configuration from the environment is invalid; fix these variables and start again.", err);
-  }
+  let config = configOrFail(() => platform.loadConfig(process.env));
 
   let nats: NatsServer | undefined;
   const urlFile = join(config.DATA_DIR, "nats.url");

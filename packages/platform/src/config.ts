@@ -94,7 +94,12 @@ export const ConfigSchema = T.Object(
     COMMAND_RETRIES: Int(0, 100, 10, "re-decides after a concurrent write to the same aggregate"),
     IDEMPOTENCY_TTL_HOURS: Int(1, 720, 24, "how long an Idempotency-Key is remembered"),
     BODY_LIMIT: T.String({ default: "64kb", description: "largest accepted request body" }),
-    RATE_LIMIT_PER_MINUTE: Int(0, 10000000, 6000, "requests per minute per caller; 0 = off"),
+    RATE_LIMIT_PER_MINUTE: Int(
+      0,
+      10000000,
+      60000,
+      "requests per minute per caller (bursts up to a minute's worth); 0 = off",
+    ),
     CORS_ORIGINS: T.String({ default: "*", description: "allowed CORS origins, comma-separated" }),
     SHUTDOWN_TIMEOUT_MS: Int(100, 600000, 10000, "longest graceful shutdown"),
   },

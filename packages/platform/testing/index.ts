@@ -323,3 +323,4 @@ export function api(baseUrl: string): ApiClient {
   };
   return client;
 }
+export * from "./aggregate.js";

@@ -1,17 +1,14 @@
 // Delivery aggregate: at most one per order, started once, completed once.
-import { Refusal } from "@seed/platform/domain";
-import { Value } from "@sinclair/typebox/value";
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { Delivery, type DeliveryCommand, type DeliveryState, deliveryView } from "../../src/delivery.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
-type DeliveryEvent = ReturnType<typeof Delivery.decide>[number];
+const { ctx, at, fold, expectValid } = aggregateHarness(Delivery, MallEventSchemas);
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const ORDER = id(101);
 const DELIVERY = id(301);
-const ctx = { now: "2025-01-01T00:00:00.000Z" };
-const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
 
 const start: DeliveryCommand = {
   type: "Start",
@@ -20,32 +17,6 @@ const start: DeliveryCommand = {
   customerId: "customer-1",
   address: "Seoul, Gangnam-gu 1",
 };
-
-function fold(events: DeliveryEvent[], state?: DeliveryState, from = 0): DeliveryState | undefined {
-  return events.reduce<DeliveryState | undefined>(
-    (s, e, i) => Delivery.evolve(s, e, { at: at(from + i), seq: from + i + 1 }),
-    state,
-  );
-}
-
-function refusalOf(fn: () => unknown): Refusal {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(Refusal);
-    return e as Refusal;
-  }
-  throw new Error("expected a Refusal, nothing was thrown");
-}
-
-function expectValid(events: DeliveryEvent[]) {
-  for (const e of events) {
-    const schema = MallEventSchemas[e.type];
-    expect(schema).toBeDefined();
-    expect([...Value.Errors(schema, e.data)].map((x) => `${x.path} ${x.message}`)).toEqual([]);
-    expect(Value.Check(schema, e.data)).toBe(true);
-  }
-}
 
 const started = () => fold(Delivery.decide(undefined, start, ctx)) as DeliveryState;
 const completed = () => {

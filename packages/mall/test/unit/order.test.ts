@@ -1,17 +1,15 @@
 // Order aggregate: placed, canceled until the deposit is checked, closed once delivery started.
 import { Refusal } from "@seed/platform/domain";
-import { Value } from "@sinclair/typebox/value";
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { Order, type OrderCommand, type OrderState, orderView } from "../../src/order.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
-type OrderEvent = ReturnType<typeof Order.decide>[number];
+const { ctx, at, fold, run, expectValid } = aggregateHarness(Order, MallEventSchemas);
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const ORDER = id(101);
 const PRODUCT = id(1);
-const ctx = { now: "2025-01-01T00:00:00.000Z" };
-const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
 
 const place: Extract<OrderCommand, { type: "Place" }> = {
   type: "Place",
@@ -23,38 +21,6 @@ const place: Extract<OrderCommand, { type: "Place" }> = {
   price: 30_000,
   address: "Seoul, Gangnam-gu 1",
 };
-
-function fold(events: OrderEvent[], state?: OrderState, from = 0): OrderState | undefined {
-  return events.reduce<OrderState | undefined>(
-    (s, e, i) => Order.evolve(s, e, { at: at(from + i), seq: from + i + 1 }),
-    state,
-  );
-}
-
-function run(state: OrderState | undefined, cmd: OrderCommand) {
-  const events = Order.decide(state, cmd, ctx);
-  expectValid(events);
-  return { events, state: fold(events, state, state ? 1 : 0) };
-}
-
-function refusalOf(fn: () => unknown): Refusal {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(Refusal);
-    return e as Refusal;
-  }
-  throw new Error("expected a Refusal, nothing was thrown");
-}
-
-function expectValid(events: OrderEvent[]) {
-  for (const e of events) {
-    const schema = MallEventSchemas[e.type];
-    expect(schema).toBeDefined();
-    expect([...Value.Errors(schema, e.data)].map((x) => `${x.path} ${x.message}`)).toEqual([]);
-    expect(Value.Check(schema, e.data)).toBe(true);
-  }
-}
 
 const placed = () => run(undefined, place).state as OrderState;
 const canceled = () => run(placed(), { type: "Cancel", reason: "CustomerCanceled" }).state as OrderState;

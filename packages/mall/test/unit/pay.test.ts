@@ -1,18 +1,16 @@
 // Pay aggregate: one per order; the authority on "cancel only until the deposit is checked".
 import { Refusal } from "@seed/platform/domain";
-import { Value } from "@sinclair/typebox/value";
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { ensureCheckable, Pay, type PayCommand, type PayState, payView } from "../../src/pay.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
-type PayEvent = ReturnType<typeof Pay.decide>[number];
+const { ctx, at, run, expectValid } = aggregateHarness(Pay, MallEventSchemas);
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const ORDER = id(101);
 const PAY = id(201);
 const PRODUCT = id(1);
-const ctx = { now: "2025-01-01T00:00:00.000Z" };
-const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
 
 const place: PayCommand = {
   type: "Place",
@@ -30,38 +28,6 @@ const cancel = (reason: "OrderCanceled" | "OutOfStock" = "OrderCanceled"): PayCo
   customerId: "customer-1",
   reason,
 });
-
-function fold(events: PayEvent[], state?: PayState, from = 0): PayState | undefined {
-  return events.reduce<PayState | undefined>(
-    (s, e, i) => Pay.evolve(s, e, { at: at(from + i), seq: from + i + 1 }),
-    state,
-  );
-}
-
-function run(state: PayState | undefined, cmd: PayCommand) {
-  const events = Pay.decide(state, cmd, ctx);
-  expectValid(events);
-  return { events, state: fold(events, state, state ? 1 : 0) };
-}
-
-function refusalOf(fn: () => unknown): Refusal {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(Refusal);
-    return e as Refusal;
-  }
-  throw new Error("expected a Refusal, nothing was thrown");
-}
-
-function expectValid(events: PayEvent[]) {
-  for (const e of events) {
-    const schema = MallEventSchemas[e.type];
-    expect(schema).toBeDefined();
-    expect([...Value.Errors(schema, e.data)].map((x) => `${x.path} ${x.message}`)).toEqual([]);
-    expect(Value.Check(schema, e.data)).toBe(true);
-  }
-}
 
 const placed = () => run(undefined, place).state as PayState;
 const checked = () => run(placed(), { type: "Check" }).state as PayState;

@@ -1,6 +1,6 @@
 // Product aggregate: registration, stock decrease once per order, never below zero.
 import { Refusal } from "@seed/platform/domain";
-import { Value } from "@sinclair/typebox/value";
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Product, type ProductCommand, type ProductState, productView } from "../../src/product.js";
@@ -8,44 +8,12 @@ import { MallEventSchemas } from "../../src/schemas.js";
 
 type ProductEvent = ReturnType<typeof Product.decide>[number];
 
+const { ctx, at, fold, run, expectValid } = aggregateHarness(Product, MallEventSchemas);
+
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const PRODUCT = id(1);
 const ORDER_A = id(101);
 const ORDER_B = id(102);
-const ctx = { now: "2025-01-01T00:00:00.000Z" };
-const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
-
-function fold(events: ProductEvent[], state?: ProductState, from = 0): ProductState | undefined {
-  return events.reduce<ProductState | undefined>(
-    (s, e, i) => Product.evolve(s, e, { at: at(from + i), seq: from + i + 1 }),
-    state,
-  );
-}
-
-/** Runs decide and folds what it produced: the state after the command, and the events. */
-function run(state: ProductState | undefined, cmd: ProductCommand) {
-  const events = Product.decide(state, cmd, ctx);
-  return { events, state: fold(events, state) };
-}
-
-function refusalOf(fn: () => unknown): Refusal {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(Refusal);
-    return e as Refusal;
-  }
-  throw new Error("expected a Refusal, nothing was thrown");
-}
-
-function expectValid(events: ProductEvent[]) {
-  for (const e of events) {
-    expect(Object.keys(MallEventSchemas)).toContain(e.type);
-    const schema = MallEventSchemas[e.type];
-    expect([...Value.Errors(schema, e.data)].map((x) => `${x.path} ${x.message}`)).toEqual([]);
-    expect(Value.Check(schema, e.data)).toBe(true);
-  }
-}
 
 const register = (qty: number): Extract<ProductCommand, { type: "Register" }> => ({
   type: "Register",

@@ -2,10 +2,9 @@
 // negative when many checks race for the last items, and a cancel racing a
 // check on the same order has exactly one winner, with the state agreeing.
 import { eventually, sleep, type TestNode } from "@seed/platform/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Actors,
-  actors,
   deliveryWithStatus,
   expectError,
   getOrder,
@@ -20,19 +19,15 @@ import {
   rowWithStatus,
   SETTLE,
   show,
-  startMallNode,
+  useMallNode,
 } from "./helpers.js";
 
-let node: TestNode;
+let _node: TestNode;
 let u: Actors;
 
-beforeAll(async () => {
-  node = await startMallNode();
-  u = await actors(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
+useMallNode((started, users) => {
+  _node = started;
+  u = users;
 });
 
 describe("concurrency", () => {

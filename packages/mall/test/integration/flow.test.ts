@@ -2,10 +2,9 @@
 // check (stock) → delivery → receipt, and its exits: cancel before and after
 // the check, receipt too early, and out of stock with its compensation.
 import { eventually, type TestNode } from "@seed/platform/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Actors,
-  actors,
   deliveryWithStatus,
   expectError,
   getOrder,
@@ -22,20 +21,16 @@ import {
   rowWithStatus,
   SETTLE,
   show,
-  startMallNode,
   ULID,
+  useMallNode,
 } from "./helpers.js";
 
 let node: TestNode;
 let u: Actors;
 
-beforeAll(async () => {
-  node = await startMallNode();
-  u = await actors(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
+useMallNode((started, users) => {
+  node = started;
+  u = users;
 });
 
 describe.concurrent("mall flow", () => {

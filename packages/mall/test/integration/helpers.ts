@@ -10,7 +10,7 @@ import {
   startTestNode,
   type TestNode,
 } from "@seed/platform/testing";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -71,6 +71,21 @@ export const SETTLE: { timeout: number } = { timeout: 15_000 };
  */
 export function startMallNode(): Promise<TestNode> {
   return startTestNode({ config: { POLICY_ACK_WAIT_MS: 2000 } });
+}
+
+/**
+ * A mall node for one test file: started, with the demo users logged in,
+ * before the file's tests (handed over through `ready`), stopped after them.
+ */
+export function useMallNode(ready: (node: TestNode, users: Actors) => void | Promise<void>): void {
+  let node: TestNode | undefined;
+  beforeAll(async () => {
+    node = await startMallNode();
+    await ready(node, await actors(node.url));
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field

@@ -2,10 +2,9 @@
 // key, caller and body give the first response again with no second effect;
 // the same key with another body is 422; without a key every POST counts.
 import { eventually, type TestNode } from "@seed/platform/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Actors,
-  actors,
   expectError,
   getProduct,
   list,
@@ -14,20 +13,16 @@ import {
   payOf,
   SETTLE,
   show,
-  startMallNode,
   ULID,
+  useMallNode,
 } from "./helpers.js";
 
-let node: TestNode;
+let _node: TestNode;
 let u: Actors;
 
-beforeAll(async () => {
-  node = await startMallNode();
-  u = await actors(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
+useMallNode((started, users) => {
+  _node = started;
+  u = users;
 });
 
 const key = () => `key-${Date.now()}-${Math.random().toString(36).slice(2)}`;

@@ -5,10 +5,9 @@
 // nobody created. Nothing is stored by a refused request, and no error answer
 // shows anything internal.
 import type { ApiClient, TestNode } from "@seed/platform/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Actors,
-  actors,
   deliveryWithStatus,
   expectError,
   expectValidation,
@@ -23,9 +22,9 @@ import {
   rowWithStatus,
   show,
   signJwt,
-  startMallNode,
   uniqueName,
   unknownId,
+  useMallNode,
 } from "./helpers.js";
 
 let node: TestNode;
@@ -39,9 +38,9 @@ let shippedPay: Json;
 let delivery: Json;
 const marker = uniqueName("refused");
 
-beforeAll(async () => {
-  node = await startMallNode();
-  u = await actors(node.url);
+useMallNode(async (started, users) => {
+  node = started;
+  u = users;
   product = await newProduct(u.bob, 10, 2000);
   [open, shipped] = await Promise.all([placeOrder(u.alice, product, 1), placeOrder(u.alice, product, 2)]);
   [openPay, shippedPay] = await Promise.all([payOf(u.alice, open.id), payOf(u.alice, shipped.id)]);
@@ -49,10 +48,6 @@ beforeAll(async () => {
   expect(checked.status, show(checked)).toBe(200);
   delivery = await deliveryWithStatus(u.alice, shipped.id);
   await rowWithStatus(u.alice, open.id, "PayPlaced");
-});
-
-afterAll(async () => {
-  await node?.stop();
 });
 
 type Who = "alice" | "bob" | "carol" | "dave" | "erin";

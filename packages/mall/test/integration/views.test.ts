@@ -4,10 +4,9 @@
 
 import type { ApiClient } from "@seed/platform/testing";
 import { eventually, type TestNode } from "@seed/platform/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Actors,
-  actors,
   deliveryWithStatus,
   expectError,
   historyOf,
@@ -21,19 +20,15 @@ import {
   SETTLE,
   STATUS_RANK,
   show,
-  startMallNode,
+  useMallNode,
 } from "./helpers.js";
 
 let node: TestNode;
 let u: Actors;
 
-beforeAll(async () => {
-  node = await startMallNode();
-  u = await actors(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
+useMallNode((started, users) => {
+  node = started;
+  u = users;
 });
 
 /** Reads one row over and over until stopped; returns every row read. */

@@ -199,37 +199,46 @@ interface Waiter {
 
 /**
  * Callers waiting for sequences, kept in sequence order: every command adds
- * one, so finding and releasing the reached ones must not scan them all.
+ * one, so finding and releasing the reached ones must not scan or shift them
+ * all. Released waiters are skipped by a head index and dropped in bulk.
  */
 class Waiters {
   private list: Waiter[] = [];
+  private head = 0;
 
   /** The smallest awaited sequence (Infinity when nobody waits). */
   get lowest(): number {
-    return this.list[0]?.seq ?? Number.POSITIVE_INFINITY;
+    return this.list[this.head]?.seq ?? Number.POSITIVE_INFINITY;
   }
 
   add(w: Waiter): void {
     let i = this.list.length;
-    while (i > 0 && (this.list[i - 1] as Waiter).seq > w.seq) i--;
-    this.list.splice(i, 0, w);
+    while (i > this.head && (this.list[i - 1] as Waiter).seq > w.seq) i--;
+    if (i === this.list.length) this.list.push(w);
+    else this.list.splice(i, 0, w);
   }
 
   remove(w: Waiter): void {
-    const i = this.list.indexOf(w);
+    const i = this.list.indexOf(w, this.head);
     if (i >= 0) this.list.splice(i, 1);
   }
 
   releaseUpTo(seq: number): void {
-    let n = 0;
-    while (n < this.list.length && (this.list[n] as Waiter).seq <= seq) n++;
-    if (n === 0) return;
-    for (const w of this.list.splice(0, n)) w.resolve(true);
+    const from = this.head;
+    while (this.head < this.list.length && (this.list[this.head] as Waiter).seq <= seq) this.head++;
+    if (this.head === from) return;
+    const done = this.list.slice(from, this.head);
+    if (this.head * 2 >= this.list.length) {
+      this.list = this.list.slice(this.head);
+      this.head = 0;
+    }
+    for (const w of done) w.resolve(true);
   }
 
   releaseAll(ok: boolean): void {
-    const all = this.list;
+    const all = this.list.slice(this.head);
     this.list = [];
+    this.head = 0;
     for (const w of all) w.resolve(ok);
   }
 }

@@ -122,18 +122,20 @@ export class ServiceKit {
     await rt.events.ensureStream(this.system);
     await rt.events.ensureDeadLetters();
     this.store = await openStore(rt.dataDir(this.service), rt.config.NODE_ID || undefined);
-    this.projections = this.projectors.map(
-      (p) => new Projection(rt.events, this.storeRef(), this.stream, p, this.logger as LoggerInstance),
-    );
-    this.projectors.forEach((p, i) => {
-      const projection = this.projections[i] as Projection;
-      rt.health.register(`${this.service} ${p.name}`, () =>
+    this.projections = this.projectors.map((projector) => {
+      const projection = new Projection(
+        rt.events,
+        this.storeRef(),
+        this.stream,
+        projector,
+        this.logger as LoggerInstance,
+      );
+      rt.health.register(`${this.service} ${projector.name}`, () =>
         projection.ready ? { ok: true } : { ok: false, detail: `catching up (at ${projection.seq})` },
       );
-    });
-    this.repositories.forEach((repo) => {
-      const projection = this.projections.find((p) => p.projector.name === repo.section);
-      if (projection) repo.attach(projection);
+      // A repository answers reads once its own follower has applied its writes.
+      this.repositories.find((repo) => repo.section === projector.name)?.attach(projection);
+      return projection;
     });
     await Promise.all(this.projections.map((p) => p.start()));
     if (this.reactions) {

@@ -1,8 +1,8 @@
 // A projection reads its system's stream in order from the position kept in
 // its own LevelDB and writes its rows and the new position in one batch: after
 // a crash it resumes from the last committed position, so every event is
-// applied exactly once. It uses an ordered (ephemeral) consumer, which leaves
-// nothing behind on the server when the instance dies.
+// applied exactly once. It reads through an ephemeral consumer of its own,
+// which leaves nothing behind on the server when the instance dies.
 
 import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
@@ -31,7 +31,7 @@ export class Projection {
   private loop?: Promise<void>;
   private stopped = false;
   private readonly waiters = new Waiters();
-  /** Called after every flush with the number of commits applied, for progress. */
+  /** Called after every flush with the position reached and the target of the start, for progress bars. */
   onProgress?: (position: number, target: number) => void;
 
   constructor(

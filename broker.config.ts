@@ -24,6 +24,10 @@ export default function brokerConfig(config: Config): BrokerOptions {
         colors: config.LOG_FORMAT !== "json",
       },
     },
+    // Calls go by each action's strategy even when the service also runs in
+    // this process: the pay service routes check and cancel of one pay to one
+    // replica (shard by pay id), and a local shortcut would bypass that.
+    registry: { preferLocal: false },
     // A node killed without goodbye is noticed within seconds, not half a minute,
     // so calls stop going to it and time out for nothing.
     heartbeatInterval: 2,

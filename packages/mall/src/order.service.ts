@@ -8,6 +8,7 @@ import {
   caller,
   causedBy,
   creationId,
+  deadlineOf,
   ensureOwnerOr,
   forbidden,
   ListQuery,
@@ -72,7 +73,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             orderId,
             { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address },
-            { correlationId: orderId },
+            { correlationId: orderId, deadline: deadlineOf(ctx) },
           );
           if (state.customerId !== user.id) throw forbidden("not the owner");
           return orderView(state);
@@ -101,7 +102,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             order.id,
             { type: "Cancel", reason: "CustomerCanceled" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}` },
+            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
           );
           return orderView(state);
         },
@@ -115,7 +116,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             order.id,
             { type: "Close", deliveryStarted },
-            { correlationId: order.id },
+            { correlationId: order.id, deadline: deadlineOf(ctx) },
           );
           return orderView(state);
         },

@@ -92,11 +92,11 @@ export function payService(rt: Runtime): ServiceSchema {
               if (!isClientError(err) || (err.data as { rule?: string })?.rule !== "OutOfStock") throw err;
               await execute(
                 { type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" },
-                { correlationId: orderId },
+                { correlationId: orderId, deadline: deadlineOf(ctx) },
               );
               throw conflict("OutOfStock", err.message);
             }
-            const { state } = await execute({ type: "Check" }, { correlationId: orderId });
+            const { state } = await execute({ type: "Check" }, { correlationId: orderId, deadline: deadlineOf(ctx) });
             return payView(state);
           });
         },

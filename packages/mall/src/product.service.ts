@@ -30,7 +30,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "Register", productId, ...ctx.params },
-            { correlationId: productId, causationId: user.id },
+            { correlationId: productId, causationId: user.id, deadline: deadlineOf(ctx) },
           );
           return productView(state);
         },

@@ -12,6 +12,9 @@ import { isClientError } from "./errors.js";
 import { decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 
+/** Longest wait between two attempts, however many are configured. */
+const MAX_BACKOFF_MS = 60_000;
+
 export type Reaction = (event: EventEnvelope) => Promise<void>;
 
 export interface PolicyOptions {
@@ -90,7 +93,9 @@ export class Policy {
     while (!this.stopped) {
       try {
         const consumer = await this.events.js.consumers.get(this.opts.stream, this.opts.durable);
-        const messages = await consumer.consume({ max_messages: 64 });
+        // Fetch little more than can be handled at once: fetched events wait
+        // unacknowledged, and past the ack wait the server hands them out again.
+        const messages = await consumer.consume({ max_messages: 2 * (this.opts.concurrency ?? 1) + 2 });
         this.messages = messages;
         if (this.stopped) messages.stop();
         for await (const m of messages) {
@@ -153,7 +158,7 @@ export class Policy {
         await this.deadLetter(m, err as Error);
         return;
       }
-      const delay = this.opts.backoffMs * 2 ** (attempt - 1);
+      const delay = Math.min(this.opts.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
       this.logger.warn(
         `policy ${this.opts.durable}: attempt ${attempt} of seq ${m.seq} failed, retry in ${delay} ms`,
         (err as Error).message,

@@ -104,8 +104,21 @@ export class Repository<S, C, E extends DomainEvent> {
 
   private async snapshot(id: string): Promise<Snapshot<S> | undefined> {
     const own = this.unapplied.get(id);
-    if (own !== undefined) await this.follower?.waitFor(own, WAIT_FOR_OWN_WRITE_MS);
+    await this.reach(own ?? 0);
     return this.store().get<Snapshot<S>>(this.section, id);
+  }
+
+  /**
+   * Waits until this instance's copy has applied `seq`. A copy that cannot get
+   * there in time (catching up, rebuilding, cut off from NATS) must not answer
+   * "not found" or decide on old state: the caller is told to retry (503).
+   */
+  private async reach(seq: number): Promise<void> {
+    const follower = this.follower;
+    if (!follower) return;
+    if (!follower.ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
+      throw unavailable("this instance is catching up with the event stream, try again shortly");
+    }
   }
 
   private remember(id: string, seq: number): void {
@@ -123,13 +136,13 @@ export class Repository<S, C, E extends DomainEvent> {
    */
   async getLatest(id: string): Promise<S | undefined> {
     const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.aggregate.name, id));
-    if (last > 0) await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+    await this.reach(last);
     return this.get(id);
   }
 
   /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
   async all(): Promise<S[]> {
-    if (this.lastAppended > 0) await this.follower?.waitFor(this.lastAppended, WAIT_FOR_OWN_WRITE_MS);
+    await this.reach(this.lastAppended);
     return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);
   }
 
@@ -166,7 +179,7 @@ export class Repository<S, C, E extends DomainEvent> {
         if (!(err instanceof Refusal && err.status === 404 && snapshot === undefined && attempt === 0)) throw err;
         const last = await this.events.lastSeqOf(this.opts.stream, subject);
         if (last === 0) throw err;
-        await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+        await this.reach(last);
         continue;
       }
       if (decided.length === 0) {
@@ -183,7 +196,7 @@ export class Repository<S, C, E extends DomainEvent> {
           // The same command (same seeded ids) was appended before: a redelivered
           // reaction or a retried request. Nothing new was stored, so answer
           // what is stored rather than applying the events a second time.
-          await this.follower?.waitFor(seq, WAIT_FOR_OWN_WRITE_MS);
+          await this.reach(seq);
           const stored = await this.snapshot(id);
           return { state: (stored ?? snapshot)?.state as S, events: [] };
         }
@@ -195,7 +208,7 @@ export class Repository<S, C, E extends DomainEvent> {
         if (!(err instanceof ConcurrencyError)) throw err;
         if (attempt >= this.opts.retries) throw unavailable("too many concurrent changes, try again");
         const last = await this.events.lastSeqOf(this.opts.stream, subject);
-        await this.follower?.waitFor(last, WAIT_FOR_OWN_WRITE_MS);
+        await this.reach(last);
       }
     }
   }

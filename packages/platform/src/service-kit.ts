@@ -6,6 +6,7 @@ import type { Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
+import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
 import { Policy, type Reaction } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
@@ -29,9 +30,11 @@ export class ServiceKit {
   private store?: Store;
   private readonly projectors: Projector[] = [];
   private readonly repositories: Array<Repository<unknown, unknown, DomainEvent>> = [];
+  private readonly views: Array<{ section: string; attach(p: Projection): void }> = [];
   private projections: Projection[] = [];
   private reactions?: Record<string, Reaction>;
   private policy?: Policy;
+  private readonly rebuilds = new KeyedLock();
   private logger?: LoggerInstance;
 
   constructor(
@@ -76,6 +79,7 @@ export class ServiceKit {
   view<Row, E extends DomainEvent = DomainEvent>(definition: ViewDefinition<Row, E>): View<Row, E> {
     const view = new View(definition, this.storeRef, this.system);
     this.projectors.push(view.projector());
+    this.views.push(view);
     return view;
   }
 
@@ -101,9 +105,12 @@ export class ServiceKit {
         /** Forgets this instance's views and aggregate copies and replays them from the stream (operators, tests). */
         rebuild: {
           visibility: "public",
-          async handler() {
-            for (const p of kit.projections) await p.rebuild();
-            return Object.fromEntries(kit.projections.map((p) => [p.projector.name, p.seq]));
+          handler() {
+            // One rebuild at a time: two interleaved would leave two writers.
+            return kit.rebuilds.run("rebuild", async () => {
+              for (const p of kit.projections) await p.rebuild();
+              return Object.fromEntries(kit.projections.map((p) => [p.projector.name, p.seq]));
+            });
           },
         },
       },
@@ -133,8 +140,10 @@ export class ServiceKit {
       rt.health.register(`${this.service} ${projector.name}`, () =>
         projection.ready ? { ok: true } : { ok: false, detail: `catching up (at ${projection.seq})` },
       );
-      // A repository answers reads once its own follower has applied its writes.
+      // A repository answers reads once its own follower has applied its writes;
+      // a view answers 503 while it is rebuilt.
       this.repositories.find((repo) => repo.section === projector.name)?.attach(projection);
+      this.views.find((view) => view.section === projector.name)?.attach(projection);
       return projection;
     });
     await Promise.all(this.projections.map((p) => p.start()));

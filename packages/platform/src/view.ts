@@ -1,8 +1,9 @@
 // A CQRS view: rows keyed by a correlation key, each event folded in by a pure
 // reducer. Declared in a few lines in the service that owns the view.
 import type { DomainEvent } from "./domain.js";
+import { unavailable } from "./errors.js";
 import type { Commit, EventEnvelope } from "./event-store.js";
-import type { Projector } from "./projection.js";
+import type { Projection, Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
 export type Reducer<Row, Data = unknown> = (row: Row | undefined, event: EventEnvelope<Data>) => Row | undefined;
@@ -25,6 +26,7 @@ export interface ViewDefinition<Row, E extends DomainEvent = DomainEvent> {
 
 export class View<Row, E extends DomainEvent = DomainEvent> {
   readonly section: string;
+  private projection?: Projection;
 
   constructor(
     readonly definition: ViewDefinition<Row, E>,
@@ -55,11 +57,22 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
     };
   }
 
+  /** The projection that fills this view; while it is not caught up (a rebuild), reads answer 503. */
+  attach(projection: Projection): void {
+    this.projection = projection;
+  }
+
   get(key: string): Promise<Row | undefined> {
+    this.ensureReady();
     return this.store().get<Row>(this.section, key);
   }
 
   async all(): Promise<Row[]> {
+    this.ensureReady();
     return (await this.store().list<Row>(this.section)).map((r) => r.value);
+  }
+
+  private ensureReady(): void {
+    if (this.projection && !this.projection.ready) throw unavailable("this view is being rebuilt, try again shortly");
   }
 }

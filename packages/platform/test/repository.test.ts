@@ -123,6 +123,19 @@ describe("Repository", () => {
     expect(await late.repo.get("x")).toEqual({ total: 5, adds: 2 });
   });
 
+  it('an instance whose copy cannot catch up answers 503, never "not found" for what exists', async () => {
+    const a = await instance();
+    const b = await instance(await connection());
+    await b.follower.stop(); // b's copy stops following (as when cut off or rebuilding)
+    await a.repo.execute("y", { type: "Add", by: 1 }, { correlationId: "y" });
+    await expect(b.repo.getLatest("y")).rejects.toMatchObject({ code: 503 });
+    // A command on b must not decide on a copy that lacks a's write either.
+    await expect(b.repo.execute("y", { type: "Add", by: 1 }, { correlationId: "y" })).rejects.toMatchObject({
+      code: 503,
+    });
+    expect(await a.repo.getLatest("y")).toEqual({ total: 1, adds: 1 });
+  });
+
   it("two instances racing 50 commands on one aggregate lose no update", async () => {
     const other = await connection();
     const a = await instance();

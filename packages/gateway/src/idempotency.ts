@@ -52,6 +52,8 @@ export interface Claim {
   fingerprint: string;
   /** For ctx.meta.idempotencyTime. */
   firstSeen: number;
+  /** KV revision of our claim: storing the answer or releasing only succeeds while the claim is still ours. */
+  revision: number;
 }
 
 /** 1..200 characters, else 422. */
@@ -134,15 +136,14 @@ export class IdempotencyStore {
     const kvKey = kvKeyOf(callerId, key);
     const pending = (firstSeen: number): Uint8Array =>
       encode({ state: "pending", fingerprint: print, at: this.now(), firstSeen });
-    const claimed = (firstSeen: number): ClaimResult => ({
+    const claimed = (firstSeen: number, revision: number): ClaimResult => ({
       outcome: "claimed",
-      claim: { kvKey, fingerprint: print, firstSeen },
+      claim: { kvKey, fingerprint: print, firstSeen, revision },
     });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const now = this.now();
-        await kv.create(kvKey, pending(now));
-        return claimed(now);
+        return claimed(now, await kv.create(kvKey, pending(now)));
       } catch (err) {
         if (!isWrongSequence(err)) throw unavailable("idempotency store unavailable, try again shortly");
       }
@@ -162,8 +163,7 @@ export class IdempotencyStore {
       // (its gateway died): claim it again atomically, keeping its first-seen time.
       const firstSeen = rec?.firstSeen ?? this.now();
       try {
-        await kv.update(kvKey, pending(firstSeen), entry.revision);
-        return claimed(firstSeen);
+        return claimed(firstSeen, await kv.update(kvKey, pending(firstSeen), entry.revision));
       } catch (err) {
         if (!isWrongSequence(err)) throw unavailable("idempotency store unavailable, try again shortly");
       }
@@ -180,7 +180,9 @@ export class IdempotencyStore {
     try {
       const kv = await this.open();
       const { fingerprint: print, firstSeen } = claim;
-      await kv.put(claim.kvKey, encode({ state: "done", fingerprint: print, at: this.now(), firstSeen, response }));
+      // Only over our own claim: an attempt that took over after our lease ran out may have answered already.
+      const done = encode({ state: "done", fingerprint: print, at: this.now(), firstSeen, response });
+      await kv.update(claim.kvKey, done, claim.revision);
       return true;
     } catch {
       return false;
@@ -192,7 +194,8 @@ export class IdempotencyStore {
     try {
       const kv = await this.open();
       const { fingerprint: print, firstSeen } = claim;
-      await kv.put(claim.kvKey, encode({ state: "released", fingerprint: print, at: this.now(), firstSeen }));
+      const released = encode({ state: "released", fingerprint: print, at: this.now(), firstSeen });
+      await kv.update(claim.kvKey, released, claim.revision);
     } catch {
       // The lease runs out instead.
     }

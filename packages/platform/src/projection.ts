@@ -27,6 +27,8 @@ export class Projection {
   private position = 0;
   private target = 0;
   private caughtUp = false;
+  /** Set while the consumer is broken and being re-created: the copy may be behind. */
+  private interrupted = false;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private stopped = false;
@@ -42,8 +44,9 @@ export class Projection {
     private readonly logger: LoggerInstance,
   ) {}
 
+  /** Caught up once, and following now: only then may its rows be served. */
   get ready(): boolean {
-    return this.caughtUp;
+    return this.caughtUp && !this.interrupted;
   }
 
   get seq(): number {
@@ -123,6 +126,7 @@ export class Projection {
         delay = 100;
       } catch (err) {
         if (this.stopped) break;
+        this.interrupted = true;
         this.logger.error(`projection ${this.projector.name} failed at ${this.position}; resuming`, err);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5000);
@@ -147,6 +151,7 @@ export class Projection {
       num_replicas: 1,
     });
     const consumer = await this.events.js.consumers.get(this.stream, info.name);
+    this.interrupted = false;
     // A consumer that vanishes from the server (a restarted server forgets
     // in-memory consumers) must end this loop, so it starts over from our
     // position; without the flag nats.js waits for it to come back, forever.

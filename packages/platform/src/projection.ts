@@ -168,9 +168,11 @@ export class Projection {
         await this.projector.apply(batch, { seq: m.seq, subject: m.subject, events: decodeCommit(m.data) });
         last = m.seq;
         applied++;
-        // Write when caught up, when the batch is big, or as soon as a command
-        // waits for what we hold: under steady load the first two may not come.
-        if (applied >= FLUSH_EVERY || m.info.pending === 0 || this.someoneWaitsFor(last)) {
+        // Write when caught up, when the batch is big, or when a command waits
+        // for what we hold and nothing more has arrived yet (under steady load
+        // the first two may not come; the last keeps batches as big as load).
+        const idle = messages.getPending() <= 1;
+        if (applied >= FLUSH_EVERY || m.info.pending === 0 || (idle && this.someoneWaitsFor(last))) {
           await this.flush(batch, last);
           batch = this.store.batch();
           applied = 0;

@@ -1,32 +1,20 @@
 // /metrics: Moleculer's own metric registry (requests, events, process, ...)
-// plus the gateway's HTTP counters, rendered in Prometheus text format by
-// Moleculer's Prometheus reporter — reused without the HTTP server it would
-// otherwise open on a port of its own.
-import { MetricReporters, type ServiceBroker } from "moleculer";
+// plus the gateway's HTTP counters, in Prometheus text format.
+import { PROMETHEUS_TYPE, renderPrometheus } from "@seed/platform";
+import type { ServiceBroker } from "moleculer";
 
 export const HTTP_REQUESTS = "http.requests.total";
 export const HTTP_DURATION = "http.request.duration.seconds";
-export const PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+export { PROMETHEUS_TYPE };
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-type Registry = NonNullable<ServiceBroker["metrics"]>;
-
-class InlinePrometheus extends MetricReporters.Prometheus {
-  override init(registry: Registry): void {
-    // Only the base part of init: no server, just the registry and labels.
-    this.registry = registry;
-    this.broker = registry.broker;
-    this.logger = registry.logger;
-    Object.assign(this, { defaultLabels: { namespace: registry.broker.namespace, nodeID: registry.broker.nodeID } });
-  }
-}
-
 export class HttpMetrics {
-  private readonly reporter: InlinePrometheus | undefined;
+  private readonly enabled: boolean;
 
   constructor(private readonly broker: ServiceBroker) {
-    if (!broker.isMetricsEnabled()) return;
+    this.enabled = broker.isMetricsEnabled();
+    if (!this.enabled) return;
     broker.metrics.register({
       name: HTTP_REQUESTS,
       type: "counter",
@@ -43,18 +31,16 @@ export class HttpMetrics {
       buckets: BUCKETS,
       quantiles: false,
     });
-    this.reporter = new InlinePrometheus({});
-    this.reporter.init(broker.metrics);
   }
 
   /** `route` is the alias pattern (`/mall/orders/:id`), never the raw URL: label sets stay bounded. */
   observe(method: string, route: string, status: number, seconds: number): void {
-    if (!this.reporter) return;
+    if (!this.enabled) return;
     this.broker.metrics.increment(HTTP_REQUESTS, { method, route, status });
     this.broker.metrics.observe(HTTP_DURATION, seconds, { method, route });
   }
 
   render(): string {
-    return this.reporter ? `${this.reporter.generatePrometheusResponse()}\n` : "";
+    return renderPrometheus(this.broker);
   }
 }

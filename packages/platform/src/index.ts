@@ -11,6 +11,7 @@ export * from "./http.js";
 export * from "./identity.js";
 export * from "./ids.js";
 export * from "./list.js";
+export * from "./metrics.js";
 export * from "./nats-server.js";
 export * from "./node.js";
 export * from "./policy.js";

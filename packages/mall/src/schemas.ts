@@ -26,15 +26,20 @@ export const ByIdParams = T.Object({ id: Id }, closed);
 export const Product = T.Object({ id: Id, name: Name, price: Price, qty: Stock, createdAt: Time, updatedAt: Time });
 export type Product = Static<typeof Product>;
 
-export const OrderStatus = T.Union([T.Literal("OrderPlaced"), T.Literal("OrderCanceled"), T.Literal("OrderClosed")]);
-export const Order = T.Object({
-  id: Id,
+/** What a customer ordered: the same fields in the Order, its OrderPlaced event and its view row. */
+const OrderLine = {
   customerId: T.String(),
   productId: Id,
   productName: Name,
   qty: Qty,
   price: Price,
   address: Address,
+};
+
+export const OrderStatus = T.Union([T.Literal("OrderPlaced"), T.Literal("OrderCanceled"), T.Literal("OrderClosed")]);
+export const Order = T.Object({
+  id: Id,
+  ...OrderLine,
   status: OrderStatus,
   createdAt: Time,
   updatedAt: Time,
@@ -64,12 +69,7 @@ export const Delivery = T.Object({
 
 export const OrderStatusRow = T.Object({
   orderId: Id,
-  customerId: T.String(),
-  productId: Id,
-  productName: Name,
-  qty: Qty,
-  price: Price,
-  address: Address,
+  ...OrderLine,
   status: T.String(),
   statusLabel: T.String(),
   history: T.Array(T.Object({ status: T.String(), at: Time })),
@@ -83,15 +83,7 @@ export const OrderCancelReason = T.Union([T.Literal("CustomerCanceled"), T.Liter
 
 export const MallEventSchemas = {
   ProductRegistered: T.Object({ productId: Id, name: Name, price: Price, qty: Stock }),
-  OrderPlaced: T.Object({
-    orderId: Id,
-    customerId: T.String(),
-    productId: Id,
-    productName: Name,
-    qty: Qty,
-    price: Price,
-    address: Address,
-  }),
+  OrderPlaced: T.Object({ orderId: Id, ...OrderLine }),
   PayPlaced: T.Object({
     payId: Id,
     orderId: Id,

@@ -5,7 +5,7 @@ import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/pla
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
-import { advance, localized, type OrderStatusRow, placed } from "./order-status.js";
+import { localized, type OrderStatusRow, orderStatusReducers } from "./order-status.js";
 import { Id } from "./schemas.js";
 
 export const OrderStatusParams = T.Object(
@@ -22,17 +22,7 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
   const orderStatuses = kit.view<OrderStatusRow>({
     name: "orderStatuses",
     key: orderIdOf,
-    on: {
-      OrderPlaced: placed,
-      PayPlaced: advance,
-      PayChecked: advance,
-      QtyDecreased: advance,
-      DeliveryStarted: advance,
-      OrderClosed: advance,
-      DeliveryCompleted: advance,
-      PayCanceled: advance,
-      OrderCanceled: advance,
-    },
+    on: orderStatusReducers,
   });
 
   return {

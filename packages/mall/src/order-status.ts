@@ -66,6 +66,19 @@ export function placed(row: OrderStatusRow | undefined, e: EventEnvelope): Order
   };
 }
 
+/** Which reducer folds which event into the orderStatuses view. */
+export const orderStatusReducers = {
+  OrderPlaced: placed,
+  PayPlaced: advance,
+  PayChecked: advance,
+  QtyDecreased: advance,
+  DeliveryStarted: advance,
+  OrderClosed: advance,
+  DeliveryCompleted: advance,
+  PayCanceled: advance,
+  OrderCanceled: advance,
+};
+
 /** The row as a client sees it, with labels in the asked language. */
 export function localized(row: OrderStatusRow, lang: "ko" | "en"): OrderStatusRow {
   return lang === "ko" ? row : { ...row, statusLabel: labelOf(row.status, "en") };

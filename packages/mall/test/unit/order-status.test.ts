@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { orderIdOf } from "../../src/ids.js";
 import { labelOf, STATUS_LABELS } from "../../src/labels.js";
-import { advance, localized, type OrderStatusRow, placed } from "../../src/order-status.js";
+import { advance, localized, type OrderStatusRow, orderStatusReducers, placed } from "../../src/order-status.js";
 import { type EventData, type MallEvent, MallEventSchemas } from "../../src/schemas.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -17,18 +17,8 @@ const DELIVERY = id(301);
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
 
 type Reducer = (row: OrderStatusRow | undefined, e: EventEnvelope) => OrderStatusRow | undefined;
-/** The same reducers the mall.orderStatus service declares. */
-const ON: Record<string, Reducer> = {
-  OrderPlaced: placed,
-  PayPlaced: advance,
-  PayChecked: advance,
-  QtyDecreased: advance,
-  DeliveryStarted: advance,
-  OrderClosed: advance,
-  DeliveryCompleted: advance,
-  PayCanceled: advance,
-  OrderCanceled: advance,
-};
+/** The reducers the mall.orderStatus service declares. */
+const ON: Record<string, Reducer> = orderStatusReducers;
 
 const DATA: { [K in MallEvent["type"]]: EventData<K> } = {
   ProductRegistered: { productId: PRODUCT, name: "Keyboard", price: 30_000, qty: 10 },

@@ -102,6 +102,24 @@ export const ConfigSchema = T.Object(
     ),
     CORS_ORIGINS: T.String({ default: "*", description: "allowed CORS origins, comma-separated" }),
     SHUTDOWN_TIMEOUT_MS: Int(100, 600000, 10000, "longest graceful shutdown"),
+    // Settings of one system each, named after it.
+    SAUCE_RECONCILE_AFTER_MS: Int(
+      1000,
+      86400000,
+      30000,
+      "sauce: a payment whose order was never stored (the order node died in between) is refunded after this long",
+    ),
+    MEETINGROOM_SLOTS: T.String({
+      default: "08:00-09:50,10:00-11:50,12:00-13:50,14:00-15:50,16:00-17:50,18:00-19:50",
+      description: "meetingroom: the day's reservation slots, `HH:MM-HH:MM` comma-separated",
+    }),
+    MEETINGROOM_TZ: T.String({ default: "Asia/Seoul", description: "meetingroom: time zone of the slots" }),
+    INSURANCE_DOCUMENT_DELAY_MS: Int(0, 600000, 2000, "insurance: time it takes to issue a product document"),
+    ALARM_PREFIX: T.String({
+      default: "[EZ보험] ",
+      maxLength: 100,
+      description: "insurance: text every alarm message starts with",
+    }),
   },
   { additionalProperties: true },
 );

@@ -2,6 +2,7 @@
 // config: every system, the gateway, the broker settings, and a health server
 // for nodes that run no gateway.
 import {
+  type Clock,
   type Config,
   type HealthServer,
   type RunningNode,
@@ -17,6 +18,8 @@ export interface LaunchOptions {
   namespace?: string;
   /** Port of the health server of a node without the gateway; 0 = a free one. */
   healthPort?: number;
+  /** "Now" of the node's services (tests move time); default: the system clock. */
+  clock?: Clock;
 }
 
 export interface LaunchedNode {
@@ -42,7 +45,13 @@ export async function launchNode(config: Config, opts: LaunchOptions = {}): Prom
   // local nats-server were stopped.
   brokerOptions.skipProcessEventRegistration = true;
   const hasGateway = selectServices(config.SERVICES, allServices()).includes("api");
-  const node = await startNode({ config, brokerOptions, systems, gateway: createGateway });
+  const node = await startNode({
+    config,
+    brokerOptions,
+    systems,
+    gateway: createGateway,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   let health: HealthServer | undefined;
   if (!hasGateway) {
     try {

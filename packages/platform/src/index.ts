@@ -1,4 +1,5 @@
 // Public entry of the platform: everything a system or the gateway uses.
+export * from "./clock.js";
 export * from "./config.js";
 export * from "./deadline.js";
 export * from "./domain.js";
@@ -20,5 +21,6 @@ export * from "./read-actions.js";
 export * from "./repository.js";
 export * from "./service-kit.js";
 export * from "./store.js";
+export * from "./ticker.js";
 export * from "./validator.js";
 export * from "./view.js";

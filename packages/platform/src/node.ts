@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { type BrokerOptions, ServiceBroker, type ServiceSchema } from "moleculer";
 import { connect, type NatsConnection } from "nats";
+import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";
@@ -18,6 +19,8 @@ export interface Runtime {
   nc: NatsConnection;
   events: EventStore;
   health: Health;
+  /** "Now" for every service of the node; tests inject a ManualClock. */
+  clock: Clock;
   /** Folder for a service's LevelDB on this node: `DATA_DIR/<service>`. */
   dataDir(service: string): string;
 }
@@ -39,6 +42,8 @@ export interface StartNodeOptions {
   systems: SystemModule[];
   /** The gateway's factory; it runs when SERVICES selects "api". */
   gateway?: (systems: SystemModule[]) => ServiceFactory;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RunningNode {
@@ -90,6 +95,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     nc,
     events,
     health,
+    clock: opts.clock ?? systemClock,
     dataDir: (service) => join(config.DATA_DIR, service),
   };
   for (const name of names) {

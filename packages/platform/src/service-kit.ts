@@ -3,6 +3,7 @@
 // service file declares these in a few lines and keeps only its actions.
 import type { TSchema } from "@sinclair/typebox";
 import type { Logger as LoggerInstance, ServiceSchema } from "moleculer";
+import type { Clock } from "./clock.js";
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
@@ -12,6 +13,7 @@ import { Policy, type Reaction } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
 import { Repository } from "./repository.js";
 import { openStore, type Store } from "./store.js";
+import { type Tick, Ticker } from "./ticker.js";
 import { compileChecker } from "./validator.js";
 import { View, type ViewDefinition } from "./view.js";
 
@@ -34,6 +36,8 @@ export class ServiceKit {
   private projections: Projection[] = [];
   private reactions?: Record<string, Reaction>;
   private policy?: Policy;
+  private readonly timed: Array<{ name: string; periodMs: number; tick: Tick }> = [];
+  private tickers: Ticker[] = [];
   private readonly rebuilds = new KeyedLock();
   private logger?: LoggerInstance;
 
@@ -86,6 +90,24 @@ export class ServiceKit {
   /** What this service does when events happen (its policy). One durable consumer per service. */
   react<E extends DomainEvent>(reactions: Reactions<E>): void {
     this.reactions = reactions as Record<string, Reaction>;
+  }
+
+  /**
+   * Work that comes due with time: `tick(now)` runs every `periodMs` on every
+   * replica once the service is running (see Ticker: it must be idempotent).
+   */
+  every(name: string, periodMs: number, tick: Tick): void {
+    this.timed.push({ name, periodMs, tick });
+  }
+
+  /** "Now" for this service (the node's clock; tests move it). */
+  get clock(): Clock {
+    return this.rt.clock;
+  }
+
+  /** Runs every ticker of this instance once now (tests that moved the clock, operators). */
+  async tickNow(): Promise<void> {
+    for (const t of this.tickers) await t.runNow();
   }
 
   /** Projections of this instance, e.g. for a rebuild from the REPL. */
@@ -166,9 +188,14 @@ export class ServiceKit {
       );
       await this.policy.start();
     }
+    this.tickers = this.timed.map(
+      (t) => new Ticker(`${this.service} ${t.name}`, t.periodMs, t.tick, rt.clock, this.logger as LoggerInstance),
+    );
+    for (const t of this.tickers) t.start();
   }
 
   private async stop(): Promise<void> {
+    await Promise.all(this.tickers.map((t) => t.stop()));
     await this.policy?.stop();
     await Promise.all(this.projections.map((p) => p.stop()));
     for (const p of this.projectors) this.rt.health.unregister(`${this.service} ${p.name}`);

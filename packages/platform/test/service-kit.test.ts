@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { systemClock } from "../src/clock.js";
 import { streamName, subjectOf } from "../src/event-store.js";
 import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
@@ -82,6 +83,7 @@ describe("ServiceKit", () => {
       nc: c.nc,
       events: c.events,
       health: healthOf(broker),
+      clock: systemClock,
       dataDir: (service) => join(c.config.DATA_DIR, service),
     };
     const wired = services(rt, system);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import type { Clock } from "../src/clock.js";
 import { type Config, loadConfig } from "../src/config.js";
 import { healthOf } from "../src/health.js";
 import { freePort } from "../src/nats-server.js";
@@ -106,6 +107,8 @@ export interface StartTestNodeOptions {
   /** Wait until readiness says yes (default true). */
   waitReady?: boolean;
   namespace?: string;
+  /** "Now" of the node's services, e.g. a ManualClock the test moves. */
+  clock?: Clock;
 }
 
 /** An in-process node with every system and the gateway on a free port. */
@@ -114,7 +117,10 @@ export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<Te
   const config = testConfig({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config });
   // Loaded lazily: the platform does not depend on the systems; the repository's launcher does.
   const { launchNode } = await import("../../../scripts/launch.js");
-  const launched = await launchNode(config, { namespace: opts.namespace ?? TEST_NAMESPACE });
+  const launched = await launchNode(config, {
+    namespace: opts.namespace ?? TEST_NAMESPACE,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const stop = async (o: { keepData?: boolean } = {}) => {
     await launched.stop();
     if (!o.keepData) removeDir(config.DATA_DIR);

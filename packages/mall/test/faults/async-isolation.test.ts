@@ -5,6 +5,7 @@
 // the middle of a burst and its events are delivered again.
 import type { NatsServer } from "@seed/platform";
 import { type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
@@ -20,7 +21,6 @@ import {
   rowWithStatus,
   show,
 } from "../integration/helpers.js";
-import { clusterEnv, privateNats, timed } from "./cluster.js";
 
 let nats: NatsServer;
 let env: ReturnType<typeof clusterEnv>;

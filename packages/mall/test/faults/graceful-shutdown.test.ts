@@ -4,9 +4,9 @@
 // once, when the services come back.
 import type { NatsServer } from "@seed/platform";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actors, actors, type Json, list, listAll, newProduct } from "../integration/helpers.js";
-import { clusterEnv, privateNats } from "./cluster.js";
 
 let nats: NatsServer;
 let env: ReturnType<typeof clusterEnv>;

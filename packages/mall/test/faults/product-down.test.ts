@@ -4,6 +4,7 @@
 // product is back and the breaker's half-open time has passed, checks succeed.
 import type { NatsServer } from "@seed/platform";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
@@ -18,7 +19,6 @@ import {
   rowWithStatus,
   show,
 } from "../integration/helpers.js";
-import { clusterEnv, privateNats, timed } from "./cluster.js";
 
 let nats: NatsServer;
 let env: ReturnType<typeof clusterEnv>;

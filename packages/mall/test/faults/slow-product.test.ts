@@ -9,6 +9,7 @@
 // pay runs only in two child processes.
 import type { NatsServer } from "@seed/platform";
 import { eventually, type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import type { ServiceBroker } from "moleculer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -25,7 +26,6 @@ import {
   show,
   unknownId,
 } from "../integration/helpers.js";
-import { clusterEnv, privateNats, timed } from "./cluster.js";
 
 let nats: NatsServer;
 let main: TestNode;

@@ -1,4 +1,4 @@
-// What the fault tests share: a nats-server of their own and the environment
+// What fault tests share: a nats-server of their own and the environment
 // every node of the file gets.
 //
 // Why not the run's shared nats-server: streams and policy consumers are per
@@ -9,8 +9,8 @@
 // stall the other files until the ack wait ran out. With its own server, the
 // services a test kills really are the only ones.
 import { join } from "node:path";
-import { type NatsServer, startNatsServer } from "@seed/platform";
-import { tempDir } from "@seed/platform/testing";
+import { type NatsServer, startNatsServer } from "../src/nats-server.js";
+import { tempDir } from "./index.js";
 
 export async function privateNats(): Promise<NatsServer> {
   return startNatsServer({ storeDir: join(tempDir("seed-fault-nats-"), "jetstream") });

@@ -13,7 +13,10 @@ import { JSON_TYPE, sendJson, sendText } from "./respond.js";
 export function platformAliases(gw: GatewayCore, systems: SystemModule[]): Record<string, AliasHandler> {
   let openapi: string | undefined;
   return {
-    "GET /health/live": gw.handler(async (req, res) => sendJson(req, res, 200, { status: "ok" })),
+    "GET /health/live": gw.handler(async (req, res) => {
+      const r = gw.health.liveness();
+      sendJson(req, res, r.live ? 200 : 503, { status: r.live ? "ok" : "failing", ...r });
+    }),
     "GET /health/ready": gw.handler(async (req, res) => {
       const r = gw.health.readiness();
       sendJson(req, res, r.ready ? 200 : 503, r);

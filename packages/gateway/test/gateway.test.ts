@@ -333,7 +333,11 @@ describe("platform endpoints", () => {
   it("health", async () => {
     const live = await anon.get("/health/live");
     expect(live.status).toBe(200);
-    expect(live.body).toEqual({ status: "ok" });
+    expect(live.body).toMatchObject({
+      status: "ok",
+      live: true,
+      checks: { "event loop": { ok: true }, nats: { ok: true } },
+    });
     const ready = await anon.get("/health/ready");
     expect(ready.status).toBe(200);
     expect(ready.body.ready).toBe(true);

@@ -102,6 +102,19 @@ export const ConfigSchema = T.Object(
     ),
     CORS_ORIGINS: T.String({ default: "*", description: "allowed CORS origins, comma-separated" }),
     SHUTDOWN_TIMEOUT_MS: Int(100, 600000, 10000, "longest graceful shutdown"),
+    LIVENESS_MAX_LOOP_DELAY_MS: Int(
+      50,
+      600000,
+      5000,
+      "an event-loop stall longer than this fails /health/live (the process is restarted)",
+    ),
+    LIVENESS_WINDOW_MS: Int(100, 600000, 10000, "how long a stall stays reported on /health/live"),
+    LIVENESS_NATS_DOWN_MS: Int(
+      1000,
+      3600000,
+      60000,
+      "NATS unreachable longer than this fails /health/live (readiness fails at once)",
+    ),
     // Settings of one system each, named after it.
     SAUCE_RECONCILE_AFTER_MS: Int(
       1000,

@@ -29,7 +29,10 @@ export function startHealthServer(
       send(status, "application/json; charset=utf-8", JSON.stringify(body));
     if (req.method !== "GET" && req.method !== "HEAD") return json(405, { error: "MethodNotAllowed" });
     try {
-      if (path === "/health/live") return json(200, { status: "ok", nodeID: broker.nodeID });
+      if (path === "/health/live") {
+        const r = health.liveness();
+        return json(r.live ? 200 : 503, { status: r.live ? "ok" : "failing", nodeID: broker.nodeID, ...r });
+      }
       if (path === "/health/ready") {
         const r = health.readiness();
         return json(r.ready ? 200 : 503, { status: r.ready ? "ready" : "not ready", nodeID: broker.nodeID, ...r });

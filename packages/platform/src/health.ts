@@ -1,5 +1,7 @@
 // Readiness and liveness of this process. Services register checks; the
 // gateway (or a node's small health server) reports them at /health/*.
+// Readiness says "send me work" (connected, caught up); liveness says "I can
+// recover by myself" — when it fails, the orchestrator restarts the process.
 export interface CheckResult {
   ok: boolean;
   detail?: string;
@@ -9,6 +11,7 @@ type Check = () => CheckResult;
 
 export class Health {
   private readonly checks = new Map<string, Check>();
+  private readonly vitals = new Map<string, Check>();
   private shuttingDown = false;
 
   /** A named readiness condition, e.g. "mall.orderStatus caught up". */
@@ -18,6 +21,22 @@ export class Health {
 
   unregister(name: string): void {
     this.checks.delete(name);
+  }
+
+  /** A named liveness condition, e.g. "event loop responsive"; failing it asks for a restart. */
+  registerLiveness(name: string, check: Check): void {
+    this.vitals.set(name, check);
+  }
+
+  liveness(): { live: boolean; checks: Record<string, CheckResult> } {
+    const checks: Record<string, CheckResult> = {};
+    let live = true;
+    for (const [name, check] of this.vitals) {
+      const r = check();
+      checks[name] = r;
+      if (!r.ok) live = false;
+    }
+    return { live, checks };
   }
 
   /** Readiness goes off first on SIGTERM so load balancers stop sending work. */

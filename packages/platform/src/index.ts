@@ -24,3 +24,4 @@ export * from "./store.js";
 export * from "./ticker.js";
 export * from "./validator.js";
 export * from "./view.js";
+export * from "./vitals.js";

@@ -11,6 +11,7 @@ import type { Config } from "./config.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";
 import type { RouteSpec } from "./http.js";
+import { watchVitals } from "./vitals.js";
 
 /** What every service factory receives. */
 export interface Runtime {
@@ -88,7 +89,11 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const nc = await connect({ ...natsOptions(config), name: `${broker.nodeID}-events` });
   const events = new EventStore(nc, config);
   const health = healthOf(broker);
-  health.register("nats", () => (nc.isClosed() ? { ok: false, detail: "NATS connection closed" } : { ok: true }));
+  const vitals = watchVitals(health, nc, {
+    maxLoopDelayMs: config.LIVENESS_MAX_LOOP_DELAY_MS,
+    loopWindowMs: config.LIVENESS_WINDOW_MS,
+    natsDownLimitMs: config.LIVENESS_NATS_DOWN_MS,
+  });
   const runtime: Runtime = {
     config,
     broker,
@@ -109,6 +114,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     stopping ??= (async () => {
       health.startShutdown();
       await broker.stop();
+      vitals.stop();
       await nc.drain().catch(() => {});
     })();
     return stopping;

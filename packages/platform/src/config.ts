@@ -102,6 +102,12 @@ export const ConfigSchema = T.Object(
     ),
     CORS_ORIGINS: T.String({ default: "*", description: "allowed CORS origins, comma-separated" }),
     SHUTDOWN_TIMEOUT_MS: Int(100, 600000, 10000, "longest graceful shutdown"),
+    SHUTDOWN_DRAIN_MS: Int(
+      0,
+      60000,
+      0,
+      "time between readiness going off and the listener closing, for load balancers to notice",
+    ),
     LIVENESS_MAX_LOOP_DELAY_MS: Int(
       50,
       600000,

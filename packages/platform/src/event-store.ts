@@ -124,6 +124,26 @@ export class EventStore {
         if (!(addErr instanceof NatsError && addErr.api_error?.err_code === 10058)) throw addErr;
       }
     }
+    if (c.STREAM_REPLICAS > 1) await this.leaderOf(name);
+  }
+
+  /**
+   * A replicated stream answers reads and writes only once its replicas have
+   * elected a leader, a moment after it was created or a server came back.
+   */
+  private async leaderOf(name: string, timeoutMs = 30_000): Promise<string> {
+    const jsm = await this.jsm();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const leader = (await jsm.streams.info(name)).cluster?.leader;
+        if (leader) return leader;
+      } catch (err) {
+        if (!(err instanceof NatsError) || Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw unavailable(`stream ${name} has no leader`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /**

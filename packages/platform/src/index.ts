@@ -13,6 +13,7 @@ export * from "./identity.js";
 export * from "./ids.js";
 export * from "./list.js";
 export * from "./metrics.js";
+export * from "./nats-cluster.js";
 export * from "./nats-server.js";
 export * from "./node.js";
 export * from "./policy.js";

@@ -113,6 +113,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const stop = () => {
     stopping ??= (async () => {
       health.startShutdown();
+      // Load balancers see the failed readiness before the listener closes.
+      if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS));
       await broker.stop();
       vitals.stop();
       await nc.drain().catch(() => {});

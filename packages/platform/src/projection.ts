@@ -58,7 +58,7 @@ export class Projection {
     this.stopped = false;
     try {
       this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
-      this.target = await this.events.lastSeqOf(this.stream, this.projector.filter);
+      this.target = await this.lastSeqWhenAnswered();
     } catch (err) {
       if (this.stopped) return; // the store closed under a start that was already called off
       throw err;
@@ -68,6 +68,24 @@ export class Projection {
     const caughtUp = this.waitFor(this.target, 0);
     this.loop = this.run();
     await caughtUp;
+  }
+
+  /**
+   * Where the stream ends now. A replicated stream may not answer for a few
+   * seconds after it was created or a server came back (leader election):
+   * starting waits for it rather than failing the node.
+   */
+  private async lastSeqWhenAnswered(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await this.events.lastSeqOf(this.stream, this.projector.filter);
+      } catch (err) {
+        if (this.stopped || Date.now() > deadline || (err as { code?: number }).code !== 503) throw err;
+        this.logger.warn(`projection ${this.projector.name}: stream not answering yet, retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,88 @@
+// A production-shaped setup on one machine: a 3-member NATS cluster with
+// JetStream (streams with 3 replicas), every system's services in processes
+// of their own with N replicas each, gateway replicas behind one front door,
+// all kept running by a supervisor. `npm run cluster` runs it; the fault
+// tests start it too and then kill parts of it.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, type NatsCluster, startNatsCluster } from "@seed/platform";
+import { type FrontDoor, startFrontDoor } from "./front-door.js";
+import { type NodeSpec, Supervisor, type SupervisorOptions } from "./supervisor.js";
+import { systems } from "./systems.js";
+
+export interface LocalClusterOptions {
+  dataDir: string;
+  /** Port of the front door (0 = a free one). */
+  port: number;
+  /** Replicas of each system's node and of the gateway (default 2). */
+  replicas?: number;
+  /** Systems to run (default every one). */
+  systems?: string[];
+  /** Configuration every node gets (config variables). */
+  env?: Record<string, string>;
+  namespace?: string;
+  log?: (line: string) => void;
+  supervisor?: SupervisorOptions;
+}
+
+export interface LocalCluster {
+  url: string;
+  nats: NatsCluster;
+  supervisor: Supervisor;
+  frontDoor: FrontDoor;
+  /** Node names, e.g. ["api-1", "api-2", "mall-1", "mall-2"]. */
+  nodes: string[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
+  const replicas = opts.replicas ?? 2;
+  const names = opts.systems ?? systems.map((s) => s.name);
+  const log = opts.log ?? (() => {});
+  mkdirSync(opts.dataDir, { recursive: true });
+  const nats = await startNatsCluster({ baseDir: join(opts.dataDir, "nats") });
+  const common: Record<string, string> = {
+    NATS_URL: nats.url,
+    STREAM_REPLICAS: "3",
+    NAMESPACE: opts.namespace ?? "seed-cluster",
+    DEMO_USERS: "true",
+    ...opts.env,
+  };
+  const specs: NodeSpec[] = [];
+  const add = async (name: string, services: string, extra: Record<string, string> = {}) => {
+    specs.push({
+      name,
+      services,
+      port: await freePort(),
+      env: { ...common, NODE_ID: name, DATA_DIR: join(opts.dataDir, "nodes", name), ...extra },
+    });
+  };
+  for (let i = 1; i <= replicas; i++) {
+    // The front door must see a gateway's readiness go off before its listener closes.
+    await add(`api-${i}`, "api", { SHUTDOWN_DRAIN_MS: common.SHUTDOWN_DRAIN_MS ?? "600" });
+  }
+  for (const system of names) for (let i = 1; i <= replicas; i++) await add(`${system}-${i}`, `${system}.*`);
+
+  const supervisor = new Supervisor({ log, ...opts.supervisor });
+  try {
+    await supervisor.start(specs);
+  } catch (err) {
+    await supervisor.stop();
+    await nats.stop();
+    throw err;
+  }
+  const gateways = specs.filter((s) => s.services === "api").map((s) => s.port);
+  const frontDoor = await startFrontDoor({ port: opts.port, backends: gateways });
+  return {
+    url: frontDoor.url,
+    nats,
+    supervisor,
+    frontDoor,
+    nodes: specs.map((s) => s.name),
+    stop: async () => {
+      await frontDoor.close();
+      await supervisor.stop();
+      await nats.stop();
+    },
+  };
+}

@@ -69,6 +69,7 @@ const COMMANDS = {
   node: (args) => [...tsx("scripts/node.ts"), ...args],
   cluster: (args) => [...tsx("scripts/cluster.ts"), ...args],
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
+  bench: (args) => [...tsx("bench/run.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   typecheck: (args) => [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT, ...args],
   lint: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", ROOT, ...args],

@@ -1,0 +1,354 @@
+// `npm run bench [-- --quick]`: measures the mall next to the bare stack in
+// the same run, on a nats-server and data folder of its own, with the load
+// coming from a separate process. Prints a table and writes
+// bench/results/<timestamp>.json (and latest.json). See docs/PERFORMANCE.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform";
+import { connect, type NatsConnection } from "nats";
+import { eventPathFigures } from "./event-path.js";
+import type { LoadResult, LoadSpec } from "./load.js";
+import { type BenchOptions, parseBenchArgs, type ScenarioId, USAGE } from "./options.js";
+import { type Child, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
+import { writeHistory } from "./replay.js";
+import { formatReport, medianRun, type Results, type Throughput } from "./report.js";
+import { http, mallFixture, type Started, settle, startBaseline, startNode, until } from "./stack.js";
+
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+interface Run {
+  opts: BenchOptions;
+  dataRoot: string;
+  nats: NatsServer;
+  nc: NatsConnection;
+  loader: Child;
+  results: Results;
+  /** Every measured run, for the JSON file. */
+  runs: Array<{ scenario: string; round: number } & LoadResult>;
+}
+
+const wants = (run: Run, ...ids: ScenarioId[]) => ids.some((id) => run.opts.only.includes(id));
+
+async function load(run: Run, spec: LoadSpec): Promise<LoadResult> {
+  const answer = await run.loader.ask<{ type: string; result?: LoadResult; error?: string }>(
+    { type: "run", spec },
+    "result",
+    (spec.duration + 60) * 1000,
+  );
+  if (!answer.result) throw new Error(`load generator failed: ${answer.error}`);
+  return answer.result;
+}
+
+const throughput = (r: LoadResult): Throughput => ({
+  rps: r.rps,
+  p50: r.p50,
+  p99: r.p99,
+  requests: r.requests,
+  errors: r.errors,
+});
+
+interface Target {
+  scenario: string;
+  spec: Omit<LoadSpec, "connections" | "duration">;
+}
+
+/**
+ * Runs each target `rounds` times, alternating between them (a scenario and
+ * its baseline see the same machine, round after round), after one warm-up
+ * each. Between runs the system settles. Returns the median run of each.
+ */
+async function alternate(run: Run, targets: Target[], onLoad?: (during: Promise<unknown>) => void) {
+  const { connections, duration, warmup, rounds } = run.opts;
+  if (warmup > 0) {
+    for (const t of targets) {
+      say(`${t.scenario}: warming up ${warmup} s`);
+      await load(run, { ...t.spec, connections, duration: warmup });
+      await settle(await run.nc.jetstreamManager(), "MALL");
+    }
+  }
+  const byTarget = new Map<string, Throughput[]>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const t of targets) {
+      say(`${t.scenario}: round ${round}/${rounds}, ${connections} connections, ${duration} s`);
+      const measuring = load(run, { ...t.spec, connections, duration });
+      onLoad?.(measuring);
+      const r = await measuring;
+      run.runs.push({ scenario: t.scenario, round, ...r, ...(r.answered ? { answered: undefined } : {}) });
+      if (r.errors > 0) say(`${t.scenario}: ${r.errors} errors, status codes ${JSON.stringify(r.statusCodes)}`);
+      byTarget.set(t.scenario, [...(byTarget.get(t.scenario) ?? []), throughput(r)]);
+      await settle(await run.nc.jetstreamManager(), "MALL");
+    }
+  }
+  return (scenario: string) => medianRun(byTarget.get(scenario) ?? []);
+}
+
+const orderSpec = (url: string, token: string, body: string): Target["spec"] => ({
+  url,
+  method: "POST",
+  path: "/mall/orders",
+  body,
+  headers: { authorization: `Bearer ${token}` },
+});
+
+/** B0, B1, B2, B4 and memory: one node running everything, next to one bare node. */
+async function oneProcess(run: Run): Promise<void> {
+  say("starting the bare baseline node and a node running everything");
+  const [base, mall] = await Promise.all([
+    startBaseline("base-all", "api,noop", run.nats.url, "bench-base"),
+    startNode("mall-all", "*", run.nats.url, run.dataRoot, "bench-mall"),
+  ]);
+  try {
+    await until("baseline", () => http(base.url, "GET", "/noop/read"), 200);
+    const fixture = await mallFixture(mall.url);
+    await settle(await run.nc.jetstreamManager(), "MALL");
+    if (wants(run, "MEM")) {
+      await new Promise((r) => setTimeout(r, 1000));
+      run.results.MEM = { idleMb: rssMb(mall.child.pid), loadMb: Number.NaN, baseIdleMb: rssMb(base.child.pid) };
+      say(`idle RSS of the node running everything: ${run.results.MEM.idleMb.toFixed(0)} MB`);
+    }
+    const peaks: number[] = [];
+    const sampleMall = (during: Promise<unknown>) => {
+      const sampler = rssSampler(mall.child.pid);
+      during.finally(() => peaks.push(sampler.stop())).catch(() => {});
+    };
+    if (wants(run, "B0", "B1", "MEM")) {
+      const median = await alternate(
+        run,
+        [
+          {
+            scenario: "B0",
+            spec: { url: base.url, method: "POST", path: "/noop/publish", body: fixture.orderBody },
+          },
+          { scenario: "B1", spec: orderSpec(mall.url, fixture.customer, fixture.orderBody) },
+        ],
+        sampleMall,
+      );
+      run.results.B0 = median("B0");
+      run.results.B1 = median("B1");
+    }
+    if (wants(run, "B4")) {
+      const order = await http(mall.url, "POST", "/mall/orders", JSON.parse(fixture.orderBody), fixture.customer);
+      if (order.status !== 201)
+        throw new Error(`placing an order failed: ${order.status} ${JSON.stringify(order.body)}`);
+      const path = `/mall/orderStatuses/${order.body.id}`;
+      await until(
+        "the order's row in orderStatuses",
+        () => http(mall.url, "GET", path, undefined, fixture.customer),
+        200,
+      );
+      const median = await alternate(
+        run,
+        [
+          { scenario: "B4base", spec: { url: base.url, method: "GET", path: "/noop/read" } },
+          {
+            scenario: "B4",
+            spec: { url: mall.url, method: "GET", path, headers: { authorization: `Bearer ${fixture.customer}` } },
+          },
+        ],
+        sampleMall,
+      );
+      run.results.B4base = median("B4base");
+      run.results.B4 = median("B4");
+    }
+    if (run.results.MEM) run.results.MEM.loadMb = peaks.length > 0 ? Math.max(...peaks) : Number.NaN;
+    if (wants(run, "B2")) await eventPath(run, mall, fixture.customer, fixture.orderBody);
+  } finally {
+    await Promise.all([base.child.stop(), mall.child.stop()]);
+  }
+}
+
+/** B2: orders at a fixed rate; 2xx → row readable in orderStatuses, and → PayPlaced in it. */
+async function eventPath(run: Run, mall: Started, token: string, body: string): Promise<void> {
+  const { rate, rateDuration } = run.opts;
+  await mall.child.ask({ type: "arm" }, "armed");
+  say(`B2: ${rate} orders/s for ${rateDuration} s`);
+  const r = await load(run, {
+    ...orderSpec(mall.url, token, body),
+    connections: Math.min(64, Math.max(8, Math.ceil(rate / 25))),
+    duration: rateDuration,
+    overallRate: rate,
+    collect: true,
+  });
+  const answered = r.answered ?? [];
+  if (r.errors > 0) say(`B2: ${r.errors} errors, status codes ${JSON.stringify(r.statusCodes)}`);
+  // Wait (bounded) until every answered order's saga shows in the view.
+  const deadline = Date.now() + 20_000;
+  type Marks = { type: string; placed: Array<[string, number]>; paid: Array<[string, number]> };
+  let marks: Marks;
+  for (;;) {
+    marks = await mall.child.ask<Marks>({ type: "marks" }, "marks");
+    const paid = new Set(marks.paid.map(([id]) => id));
+    if (answered.every(([id]) => paid.has(id)) || Date.now() > deadline) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  run.results.B2 = eventPathFigures(rate, answered, new Map(marks.placed), new Map(marks.paid));
+  run.runs.push({ scenario: "B2", round: 1, ...r, answered: undefined });
+}
+
+/** B5: gateway and mall in separate processes, next to a bare gateway calling a remote no-op publish. */
+async function acrossProcesses(run: Run): Promise<void> {
+  say("starting gateway and services in separate processes (mall and bare)");
+  const [baseApi, baseSvc, mallApi, mallSvc] = await Promise.all([
+    startBaseline("base-api", "api", run.nats.url, "bench-base-remote"),
+    startBaseline("base-noop", "noop", run.nats.url, "bench-base-remote"),
+    startNode("mall-api", "api", run.nats.url, run.dataRoot, "bench-mall-remote"),
+    startNode("mall-services", "mall.*", run.nats.url, run.dataRoot, "bench-mall-remote"),
+  ]);
+  try {
+    await until("remote baseline", () => http(baseApi.url, "GET", "/noop/read"), 200);
+    const fixture = await mallFixture(mallApi.url);
+    const median = await alternate(run, [
+      {
+        scenario: "B5base",
+        spec: { url: baseApi.url, method: "POST", path: "/noop/publish", body: fixture.orderBody },
+      },
+      { scenario: "B5", spec: orderSpec(mallApi.url, fixture.customer, fixture.orderBody) },
+    ]);
+    run.results.B5base = median("B5base");
+    run.results.B5 = median("B5");
+  } finally {
+    await Promise.all([baseApi, baseSvc, mallApi, mallSvc].map((s) => s.child.stop()));
+  }
+}
+
+/** B3: a history written straight into a fresh stream, then mall.orderStatus.rebuild timed. */
+async function replay(run: Run): Promise<void> {
+  const { events } = run.opts;
+  // A nats-server of its own: the history is exactly what we wrote, and no policy reacts to it.
+  const nats = await startNatsServer({
+    bin: findNatsServer({ install: false }),
+    storeDir: join(run.dataRoot, "nats-replay"),
+  });
+  try {
+    say(`B3: writing ${events.toLocaleString("en")} events into a fresh MALL stream`);
+    const t0 = performance.now();
+    const written = await writeHistory(nats.url, events);
+    say(`B3: written in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting a node with mall.orderStatus only`);
+    const node = await startNode("replay", "mall.orderStatus", nats.url, run.dataRoot, "bench-replay");
+    try {
+      const tty = process.stderr.isTTY;
+      node.child.on("progress", (m) => {
+        const line = `[bench] B3: rebuilding orderStatuses ${Number(m.seq).toLocaleString("en")} / ${Number(m.target).toLocaleString("en")} events`;
+        process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+      });
+      const done = await node.child.ask<{ type: string; ms: number; events: number; seq: number }>(
+        { type: "rebuild" },
+        "rebuilt",
+        600_000,
+      );
+      if (tty) process.stderr.write("\n");
+      if (done.seq < written) throw new Error(`the rebuild stopped at ${done.seq} of ${written} events`);
+      const seconds = done.ms / 1000;
+      run.results.B3 = { events: done.events, seconds, eventsPerSecond: done.events / seconds };
+    } finally {
+      await node.child.stop();
+    }
+  } finally {
+    await nats.stop();
+  }
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    nproc: cpu.length,
+    cpu: cpu[0]?.model ?? "unknown",
+    memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)),
+    freeMemoryGb: Number((freemem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+  };
+}
+
+async function main(): Promise<void> {
+  let opts: BenchOptions;
+  try {
+    opts = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const startedAt = new Date();
+  const host = machine();
+  say(`profile ${opts.profile}; ${host.nproc} × ${host.cpu}, ${host.memoryGb} GB, Node ${host.node}`);
+  say("rate limit off (RATE_LIMIT_PER_MINUTE=0); other settings at their defaults");
+
+  const dataRoot = mkdtempSync(join(tmpdir(), "seed-bench-"));
+  let nats: NatsServer | undefined;
+  let nc: NatsConnection | undefined;
+  let loader: Child | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      await loader?.stop(2000);
+      await nc?.close().catch(() => {});
+      await nats?.stop();
+      killAll();
+      rmSync(dataRoot, { recursive: true, force: true });
+    })();
+    return cleaning;
+  };
+  process.once("exit", () => {
+    nats?.kill("SIGKILL");
+    rmSync(dataRoot, { recursive: true, force: true });
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      say(`${sig}: stopping what the bench started`);
+      killAll();
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    nats = await startNatsServer({ bin: findNatsServer({ install: false }), storeDir: join(dataRoot, "nats") });
+    nc = await connect({ servers: nats.url, name: "bench" });
+    loader = start("load", "bench/load.ts", {});
+    await loader.next("ready", 30_000);
+    const run: Run = { opts, dataRoot, nats, nc, loader, results: {}, runs: [] };
+    const began = performance.now();
+    if (wants(run, "B0", "B1", "B2", "B4", "MEM")) await oneProcess(run);
+    if (wants(run, "B5")) await acrossProcesses(run);
+    if (wants(run, "B3")) await replay(run);
+    const seconds = (performance.now() - began) / 1000;
+
+    const report = formatReport(run.results);
+    process.stdout.write(`\n${report}\n\n`);
+    const outDir = resolve(ROOT, opts.out);
+    mkdirSync(outDir, { recursive: true });
+    const stamp = startedAt
+      .toISOString()
+      .replaceAll(":", "-")
+      .replace(/\.\d+Z$/, "Z");
+    const json = JSON.stringify(
+      {
+        startedAt: startedAt.toISOString(),
+        seconds,
+        machine: host,
+        options: opts,
+        results: run.results,
+        runs: run.runs,
+      },
+      null,
+      2,
+    );
+    writeFileSync(join(outDir, `${stamp}.json`), `${json}\n`);
+    writeFileSync(join(outDir, "latest.json"), `${json}\n`);
+    say(`results: ${join(opts.out, `${stamp}.json`)} (and latest.json); ${seconds.toFixed(0)} s`);
+  } catch (err) {
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  killAll();
+  process.exit(1);
+});

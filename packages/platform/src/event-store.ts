@@ -47,6 +47,8 @@ export interface Appended {
 }
 
 export const streamName = (system: string) => system.toUpperCase();
+/** Where policies put the events they gave up on: `deadletter.<system>.<durable>`, with Seed-* headers. */
+export const DEAD_LETTER_STREAM = "DEADLETTER";
 export const subjectOf = (system: string, aggregate: string, id: string) => `${system}.${aggregate}.${id}`;
 
 /** The append lost a race: another writer appended to the subject first. */
@@ -87,7 +89,7 @@ export class EventStore {
 
   /** The dead-letter stream: events a policy gave up on, with the error. */
   async ensureDeadLetters(): Promise<void> {
-    await this.ensure("DEADLETTER", ["deadletter.>"]);
+    await this.ensure(DEAD_LETTER_STREAM, ["deadletter.>"]);
   }
 
   private async ensure(name: string, subjects: string[]): Promise<void> {

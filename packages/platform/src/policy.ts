@@ -9,7 +9,7 @@ import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
 import { Refusal } from "./domain.js";
 import { isClientError } from "./errors.js";
-import { decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
+import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 
 /** Longest wait between two attempts, however many are configured. */
@@ -132,24 +132,44 @@ export class Policy {
     this.inFlight.add(task);
   }
 
+  /** Runs the reactions to every event of one commit; throws when one failed. */
+  private async react(data: Uint8Array): Promise<void> {
+    for (const event of decodeCommit(data)) {
+      const react = this.opts.reactions[event.type];
+      if (!react) continue;
+      try {
+        await react(event);
+      } catch (err) {
+        // A refused command is an answer, not a failure: the event is done.
+        if (err instanceof Refusal || isClientError(err)) {
+          this.logger.info(`policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Handles a dead-lettered commit of this policy again (after a fix), and
+   * removes it from the dead-letter stream once its reactions succeeded.
+   * Reactions are idempotent, so a replay of something done changes nothing.
+   */
+  async replay(deadLetterSeq: number): Promise<{ seq: number; subject: string }> {
+    const jsm = await this.events.jsm();
+    const letter = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: deadLetterSeq });
+    if (letter.header.get("Seed-Policy") !== this.opts.durable) {
+      throw new Error(`dead letter ${deadLetterSeq} belongs to ${letter.header.get("Seed-Policy") || "no policy"}`);
+    }
+    await this.react(letter.data);
+    await jsm.streams.deleteMessage(DEAD_LETTER_STREAM, deadLetterSeq);
+    this.logger.info(`policy ${this.opts.durable}: dead letter ${deadLetterSeq} replayed`);
+    return { seq: Number(letter.header.get("Seed-Seq")), subject: letter.header.get("Seed-Subject") };
+  }
+
   private async handle(m: JsMsg): Promise<void> {
     try {
-      for (const event of decodeCommit(m.data)) {
-        const react = this.opts.reactions[event.type];
-        if (!react) continue;
-        try {
-          await react(event);
-        } catch (err) {
-          // A refused command is an answer, not a failure: the event is done.
-          if (err instanceof Refusal || isClientError(err)) {
-            this.logger.info(
-              `policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`,
-            );
-            continue;
-          }
-          throw err;
-        }
-      }
+      await this.react(m.data);
       this.handled++;
       m.ack();
     } catch (err) {

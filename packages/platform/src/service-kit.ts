@@ -1,11 +1,11 @@
 // Wiring of one event-sourced service: its aggregates (repository + follower),
 // its views, its policy, and their lifecycle inside a Moleculer service. A
 // service file declares these in a few lines and keeps only its actions.
-import type { TSchema } from "@sinclair/typebox";
-import type { Logger as LoggerInstance, ServiceSchema } from "moleculer";
+import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
+import type { Context, Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Clock } from "./clock.js";
 import type { Aggregate, DomainEvent } from "./domain.js";
-import { unavailable } from "./errors.js";
+import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
@@ -21,6 +21,8 @@ export interface KitOptions {
   /** Schemas of the system's event data by event type; appended events are checked against them. */
   eventSchemas?: Record<string, TSchema>;
 }
+
+const ReplayParams = T.Object({ seq: T.Integer({ minimum: 1 }) }, { additionalProperties: false });
 
 export type Reactions<E extends DomainEvent> = {
   [K in E["type"]]?: (event: EventEnvelope<Extract<E, { type: K }>["data"]>) => Promise<void>;
@@ -133,6 +135,16 @@ export class ServiceKit {
               for (const p of kit.projections) await p.rebuild();
               return Object.fromEntries(kit.projections.map((p) => [p.projector.name, p.seq]));
             });
+          },
+        },
+        /** Handles a dead letter of this service's policy again, after a fix (operators). */
+        replayDeadLetter: {
+          visibility: "public",
+          params: ReplayParams,
+          handler(ctx: Context<Static<typeof ReplayParams>>) {
+            if (!kit.reactions) throw notFound(`policy of ${kit.service}`);
+            if (!kit.policy) throw unavailable(`${kit.service} is not running here`);
+            return kit.policy.replay(ctx.params.seq);
           },
         },
       },

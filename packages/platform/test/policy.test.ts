@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listDeadLetters } from "../src/dead-letters.js";
 import { refuse } from "../src/domain.js";
 import { conflict } from "../src/errors.js";
 import { type EventEnvelope, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
@@ -132,11 +133,12 @@ describe("Policy", () => {
   it("after max deliveries sends the event to the dead-letter subject with its error; others keep flowing", async () => {
     const handledAt = new Map<number, number>();
     const poisonAttempts: number[] = [];
+    let fixed = false;
     const { policy } = await startPolicy(
       {
         Added: async (e) => {
           const by = (e.data as { by: number }).by;
-          if (by === 13) {
+          if (by === 13 && !fixed) {
             poisonAttempts.push(performance.now());
             throw new Error("payment gateway down: 13 is unlucky");
           }
@@ -174,6 +176,24 @@ describe("Policy", () => {
     // Exactly one dead letter for this policy.
     const dl = await jsm.streams.info("DEADLETTER", { subjects_filter: deadLetterSubject() });
     expect(dl.state.subjects?.[deadLetterSubject()]).toBe(1);
+
+    // Listed for operators with its error; after a fix, replayed once and gone.
+    const listed = (await listDeadLetters(c.events, { system })).filter((d) => d.policy === durable);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        seq: dead.seq,
+        subject: subjectOf(system, "counter", "p"),
+        eventSeq: poisonSeq,
+        error: "payment gateway down: 13 is unlucky",
+        eventTypes: ["Added"],
+      }),
+    ]);
+    await expect(policy.replay(dead.seq)).rejects.toThrow(/13 is unlucky/); // not fixed yet: stays
+    expect(await listDeadLetters(c.events, { system })).toHaveLength(1);
+    fixed = true;
+    expect(await policy.replay(dead.seq)).toEqual({ seq: poisonSeq, subject: subjectOf(system, "counter", "p") });
+    expect(handledAt.get(13)).toBeDefined();
+    expect(await listDeadLetters(c.events, { system })).toEqual([]);
   });
 
   it("treats a refused command as done: acknowledged, not retried, not dead-lettered", async () => {

@@ -8,6 +8,7 @@ import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
 import { causedBy } from "../src/repository.js";
 import { ServiceKit } from "../src/service-kit.js";
+import { TypeBoxValidator } from "../src/validator.js";
 import { eventually } from "../testing/index.js";
 import {
   type Connected,
@@ -76,7 +77,7 @@ describe("ServiceKit", () => {
   });
 
   const startBroker = async () => {
-    broker = new ServiceBroker({ logger: false, nodeID: `kit-${system}` });
+    broker = new ServiceBroker({ logger: false, nodeID: `kit-${system}`, validator: new TypeBoxValidator() });
     const rt: Runtime = {
       config: c.config,
       broker,

@@ -1,8 +1,23 @@
-// The cleaning system (spec/cleaning.md).
+// The cleaning system (spec/cleaning.md): reservations paid synchronously,
+// cleans, reviews, messages to the company and the dashBoardViews view.
 import type { SystemModule } from "@seed/platform";
+import { cleanService } from "./clean.service.js";
+import { dashboardService } from "./dashboard.service.js";
+import { messageService } from "./message.service.js";
+import { paymentService } from "./payment.service.js";
+import { reservationService } from "./reservation.service.js";
+import { reviewService } from "./review.service.js";
+import { routes } from "./routes.js";
 
 export const cleaning: SystemModule = {
   name: "cleaning",
-  services: {},
-  routes: [],
+  services: {
+    "cleaning.reservation": reservationService,
+    "cleaning.payment": paymentService,
+    "cleaning.clean": cleanService,
+    "cleaning.review": reviewService,
+    "cleaning.message": messageService,
+    "cleaning.dashboard": dashboardService,
+  },
+  routes,
 };

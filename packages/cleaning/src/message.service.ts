@@ -1,0 +1,38 @@
+// cleaning.message — keeps the messages for the cleaning company: one per
+// state change (every cleaning event), the review's content included.
+// Reacts to: every cleaning event, through its view. The view resumes from
+// the position it stored, so events that happened while this service was down
+// become messages when it is back, each once; a lost store is rebuilt the same.
+// Offers: list (?requestId=, ?status=). Calls: nothing.
+
+import { caller, ListQuery, page, type Runtime, ServiceKit } from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { messageIdOf } from "./ids.js";
+import { type MessageRow, messageReducers } from "./message.js";
+import { Id } from "./schemas.js";
+
+export const MessageListQuery = ListQuery({
+  requestId: T.Optional(Id),
+  status: T.Optional(T.String({ maxLength: 40 })),
+});
+
+export function messageService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "cleaning.message");
+  const messages = kit.view<MessageRow>({ name: "messages", key: messageIdOf, on: messageReducers });
+
+  return {
+    name: "cleaning.message",
+    mixins: [kit.mixin()],
+    actions: {
+      /** In the order the changes happened (message ids follow event time). */
+      list: {
+        params: MessageListQuery,
+        async handler(ctx: Context<Static<typeof MessageListQuery>>) {
+          caller(ctx);
+          return page(await messages.all(), ctx.params, ["requestId", "status"]);
+        },
+      },
+    },
+  };
+}

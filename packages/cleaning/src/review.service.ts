@@ -1,0 +1,90 @@
+// cleaning.review — owns Review.
+// Offers: complete (a cleaner reviews the customer of a finished cleaning), get, list.
+// Reacts to: nothing.
+// Calls: cleaning.clean.byRequest synchronously on complete — the review needs a
+//        finished cleaning, and only the clean service knows that for sure. Clean
+//        down, slow or its breaker open: 503 + Retry-After and nothing stored.
+
+import {
+  caller,
+  deadlineOf,
+  isClientError,
+  ListQuery,
+  ownedReadActions,
+  type RequestMeta,
+  ROLES,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { reviewIdOf } from "./ids.js";
+import { Review, reviewView } from "./review.js";
+import { ByIdParams, CleaningEventSchemas, CompleteReviewBody, Id } from "./schemas.js";
+
+export const ReviewListQuery = ListQuery({
+  requestId: T.Optional(Id),
+  cleanerId: T.Optional(T.String({ maxLength: 100 })),
+});
+
+export function reviewService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "cleaning.review", { eventSchemas: CleaningEventSchemas });
+  const reviews = kit.aggregate(Review);
+
+  /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */
+  async function cleanedBy(ctx: Context, requestId: string): Promise<string | undefined> {
+    try {
+      const clean = await ctx.call<{ cleanerId: string }, { requestId: string }>("cleaning.clean.byRequest", {
+        requestId,
+      });
+      return clean.cleanerId;
+    } catch (err) {
+      if (isClientError(err) && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    name: "cleaning.review",
+    mixins: [kit.mixin()],
+    actions: {
+      /** One review per request (a second is 409), only once its cleaning is finished. */
+      complete: {
+        params: CompleteReviewBody,
+        async handler(ctx: Context<Static<typeof CompleteReviewBody>>) {
+          const user = caller(ctx);
+          const { requestId, content, score } = ctx.params;
+          const reviewId = reviewIdOf(requestId);
+          const { state } = await reviews.execute(
+            reviewId,
+            {
+              type: "Complete",
+              reviewId,
+              requestId,
+              content,
+              score,
+              cleanerId: user.id,
+              cleanedBy: await cleanedBy(ctx, requestId),
+              retry: Boolean((ctx.meta as RequestMeta).idempotencyKey),
+            },
+            { correlationId: requestId, deadline: deadlineOf(ctx) },
+          );
+          return reviewView(state);
+        },
+      },
+
+      // Reviews are open to every signed-in user.
+      ...ownedReadActions({
+        name: "review",
+        load: (id) => reviews.getLatest(id),
+        all: () => reviews.all(),
+        ownerOf: (r) => r.cleanerId,
+        staff: [...ROLES],
+        present: reviewView,
+        getParams: ByIdParams,
+        listQuery: ReviewListQuery,
+        filters: ["requestId", "cleanerId"],
+      }),
+    },
+  };
+}

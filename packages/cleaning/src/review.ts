@@ -1,0 +1,72 @@
+// Review: the cleaner's review of the customer, one per request, only after
+// the cleaning was finished (the clean service's answer, asked synchronously).
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { CleaningEvent } from "./schemas.js";
+
+export interface ReviewState {
+  id: string;
+  requestId: string;
+  content: string;
+  score: number;
+  cleanerId: string;
+  status: "ReviewCompleted";
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ReviewCommand = {
+  type: "Complete";
+  reviewId: string;
+  requestId: string;
+  content: string;
+  score: number;
+  cleanerId: string;
+  /** Who finished the request's cleaning; undefined when it is not finished. */
+  cleanedBy: string | undefined;
+  /** The request carries an Idempotency-Key: the same review repeated gets the review it made. */
+  retry: boolean;
+};
+
+type ReviewEvent = Extract<CleaningEvent, { type: "ReviewCompleted" }>;
+
+export const Review: Aggregate<ReviewState, ReviewCommand, ReviewEvent> = {
+  name: "review",
+
+  decide(state, cmd) {
+    if (state) {
+      const same = state.cleanerId === cmd.cleanerId && state.content === cmd.content && state.score === cmd.score;
+      if (cmd.retry && same) return [];
+      throw refuse.conflict("AlreadyReviewed", "this request was already reviewed");
+    }
+    if (cmd.cleanedBy === undefined)
+      throw refuse.conflict("CleaningNotFinished", "the cleaning of this request is not finished");
+    if (cmd.cleanedBy !== cmd.cleanerId) throw refuse.forbidden("only the cleaner who cleaned may review");
+    const { reviewId, requestId, content, score, cleanerId } = cmd;
+    return [{ type: "ReviewCompleted", data: { reviewId, requestId, content, score, cleanerId } }];
+  },
+
+  evolve(_state, event, { at }) {
+    const { reviewId, requestId, content, score, cleanerId } = event.data;
+    return {
+      id: reviewId,
+      requestId,
+      content,
+      score,
+      cleanerId,
+      status: "ReviewCompleted",
+      createdAt: at,
+      updatedAt: at,
+    };
+  },
+};
+
+export const reviewView = (s: ReviewState) => ({
+  id: s.id,
+  requestId: s.requestId,
+  content: s.content,
+  score: s.score,
+  cleanerId: s.cleanerId,
+  status: s.status,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});

@@ -1,0 +1,199 @@
+// Shared helpers of the cleaning system's black-box tests: the demo users as
+// HTTP clients, the steps of the flow as one call each, and the checks every
+// error answer must pass. Everything goes over HTTP through the gateway.
+import {
+  type ApiClient,
+  type ApiResponse,
+  api,
+  eventually,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
+import { afterAll, beforeAll, expect } from "vitest";
+
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+export const RESERVATION_KEYS = [
+  "createdAt",
+  "customerId",
+  "customerName",
+  "id",
+  "place",
+  "price",
+  "requestDate",
+  "status",
+  "updatedAt",
+];
+export const CLEAN_KEYS = ["cleanDate", "cleanerId", "createdAt", "id", "requestId", "status", "updatedAt"];
+export const REVIEW_KEYS = ["cleanerId", "content", "createdAt", "id", "requestId", "score", "status", "updatedAt"];
+
+export const KOREAN_LABELS: Record<string, string> = {
+  ReservationApplied: "예약신청",
+  PaymentApproved: "결제완료",
+  ReservationCanceled: "예약취소",
+  CleaningFinished: "청소완료",
+  ReviewCompleted: "리뷰완료",
+};
+
+/** The flow's steps; a dashboard row's status may only move up this list. */
+export const STATUS_RANK: Record<string, number> = {
+  ReservationApplied: 1,
+  PaymentApproved: 2,
+  CleaningFinished: 3,
+  ReviewCompleted: 4,
+  ReservationCanceled: 5,
+};
+
+/** How long an asynchronous step (a policy, a view) may take to show. */
+export const SETTLE: { timeout: number } = { timeout: 15_000 };
+
+/** A node with the cleaning services and the gateway, on the run's nats-server. */
+export function startCleaningNode(): Promise<TestNode> {
+  return startTestNode({ services: "api,cleaning.*", config: { POLICY_ACK_WAIT_MS: 2000 } });
+}
+
+/** A cleaning node for one test file, with the demo users logged in, stopped after the file. */
+export function useCleaningNode(ready: (node: TestNode, users: Actors) => void | Promise<void>): void {
+  let node: TestNode | undefined;
+  beforeAll(async () => {
+    node = await startCleaningNode();
+    await ready(node, await actors(node.url));
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
+export type Json = any;
+
+export interface Actors {
+  alice: ApiClient;
+  bob: ApiClient;
+  carol: ApiClient;
+  dave: ApiClient;
+  erin: ApiClient;
+  /** No token. */
+  anon: ApiClient;
+  ids: Record<"alice" | "bob" | "carol" | "dave" | "erin", string>;
+}
+
+export async function actors(url: string): Promise<Actors> {
+  const names = ["alice", "bob", "carol", "dave", "erin"] as const;
+  const clients = await Promise.all(
+    names.map(async (name) => {
+      const client = api(url);
+      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
+      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
+      client.token = res.body.token;
+      return [client, res.body.user.id as string] as const;
+    }),
+  );
+  const [alice, bob, carol, dave, erin] = clients.map(([c]) => c) as [
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+  ];
+  const ids = Object.fromEntries(names.map((n, i) => [n, clients[i]?.[1] ?? ""])) as Actors["ids"];
+  return { alice, bob, carol, dave, erin, anon: api(url), ids };
+}
+
+export const show = (res: ApiResponse): string =>
+  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
+
+let places = 0;
+/** A place no other test uses (lists are shared by every test of the run). */
+export const uniquePlace = () => `Seoul ${process.pid}-${++places}-${Math.random().toString(36).slice(2, 8)}`;
+
+export const reservationBody = (extra: Record<string, unknown> = {}) => ({
+  requestDate: "20250301",
+  place: uniquePlace(),
+  price: 50_000,
+  customerName: "Alice Kim",
+  ...extra,
+});
+
+/** A customer reserves a cleaning; asserts the 201. */
+export async function reserve(customer: ApiClient, extra: Record<string, unknown> = {}): Promise<Json> {
+  const res = await customer.post("/cleaning/cleaningReservations", reservationBody(extra));
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+/** A cleaner records the finished cleaning; asserts the 201. */
+export async function finishClean(cleaner: ApiClient, requestId: string, cleanDate = "20250302"): Promise<Json> {
+  const res = await cleaner.post("/cleaning/cleans", { requestId, cleanDate });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function review(
+  cleaner: ApiClient,
+  requestId: string,
+  content = "Kind customer",
+  score = 5,
+): Promise<Json> {
+  const res = await cleaner.post("/cleaning/reviews", { requestId, content, score });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function list(client: ApiClient, path: string): Promise<{ items: Json[]; total: number }> {
+  const res = await client.get(path);
+  expect(res.status, show(res)).toBe(200);
+  return res.body;
+}
+
+/** The request's dashboard row once it shows `status`. */
+export function rowWithStatus(client: ApiClient, requestId: string, status: string, timeout = SETTLE.timeout) {
+  return eventually(
+    async () => {
+      const res = await client.get(`/cleaning/dashBoardViews/${requestId}`);
+      expect(res.status, show(res)).toBe(200);
+      expect(res.body.status).toBe(status);
+      return res.body as Json;
+    },
+    { timeout },
+  );
+}
+
+/** The request's messages once there are exactly `statuses` (in any order). */
+export function messagesOf(client: ApiClient, requestId: string, statuses: string[], timeout = SETTLE.timeout) {
+  return eventually(
+    async () => {
+      const page = await list(client, `/cleaning/messages?requestId=${requestId}`);
+      expect(page.items.map((m: Json) => m.status).sort()).toEqual([...statuses].sort());
+      expect(page.total).toBe(statuses.length);
+      return page.items as Json[];
+    },
+    { timeout },
+  );
+}
+
+export function expectError(res: ApiResponse, status: number, error: string): void {
+  expect(res.status, show(res)).toBe(status);
+  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
+  expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
+  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  const text = JSON.stringify(res.body);
+  expect(text).not.toContain("cleaning.");
+  expect(text).not.toMatch(/"stack"|MOL-|\$JS\.|deadletter|CLEANING\b/);
+}
+
+/** 422 with `details` naming exactly these JSON pointers. */
+export function expectValidation(res: ApiResponse, paths: string[]): void {
+  expectError(res, 422, "ValidationError");
+  const got = [...new Set(res.body.details.map((d: { path: string }) => d.path))].sort();
+  expect(got, show(res)).toEqual([...new Set(paths)].sort());
+}
+
+/** A syntactically valid ULID nobody created. */
+export const unknownId = (): string => {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let s = "7ZZZZZZZZZ";
+  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
+  return s;
+};

@@ -1,0 +1,75 @@
+// Payment: approved once per request whatever the retries, canceled once.
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
+import { describe, expect, it } from "vitest";
+import { paymentIdOf } from "../../src/ids.js";
+import { Payment, type PaymentCommand, type PaymentState, paymentView } from "../../src/payment.js";
+import { CleaningEventSchemas } from "../../src/schemas.js";
+
+const { ctx, at, run } = aggregateHarness(Payment, CleaningEventSchemas);
+const REQUEST = `01HZX${"2".padStart(21, "0")}`;
+const PAYMENT = paymentIdOf(REQUEST);
+
+const approve = (amount = 50_000): PaymentCommand => ({
+  type: "Approve",
+  paymentId: PAYMENT,
+  requestId: REQUEST,
+  amount,
+});
+const cancel: PaymentCommand = { type: "Cancel", paymentId: PAYMENT, requestId: REQUEST };
+const approved = () => run(undefined, approve()).state as PaymentState;
+const canceled = () => run(approved(), cancel).state as PaymentState;
+
+describe("Payment.decide Approve", () => {
+  it("approves the request's amount", () => {
+    const { events, state } = run(undefined, approve());
+    expect(events).toEqual([
+      { type: "PaymentApproved", data: { paymentId: PAYMENT, requestId: REQUEST, amount: 50_000 } },
+    ]);
+    expect(paymentView(state as PaymentState)).toEqual({
+      id: PAYMENT,
+      requestId: REQUEST,
+      amount: 50_000,
+      status: "PaymentApproved",
+      createdAt: at(0),
+      updatedAt: at(0),
+    });
+  });
+
+  it("is idempotent per request: a second approve charges nothing", () => {
+    expect(Payment.decide(approved(), approve(), ctx)).toEqual([]);
+  });
+
+  it("refuses another amount for the same request (409 AmountMismatch)", () => {
+    const r = refusalOf(() => Payment.decide(approved(), approve(1), ctx));
+    expect([r.status, r.rule]).toEqual([409, "AmountMismatch"]);
+  });
+
+  it("refuses to approve a canceled payment (409 PaymentCanceled)", () => {
+    const r = refusalOf(() => Payment.decide(canceled(), approve(), ctx));
+    expect([r.status, r.rule]).toEqual([409, "PaymentCanceled"]);
+  });
+
+  it("the derived payment id is the same for every retry and differs per request", () => {
+    expect(paymentIdOf(REQUEST)).toBe(PAYMENT);
+    expect(paymentIdOf(`01HZX${"3".padStart(21, "0")}`)).not.toBe(PAYMENT);
+  });
+});
+
+describe("Payment.decide Cancel", () => {
+  it("cancels an approved payment", () => {
+    const { events, state } = run(approved(), cancel);
+    expect(events).toEqual([{ type: "PaymentCanceled", data: { paymentId: PAYMENT, requestId: REQUEST } }]);
+    expect(state).toMatchObject({ status: "PaymentCanceled", amount: 50_000, createdAt: at(0), updatedAt: at(1) });
+  });
+
+  it("cancels once: a redelivered cancel produces nothing", () => {
+    expect(Payment.decide(canceled(), cancel, ctx)).toEqual([]);
+  });
+
+  it("a cancel before any approve records a canceled payment that refuses a late approve", () => {
+    const { events, state } = run(undefined, cancel);
+    expect(events.map((e) => e.type)).toEqual(["PaymentCanceled"]);
+    expect(state).toMatchObject({ id: PAYMENT, requestId: REQUEST, status: "PaymentCanceled" });
+    expect(refusalOf(() => Payment.decide(state, approve(), ctx)).status).toBe(409);
+  });
+});

@@ -89,6 +89,31 @@ export class Supervisor {
     this.get(name).child?.kill(signal);
   }
 
+  /** Stops a node and keeps it stopped (SIGKILL for a crash that is not repaired) until `resume`. */
+  async halt(name: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    const node = this.get(name);
+    if (signal === "SIGTERM") return this.stopNode(node);
+    node.stopping = true;
+    node.child?.kill(signal);
+    await node.exited;
+  }
+
+  /** Starts a halted node again; resolves when it is ready. */
+  async resume(name: string): Promise<void> {
+    const node = this.get(name);
+    node.stopping = false;
+    await this.launch(node);
+    await this.waitReady(name);
+  }
+
+  /** Adds a node (a scale-out) and waits until it is ready. */
+  async add(spec: NodeSpec): Promise<void> {
+    const node: Managed = { spec, starts: 0, crashes: 0, stopping: false, failedProbes: 0, started: false };
+    this.nodes.set(spec.name, node);
+    await this.launch(node);
+    await this.waitReady(spec.name);
+  }
+
   /** Graceful stop (SIGTERM), then a fresh start; resolves when it is ready again. */
   async restart(name: string): Promise<void> {
     const node = this.get(name);

@@ -128,6 +128,12 @@ export const ConfigSchema = T.Object(
       30000,
       "sauce: a payment whose order was never stored (the order node died in between) is refunded after this long",
     ),
+    CLEANING_RECONCILE_AFTER_MS: Int(
+      1000,
+      86400000,
+      30000,
+      "cleaning: a payment whose reservation was never stored (the node died in between) is canceled after this long",
+    ),
     MEETINGROOM_SLOTS: T.String({
       default: "08:00-09:50,10:00-11:50,12:00-13:50,14:00-15:50,16:00-17:50,18:00-19:50",
       description: "meetingroom: the day's reservation slots, `HH:MM-HH:MM` comma-separated",

@@ -1,8 +1,18 @@
-// The sauce system (spec/sauce.md).
+// The sauce system (spec/sauce.md): order, payment, delivery and the orderDashboards view.
 import type { SystemModule } from "@seed/platform";
+import { deliveryService } from "./delivery.service.js";
+import { orderService } from "./order.service.js";
+import { orderDashboardService } from "./order-dashboard.service.js";
+import { paymentService } from "./payment.service.js";
+import { routes } from "./routes.js";
 
 export const sauce: SystemModule = {
   name: "sauce",
-  services: {},
-  routes: [],
+  services: {
+    "sauce.order": orderService,
+    "sauce.payment": paymentService,
+    "sauce.delivery": deliveryService,
+    "sauce.orderDashboard": orderDashboardService,
+  },
+  routes,
 };

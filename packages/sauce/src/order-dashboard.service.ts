@@ -1,0 +1,54 @@
+// sauce.orderDashboard — keeps the orderDashboards view (CQRS read model).
+// Reads every sauce event; owns nothing else. Offers: get, list, rebuild.
+
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { Type as T } from "@sinclair/typebox";
+import type { ServiceSchema } from "moleculer";
+import { orderIdOf } from "./ids.js";
+import { localized, type OrderDashboardRow, orderDashboardReducers } from "./order-dashboard.js";
+import { DeliveryStatus, Id, OrderStatus, PaymentStatus, type SauceEvent } from "./schemas.js";
+
+const Ref = T.String({ minLength: 1, maxLength: 100 });
+export const OrderDashboardParams = T.Object(
+  { orderId: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
+  { additionalProperties: false },
+);
+export const OrderDashboardListQuery = ListQuery({
+  status: T.Optional(T.String({ maxLength: 40 })),
+  orderStatus: T.Optional(OrderStatus),
+  paymentStatus: T.Optional(PaymentStatus),
+  deliveryStatus: T.Optional(DeliveryStatus),
+  branchId: T.Optional(Ref),
+  sauceId: T.Optional(Ref),
+});
+
+export function orderDashboardService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "sauce.orderDashboard");
+  const orderDashboards = kit.view<OrderDashboardRow, SauceEvent>({
+    name: "orderDashboards",
+    key: orderIdOf,
+    on: orderDashboardReducers,
+  });
+
+  return {
+    name: "sauce.orderDashboard",
+    mixins: [kit.mixin()],
+    actions: {
+      ...ownedReadActions({
+        name: "order",
+        load: async (orderId) => {
+          const row = await orderDashboards.get(orderId);
+          return row?.placed ? row : undefined;
+        },
+        all: async () => (await orderDashboards.all()).filter((row) => row.placed),
+        ownerOf: (row) => row.customerId,
+        staff: ["admin"],
+        present: localized,
+        getParams: OrderDashboardParams,
+        idParam: "orderId",
+        listQuery: OrderDashboardListQuery,
+        filters: ["status", "orderStatus", "paymentStatus", "deliveryStatus", "branchId", "sauceId"],
+      }),
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// sauce.order — owns Order.
+// Offers: place, get, list, cancel.
+// Reacts to: nothing (it keeps a small view of completed deliveries: those orders can no longer be canceled).
+// Calls: sauce.payment.pay synchronously on place (timeout, breaker, bulkhead): no payment, no order.
+
+import {
+  caller,
+  conflict,
+  creationId,
+  DEADLINE_MARGIN_MS,
+  deadlineOf,
+  ensureOwnerOr,
+  forbidden,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { orderIdOf } from "./ids.js";
+import { Order, orderView } from "./order.js";
+import type { PayAnswer } from "./payment.service.js";
+import { ByIdParams, OrderStatus, PlaceOrderBody, type SauceEvent, SauceEventSchemas } from "./schemas.js";
+
+const Ref = T.String({ minLength: 1, maxLength: 100 });
+export const OrderListQuery = ListQuery({
+  status: T.Optional(OrderStatus),
+  branchId: T.Optional(Ref),
+  sauceId: T.Optional(Ref),
+});
+
+/**
+ * Fault injection for tests only: with SAUCE_FAULT_EXIT_AFTER_PAY=1 the process
+ * kills itself right after the payment was taken and before the order is
+ * stored — the crash point the reconciliation and the Idempotency-Key retry
+ * exist for. Never set outside tests.
+ */
+const dieAfterPayForFaultTest = () => {
+  if (process.env.SAUCE_FAULT_EXIT_AFTER_PAY === "1") process.kill(process.pid, "SIGKILL");
+};
+
+/** How long after its payment an order may still be stored (a quarter of the delay, at least 1 s, is margin). */
+export const storeWindowMs = (reconcileAfterMs: number) =>
+  Math.max(Math.floor(reconcileAfterMs / 2), reconcileAfterMs - Math.max(1000, Math.floor(reconcileAfterMs / 4)));
+
+export function orderService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "sauce.order", { eventSchemas: SauceEventSchemas });
+  const orders = kit.aggregate(Order);
+  // Orders whose delivery was completed: those cannot be canceled any more.
+  const deliveredOrders = kit.view<{ deliveryId: string }, SauceEvent>({
+    name: "deliveredOrders",
+    filter: "sauce.delivery.>",
+    key: orderIdOf,
+    on: { DeliveryCompleted: (_, e) => ({ deliveryId: e.data.deliveryId }) },
+  });
+  // An order is stored within this long of its payment, or not at all: the
+  // reconciliation refunds a payment without order only after
+  // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
+  // append already on its way (and for clocks of different nodes).
+  const storeWithinMs = storeWindowMs(rt.config.SAUCE_RECONCILE_AFTER_MS);
+
+  return {
+    name: "sauce.order",
+    mixins: [kit.mixin()],
+    actions: {
+      place: {
+        params: PlaceOrderBody,
+        async handler(ctx: Context<Static<typeof PlaceOrderBody>>) {
+          const user = caller(ctx);
+          const { branchId, sauceId, qty, price } = ctx.params;
+          // Under an Idempotency-Key a retry gets the same orderId, so the same payment.
+          const orderId = creationId(ctx, "order");
+          const payment = await ctx.call<PayAnswer, unknown>("sauce.payment.pay", {
+            orderId,
+            amount: qty * price,
+            customerId: user.id,
+          });
+          dieAfterPayForFaultTest();
+          if (payment.status === "Canceled")
+            throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
+          let deadline = deadlineOf(ctx);
+          if (payment.status === "Authorized") {
+            const storeBy = Date.parse(payment.createdAt) + storeWithinMs;
+            if (Date.now() > storeBy - DEADLINE_MARGIN_MS)
+              throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
+            deadline = Math.min(deadline ?? storeBy, storeBy);
+          }
+          const { state } = await orders.execute(
+            orderId,
+            { type: "Place", orderId, customerId: user.id, branchId, sauceId, qty, price },
+            { correlationId: orderId, ...(deadline !== undefined ? { deadline } : {}) },
+          );
+          if (state.customerId !== user.id) throw forbidden("not the owner");
+          return orderView(state);
+        },
+      },
+
+      ...ownedReadActions({
+        name: "order",
+        load: (id) => orders.getLatest(id),
+        all: () => orders.all(),
+        ownerOf: (o) => o.customerId,
+        staff: ["admin"],
+        present: orderView,
+        getParams: ByIdParams,
+        listQuery: OrderListQuery,
+        filters: ["status", "branchId", "sauceId"],
+      }),
+
+      /** The owner cancels until the delivery is completed; the refund and the delivery's cancel follow by events. */
+      cancel: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const order = await orders.getLatest(ctx.params.id);
+          if (!order) throw notFound("order", ctx.params.id);
+          ensureOwnerOr(caller(ctx), order.customerId);
+          const delivered = (await deliveredOrders.get(order.id)) !== undefined;
+          const { state } = await orders.execute(
+            order.id,
+            { type: "Cancel", delivered },
+            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
+          );
+          return orderView(state);
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// sauce.payment — owns Payment, the charge of each order.
+// Offers: pay (for sauce.order; idempotent per orderId), get, list.
+// Reacts to: OrderPlaced → approves the order's payment (PaymentApproved);
+//            OrderCanceled → refunds it (PaymentCanceled).
+// Every so often (reconcile): refunds an authorization whose order was never
+//   stored within SAUCE_RECONCILE_AFTER_MS (the order node died after paying).
+// Calls: nothing.
+
+import {
+  causedBy,
+  deadlineOf,
+  ListQuery,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+  streamName,
+  subjectOf,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { paymentIdOf } from "./ids.js";
+import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
+import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEventSchemas } from "./schemas.js";
+
+export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
+
+/** What `pay` answers sauce.order: the payment as it is, including a not yet approved authorization. */
+export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
+
+/** How often the reconciliation looks for overdue authorizations. */
+export const reconcilePeriod = (afterMs: number) => Math.max(200, Math.min(5000, Math.floor(afterMs / 4)));
+
+export function paymentService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "sauce.payment", { eventSchemas: SauceEventSchemas });
+  const payments = kit.aggregate(Payment);
+  const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
+
+  // Approving is the same command from the policy and from the reconciliation:
+  // the same seed gives the same event id, so whichever comes second stores nothing.
+  const approve = (orderId: string, causationId: string) =>
+    payments.execute(
+      paymentIdOf(orderId),
+      { type: "Approve" },
+      { correlationId: orderId, causationId, idSeed: `approve:${orderId}` },
+    );
+
+  kit.react<SauceEvent>({
+    OrderPlaced: async (e) => {
+      await approve(e.data.orderId, e.id);
+    },
+    OrderCanceled: async (e) => {
+      await payments.execute(paymentIdOf(e.data.orderId), { type: "Cancel" }, causedBy(e, "sauce.payment"));
+    },
+  });
+
+  /** Is the order stored? Asked of the stream itself (the order subject has a message), not of a lagging copy. */
+  const orderStored = async (orderId: string) =>
+    (await rt.events.lastSeqOf(streamName("sauce"), subjectOf("sauce", "order", orderId))) > 0;
+
+  // Every replica ticks; the aggregate decides, so a second replica finds the work done.
+  kit.every("reconcile", reconcilePeriod(afterMs), async (now) => {
+    for (const p of await payments.all()) {
+      if (!isOverdue(p, now, afterMs)) continue;
+      if (await orderStored(p.orderId)) {
+        await approve(p.orderId, p.id); // stored, but its OrderPlaced has not reached our policy yet
+        continue;
+      }
+      await payments.execute(
+        p.id,
+        { type: "Expire", now, afterMs },
+        { correlationId: p.orderId, causationId: p.id, idSeed: `expire:${p.orderId}` },
+      );
+    }
+  });
+
+  return {
+    name: "sauce.payment",
+    mixins: [kit.mixin()],
+    actions: {
+      /** Charges an order once: a repeated call (same orderId) answers the existing payment. */
+      pay: {
+        visibility: "public",
+        params: PayParams,
+        async handler(ctx: Context<Static<typeof PayParams>>): Promise<PayAnswer> {
+          const { orderId, amount, customerId } = ctx.params;
+          const paymentId = paymentIdOf(orderId);
+          const { state } = await payments.execute(
+            paymentId,
+            { type: "Authorize", paymentId, orderId, amount, customerId },
+            { correlationId: orderId, idSeed: `authorize:${orderId}`, deadline: deadlineOf(ctx) },
+          );
+          const { id, status, createdAt } = state;
+          return { id, orderId, amount: state.amount, status, createdAt };
+        },
+      },
+
+      ...ownedReadActions({
+        name: "payment",
+        load: async (id) => {
+          const p = await payments.getLatest(id);
+          return p && isVisible(p) ? p : undefined;
+        },
+        all: async () => (await payments.all()).filter(isVisible),
+        ownerOf: (p) => p.customerId,
+        staff: ["admin"],
+        present: paymentView,
+        getParams: ByIdParams,
+        listQuery: PaymentListQuery,
+        filters: ["orderId", "status"],
+      }),
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Payment: the charge of one order, taken synchronously while the order is
+// placed. It is first only *authorized*: the public PaymentApproved is
+// appended once the order is stored, so there is never an approved payment
+// without its order. An authorization whose order never appeared (the order
+// node died in between) is refunded after a while (Expire).
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { SauceEvent } from "./schemas.js";
+
+export type PaymentStatus = "Authorized" | "Approved" | "Canceled";
+export type RefundReason = "OrderCanceled" | "OrderNotStored";
+
+export interface PaymentState {
+  id: string;
+  orderId: string;
+  customerId: string;
+  amount: number;
+  status: PaymentStatus;
+  reason?: RefundReason;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type PaymentCommand =
+  /** Charge the order; a repeat (a retried order) charges nothing and answers the payment as it is. */
+  | { type: "Authorize"; paymentId: string; orderId: string; customerId: string; amount: number }
+  /** The order was stored: the payment becomes public. */
+  | { type: "Approve" }
+  /** The order was canceled: refund. */
+  | { type: "Cancel" }
+  /** Refund an authorization whose order was not stored within `afterMs` of it. */
+  | { type: "Expire"; now: number; afterMs: number };
+
+type PaymentEvent = Extract<SauceEvent, { type: "PaymentAuthorized" | "PaymentApproved" | "PaymentCanceled" }>;
+
+/** An authorization older than this is past its order: due for a refund. */
+export const isOverdue = (p: PaymentState, now: number, afterMs: number): boolean =>
+  p.status === "Authorized" && Date.parse(p.createdAt) + afterMs <= now;
+
+export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
+  name: "payment",
+
+  decide(state, cmd) {
+    if (cmd.type === "Authorize") {
+      if (state) return []; // one payment per order: never charge twice
+      const { paymentId, orderId, amount, customerId } = cmd;
+      return [{ type: "PaymentAuthorized", data: { paymentId, orderId, amount, customerId } }];
+    }
+    if (!state) throw refuse.notFound("payment not found");
+    const { id: paymentId, orderId } = state;
+    switch (cmd.type) {
+      case "Approve":
+        // Approved already: nothing to do. Canceled (refunded as overdue): the order
+        // service refuses to store an order that late, so there is nothing to approve.
+        if (state.status !== "Authorized") return [];
+        return [
+          { type: "PaymentApproved", data: { paymentId, orderId, amount: state.amount, customerId: state.customerId } },
+        ];
+      case "Cancel":
+        if (state.status === "Canceled") return [];
+        return [{ type: "PaymentCanceled", data: { paymentId, orderId, reason: "OrderCanceled" } }];
+      case "Expire":
+        if (!isOverdue(state, cmd.now, cmd.afterMs)) return [];
+        return [{ type: "PaymentCanceled", data: { paymentId, orderId, reason: "OrderNotStored" } }];
+    }
+  },
+
+  evolve(state, event, { at }) {
+    switch (event.type) {
+      case "PaymentAuthorized": {
+        const { paymentId, ...authorized } = event.data;
+        return { ...authorized, id: paymentId, status: "Authorized", createdAt: at, updatedAt: at };
+      }
+      case "PaymentApproved":
+        return { ...(state as PaymentState), status: "Approved", updatedAt: at };
+      case "PaymentCanceled":
+        return { ...(state as PaymentState), status: "Canceled", reason: event.data.reason, updatedAt: at };
+    }
+  },
+};
+
+/** What a client sees; an authorization that is not approved yet is not a payment to show. */
+export const isVisible = (s: PaymentState): boolean => s.status !== "Authorized";
+
+export const paymentView = (s: PaymentState) => ({
+  id: s.id,
+  orderId: s.orderId,
+  amount: s.amount,
+  status: s.status as "Approved" | "Canceled",
+  ...(s.reason ? { reason: s.reason } : {}),
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});

@@ -1,0 +1,142 @@
+// Shared helpers of the sauce's black-box tests: the demo users as HTTP
+// clients, the steps of the flow as one call each, and the checks every error
+// answer must pass. Everything goes over HTTP through the gateway.
+import {
+  type ApiClient,
+  type ApiResponse,
+  api,
+  eventually,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
+import { afterAll, beforeAll, expect } from "vitest";
+
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** How long an asynchronous step (a policy, a view) may take to show; normally milliseconds. */
+export const SETTLE = 15_000;
+
+// biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
+export type Json = any;
+
+export interface Actors {
+  alice: ApiClient;
+  bob: ApiClient;
+  dave: ApiClient;
+  erin: ApiClient;
+  anon: ApiClient;
+  ids: Record<"alice" | "bob" | "dave" | "erin", string>;
+}
+
+/**
+ * A node with every service and the gateway for one test file. Files running
+ * at the same time share the SAUCE stream's durable consumers; a short ack wait
+ * keeps one file's stopping node from stalling another's events.
+ */
+export function useSauceNode(ready: (node: TestNode, users: Actors) => void | Promise<void>): void {
+  let node: TestNode | undefined;
+  beforeAll(async () => {
+    node = await startTestNode({ config: { POLICY_ACK_WAIT_MS: 2000 } });
+    await ready(node, await actors(node.url));
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+}
+
+export async function actors(url: string): Promise<Actors> {
+  const names = ["alice", "bob", "dave", "erin"] as const;
+  const logged = await Promise.all(
+    names.map(async (name) => {
+      const client = api(url);
+      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
+      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
+      client.token = res.body.token;
+      return [client, res.body.user.id as string] as const;
+    }),
+  );
+  const [alice, bob, dave, erin] = logged.map(([c]) => c) as [ApiClient, ApiClient, ApiClient, ApiClient];
+  const ids = Object.fromEntries(names.map((n, i) => [n, logged[i]?.[1] ?? ""])) as Actors["ids"];
+  return { alice, bob, dave, erin, anon: api(url), ids };
+}
+
+export const show = (res: ApiResponse): string =>
+  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
+
+let n = 0;
+/** A branch name no other test uses (lists are shared by every test of the run). */
+export const uniqueBranch = () => `branch-${process.pid}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
+
+export function orderBody(extra: Record<string, unknown> = {}): Json {
+  return { branchId: uniqueBranch(), sauceId: "soy-garlic", qty: 3, price: 2500, ...extra };
+}
+
+/** A customer places an order; asserts the 201. */
+export async function placeOrder(customer: ApiClient, body: Json = orderBody(), key?: string): Promise<Json> {
+  const res = await customer.post("/sauce/orders", body, key ? { headers: { "Idempotency-Key": key } } : {});
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function list(client: ApiClient, path: string): Promise<{ items: Json[]; total: number }> {
+  const res = await client.get(path);
+  expect(res.status, show(res)).toBe(200);
+  return res.body;
+}
+
+/** The one item a list of `path` holds once it has `status`. */
+export function theOne(client: ApiClient, path: string, status?: string, timeout = SETTLE): Promise<Json> {
+  return eventually(
+    async () => {
+      const page = await list(client, path);
+      expect(page.total, path).toBe(1);
+      if (status !== undefined) expect(page.items[0].status).toBe(status);
+      return page.items[0];
+    },
+    { timeout },
+  );
+}
+
+export const paymentOf = (c: ApiClient, orderId: string, status = "Approved", timeout = SETTLE) =>
+  theOne(c, `/sauce/payments?orderId=${orderId}`, status, timeout);
+export const deliveryOf = (c: ApiClient, orderId: string, status = "Started", timeout = SETTLE) =>
+  theOne(c, `/sauce/deliveries?orderId=${orderId}`, status, timeout);
+
+/** The order's dashboard row once it shows `status`. */
+export function rowWithStatus(client: ApiClient, orderId: string, status: string, query = ""): Promise<Json> {
+  return eventually(
+    async () => {
+      const res = await client.get(`/sauce/orderDashboards/${orderId}${query}`);
+      expect(res.status, show(res)).toBe(200);
+      expect(res.body.status).toBe(status);
+      return res.body;
+    },
+    { timeout: SETTLE },
+  );
+}
+
+/** An error answer as api.md describes it, with nothing internal in it. */
+export function expectError(res: ApiResponse, status: number, error: string): void {
+  expect(res.status, show(res)).toBe(status);
+  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
+  expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
+  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  const text = JSON.stringify(res.body);
+  expect(text).not.toMatch(/sauce\.(order|payment|delivery|orderDashboard)|SAUCE|\$JS\.|"stack"|\.ts:\d+/);
+}
+
+/** 422 with `details` naming exactly these JSON pointers. */
+export function expectValidation(res: ApiResponse, paths: string[]): void {
+  expectError(res, 422, "ValidationError");
+  const got = [...new Set((res.body.details ?? []).map((d: { path: string }) => d.path))].sort();
+  expect(got, show(res)).toEqual([...new Set(paths)].sort());
+}
+
+/** A syntactically valid ULID nobody created. */
+export const unknownId = (): string => {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let s = "7ZZZZZZZZZ";
+  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
+  return s;
+};

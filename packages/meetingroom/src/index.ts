@@ -1,8 +1,21 @@
-// The meetingroom system (spec/meetingroom.md).
+// The meetingroom system (spec/meetingroom.md): rooms, first-come
+// reservations per time slot, meetings, maintenance and the roomTables view.
 import type { SystemModule } from "@seed/platform";
+import { conferenceService } from "./conference.service.js";
+import { maintenanceService } from "./maintenance.service.js";
+import { reserveService } from "./reserve.service.js";
+import { roomService } from "./room.service.js";
+import { routes } from "./routes.js";
+import { scheduleService } from "./schedule.service.js";
 
 export const meetingroom: SystemModule = {
   name: "meetingroom",
-  services: {},
-  routes: [],
+  services: {
+    "meetingroom.room": roomService,
+    "meetingroom.reserve": reserveService,
+    "meetingroom.conference": conferenceService,
+    "meetingroom.maintenance": maintenanceService,
+    "meetingroom.schedule": scheduleService,
+  },
+  routes,
 };

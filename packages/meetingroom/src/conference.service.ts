@@ -1,0 +1,129 @@
+// meetingroom.conference — owns Conference (conference.ts): the meetings.
+// Offers: start (only the member who reserved), end (that member or an admin), get, list.
+// Reacts to: nothing.
+// Every tick: ends meetings still running when their slot has ended (ConferenceEnded).
+// Calls: meetingroom.reserve.checkUser synchronously before a meeting starts
+//        (503 when reserve is unavailable: nothing is stored), and
+//        meetingroom.reserve.release after an end (best effort: reserve also
+//        releases the room when it reads ConferenceEnded).
+
+import {
+  caller,
+  creationId,
+  deadlineOf,
+  ensureOwnerOr,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { nowIso } from "./caught-up.js";
+import { Conference, type ConferenceState } from "./conference.js";
+import type { CheckedReserve } from "./reserve.service.js";
+import { ByIdParams, Id, MeetingroomEventSchemas, StartConferenceBody } from "./schemas.js";
+
+export const ConferenceListQuery = ListQuery({
+  roomId: T.Optional(Id),
+  reserveId: T.Optional(Id),
+  status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
+});
+
+/** How often running meetings are looked at for their slot's end. */
+const SLOT_END_PERIOD_MS = 1000;
+
+export const conferenceView = (s: ConferenceState) => ({
+  id: s.id,
+  reserveId: s.reserveId,
+  roomId: s.roomId,
+  userId: s.userId,
+  slotStart: s.slotStart,
+  slotEnd: s.slotEnd,
+  status: s.status,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});
+
+export function conferenceService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "meetingroom.conference", { eventSchemas: MeetingroomEventSchemas });
+  const conferences = kit.aggregate(Conference);
+
+  // Runs on every replica: the aggregate decides, so a second replica's
+  // command finds the meeting ended and appends nothing.
+  kit.every("end meetings at slot end", SLOT_END_PERIOD_MS, async (now) => {
+    const due = (await conferences.all()).filter((c) => c.status === "Started" && Date.parse(c.slotEnd) <= now);
+    for (const c of due) {
+      await conferences.execute(
+        c.id,
+        { type: "EndAtSlotEnd", now },
+        { correlationId: c.roomId, idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
+      );
+    }
+  });
+
+  /** Gives the room back at once; if reserve cannot be reached, its reaction to ConferenceEnded does it. */
+  async function release(ctx: Context, c: ConferenceState): Promise<void> {
+    try {
+      await ctx.call("meetingroom.reserve.release", { roomId: c.roomId, conferenceId: c.id, reserveId: c.reserveId });
+    } catch {
+      // eventually released by meetingroom.reserve's policy
+    }
+  }
+
+  return {
+    name: "meetingroom.conference",
+    mixins: [kit.mixin()],
+    actions: {
+      /** The member who reserved starts the meeting; reserve decides whether they may. */
+      start: {
+        params: StartConferenceBody,
+        async handler(ctx: Context<Static<typeof StartConferenceBody>>) {
+          const user = caller(ctx);
+          const conferenceId = creationId(ctx, "conference");
+          const checked = await ctx.call<CheckedReserve, object>("meetingroom.reserve.checkUser", {
+            reserveId: ctx.params.reserveId,
+            userId: user.id,
+            conferenceId,
+          });
+          const { state } = await conferences.execute(
+            conferenceId,
+            { type: "Start", conferenceId, ...checked },
+            { correlationId: checked.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
+          );
+          return conferenceView(state);
+        },
+      },
+
+      /** The member (or an admin) ends the meeting; ending an ended one answers it as it is. */
+      end: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const found = await conferences.getLatest(ctx.params.id);
+          if (!found) throw notFound("conference", ctx.params.id);
+          ensureOwnerOr(caller(ctx), found.userId, "admin");
+          const { state } = await conferences.execute(
+            found.id,
+            { type: "End" },
+            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
+          );
+          await release(ctx, state);
+          return conferenceView(state);
+        },
+      },
+
+      ...ownedReadActions({
+        name: "conference",
+        load: (id) => conferences.getLatest(id),
+        all: () => conferences.all(),
+        ownerOf: (c) => c.userId,
+        staff: ["admin"],
+        present: conferenceView,
+        getParams: ByIdParams,
+        listQuery: ConferenceListQuery,
+        filters: ["roomId", "reserveId", "status"],
+      }),
+    },
+  };
+}

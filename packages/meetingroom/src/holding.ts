@@ -1,0 +1,164 @@
+// The room holding: who holds one room right now — a member's reservation
+// (unused or in a meeting) or a maintenance. It is the single authority of
+// "at most one holder per room per slot" and "never both reserved and under
+// maintenance": every reservation, cancellation, expiry, meeting start and
+// maintenance of a room is decided here, one decision after the other (the
+// event store's expected sequence serializes them across replicas).
+//
+// A hold lapses with its slot: an unused reservation whose slot has ended is
+// expired by the next decision that needs the room (or by the expiry ticker),
+// and a meeting whose slot has ended no longer keeps the room from the next slot.
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { MeetingroomEvent } from "./schemas.js";
+import type { SlotTimes } from "./slots.js";
+
+export type Hold =
+  | { kind: "reserve"; reserveId: string; userId: string; slotStart: string; slotEnd: string; conferenceId?: string }
+  | { kind: "maintenance"; maintenanceId: string };
+
+export interface HoldingState {
+  roomId: string;
+  hold?: Hold;
+  updatedAt: string;
+}
+
+/** `now` is the service clock's time (ms), so tests that move the clock move every decision. */
+export type HoldingCommand =
+  | {
+      type: "Reserve";
+      reserveId: string;
+      roomId: string;
+      userId: string;
+      /** The slot running now; undefined between slots. */
+      slot: SlotTimes | undefined;
+      roomKnown: boolean;
+      now: number;
+    }
+  | { type: "Cancel"; reserveId: string; now: number }
+  | { type: "Expire"; reserveId: string; now: number }
+  | { type: "Use"; reserveId: string; userId: string; conferenceId: string; now: number }
+  | { type: "HoldForMaintenance"; roomId: string; maintenanceId: string; roomKnown: boolean; now: number }
+  | { type: "Release"; reserveId?: string; conferenceId?: string; maintenanceId?: string };
+
+type HoldingEvent = Extract<
+  MeetingroomEvent,
+  { type: "Reserved" | "ReserveCanceled" | "ReserveExpired" | "ReserveUsed" | "MaintHeld" | "HoldReleased" }
+>;
+
+const slotOver = (hold: Hold, now: number) => hold.kind === "reserve" && Date.parse(hold.slotEnd) <= now;
+
+/** The hold that keeps the room from others at `now`, if any. */
+export function activeHold(state: HoldingState | undefined, now: number): Hold | undefined {
+  const hold = state?.hold;
+  if (!hold || slotOver(hold, now)) return undefined;
+  return hold;
+}
+
+/** An unused reservation whose slot is over, expired by the decision that takes the room. */
+function lapsed(state: HoldingState | undefined, now: number): HoldingEvent[] {
+  const hold = state?.hold;
+  if (hold?.kind !== "reserve" || hold.conferenceId || !slotOver(hold, now)) return [];
+  return [{ type: "ReserveExpired", data: { reserveId: hold.reserveId, roomId: state?.roomId as string } }];
+}
+
+function refuseTaken(hold: Hold): never {
+  if (hold.kind === "maintenance") throw refuse.conflict("UnderMaintenance", "the room is under maintenance");
+  if (hold.conferenceId) throw refuse.conflict("InConference", "a meeting is running in the room");
+  throw refuse.conflict("RoomReserved", "the room is already reserved for this slot");
+}
+
+/** The reservation the command names, if it is the room's hold now. */
+function heldReserve(state: HoldingState | undefined, reserveId: string) {
+  const hold = state?.hold;
+  return hold?.kind === "reserve" && hold.reserveId === reserveId ? hold : undefined;
+}
+
+const notActive = () => refuse.conflict("ReserveNotActive", "the reservation no longer holds the room");
+
+export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> = {
+  name: "holding",
+
+  decide(state, cmd) {
+    switch (cmd.type) {
+      case "Reserve": {
+        if (heldReserve(state, cmd.reserveId)) return []; // the same request again
+        if (!cmd.roomKnown) throw refuse.conflict("UnknownRoom", `room ${cmd.roomId} does not exist`);
+        if (!cmd.slot) throw refuse.conflict("NoSlotOpen", "no reservation slot is open now");
+        const taken = activeHold(state, cmd.now);
+        if (taken) refuseTaken(taken);
+        const { reserveId, roomId, userId } = cmd;
+        return [...lapsed(state, cmd.now), { type: "Reserved", data: { reserveId, roomId, userId, ...cmd.slot } }];
+      }
+      case "Cancel": {
+        const hold = heldReserve(state, cmd.reserveId);
+        if (!hold) throw notActive();
+        if (hold.conferenceId) throw refuse.conflict("MeetingStarted", "the meeting has already started");
+        if (slotOver(hold, cmd.now)) throw refuse.conflict("ReserveExpired", "the reservation's slot is over");
+        return [
+          { type: "ReserveCanceled", data: { reserveId: hold.reserveId, roomId: (state as HoldingState).roomId } },
+        ];
+      }
+      case "Expire": {
+        const hold = heldReserve(state, cmd.reserveId);
+        if (!hold || hold.conferenceId || !slotOver(hold, cmd.now)) return [];
+        return lapsed(state, cmd.now);
+      }
+      case "Use": {
+        const hold = heldReserve(state, cmd.reserveId);
+        if (!hold) throw notActive();
+        if (hold.userId !== cmd.userId) throw refuse.forbidden("only the member who reserved may start the meeting");
+        if (hold.conferenceId === cmd.conferenceId) return []; // the same start again
+        if (hold.conferenceId) throw refuse.conflict("ReserveUsed", "the reservation was already used by a meeting");
+        if (slotOver(hold, cmd.now)) throw refuse.conflict("ReserveExpired", "the reservation's slot is over");
+        const { reserveId, conferenceId } = cmd;
+        return [{ type: "ReserveUsed", data: { reserveId, roomId: (state as HoldingState).roomId, conferenceId } }];
+      }
+      case "HoldForMaintenance": {
+        const hold = state?.hold;
+        if (hold?.kind === "maintenance" && hold.maintenanceId === cmd.maintenanceId) return [];
+        if (!cmd.roomKnown) throw refuse.notFound(`room ${cmd.roomId} not found`);
+        const taken = activeHold(state, cmd.now);
+        if (taken) refuseTaken(taken);
+        const { roomId, maintenanceId } = cmd;
+        return [...lapsed(state, cmd.now), { type: "MaintHeld", data: { maintenanceId, roomId } }];
+      }
+      case "Release": {
+        const hold = state?.hold;
+        if (!state || !hold) return [];
+        const { roomId } = state;
+        if (hold.kind === "maintenance" && cmd.maintenanceId === hold.maintenanceId)
+          return [{ type: "HoldReleased", data: { roomId, maintenanceId: hold.maintenanceId } }];
+        if (
+          hold.kind === "reserve" &&
+          hold.conferenceId !== undefined &&
+          (cmd.conferenceId === hold.conferenceId || cmd.reserveId === hold.reserveId)
+        )
+          return [{ type: "HoldReleased", data: { roomId, reserveId: hold.reserveId } }];
+        return [];
+      }
+    }
+  },
+
+  evolve(state, event, { at }) {
+    const base: HoldingState = state ?? { roomId: event.data.roomId, updatedAt: at };
+    switch (event.type) {
+      case "Reserved": {
+        const { reserveId, userId, slotStart, slotEnd } = event.data;
+        return { ...base, hold: { kind: "reserve", reserveId, userId, slotStart, slotEnd }, updatedAt: at };
+      }
+      case "ReserveUsed": {
+        const hold = base.hold;
+        if (hold?.kind !== "reserve" || hold.reserveId !== event.data.reserveId) return base;
+        return { ...base, hold: { ...hold, conferenceId: event.data.conferenceId }, updatedAt: at };
+      }
+      case "MaintHeld":
+        return { ...base, hold: { kind: "maintenance", maintenanceId: event.data.maintenanceId }, updatedAt: at };
+      case "ReserveCanceled":
+      case "ReserveExpired":
+      case "HoldReleased": {
+        const { hold: _, ...free } = base;
+        return { ...free, updatedAt: at };
+      }
+    }
+  },
+};

@@ -1,0 +1,97 @@
+// meetingroom.maintenance — owns Maintenance (maintenance.ts).
+// Offers: start, end, get, list (admins).
+// Reacts to: nothing.
+// Calls: meetingroom.reserve.holdForMaintenance synchronously before a
+//        maintenance starts — the room holding decides whether the room is
+//        free, so a reservation and a maintenance racing never both win (409;
+//        503 when reserve is unavailable: nothing is stored); and
+//        meetingroom.reserve.release after an end (best effort: reserve also
+//        releases the room when it reads MaintEnded).
+
+import {
+  caller,
+  creationId,
+  deadlineOf,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { nowIso } from "./caught-up.js";
+import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { ByIdParams, Id, MeetingroomEventSchemas, StartMaintenanceBody } from "./schemas.js";
+
+export const MaintenanceListQuery = ListQuery({
+  roomId: T.Optional(Id),
+  status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
+});
+
+export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: MaintenanceState) => ({
+  id,
+  roomId,
+  status,
+  createdAt,
+  updatedAt,
+});
+
+export function maintenanceService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "meetingroom.maintenance", { eventSchemas: MeetingroomEventSchemas });
+  const maintenances = kit.aggregate(Maintenance);
+
+  return {
+    name: "meetingroom.maintenance",
+    mixins: [kit.mixin()],
+    actions: {
+      start: {
+        params: StartMaintenanceBody,
+        async handler(ctx: Context<Static<typeof StartMaintenanceBody>>) {
+          caller(ctx);
+          const { roomId } = ctx.params;
+          const maintenanceId = creationId(ctx, "maintenance");
+          await ctx.call("meetingroom.reserve.holdForMaintenance", { roomId, maintenanceId });
+          const { state } = await maintenances.execute(
+            maintenanceId,
+            { type: "Start", maintenanceId, roomId },
+            { correlationId: roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
+          );
+          return maintenanceView(state);
+        },
+      },
+
+      end: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          caller(ctx);
+          const found = await maintenances.getLatest(ctx.params.id);
+          if (!found) throw notFound("maintenance", ctx.params.id);
+          const { state } = await maintenances.execute(
+            found.id,
+            { type: "End" },
+            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
+          );
+          try {
+            await ctx.call("meetingroom.reserve.release", { roomId: state.roomId, maintenanceId: state.id });
+          } catch {
+            // eventually released by meetingroom.reserve's policy
+          }
+          return maintenanceView(state);
+        },
+      },
+
+      ...ownedReadActions({
+        name: "maintenance",
+        load: (id) => maintenances.getLatest(id),
+        all: () => maintenances.all(),
+        ownerOf: () => "",
+        staff: ["admin"],
+        present: maintenanceView,
+        getParams: ByIdParams,
+        listQuery: MaintenanceListQuery,
+        filters: ["roomId", "status"],
+      }),
+    },
+  };
+}

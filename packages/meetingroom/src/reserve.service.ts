@@ -1,0 +1,274 @@
+// meetingroom.reserve — owns the room holdings (holding.ts), the authority on
+// who holds a room now, and the reservations they record.
+// Offers: reserve, cancel, get, list (members and admins); for the other
+//         services: checkUser (a meeting may start: the caller reserved, the
+//         reservation is unused), holdForMaintenance (the room is free: hold it
+//         for a maintenance), release (a meeting or maintenance gave it back).
+// Reacts to: RoomAdded (knows the room), ConferenceEnded and MaintEnded
+//            (releases the hold if the synchronous release was lost).
+// Every tick: expires unused reservations whose slot has ended (ReserveExpired).
+// Calls: nothing.
+
+import {
+  caller,
+  causedBy,
+  conflict,
+  creationId,
+  deadlineOf,
+  ensureOwnerOr,
+  forbidden,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  type RequestMeta,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { caughtUp, nowIso } from "./caught-up.js";
+import { type HoldingState, RoomHolding } from "./holding.js";
+import { roomIdOf } from "./ids.js";
+import { reserveIdOf, reserveReducers } from "./reserve-row.js";
+import {
+  ByIdParams,
+  Id,
+  type MeetingroomEvent,
+  MeetingroomEventSchemas,
+  type Reserve,
+  ReserveBody,
+  ReserveStatus,
+} from "./schemas.js";
+import { describeSlots, parseSlotPlan, slotAt } from "./slots.js";
+
+export const ReserveListQuery = ListQuery({
+  roomId: T.Optional(Id),
+  status: T.Optional(ReserveStatus),
+  userId: T.Optional(T.String({ maxLength: 128 })),
+});
+export const CheckUserParams = T.Object(
+  { reserveId: Id, userId: T.String({ minLength: 1, maxLength: 128 }), conferenceId: Id },
+  { additionalProperties: false },
+);
+export const HoldForMaintenanceParams = T.Object({ roomId: Id, maintenanceId: Id }, { additionalProperties: false });
+export const ReleaseParams = T.Object(
+  { roomId: Id, reserveId: T.Optional(Id), conferenceId: T.Optional(Id), maintenanceId: T.Optional(Id) },
+  { additionalProperties: false },
+);
+
+/** What checkUser answers: the reservation a meeting may start on. */
+export interface CheckedReserve {
+  reserveId: string;
+  roomId: string;
+  userId: string;
+  slotStart: string;
+  slotEnd: string;
+}
+
+/** How often unused reservations are looked at for expiry. */
+const EXPIRY_PERIOD_MS = 1000;
+
+export function reserveService(rt: Runtime): ServiceSchema {
+  // An invalid MEETINGROOM_SLOTS or MEETINGROOM_TZ stops the node here, with the reason.
+  const plan = parseSlotPlan(rt.config.MEETINGROOM_SLOTS, rt.config.MEETINGROOM_TZ);
+  const kit = new ServiceKit(rt, "meetingroom.reserve", { eventSchemas: MeetingroomEventSchemas });
+  const holdings = kit.aggregate(RoomHolding);
+  const reserves = kit.view<Reserve, MeetingroomEvent>({
+    name: "reserves",
+    filter: "meetingroom.holding.>",
+    key: reserveIdOf,
+    on: reserveReducers,
+  });
+  const knownRooms = kit.view<{ name: string }, MeetingroomEvent>({
+    name: "knownRooms",
+    filter: "meetingroom.room.>",
+    key: roomIdOf,
+    on: { RoomAdded: (row, e) => (row ? undefined : { name: e.data.name }) },
+  });
+  const reservesCaughtUp = caughtUp(rt, kit, "reserves", "meetingroom.holding.>");
+  const roomsCaughtUp = caughtUp(rt, kit, "knownRooms", "meetingroom.room.>");
+
+  async function reserveOf(id: string): Promise<Reserve | undefined> {
+    await reservesCaughtUp();
+    return reserves.get(id);
+  }
+  async function roomKnown(roomId: string): Promise<boolean> {
+    await roomsCaughtUp();
+    return (await knownRooms.get(roomId)) !== undefined;
+  }
+  const commandOpts = (ctx: Context, roomId: string) => ({
+    correlationId: roomId,
+    deadline: deadlineOf(ctx),
+    now: nowIso(kit),
+  });
+
+  kit.react<MeetingroomEvent>({
+    ConferenceEnded: async (e) => {
+      const { roomId, conferenceId, reserveId } = e.data;
+      if (!(await holdings.get(roomId))) return;
+      await holdings.execute(roomId, { type: "Release", conferenceId, reserveId }, causedBy(e, "meetingroom.reserve"));
+    },
+    MaintEnded: async (e) => {
+      const { roomId, maintenanceId } = e.data;
+      if (!(await holdings.get(roomId))) return;
+      await holdings.execute(roomId, { type: "Release", maintenanceId }, causedBy(e, "meetingroom.reserve"));
+    },
+  });
+
+  // Runs on every replica: the holding decides, so a second replica's Expire
+  // finds the reservation gone and appends nothing (and the seeded event id
+  // would be dropped by the stream anyway).
+  kit.every("expire unused reservations", EXPIRY_PERIOD_MS, async (now) => {
+    const due = (await holdings.all()).filter(
+      (h: HoldingState) => h.hold?.kind === "reserve" && !h.hold.conferenceId && Date.parse(h.hold.slotEnd) <= now,
+    );
+    for (const h of due) {
+      if (h.hold?.kind !== "reserve") continue;
+      const { reserveId, slotEnd } = h.hold;
+      await holdings.execute(
+        h.roomId,
+        { type: "Expire", reserveId, now },
+        { correlationId: h.roomId, idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
+      );
+    }
+  });
+
+  return {
+    name: "meetingroom.reserve",
+    mixins: [kit.mixin()],
+    actions: {
+      /** A member takes a room for the slot running now: first come, first served. */
+      reserve: {
+        params: ReserveBody,
+        async handler(ctx: Context<Static<typeof ReserveBody>>) {
+          const user = caller(ctx);
+          const { roomId } = ctx.params;
+          const reserveId = creationId(ctx, "reserve");
+          // Under an Idempotency-Key the id is derived from it: a retry finds what the first try made.
+          const before = (ctx.meta as RequestMeta).idempotencyKey ? await reserveOf(reserveId) : undefined;
+          if (before) {
+            ensureOwnerOr(user, before.userId);
+            return before;
+          }
+          const now = kit.clock.now();
+          const slot = slotAt(plan, now);
+          const known = await roomKnown(roomId);
+          if (known && !slot) {
+            const slots = `${describeSlots(plan)} (${plan.timeZone})`;
+            throw conflict("NoSlotOpen", `no reservation slot is open now; reservations open in the slots ${slots}`);
+          }
+          const { events } = await holdings.execute(
+            roomId,
+            { type: "Reserve", reserveId, roomId, userId: user.id, slot, roomKnown: known, now },
+            commandOpts(ctx, roomId),
+          );
+          const made = events.find((e) => e.type === "Reserved");
+          if (!made) return (await reserveOf(reserveId)) as Reserve;
+          const d = made.data as { userId: string; slotStart: string; slotEnd: string };
+          const at = made.occurredAt;
+          return {
+            id: reserveId,
+            roomId,
+            userId: d.userId,
+            slotStart: d.slotStart,
+            slotEnd: d.slotEnd,
+            status: "Reserved",
+            createdAt: at,
+            updatedAt: at,
+          };
+        },
+      },
+
+      /** The member who reserved gives the room back; 409 once the meeting started. */
+      cancel: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const user = caller(ctx);
+          const row = await reserveOf(ctx.params.id);
+          if (!row) throw notFound("reserve", ctx.params.id);
+          ensureOwnerOr(user, row.userId);
+          if (row.status === "Canceled") return row;
+          if (row.status === "Expired") throw conflict("ReserveExpired", "the reservation has expired");
+          if (row.status === "Used") throw conflict("MeetingStarted", "the meeting has already started");
+          const { events } = await holdings.execute(
+            row.roomId,
+            { type: "Cancel", reserveId: row.id, now: kit.clock.now() },
+            commandOpts(ctx, row.roomId),
+          );
+          const at = events[0]?.occurredAt ?? row.updatedAt;
+          return { ...row, status: "Canceled", updatedAt: at };
+        },
+      },
+
+      ...ownedReadActions({
+        name: "reserve",
+        load: reserveOf,
+        all: async () => {
+          await reservesCaughtUp();
+          return reserves.all();
+        },
+        ownerOf: (r) => r.userId,
+        staff: ["admin"],
+        present: (r) => r,
+        getParams: ByIdParams,
+        listQuery: ReserveListQuery,
+        filters: ["roomId", "status", "userId"],
+      }),
+
+      /**
+       * For meetingroom.conference: the caller may start a meeting on this
+       * reservation (403 not the member who reserved; 409 canceled, expired or
+       * used). Marks the reservation used, once per conference id.
+       */
+      checkUser: {
+        visibility: "public",
+        params: CheckUserParams,
+        async handler(ctx: Context<Static<typeof CheckUserParams>>): Promise<CheckedReserve> {
+          const { reserveId, userId, conferenceId } = ctx.params;
+          const row = await reserveOf(reserveId);
+          if (!row) throw notFound("reserve", reserveId);
+          if (row.userId !== userId) throw forbidden("only the member who reserved may start the meeting");
+          const answer = { reserveId, roomId: row.roomId, userId, slotStart: row.slotStart, slotEnd: row.slotEnd };
+          if (row.status === "Used" && row.conferenceId === conferenceId) return answer;
+          if (row.status === "Canceled") throw conflict("ReserveCanceled", "the reservation was canceled");
+          if (row.status === "Expired") throw conflict("ReserveExpired", "the reservation has expired");
+          if (row.status === "Used") throw conflict("ReserveUsed", "the reservation was already used by a meeting");
+          await holdings.execute(
+            row.roomId,
+            { type: "Use", reserveId, userId, conferenceId, now: kit.clock.now() },
+            commandOpts(ctx, row.roomId),
+          );
+          return answer;
+        },
+      },
+
+      /** For meetingroom.maintenance: holds a free room for a maintenance (409 when it is reserved or in a meeting). */
+      holdForMaintenance: {
+        visibility: "public",
+        params: HoldForMaintenanceParams,
+        async handler(ctx: Context<Static<typeof HoldForMaintenanceParams>>) {
+          const { roomId, maintenanceId } = ctx.params;
+          const now = kit.clock.now();
+          await holdings.execute(
+            roomId,
+            { type: "HoldForMaintenance", roomId, maintenanceId, roomKnown: await roomKnown(roomId), now },
+            commandOpts(ctx, roomId),
+          );
+          return { roomId, maintenanceId };
+        },
+      },
+
+      /** For meetingroom.conference and meetingroom.maintenance: the meeting or maintenance ended. */
+      release: {
+        visibility: "public",
+        params: ReleaseParams,
+        async handler(ctx: Context<Static<typeof ReleaseParams>>) {
+          const { roomId, ...which } = ctx.params;
+          if (!(await holdings.getLatest(roomId))) return { roomId }; // never held: nothing to give back
+          await holdings.execute(roomId, { type: "Release", ...which }, commandOpts(ctx, roomId));
+          return { roomId };
+        },
+      },
+    },
+  };
+}

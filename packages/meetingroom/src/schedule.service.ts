@@ -1,0 +1,47 @@
+// meetingroom.schedule — keeps the roomTables view (CQRS read model): every
+// room's current state on one screen, with its Korean label (`?lang=en`).
+// Reads every meetingroom event; owns nothing else. Offers: get, list.
+// Calls: nothing.
+
+import { ListQuery, labelLanguage, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { roomIdOf } from "./ids.js";
+import { localized, type RoomTableRow, roomTableReducers } from "./room-table.js";
+import { Id, Lang, type MeetingroomEvent, RoomStatus } from "./schemas.js";
+
+export const RoomTableParams = T.Object({ roomId: Id, lang: Lang }, { additionalProperties: false });
+export const RoomTableListQuery = ListQuery({ status: T.Optional(RoomStatus) });
+
+export function scheduleService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "meetingroom.schedule");
+  const roomTables = kit.view<RoomTableRow, MeetingroomEvent>({
+    name: "roomTables",
+    key: roomIdOf,
+    on: roomTableReducers,
+  });
+
+  return {
+    name: "meetingroom.schedule",
+    mixins: [kit.mixin()],
+    actions: {
+      get: {
+        params: RoomTableParams,
+        async handler(ctx: Context<Static<typeof RoomTableParams>>) {
+          const row = await roomTables.get(ctx.params.roomId);
+          if (!row) throw notFound("room", ctx.params.roomId);
+          return localized(row, labelLanguage(ctx, ctx.params));
+        },
+      },
+
+      list: {
+        params: RoomTableListQuery,
+        async handler(ctx: Context<Static<typeof RoomTableListQuery>>) {
+          const lang = labelLanguage(ctx, ctx.params);
+          const rows = (await roomTables.all()).map((r) => localized(r, lang));
+          return page(rows, ctx.params, ["status"]);
+        },
+      },
+    },
+  };
+}

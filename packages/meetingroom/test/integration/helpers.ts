@@ -1,0 +1,165 @@
+// Shared helpers of the meetingroom's black-box tests: a stack of its own
+// (private nats-server, so no other test file's tickers or clocks touch its
+// stream), the demo users as HTTP clients, members made from signed tokens,
+// the steps of the flow as one call each, and the checks of error answers.
+import { createHmac } from "node:crypto";
+import { ManualClock, type NatsServer } from "@seed/platform";
+import {
+  type ApiClient,
+  type ApiResponse,
+  api,
+  eventually,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
+import { privateNats } from "@seed/platform/testing/faults";
+import { afterAll, beforeAll, expect } from "vitest";
+
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+export const JWT_SECRET = "test-secret-0123456789abcdef"; // testEnv's
+export const SETTLE = { timeout: 10_000 };
+
+/** A Seoul wall-clock time on a fixed weekday (UTC+9). */
+export const kst = (hhmmss: string, day = "2030-03-11") => Date.parse(`${day}T${hhmmss}+09:00`);
+
+// biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
+export type Json = any;
+
+export interface Stack {
+  nats: NatsServer;
+  node: TestNode;
+  clock: ManualClock;
+  u: Actors;
+}
+
+/**
+ * The meetingroom services and the gateway on a nats-server of the file's own,
+ * with a ManualClock standing at 10:30 in Seoul (inside the 10:00–11:50 slot).
+ */
+export function useStack(ready: (s: Stack) => void, services = "api,meetingroom.*"): void {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    const nats = await privateNats();
+    const clock = new ManualClock(kst("10:30:00"));
+    const node = await startTestNode({ services, clock, config: { NATS_URL: nats.url } });
+    stack = { nats, node, clock, u: await actors(node.url) };
+    ready(stack);
+  }, 30_000);
+  afterAll(async () => {
+    await stack?.node.stop();
+    await stack?.nats.stop();
+  });
+}
+
+export interface Actors {
+  alice: ApiClient;
+  bob: ApiClient;
+  dave: ApiClient;
+  erin: ApiClient;
+  anon: ApiClient;
+  ids: Record<"alice" | "bob" | "dave" | "erin", string>;
+}
+
+/** alice and erin (members), bob (seller: no meetingroom role), dave (admin), and no one. */
+export async function actors(url: string): Promise<Actors> {
+  const names = ["alice", "bob", "dave", "erin"] as const;
+  const logged = await Promise.all(
+    names.map(async (name) => {
+      const client = api(url);
+      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
+      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
+      client.token = res.body.token;
+      return [client, res.body.user.id as string] as const;
+    }),
+  );
+  const [alice, bob, dave, erin] = logged.map(([c]) => c) as [ApiClient, ApiClient, ApiClient, ApiClient];
+  const ids = Object.fromEntries(names.map((n, i) => [n, logged[i]?.[1] ?? ""])) as Actors["ids"];
+  return { alice, bob, dave, erin, anon: api(url), ids };
+}
+
+/** An HS256 JWT signed with the test secret. */
+export function signJwt(payload: Record<string, unknown>, secret = JWT_SECRET): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const body = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(payload)}`;
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+}
+
+/** A member who exists only in their token (the gateway trusts a valid signature). */
+export function member(url: string, sub: string): ApiClient {
+  const client = api(url);
+  client.token = signJwt({ sub, username: sub, roles: ["member"], exp: Math.floor(Date.now() / 1000) + 3600 });
+  return client;
+}
+
+export const show = (res: ApiResponse): string =>
+  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
+
+let names = 0;
+export const uniqueName = (prefix = "room") => `${prefix}-${process.pid}-${++names}`;
+
+export async function addRoom(admin: ApiClient, name = uniqueName(), capacity?: number): Promise<Json> {
+  const res = await admin.post("/meetingroom/rooms", capacity === undefined ? { name } : { name, capacity });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function reserve(m: ApiClient, roomId: string): Promise<Json> {
+  const res = await m.post("/meetingroom/reserves", { roomId });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function startMeeting(m: ApiClient, reserveId: string): Promise<Json> {
+  const res = await m.post("/meetingroom/conferences", { reserveId });
+  expect(res.status, show(res)).toBe(201);
+  return res.body;
+}
+
+export async function get(client: ApiClient, path: string): Promise<Json> {
+  const res = await client.get(path);
+  expect(res.status, show(res)).toBe(200);
+  return res.body;
+}
+
+/** The room's status (room service) and its roomTables row, once both show `status`. */
+export async function roomShows(client: ApiClient, roomId: string, status: string): Promise<Json> {
+  return eventually(async () => {
+    expect((await get(client, `/meetingroom/rooms/${roomId}`)).status).toBe(status);
+    const row = await get(client, `/meetingroom/roomTables/${roomId}`);
+    expect(row.status).toBe(status);
+    return row;
+  }, SETTLE);
+}
+
+/** An error answer as api.md describes it, and nothing of the inside. */
+export function expectError(res: ApiResponse, status: number, error: string): void {
+  expect(res.status, show(res)).toBe(status);
+  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
+  expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
+  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  const text = JSON.stringify(res.body);
+  expect(text).not.toMatch(/meetingroom\.(room|reserve|conference|maintenance|schedule)|MEETINGROOM|\.ts:\d+|"stack"/);
+  if (status === 503) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+}
+
+/** 409 whose message names the rule. */
+export function expectConflict(res: ApiResponse, words: RegExp): void {
+  expectError(res, 409, "Conflict");
+  expect(res.body.message).toMatch(words);
+}
+
+/** 422 naming exactly these JSON pointers. */
+export function expectValidation(res: ApiResponse, paths: string[]): void {
+  expectError(res, 422, "ValidationError");
+  const got = [...new Set(res.body.details.map((d: { path: string }) => d.path))].sort();
+  expect(got, show(res)).toEqual([...new Set(paths)].sort());
+}
+
+/** A syntactically valid ULID nobody created. */
+export const unknownId = (): string => {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let s = "7ZZZZZZZZZ";
+  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
+  return s;
+};

@@ -1,0 +1,210 @@
+// The room holding: the one authority on who holds a room now.
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
+import { describe, expect, it } from "vitest";
+import { activeHold, type HoldingCommand, type HoldingState, RoomHolding } from "../../src/holding.js";
+import { MeetingroomEventSchemas } from "../../src/schemas.js";
+
+const { ctx, run, expectValid } = aggregateHarness(RoomHolding, MeetingroomEventSchemas);
+
+const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
+const ROOM = id(1);
+const R1 = id(11);
+const R2 = id(12);
+const CONF = id(21);
+const MAINT = id(31);
+const slot = { slotStart: "2025-03-10T01:00:00.000Z", slotEnd: "2025-03-10T02:50:00.000Z" };
+const next = { slotStart: "2025-03-10T03:00:00.000Z", slotEnd: "2025-03-10T04:50:00.000Z" };
+const during = Date.parse("2025-03-10T01:30:00Z");
+const atEnd = Date.parse(slot.slotEnd);
+const inNext = Date.parse("2025-03-10T03:10:00Z");
+
+const reserve = (
+  reserveId = R1,
+  userId = "alice",
+  o: Partial<HoldingCommand & { type: "Reserve" }> = {},
+): HoldingCommand => ({
+  type: "Reserve",
+  reserveId,
+  roomId: ROOM,
+  userId,
+  slot,
+  roomKnown: true,
+  now: during,
+  ...o,
+});
+const use = (o: { userId?: string; conferenceId?: string; now?: number } = {}): HoldingCommand => ({
+  type: "Use",
+  reserveId: R1,
+  userId: o.userId ?? "alice",
+  conferenceId: o.conferenceId ?? CONF,
+  now: o.now ?? during,
+});
+const maint = (now = during, maintenanceId = MAINT): HoldingCommand => ({
+  type: "HoldForMaintenance",
+  roomId: ROOM,
+  maintenanceId,
+  roomKnown: true,
+  now,
+});
+
+const reserved = () => run(undefined, reserve()).state as HoldingState;
+const inMeeting = () => run(reserved(), use()).state as HoldingState;
+const underMaintenance = () => run(undefined, maint()).state as HoldingState;
+
+describe("Reserve", () => {
+  it("holds a free room for the slot running now", () => {
+    const events = RoomHolding.decide(undefined, reserve(), ctx);
+    expect(events).toEqual([{ type: "Reserved", data: { reserveId: R1, roomId: ROOM, userId: "alice", ...slot } }]);
+    expectValid(events);
+    expect(reserved().hold).toEqual({ kind: "reserve", reserveId: R1, userId: "alice", ...slot });
+  });
+
+  it("a second member in the same slot: 409 RoomReserved", () => {
+    const r = refusalOf(() => RoomHolding.decide(reserved(), reserve(R2, "erin"), ctx));
+    expect([r.status, r.rule]).toEqual([409, "RoomReserved"]);
+  });
+
+  it("the same reservation again changes nothing", () => {
+    expect(RoomHolding.decide(reserved(), reserve(), ctx)).toEqual([]);
+  });
+
+  it("in a meeting: 409 InConference; under maintenance: 409 UnderMaintenance", () => {
+    expect(refusalOf(() => RoomHolding.decide(inMeeting(), reserve(R2), ctx)).rule).toBe("InConference");
+    expect(refusalOf(() => RoomHolding.decide(underMaintenance(), reserve(R2), ctx)).rule).toBe("UnderMaintenance");
+  });
+
+  it("unknown room and no open slot: 409 naming the rule", () => {
+    const unknown = refusalOf(() => RoomHolding.decide(undefined, reserve(R1, "alice", { roomKnown: false }), ctx));
+    expect([unknown.status, unknown.rule]).toEqual([409, "UnknownRoom"]);
+    const closed = refusalOf(() => RoomHolding.decide(undefined, reserve(R1, "alice", { slot: undefined }), ctx));
+    expect([closed.status, closed.rule]).toEqual([409, "NoSlotOpen"]);
+  });
+
+  it("in the next slot, an unused reservation of the last one is expired in the same decision", () => {
+    const { events, state } = run(reserved(), reserve(R2, "erin", { slot: next, now: inNext }));
+    expect(events.map((e) => e.type)).toEqual(["ReserveExpired", "Reserved"]);
+    expect(events[0]?.data).toEqual({ reserveId: R1, roomId: ROOM });
+    expect(state?.hold).toMatchObject({ reserveId: R2, userId: "erin" });
+  });
+
+  it("in the next slot, a meeting of the last one no longer holds the room", () => {
+    const { events } = run(inMeeting(), reserve(R2, "erin", { slot: next, now: inNext }));
+    expect(events.map((e) => e.type)).toEqual(["Reserved"]);
+  });
+
+  it("after a cancel or a released meeting, the room can be reserved again", () => {
+    const canceled = run(reserved(), { type: "Cancel", reserveId: R1, now: during }).state;
+    expect(RoomHolding.decide(canceled, reserve(R2), ctx).map((e) => e.type)).toEqual(["Reserved"]);
+    const released = run(inMeeting(), { type: "Release", conferenceId: CONF }).state;
+    expect(RoomHolding.decide(released, reserve(R2), ctx).map((e) => e.type)).toEqual(["Reserved"]);
+  });
+});
+
+describe("Cancel", () => {
+  it("gives the room back", () => {
+    const { events, state } = run(reserved(), { type: "Cancel", reserveId: R1, now: during });
+    expect(events).toEqual([{ type: "ReserveCanceled", data: { reserveId: R1, roomId: ROOM } }]);
+    expect(state?.hold).toBeUndefined();
+  });
+
+  it("409 once the meeting started, once the slot is over, or for a reservation that no longer holds", () => {
+    expect(
+      refusalOf(() => RoomHolding.decide(inMeeting(), { type: "Cancel", reserveId: R1, now: during }, ctx)).rule,
+    ).toBe("MeetingStarted");
+    expect(
+      refusalOf(() => RoomHolding.decide(reserved(), { type: "Cancel", reserveId: R1, now: atEnd }, ctx)).rule,
+    ).toBe("ReserveExpired");
+    expect(
+      refusalOf(() => RoomHolding.decide(reserved(), { type: "Cancel", reserveId: R2, now: during }, ctx)).rule,
+    ).toBe("ReserveNotActive");
+  });
+});
+
+describe("Expire", () => {
+  it("not before the slot's end: at 09:49:59 nothing, at 09:50 ReserveExpired", () => {
+    expect(RoomHolding.decide(reserved(), { type: "Expire", reserveId: R1, now: atEnd - 1 }, ctx)).toEqual([]);
+    const events = RoomHolding.decide(reserved(), { type: "Expire", reserveId: R1, now: atEnd }, ctx);
+    expect(events).toEqual([{ type: "ReserveExpired", data: { reserveId: R1, roomId: ROOM } }]);
+  });
+
+  it("twice (a second replica's ticker): the second changes nothing", () => {
+    const expired = run(reserved(), { type: "Expire", reserveId: R1, now: atEnd }).state;
+    expect(expired?.hold).toBeUndefined();
+    expect(RoomHolding.decide(expired, { type: "Expire", reserveId: R1, now: atEnd }, ctx)).toEqual([]);
+  });
+
+  it("a used reservation never expires", () => {
+    expect(RoomHolding.decide(inMeeting(), { type: "Expire", reserveId: R1, now: atEnd }, ctx)).toEqual([]);
+  });
+});
+
+describe("Use (checkUser)", () => {
+  it("the member who reserved starts the meeting", () => {
+    const events = RoomHolding.decide(reserved(), use(), ctx);
+    expect(events).toEqual([{ type: "ReserveUsed", data: { reserveId: R1, roomId: ROOM, conferenceId: CONF } }]);
+    expectValid(events);
+    expect(inMeeting().hold).toMatchObject({ conferenceId: CONF });
+  });
+
+  it("another member: 403", () => {
+    const r = refusalOf(() => RoomHolding.decide(reserved(), use({ userId: "erin" }), ctx));
+    expect(r.status).toBe(403);
+  });
+
+  it("the same start again changes nothing; another start on the used reservation is 409 ReserveUsed", () => {
+    expect(RoomHolding.decide(inMeeting(), use(), ctx)).toEqual([]);
+    expect(refusalOf(() => RoomHolding.decide(inMeeting(), use({ conferenceId: id(22) }), ctx)).rule).toBe(
+      "ReserveUsed",
+    );
+  });
+
+  it("after the slot's end: 409 ReserveExpired; a canceled one: 409 ReserveNotActive", () => {
+    expect(refusalOf(() => RoomHolding.decide(reserved(), use({ now: atEnd }), ctx)).rule).toBe("ReserveExpired");
+    const canceled = run(reserved(), { type: "Cancel", reserveId: R1, now: during }).state;
+    expect(refusalOf(() => RoomHolding.decide(canceled, use(), ctx)).rule).toBe("ReserveNotActive");
+  });
+});
+
+describe("HoldForMaintenance", () => {
+  it("holds a free room", () => {
+    const events = RoomHolding.decide(undefined, maint(), ctx);
+    expect(events).toEqual([{ type: "MaintHeld", data: { maintenanceId: MAINT, roomId: ROOM } }]);
+    expectValid(events);
+  });
+
+  it("refuses a reserved room, a room in a meeting, and a room under another maintenance", () => {
+    expect(refusalOf(() => RoomHolding.decide(reserved(), maint(), ctx)).rule).toBe("RoomReserved");
+    expect(refusalOf(() => RoomHolding.decide(inMeeting(), maint(), ctx)).rule).toBe("InConference");
+    expect(refusalOf(() => RoomHolding.decide(underMaintenance(), maint(during, id(32)), ctx)).rule).toBe(
+      "UnderMaintenance",
+    );
+  });
+
+  it("the same maintenance again changes nothing; an unknown room is 404", () => {
+    expect(RoomHolding.decide(underMaintenance(), maint(), ctx)).toEqual([]);
+    const r = refusalOf(() => RoomHolding.decide(undefined, { ...maint(), roomKnown: false } as HoldingCommand, ctx));
+    expect(r.status).toBe(404);
+  });
+
+  it("a reservation whose slot is over does not block it (it is expired in the same decision)", () => {
+    expect(RoomHolding.decide(reserved(), maint(atEnd), ctx).map((e) => e.type)).toEqual([
+      "ReserveExpired",
+      "MaintHeld",
+    ]);
+  });
+});
+
+describe("Release", () => {
+  it("only the hold it names", () => {
+    expect(RoomHolding.decide(underMaintenance(), { type: "Release", maintenanceId: id(99) }, ctx)).toEqual([]);
+    expect(RoomHolding.decide(inMeeting(), { type: "Release", conferenceId: id(99) }, ctx)).toEqual([]);
+    expect(RoomHolding.decide(reserved(), { type: "Release", reserveId: R1 }, ctx)).toEqual([]); // not in a meeting
+    const { events, state } = run(underMaintenance(), { type: "Release", maintenanceId: MAINT });
+    expect(events).toEqual([{ type: "HoldReleased", data: { roomId: ROOM, maintenanceId: MAINT } }]);
+    expect(activeHold(state, during)).toBeUndefined();
+    const meeting = run(inMeeting(), { type: "Release", conferenceId: CONF, reserveId: R1 });
+    expect(meeting.events).toEqual([{ type: "HoldReleased", data: { roomId: ROOM, reserveId: R1 } }]);
+    // twice: nothing more
+    expect(RoomHolding.decide(meeting.state, { type: "Release", conferenceId: CONF }, ctx)).toEqual([]);
+  });
+});

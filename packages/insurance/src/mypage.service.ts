@@ -1,0 +1,44 @@
+// insurance.mypage — keeps the mypages view ("my insurance", CQRS read model).
+// Reads every insurance event; owns nothing else. Offers: get, list (owner or manager).
+
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { Type as T } from "@sinclair/typebox";
+import type { ServiceSchema } from "moleculer";
+import { planNoOf } from "./ids.js";
+import { localized, type MypageRow, mypageReducers } from "./mypage.js";
+import { Id, ProductCode } from "./schemas.js";
+
+export const MypageParams = T.Object(
+  { planNo: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
+  { additionalProperties: false },
+);
+export const MypageListQuery = ListQuery({
+  customerId: T.Optional(Id),
+  productCode: T.Optional(ProductCode),
+  progressStatus: T.Optional(T.String({ maxLength: 40 })),
+  proposalNo: T.Optional(Id),
+});
+
+export function mypageService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "insurance.mypage");
+  const mypages = kit.view<MypageRow>({ name: "mypages", key: planNoOf, on: mypageReducers });
+
+  return {
+    name: "insurance.mypage",
+    mixins: [kit.mixin()],
+    actions: {
+      ...ownedReadActions({
+        name: "plan",
+        load: (planNo) => mypages.get(planNo),
+        all: () => mypages.all(),
+        ownerOf: (row) => row.userId,
+        staff: ["manager"],
+        present: localized,
+        getParams: MypageParams,
+        idParam: "planNo",
+        listQuery: MypageListQuery,
+        filters: ["customerId", "productCode", "progressStatus", "proposalNo"],
+      }),
+    },
+  };
+}

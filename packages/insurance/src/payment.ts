@@ -1,0 +1,93 @@
+// Payment: the first premium of a proposal, charged to the customer's
+// account by a simulated bank. One per proposal (its id is derived from the
+// proposal's), so paying again — a retried proposal — never charges twice.
+import { type Aggregate, refuse } from "@seed/platform/domain";
+import type { Account, EventData, InsuranceEvent } from "./schemas.js";
+
+export interface PaymentState {
+  id: string;
+  proposalNo: string;
+  planNo: string;
+  customerId: string;
+  userId: string;
+  amount: number;
+  bankCode: string;
+  accountNo: string;
+  holderName: string;
+  status: "Approved" | "Canceled";
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type PayCommand = { type: "Pay"; account: Account } & Omit<
+  EventData<"PaymentApproved">,
+  "bankCode" | "accountNo" | "holderName"
+>;
+export type PaymentCommand = PayCommand | { type: "Cancel" };
+
+type PaymentEvent = Extract<InsuranceEvent, { type: "PaymentApproved" | "PaymentCanceled" }>;
+
+/**
+ * The simulated bank's one rule: an account number whose digits end in
+ * "0000" has no funds, and the payment is declined (402 PaymentDeclined).
+ * Every other account pays.
+ */
+export const isDeclined = (account: Account): boolean => account.accountNo.replaceAll("-", "").endsWith("0000");
+
+/** Account numbers are not kept in the log: all but the last four digits are masked. */
+export const maskAccountNo = (accountNo: string): string => {
+  const digits = accountNo.replaceAll("-", "");
+  return `${"*".repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}`;
+};
+
+export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
+  name: "payment",
+
+  decide(state, cmd) {
+    switch (cmd.type) {
+      case "Pay": {
+        if (state) return []; // paid already: the same proposal again is not a second charge
+        const { type: _, account, ...payment } = cmd;
+        if (isDeclined(account)) throw refuse.declined("the bank declined the payment (insufficient funds)");
+        const stored = {
+          bankCode: account.bankCode,
+          accountNo: maskAccountNo(account.accountNo),
+          holderName: account.holderName,
+        };
+        return [{ type: "PaymentApproved", data: { ...payment, ...stored } }];
+      }
+      case "Cancel": {
+        if (!state) throw refuse.notFound("payment not found");
+        if (state.status === "Canceled") return [];
+        const { id, proposalNo, planNo, customerId, userId } = state;
+        return [{ type: "PaymentCanceled", data: { paymentId: id, proposalNo, planNo, customerId, userId } }];
+      }
+    }
+  },
+
+  evolve(state, event, { at }) {
+    switch (event.type) {
+      case "PaymentApproved": {
+        const { paymentId, ...approved } = event.data;
+        return { ...approved, id: paymentId, status: "Approved", createdAt: at, updatedAt: at };
+      }
+      case "PaymentCanceled":
+        return { ...(state as PaymentState), status: "Canceled", updatedAt: at };
+    }
+  },
+};
+
+export const paymentView = (s: PaymentState) => ({
+  id: s.id,
+  paymentId: s.id,
+  proposalNo: s.proposalNo,
+  planNo: s.planNo,
+  customerId: s.customerId,
+  amount: s.amount,
+  status: s.status,
+  bankCode: s.bankCode,
+  accountNo: s.accountNo,
+  holderName: s.holderName,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});

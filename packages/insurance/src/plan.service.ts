@@ -1,0 +1,175 @@
+// insurance.plan — owns Plan (가입설계).
+// Offers: save, requote, requestDocument (owner), get, list (owner or manager).
+// Reacts to: nothing as a policy; keeps a small view of issued documents so a
+//   plan shows status DocumentIssued and its document id.
+// Calls: insurance.customer.get and insurance.product.quote synchronously
+//   (timeout, breaker, bulkhead): either unavailable → 503, nothing saved.
+
+import {
+  caller,
+  conflict,
+  creationId,
+  deadlineOf,
+  ensureOwnerOr,
+  forbidden,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+  type User,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { customerIdOf, planNoOf } from "./ids.js";
+import { Plan, type PlanState, planView } from "./plan.js";
+import {
+  ByIdParams,
+  type InsuranceEvent,
+  InsuranceEventSchemas,
+  PlanStatus,
+  ProductCode,
+  type Quote,
+  RequotePlanParams,
+  SavePlanBody,
+} from "./schemas.js";
+
+export const PlanListQuery = ListQuery({ status: T.Optional(PlanStatus), productCode: T.Optional(ProductCode) });
+
+type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
+
+export function planService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "insurance.plan", { eventSchemas: InsuranceEventSchemas });
+  const plans = kit.aggregate(Plan);
+  const issued = kit.view<{ documentId: string }, InsuranceEvent>({
+    name: "issuedDocuments",
+    filter: "insurance.productDocument.>",
+    key: planNoOf,
+    on: { DocumentIssued: (_, e) => ({ documentId: e.data.documentId }) },
+  });
+
+  /** A plan with what the client sees of it: its document issued or not. */
+  const withDocument = async (plan: PlanState | undefined) =>
+    plan && { plan, issued: (await issued.get(plan.id)) !== undefined };
+
+  /** The caller's customer record and a quote for it (both synchronous calls). */
+  async function quoteFor(ctx: Context, user: User, input: QuoteInput, claimedCustomerId?: string) {
+    const customerId = customerIdOf(user.id);
+    if (claimedCustomerId !== undefined && claimedCustomerId !== customerId)
+      throw forbidden("a plan can only be made for the caller's own customer record");
+    let customer: { name: string; birthDate: string };
+    try {
+      customer = await ctx.call("insurance.customer.get", { id: customerId });
+    } catch (err) {
+      if ((err as { code?: number }).code === 404)
+        throw conflict("CustomerNotRegistered", "register as a customer first (POST /insurance/customers)");
+      throw err;
+    }
+    const q = await ctx.call<Quote, Record<string, unknown>>("insurance.product.quote", {
+      ...input,
+      birthDate: customer.birthDate,
+    });
+    return {
+      customerId,
+      userId: user.id,
+      customerName: customer.name,
+      productCode: q.productCode,
+      productName: q.productName,
+      entryAmount: input.entryAmount,
+      insurancePeriod: input.insurancePeriod,
+      paymentPeriod: input.paymentPeriod,
+      paymentCycle: input.paymentCycle,
+      age: q.age,
+      monthlyPremium: q.monthlyPremium,
+      premium: q.premium,
+      terms: q.terms,
+    };
+  }
+
+  /** The caller's own plan (changing it and asking for its document are the owner's alone). */
+  async function ownPlan(ctx: Context<{ id: string }>) {
+    const plan = await plans.getLatest(ctx.params.id);
+    if (!plan) throw notFound("plan", ctx.params.id);
+    ensureOwnerOr(caller(ctx), plan.userId);
+    return plan;
+  }
+
+  const reads = ownedReadActions({
+    name: "plan",
+    load: async (id) => withDocument(await plans.getLatest(id)),
+    all: async () =>
+      Promise.all(
+        (await plans.all()).map(async (p) => (await withDocument(p)) as { plan: PlanState; issued: boolean }),
+      ),
+    ownerOf: ({ plan }) => plan.userId,
+    staff: ["manager"],
+    present: ({ plan, issued: done }) => planView(plan, done),
+    getParams: ByIdParams,
+    listQuery: PlanListQuery,
+    filters: ["status", "productCode"],
+  });
+
+  return {
+    name: "insurance.plan",
+    mixins: [kit.mixin()],
+    actions: {
+      save: {
+        params: SavePlanBody,
+        async handler(ctx: Context<Static<typeof SavePlanBody>>) {
+          const user = caller(ctx);
+          const { customerId, ...input } = ctx.params;
+          const quoted = await quoteFor(ctx, user, input, customerId);
+          const planNo = creationId(ctx, "plan");
+          const { state } = await plans.execute(
+            planNo,
+            { type: "Save", planNo, ...quoted },
+            { correlationId: planNo, deadline: deadlineOf(ctx) },
+          );
+          return planView(state);
+        },
+      },
+
+      /** Re-quotes with any changed inputs (and the product's current terms), saving the plan again. */
+      requote: {
+        params: RequotePlanParams,
+        async handler(ctx: Context<Static<typeof RequotePlanParams>>) {
+          const user = caller(ctx);
+          const plan = await ownPlan(ctx);
+          if (plan.status !== "PlanSaved")
+            throw conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+          const { id, customerId, ...changes } = ctx.params;
+          const input: QuoteInput = {
+            productCode: changes.productCode ?? plan.productCode,
+            entryAmount: changes.entryAmount ?? plan.entryAmount,
+            insurancePeriod: changes.insurancePeriod ?? plan.insurancePeriod,
+            paymentPeriod: changes.paymentPeriod ?? plan.paymentPeriod,
+            paymentCycle: changes.paymentCycle ?? plan.paymentCycle,
+          };
+          const quoted = await quoteFor(ctx, user, input, customerId);
+          const { state } = await plans.execute(
+            id,
+            { type: "Requote", planNo: id, ...quoted },
+            { correlationId: id, deadline: deadlineOf(ctx) },
+          );
+          return planView(state);
+        },
+      },
+
+      /** Asks for the product document; it is issued asynchronously (202). */
+      requestDocument: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const plan = await ownPlan(ctx);
+          const { state } = await plans.execute(
+            plan.id,
+            { type: "RequestDocument" },
+            { correlationId: plan.id, idSeed: `document:${plan.id}`, deadline: deadlineOf(ctx) },
+          );
+          return planView(state, (await issued.get(plan.id)) !== undefined);
+        },
+      },
+
+      ...reads,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// insurance.product — owns Product and ProductDocument.
+// Offers: register, change (managers), get, list; quote (for insurance.plan:
+//   underwriting and premium); getDocument, listDocuments.
+// Reacts to: nothing as a policy; its ticker issues every requested document
+//   once INSURANCE_DOCUMENT_DELAY_MS has passed since the request (the delay
+//   simulates the slow part; the plan request never waits for it).
+// Calls: nothing.
+
+import {
+  caller,
+  creationId,
+  deadlineOf,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  page,
+  type Runtime,
+  ServiceKit,
+  validationError,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { ActionSchema, Context, ServiceSchema } from "moleculer";
+import { planNoOf } from "./ids.js";
+import { inconsistencies, Product, type ProductFields, productView } from "./product.js";
+import { type DocumentRequested, documentView, ProductDocument } from "./product-document.js";
+import {
+  ByCodeParams,
+  ByIdParams,
+  ChangeProductParams,
+  Id,
+  type InsuranceEvent,
+  InsuranceEventSchemas,
+  QuoteParams,
+  RegisterProductBody,
+} from "./schemas.js";
+import { ageOn, isCalendarDate, quote, RATE_DECIMALS, rateFraction, todayIn } from "./underwriting.js";
+
+export const ProductListQuery = ListQuery({});
+export const DocumentListQuery = ListQuery({ planNo: T.Optional(Id) });
+
+/** 422 for terms that do not fit together or a rate the premium cannot be computed exactly with. */
+function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
+  const details = [];
+  if (p.ratePerMille !== undefined && !rateFraction(p.ratePerMille))
+    details.push({ path: "/ratePerMille", message: `must have at most ${RATE_DECIMALS} decimals` });
+  if (whole) details.push(...inconsistencies(whole));
+  if (details.length > 0)
+    throw validationError(details.map((d) => `${d.path.slice(1)} ${d.message}`).join("; "), details);
+}
+
+export function productService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "insurance.product", { eventSchemas: InsuranceEventSchemas });
+  const products = kit.aggregate(Product);
+  const documents = kit.aggregate(ProductDocument);
+  // Documents asked for and not yet issued, with what they will state.
+  const requests = kit.view<{ request: DocumentRequested; requestedAt: string; issued: boolean }, InsuranceEvent>({
+    name: "documentRequests",
+    key: planNoOf,
+    on: {
+      DocumentRequested: (row, e) => row ?? { request: e.data, requestedAt: e.occurredAt, issued: false },
+      DocumentIssued: (row) => row && { ...row, issued: true },
+    },
+  });
+
+  const delay = rt.config.INSURANCE_DOCUMENT_DELAY_MS;
+  kit.every("issue documents", Math.min(500, Math.max(50, Math.floor(delay / 4))), async (now) => {
+    const due = (await requests.all()).filter((r) => !r.issued && Date.parse(r.requestedAt) + delay <= now);
+    // Every replica ticks: the document's id is the plan's, and issuing is "only if absent".
+    const results = await Promise.allSettled(
+      due.map(({ request, requestedAt }) =>
+        documents.execute(
+          request.documentId,
+          { type: "Issue", request },
+          {
+            correlationId: request.planNo,
+            idSeed: `issue:${request.planNo}`,
+            idTime: Date.parse(requestedAt),
+            now: new Date(now).toISOString(),
+          },
+        ),
+      ),
+    );
+    const failed = results.filter((r) => r.status === "rejected");
+    if (failed.length > 0) throw new Error(`${failed.length} of ${due.length} documents not issued yet`);
+  });
+
+  const documentReads = ownedReadActions({
+    name: "document",
+    load: (id) => documents.getLatest(id),
+    all: () => documents.all(),
+    ownerOf: (d) => d.userId,
+    staff: ["manager"],
+    present: documentView,
+    getParams: ByIdParams,
+    listQuery: DocumentListQuery,
+    filters: ["planNo"],
+  });
+
+  return {
+    name: "insurance.product",
+    mixins: [kit.mixin()],
+    actions: {
+      register: {
+        params: RegisterProductBody,
+        async handler(ctx: Context<Static<typeof RegisterProductBody>>) {
+          const user = caller(ctx);
+          const { code, ...fields } = ctx.params;
+          checkTerms(fields, fields);
+          const { state } = await products.execute(
+            code,
+            { type: "Register", registrationId: creationId(ctx, "product"), code, fields },
+            { correlationId: code, causationId: user.id, deadline: deadlineOf(ctx) },
+          );
+          return productView(state);
+        },
+      },
+
+      /** Any subset of the terms; the code stays. Plans keep the premium they were quoted. */
+      change: {
+        params: ChangeProductParams,
+        async handler(ctx: Context<Static<typeof ChangeProductParams>>) {
+          const user = caller(ctx);
+          const { code, ...changes } = ctx.params;
+          const product = await products.getLatest(code);
+          if (!product) throw notFound("product", code);
+          checkTerms(changes, { ...product, ...changes });
+          const { state } = await products.execute(
+            code,
+            { type: "Change", changes },
+            { correlationId: code, causationId: user.id, deadline: deadlineOf(ctx) },
+          );
+          return productView(state);
+        },
+      },
+
+      get: {
+        params: ByCodeParams,
+        async handler(ctx: Context<Static<typeof ByCodeParams>>) {
+          const product = await products.getLatest(ctx.params.code);
+          if (!product) throw notFound("product", ctx.params.code);
+          return productView(product);
+        },
+      },
+
+      list: {
+        params: ProductListQuery,
+        async handler(ctx: Context<Static<typeof ProductListQuery>>) {
+          return page((await products.all()).map(productView), ctx.params);
+        },
+      },
+
+      /**
+       * Underwriting and premium for someone born on `birthDate`, aged as of
+       * today in Seoul. 404 for an unknown product, 409 UnderwritingRejected
+       * naming the rule, else the premium of one payment and the terms used.
+       */
+      quote: {
+        visibility: "public",
+        params: QuoteParams,
+        async handler(ctx: Context<Static<typeof QuoteParams>>) {
+          const { productCode, birthDate, ...input } = ctx.params;
+          if (!isCalendarDate(birthDate)) throw validationError("birthDate is not a calendar date");
+          const product = await products.getLatest(productCode);
+          if (!product) throw notFound("product", productCode);
+          const age = ageOn(birthDate, todayIn(kit.clock.now()));
+          const priced = quote(product, input, age);
+          const { minAge, maxAge, minEntryAmount, maxEntryAmount, ratePerMille } = product;
+          return {
+            productCode,
+            productName: product.name,
+            ...priced,
+            terms: { minAge, maxAge, minEntryAmount, maxEntryAmount, ratePerMille },
+          };
+        },
+      },
+
+      getDocument: documentReads.get as ActionSchema,
+      listDocuments: documentReads.list as ActionSchema,
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// insurance.proposal — owns Proposal (청약).
+// Offers: propose (owner of the plan), withdraw (owner), get, list (owner or manager).
+// Reacts to: nothing as a policy; keeps a small view of plans (owner, premium,
+//   document issued) from PlanSaved and DocumentIssued.
+// Calls: insurance.payment.pay synchronously (timeout, breaker, bulkhead): a
+//   proposal is contracted only once paid; payment unavailable, slow or its
+//   breaker open → 503 and nothing stored, nothing charged.
+
+import {
+  caller,
+  conflict,
+  creationId,
+  ensureOwnerOr,
+  forbidden,
+  ListQuery,
+  notFound,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
+import { type Static, Type as T } from "@sinclair/typebox";
+import type { Context, ServiceSchema } from "moleculer";
+import { caughtUp } from "./fresh.js";
+import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
+import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
+import { ByIdParams, Id, type InsuranceEvent, InsuranceEventSchemas, ProposalStatus, ProposeBody } from "./schemas.js";
+
+export const ProposalListQuery = ListQuery({ planNo: T.Optional(Id), status: T.Optional(ProposalStatus) });
+
+interface PlanFacts {
+  userId: string;
+  customerId: string;
+  premium: number;
+  documentIssued: boolean;
+}
+
+export function proposalService(rt: Runtime): ServiceSchema {
+  const kit = new ServiceKit(rt, "insurance.proposal", { eventSchemas: InsuranceEventSchemas });
+  const proposals = kit.aggregate(Proposal);
+  const plans = kit.view<PlanFacts, InsuranceEvent>({
+    name: "proposablePlans",
+    key: planNoOf,
+    on: {
+      PlanSaved: (row, e) => ({
+        userId: e.data.userId,
+        customerId: e.data.customerId,
+        premium: e.data.premium,
+        documentIssued: row?.documentIssued ?? false,
+      }),
+      DocumentIssued: (row) => row && { ...row, documentIssued: true },
+    },
+  });
+
+  return {
+    name: "insurance.proposal",
+    mixins: [kit.mixin()],
+    actions: {
+      /**
+       * Pays the plan's premium, then records the contract. The proposal's
+       * number comes from the plan and the payment's from the proposal: a
+       * retry — also one after a crash between paying and storing — pays
+       * nothing twice and completes the same proposal.
+       */
+      propose: {
+        params: ProposeBody,
+        async handler(ctx: Context<Static<typeof ProposeBody>>) {
+          const user = caller(ctx);
+          const { planNo, account } = ctx.params;
+          await caughtUp(rt, kit, plans);
+          const plan = await plans.get(planNo);
+          if (!plan) throw notFound("plan", planNo);
+          if (plan.userId !== user.id) throw forbidden("only the plan's owner can propose it");
+          if (!plan.documentIssued)
+            throw conflict("DocumentNotIssued", "the plan's product document has not been issued yet");
+          const proposalNo = proposalNoOf(planNo);
+          const paymentId = paymentIdOf(proposalNo);
+          const requestId = creationId(ctx, "proposal");
+          return proposals.exclusive(proposalNo, async (execute) => {
+            const existing = await proposals.getLatest(proposalNo);
+            ensureNotProposed(existing, requestId);
+            if (existing) return proposalView(existing);
+            const { customerId, userId, premium: amount } = plan;
+            await ctx.call("insurance.payment.pay", {
+              paymentId,
+              proposalNo,
+              planNo,
+              customerId,
+              userId,
+              amount,
+              account,
+            });
+            // Paid: the contract is recorded even if our caller has stopped waiting
+            // (no deadline), so that its retry finds it rather than a paid plan without one.
+            const { state } = await execute(
+              { type: "Contract", proposalNo, planNo, customerId, userId, paymentId, amount, requestId },
+              { correlationId: proposalNo },
+            );
+            return proposalView(state);
+          });
+        },
+      },
+
+      /** Withdraws a contracted proposal; the payment service cancels its payment. */
+      withdraw: {
+        params: ByIdParams,
+        async handler(ctx: Context<Static<typeof ByIdParams>>) {
+          const proposal = await proposals.getLatest(ctx.params.id);
+          if (!proposal) throw notFound("proposal", ctx.params.id);
+          ensureOwnerOr(caller(ctx), proposal.userId);
+          const { state } = await proposals.execute(
+            proposal.id,
+            { type: "Withdraw" },
+            { correlationId: proposal.id, idSeed: `withdraw:${proposal.id}` },
+          );
+          return proposalView(state);
+        },
+      },
+
+      ...ownedReadActions({
+        name: "proposal",
+        load: (id) => proposals.getLatest(id),
+        all: () => proposals.all(),
+        ownerOf: (p) => p.userId,
+        staff: ["manager"],
+        present: proposalView,
+        getParams: ByIdParams,
+        listQuery: ProposalListQuery,
+        filters: ["planNo", "status"],
+      }),
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Exactly-once effects under redelivery: the node running payment and alarm
+// is killed (SIGKILL) while it works through a burst of withdrawals; the
+// events it had taken come back to its successor. Every event still gets one
+// message, every withdrawal one payment cancel.
+import type { NatsServer } from "@seed/platform";
+import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Actors,
+  account,
+  actors,
+  customerOf,
+  issuedDocument,
+  type Json,
+  list,
+  msgsOfPlan,
+  newProduct,
+  savePlan,
+  show,
+} from "../integration/helpers.js";
+
+let nats: NatsServer;
+let main: TestNode;
+const children: SpawnedNode[] = [];
+let u: Actors;
+let env: Record<string, string | number>;
+
+beforeAll(async () => {
+  nats = await privateNats();
+  env = { ...clusterEnv(nats), INSURANCE_DOCUMENT_DELAY_MS: 100 };
+  const [node, worker] = await Promise.all([
+    startTestNode({
+      services: "api,insurance.product,insurance.customer,insurance.plan,insurance.proposal,insurance.mypage",
+      config: env,
+    }),
+    spawnNode({ services: "insurance.payment,insurance.alarm", env }),
+  ]);
+  main = node;
+  children.push(worker);
+  await main.node.broker.waitForServices(["insurance.payment"], 10_000);
+  u = await actors(main.url);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  await main?.stop();
+  await nats?.stop();
+});
+
+describe("redelivery", () => {
+  it("a worker killed mid-burst: one message per event, one cancel per withdrawal", async () => {
+    const product = await newProduct(u.dave);
+    await customerOf(u.alice);
+    const plans: Json[] = await Promise.all(Array.from({ length: 6 }, () => savePlan(u.alice, product.code)));
+    await Promise.all(plans.map((p) => issuedDocument(u.alice, p.id)));
+    const proposals: Json[] = [];
+    for (const p of plans) {
+      const res = await u.alice.post("/insurance/proposals", { planNo: p.id, account: account() });
+      expect(res.status, show(res)).toBe(201);
+      proposals.push(res.body);
+    }
+    const worker = children[0] as SpawnedNode;
+    await Promise.all(proposals.map((p) => u.alice.post(`/insurance/proposals/${p.id}/withdraw`)));
+    await worker.kill("SIGKILL");
+    children.push(
+      await spawnNode({
+        services: "insurance.payment,insurance.alarm",
+        env: { ...env, NODE_ID: worker.env.NODE_ID ?? "" },
+      }),
+    );
+
+    for (const p of proposals) {
+      await eventually(
+        async () => {
+          const pays = await list(u.dave, `/insurance/payments?proposalNo=${p.id}`);
+          expect(pays.total).toBe(1);
+          expect(pays.items[0].status).toBe("Canceled");
+        },
+        { timeout: 20_000 },
+      );
+      const msgs = await msgsOfPlan(u.alice, p.planNo, 5);
+      expect(msgs.map((m: Json) => m.kind).sort()).toEqual(
+        ["DocumentIssued", "PaymentCanceled", "PlanSaved", "ProposalContracted", "ProposalWithdrawn"].sort(),
+      );
+    }
+    // nothing more arrives later
+    await new Promise((r) => setTimeout(r, 500));
+    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).total).toBe(5);
+  }, 60_000);
+});

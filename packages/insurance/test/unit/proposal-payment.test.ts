@@ -1,0 +1,123 @@
+// Proposal, Payment and Msg: every decision, refusal and idempotent repeat.
+import type { EventEnvelope } from "@seed/platform";
+import { aggregateHarness, refusalOf } from "@seed/platform/testing";
+import { describe, expect, it } from "vitest";
+import { Msg, msgBody } from "../../src/msg.js";
+import { isDeclined, maskAccountNo, type PayCommand, Payment, type PaymentState } from "../../src/payment.js";
+import { ensureNotProposed, Proposal, type ProposalCommand, type ProposalState } from "../../src/proposal.js";
+import { InsuranceEventSchemas } from "../../src/schemas.js";
+
+const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
+const owner = { customerId: id(10), userId: "user-1" };
+const PROPOSAL = id(30);
+const PAYMENT = id(40);
+const PLAN = id(20);
+
+describe("Proposal", () => {
+  const { ctx, run } = aggregateHarness(Proposal, InsuranceEventSchemas);
+  const contract: ProposalCommand = {
+    type: "Contract",
+    proposalNo: PROPOSAL,
+    planNo: PLAN,
+    ...owner,
+    paymentId: PAYMENT,
+    amount: 3300,
+    requestId: id(50),
+  };
+  const contracted = () => run(undefined, contract).state as ProposalState;
+  const withdrawn = () => run(contracted(), { type: "Withdraw" }).state as ProposalState;
+
+  it("is contracted once; the same request again answers it, another request is 409 AlreadyContracted", () => {
+    expect(contracted()).toMatchObject({ id: PROPOSAL, status: "Contracted", paymentId: PAYMENT, amount: 3300 });
+    expect(Proposal.decide(contracted(), contract, ctx)).toEqual([]);
+    const r = refusalOf(() => Proposal.decide(contracted(), { ...contract, requestId: id(51) }, ctx));
+    expect([r.status, r.rule]).toEqual([409, "AlreadyContracted"]);
+    expect(() => ensureNotProposed(undefined, id(51))).not.toThrow();
+  });
+
+  it("withdraws once; withdrawing again changes nothing; a new proposal of a withdrawn plan is 409", () => {
+    const { events } = run(contracted(), { type: "Withdraw" });
+    expect(events).toEqual([
+      { type: "ProposalWithdrawn", data: { proposalNo: PROPOSAL, planNo: PLAN, ...owner, paymentId: PAYMENT } },
+    ]);
+    expect(withdrawn().status).toBe("Withdrawn");
+    expect(Proposal.decide(withdrawn(), { type: "Withdraw" }, ctx)).toEqual([]);
+    expect(refusalOf(() => Proposal.decide(withdrawn(), { ...contract, requestId: id(52) }, ctx)).rule).toBe(
+      "ProposalWithdrawn",
+    );
+    expect(refusalOf(() => Proposal.decide(undefined, { type: "Withdraw" }, ctx)).status).toBe(404);
+  });
+});
+
+describe("Payment", () => {
+  const { ctx, run } = aggregateHarness(Payment, InsuranceEventSchemas);
+  const pay: PayCommand = {
+    type: "Pay",
+    paymentId: PAYMENT,
+    proposalNo: PROPOSAL,
+    planNo: PLAN,
+    ...owner,
+    amount: 3300,
+    account: { bankCode: "004", accountNo: "123-45-678901", holderName: "홍길동" },
+  };
+  const approved = () => run(undefined, pay).state as PaymentState;
+
+  it("charges once, keeping only the masked account number", () => {
+    const { events, state } = run(undefined, pay);
+    expect(events.map((e) => e.type)).toEqual(["PaymentApproved"]);
+    expect(state).toMatchObject({ id: PAYMENT, status: "Approved", amount: 3300, accountNo: "*******8901" });
+    expect(JSON.stringify(events)).not.toContain("678901");
+    expect(Payment.decide(approved(), pay, ctx)).toEqual([]);
+  });
+
+  it("the simulated bank declines accounts ending in 0000 (402 PaymentDeclined, nothing stored)", () => {
+    const declined = { ...pay, account: { ...pay.account, accountNo: "123-45-670000" } };
+    expect(isDeclined(declined.account)).toBe(true);
+    expect(isDeclined({ ...pay.account, accountNo: "123-45-670001" })).toBe(false);
+    const r = refusalOf(() => Payment.decide(undefined, declined, ctx));
+    expect([r.status, r.rule]).toEqual([402, "PaymentDeclined"]);
+  });
+
+  it("cancels once; unknown payments are 404", () => {
+    const { events, state } = run(approved(), { type: "Cancel" });
+    expect(events).toEqual([
+      { type: "PaymentCanceled", data: { paymentId: PAYMENT, proposalNo: PROPOSAL, planNo: PLAN, ...owner } },
+    ]);
+    expect(state?.status).toBe("Canceled");
+    expect(Payment.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
+    expect(refusalOf(() => Payment.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
+  });
+
+  it("masks all but the last four digits", () => {
+    expect(maskAccountNo("1234-5678")).toBe("****5678");
+  });
+});
+
+describe("Msg", () => {
+  const { ctx, run } = aggregateHarness(Msg, InsuranceEventSchemas);
+  const send = {
+    type: "Send" as const,
+    msgId: id(60),
+    ...owner,
+    planNo: PLAN,
+    kind: "PlanSaved" as const,
+    text: "[EZ보험] hi",
+  };
+
+  it("is sent once per causing event", () => {
+    const { events, state } = run(undefined, send);
+    expect(events.map((e) => e.type)).toEqual(["MsgSent"]);
+    expect(Msg.decide(state, send, ctx)).toEqual([]);
+  });
+
+  it("has a text for each event it is sent for", () => {
+    const envelope = (type: string, data: object) => ({ type, data }) as EventEnvelope;
+    expect(
+      msgBody(envelope("PlanSaved", { customerName: "홍길동", productName: "EZ", premium: 3300, planNo: PLAN })),
+    ).toContain("3,300원");
+    expect(msgBody(envelope("DocumentIssued", { documentId: id(70), planNo: PLAN }))).toContain(id(70));
+    expect(msgBody(envelope("ProposalContracted", { proposalNo: PROPOSAL, amount: 3300 }))).toContain(PROPOSAL);
+    expect(msgBody(envelope("ProposalWithdrawn", { proposalNo: PROPOSAL }))).toContain("철회");
+    expect(msgBody(envelope("PaymentCanceled", { paymentId: PAYMENT, proposalNo: PROPOSAL }))).toContain("취소");
+  });
+});

@@ -26,6 +26,14 @@ function hasBody(req: GatewayRequest): boolean {
   return Number.isFinite(len) && len > 0;
 }
 
+// JSON is UTF-8 (RFC 8259). body-parser decodes any charset named "utf-*"
+// (utf-7, utf-16, utf-32), which would store garbled text: refuse the rest.
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+function isUtf8(req: GatewayRequest): boolean {
+  const m = CHARSET.exec(String(req.headers["content-type"] ?? ""));
+  return !m || /^utf-?8$/i.test(m[1] ?? "");
+}
+
 /**
  * The JSON object body, or undefined when none was sent. body-parser leaves
  * `req.body` undefined when the content type is not JSON: a body we could not
@@ -37,6 +45,7 @@ export function readJsonObject(req: GatewayRequest): Record<string, unknown> | u
     if (hasBody(req)) throw badRequest("unsupported content type: send application/json");
     return undefined;
   }
+  if (!isUtf8(req)) throw badRequest("unsupported charset: send UTF-8 JSON");
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalid([{ path: "/", message: "request body must be a JSON object" }]);
   }

@@ -1,16 +1,17 @@
-// cleaning.clean — owns Clean.
+// cleaning.clean — owns Clean; finishing a clean emits CleaningFinished.
 // Offers: finish (a cleaner records the finished cleaning), get, list,
 //         byRequest (for cleaning.review: is this request's cleaning finished?).
-// Reacts to: nothing; finishing a clean emits CleaningFinished.
-// Calls: nothing.
-// Knows: reservations, from its own copy of the reservation stream. Before it
-//        decides, that copy is caught up to the stream's last word on the
-//        request (one look-up), so a reservation stored a moment ago is known,
-//        and "unknown" means the stream has never heard of it.
+// Reacts to: CleaningRecorded → stores its CleaningFinished, when the finish
+//        that recorded it died before doing so (otherwise: nothing to do).
+// Calls: cleaning.reservation.recordCleaning synchronously on finish (timeout,
+//        breaker, bulkhead): the reservation decides whether the request may
+//        be cleaned — known, not canceled, not cleaned yet — on the same
+//        aggregate that decides a cancel, so a cancel and a clean of one
+//        request can never both succeed. Unavailable: 503, nothing stored.
 
 import {
   caller,
-  deadlineOf,
+  causedBy,
   ListQuery,
   notFound,
   ownedReadActions,
@@ -21,10 +22,17 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
-import { Clean, cleanView, type ReservationStanding } from "./clean.js";
+import { Clean, cleanView } from "./clean.js";
 import { cleanIdOf } from "./ids.js";
-import { Reservation } from "./reservation.js";
-import { ByIdParams, ByRequestParams, CleaningEventSchemas, FinishCleanBody, Id } from "./schemas.js";
+import type { RecordedCleaning } from "./reservation.js";
+import {
+  ByIdParams,
+  ByRequestParams,
+  type CleaningEvent,
+  CleaningEventSchemas,
+  FinishCleanBody,
+  Id,
+} from "./schemas.js";
 
 export const CleanListQuery = ListQuery({
   requestId: T.Optional(Id),
@@ -34,39 +42,50 @@ export const CleanListQuery = ListQuery({
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { eventSchemas: CleaningEventSchemas });
   const cleans = kit.aggregate(Clean);
-  // Read only: reservations belong to cleaning.reservation.
-  const reservations = kit.aggregate(Reservation);
 
-  async function standingOf(requestId: string): Promise<ReservationStanding> {
-    const reservation = await reservations.getLatest(requestId);
-    if (!reservation) return "unknown";
-    return reservation.status === "ReservationCanceled" ? "canceled" : "applied";
-  }
+  kit.react<CleaningEvent>({
+    // The reservation accepted this cleaning. Normally the finish action
+    // stored its CleaningFinished a moment ago (then this decides nothing);
+    // if that node died in between, this stores it, once.
+    CleaningRecorded: async (e) => {
+      const { cleanId, requestId, cleanDate, cleanerId } = e.data;
+      await cleans.execute(
+        cleanId,
+        { type: "Finish", cleanId, requestId, cleanDate, cleanerId },
+        causedBy(e, "cleaning.clean"),
+      );
+    },
+  });
 
   return {
     name: "cleaning.clean",
     mixins: [kit.mixin()],
     actions: {
-      /** 409 when the reservation is unknown, canceled, or already cleaned. */
+      /**
+       * 409 when the reservation is unknown, canceled, or already cleaned (the
+       * reservation's answer). Once the reservation recorded the cleaning, the
+       * outcome is decided: CleaningFinished is stored even if the caller has
+       * stopped waiting (a keyed retry then gets it), and if this node dies
+       * first, the CleaningRecorded policy stores it.
+       */
       finish: {
         params: FinishCleanBody,
         async handler(ctx: Context<Static<typeof FinishCleanBody>>) {
           const user = caller(ctx);
           const { requestId, cleanDate } = ctx.params;
           ensureCalendarDay("cleanDate", cleanDate);
-          const cleanId = cleanIdOf(requestId);
+          const retry = Boolean((ctx.meta as RequestMeta).idempotencyKey);
+          const recorded = await ctx.call<RecordedCleaning, object>("cleaning.reservation.recordCleaning", {
+            requestId,
+            cleanDate,
+            cleanerId: user.id,
+            retry,
+          });
+          const { cleanId } = recorded;
           const { state } = await cleans.execute(
             cleanId,
-            {
-              type: "Finish",
-              cleanId,
-              requestId,
-              cleanDate,
-              cleanerId: user.id,
-              reservation: await standingOf(requestId),
-              retry: Boolean((ctx.meta as RequestMeta).idempotencyKey),
-            },
-            { correlationId: requestId, deadline: deadlineOf(ctx) },
+            { type: "Finish", cleanId, requestId, cleanDate: recorded.cleanDate, cleanerId: recorded.cleanerId },
+            { correlationId: requestId },
           );
           return cleanView(state);
         },

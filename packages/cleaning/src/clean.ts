@@ -1,5 +1,7 @@
 // Clean: the finished cleaning of one request. It is final once recorded, and
-// only a reservation that stands (known, not canceled) can be cleaned, once.
+// only a reservation that stands (known, not canceled) can be cleaned, once —
+// the reservation decides that (see reservation.ts); this aggregate stores the
+// cleaning it accepted, once.
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { CleaningEvent } from "./schemas.js";
 
@@ -13,18 +15,17 @@ export interface CleanState {
   updatedAt: string;
 }
 
-/** What the clean service knows of the reservation when it decides. */
-export type ReservationStanding = "unknown" | "applied" | "canceled";
-
+/**
+ * Records the cleaning the reservation has accepted (its CleaningRecorded):
+ * whether the request may be cleaned — known, not canceled, not cleaned yet —
+ * is the reservation's decision, taken before this command is issued.
+ */
 export type CleanCommand = {
   type: "Finish";
   cleanId: string;
   requestId: string;
   cleanDate: string;
   cleanerId: string;
-  reservation: ReservationStanding;
-  /** The request carries an Idempotency-Key: the same cleaner repeating it gets the clean it made. */
-  retry: boolean;
 };
 
 type CleanEvent = Extract<CleaningEvent, { type: "CleaningFinished" }>;
@@ -34,11 +35,11 @@ export const Clean: Aggregate<CleanState, CleanCommand, CleanEvent> = {
 
   decide(state, cmd) {
     if (state) {
-      if (cmd.retry && state.cleanerId === cmd.cleanerId && state.cleanDate === cmd.cleanDate) return [];
+      // The same recording arriving twice (the finish action and the policy
+      // completing it, or a keyed retry): it is stored already.
+      if (state.cleanerId === cmd.cleanerId && state.cleanDate === cmd.cleanDate) return [];
       throw refuse.conflict("AlreadyCleaned", "this request was already cleaned");
     }
-    if (cmd.reservation === "unknown") throw refuse.conflict("ReservationUnknown", "no such reservation");
-    if (cmd.reservation === "canceled") throw refuse.conflict("ReservationCanceled", "the reservation was canceled");
     const { cleanId, requestId, cleanDate, cleanerId } = cmd;
     return [{ type: "CleaningFinished", data: { cleanId, requestId, cleanDate, cleanerId } }];
   },

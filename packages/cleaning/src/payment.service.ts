@@ -2,13 +2,21 @@
 // Offers: approve (for cleaning.reservation; idempotent per request),
 //         byRequest (operators and tests; no HTTP route).
 // Reacts to: ReservationCanceled → cancels the request's payment (PaymentCanceled), once.
+// Every so often (reconciliation, on every replica): cancels an approved
+//         payment whose reservation was not stored within
+//         CLEANING_RECONCILE_AFTER_MS (the reservation node died after paying
+//         and the client never retried), once.
 // Calls: nothing.
+// Knows: reservations, from its own copy of the reservation stream (is the
+//         request's reservation stored?), confirmed with the stream itself
+//         before a payment is canceled.
 
-import { causedBy, deadlineOf, notFound, type Runtime, ServiceKit } from "@seed/platform";
+import { causedBy, deadlineOf, notFound, type Runtime, ServiceKit, streamName, subjectOf } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
-import { Payment, paymentView } from "./payment.js";
+import { Payment, paymentView, reservationDueAt } from "./payment.js";
+import { Reservation } from "./reservation.js";
 import { ByRequestParams, type CleaningEvent, CleaningEventSchemas, Id } from "./schemas.js";
 
 export const ApproveParams = T.Object(
@@ -16,9 +24,18 @@ export const ApproveParams = T.Object(
   { additionalProperties: false },
 );
 
+/** How often the reconciliation looks for payments whose reservation never came. */
+export const reconcilePeriod = (afterMs: number) => Math.max(200, Math.min(5000, Math.floor(afterMs / 4)));
+
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { eventSchemas: CleaningEventSchemas });
   const payments = kit.aggregate(Payment);
+  // Read only: reservations belong to cleaning.reservation.
+  const reservations = kit.aggregate(Reservation);
+  const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
+  // A reservation is stored within its caller's deadline or not at all, so the
+  // wait is never shorter than one request.
+  const waitMs = Math.max(afterMs, rt.config.REQUEST_TIMEOUT_MS);
 
   kit.react<CleaningEvent>({
     ReservationCanceled: async (e) => {
@@ -28,21 +45,45 @@ export function paymentService(rt: Runtime): ServiceSchema {
     },
   });
 
+  /** Is the request's reservation stored? The local copy first; when it has none, the stream itself. */
+  const reservationStored = async (requestId: string) =>
+    (await reservations.get(requestId)) !== undefined ||
+    (await rt.events.lastSeqOf(streamName("cleaning"), subjectOf("cleaning", "reservation", requestId))) > 0;
+
+  // Every replica ticks; the payment aggregate decides (expected sequence,
+  // seeded event id), so a second replica's command finds the work done.
+  kit.every("cancel payments whose reservation never came", reconcilePeriod(afterMs), async (now) => {
+    for (const p of await payments.all()) {
+      if (p.status !== "PaymentApproved" || now <= reservationDueAt(p, waitMs)) continue;
+      if (await reservationStored(p.requestId)) continue;
+      await payments.execute(
+        p.id,
+        { type: "Reconcile", reservationStored: false, now, waitMs },
+        { correlationId: p.requestId, causationId: p.id, idSeed: `reconcile:${p.requestId}` },
+      );
+    }
+  });
+
   return {
     name: "cleaning.payment",
     mixins: [kit.mixin()],
     actions: {
-      /** Charges the request once, whatever the retries; refuses once the caller stopped waiting. */
+      /**
+       * Charges the request once, whatever the retries; refuses once the caller
+       * stopped waiting, and when the caller could store the reservation only
+       * after the payment stopped waiting for it (409 ReservationTooLate).
+       */
       approve: {
         visibility: "public",
         params: ApproveParams,
         async handler(ctx: Context<Static<typeof ApproveParams>>) {
           const { requestId, amount } = ctx.params;
           const paymentId = paymentIdOf(requestId);
+          const answerBy = deadlineOf(ctx);
           const { state } = await payments.execute(
             paymentId,
-            { type: "Approve", paymentId, requestId, amount },
-            { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: deadlineOf(ctx) },
+            { type: "Approve", paymentId, requestId, amount, waitMs, ...(answerBy !== undefined ? { answerBy } : {}) },
+            { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: answerBy },
           );
           return paymentView(state);
         },

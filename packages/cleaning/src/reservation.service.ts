@@ -1,10 +1,11 @@
-// cleaning.reservation — owns CleaningReservation.
-// Offers: apply, get, list, cancel.
-// Reacts to: nothing (the payment service reacts to its cancel).
+// cleaning.reservation — owns CleaningReservation, the authority on whether a
+//        request is canceled or cleaned (exactly one of the two can happen).
+// Offers: apply, get, list, cancel;
+//         recordCleaning (for cleaning.clean, before it stores a CleaningFinished).
+// Reacts to: nothing (the payment service reacts to its cancel, the clean
+//        service to its CleaningRecorded).
 // Calls: cleaning.payment.approve synchronously on apply (timeout, breaker,
 //        bulkhead): no approved payment, no reservation.
-// Knows: cleans, from its own copy of the clean stream, caught up to the
-//        stream's last word on the request before a cancel is decided.
 
 import {
   caller,
@@ -21,18 +22,28 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
-import { Clean } from "./clean.js";
 import { cleanIdOf } from "./ids.js";
 import { Reservation, reservationView } from "./reservation.js";
-import { ApplyReservationBody, ByIdParams, CleaningEventSchemas, Day, ReservationStatus } from "./schemas.js";
+import { ApplyReservationBody, ByIdParams, CleaningEventSchemas, Day, Id, ReservationStatus } from "./schemas.js";
 
 export const ReservationListQuery = ListQuery({ status: T.Optional(ReservationStatus), requestDate: T.Optional(Day) });
+export const RecordCleaningParams = T.Object(
+  { requestId: Id, cleanDate: Day, cleanerId: T.String({ maxLength: 100 }), retry: T.Boolean() },
+  { additionalProperties: false },
+);
+
+/**
+ * Fault injection for the crash tests only: a node started with this variable
+ * set to "true" kills itself (SIGKILL) right after the payment was approved and
+ * before the reservation is stored — the window the payment's reconciliation
+ * and the keyed retry exist for.
+ */
+export const FAULT_KILL_AFTER_PAYMENT = "CLEANING_FAULT_KILL_AFTER_PAYMENT";
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { eventSchemas: CleaningEventSchemas });
   const reservations = kit.aggregate(Reservation);
-  // Read only: cleans belong to cleaning.clean; this copy answers "is it cleaned?".
-  const cleans = kit.aggregate(Clean);
+  const dieAfterPayment = process.env[FAULT_KILL_AFTER_PAYMENT] === "true";
 
   return {
     name: "cleaning.reservation",
@@ -59,6 +70,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
             }
           }
           await ctx.call("cleaning.payment.approve", { requestId, amount: price });
+          if (dieAfterPayment) process.kill(process.pid, "SIGKILL");
           const { state } = await reservations.execute(
             requestId,
             { type: "Apply", requestId, requestDate, place, price, customerName, customerId: user.id },
@@ -80,7 +92,11 @@ export function reservationService(rt: Runtime): ServiceSchema {
         filters: ["status", "requestDate"],
       }),
 
-      /** The customer's own reservation only; 409 once its cleaning is finished. */
+      /**
+       * The customer's own reservation only; 409 once its cleaning is recorded.
+       * Decided on this aggregate like recordCleaning, so of a cancel and a
+       * clean of one request exactly one is stored.
+       */
       cancel: {
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
@@ -89,13 +105,35 @@ export function reservationService(rt: Runtime): ServiceSchema {
           if (!reservation) throw notFound("reservation", ctx.params.id);
           if (reservation.customerId !== user.id) throw forbidden("only the customer who reserved may cancel");
           if (reservation.status === "ReservationCanceled") return reservationView(reservation);
-          const cleaned = (await cleans.getLatest(cleanIdOf(reservation.id))) !== undefined;
           const { state } = await reservations.execute(
             reservation.id,
-            { type: "Cancel", cleaned },
+            { type: "Cancel" },
             { correlationId: reservation.id, idSeed: `cancel:${reservation.id}`, deadline: deadlineOf(ctx) },
           );
           return reservationView(state);
+        },
+      },
+
+      /**
+       * The clean service records a finished cleaning here first: 409
+       * ReservationUnknown, ReservationCanceled or AlreadyCleaned, else the
+       * reservation can no longer be canceled and the clean service stores its
+       * CleaningFinished (or, if it dies first, its policy does).
+       */
+      recordCleaning: {
+        visibility: "public",
+        params: RecordCleaningParams,
+        async handler(ctx: Context<Static<typeof RecordCleaningParams>>) {
+          const { requestId, cleanDate, cleanerId, retry } = ctx.params;
+          // Caught up with the stream: a reservation stored a moment ago, anywhere, is known.
+          await reservations.getLatest(requestId);
+          const cleanId = cleanIdOf(requestId);
+          const { state } = await reservations.execute(
+            requestId,
+            { type: "RecordCleaning", requestId, cleanId, cleanDate, cleanerId, retry },
+            { correlationId: requestId, deadline: deadlineOf(ctx) },
+          );
+          return state.cleaning;
         },
       },
     },

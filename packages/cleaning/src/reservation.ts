@@ -1,5 +1,12 @@
 // CleaningReservation: a customer's request for a cleaning, paid when it is
 // made. The customer may cancel it until the cleaning is finished.
+//
+// The reservation is the one authority on "canceled or cleaned": before the
+// clean service records a CleaningFinished it records the cleaning here
+// (CleaningRecorded), and a cancel is refused once that is recorded while a
+// cleaning is refused once the reservation is canceled. Both are appended to
+// this aggregate's subject with the expected sequence, so of a cancel and a
+// clean racing on one request, on any replicas, exactly one is stored.
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { CleaningEvent } from "./schemas.js";
 
@@ -13,8 +20,16 @@ export interface ReservationState {
   customerName: string;
   customerId: string;
   status: ReservationStatus;
+  /** The cleaning recorded for this request; from then on it can no longer be canceled. */
+  cleaning?: RecordedCleaning;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface RecordedCleaning {
+  cleanId: string;
+  cleanDate: string;
+  cleanerId: string;
 }
 
 export type ReservationCommand =
@@ -27,10 +42,18 @@ export type ReservationCommand =
       customerName: string;
       customerId: string;
     }
-  /** `cleaned`: whether the request's cleaning is finished (the clean service's word, read from the stream). */
-  | { type: "Cancel"; cleaned: boolean };
+  | { type: "Cancel" }
+  /**
+   * The clean service records a finished cleaning. `retry`: the request
+   * carries an Idempotency-Key, so the same cleaner repeating it with the same
+   * date is answered with the cleaning already recorded.
+   */
+  | ({ type: "RecordCleaning"; requestId: string; retry: boolean } & RecordedCleaning);
 
-type ReservationEvent = Extract<CleaningEvent, { type: "ReservationApplied" | "ReservationCanceled" }>;
+type ReservationEvent = Extract<
+  CleaningEvent,
+  { type: "ReservationApplied" | "ReservationCanceled" | "CleaningRecorded" }
+>;
 
 export const Reservation: Aggregate<ReservationState, ReservationCommand, ReservationEvent> = {
   name: "reservation",
@@ -41,9 +64,10 @@ export const Reservation: Aggregate<ReservationState, ReservationCommand, Reserv
       const { type: _, ...data } = cmd;
       return [{ type: "ReservationApplied", data }];
     }
+    if (cmd.type === "RecordCleaning") return recordCleaning(state, cmd);
     if (!state) throw refuse.notFound("reservation not found");
     if (state.status === "ReservationCanceled") return []; // canceling twice is harmless
-    if (cmd.cleaned)
+    if (state.cleaning)
       throw refuse.conflict("CleaningFinished", "the cleaning is finished; it can no longer be canceled");
     return [{ type: "ReservationCanceled", data: { requestId: state.id } }];
   },
@@ -56,9 +80,30 @@ export const Reservation: Aggregate<ReservationState, ReservationCommand, Reserv
       }
       case "ReservationCanceled":
         return { ...(state as ReservationState), status: "ReservationCanceled", updatedAt: at };
+      case "CleaningRecorded": {
+        const { cleanId, cleanDate, cleanerId } = event.data;
+        // Nothing the customer sees changes (no field, no status): updatedAt stays.
+        return { ...(state as ReservationState), cleaning: { cleanId, cleanDate, cleanerId } };
+      }
     }
   },
 };
+
+function recordCleaning(
+  state: ReservationState | undefined,
+  cmd: Extract<ReservationCommand, { type: "RecordCleaning" }>,
+): ReservationEvent[] {
+  if (!state) throw refuse.conflict("ReservationUnknown", "no such reservation");
+  if (state.status === "ReservationCanceled")
+    throw refuse.conflict("ReservationCanceled", "the reservation was canceled");
+  const { cleanId, requestId, cleanDate, cleanerId } = cmd;
+  if (state.cleaning) {
+    const same = state.cleaning.cleanerId === cleanerId && state.cleaning.cleanDate === cleanDate;
+    if (cmd.retry && same) return []; // a keyed retry: the cleaning it recorded stands
+    throw refuse.conflict("AlreadyCleaned", "this request was already cleaned");
+  }
+  return [{ type: "CleaningRecorded", data: { cleanId, requestId, cleanDate, cleanerId } }];
+}
 
 export const reservationView = (s: ReservationState) => ({
   id: s.id,

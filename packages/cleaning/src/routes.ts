@@ -69,11 +69,12 @@ export const routes: RouteSpec[] = [
     action: "cleaning.clean.finish",
     roles: ["cleaner"],
     tag,
-    summary: "Record a finished cleaning; 409 if the reservation is unknown, canceled, or already cleaned",
+    summary:
+      "Record a finished cleaning; 409 if the reservation is unknown, canceled, or already cleaned; 503 when the reservation service is unavailable",
     body: FinishCleanBody,
     status: 201,
     response: Clean,
-    errors: [409],
+    errors: [409, 503],
     example: { requestId: exampleId, cleanDate: "20250302" },
   },
   {

@@ -108,6 +108,14 @@ export const CleaningEventSchemas = {
   PaymentCanceled: T.Object({ paymentId: Id, requestId: Id }),
   CleaningFinished: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }),
   ReviewCompleted: T.Object({ reviewId: Id, requestId: Id, content: Content, score: Score, cleanerId: UserId }),
+  /**
+   * Not one of the spec's state changes: the reservation's own record that its
+   * cleaning is finished, written just before the clean's CleaningFinished, so
+   * that a cancel and a clean are decided by one aggregate. The views skip it
+   * (no message, no dashboard step); the clean service completes a
+   * CleaningFinished from it if the node died in between.
+   */
+  CleaningRecorded: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }),
 };
 
 type Schemas = typeof CleaningEventSchemas;

@@ -1,7 +1,7 @@
-// Clean: one per request, only for a reservation that stands.
+// Clean: one per request, stored once; whether the request may be cleaned is the reservation's decision.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Clean, type CleanCommand, type CleanState, cleanView, type ReservationStanding } from "../../src/clean.js";
+import { Clean, type CleanCommand, type CleanState, cleanView } from "../../src/clean.js";
 import { cleanIdOf } from "../../src/ids.js";
 import { CleaningEventSchemas } from "../../src/schemas.js";
 
@@ -15,8 +15,6 @@ const finish = (o: Partial<CleanCommand> = {}): CleanCommand => ({
   requestId: REQUEST,
   cleanDate: "20250302",
   cleanerId: "cleaner-1",
-  reservation: "applied",
-  retry: false,
   ...o,
 });
 const finished = () => run(undefined, finish()).state as CleanState;
@@ -41,28 +39,14 @@ describe("Clean.decide Finish", () => {
     });
   });
 
-  it.each<[ReservationStanding, string]>([
-    ["unknown", "ReservationUnknown"],
-    ["canceled", "ReservationCanceled"],
-  ])("refuses a reservation that is %s (409 %s)", (reservation, rule) => {
-    const r = refusalOf(() => Clean.decide(undefined, finish({ reservation }), ctx));
-    expect([r.status, r.rule]).toEqual([409, rule]);
+  it("the same cleaning arriving twice (the action and the policy, a keyed retry) stores nothing more", () => {
+    expect(Clean.decide(finished(), finish(), ctx)).toEqual([]);
   });
 
-  it("refuses a second clean of the same request (409 AlreadyCleaned), whatever the reservation says now", () => {
-    for (const reservation of ["applied", "canceled", "unknown"] as const) {
-      const r = refusalOf(() => Clean.decide(finished(), finish({ reservation }), ctx));
+  it("refuses another cleaning of the same request (409 AlreadyCleaned)", () => {
+    for (const other of [{ cleanerId: "other" }, { cleanDate: "20250303" }]) {
+      const r = refusalOf(() => Clean.decide(finished(), finish(other), ctx));
       expect([r.status, r.rule]).toEqual([409, "AlreadyCleaned"]);
     }
-  });
-
-  it("a keyed retry by the same cleaner with the same date gets the clean it made; anything else is 409", () => {
-    expect(Clean.decide(finished(), finish({ retry: true }), ctx)).toEqual([]);
-    expect(refusalOf(() => Clean.decide(finished(), finish({ retry: true, cleanerId: "other" }), ctx)).status).toBe(
-      409,
-    );
-    expect(refusalOf(() => Clean.decide(finished(), finish({ retry: true, cleanDate: "20250303" }), ctx)).status).toBe(
-      409,
-    );
   });
 });

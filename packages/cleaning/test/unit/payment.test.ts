@@ -1,4 +1,6 @@
-// Payment: approved once per request whatever the retries, canceled once.
+// Payment: approved once per request whatever the retries, canceled once —
+// by its reservation's cancel or, when the reservation never came, by the
+// reconciliation.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { paymentIdOf } from "../../src/ids.js";
@@ -9,11 +11,21 @@ const { ctx, at, run } = aggregateHarness(Payment, CleaningEventSchemas);
 const REQUEST = `01HZX${"2".padStart(21, "0")}`;
 const PAYMENT = paymentIdOf(REQUEST);
 
-const approve = (amount = 50_000): PaymentCommand => ({
+const WAIT = 30_000;
+const T0 = Date.parse(ctx.now); // the approved payment's createdAt
+const approve = (amount = 50_000, answerBy?: number): PaymentCommand => ({
   type: "Approve",
   paymentId: PAYMENT,
   requestId: REQUEST,
   amount,
+  waitMs: WAIT,
+  ...(answerBy !== undefined ? { answerBy } : {}),
+});
+const reconcile = (now: number, reservationStored = false): PaymentCommand => ({
+  type: "Reconcile",
+  reservationStored,
+  now,
+  waitMs: WAIT,
 });
 const cancel: PaymentCommand = { type: "Cancel", paymentId: PAYMENT, requestId: REQUEST };
 const approved = () => run(undefined, approve()).state as PaymentState;
@@ -71,5 +83,32 @@ describe("Payment.decide Cancel", () => {
     expect(events.map((e) => e.type)).toEqual(["PaymentCanceled"]);
     expect(state).toMatchObject({ id: PAYMENT, requestId: REQUEST, status: "PaymentCanceled" });
     expect(refusalOf(() => Payment.decide(state, approve(), ctx)).status).toBe(409);
+  });
+});
+
+describe("Payment and its reservation's deadline", () => {
+  it("approves when the caller stores the reservation (or gives up) before the payment stops waiting", () => {
+    expect(run(undefined, approve(50_000, T0 + 3_000)).events.map((e) => e.type)).toEqual(["PaymentApproved"]);
+    expect(Payment.decide(approved(), approve(50_000, T0 + WAIT), ctx)).toEqual([]);
+  });
+
+  it("refuses a retry whose caller could store the reservation only after the wait (409 ReservationTooLate)", () => {
+    const r = refusalOf(() => Payment.decide(approved(), approve(50_000, T0 + WAIT + 1), ctx));
+    expect([r.status, r.rule]).toEqual([409, "ReservationTooLate"]);
+  });
+
+  it("reconciliation cancels an approved payment without reservation once the wait is over, once", () => {
+    const { events, state } = run(approved(), reconcile(T0 + WAIT + 1));
+    expect(events).toEqual([{ type: "PaymentCanceled", data: { paymentId: PAYMENT, requestId: REQUEST } }]);
+    expect(Payment.decide(state, reconcile(T0 + WAIT + 1), ctx)).toEqual([]); // a second replica
+    // a late retry of the request is refused: it pays anew under a new request
+    expect(refusalOf(() => Payment.decide(state, approve(), ctx)).rule).toBe("PaymentCanceled");
+  });
+
+  it("reconciliation does nothing before the wait is over, when the reservation is stored, or to no payment", () => {
+    expect(Payment.decide(approved(), reconcile(T0 + WAIT), ctx)).toEqual([]);
+    expect(Payment.decide(approved(), reconcile(T0 + WAIT + 1, true), ctx)).toEqual([]);
+    expect(Payment.decide(canceled(), reconcile(T0 + WAIT + 1), ctx)).toEqual([]);
+    expect(Payment.decide(undefined, reconcile(T0 + WAIT + 1), ctx)).toEqual([]);
   });
 });

@@ -1,26 +1,23 @@
 // sauce.delivery — owns Delivery.
 // Offers: get, list, complete (admin).
 // Reacts to: PaymentApproved → starts the order's delivery (DeliveryStarted);
-//            PaymentCanceled → cancels it (DeliveryCanceled).
+//            PaymentCanceled → cancels it (DeliveryCanceled), also before it
+//              started: a later PaymentApproved then starts nothing;
+//            OrderDelivered → completes it (DeliveryCompleted), when the
+//              request that recorded the delivery died before doing so.
 //   PaymentApproved is appended only once the order is stored, so a delivery
 //   never starts for an order that does not exist. Deliveries missed while this
 //   service was down start when it comes back (its durable consumer resumes).
-// Calls: nothing.
+// Calls: sauce.order.markDelivered synchronously on complete (timeout, breaker,
+//   bulkhead): the order decides whether it may be delivered — not canceled —
+//   on the same aggregate that decides a cancel, so a cancel and a completion
+//   of one order never both succeed. Unavailable: 503, nothing stored.
 
-import {
-  caller,
-  causedBy,
-  deadlineOf,
-  ListQuery,
-  notFound,
-  ownedReadActions,
-  type Runtime,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Delivery, deliveryView } from "./delivery.js";
-import { deliveryIdOf, orderIdOf } from "./ids.js";
+import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
+import { deliveryIdOf } from "./ids.js";
 import { ByIdParams, DeliveryStatus, Id, type SauceEvent, SauceEventSchemas } from "./schemas.js";
 
 export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
@@ -28,18 +25,10 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { eventSchemas: SauceEventSchemas });
   const deliveries = kit.aggregate(Delivery);
-  // Canceled orders: neither started nor completed (the refund that cancels a delivery comes a moment later).
-  const canceledOrders = kit.view<{ canceled: true }, SauceEvent>({
-    name: "canceledOrders",
-    filter: "sauce.order.>",
-    key: orderIdOf,
-    on: { OrderCanceled: () => ({ canceled: true }) },
-  });
 
   kit.react<SauceEvent>({
     PaymentApproved: async (e) => {
       const { orderId, customerId } = e.data;
-      if (await canceledOrders.get(orderId)) return;
       const deliveryId = deliveryIdOf(orderId);
       await deliveries.execute(
         deliveryId,
@@ -47,9 +36,22 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         causedBy(e, "sauce.delivery"),
       );
     },
-    // A refund of an order whose delivery never started (refused as not found) leaves nothing to cancel.
     PaymentCanceled: async (e) => {
-      await deliveries.execute(deliveryIdOf(e.data.orderId), { type: "Cancel" }, causedBy(e, "sauce.delivery"));
+      // An authorization refunded because its order was never stored was never
+      // approved and never will be: no delivery to cancel, none to prevent.
+      if (e.data.reason === "OrderNotStored") return;
+      const { orderId, customerId } = e.data;
+      const deliveryId = deliveryIdOf(orderId);
+      await deliveries.execute(
+        deliveryId,
+        { type: "Cancel", deliveryId, orderId, customerId },
+        causedBy(e, "sauce.delivery"),
+      );
+    },
+    // The order recorded the delivery; normally the complete request stored
+    // DeliveryCompleted a moment ago (then this decides nothing).
+    OrderDelivered: async (e) => {
+      await deliveries.execute(e.data.deliveryId, { type: "Complete" }, causedBy(e, "sauce.delivery"));
     },
   });
 
@@ -69,18 +71,26 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         filters: ["orderId", "status"],
       }),
 
-      /** The goods arrived (admin); 409 when the delivery or its order was canceled. */
+      /**
+       * The goods arrived (admin). The order records it first (409 when the
+       * order was canceled, 503 when it cannot be asked: nothing changed);
+       * from then on the outcome is decided and DeliveryCompleted is stored by
+       * this request, by a retry, or by the OrderDelivered policy.
+       */
       complete: {
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           caller(ctx);
           const delivery = await deliveries.getLatest(ctx.params.id);
-          if (!delivery) throw notFound("delivery", ctx.params.id);
-          const orderCanceled = (await canceledOrders.get(delivery.orderId)) !== undefined;
+          ensureCompletable(delivery);
+          if (delivery.status === "Completed") return deliveryView(delivery);
+          const { orderId, id } = delivery;
+          await ctx.call("sauce.order.markDelivered", { id: orderId, deliveryId: id });
+          // No deadline: once the order recorded it, stopping here would only delay the same outcome.
           const { state } = await deliveries.execute(
-            delivery.id,
-            { type: "Complete", orderCanceled },
-            { correlationId: delivery.orderId, idSeed: `complete:${delivery.id}`, deadline: deadlineOf(ctx) },
+            id,
+            { type: "Complete" },
+            { correlationId: orderId, idSeed: `complete:${id}` },
           );
           return deliveryView(state);
         },

@@ -1,5 +1,13 @@
 // Delivery: started once an order's payment is approved, completed by an
-// admin, canceled when the payment is refunded. At most one per order.
+// admin, canceled when the payment is refunded. At most one per order (its id
+// is derived from the orderId).
+//
+// The refund may be handled before the start (the start's first attempt
+// failed and is retried later, or was dead-lettered and replayed): then the
+// cancel is recorded on a delivery that never started — a tombstone — and the
+// late start finds a delivery and starts nothing. Whatever order the approval
+// and the refund are handled in, the delivery ends Canceled: never left
+// running for a canceled order.
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { SauceEvent } from "./schemas.js";
 
@@ -12,35 +20,55 @@ export interface DeliveryState {
   updatedAt: string;
 }
 
+interface DeliveryOf {
+  deliveryId: string;
+  orderId: string;
+  customerId: string;
+}
+
 export type DeliveryCommand =
-  | { type: "Start"; deliveryId: string; orderId: string; customerId: string }
-  /** `orderCanceled`: what the delivery service knows of the order. */
-  | { type: "Complete"; orderCanceled: boolean }
-  | { type: "Cancel" };
+  | ({ type: "Start" } & DeliveryOf)
+  /** The order recorded the delivery (OrderDelivered); only then is Complete issued. */
+  | { type: "Complete" }
+  /** The order's payment was refunded; also before the delivery started. */
+  | ({ type: "Cancel" } & DeliveryOf);
 
 type DeliveryEvent = Extract<SauceEvent, { type: "DeliveryStarted" | "DeliveryCanceled" | "DeliveryCompleted" }>;
+
+/** The admin may complete this delivery (the order still has its say): 404 unknown, 409 canceled. */
+export function ensureCompletable(state: DeliveryState | undefined): asserts state is DeliveryState {
+  if (!state) throw refuse.notFound("delivery not found");
+  if (state.status === "Canceled") throw refuse.conflict("DeliveryCanceled", "the delivery was canceled");
+}
 
 export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> = {
   name: "delivery",
 
   decide(state, cmd) {
-    if (cmd.type === "Start") {
-      if (state) return []; // one delivery per order, also when PaymentApproved is redelivered
-      const { deliveryId, orderId, customerId } = cmd;
-      return [{ type: "DeliveryStarted", data: { deliveryId, orderId, customerId } }];
-    }
-    if (!state) throw refuse.notFound("delivery not found");
-    const data = { deliveryId: state.id, orderId: state.orderId };
     switch (cmd.type) {
+      case "Start": {
+        // One delivery per order, also when PaymentApproved is redelivered; and
+        // none at all once it was canceled, even if it never started.
+        if (state) return [];
+        const { deliveryId, orderId, customerId } = cmd;
+        return [{ type: "DeliveryStarted", data: { deliveryId, orderId, customerId } }];
+      }
       case "Complete":
+        ensureCompletable(state);
         if (state.status === "Completed") return [];
-        if (state.status === "Canceled") throw refuse.conflict("DeliveryCanceled", "the delivery was canceled");
-        if (cmd.orderCanceled) throw refuse.conflict("OrderCanceled", "the order was canceled");
-        return [{ type: "DeliveryCompleted", data }];
-      case "Cancel":
+        return [{ type: "DeliveryCompleted", data: { deliveryId: state.id, orderId: state.orderId } }];
+      case "Cancel": {
+        const { deliveryId, orderId, customerId } = cmd;
+        if (!state) return [{ type: "DeliveryCanceled", data: { deliveryId, orderId, customerId } }]; // the tombstone
         if (state.status === "Canceled") return [];
         if (state.status === "Completed") throw refuse.conflict("AlreadyDelivered", "the delivery was completed");
-        return [{ type: "DeliveryCanceled", data }];
+        return [
+          {
+            type: "DeliveryCanceled",
+            data: { deliveryId: state.id, orderId: state.orderId, customerId: state.customerId },
+          },
+        ];
+      }
     }
   },
 
@@ -50,8 +78,11 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
         const { deliveryId, orderId, customerId } = event.data;
         return { id: deliveryId, orderId, customerId, status: "Started", createdAt: at, updatedAt: at };
       }
-      case "DeliveryCanceled":
-        return { ...(state as DeliveryState), status: "Canceled", updatedAt: at };
+      case "DeliveryCanceled": {
+        if (state) return { ...state, status: "Canceled", updatedAt: at };
+        const { deliveryId, orderId, customerId } = event.data;
+        return { id: deliveryId, orderId, customerId, status: "Canceled", createdAt: at, updatedAt: at };
+      }
       case "DeliveryCompleted":
         return { ...(state as DeliveryState), status: "Completed", updatedAt: at };
     }

@@ -1,6 +1,9 @@
-// sauce.order — owns Order.
-// Offers: place, get, list, cancel.
-// Reacts to: nothing (it keeps a small view of completed deliveries: those orders can no longer be canceled).
+// sauce.order — owns Order, the authority on whether an order is canceled or
+//        delivered (exactly one of the two can happen).
+// Offers: place, get, list, cancel;
+//         markDelivered (for sauce.delivery, before it completes a delivery).
+// Reacts to: nothing (payment reacts to its OrderPlaced and OrderCanceled,
+//        delivery to its OrderDelivered).
 // Calls: sauce.payment.pay synchronously on place (timeout, breaker, bulkhead): no payment, no order.
 
 import {
@@ -19,10 +22,10 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { orderIdOf } from "./ids.js";
+import { deliveryIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
-import { ByIdParams, OrderStatus, PlaceOrderBody, type SauceEvent, SauceEventSchemas } from "./schemas.js";
+import { ByIdParams, MarkDeliveredParams, OrderStatus, PlaceOrderBody, SauceEventSchemas } from "./schemas.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
 export const OrderListQuery = ListQuery({
@@ -48,13 +51,6 @@ export const storeWindowMs = (reconcileAfterMs: number) =>
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { eventSchemas: SauceEventSchemas });
   const orders = kit.aggregate(Order);
-  // Orders whose delivery was completed: those cannot be canceled any more.
-  const deliveredOrders = kit.view<{ deliveryId: string }, SauceEvent>({
-    name: "deliveredOrders",
-    filter: "sauce.delivery.>",
-    key: orderIdOf,
-    on: { DeliveryCompleted: (_, e) => ({ deliveryId: e.data.deliveryId }) },
-  });
   // An order is stored within this long of its payment, or not at all: the
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
@@ -109,18 +105,43 @@ export function orderService(rt: Runtime): ServiceSchema {
         filters: ["status", "branchId", "sauceId"],
       }),
 
-      /** The owner cancels until the delivery is completed; the refund and the delivery's cancel follow by events. */
+      /**
+       * The owner cancels until the delivery is recorded on the order (409
+       * AlreadyDelivered after); the refund and the delivery's cancel follow by
+       * events. Decided on this aggregate like markDelivered, so of a cancel and
+       * a completion of one order exactly one is stored.
+       */
       cancel: {
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await orders.getLatest(ctx.params.id);
           if (!order) throw notFound("order", ctx.params.id);
           ensureOwnerOr(caller(ctx), order.customerId);
-          const delivered = (await deliveredOrders.get(order.id)) !== undefined;
           const { state } = await orders.execute(
             order.id,
-            { type: "Cancel", delivered },
+            { type: "Cancel" },
             { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
+          );
+          return orderView(state);
+        },
+      },
+
+      /**
+       * The delivery service records a completed delivery here first: 404
+       * unknown order, 409 OrderCanceled; else the order can no longer be
+       * canceled and the delivery service completes the delivery (or, if it
+       * dies first, its policy does). Recording it again changes nothing.
+       */
+      markDelivered: {
+        visibility: "public",
+        params: MarkDeliveredParams,
+        async handler(ctx: Context<Static<typeof MarkDeliveredParams>>) {
+          const { id, deliveryId } = ctx.params;
+          if (deliveryId !== deliveryIdOf(id)) throw notFound("delivery", deliveryId);
+          const { state } = await orders.execute(
+            id,
+            { type: "MarkDelivered", deliveryId },
+            { correlationId: id, idSeed: `delivered:${id}`, deadline: deadlineOf(ctx) },
           );
           return orderView(state);
         },

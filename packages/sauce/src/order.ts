@@ -1,5 +1,12 @@
 // Order: a branch's order of a sauce, stored only once its payment went
 // through (so it is born "Paid"); canceled by its owner until delivered.
+//
+// The order is the one authority on "canceled or delivered": completing a
+// delivery first records it here (OrderDelivered), a cancel is refused once
+// that is recorded, and recording it is refused once the order is canceled.
+// Both are appended to this aggregate's subject with the expected sequence, so
+// of a cancel and a completion racing on one order, on any replicas and in any
+// timing, exactly one is stored.
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { SauceEvent } from "./schemas.js";
 
@@ -11,6 +18,8 @@ export interface OrderState {
   qty: number;
   price: number;
   status: "Paid" | "Canceled";
+  /** The delivery recorded as completed; from then on the order can no longer be canceled. */
+  deliveredBy?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -25,10 +34,11 @@ export type OrderCommand =
       qty: number;
       price: number;
     }
-  /** `delivered`: the order's delivery was completed (what the order service knows of it). */
-  | { type: "Cancel"; delivered: boolean };
+  | { type: "Cancel" }
+  /** The delivery service is about to complete the order's delivery. */
+  | { type: "MarkDelivered"; deliveryId: string };
 
-type OrderEvent = Extract<SauceEvent, { type: "OrderPlaced" | "OrderCanceled" }>;
+type OrderEvent = Extract<SauceEvent, { type: "OrderPlaced" | "OrderCanceled" | "OrderDelivered" }>;
 
 export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
   name: "order",
@@ -40,9 +50,16 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
       return [{ type: "OrderPlaced", data }];
     }
     if (!state) throw refuse.notFound("order not found");
-    if (state.status === "Canceled") return [];
-    if (cmd.delivered) throw refuse.conflict("AlreadyDelivered", "a delivered order cannot be canceled");
-    return [{ type: "OrderCanceled", data: { orderId: state.id } }];
+    switch (cmd.type) {
+      case "Cancel":
+        if (state.status === "Canceled") return [];
+        if (state.deliveredBy) throw refuse.conflict("AlreadyDelivered", "a delivered order cannot be canceled");
+        return [{ type: "OrderCanceled", data: { orderId: state.id } }];
+      case "MarkDelivered":
+        if (state.status === "Canceled") throw refuse.conflict("OrderCanceled", "the order was canceled");
+        if (state.deliveredBy) return []; // a retried completion, or the policy after the request
+        return [{ type: "OrderDelivered", data: { orderId: state.id, deliveryId: cmd.deliveryId } }];
+    }
   },
 
   evolve(state, event, { at }) {
@@ -53,6 +70,8 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
       }
       case "OrderCanceled":
         return { ...(state as OrderState), status: "Canceled", updatedAt: at };
+      case "OrderDelivered":
+        return { ...(state as OrderState), deliveredBy: event.data.deliveryId, updatedAt: at };
     }
   },
 };

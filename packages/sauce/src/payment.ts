@@ -46,21 +46,19 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
       return [{ type: "PaymentAuthorized", data: { paymentId, orderId, amount, customerId } }];
     }
     if (!state) throw refuse.notFound("payment not found");
-    const { id: paymentId, orderId } = state;
+    const { id: paymentId, orderId, customerId } = state;
     switch (cmd.type) {
       case "Approve":
         // Approved already: nothing to do. Canceled (refunded as overdue): the order
         // service refuses to store an order that late, so there is nothing to approve.
         if (state.status !== "Authorized") return [];
-        return [
-          { type: "PaymentApproved", data: { paymentId, orderId, amount: state.amount, customerId: state.customerId } },
-        ];
+        return [{ type: "PaymentApproved", data: { paymentId, orderId, amount: state.amount, customerId } }];
       case "Cancel":
         if (state.status === "Canceled") return [];
-        return [{ type: "PaymentCanceled", data: { paymentId, orderId, reason: "OrderCanceled" } }];
+        return [{ type: "PaymentCanceled", data: { paymentId, orderId, reason: "OrderCanceled", customerId } }];
       case "Expire":
         if (!isOverdue(state, cmd.now, cmd.afterMs)) return [];
-        return [{ type: "PaymentCanceled", data: { paymentId, orderId, reason: "OrderNotStored" } }];
+        return [{ type: "PaymentCanceled", data: { paymentId, orderId, reason: "OrderNotStored", customerId } }];
     }
   },
 

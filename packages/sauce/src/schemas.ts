@@ -20,6 +20,8 @@ export const PlaceOrderBody = T.Object({ branchId: Ref, sauceId: Ref, qty: Qty, 
 export const ByIdParams = T.Object({ id: Id }, closed);
 /** What sauce.order asks of sauce.payment when an order is placed. */
 export const PayParams = T.Object({ orderId: Id, amount: Amount, customerId: CustomerId }, closed);
+/** What sauce.delivery asks of sauce.order before it completes a delivery. */
+export const MarkDeliveredParams = T.Object({ id: Id, deliveryId: Id }, closed);
 
 // ── Resources ───────────────────────────────────────────────────────────────
 export const OrderStatus = T.Union([T.Literal("Paid"), T.Literal("Canceled")]);
@@ -77,8 +79,16 @@ export const SauceEventSchemas = {
   PaymentApproved: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
   DeliveryStarted: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }),
   OrderCanceled: T.Object({ orderId: Id }),
-  PaymentCanceled: T.Object({ paymentId: Id, orderId: Id, reason: RefundReason }),
-  DeliveryCanceled: T.Object({ deliveryId: Id, orderId: Id }),
+  /**
+   * Internal: the order's delivery was completed, recorded on the order first
+   * (POST /sauce/deliveries/{id}/complete). From then on the order cannot be
+   * canceled; DeliveryCompleted follows (from the same request, or from the
+   * delivery service's policy if that request died in between).
+   */
+  OrderDelivered: T.Object({ orderId: Id, deliveryId: Id }),
+  PaymentCanceled: T.Object({ paymentId: Id, orderId: Id, reason: RefundReason, customerId: CustomerId }),
+  /** Also appended when the refund arrives before the delivery started: then no delivery ever starts. */
+  DeliveryCanceled: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }),
   DeliveryCompleted: T.Object({ deliveryId: Id, orderId: Id }),
 };
 

@@ -1,19 +1,41 @@
-// Delivery aggregate: at most one per order; completed by an admin; canceled
-// with its refund; a completed delivery is never canceled, a canceled one never completed.
+// Delivery aggregate: at most one per order; completed once the order recorded
+// it; canceled with its refund, also before it started (then it never starts);
+// a completed delivery is never canceled, a canceled one never completed.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Delivery, type DeliveryCommand, type DeliveryState, deliveryView } from "../../src/delivery.js";
+import {
+  Delivery,
+  type DeliveryCommand,
+  type DeliveryState,
+  deliveryView,
+  ensureCompletable,
+} from "../../src/delivery.js";
 import { SauceEventSchemas } from "../../src/schemas.js";
 
 const { ctx, at, run } = aggregateHarness(Delivery, SauceEventSchemas);
 const ORDER = "01HZX000000000000000000101";
 const DELIVERY = "01HZX000000000000000000301";
-const start: DeliveryCommand = { type: "Start", deliveryId: DELIVERY, orderId: ORDER, customerId: "customer-1" };
+const of = { deliveryId: DELIVERY, orderId: ORDER, customerId: "customer-1" };
+const start: DeliveryCommand = { type: "Start", ...of };
+const cancel: DeliveryCommand = { type: "Cancel", ...of };
+const complete: DeliveryCommand = { type: "Complete" };
 const started = () => run(undefined, start).state as DeliveryState;
-const complete: DeliveryCommand = { type: "Complete", orderCanceled: false };
 const completed = () => run(started(), complete).state as DeliveryState;
-const canceled = () => run(started(), { type: "Cancel" }).state as DeliveryState;
+const canceled = () => run(started(), cancel).state as DeliveryState;
 const data = { deliveryId: DELIVERY, orderId: ORDER };
+
+/** Decides and folds commands one after the other, as the policy would handle them; refusals change nothing. */
+function handle(commands: DeliveryCommand[]): DeliveryState | undefined {
+  let state: DeliveryState | undefined;
+  for (const cmd of commands) {
+    try {
+      state = run(state, cmd).state;
+    } catch {
+      // a refusal is an answer: the event is done, nothing stored
+    }
+  }
+  return state;
+}
 
 describe("Delivery.decide Start", () => {
   it("starts the order's delivery", () => {
@@ -41,32 +63,61 @@ describe("Delivery.decide Complete", () => {
     expect(Delivery.decide(state, complete, ctx)).toEqual([]);
   });
 
-  it("refuses a canceled delivery or one whose order was canceled (409)", () => {
-    const r1 = refusalOf(() => Delivery.decide(canceled(), complete, ctx));
-    expect([r1.status, r1.rule]).toEqual([409, "DeliveryCanceled"]);
-    const r2 = refusalOf(() => Delivery.decide(started(), { type: "Complete", orderCanceled: true }, ctx));
-    expect([r2.status, r2.rule]).toEqual([409, "OrderCanceled"]);
+  it("refuses a canceled delivery (409), also one canceled before it started", () => {
+    const tombstone = run(undefined, cancel).state;
+    for (const s of [canceled(), tombstone]) {
+      const r = refusalOf(() => Delivery.decide(s, complete, ctx));
+      expect([r.status, r.rule]).toEqual([409, "DeliveryCanceled"]);
+      expect([refusalOf(() => ensureCompletable(s)).status]).toEqual([409]);
+    }
   });
 
   it("an unknown delivery is 404", () => {
     expect(refusalOf(() => Delivery.decide(undefined, complete, ctx)).status).toBe(404);
+    expect(refusalOf(() => ensureCompletable(undefined)).status).toBe(404);
   });
 });
 
 describe("Delivery.decide Cancel", () => {
   it("cancels a started delivery once", () => {
-    const { events, state } = run(started(), { type: "Cancel" });
-    expect(events).toEqual([{ type: "DeliveryCanceled", data }]);
+    const { events, state } = run(started(), cancel);
+    expect(events).toEqual([{ type: "DeliveryCanceled", data: { ...data, customerId: "customer-1" } }]);
     expect(state?.status).toBe("Canceled");
-    expect(Delivery.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
+    expect(Delivery.decide(state, cancel, ctx)).toEqual([]);
   });
 
   it("refuses to cancel a completed delivery (409 AlreadyDelivered)", () => {
-    const r = refusalOf(() => Delivery.decide(completed(), { type: "Cancel" }, ctx));
+    const r = refusalOf(() => Delivery.decide(completed(), cancel, ctx));
     expect([r.status, r.rule]).toEqual([409, "AlreadyDelivered"]);
   });
 
-  it("nothing to cancel when no delivery started (404, an answer for the policy)", () => {
-    expect(refusalOf(() => Delivery.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
+  it("a refund before the start records the cancel (a tombstone); the late start then starts nothing", () => {
+    const { events, state } = run(undefined, cancel);
+    expect(events).toEqual([{ type: "DeliveryCanceled", data: { ...data, customerId: "customer-1" } }]);
+    expect(state).toMatchObject({ id: DELIVERY, orderId: ORDER, customerId: "customer-1", status: "Canceled" });
+    expect(Delivery.decide(state, start, ctx)).toEqual([]);
+    expect(Delivery.decide(state, cancel, ctx)).toEqual([]);
+  });
+});
+
+describe("approval and refund handled in either order", () => {
+  it("give the same final delivery: Canceled, never left Started", () => {
+    const inOrder = handle([start, cancel]);
+    const reversed = handle([cancel, start]);
+    expect(inOrder?.status).toBe("Canceled");
+    const strip = (s: DeliveryState | undefined) => s && { ...deliveryView(s), createdAt: "", updatedAt: "" };
+    expect(strip(reversed)).toEqual(strip(inOrder));
+    expect(reversed?.customerId).toBe(inOrder?.customerId);
+  });
+
+  it("also when either is handled again, and a completion attempted in between is refused", () => {
+    const orders: DeliveryCommand[][] = [
+      [start, cancel, start, cancel],
+      [cancel, start, cancel, start],
+      [cancel, cancel, start, start],
+      [start, start, cancel, complete, start],
+      [cancel, complete, start, complete],
+    ];
+    for (const commands of orders) expect(handle(commands)?.status, JSON.stringify(commands)).toBe("Canceled");
   });
 });

@@ -37,8 +37,9 @@ const DATA: { [K in SauceEvent["type"]]: EventData<K> } = {
   DeliveryStarted: { deliveryId: DELIVERY, orderId: ORDER, customerId: "c-1" },
   DeliveryCompleted: { deliveryId: DELIVERY, orderId: ORDER },
   OrderCanceled: { orderId: ORDER },
-  PaymentCanceled: { paymentId: PAYMENT, orderId: ORDER, reason: "OrderCanceled" },
-  DeliveryCanceled: { deliveryId: DELIVERY, orderId: ORDER },
+  OrderDelivered: { orderId: ORDER, deliveryId: DELIVERY },
+  PaymentCanceled: { paymentId: PAYMENT, orderId: ORDER, reason: "OrderCanceled", customerId: "c-1" },
+  DeliveryCanceled: { deliveryId: DELIVERY, orderId: ORDER, customerId: "c-1" },
 };
 
 const ev = (type: SauceEvent["type"], i: number): EventEnvelope => ({
@@ -71,6 +72,8 @@ const CANCELED = [
   "PaymentCanceled",
   "DeliveryCanceled",
 ] as const;
+/** The refund was handled before the delivery started: its cancel is the delivery's first event. */
+const CANCELED_BEFORE_START = CANCELED.filter((t) => t !== "DeliveryStarted");
 const flow = (types: readonly SauceEvent["type"][]) => types.map((t, i) => ev(t, i));
 
 describe("orderDashboards rows", () => {
@@ -117,6 +120,24 @@ describe("orderDashboards rows", () => {
     });
   });
 
+  it("a delivery canceled before it started ends the row as a started-then-canceled one does: 배송취소", () => {
+    const { updatedAt: _a, ...tombstoned } = localized(fold(flow(CANCELED_BEFORE_START)) as OrderDashboardRow, "ko");
+    const { updatedAt: _b, ...canceled } = localized(fold(flow(CANCELED)) as OrderDashboardRow, "ko");
+    expect(tombstoned).toEqual(canceled);
+    expect(tombstoned).toMatchObject({
+      deliveryStatus: "Canceled",
+      status: "DeliveryCanceled",
+      statusLabel: "배송취소",
+    });
+  });
+
+  it("OrderDelivered (internal) changes no row: DeliveryCompleted shows the completion", () => {
+    const events = flow(DELIVERED);
+    const delivered = ev("OrderDelivered", events.length);
+    expect(fold([...events, delivered])).toEqual(fold(events));
+    expect(fold([delivered])).toBeUndefined();
+  });
+
   it("every label has Korean and English", () => {
     for (const step of Object.keys(STEP_RANK)) {
       expect(labelOf(step, "ko")).toMatch(/[가-힣]/);
@@ -133,7 +154,7 @@ describe("orderDashboards rows", () => {
   });
 
   it("any order and any repetition of the events gives the same row, and no field ever moves back", () => {
-    for (const base of [DELIVERED, CANCELED]) {
+    for (const base of [DELIVERED, CANCELED, CANCELED_BEFORE_START]) {
       const events = flow(base);
       const expected = localized(fold(events) as OrderDashboardRow, "ko");
       fc.assert(

@@ -1,4 +1,5 @@
-// Order aggregate: stored once per orderId, born Paid; the owner cancels until delivered.
+// Order aggregate: stored once per orderId, born Paid; the owner cancels until
+// delivered. The order decides "canceled or delivered": exactly one of the two.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { Order, type OrderCommand, type OrderState, orderView } from "../../src/order.js";
@@ -6,6 +7,7 @@ import { SauceEventSchemas } from "../../src/schemas.js";
 
 const { ctx, at, run } = aggregateHarness(Order, SauceEventSchemas);
 const ORDER = "01HZX000000000000000000101";
+const DELIVERY = "01HZX000000000000000000301";
 const place: OrderCommand = {
   type: "Place",
   orderId: ORDER,
@@ -15,7 +17,11 @@ const place: OrderCommand = {
   qty: 20,
   price: 3500,
 };
+const cancel: OrderCommand = { type: "Cancel" };
+const markDelivered: OrderCommand = { type: "MarkDelivered", deliveryId: DELIVERY };
 const placed = () => run(undefined, place).state as OrderState;
+const canceled = () => run(placed(), cancel).state as OrderState;
+const delivered = () => run(placed(), markDelivered).state as OrderState;
 
 describe("Order.decide Place", () => {
   it("places a Paid order with every field of the command", () => {
@@ -48,31 +54,65 @@ describe("Order.decide Place", () => {
 
   it("is idempotent: placing a stored order again appends nothing", () => {
     expect(Order.decide(placed(), place, ctx)).toEqual([]);
-    const canceled = run(placed(), { type: "Cancel", delivered: false }).state;
-    expect(Order.decide(canceled, place, ctx)).toEqual([]);
+    expect(Order.decide(canceled(), place, ctx)).toEqual([]);
+    expect(Order.decide(delivered(), place, ctx)).toEqual([]);
   });
 });
 
 describe("Order.decide Cancel", () => {
   it("cancels a paid order", () => {
-    const { events, state } = run(placed(), { type: "Cancel", delivered: false });
+    const { events, state } = run(placed(), cancel);
     expect(events).toEqual([{ type: "OrderCanceled", data: { orderId: ORDER } }]);
     expect(state?.status).toBe("Canceled");
     expect(state?.createdAt).toBe(at(0));
   });
 
-  it("refuses once the delivery was completed (409 AlreadyDelivered)", () => {
-    const r = refusalOf(() => Order.decide(placed(), { type: "Cancel", delivered: true }, ctx));
+  it("refuses once the delivery was recorded (409 AlreadyDelivered)", () => {
+    const r = refusalOf(() => Order.decide(delivered(), cancel, ctx));
     expect([r.status, r.rule]).toEqual([409, "AlreadyDelivered"]);
   });
 
   it("a second cancel changes nothing", () => {
-    const canceled = run(placed(), { type: "Cancel", delivered: false }).state;
-    expect(Order.decide(canceled, { type: "Cancel", delivered: false }, ctx)).toEqual([]);
-    expect(Order.decide(canceled, { type: "Cancel", delivered: true }, ctx)).toEqual([]);
+    expect(Order.decide(canceled(), cancel, ctx)).toEqual([]);
   });
 
   it("an unknown order is 404", () => {
-    expect(refusalOf(() => Order.decide(undefined, { type: "Cancel", delivered: false }, ctx)).status).toBe(404);
+    expect(refusalOf(() => Order.decide(undefined, cancel, ctx)).status).toBe(404);
+  });
+});
+
+describe("Order.decide MarkDelivered", () => {
+  it("records the delivery; the order stays Paid in its view", () => {
+    const { events, state } = run(placed(), markDelivered);
+    expect(events).toEqual([{ type: "OrderDelivered", data: { orderId: ORDER, deliveryId: DELIVERY } }]);
+    expect(state?.deliveredBy).toBe(DELIVERY);
+    expect(orderView(state as OrderState)).toMatchObject({ status: "Paid", updatedAt: at(1) });
+  });
+
+  it("recording it again changes nothing (a retried completion, or the policy after the request)", () => {
+    expect(Order.decide(delivered(), markDelivered, ctx)).toEqual([]);
+  });
+
+  it("refuses a canceled order (409 OrderCanceled)", () => {
+    const r = refusalOf(() => Order.decide(canceled(), markDelivered, ctx));
+    expect([r.status, r.rule]).toEqual([409, "OrderCanceled"]);
+  });
+
+  it("an unknown order is 404", () => {
+    expect(refusalOf(() => Order.decide(undefined, markDelivered, ctx)).status).toBe(404);
+  });
+});
+
+describe("cancel and completion racing on one order", () => {
+  // Both are decided on the order's state: whichever is decided first, the other is refused.
+  it("whichever comes first wins, the other is refused with 409", () => {
+    for (const [first, second] of [
+      [cancel, markDelivered],
+      [markDelivered, cancel],
+    ] as const) {
+      const { state } = run(placed(), first);
+      const r = refusalOf(() => Order.decide(state, second, ctx));
+      expect(r.status).toBe(409);
+    }
   });
 });

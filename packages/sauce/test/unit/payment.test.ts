@@ -81,7 +81,10 @@ describe("Payment.decide Cancel (its order was canceled)", () => {
   it("refunds an approved payment once", () => {
     const { events, state } = run(approved(), { type: "Cancel" });
     expect(events).toEqual([
-      { type: "PaymentCanceled", data: { paymentId: PAYMENT, orderId: ORDER, reason: "OrderCanceled" } },
+      {
+        type: "PaymentCanceled",
+        data: { paymentId: PAYMENT, orderId: ORDER, reason: "OrderCanceled", customerId: "customer-1" },
+      },
     ]);
     expect(paymentView(state as PaymentState)).toMatchObject({ status: "Canceled", reason: "OrderCanceled" });
     expect(Payment.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
@@ -102,7 +105,10 @@ describe("Payment.decide Expire (reconciliation)", () => {
     expect(isOverdue(authorized(), T0 + 30_000, 30_000)).toBe(true);
     const { events, state } = run(authorized(), expire(30_000));
     expect(events).toEqual([
-      { type: "PaymentCanceled", data: { paymentId: PAYMENT, orderId: ORDER, reason: "OrderNotStored" } },
+      {
+        type: "PaymentCanceled",
+        data: { paymentId: PAYMENT, orderId: ORDER, reason: "OrderNotStored", customerId: "customer-1" },
+      },
     ]);
     expect(state?.status).toBe("Canceled");
     expect(isVisible(state as PaymentState)).toBe(true);

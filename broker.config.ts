@@ -9,7 +9,14 @@ import {
   refusalMiddleware,
   TypeBoxValidator,
 } from "@seed/platform";
-import type { BrokerOptions } from "moleculer";
+import { type BrokerOptions, Errors } from "moleculer";
+
+/** Attempts for a call that a stopping node turned away (see retryPolicy). */
+const NOT_RUN_RETRIES = 3;
+
+/** The callee refused before running anything: no node had it, or its node was stopping. */
+const neverRan = (err: Error) =>
+  err instanceof Errors.ServiceNotAvailableError || err instanceof Errors.ServiceNotFoundError;
 
 export default function brokerConfig(config: Config): BrokerOptions {
   return {
@@ -32,16 +39,28 @@ export default function brokerConfig(config: Config): BrokerOptions {
     // so calls stop going to it and time out for nothing.
     heartbeatInterval: 2,
     heartbeatTimeout: 6,
+    // Peers learn of a (re)started node's services the moment they start, not
+    // a second later: a node that reports ready must already be callable
+    // (otherwise a rolling restart finds no replica for a moment).
+    // (An option Moleculer has and its typings lack.)
+    transit: { serviceChangedDebounceTime: 0 } as BrokerOptions["transit"],
     // Calls made while NATS is down would otherwise wait forever.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
-    // Only errors marked retryable (timeouts, 503) of calls are retried; client errors never.
+    // A call refused by a node that is stopping never ran: it is always safe
+    // to send it again, and the next attempt goes to another replica (this is
+    // what makes rolling restarts lossless). Other retryable errors (timeouts,
+    // 503) are retried only when RETRY_ATTEMPTS asks for it: a timed-out
+    // command may have run. Client errors never.
     retryPolicy: {
-      enabled: config.RETRY_ATTEMPTS > 0,
-      retries: config.RETRY_ATTEMPTS,
+      enabled: true,
+      retries: Math.max(config.RETRY_ATTEMPTS, NOT_RUN_RETRIES),
       delay: 50,
       maxDelay: 500,
       factor: 2,
-      check: (err: Error) => Boolean((err as { retryable?: boolean }).retryable),
+      check: (err: Error) => {
+        if (neverRan(err)) return true;
+        return config.RETRY_ATTEMPTS > 0 && Boolean((err as { retryable?: boolean }).retryable);
+      },
     },
     circuitBreaker: {
       enabled: true,

@@ -11,6 +11,8 @@ import type { AddressInfo } from "node:net";
 export interface FrontDoor {
   url: string;
   port: number;
+  /** Resolves once the front door itself has seen this gateway ready (it sends it traffic again). */
+  waitReady(backend: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,9 @@ export interface FrontDoorOptions {
   /** Readiness poll period (default 250 ms). */
   pollMs?: number;
 }
+
+/** Longest a request waits for some gateway to take it. */
+const RETRY_FOR_MS = 3000;
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
@@ -57,8 +62,14 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
     return list[next];
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tried: Set<number>) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tried: Set<number>, since = Date.now()) => {
     const port = pick(tried);
+    if (port === undefined && Date.now() - since < RETRY_FOR_MS) {
+      // Every gateway refused just now (one restarting, another not yet seen
+      // ready again): wait a moment and go round once more.
+      setTimeout(() => forward(req, res, body, new Set(), since), 200);
+      return;
+    }
     if (port === undefined) {
       res.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "1" });
       res.end(JSON.stringify({ error: "ServiceUnavailable", message: "no gateway is ready, try again shortly" }));
@@ -86,7 +97,7 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
       const neverReached = (err as NodeJS.ErrnoException).code === "ECONNREFUSED";
       const safe = req.method === "GET" || req.method === "HEAD" || req.headers["idempotency-key"] !== undefined;
       if (neverReached || safe) {
-        forward(req, res, body, tried);
+        forward(req, res, body, tried, since);
         return;
       }
       res.writeHead(502, { "content-type": "application/json; charset=utf-8" });
@@ -109,6 +120,13 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
   return {
     url: `http://localhost:${port}`,
     port,
+    waitReady: async (backend, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!ready.has(backend)) {
+        if (Date.now() > deadline) throw new Error(`gateway :${backend} not seen ready`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

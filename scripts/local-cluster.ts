@@ -32,6 +32,8 @@ export interface LocalCluster {
   frontDoor: FrontDoor;
   /** Node names, e.g. ["api-1", "api-2", "mall-1", "mall-2"]. */
   nodes: string[];
+  /** Every node, one replica at a time, as a Kubernetes rolling update: the next only once this one serves again. */
+  rollingRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,14 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     supervisor,
     frontDoor,
     nodes: specs.map((s) => s.name),
+    rollingRestart: async () => {
+      for (const spec of specs) {
+        await supervisor.restart(spec.name);
+        if (spec.services === "api") await frontDoor.waitReady(spec.port);
+        // As Kubernetes' minReadySeconds: a moment for every peer to see it serving.
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
     stop: async () => {
       await frontDoor.close();
       await supervisor.stop();

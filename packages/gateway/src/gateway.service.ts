@@ -78,12 +78,35 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
         rt.health.register("api", () =>
           serverOf(this)?.listening ? { ok: true } : { ok: false, detail: "HTTP server not listening" },
         );
+        rt.health.register("api routes", warmUp(this.broker, systems));
       },
       async stopped() {
         rt.health.unregister("api");
+        rt.health.unregister("api routes");
       },
     };
     return schema;
+  };
+}
+
+/** Longest a new gateway waits to see the services of its routes before it takes traffic anyway. */
+const WARM_UP_MS = 3000;
+
+/**
+ * A gateway that just started has not yet heard of the nodes serving its
+ * routes; traffic sent to it then would be answered 503. It reports ready once
+ * every routed action has a node, or once the warm-up is over (a system that
+ * is down must not keep the gateway of every other system out of service).
+ */
+function warmUp(broker: ServiceBroker, systems: SystemModule[]): () => { ok: boolean; detail?: string } {
+  const actions = [...new Set(systems.flatMap((s) => s.routes.map((r) => r.action)))];
+  const until = Date.now() + WARM_UP_MS;
+  let warm = false;
+  return () => {
+    if (warm) return { ok: true };
+    const missing = actions.filter((a) => !broker.registry.actions.isAvailable(a));
+    warm = missing.length === 0 || Date.now() > until;
+    return warm ? { ok: true } : { ok: false, detail: `discovering services (${missing.length} routes unserved)` };
   };
 }
 

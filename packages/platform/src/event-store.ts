@@ -167,20 +167,39 @@ export class EventStore {
   async appendCommit(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<Appended> {
     const first = events[0];
     if (!first) throw new Error("empty commit");
-    try {
-      const ack = await this.js.publish(subject, encodeCommit(events), {
-        msgID: first.id,
-        expect: { lastSubjectSequence: expectedSeq },
-      });
-      return { seq: ack.seq, duplicate: ack.duplicate };
-    } catch (err) {
-      if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE)
-        throw new ConcurrencyError(subject);
-      // NATS or JetStream not answering: the client is told to retry (with its
-      // Idempotency-Key a retry cannot create twice, even if this append landed).
-      if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
-      throw err;
+    const data = encodeCommit(events);
+    // While a stream elects a new leader (a server died) publishes go
+    // unanswered for a moment. Sending the same commit again is safe — the
+    // server drops a second copy by its id — so it is retried within a budget
+    // shorter than the caller's timeout, and the moment costs latency, not errors.
+    const giveUpAt = Date.now() + this.publishBudgetMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 400)) {
+      try {
+        const ack = await this.js.publish(subject, data, {
+          msgID: first.id,
+          expect: { lastSubjectSequence: expectedSeq },
+          timeout: Math.max(250, Math.min(1000, giveUpAt - Date.now())),
+        });
+        return { seq: ack.seq, duplicate: ack.duplicate };
+      } catch (err) {
+        if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE)
+          throw new ConcurrencyError(subject);
+        const transient = err instanceof NatsError && (err.code === "503" || err.code === "TIMEOUT");
+        if (transient && Date.now() + delay < giveUpAt) {
+          await new Promise((r) => setTimeout(r, delay));
+          continue;
+        }
+        // NATS or JetStream not answering: the client is told to retry (with its
+        // Idempotency-Key a retry cannot create twice, even if this append landed).
+        if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
+        throw err;
+      }
     }
+  }
+
+  /** How long an append keeps trying through a leader election: half the request timeout, at most 2 s. */
+  private get publishBudgetMs(): number {
+    return Math.min(2000, Math.floor(this.config.REQUEST_TIMEOUT_MS / 2));
   }
 
   /** Last sequence stored on one subject, 0 if none. Off the hot path: used after a lost race. */

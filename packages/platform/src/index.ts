@@ -1,6 +1,7 @@
 // Public entry of the platform: everything a system or the gateway uses.
 export * from "./clock.js";
 export * from "./config.js";
+export * from "./consumer-watch.js";
 export * from "./dead-letters.js";
 export * from "./deadline.js";
 export * from "./domain.js";

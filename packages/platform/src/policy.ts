@@ -7,6 +7,7 @@
 
 import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
+import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { Refusal } from "./domain.js";
 import { isClientError } from "./errors.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
@@ -34,7 +35,11 @@ export interface PolicyOptions {
    * aggregate (one subject) are still handled one after the other, in order.
    */
   concurrency?: number;
+  /** Told of every outcome, for metrics. */
+  observe?: (outcome: PolicyOutcome) => void;
 }
+
+export type PolicyOutcome = "handled" | "retried" | "deadLettered";
 
 export class Policy {
   private messages?: ConsumerMessages;
@@ -95,8 +100,14 @@ export class Policy {
         const consumer = await this.events.js.consumers.get(this.opts.stream, this.opts.durable);
         // Fetch little more than can be handled at once: fetched events wait
         // unacknowledged, and past the ack wait the server hands them out again.
-        const messages = await consumer.consume({ max_messages: 2 * (this.opts.concurrency ?? 1) + 2 });
+        const messages = await consumer.consume({
+          max_messages: 2 * (this.opts.concurrency ?? 1) + 2,
+          ...WATCHED_PULL,
+        });
         this.messages = messages;
+        watchHeartbeats(messages, () =>
+          this.logger.warn(`policy ${this.opts.durable}: consumer went quiet, subscribing again`),
+        );
         if (this.stopped) messages.stop();
         for await (const m of messages) {
           // nats.js still yields the rest of the batch it took before stop().
@@ -172,6 +183,7 @@ export class Policy {
       await this.react(m.data);
       this.handled++;
       m.ack();
+      this.opts.observe?.("handled");
     } catch (err) {
       const attempt = m.info.redeliveryCount;
       if (attempt >= this.opts.maxDeliver) {
@@ -184,6 +196,7 @@ export class Policy {
         (err as Error).message,
       );
       m.nak(delay);
+      this.opts.observe?.("retried");
     }
   }
 
@@ -199,6 +212,7 @@ export class Policy {
       msgID: `${this.opts.durable}:${m.seq}`,
     });
     this.deadLettered++;
+    this.opts.observe?.("deadLettered");
     this.logger.error(
       `policy ${this.opts.durable}: seq ${m.seq} dead-lettered after ${m.info.redeliveryCount} attempts: ${err.message}`,
     );

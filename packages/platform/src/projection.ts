@@ -6,6 +6,7 @@
 
 import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
+import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { type Commit, decodeCommit, type EventStore } from "./event-store.js";
 import type { Store, WriteBatch } from "./store.js";
 
@@ -108,6 +109,20 @@ export class Projection {
    * Resolves true once the projection has applied the commit at `seq` (timeout
    * 0 = wait as long as it takes), false on timeout or stop.
    */
+  /**
+   * Resolves true once the projection is ready (caught up and following),
+   * false after `timeoutMs`. A consumer lost with a NATS server is back within
+   * moments; a command waits that moment out instead of failing at once.
+   */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready) {
+      if (this.stopped || Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return true;
+  }
+
   waitFor(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.position >= seq) {
       this.markCaughtUp();
@@ -173,8 +188,17 @@ export class Projection {
     // A consumer that vanishes from the server (a restarted server forgets
     // in-memory consumers) must end this loop, so it starts over from our
     // position; without the flag nats.js waits for it to come back, forever.
-    const messages = await consumer.consume({ max_messages: 1000, abort_on_missing_resource: true });
+    const messages = await consumer.consume({
+      max_messages: 1000,
+      abort_on_missing_resource: true,
+      ...WATCHED_PULL,
+    });
     this.messages = messages;
+    watchHeartbeats(messages, () => {
+      // Not following any more: not ready until the new consumer delivers.
+      this.interrupted = true;
+      this.logger.warn(`projection ${this.projector.name}: consumer went quiet at ${this.position}; starting over`);
+    });
     if (this.stopped) messages.stop();
     let batch = this.store.batch();
     let applied = 0;

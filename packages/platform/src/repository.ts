@@ -116,7 +116,8 @@ export class Repository<S, C, E extends DomainEvent> {
   private async reach(seq: number): Promise<void> {
     const follower = this.follower;
     if (!follower) return;
-    if (!follower.ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
+    const ready = follower.ready || (await follower.whenReady(WAIT_FOR_OWN_WRITE_MS));
+    if (!ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
       throw unavailable("this instance is catching up with the event stream, try again shortly");
     }
   }

@@ -9,7 +9,7 @@ import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
-import { Policy, type Reaction } from "./policy.js";
+import { Policy, type PolicyOutcome, type Reaction } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
 import { Repository } from "./repository.js";
 import { openStore, type Store } from "./store.js";
@@ -195,6 +195,7 @@ export class ServiceKit {
           backoffMs: rt.config.POLICY_BACKOFF_MS,
           concurrency: rt.config.POLICY_CONCURRENCY,
           deadLetterSubject: `deadletter.${this.system}.${durable}`,
+          observe: policyMetrics(rt, durable),
         },
         this.logger,
       );
@@ -215,4 +216,22 @@ export class ServiceKit {
     this.store = undefined;
     await store?.close();
   }
+}
+
+const POLICY_METRICS: Record<PolicyOutcome, string> = {
+  handled: "seed_policy_events_handled_total",
+  retried: "seed_policy_retries_total",
+  deadLettered: "seed_policy_dead_letters_total",
+};
+
+/** Counters per policy on this node: events handled, retries after a failure, dead letters. */
+function policyMetrics(rt: Runtime, policy: string): ((outcome: PolicyOutcome) => void) | undefined {
+  const metrics = rt.broker.isMetricsEnabled() ? rt.broker.metrics : undefined;
+  if (!metrics) return undefined;
+  for (const [outcome, name] of Object.entries(POLICY_METRICS)) {
+    if (!metrics.getMetric(name)) {
+      metrics.register({ type: "counter", name, labelNames: ["policy"], description: `policy events ${outcome}` });
+    }
+  }
+  return (outcome) => metrics.increment(POLICY_METRICS[outcome], { policy });
 }

@@ -1,0 +1,330 @@
+// The mall on a production-shaped cluster (3 NATS servers, streams with 3
+// replicas, 2 replicas of every node, gateways behind a front door), with
+// processes killed while load runs. Every check reads state through the API
+// (and the stream itself where the API cannot tell "once" from "twice").
+import { rmSync } from "node:fs";
+import { EventStore, freePort, listDeadLetters, loadConfig, newId, streamName } from "@seed/platform";
+import type { ApiClient } from "@seed/platform/testing";
+import { eventually, sleep } from "@seed/platform/testing";
+import { ServiceBroker } from "moleculer";
+import { connect, type NatsConnection } from "nats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalCluster } from "../../scripts/local-cluster.js";
+import { clientOf, countBy, listAll, type Outcome, startCluster, statusCounts, steadyLoad } from "./support.js";
+
+let cluster: LocalCluster;
+let alice: ApiClient;
+let dave: ApiClient;
+let productId: string;
+let nc: NatsConnection;
+let events: EventStore;
+
+beforeAll(async () => {
+  cluster = await startCluster({ systems: ["mall"], env: { POLICY_MAX_DELIVER: "3" } });
+  alice = await clientOf(cluster, "alice");
+  dave = await clientOf(cluster, "dave");
+  const bob = await clientOf(cluster, "bob");
+  const product = await bob.post("/mall/products", { name: "Keyboard", price: 1000, qty: 1_000_000 });
+  expect(product.status).toBe(201);
+  productId = product.body.id;
+  nc = await connect({ servers: cluster.nats.url.split(",") });
+  events = new EventStore(nc, loadConfig({ STREAM_REPLICAS: "3" }));
+}, 120_000);
+
+afterAll(async () => {
+  await nc?.close();
+  await cluster?.stop();
+}, 120_000);
+
+const placeOrder = (tag: string) => (_: number, key: string) =>
+  alice.post(
+    "/mall/orders",
+    { productId, qty: 1, address: tag, productName: "Keyboard", price: 1000 },
+    { headers: { "idempotency-key": key } },
+  );
+
+const created = (outcomes: Outcome[]) => outcomes.filter((o) => o.status === 201);
+
+/** Commits per subject under `filter` in the MALL stream. */
+async function commitsPerSubject(filter: string): Promise<Record<string, number>> {
+  const jsm = await events.jsm();
+  const info = await jsm.streams.info(streamName("mall"), { subjects_filter: filter });
+  return info.state.subjects ?? {};
+}
+
+/** The pay of each order was appended once: its subject holds exactly one commit. */
+async function expectOneCommitPerPay(orders: string[]): Promise<void> {
+  const wanted = new Set(orders);
+  const pays = (await listAll<{ id: string; orderId: string }>(dave, "/mall/pays")).filter((p) =>
+    wanted.has(p.orderId),
+  );
+  const perPay = await commitsPerSubject("mall.pay.>");
+  const counts = pays.map((p) => perPay[`mall.pay.${p.id}`] ?? 0);
+  expect(counts.length).toBe(orders.length);
+  expect(counts.filter((n) => n !== 1)).toEqual([]);
+}
+
+/** Every order of alice with this tag (its address), through the API. */
+async function ordersTagged(tag: string) {
+  return (await listAll<{ id: string; address: string }>(alice, "/mall/orders")).filter((o) => o.address === tag);
+}
+
+describe("mall on a cluster, under faults", () => {
+  it("a policy replica killed mid-stream of 2,000 events: every pay exactly once after recovery", async () => {
+    const tag = `policy-kill-${newId()}`;
+    let sent = 0;
+    const load = steadyLoad({ rate: 250, send: placeOrder(tag), until: () => sent++ >= 1000, concurrency: 32 });
+    await sleep(2000);
+    cluster.supervisor.kill("mall-1", "SIGKILL"); // pays being placed die with it; the supervisor restarts it
+    const outcomes = await load;
+    const orders = created(outcomes).map((o) => o.body.id as string);
+    // Orders sent to the killed node before its peers noticed answer 503 (the client retries them).
+    expect(orders.length, JSON.stringify(statusCounts(outcomes))).toBeGreaterThan(700);
+
+    // Every placed order gets exactly one pay: each OrderPlaced was handled once.
+    await eventually(
+      async () => {
+        const pays = (await listAll<{ orderId: string }>(dave, "/mall/pays")).filter((p) => orders.includes(p.orderId));
+        expect(pays.length).toBe(orders.length);
+        expect([...countBy(pays, (p) => p.orderId).values()].every((n) => n === 1)).toBe(true);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+    await expectOneCommitPerPay(orders); // one PayPlaced commit each, none appended twice
+    expect(cluster.supervisor.starts("mall-1")).toBe(2);
+  }, 180_000);
+
+  it("command nodes killed at random points: every 2xx order is there, none twice", async () => {
+    const tag = `command-kill-${newId()}`;
+    let stop = false;
+    const load = steadyLoad({ rate: 80, send: placeOrder(tag), until: () => stop, concurrency: 32 });
+    for (const delay of [1500 + Math.random() * 1500, 2000 + Math.random() * 2000, 2000 + Math.random() * 2000]) {
+      await sleep(delay);
+      cluster.supervisor.kill(Math.random() < 0.5 ? "mall-1" : "mall-2", "SIGKILL");
+    }
+    await sleep(3000);
+    stop = true;
+    const outcomes = await load;
+    await cluster.supervisor.waitReady("mall-1");
+    await cluster.supervisor.waitReady("mall-2");
+
+    // Acknowledged: each is readable as it was answered.
+    const ok = created(outcomes);
+    expect(ok.length).toBeGreaterThan(outcomes.length / 2);
+    for (const o of ok) {
+      const res = await alice.get(`/mall/orders/${o.body.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: o.body.id, address: tag, qty: 1 });
+    }
+    // Unanswered or failed: retried with the same key they create at most once.
+    const failed = outcomes.filter((o) => o.status !== 201);
+    expect(
+      failed.every((o) => o.status === 0 || o.status === 503),
+      JSON.stringify(statusCounts(outcomes)),
+    ).toBe(true);
+    for (const o of failed) {
+      const retry = await placeOrder(tag)(0, o.key);
+      expect(retry.status).toBe(201);
+    }
+    for (const o of ok) {
+      const again = await placeOrder(tag)(0, o.key);
+      expect(again.body.id).toBe(o.body.id); // the first answer, not a second order
+    }
+    const orders = await ordersTagged(tag);
+    expect(orders.length).toBe(outcomes.length);
+    expect(new Set(orders.map((o) => o.id)).size).toBe(orders.length);
+  }, 180_000);
+
+  it("one NATS server of three killed under load and brought back: no acknowledged write lost", async () => {
+    const tag = `nats-kill-${newId()}`;
+    let stop = false;
+    const load = steadyLoad({ rate: 80, send: placeOrder(tag), until: () => stop, concurrency: 32 });
+    await sleep(2000);
+    await cluster.nats.stopMember(0, "SIGKILL");
+    await sleep(4000);
+    await cluster.nats.startMember(0);
+    await sleep(2000);
+    stop = true;
+    const outcomes = await load;
+    const ok = created(outcomes);
+    // A majority of servers stayed: the service went on.
+    expect(ok.length / outcomes.length, JSON.stringify(statusCounts(outcomes))).toBeGreaterThan(0.9);
+    const orders = new Set((await ordersTagged(tag)).map((o) => o.id));
+    for (const o of ok) expect(orders.has(o.body.id)).toBe(true);
+    // And the stream is whole on the server that came back.
+    const jsm = await events.jsm();
+    await eventually(
+      async () => {
+        const info = await jsm.streams.info(streamName("mall"));
+        expect(info.cluster?.replicas?.every((r) => r.current)).toBe(true);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+  }, 120_000);
+
+  it("rolling restart of every node, one replica at a time, under steady load: zero failed requests", async () => {
+    const tag = `rolling-${newId()}`;
+    let stop = false;
+    const statuses: string[] = [];
+    const load = steadyLoad({
+      rate: 100,
+      concurrency: 48,
+      until: () => stop,
+      send: async (i, key) => {
+        if (i % 2 === 0) return placeOrder(tag)(i, key);
+        if (statuses.length === 0) return alice.get("/mall/orders?limit=1");
+        return alice.get(`/mall/orderStatuses/${statuses[i % statuses.length]}`);
+      },
+    });
+    const seed = await placeOrder(tag)(0, crypto.randomUUID());
+    await eventually(async () => expect((await alice.get(`/mall/orderStatuses/${seed.body.id}`)).status).toBe(200));
+    statuses.push(seed.body.id);
+    await cluster.rollingRestart();
+    stop = true;
+    const outcomes = await load;
+    const failed = outcomes.filter((o) => o.status < 200 || o.status >= 300);
+    expect(failed, JSON.stringify(statusCounts(outcomes))).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(500);
+  }, 240_000);
+
+  it("an instance's LevelDB deleted: it rebuilds from the stream before it is ready, equal to its peer", async () => {
+    const spec = cluster.supervisor.spec("mall-2");
+    await cluster.supervisor.halt("mall-2");
+    rmSync(spec.env.DATA_DIR as string, { recursive: true, force: true });
+    const resumed = cluster.supervisor.resume("mall-2");
+    // Not ready while it replays.
+    const early = await fetch(`http://127.0.0.1:${spec.port}/health/ready`).catch(() => undefined);
+    if (early) expect(early.status).toBe(503);
+    await resumed;
+
+    const broker = new ServiceBroker({
+      namespace: `faults-${process.pid}`,
+      nodeID: `inspector-${process.pid}`,
+      transporter: { type: "NATS", options: { servers: cluster.nats.url.split(",") } },
+      logger: false,
+    });
+    await broker.start();
+    try {
+      await broker.waitForServices(["mall.orderStatus"], 10_000);
+      const meta = { user: { id: "dave", username: "dave", roles: ["admin", "manager"] } };
+      const rowsOf = async (nodeID: string) => {
+        const rows: unknown[] = [];
+        for (let offset = 0; ; offset += 500) {
+          const page = await broker.call<{ items: unknown[]; total: number }, object>(
+            "mall.orderStatus.list",
+            { limit: 500, offset },
+            { nodeID, meta },
+          );
+          rows.push(...page.items);
+          if (rows.length >= page.total || page.items.length === 0) return rows;
+        }
+      };
+      const [one, two] = await Promise.all([rowsOf("mall-1"), rowsOf("mall-2")]);
+      expect(two.length).toBeGreaterThan(1000);
+      expect(two).toEqual(one);
+    } finally {
+      await broker.stop();
+    }
+  }, 120_000);
+
+  it("a poison event is dead-lettered with its error after the configured attempts; others keep flowing", async () => {
+    const poisonId = newId();
+    const poison = [
+      {
+        id: newId(),
+        type: "OrderPlaced",
+        aggregate: "order",
+        aggregateId: poisonId,
+        correlationId: poisonId,
+        occurredAt: new Date().toISOString(),
+        version: 1,
+        // A producer bug: qty is not a number, so no pay can be computed for it.
+        data: {
+          orderId: poisonId,
+          customerId: "alice",
+          productId,
+          productName: "Keyboard",
+          qty: "many",
+          price: 1000,
+          address: "poison",
+        },
+      },
+    ];
+    await events.js.publish(`mall.order.${poisonId}`, new TextEncoder().encode(JSON.stringify(poison)));
+    const tag = `after-poison-${newId()}`;
+    const after = await steadyLoad({ rate: 50, send: placeOrder(tag), until: () => false, max: 50 });
+    const orders = created(after).map((o) => o.body.id as string);
+    expect(orders.length).toBe(50);
+    await eventually(
+      async () => {
+        const pays = (await listAll<{ orderId: string }>(dave, "/mall/pays")).filter((p) => orders.includes(p.orderId));
+        expect(pays.length).toBe(50);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+    const letters = await eventually(
+      async () => {
+        const found = (await listDeadLetters(events, { system: "mall" })).filter((d) => d.subject.endsWith(poisonId));
+        expect(found.length).toBe(1);
+        return found;
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+    expect(letters[0]).toMatchObject({ policy: "mall-pay", eventTypes: ["OrderPlaced"] });
+    expect(letters[0]?.error).toMatch(/schema|qty|amount/i);
+    // Replaying it unchanged fails the same way and keeps it listed (a fix comes first).
+    const broker = new ServiceBroker({
+      namespace: `faults-${process.pid}`,
+      nodeID: `operator-${process.pid}`,
+      transporter: { type: "NATS", options: { servers: cluster.nats.url.split(",") } },
+      logger: false,
+    });
+    await broker.start();
+    try {
+      await broker.waitForServices(["mall.pay"], 10_000);
+      await expect(broker.call("mall.pay.replayDeadLetter", { seq: letters[0]?.seq })).rejects.toThrow();
+      expect((await listDeadLetters(events, { system: "mall" })).some((d) => d.subject.endsWith(poisonId))).toBe(true);
+    } finally {
+      await broker.stop();
+    }
+  }, 120_000);
+
+  it("scale-out to three policy replicas: each event handled by one; a killed one's events go to the others", async () => {
+    const base = cluster.supervisor.spec("mall-1");
+    await cluster.supervisor.add({
+      ...base,
+      name: "mall-3",
+      port: await freePort(),
+      env: { ...base.env, NODE_ID: "mall-3", DATA_DIR: `${base.env.DATA_DIR}-3` },
+    });
+    const handledBefore = await Promise.all(["mall-1", "mall-2", "mall-3"].map(handledOn));
+    const tag = `scale-out-${newId()}`;
+    let sent = 0;
+    const load = steadyLoad({ rate: 200, send: placeOrder(tag), until: () => sent++ >= 600, concurrency: 32 });
+    await sleep(1500);
+    const handledMid = await handledOn("mall-3");
+    await cluster.supervisor.halt("mall-3", "SIGKILL"); // not restarted: the other two take over what it held
+    const outcomes = await load;
+    const orders = created(outcomes).map((o) => o.body.id as string);
+    await eventually(
+      async () => {
+        const pays = (await listAll<{ orderId: string }>(dave, "/mall/pays")).filter((p) => orders.includes(p.orderId));
+        expect(pays.length).toBe(orders.length);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+    await expectOneCommitPerPay(orders);
+    // The third replica did take a share before it was killed.
+    expect(handledMid - (handledBefore[2] ?? 0)).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+/** Events the mall-pay policy handled on one node, from its /metrics. */
+async function handledOn(node: string): Promise<number> {
+  const { port } = cluster.supervisor.spec(node);
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find((l) => l.startsWith("seed_policy_events_handled_total") && l.includes('policy="mall-pay"'));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+}

@@ -1,0 +1,124 @@
+// What the fault-injection suite shares: a production-shaped cluster per test
+// file (scripts/local-cluster.ts), a bounded load that records every answer,
+// and readers that collect a system's whole state through the API.
+import { randomUUID } from "node:crypto";
+import { type ApiClient, type ApiResponse, api, eventually, tempDir } from "@seed/platform/testing";
+import { type LocalCluster, startLocalCluster } from "../../scripts/local-cluster.js";
+
+export interface ClusterOptions {
+  systems: string[];
+  replicas?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * A cluster for one test file: short ack wait and backoff, so what a killed
+ * replica held comes back within seconds; quiet logs (the 503s the tests cause
+ * are expected). Its own NATS servers: nothing else runs on them.
+ */
+export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> {
+  return startLocalCluster({
+    dataDir: tempDir("seed-cluster-"),
+    port: 0,
+    replicas: opts.replicas ?? 2,
+    systems: opts.systems,
+    namespace: `faults-${process.pid}`,
+    env: {
+      LOG_LEVEL: "error",
+      POLICY_ACK_WAIT_MS: "2000",
+      POLICY_BACKOFF_MS: "100",
+      REQUEST_TIMEOUT_MS: "2000",
+      RATE_LIMIT_PER_MINUTE: "0",
+      SHUTDOWN_TIMEOUT_MS: "5000",
+      JWT_SECRET: "fault-suite-secret-0123456789",
+      ...opts.env,
+    },
+    supervisor: { probeEveryMs: 500 },
+  });
+}
+
+export async function clientOf(cluster: LocalCluster, user: string): Promise<ApiClient> {
+  const client = api(cluster.url);
+  await client.login(user);
+  return client;
+}
+
+export interface Outcome {
+  /** The request's Idempotency-Key (each request has its own). */
+  key: string;
+  status: number;
+  body: ApiResponse["body"];
+  at: number;
+}
+
+/**
+ * Sends `send(i, key)` at `rate` per second until `stop()` resolves true (or
+ * `max` requests), never more than `concurrency` at once; records every answer.
+ * A request that got no answer at all is recorded with status 0.
+ */
+export async function steadyLoad(opts: {
+  rate: number;
+  send: (i: number, key: string) => Promise<ApiResponse>;
+  until: () => boolean;
+  max?: number;
+  concurrency?: number;
+}): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const gap = 1000 / opts.rate;
+  const start = performance.now();
+  for (let i = 0; !opts.until() && i < (opts.max ?? Number.POSITIVE_INFINITY); i++) {
+    const due = start + i * gap;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    while (inFlight.size >= (opts.concurrency ?? 64)) await Promise.race(inFlight);
+    const key = randomUUID();
+    const p: Promise<void> = opts
+      .send(i, key)
+      .then(
+        (res) => {
+          outcomes.push({ key, status: res.status, body: res.body, at: Date.now() });
+        },
+        (err: unknown) => {
+          outcomes.push({ key, status: 0, body: String(err), at: Date.now() });
+        },
+      )
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return outcomes;
+}
+
+/** Every item of a paged list route (`{items, total}`), following `offset`. */
+export async function listAll<T = Record<string, unknown>>(client: ApiClient, path: string): Promise<T[]> {
+  const items: T[] = [];
+  const sep = path.includes("?") ? "&" : "?";
+  for (let offset = 0; ; offset += 500) {
+    // A replica catching up after a fault answers 503: that is the API's promise, so ask again.
+    const res = await eventually(
+      async () => {
+        const r = await client.get(`${path}${sep}limit=500&offset=${offset}`);
+        if (r.status === 503) throw new Error(`GET ${path}: 503 ${JSON.stringify(r.body)}`);
+        return r;
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    items.push(...(res.body.items as T[]));
+    if (items.length >= res.body.total || res.body.items.length === 0) return items;
+  }
+}
+
+export function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const it of items) m.set(key(it), (m.get(key(it)) ?? 0) + 1);
+  return m;
+}
+
+/** Status counts of a load, for failure messages: `{201: 1480, 503: 3}`. */
+export function statusCounts(outcomes: Outcome[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  return counts;
+}

@@ -14,9 +14,11 @@ import { type BrokerOptions, Errors } from "moleculer";
 /** Attempts for a call that a stopping node turned away (see retryPolicy). */
 const NOT_RUN_RETRIES = 3;
 
-/** The callee refused before running anything: no node had it, or its node was stopping. */
+/** The callee refused before doing anything: no node had it, its node was stopping, or its copy was behind. */
 const neverRan = (err: Error) =>
-  err instanceof Errors.ServiceNotAvailableError || err instanceof Errors.ServiceNotFoundError;
+  err instanceof Errors.ServiceNotAvailableError ||
+  err instanceof Errors.ServiceNotFoundError ||
+  (err as { data?: { nothingDone?: boolean } }).data?.nothingDone === true;
 
 export default function brokerConfig(config: Config): BrokerOptions {
   return {
@@ -46,9 +48,10 @@ export default function brokerConfig(config: Config): BrokerOptions {
     transit: { serviceChangedDebounceTime: 0 } as BrokerOptions["transit"],
     // Calls made while NATS is down would otherwise wait forever.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
-    // A call refused by a node that is stopping never ran: it is always safe
-    // to send it again, and the next attempt goes to another replica (this is
-    // what makes rolling restarts lossless). Other retryable errors (timeouts,
+    // A call refused by a node that is stopping, or by a replica whose copy
+    // is still catching up, did nothing: it is always safe to send it again,
+    // and the next attempt usually goes to another replica (this is what makes
+    // rolling restarts lossless). Other retryable errors (timeouts,
     // 503) are retried only when RETRY_ATTEMPTS asks for it: a timed-out
     // command may have run. Client errors never.
     retryPolicy: {

@@ -10,7 +10,16 @@ import { ServiceBroker } from "moleculer";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCluster } from "../../scripts/local-cluster.js";
-import { clientOf, countBy, listAll, type Outcome, startCluster, statusCounts, steadyLoad } from "./support.js";
+import {
+  clientOf,
+  countBy,
+  failureSummary,
+  listAll,
+  type Outcome,
+  startCluster,
+  statusCounts,
+  steadyLoad,
+} from "./support.js";
 
 let cluster: LocalCluster;
 let alice: ApiClient;
@@ -140,18 +149,28 @@ describe("mall on a cluster, under faults", () => {
     let stop = false;
     const load = steadyLoad({ rate: 80, send: placeOrder(tag), until: () => stop, concurrency: 32 });
     await sleep(2000);
+    const killedAt = Date.now();
     await cluster.nats.stopMember(0, "SIGKILL");
-    await sleep(4000);
+    await sleep(5000);
     await cluster.nats.startMember(0);
-    await sleep(2000);
+    const backAt = Date.now();
+    await sleep(3000);
     stop = true;
     const outcomes = await load;
     const ok = created(outcomes);
-    // A majority of servers stayed: the service went on.
-    expect(ok.length / outcomes.length, JSON.stringify(statusCounts(outcomes))).toBeGreaterThan(0.9);
+    const counts = failureSummary(outcomes);
+    // Requests in flight on the dead server's connections, and appends while
+    // a stream elected a new leader, answer 503 (nothing done, retry with the
+    // key); with two of three servers up the service goes on.
+    const whileDown = outcomes.filter((o) => o.at > killedAt + 3000 && o.at < backAt);
+    expect(whileDown.filter((o) => o.status === 201).length / whileDown.length, counts).toBeGreaterThan(0.5);
+    expect(
+      outcomes.every((o) => o.status === 201 || o.status === 503),
+      counts,
+    ).toBe(true);
     const orders = new Set((await ordersTagged(tag)).map((o) => o.id));
     for (const o of ok) expect(orders.has(o.body.id)).toBe(true);
-    // And the stream is whole on the server that came back.
+    // The server that came back caught up with the stream.
     const jsm = await events.jsm();
     await eventually(
       async () => {
@@ -160,6 +179,9 @@ describe("mall on a cluster, under faults", () => {
       },
       { timeout: 30_000, interval: 500 },
     );
+    // And everything works as before.
+    const after = await steadyLoad({ rate: 50, send: placeOrder(tag), until: () => false, max: 50 });
+    expect(statusCounts(after)).toEqual({ 201: 50 });
   }, 120_000);
 
   it("rolling restart of every node, one replica at a time, under steady load: zero failed requests", async () => {

@@ -2,6 +2,8 @@
 // file (scripts/local-cluster.ts), a bounded load that records every answer,
 // and readers that collect a system's whole state through the API.
 import { randomUUID } from "node:crypto";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { type ApiClient, type ApiResponse, api, eventually, tempDir } from "@seed/platform/testing";
 import { type LocalCluster, startLocalCluster } from "../../scripts/local-cluster.js";
 
@@ -13,18 +15,24 @@ export interface ClusterOptions {
 
 /**
  * A cluster for one test file: short ack wait and backoff, so what a killed
- * replica held comes back within seconds; quiet logs (the 503s the tests cause
- * are expected). Its own NATS servers: nothing else runs on them.
+ * replica held comes back within seconds. Its own NATS servers: nothing else
+ * runs on them.
  */
 export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> {
+  // Every node's warnings go to test-results/<systems>-cluster.log: what to read when a fault test fails.
+  mkdirSync("test-results", { recursive: true });
+  const logFile = join("test-results", `${opts.systems.join("-")}-cluster.log`);
+  writeFileSync(logFile, "");
+  const started = Date.now();
   return startLocalCluster({
+    log: (line) => appendFileSync(logFile, `+${Date.now() - started}ms ${line}\n`),
     dataDir: tempDir("seed-cluster-"),
     port: 0,
     replicas: opts.replicas ?? 2,
     systems: opts.systems,
     namespace: `faults-${process.pid}`,
     env: {
-      LOG_LEVEL: "error",
+      LOG_LEVEL: "warn",
       POLICY_ACK_WAIT_MS: "2000",
       POLICY_BACKOFF_MS: "100",
       REQUEST_TIMEOUT_MS: "2000",
@@ -116,9 +124,20 @@ export function countBy<T>(items: T[], key: (t: T) => string): Map<string, numbe
   return m;
 }
 
-/** Status counts of a load, for failure messages: `{201: 1480, 503: 3}`. */
+/** Status counts of a load: `{201: 1480, 503: 3}`. */
 export function statusCounts(outcomes: Outcome[]): Record<number, number> {
   const counts: Record<number, number> = {};
   for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
   return counts;
+}
+
+/** Failures of a load by status and message, for assertion messages. */
+export function failureSummary(outcomes: Outcome[]): string {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.status >= 200 && o.status < 300) continue;
+    const what = `${o.status} ${typeof o.body === "object" && o.body ? o.body.message : String(o.body).slice(0, 80)}`;
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  return JSON.stringify({ ...statusCounts(outcomes), failures: Object.fromEntries(counts) });
 }

@@ -26,6 +26,8 @@ export interface ErrorData {
   rule?: string;
   /** Seconds a client should wait before retrying (503, 429). */
   retryAfter?: number;
+  /** A 503 given before anything was done: another replica may take the call at once. */
+  nothingDone?: boolean;
 }
 
 export class ApiError extends Errors.MoleculerError {
@@ -48,6 +50,9 @@ export const validationError = (message: string, details: ErrorDetail[] = []) =>
   new ApiError(422, "ValidationError", message, { details });
 export const unavailable = (message = "a dependency is unavailable, try again shortly", retryAfter = 2) =>
   new ApiError(503, "ServiceUnavailable", message, { retryAfter });
+/** This replica cannot serve the call yet (its copy is behind) and did nothing: the caller's broker tries another. */
+export const notReadyHere = (message: string) =>
+  new ApiError(503, "ServiceUnavailable", message, { retryAfter: 1, nothingDone: true });
 
 /** True for an error that a command decided (4xx), as opposed to infrastructure failure. */
 export function isClientError(err: unknown): err is Errors.MoleculerError {

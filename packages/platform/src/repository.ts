@@ -7,7 +7,7 @@
 // same aggregate) first waits until the follower has applied it.
 import { DEADLINE_MARGIN_MS } from "./deadline.js";
 import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
-import { unavailable } from "./errors.js";
+import { notReadyHere, unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -118,7 +118,7 @@ export class Repository<S, C, E extends DomainEvent> {
     if (!follower) return;
     const ready = follower.ready || (await follower.whenReady(WAIT_FOR_OWN_WRITE_MS));
     if (!ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
-      throw unavailable("this instance is catching up with the event stream, try again shortly");
+      throw notReadyHere("this instance is catching up with the event stream, try again shortly");
     }
   }
 

@@ -1,7 +1,7 @@
 // A CQRS view: rows keyed by a correlation key, each event folded in by a pure
 // reducer. Declared in a few lines in the service that owns the view.
 import type { DomainEvent } from "./domain.js";
-import { unavailable } from "./errors.js";
+import { notReadyHere } from "./errors.js";
 import type { Commit, EventEnvelope } from "./event-store.js";
 import type { Projection, Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
@@ -73,6 +73,6 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
   }
 
   private ensureReady(): void {
-    if (this.projection && !this.projection.ready) throw unavailable("this view is being rebuilt, try again shortly");
+    if (this.projection && !this.projection.ready) throw notReadyHere("this view is being rebuilt, try again shortly");
   }
 }

@@ -147,29 +147,34 @@ describe("mall on a cluster, under faults", () => {
   it("one NATS server of three killed under load and brought back: no acknowledged write lost", async () => {
     const tag = `nats-kill-${newId()}`;
     let stop = false;
-    const load = steadyLoad({ rate: 80, send: placeOrder(tag), until: () => stop, concurrency: 32 });
+    const load = steadyLoad({ rate: 60, send: placeOrder(tag), until: () => stop, concurrency: 32 });
     await sleep(2000);
-    const killedAt = Date.now();
     await cluster.nats.stopMember(0, "SIGKILL");
-    await sleep(5000);
+    // Two servers of three carry on once the streams it led have elected new
+    // leaders: writes succeed again while the third is still down.
+    const recovered = await eventually(
+      async () => {
+        const res = await placeOrder(tag)(0, crypto.randomUUID());
+        expect(res.status).toBe(201);
+        return Date.now();
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    await sleep(2000);
     await cluster.nats.startMember(0);
-    const backAt = Date.now();
-    await sleep(3000);
+    await sleep(2000);
     stop = true;
     const outcomes = await load;
-    const ok = created(outcomes);
-    const counts = failureSummary(outcomes);
-    // Requests in flight on the dead server's connections, and appends while
-    // a stream elected a new leader, answer 503 (nothing done, retry with the
-    // key); with two of three servers up the service goes on.
-    const whileDown = outcomes.filter((o) => o.at > killedAt + 3000 && o.at < backAt);
-    expect(whileDown.filter((o) => o.status === 201).length / whileDown.length, counts).toBeGreaterThan(0.5);
+    const summary = failureSummary(outcomes);
+    const afterRecovery = outcomes.filter((o) => o.at > recovered + 500 && o.status !== 201);
+    expect(afterRecovery.length, summary).toBeLessThanOrEqual(outcomes.length * 0.02);
+    // Nothing but 201 and "try again" (nothing done, or done once under its key).
     expect(
       outcomes.every((o) => o.status === 201 || o.status === 503),
-      counts,
+      summary,
     ).toBe(true);
     const orders = new Set((await ordersTagged(tag)).map((o) => o.id));
-    for (const o of ok) expect(orders.has(o.body.id)).toBe(true);
+    for (const o of created(outcomes)) expect(orders.has(o.body.id)).toBe(true);
     // The server that came back caught up with the stream.
     const jsm = await events.jsm();
     await eventually(
@@ -205,7 +210,7 @@ describe("mall on a cluster, under faults", () => {
     stop = true;
     const outcomes = await load;
     const failed = outcomes.filter((o) => o.status < 200 || o.status >= 300);
-    expect(failed, JSON.stringify(statusCounts(outcomes))).toEqual([]);
+    expect(failed.length, failureSummary(outcomes)).toBe(0);
     expect(outcomes.length).toBeGreaterThan(500);
   }, 240_000);
 

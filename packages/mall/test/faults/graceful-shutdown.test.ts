@@ -47,9 +47,14 @@ describe("graceful shutdown", () => {
     // Stop it as soon as the first answer is back: the rest are still in flight.
     await Promise.race(burst);
     orders.process.kill("SIGTERM");
-    const readyDuringStop = await fetch(`${orders.url}/health/ready`)
-      .then((r) => r.status)
-      .catch(() => 0);
+    // The signal is handled a moment later: readiness must turn off before the node goes.
+    let readyDuringStop = 200;
+    for (const until = Date.now() + 3000; readyDuringStop === 200 && Date.now() < until; ) {
+      readyDuringStop = await fetch(`${orders.url}/health/ready`)
+        .then((r) => r.status)
+        .catch(() => 0);
+      if (readyDuringStop === 200) await new Promise((r) => setTimeout(r, 20));
+    }
     const answers = await Promise.all(burst);
     const exit = await orders.kill();
 

@@ -5,8 +5,10 @@ import {
   type Config,
   deadlineMiddleware,
   errorHandler,
+  loggerOptions,
   natsOptions,
   refusalMiddleware,
+  requestScopeMiddleware,
   TypeBoxValidator,
 } from "@seed/platform";
 import { type BrokerOptions, Errors } from "moleculer";
@@ -25,14 +27,8 @@ export default function brokerConfig(config: Config): BrokerOptions {
     namespace: config.NAMESPACE,
     ...(config.NODE_ID ? { nodeID: config.NODE_ID } : {}),
     transporter: { type: "NATS", options: natsOptions(config) },
-    logger: {
-      type: "Console",
-      options: {
-        level: config.LOG_LEVEL,
-        formatter: config.LOG_FORMAT === "json" ? "json" : "short",
-        colors: config.LOG_FORMAT !== "json",
-      },
-    },
+    // One line per entry; in JSON, request and correlation ids are fields of their own.
+    logger: loggerOptions(config.LOG_FORMAT, config.LOG_LEVEL),
     // Calls go by each action's strategy even when the service also runs in
     // this process: the pay service routes check and cancel of one pay to one
     // replica (shard by pay id), and a local shortcut would bypass that.
@@ -80,7 +76,9 @@ export default function brokerConfig(config: Config): BrokerOptions {
     bulkhead: { enabled: true, concurrency: config.BULKHEAD_CONCURRENCY, maxQueueSize: config.BULKHEAD_QUEUE },
     validator: new TypeBoxValidator(),
     errorHandler,
-    middlewares: [refusalMiddleware, deadlineMiddleware()],
+    // Every action runs in its request's scope: its log lines and the events
+    // it appends carry the request id (X-Request-Id).
+    middlewares: [requestScopeMiddleware, refusalMiddleware, deadlineMiddleware()],
     metrics: { enabled: true, reporter: [] },
     tracing: { enabled: false },
     // A stopping node finishes the requests it already accepted.

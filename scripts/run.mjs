@@ -6,7 +6,7 @@
 // supported Node. Plain JavaScript on purpose: it must start before TypeScript
 // tooling exists.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { arch } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,6 +63,28 @@ function ensureInstalled(node, env) {
 
 const tsx = (script) => ["--import", "tsx", join(ROOT, script)];
 
+/** Newest modification time of the files under these paths. */
+function newest(paths) {
+  let latest = 0;
+  for (const path of paths) {
+    const s = statSync(path, { throwIfNoEntry: false });
+    if (!s) continue;
+    if (!s.isDirectory()) latest = Math.max(latest, s.mtimeMs);
+    else latest = Math.max(latest, newest(readdirSync(path).map((name) => join(path, name))));
+  }
+  return latest;
+}
+
+/** The dashboard the gateway serves at `/` is built, not committed: build it when missing or older than its sources. */
+function ensureWebBuilt(node, env) {
+  const web = join(ROOT, "packages", "web");
+  const built = mtime(join(web, "dist", "index.html"));
+  if (built > 0 && built >= newest([join(web, "ui"), join(web, "index.html"), join(web, "build.ts")])) return;
+  say("building the dashboard (packages/web)");
+  const r = spawnSync(node, tsx("packages/web/build.ts"), { cwd: ROOT, stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 /** What each npm script runs, as arguments to the supported node. */
 const COMMANDS = {
   start: (args) => [...tsx("scripts/start.ts"), ...args],
@@ -70,7 +92,16 @@ const COMMANDS = {
   cluster: (args) => [...tsx("scripts/cluster.ts"), ...args],
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
+  contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
+  "test:e2e": (args) => [
+    join(ROOT, "node_modules", "vitest", "vitest.mjs"),
+    "run",
+    "--config",
+    join(ROOT, "test", "e2e", "vitest.config.ts"),
+    ...args,
+  ],
+  "build:web": (args) => [...tsx("packages/web/build.ts"), ...args],
   typecheck: (args) => [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT, ...args],
   lint: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", ROOT, ...args],
   format: (args) => [
@@ -93,6 +124,7 @@ const node = supportedNode();
 // Children (test processes, extra nodes) find the same supported node first on PATH.
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 if (command !== "pnpm") ensureInstalled(node, env);
+if (command === "start" || command === "test:e2e") ensureWebBuilt(node, env);
 const child = spawn(node, build(args), { cwd: ROOT, stdio: "inherit", env });
 // Signals sent to this wrapper alone (a process manager, `kill`) are passed on
 // so the child shuts down cleanly; a terminal's Ctrl-C reaches both, and the

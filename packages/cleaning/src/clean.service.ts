@@ -25,14 +25,7 @@ import { ensureCalendarDay } from "./calendar.js";
 import { Clean, cleanView } from "./clean.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
-import {
-  ByIdParams,
-  ByRequestParams,
-  type CleaningEvent,
-  CleaningEventSchemas,
-  FinishCleanBody,
-  Id,
-} from "./schemas.js";
+import { ByIdParams, ByRequestParams, type CleaningEvent, CleaningEvents, FinishCleanBody, Id } from "./schemas.js";
 
 export const CleanListQuery = ListQuery({
   requestId: T.Optional(Id),
@@ -40,7 +33,7 @@ export const CleanListQuery = ListQuery({
 });
 
 export function cleanService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "cleaning.clean", { eventSchemas: CleaningEventSchemas });
+  const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
   const cleans = kit.aggregate(Clean);
 
   kit.react<CleaningEvent>({

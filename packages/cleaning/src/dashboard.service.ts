@@ -7,7 +7,7 @@ import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { type DashBoardRow, dashBoardReducers, isShown, localized } from "./dashboard.js";
 import { requestIdOf } from "./ids.js";
-import { Id } from "./schemas.js";
+import { CleaningEvents, Id } from "./schemas.js";
 
 export const DashBoardParams = T.Object(
   { requestId: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
@@ -16,7 +16,7 @@ export const DashBoardParams = T.Object(
 export const DashBoardListQuery = ListQuery({ status: T.Optional(T.String({ maxLength: 40 })) });
 
 export function dashboardService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "cleaning.dashboard");
+  const kit = new ServiceKit(rt, "cleaning.dashboard", { events: CleaningEvents });
   const rows = kit.view<DashBoardRow>({ name: "dashBoardViews", key: requestIdOf, on: dashBoardReducers });
 
   return {

@@ -8,6 +8,7 @@ import { paymentService } from "./payment.service.js";
 import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
 import { routes } from "./routes.js";
+import { CleaningEvents } from "./schemas.js";
 
 export const cleaning: SystemModule = {
   name: "cleaning",
@@ -20,4 +21,5 @@ export const cleaning: SystemModule = {
     "cleaning.dashboard": dashboardService,
   },
   routes,
+  events: CleaningEvents,
 };

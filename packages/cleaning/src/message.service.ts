@@ -10,7 +10,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { messageIdOf } from "./ids.js";
 import { type MessageRow, messageReducers } from "./message.js";
-import { Id } from "./schemas.js";
+import { CleaningEvents, Id } from "./schemas.js";
 
 export const MessageListQuery = ListQuery({
   requestId: T.Optional(Id),
@@ -18,7 +18,7 @@ export const MessageListQuery = ListQuery({
 });
 
 export function messageService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "cleaning.message");
+  const kit = new ServiceKit(rt, "cleaning.message", { events: CleaningEvents });
   const messages = kit.view<MessageRow>({ name: "messages", key: messageIdOf, on: messageReducers });
 
   return {

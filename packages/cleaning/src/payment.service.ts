@@ -17,7 +17,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { Payment, paymentView, reservationDueAt } from "./payment.js";
 import { Reservation } from "./reservation.js";
-import { ByRequestParams, type CleaningEvent, CleaningEventSchemas, Id } from "./schemas.js";
+import { ByRequestParams, type CleaningEvent, CleaningEvents, Id } from "./schemas.js";
 
 export const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
@@ -28,7 +28,7 @@ export const ApproveParams = T.Object(
 export const reconcilePeriod = (afterMs: number) => Math.max(200, Math.min(5000, Math.floor(afterMs / 4)));
 
 export function paymentService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "cleaning.payment", { eventSchemas: CleaningEventSchemas });
+  const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
   const payments = kit.aggregate(Payment);
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(Reservation);

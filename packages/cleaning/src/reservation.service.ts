@@ -24,7 +24,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { cleanIdOf } from "./ids.js";
 import { Reservation, reservationView } from "./reservation.js";
-import { ApplyReservationBody, ByIdParams, CleaningEventSchemas, Day, Id, ReservationStatus } from "./schemas.js";
+import { ApplyReservationBody, ByIdParams, CleaningEvents, Day, Id, ReservationStatus } from "./schemas.js";
 
 export const ReservationListQuery = ListQuery({ status: T.Optional(ReservationStatus), requestDate: T.Optional(Day) });
 export const RecordCleaningParams = T.Object(
@@ -41,7 +41,7 @@ export const RecordCleaningParams = T.Object(
 export const FAULT_KILL_AFTER_PAYMENT = "CLEANING_FAULT_KILL_AFTER_PAYMENT";
 
 export function reservationService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "cleaning.reservation", { eventSchemas: CleaningEventSchemas });
+  const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
   const reservations = kit.aggregate(Reservation);
   const dieAfterPayment = process.env[FAULT_KILL_AFTER_PAYMENT] === "true";
 

@@ -20,7 +20,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { reviewIdOf } from "./ids.js";
 import { Review, reviewView } from "./review.js";
-import { ByIdParams, CleaningEventSchemas, CompleteReviewBody, Id } from "./schemas.js";
+import { ByIdParams, CleaningEvents, CompleteReviewBody, Id } from "./schemas.js";
 
 export const ReviewListQuery = ListQuery({
   requestId: T.Optional(Id),
@@ -28,7 +28,7 @@ export const ReviewListQuery = ListQuery({
 });
 
 export function reviewService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "cleaning.review", { eventSchemas: CleaningEventSchemas });
+  const kit = new ServiceKit(rt, "cleaning.review", { events: CleaningEvents });
   const reviews = kit.aggregate(Review);
 
   /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */

@@ -61,7 +61,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "Cancel one's own reservation (its payment is canceled); 409 once the cleaning is finished",
     response: Reservation,
-    errors: [404, 409],
+    errors: [403, 404, 409],
   },
   {
     method: "POST",

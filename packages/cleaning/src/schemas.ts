@@ -2,7 +2,7 @@
 // event data. The same schemas validate actions, build the OpenAPI document
 // and check events when they are stored.
 
-import { ULID_PATTERN } from "@seed/platform";
+import { defineEvents, ULID_PATTERN } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 
 export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
@@ -101,13 +101,16 @@ export const DashBoardView = T.Object({
 });
 
 // ── Events (correlation key: requestId) ─────────────────────────────────────
-export const CleaningEventSchemas = {
-  ReservationApplied: T.Object({ requestId: Id, ...RequestLine, customerId: UserId }),
-  PaymentApproved: T.Object({ paymentId: Id, requestId: Id, amount: Price }),
-  ReservationCanceled: T.Object({ requestId: Id }),
-  PaymentCanceled: T.Object({ paymentId: Id, requestId: Id }),
-  CleaningFinished: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }),
-  ReviewCompleted: T.Object({ reviewId: Id, requestId: Id, content: Content, score: Score, cleanerId: UserId }),
+export const CleaningEvents = defineEvents("cleaning", {
+  ReservationApplied: { version: 1, schema: T.Object({ requestId: Id, ...RequestLine, customerId: UserId }) },
+  PaymentApproved: { version: 1, schema: T.Object({ paymentId: Id, requestId: Id, amount: Price }) },
+  ReservationCanceled: { version: 1, schema: T.Object({ requestId: Id }) },
+  PaymentCanceled: { version: 1, schema: T.Object({ paymentId: Id, requestId: Id }) },
+  CleaningFinished: { version: 1, schema: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }) },
+  ReviewCompleted: {
+    version: 1,
+    schema: T.Object({ reviewId: Id, requestId: Id, content: Content, score: Score, cleanerId: UserId }),
+  },
   /**
    * Not one of the spec's state changes: the reservation's own record that its
    * cleaning is finished, written just before the clean's CleaningFinished, so
@@ -115,8 +118,10 @@ export const CleaningEventSchemas = {
    * (no message, no dashboard step); the clean service completes a
    * CleaningFinished from it if the node died in between.
    */
-  CleaningRecorded: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }),
-};
+  CleaningRecorded: { version: 1, schema: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }) },
+});
+/** Schema of each event type's current version. */
+export const CleaningEventSchemas = CleaningEvents.schemas;
 
 type Schemas = typeof CleaningEventSchemas;
 /** A cleaning event as domain code sees it: `{type, data}`. */

@@ -1,7 +1,7 @@
 // What every handler of the gateway shares: config, tokens, users, rate
 // limiter, idempotency store, metrics — and the one way to answer an error.
 // Built once per gateway service; the moleculer-web schema only wires it.
-import type { Config, Health } from "@seed/platform";
+import { type Config, type Health, logFields } from "@seed/platform";
 import type { ServiceBroker } from "moleculer";
 import type { NatsConnection } from "nats";
 import { hashPassword } from "./auth/passwords.js";
@@ -50,6 +50,7 @@ export class GatewayCore {
       replicas: rt.config.STREAM_REPLICAS,
       // Long enough for a request with all its retries; a dead gateway's claim frees after it.
       leaseMs: Math.max(30_000, rt.config.REQUEST_TIMEOUT_MS * (rt.config.RETRY_ATTEMPTS + 1) * 4),
+      timeoutMs: rt.config.REQUEST_TIMEOUT_MS,
     });
     // Started at once (scrypt takes a while); handlers await it, start() surfaces its errors.
     this.identityPromise = (async () => ({
@@ -97,14 +98,17 @@ export class GatewayCore {
   /** Classifies and logs an error; the log keeps what the client must not see. */
   report(req: GatewayRequest, err: unknown): Problem {
     const problem = toProblem(err);
-    const where = `${req.method} ${pathOf(req)} [${requestIdOf(req)}]`;
+    const requestId = requestIdOf(req);
+    const where = `${req.method} ${pathOf(req)} [${requestId}]`;
+    // The request id is also a field of its own in JSON logs.
+    const fields = logFields({ requestId });
     if ("internal" in problem) {
-      this.logger.error(`${where} failed:`, err);
+      this.logger.error(`${where} failed:`, err, fields);
     } else if (problem.status >= 500) {
       const e = err as { type?: unknown; message?: unknown };
-      this.logger.warn(`${where} → ${problem.status}: ${String(e.type ?? "")} ${String(e.message ?? "")}`);
+      this.logger.warn(`${where} → ${problem.status}: ${String(e.type ?? "")} ${String(e.message ?? "")}`, fields);
     } else {
-      this.logger.debug(`${where} → ${problem.status} ${problem.error}: ${problem.message}`);
+      this.logger.debug(`${where} → ${problem.status} ${problem.error}: ${problem.message}`, fields);
     }
     return problem;
   }

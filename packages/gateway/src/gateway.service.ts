@@ -7,6 +7,7 @@ import type { ServiceFactory, SystemModule } from "@seed/platform";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { GatewayCore } from "./core.js";
+import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
 import { requestIdFromHeaders } from "./request.js";
 import { buildRoutes, checkRoutes, corsSettings } from "./routes.js";
@@ -19,13 +20,14 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
   checkRoutes(systems);
   return (rt) => {
     const gw = new GatewayCore(rt);
+    const live = new LiveStreams(gw, rt.nc, systems);
     const schema: ServiceSchema<ApiSettingsSchema> = {
       name: "api",
       mixins: [ApiGateway],
       settings: {
         port: rt.config.PORT,
         ip: rt.config.HOST,
-        routes: buildRoutes(gw, systems),
+        routes: buildRoutes(gw, systems, live),
         cors: corsSettings(rt.config.CORS_ORIGINS),
         // qs: no nested objects beyond one level, no huge arrays from a query string.
         qsOptions: { depth: 1, arrayLimit: 50, parameterLimit: 100 },
@@ -81,6 +83,8 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
         rt.health.register("api routes", warmUp(this.broker, systems));
       },
       async stopped() {
+        // Before moleculer-web closes the server, which waits for every open connection.
+        live.close();
         rt.health.unregister("api");
         rt.health.unregister("api routes");
       },

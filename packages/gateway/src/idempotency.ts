@@ -31,6 +31,12 @@ export interface IdempotencyOptions {
   replicas: number;
   /** How long a pending claim is honoured before another attempt may take it over. */
   leaseMs: number;
+  /**
+   * Longest wait for one answer of the bucket (default nats.js's 5 s). The
+   * request timeout: with NATS away a keyed request answers 503 as fast as
+   * any other, instead of waiting out a longer client default.
+   */
+  timeoutMs?: number;
 }
 
 interface RecordBase {
@@ -113,7 +119,7 @@ export class IdempotencyStore {
   /** Opens (creating if needed) the bucket; retried on the next use after a failure. */
   open(): Promise<KV> {
     this.kv ??= this.nc
-      .jetstream()
+      .jetstream(this.opts.timeoutMs ? { timeout: this.opts.timeoutMs } : {})
       .views.kv(BUCKET, { ttl: this.opts.ttlHours * 3_600_000, replicas: this.opts.replicas, history: 1 })
       .catch((err: unknown) => {
         this.kv = undefined;

@@ -27,8 +27,26 @@ const ERROR_STATUSES: Record<number, [name: string, description: string]> = {
 /** TypeBox schemas carry symbol-keyed metadata; JSON drops it. */
 const plain = (schema: TSchema): Json => JSON.parse(JSON.stringify(schema)) as Json;
 
+/**
+ * A response schema as published: every object closed (`additionalProperties:
+ * false` unless it says otherwise), so a field the document does not name is a
+ * contract violation a client can detect, not a silent extra.
+ */
+export function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(schema))
+    out[k] = k === "const" || k === "enum" || k === "example" ? v : closed(v);
+  if (out.type === "object" && typeof out.properties === "object" && !("additionalProperties" in out)) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
 const ErrorBody: Json = {
   type: "object",
+  additionalProperties: false,
   required: ["error", "message", "requestId"],
   properties: {
     error: { type: "string", enum: Object.values(ERROR_STATUSES).map(([n]) => n) },
@@ -37,6 +55,7 @@ const ErrorBody: Json = {
       type: "array",
       items: {
         type: "object",
+        additionalProperties: false,
         required: ["path", "message"],
         properties: { path: { type: "string", description: "JSON pointer" }, message: { type: "string" } },
       },
@@ -102,7 +121,9 @@ export function operationIdOf(route: Pick<RouteSpec, "method" | "path">): string
 }
 
 function errorStatuses(route: RouteSpec): number[] {
-  const set = new Set<number>([400, 422, 429, 503, ...(route.errors ?? [])]);
+  // 500 can come from anywhere; a POST answers 409 while a request with its Idempotency-Key is still running.
+  const set = new Set<number>([400, 422, 429, 500, 503, ...(route.errors ?? [])]);
+  if (route.method === "POST") set.add(409);
   if (route.roles !== "public") set.add(401);
   if (Array.isArray(route.roles)) set.add(403);
   if (route.body) set.add(413);
@@ -126,7 +147,7 @@ function operation(route: RouteSpec, operationId: string): Json {
   if (route.method === "POST") parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
   const success: Json = {
     description: status === 201 ? "created" : "success",
-    content: { "application/json": { schema: plain(route.response) } },
+    content: { "application/json": { schema: closed(plain(route.response)) } },
   };
   if (status === 201)
     success.headers = { Location: { description: "URL of the created resource", schema: { type: "string" } } };
@@ -154,7 +175,7 @@ function platformPaths(): Json {
     description,
     content: { "application/json": { schema } },
   });
-  const user = plain(UserView);
+  const user = closed(plain(UserView)) as Json;
   return {
     "/auth/login": {
       post: {
@@ -169,7 +190,7 @@ function platformPaths(): Json {
           },
         },
         responses: {
-          "200": json(plain(LoginResult)),
+          "200": json(closed(plain(LoginResult)) as Json),
           "400": errorRef(400),
           "401": errorRef(401),
           "422": errorRef(422),
@@ -182,7 +203,7 @@ function platformPaths(): Json {
         tags: ["auth"],
         summary: "The caller's identity, from the bearer token",
         operationId: "getAuthMe",
-        responses: { "200": json(user), "401": errorRef(401) },
+        responses: { "200": json(user), "401": errorRef(401), "429": errorRef(429) },
       },
     },
     "/health/live": {

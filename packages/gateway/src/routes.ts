@@ -9,7 +9,9 @@ import type { ApiRouteSchema } from "moleculer-web";
 import { loginHandler, meHandler } from "./auth/handlers.js";
 import type { GatewayCore } from "./core.js";
 import { routeHandler } from "./dispatch.js";
+import type { LiveStreams } from "./live.js";
 import { platformAliases } from "./platform-routes.js";
+import { webAliases } from "./web.js";
 
 const METHODS = new Set<RouteSpec["method"]>(["GET", "POST", "PATCH", "PUT", "DELETE"]);
 
@@ -41,7 +43,7 @@ function jsonBodyParser(limit: string) {
   };
 }
 
-export function buildRoutes(gw: GatewayCore, systems: SystemModule[]): ApiRouteSchema[] {
+export function buildRoutes(gw: GatewayCore, systems: SystemModule[], live?: LiveStreams): ApiRouteSchema[] {
   const bodyParsers = jsonBodyParser(gw.config.BODY_LIMIT);
   const systemRoutes: ApiRouteSchema[] = systems.map((system) => {
     const prefix = `/${system.name}`;
@@ -70,6 +72,19 @@ export function buildRoutes(gw: GatewayCore, systems: SystemModule[]): ApiRouteS
       logging: false,
       aliases: platformAliases(gw, systems),
     },
+    // The dashboard's live lists (server-sent events) and its page.
+    ...(live
+      ? [
+          {
+            name: "live",
+            path: "/live",
+            mappingPolicy: "restrict" as const,
+            bodyParsers: false,
+            aliases: live.aliases(),
+          },
+        ]
+      : []),
+    { name: "web", path: "/", mappingPolicy: "restrict", bodyParsers: false, logging: false, aliases: webAliases(gw) },
   ];
 }
 

@@ -109,7 +109,7 @@ const routes: RouteSpec[] = [
     action: "demo.thing.flaky",
     roles: "any",
     summary: "503 once per id",
-    response: T.Object({}),
+    response: T.Object({ attempt: T.Integer() }),
     tag: "demo",
   },
   {

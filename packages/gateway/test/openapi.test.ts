@@ -32,7 +32,7 @@ describe("OpenAPI document", () => {
     expect(get?.parameters).toEqual(
       expect.arrayContaining([{ name: "id", in: "path", required: true, schema: { type: "string" } }]),
     );
-    expect(Object.keys(get?.responses ?? {})).toEqual(["200", "400", "401", "404", "422", "429", "503"]);
+    expect(Object.keys(get?.responses ?? {})).toEqual(["200", "400", "401", "404", "422", "429", "500", "503"]);
     const create = doc.paths["/demo/things"]?.post;
     expect(create?.parameters).toEqual(expect.arrayContaining([{ $ref: "#/components/parameters/IdempotencyKey" }]));
     expect(Object.keys(create?.responses ?? {})).toEqual(expect.arrayContaining(["201", "403", "413"]));

@@ -14,7 +14,7 @@ import {
   ByIdParams,
   Id,
   type InsuranceEvent,
-  InsuranceEventSchemas,
+  InsuranceEvents,
   type MsgKind,
   MsgKind as MsgKindSchema,
 } from "./schemas.js";
@@ -26,7 +26,7 @@ export const MsgListQuery = ListQuery({
 });
 
 export function alarmService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.alarm", { eventSchemas: InsuranceEventSchemas });
+  const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
   const msgs = kit.aggregate(Msg);
   const prefix = rt.config.ALARM_PREFIX;
 

@@ -18,13 +18,13 @@ import type { Static } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Customer, customerView } from "./customer.js";
 import { customerIdOf } from "./ids.js";
-import { ByIdParams, InsuranceEventSchemas, RegisterCustomerBody } from "./schemas.js";
+import { ByIdParams, InsuranceEvents, RegisterCustomerBody } from "./schemas.js";
 import { isCalendarDate, todayIn } from "./underwriting.js";
 
 export const CustomerListQuery = ListQuery({});
 
 export function customerService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.customer", { eventSchemas: InsuranceEventSchemas });
+  const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
   const customers = kit.aggregate(Customer);
 
   return {

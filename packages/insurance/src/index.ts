@@ -9,6 +9,7 @@ import { planService } from "./plan.service.js";
 import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
 import { routes } from "./routes.js";
+import { InsuranceEvents } from "./schemas.js";
 
 export const insurance: SystemModule = {
   name: "insurance",
@@ -22,4 +23,5 @@ export const insurance: SystemModule = {
     "insurance.mypage": mypageService,
   },
   routes,
+  events: InsuranceEvents,
 };

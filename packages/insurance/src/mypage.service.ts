@@ -6,7 +6,7 @@ import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
 import { localized, type MypageRow, mypageReducers } from "./mypage.js";
-import { Id, ProductCode } from "./schemas.js";
+import { Id, InsuranceEvents, ProductCode } from "./schemas.js";
 
 export const MypageParams = T.Object(
   { planNo: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
@@ -20,7 +20,7 @@ export const MypageListQuery = ListQuery({
 });
 
 export function mypageService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.mypage");
+  const kit = new ServiceKit(rt, "insurance.mypage", { events: InsuranceEvents });
   const mypages = kit.view<MypageRow>({ name: "mypages", key: planNoOf, on: mypageReducers });
 
   return {

@@ -11,7 +11,7 @@ import { causedBy, deadlineOf, ListQuery, ownedReadActions, type Runtime, Servic
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Payment, paymentView } from "./payment.js";
-import { ByIdParams, Id, type InsuranceEvent, InsuranceEventSchemas, PaymentStatus, PayParams } from "./schemas.js";
+import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, PaymentStatus, PayParams } from "./schemas.js";
 
 export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -21,7 +21,7 @@ const faultDelayMs = (): number => {
 };
 
 export function paymentService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.payment", { eventSchemas: InsuranceEventSchemas });
+  const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
   const payments = kit.aggregate(Payment);
   const slowBank = faultDelayMs();
 

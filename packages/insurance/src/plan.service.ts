@@ -26,7 +26,7 @@ import { Plan, type PlanState, planView } from "./plan.js";
 import {
   ByIdParams,
   type InsuranceEvent,
-  InsuranceEventSchemas,
+  InsuranceEvents,
   PlanStatus,
   ProductCode,
   type Quote,
@@ -39,7 +39,7 @@ export const PlanListQuery = ListQuery({ status: T.Optional(PlanStatus), product
 type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
 export function planService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.plan", { eventSchemas: InsuranceEventSchemas });
+  const kit = new ServiceKit(rt, "insurance.plan", { events: InsuranceEvents });
   const plans = kit.aggregate(Plan);
   const issued = kit.view<{ documentId: string }, InsuranceEvent>({
     name: "issuedDocuments",

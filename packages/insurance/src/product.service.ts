@@ -29,7 +29,7 @@ import {
   ChangeProductParams,
   Id,
   type InsuranceEvent,
-  InsuranceEventSchemas,
+  InsuranceEvents,
   QuoteParams,
   RegisterProductBody,
 } from "./schemas.js";
@@ -49,7 +49,7 @@ function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
 }
 
 export function productService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.product", { eventSchemas: InsuranceEventSchemas });
+  const kit = new ServiceKit(rt, "insurance.product", { events: InsuranceEvents });
   const products = kit.aggregate(Product);
   const documents = kit.aggregate(ProductDocument);
   // Documents asked for and not yet issued, with what they will state.

@@ -23,7 +23,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { caughtUp } from "./fresh.js";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
 import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
-import { ByIdParams, Id, type InsuranceEvent, InsuranceEventSchemas, ProposalStatus, ProposeBody } from "./schemas.js";
+import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, ProposalStatus, ProposeBody } from "./schemas.js";
 
 export const ProposalListQuery = ListQuery({ planNo: T.Optional(Id), status: T.Optional(ProposalStatus) });
 
@@ -35,7 +35,7 @@ interface PlanFacts {
 }
 
 export function proposalService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "insurance.proposal", { eventSchemas: InsuranceEventSchemas });
+  const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
   const proposals = kit.aggregate(Proposal);
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",

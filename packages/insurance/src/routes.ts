@@ -127,7 +127,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One customer (owner or manager)",
     response: Customer,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "POST",
@@ -158,7 +158,7 @@ export const routes: RouteSpec[] = [
     summary: "Re-quote a plan with any changed inputs (owner); 409 once its document was requested",
     body: RequotePlanBody,
     response: Plan,
-    errors: [404, 409, 503],
+    errors: [403, 404, 409, 503],
     example: { entryAmount: 30_000_000, paymentCycle: "yearly" },
   },
   {
@@ -170,7 +170,7 @@ export const routes: RouteSpec[] = [
     summary: "Ask for the plan's product document (owner); it is issued asynchronously",
     status: 202,
     response: Plan,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -190,7 +190,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One plan (owner or manager)",
     response: Plan,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -210,7 +210,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One product document (owner or manager)",
     response: ProductDocument,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "POST",
@@ -223,7 +223,7 @@ export const routes: RouteSpec[] = [
     body: ProposeBody,
     status: 201,
     response: Proposal,
-    errors: [402, 404, 409, 503],
+    errors: [402, 403, 404, 409, 503],
     example: {
       planNo: "01JD0000000000000000000000",
       account: { bankCode: "004", accountNo: "123-45-678901", holderName: "홍길동" },
@@ -237,7 +237,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "Withdraw a proposal (owner); its payment is canceled asynchronously",
     response: Proposal,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -257,7 +257,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One proposal (owner or manager)",
     response: Proposal,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -277,7 +277,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One payment (owner or manager)",
     response: Payment,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -297,7 +297,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One message (owner or manager)",
     response: Msg,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -317,6 +317,6 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One plan's progress on the mypages view (owner or manager)",
     response: MypageRow,
-    errors: [404],
+    errors: [403, 404],
   },
 ];

@@ -2,7 +2,7 @@
 // event data. The same schemas validate actions, build the OpenAPI document
 // and check events when they are stored.
 
-import { ULID_PATTERN } from "@seed/platform";
+import { defineEvents, ULID_PATTERN } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 
 export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
@@ -258,36 +258,53 @@ const PlanQuote = {
   terms: Terms,
 };
 
-export const InsuranceEventSchemas = {
+export const InsuranceEvents = defineEvents("insurance", {
   /** `registrationId` names the request that registered it: its retry is not a second registration. */
-  ProductRegistered: T.Object({ code: ProductCode, registrationId: Id, ...ProductTerms }),
-  ProductChanged: T.Object({ code: ProductCode, ...ChangeProductBody.properties }),
-  CustomerRegistered: T.Object({
-    customerId: Id,
-    registrationId: Id,
-    userId: UserId,
-    name: T.String(),
-    birthDate: BirthDate,
-    phone: T.String(),
-    email: T.Optional(T.String()),
-  }),
-  PlanSaved: T.Object({ planNo: Id, ...Owner, customerName: T.String(), ...PlanQuote }),
-  DocumentRequested: T.Object({ planNo: Id, documentId: Id, ...Owner, ...PlanQuote }),
-  DocumentIssued: T.Object({ planNo: Id, documentId: Id, ...Owner, productCode: ProductCode, text: T.String() }),
-  PaymentApproved: T.Object({
-    paymentId: Id,
-    proposalNo: Id,
-    planNo: Id,
-    ...Owner,
-    amount: Premium,
-    ...StoredAccount,
-  }),
+  ProductRegistered: { version: 1, schema: T.Object({ code: ProductCode, registrationId: Id, ...ProductTerms }) },
+  ProductChanged: { version: 1, schema: T.Object({ code: ProductCode, ...ChangeProductBody.properties }) },
+  CustomerRegistered: {
+    version: 1,
+    schema: T.Object({
+      customerId: Id,
+      registrationId: Id,
+      userId: UserId,
+      name: T.String(),
+      birthDate: BirthDate,
+      phone: T.String(),
+      email: T.Optional(T.String()),
+    }),
+  },
+  PlanSaved: { version: 1, schema: T.Object({ planNo: Id, ...Owner, customerName: T.String(), ...PlanQuote }) },
+  DocumentRequested: { version: 1, schema: T.Object({ planNo: Id, documentId: Id, ...Owner, ...PlanQuote }) },
+  DocumentIssued: {
+    version: 1,
+    schema: T.Object({ planNo: Id, documentId: Id, ...Owner, productCode: ProductCode, text: T.String() }),
+  },
+  PaymentApproved: {
+    version: 1,
+    schema: T.Object({
+      paymentId: Id,
+      proposalNo: Id,
+      planNo: Id,
+      ...Owner,
+      amount: Premium,
+      ...StoredAccount,
+    }),
+  },
   /** `requestId` names the request that contracted it: its retry gets the proposal back, any other a 409. */
-  ProposalContracted: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id, amount: Premium, requestId: Id }),
-  ProposalWithdrawn: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id }),
-  PaymentCanceled: T.Object({ paymentId: Id, proposalNo: Id, planNo: Id, ...Owner }),
-  MsgSent: T.Object({ msgId: Id, ...Owner, planNo: T.Optional(Id), kind: MsgKind, text: T.String() }),
-};
+  ProposalContracted: {
+    version: 1,
+    schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id, amount: Premium, requestId: Id }),
+  },
+  ProposalWithdrawn: { version: 1, schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id }) },
+  PaymentCanceled: { version: 1, schema: T.Object({ paymentId: Id, proposalNo: Id, planNo: Id, ...Owner }) },
+  MsgSent: {
+    version: 1,
+    schema: T.Object({ msgId: Id, ...Owner, planNo: T.Optional(Id), kind: MsgKind, text: T.String() }),
+  },
+});
+/** Schema of each event type's current version. */
+export const InsuranceEventSchemas = InsuranceEvents.schemas;
 
 type Schemas = typeof InsuranceEventSchemas;
 /** An insurance event as domain code sees it: `{type, data}`. */

@@ -10,12 +10,12 @@ import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { Delivery, deliveryView } from "./delivery.js";
 import { deliveryIdOf, orderIdOf } from "./ids.js";
-import { ByIdParams, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
+import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
 
 export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "mall.delivery", { eventSchemas: MallEventSchemas });
+  const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
   const deliveries = kit.aggregate(Delivery);
   // Where each order goes, whose it is, and whether it was canceled: QtyDecreased says none of that.
   const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }, MallEvent>({

@@ -6,6 +6,7 @@ import { orderStatusService } from "./order-status.service.js";
 import { payService } from "./pay.service.js";
 import { productService } from "./product.service.js";
 import { routes } from "./routes.js";
+import { MallEvents } from "./schemas.js";
 
 export const mall: SystemModule = {
   name: "mall",
@@ -17,4 +18,5 @@ export const mall: SystemModule = {
     "mall.orderStatus": orderStatusService,
   },
   routes,
+  events: MallEvents,
 };

@@ -6,7 +6,7 @@ import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
 import { localized, type OrderStatusRow, orderStatusReducers } from "./order-status.js";
-import { Id } from "./schemas.js";
+import { Id, MallEvents } from "./schemas.js";
 
 export const OrderStatusParams = T.Object(
   { orderId: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
@@ -18,7 +18,7 @@ export const OrderStatusListQuery = ListQuery({
 });
 
 export function orderStatusService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "mall.orderStatus");
+  const kit = new ServiceKit(rt, "mall.orderStatus", { events: MallEvents });
   const orderStatuses = kit.view<OrderStatusRow>({
     name: "orderStatuses",
     key: orderIdOf,

@@ -20,7 +20,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { ensureCheckable, Pay, payView } from "./pay.js";
-import { ByIdParams, Id, type MallEvent, MallEventSchemas } from "./schemas.js";
+import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
 
 export const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
 export const CancelPayParams = T.Object(
@@ -37,7 +37,7 @@ export const CancelPayParams = T.Object(
 const onePayOneReplica = { strategy: "Shard", strategyOptions: { shardKey: "id" } };
 
 export function payService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "mall.pay", { eventSchemas: MallEventSchemas });
+  const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
   const pays = kit.aggregate(Pay);
 
   kit.react<MallEvent>({

@@ -6,7 +6,7 @@ import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, productView } from "./product.js";
-import { ByIdParams, Id, MallEventSchemas, RegisterProductBody } from "./schemas.js";
+import { ByIdParams, Id, MallEvents, RegisterProductBody } from "./schemas.js";
 
 export const DecreaseStockParams = T.Object(
   { orderId: Id, productId: Id, qty: T.Integer({ minimum: 1, maximum: 1000 }) },
@@ -15,7 +15,7 @@ export const DecreaseStockParams = T.Object(
 export const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "mall.product", { eventSchemas: MallEventSchemas });
+  const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
   const products = kit.aggregate(Product);
 
   return {

@@ -83,7 +83,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "Cancel an order; 409 once the deposit was checked",
     response: Order,
-    errors: [404, 409, 503],
+    errors: [403, 404, 409, 503],
   },
   {
     method: "POST",
@@ -93,7 +93,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "Confirm receipt; 409 unless the delivery has started",
     response: Order,
-    errors: [404, 409],
+    errors: [403, 404, 409],
   },
   {
     method: "GET",
@@ -113,7 +113,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One pay",
     response: Pay,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "POST",
@@ -143,7 +143,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One delivery",
     response: Delivery,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "GET",
@@ -163,6 +163,6 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One order's status row with its history",
     response: OrderStatusRow,
-    errors: [404],
+    errors: [403, 404],
   },
 ];

@@ -2,7 +2,7 @@
 // event data. The same schemas validate actions, build the OpenAPI document
 // and check events when they are stored.
 
-import { ULID_PATTERN } from "@seed/platform";
+import { defineEvents, ULID_PATTERN } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 
 export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
@@ -81,25 +81,36 @@ export const OrderStatusRow = T.Object({
 export const CancelReason = T.Union([T.Literal("OrderCanceled"), T.Literal("OutOfStock")]);
 export const OrderCancelReason = T.Union([T.Literal("CustomerCanceled"), T.Literal("OutOfStock")]);
 
-export const MallEventSchemas = {
-  ProductRegistered: T.Object({ productId: Id, name: Name, price: Price, qty: Stock }),
-  OrderPlaced: T.Object({ orderId: Id, ...OrderLine }),
-  PayPlaced: T.Object({
-    payId: Id,
-    orderId: Id,
-    amount: T.Integer({ minimum: 0 }),
-    productId: Id,
-    qty: Qty,
-    customerId: T.String(),
-  }),
-  PayChecked: T.Object({ payId: Id, orderId: Id }),
-  QtyDecreased: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }),
-  PayCanceled: T.Object({ payId: Id, orderId: Id, reason: CancelReason, customerId: T.String() }),
-  OrderCanceled: T.Object({ orderId: Id, reason: OrderCancelReason }),
-  DeliveryStarted: T.Object({ deliveryId: Id, orderId: Id, address: Address, customerId: T.String() }),
-  OrderClosed: T.Object({ orderId: Id }),
-  DeliveryCompleted: T.Object({ deliveryId: Id, orderId: Id }),
-};
+export const MallEvents = defineEvents("mall", {
+  ProductRegistered: { version: 1, schema: T.Object({ productId: Id, name: Name, price: Price, qty: Stock }) },
+  OrderPlaced: { version: 1, schema: T.Object({ orderId: Id, ...OrderLine }) },
+  PayPlaced: {
+    version: 1,
+    schema: T.Object({
+      payId: Id,
+      orderId: Id,
+      amount: T.Integer({ minimum: 0 }),
+      productId: Id,
+      qty: Qty,
+      customerId: T.String(),
+    }),
+  },
+  PayChecked: { version: 1, schema: T.Object({ payId: Id, orderId: Id }) },
+  QtyDecreased: { version: 1, schema: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }) },
+  PayCanceled: {
+    version: 1,
+    schema: T.Object({ payId: Id, orderId: Id, reason: CancelReason, customerId: T.String() }),
+  },
+  OrderCanceled: { version: 1, schema: T.Object({ orderId: Id, reason: OrderCancelReason }) },
+  DeliveryStarted: {
+    version: 1,
+    schema: T.Object({ deliveryId: Id, orderId: Id, address: Address, customerId: T.String() }),
+  },
+  OrderClosed: { version: 1, schema: T.Object({ orderId: Id }) },
+  DeliveryCompleted: { version: 1, schema: T.Object({ deliveryId: Id, orderId: Id }) },
+});
+/** Schema of each event type's current version. */
+export const MallEventSchemas = MallEvents.schemas;
 
 type Schemas = typeof MallEventSchemas;
 /** A mall event as domain code sees it: `{type, data}`. */

@@ -23,7 +23,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
 import { Conference, type ConferenceState } from "./conference.js";
 import type { CheckedReserve } from "./reserve.service.js";
-import { ByIdParams, Id, MeetingroomEventSchemas, StartConferenceBody } from "./schemas.js";
+import { ByIdParams, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
 
 export const ConferenceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -47,7 +47,7 @@ export const conferenceView = (s: ConferenceState) => ({
 });
 
 export function conferenceService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "meetingroom.conference", { eventSchemas: MeetingroomEventSchemas });
+  const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
   const conferences = kit.aggregate(Conference);
 
   // Runs on every replica: the aggregate decides, so a second replica's

@@ -7,6 +7,7 @@ import { reserveService } from "./reserve.service.js";
 import { roomService } from "./room.service.js";
 import { routes } from "./routes.js";
 import { scheduleService } from "./schedule.service.js";
+import { MeetingroomEvents } from "./schemas.js";
 
 export const meetingroom: SystemModule = {
   name: "meetingroom",
@@ -18,4 +19,5 @@ export const meetingroom: SystemModule = {
     "meetingroom.schedule": scheduleService,
   },
   routes,
+  events: MeetingroomEvents,
 };

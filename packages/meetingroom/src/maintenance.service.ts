@@ -22,7 +22,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
-import { ByIdParams, Id, MeetingroomEventSchemas, StartMaintenanceBody } from "./schemas.js";
+import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
 
 export const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -38,7 +38,7 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
 });
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "meetingroom.maintenance", { eventSchemas: MeetingroomEventSchemas });
+  const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
   const maintenances = kit.aggregate(Maintenance);
 
   return {

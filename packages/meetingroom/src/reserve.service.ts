@@ -34,7 +34,7 @@ import {
   ByIdParams,
   Id,
   type MeetingroomEvent,
-  MeetingroomEventSchemas,
+  MeetingroomEvents,
   type Reserve,
   ReserveBody,
   ReserveStatus,
@@ -71,7 +71,7 @@ const EXPIRY_PERIOD_MS = 1000;
 export function reserveService(rt: Runtime): ServiceSchema {
   // An invalid MEETINGROOM_SLOTS or MEETINGROOM_TZ stops the node here, with the reason.
   const plan = parseSlotPlan(rt.config.MEETINGROOM_SLOTS, rt.config.MEETINGROOM_TZ);
-  const kit = new ServiceKit(rt, "meetingroom.reserve", { eventSchemas: MeetingroomEventSchemas });
+  const kit = new ServiceKit(rt, "meetingroom.reserve", { events: MeetingroomEvents });
   const holdings = kit.aggregate(RoomHolding);
   const reserves = kit.view<Reserve, MeetingroomEvent>({
     name: "reserves",

@@ -13,7 +13,7 @@ import { nowIso } from "./caught-up.js";
 import { roomIdOf } from "./ids.js";
 import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
-import { AddRoomBody, ByIdParams, type MeetingroomEvent, MeetingroomEventSchemas, RoomStatus } from "./schemas.js";
+import { AddRoomBody, ByIdParams, type MeetingroomEvent, MeetingroomEvents, RoomStatus } from "./schemas.js";
 
 export const RoomListQuery = ListQuery({
   status: T.Optional(RoomStatus),
@@ -31,7 +31,7 @@ export const roomView = (room: RoomState, status: RoomTableRow | undefined) => (
 });
 
 export function roomService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "meetingroom.room", { eventSchemas: MeetingroomEventSchemas });
+  const kit = new ServiceKit(rt, "meetingroom.room", { events: MeetingroomEvents });
   const rooms = kit.aggregate(Room);
   const statuses = kit.view<RoomTableRow, MeetingroomEvent>({
     name: "roomStatuses",

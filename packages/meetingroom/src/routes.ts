@@ -84,7 +84,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One reservation (its member or an admin)",
     response: Reserve,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "POST",
@@ -94,7 +94,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "Cancel a reservation (its member); 409 once the meeting started",
     response: Reserve,
-    errors: [404, 409],
+    errors: [403, 404, 409],
   },
   {
     method: "POST",
@@ -127,7 +127,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "One meeting (its member or an admin)",
     response: Conference,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "POST",
@@ -137,7 +137,7 @@ export const routes: RouteSpec[] = [
     tag,
     summary: "End a meeting (its member or an admin)",
     response: Conference,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "POST",

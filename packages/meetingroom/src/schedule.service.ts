@@ -8,13 +8,13 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
 import { localized, type RoomTableRow, roomTableReducers } from "./room-table.js";
-import { Id, Lang, type MeetingroomEvent, RoomStatus } from "./schemas.js";
+import { Id, Lang, type MeetingroomEvent, MeetingroomEvents, RoomStatus } from "./schemas.js";
 
 export const RoomTableParams = T.Object({ roomId: Id, lang: Lang }, { additionalProperties: false });
 export const RoomTableListQuery = ListQuery({ status: T.Optional(RoomStatus) });
 
 export function scheduleService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "meetingroom.schedule");
+  const kit = new ServiceKit(rt, "meetingroom.schedule", { events: MeetingroomEvents });
   const roomTables = kit.view<RoomTableRow, MeetingroomEvent>({
     name: "roomTables",
     key: roomIdOf,

@@ -2,7 +2,7 @@
 // bodies, event data. The same schemas validate actions, build the OpenAPI
 // document and check events when they are stored.
 
-import { ULID_PATTERN } from "@seed/platform";
+import { defineEvents, ULID_PATTERN } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 
 export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
@@ -103,23 +103,31 @@ const Instant = T.String({
 });
 const Slot = { slotStart: Instant, slotEnd: Instant };
 
-export const MeetingroomEventSchemas = {
-  RoomAdded: T.Object({ roomId: Id, name: Name, capacity: Capacity }),
-  Reserved: T.Object({ reserveId: Id, roomId: Id, userId: UserId, ...Slot }),
-  ReserveCanceled: T.Object({ reserveId: Id, roomId: Id }),
-  ReserveExpired: T.Object({ reserveId: Id, roomId: Id }),
+export const MeetingroomEvents = defineEvents("meetingroom", {
+  RoomAdded: { version: 1, schema: T.Object({ roomId: Id, name: Name, capacity: Capacity }) },
+  Reserved: { version: 1, schema: T.Object({ reserveId: Id, roomId: Id, userId: UserId, ...Slot }) },
+  ReserveCanceled: { version: 1, schema: T.Object({ reserveId: Id, roomId: Id }) },
+  ReserveExpired: { version: 1, schema: T.Object({ reserveId: Id, roomId: Id }) },
   /** The meeting started (the conference service's event; it also carries the slot, for the end at slot end). */
-  UserChecked: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id, userId: UserId, ...Slot }),
-  ConferenceEnded: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id }),
-  MaintStarted: T.Object({ maintenanceId: Id, roomId: Id }),
-  MaintEnded: T.Object({ maintenanceId: Id, roomId: Id }),
+  UserChecked: {
+    version: 1,
+    schema: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id, userId: UserId, ...Slot }),
+  },
+  ConferenceEnded: { version: 1, schema: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id }) },
+  MaintStarted: { version: 1, schema: T.Object({ maintenanceId: Id, roomId: Id }) },
+  MaintEnded: { version: 1, schema: T.Object({ maintenanceId: Id, roomId: Id }) },
   // The room holding's own bookkeeping (meetingroom.reserve): a reservation
   // was used by a meeting, the room was held for a maintenance, a meeting's or
   // maintenance's hold was given back.
-  ReserveUsed: T.Object({ reserveId: Id, roomId: Id, conferenceId: Id }),
-  MaintHeld: T.Object({ maintenanceId: Id, roomId: Id }),
-  HoldReleased: T.Object({ roomId: Id, reserveId: T.Optional(Id), maintenanceId: T.Optional(Id) }),
-};
+  ReserveUsed: { version: 1, schema: T.Object({ reserveId: Id, roomId: Id, conferenceId: Id }) },
+  MaintHeld: { version: 1, schema: T.Object({ maintenanceId: Id, roomId: Id }) },
+  HoldReleased: {
+    version: 1,
+    schema: T.Object({ roomId: Id, reserveId: T.Optional(Id), maintenanceId: T.Optional(Id) }),
+  },
+});
+/** Schema of each event type's current version. */
+export const MeetingroomEventSchemas = MeetingroomEvents.schemas;
 
 type Schemas = typeof MeetingroomEventSchemas;
 /** A meetingroom event as domain code sees it: `{type, data}`. */

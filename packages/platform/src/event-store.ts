@@ -64,11 +64,20 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export const encodeCommit = (events: EventEnvelope[]): Uint8Array => encoder.encode(JSON.stringify(events));
-export const decodeCommit = (data: Uint8Array): EventEnvelope[] => JSON.parse(decoder.decode(data)) as EventEnvelope[];
+/**
+ * The events of a stored commit. With `upcast` (a system that declared
+ * upcasters), events of an older schema version come out in the current shape.
+ */
+export function decodeCommit(data: Uint8Array, upcast?: (event: EventEnvelope) => EventEnvelope): EventEnvelope[] {
+  const events = JSON.parse(decoder.decode(data)) as EventEnvelope[];
+  return upcast ? events.map(upcast) : events;
+}
 
 export class EventStore {
   readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
+  /** Told how long each append took (seconds), for the append-latency histogram. */
+  onAppend?: (seconds: number) => void;
 
   constructor(
     readonly nc: NatsConnection,
@@ -165,6 +174,17 @@ export class EventStore {
    * is answered "duplicate", not "concurrent write".
    */
   async appendCommit(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<Appended> {
+    const observe = this.onAppend;
+    if (!observe) return this.publishCommit(subject, events, expectedSeq);
+    const startedAt = performance.now();
+    try {
+      return await this.publishCommit(subject, events, expectedSeq);
+    } finally {
+      observe((performance.now() - startedAt) / 1000);
+    }
+  }
+
+  private async publishCommit(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<Appended> {
     const first = events[0];
     if (!first) throw new Error("empty commit");
     const data = encodeCommit(events);

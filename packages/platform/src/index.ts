@@ -2,6 +2,7 @@
 export * from "./clock.js";
 export * from "./config.js";
 export * from "./consumer-watch.js";
+export * from "./contracts/index.js";
 export * from "./dead-letters.js";
 export * from "./deadline.js";
 export * from "./domain.js";
@@ -18,6 +19,7 @@ export * from "./metrics.js";
 export * from "./nats-cluster.js";
 export * from "./nats-server.js";
 export * from "./node.js";
+export * from "./observability/index.js";
 export * from "./policy.js";
 export * from "./projection.js";
 export * from "./read-actions.js";

@@ -8,9 +8,12 @@ import { type BrokerOptions, ServiceBroker, type ServiceSchema } from "moleculer
 import { connect, type NatsConnection } from "nats";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
+import type { EventCatalog } from "./contracts/events.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";
 import type { RouteSpec } from "./http.js";
+import { timeAppends } from "./observability/metrics.js";
+import { opsService } from "./observability/ops-service.js";
 import { watchVitals } from "./vitals.js";
 
 /** What every service factory receives. */
@@ -35,6 +38,8 @@ export interface SystemModule {
   /** Service name from the spec → factory, e.g. "mall.pay" → payService. */
   services: Record<string, ServiceFactory>;
   routes: RouteSpec[];
+  /** The system's event contract (`defineEvents`), checked against contracts/events/<name>.json. */
+  events?: EventCatalog;
 }
 
 export interface StartNodeOptions {
@@ -107,6 +112,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const factory = factories[name];
     if (factory) broker.createService(factory(runtime));
   }
+  // Every node reports its breakers and times its appends (operators, /metrics).
+  broker.createService(opsService(broker));
+  timeAppends(broker, events);
   await broker.start();
 
   let stopping: Promise<void> | undefined;

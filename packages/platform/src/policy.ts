@@ -12,6 +12,7 @@ import { Refusal } from "./domain.js";
 import { isClientError } from "./errors.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { logFields } from "./observability/logging.js";
 
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
@@ -37,6 +38,8 @@ export interface PolicyOptions {
   concurrency?: number;
   /** Told of every outcome, for metrics. */
   observe?: (outcome: PolicyOutcome) => void;
+  /** Brings events of older schema versions to the current shape (the system's upcasters). */
+  upcast?: (event: EventEnvelope) => EventEnvelope;
 }
 
 export type PolicyOutcome = "handled" | "retried" | "deadLettered";
@@ -137,7 +140,11 @@ export class Policy {
       .run(m.subject, () => this.handle(m))
       .catch((err: unknown) => {
         // Not even dead-lettering worked (NATS gone): unacknowledged, the event comes back after the ack wait.
-        this.logger.error(`policy ${this.opts.durable}: seq ${m.seq} left for redelivery`, (err as Error).message);
+        this.logger.error(
+          `policy ${this.opts.durable}: seq ${m.seq} left for redelivery`,
+          (err as Error).message,
+          this.fieldsOfCommit(m),
+        );
       })
       .finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
@@ -145,7 +152,7 @@ export class Policy {
 
   /** Runs the reactions to every event of one commit; throws when one failed. */
   private async react(data: Uint8Array): Promise<void> {
-    for (const event of decodeCommit(data)) {
+    for (const event of decodeCommit(data, this.opts.upcast)) {
       const react = this.opts.reactions[event.type];
       if (!react) continue;
       try {
@@ -153,7 +160,10 @@ export class Policy {
       } catch (err) {
         // A refused command is an answer, not a failure: the event is done.
         if (err instanceof Refusal || isClientError(err)) {
-          this.logger.info(`policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`);
+          this.logger.info(
+            `policy ${this.opts.durable}: ${event.type} ${event.id} refused: ${(err as Error).message}`,
+            this.fieldsOf(event),
+          );
           continue;
         }
         throw err;
@@ -178,6 +188,29 @@ export class Policy {
     return { seq: Number(letter.header.get("Seed-Seq")), subject: letter.header.get("Seed-Subject") };
   }
 
+  /** Log fields naming the event: its flow (correlation id), its cause and this policy. */
+  private fieldsOf(event: EventEnvelope, seq?: number) {
+    return logFields({
+      correlationId: event.correlationId,
+      causationId: event.causationId,
+      eventId: event.id,
+      eventType: event.type,
+      policy: this.opts.durable,
+      seq,
+    });
+  }
+
+  /** Fields of a commit's first event; read again only when something is logged (failures). */
+  private fieldsOfCommit(m: JsMsg) {
+    try {
+      const first = decodeCommit(m.data)[0];
+      if (first) return this.fieldsOf(first, m.seq);
+    } catch {
+      // not decodable: the policy and sequence still say where it is
+    }
+    return logFields({ policy: this.opts.durable, seq: m.seq });
+  }
+
   private async handle(m: JsMsg): Promise<void> {
     try {
       await this.react(m.data);
@@ -194,6 +227,7 @@ export class Policy {
       this.logger.warn(
         `policy ${this.opts.durable}: attempt ${attempt} of seq ${m.seq} failed, retry in ${delay} ms`,
         (err as Error).message,
+        this.fieldsOfCommit(m),
       );
       m.nak(delay);
       this.opts.observe?.("retried");
@@ -215,6 +249,7 @@ export class Policy {
     this.opts.observe?.("deadLettered");
     this.logger.error(
       `policy ${this.opts.durable}: seq ${m.seq} dead-lettered after ${m.info.redeliveryCount} attempts: ${err.message}`,
+      this.fieldsOfCommit(m),
     );
     m.term();
   }

@@ -7,7 +7,7 @@
 import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
-import { type Commit, decodeCommit, type EventStore } from "./event-store.js";
+import { type Commit, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import type { Store, WriteBatch } from "./store.js";
 
 export interface Projector {
@@ -43,6 +43,8 @@ export class Projection {
     private readonly stream: string,
     readonly projector: Projector,
     private readonly logger: LoggerInstance,
+    /** Brings events of older schema versions to the current shape (the system's upcasters). */
+    private readonly upcast?: (event: EventEnvelope) => EventEnvelope,
   ) {}
 
   /** Caught up once, and following now: only then may its rows be served. */
@@ -207,7 +209,11 @@ export class Projection {
     try {
       for await (const m of messages) {
         if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${last}`);
-        await this.projector.apply(batch, { seq: m.seq, subject: m.subject, events: decodeCommit(m.data) });
+        await this.projector.apply(batch, {
+          seq: m.seq,
+          subject: m.subject,
+          events: decodeCommit(m.data, this.upcast),
+        });
         last = m.seq;
         applied++;
         // Write when caught up, when the batch is big, or when a command waits

@@ -11,6 +11,7 @@ import { notReadyHere, unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { currentRequestId } from "./observability/request-scope.js";
 import type { Projection, Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
@@ -50,6 +51,8 @@ export interface RepositoryOptions {
   retries: number;
   /** Checks an event's data against its schema before it is stored. */
   validate?: (event: DomainEvent) => void;
+  /** Schema version stamped on each event of a type (default 1). */
+  versionOf?: (type: string) => number | undefined;
 }
 
 /** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
@@ -226,12 +229,18 @@ export class Repository<S, C, E extends DomainEvent> {
       aggregate: this.aggregate.name,
       aggregateId: id,
       correlationId: opts.correlationId,
-      ...(opts.causationId ? { causationId: opts.causationId } : {}),
+      ...causation(opts.causationId),
       occurredAt: now,
-      version: 1,
+      version: this.opts.versionOf?.(e.type) ?? 1,
       data: e.data,
     };
   }
+}
+
+/** The event or request that caused a command: given by a policy, else the request being served (X-Request-Id). */
+function causation(given: string | undefined): { causationId?: string } {
+  const causationId = given ?? currentRequestId();
+  return causationId ? { causationId } : {};
 }
 
 /**

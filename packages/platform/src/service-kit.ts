@@ -4,11 +4,13 @@
 import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import type { Context, Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Clock } from "./clock.js";
+import type { EventCatalog } from "./contracts/events.js";
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
+import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
 import { Policy, type PolicyOutcome, type Reaction } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
 import { Repository } from "./repository.js";
@@ -18,8 +20,29 @@ import { compileChecker } from "./validator.js";
 import { View, type ViewDefinition } from "./view.js";
 
 export interface KitOptions {
-  /** Schemas of the system's event data by event type; appended events are checked against them. */
+  /**
+   * The system's event contract (`defineEvents`): appended events are checked
+   * against it and stamped with its versions, events read are upcast by it,
+   * and reactions and views may only name the types it declares.
+   */
+  events?: EventCatalog;
+  /** Schemas of event data by type, for a kit without a versioned contract (all version 1). */
   eventSchemas?: Record<string, TSchema>;
+}
+
+/** Who reads which event types: every reaction and view a kit of this process declared. */
+export interface EventConsumer {
+  service: string;
+  /** "policy" (reactions) or "view:<name>". */
+  consumer: string;
+  types: string[];
+}
+
+const consumers = new Map<string, EventConsumer>();
+
+/** The event consumers declared in this process so far (contract tests check them against the catalogs). */
+export function declaredConsumers(): EventConsumer[] {
+  return [...consumers.values()];
 }
 
 const ReplayParams = T.Object({ seq: T.Integer({ minimum: 1 }) }, { additionalProperties: false });
@@ -42,6 +65,9 @@ export class ServiceKit {
   private tickers: Ticker[] = [];
   private readonly rebuilds = new KeyedLock();
   private logger?: LoggerInstance;
+  private stopLagWatch?: () => void;
+  /** Per projection, where a rebuild under way stands (position reached, stream end at its start). */
+  private readonly rebuilding = new Map<string, { seq: number; target: number }>();
 
   constructor(
     private readonly rt: Runtime,
@@ -58,9 +84,19 @@ export class ServiceKit {
     return this.store;
   };
 
+  /** Records what a consumer reads, and refuses a type the system's contract does not declare. */
+  private consumes(consumer: string, types: string[]): void {
+    const catalog = this.options.events;
+    const unknown = catalog ? types.filter((t) => catalog.versionOf(t) === undefined) : [];
+    if (unknown.length > 0) {
+      throw new Error(`${this.service} ${consumer} reads ${unknown.join(", ")}, not declared by ${catalog?.system}`);
+    }
+    consumers.set(`${this.service} ${consumer}`, { service: this.service, consumer, types });
+  }
+
   /** A repository for an aggregate this service owns. */
   aggregate<S, C, E extends DomainEvent>(aggregate: Aggregate<S, C, E>): Repository<S, C, E> {
-    const schemas = this.options.eventSchemas ?? {};
+    const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
     const validate = (e: DomainEvent) => {
       const schema = schemas[e.type];
       if (!schema) throw new Error(`event ${e.type} has no schema`);
@@ -75,6 +111,7 @@ export class ServiceKit {
       stream: this.stream,
       retries: this.rt.config.COMMAND_RETRIES,
       validate,
+      ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
     });
     this.projectors.push(repo.projector());
     this.repositories.push(repo as unknown as Repository<unknown, unknown, DomainEvent>);
@@ -83,6 +120,7 @@ export class ServiceKit {
 
   /** A view this service keeps (a CQRS read model). */
   view<Row, E extends DomainEvent = DomainEvent>(definition: ViewDefinition<Row, E>): View<Row, E> {
+    this.consumes(`view:${definition.name}`, Object.keys(definition.on));
     const view = new View(definition, this.storeRef, this.system);
     this.projectors.push(view.projector());
     this.views.push(view);
@@ -91,6 +129,7 @@ export class ServiceKit {
 
   /** What this service does when events happen (its policy). One durable consumer per service. */
   react<E extends DomainEvent>(reactions: Reactions<E>): void {
+    this.consumes("policy", Object.keys(reactions));
     this.reactions = reactions as Record<string, Reaction>;
   }
 
@@ -132,9 +171,33 @@ export class ServiceKit {
           handler() {
             // One rebuild at a time: two interleaved would leave two writers.
             return kit.rebuilds.run("rebuild", async () => {
-              for (const p of kit.projections) await p.rebuild();
+              for (const p of kit.projections) kit.rebuilding.set(p.projector.name, { seq: 0, target: p.seq });
+              try {
+                for (const p of kit.projections) await p.rebuild();
+              } finally {
+                kit.rebuilding.clear();
+              }
               return Object.fromEntries(kit.projections.map((p) => [p.projector.name, p.seq]));
             });
+          },
+        },
+        /**
+         * Where this instance's projections stand: position, last event on
+         * their subjects, lag; its policy's consumer (pending, ack pending,
+         * redelivered) and dead letters. Polled by the REPL during a rebuild.
+         */
+        progress: {
+          visibility: "public",
+          async handler() {
+            const sample = await sampleLag(kit.rt.events, kit.lagSubject());
+            recordLag(kit.rt.broker, kit.service, sample);
+            const projections = sample.projections.map((p) => {
+              const rebuild = kit.rebuilding.get(p.name);
+              return rebuild
+                ? { ...p, ...rebuild, lag: Math.max(0, rebuild.target - rebuild.seq), rebuilding: true }
+                : { ...p, rebuilding: false };
+            });
+            return { service: kit.service, nodeID: kit.rt.broker.nodeID, ...sample, projections };
           },
         },
         /** Handles a dead letter of this service's policy again, after a fix (operators). */
@@ -170,7 +233,12 @@ export class ServiceKit {
         this.stream,
         projector,
         this.logger as LoggerInstance,
+        this.options.events?.upcast,
       );
+      // A rebuild reports its progress after every write (the REPL's progress bar).
+      projection.onProgress = (seq, target) => {
+        if (this.rebuilding.has(projector.name)) this.rebuilding.set(projector.name, { seq, target });
+      };
       rt.health.register(`${this.service} ${projector.name}`, () =>
         projection.ready ? { ok: true } : { ok: false, detail: `catching up (at ${projection.seq})` },
       );
@@ -196,6 +264,7 @@ export class ServiceKit {
           concurrency: rt.config.POLICY_CONCURRENCY,
           deadLetterSubject: `deadletter.${this.system}.${durable}`,
           observe: policyMetrics(rt, durable),
+          ...(this.options.events?.upcast ? { upcast: this.options.events.upcast } : {}),
         },
         this.logger,
       );
@@ -205,9 +274,21 @@ export class ServiceKit {
       (t) => new Ticker(`${this.service} ${t.name}`, t.periodMs, t.tick, rt.clock, this.logger as LoggerInstance),
     );
     for (const t of this.tickers) t.start();
+    this.stopLagWatch = watchLag(rt.broker, rt.events, () => this.lagSubject());
+  }
+
+  /** What the lag gauges and the progress action look at. */
+  private lagSubject(): LagSubject {
+    return {
+      service: this.service,
+      stream: this.stream,
+      projections: this.projections.map((p) => ({ name: p.projector.name, filter: p.projector.filter, seq: p.seq })),
+      consumer: this.policy ? this.service.replaceAll(".", "-") : undefined,
+    };
   }
 
   private async stop(): Promise<void> {
+    this.stopLagWatch?.();
     await Promise.all(this.tickers.map((t) => t.stop()));
     await this.policy?.stop();
     await Promise.all(this.projections.map((p) => p.stop()));

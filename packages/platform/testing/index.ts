@@ -13,6 +13,7 @@ import { type Config, loadConfig } from "../src/config.js";
 import { healthOf } from "../src/health.js";
 import { freePort } from "../src/nats-server.js";
 import type { RunningNode } from "../src/node.js";
+import { contractOf } from "./contract.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -283,8 +284,22 @@ export interface ApiClient {
   delete(path: string, opts?: RequestOptions): Promise<ApiResponse>;
 }
 
-/** A tiny fetch-based client of the gateway. `body` is parsed JSON when the response is JSON, else text. */
-export function api(baseUrl: string): ApiClient {
+export interface ApiOptions {
+  /**
+   * Check every response against the OpenAPI document the gateway publishes
+   * (default true): an undocumented route, status or field throws. Off only
+   * for tests that send what is outside the API on purpose (hostile input).
+   */
+  contract?: boolean;
+}
+
+/**
+ * A tiny fetch-based client of the gateway. `body` is parsed JSON when the
+ * response is JSON, else text. Every response is checked against the API
+ * contract (see ApiOptions.contract).
+ */
+export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
+  const checkContract = options.contract !== false;
   const client: ApiClient = {
     baseUrl,
     token: undefined,
@@ -311,6 +326,10 @@ export function api(baseUrl: string): ApiClient {
           // keep the text
         }
       }
+      if (checkContract) {
+        const contract = await contractOf(baseUrl);
+        contract.check(method, new URL(path, baseUrl).href, res.status, res.headers.get("content-type") ?? "", parsed);
+      }
       return { status: res.status, headers: res.headers, body: parsed };
     },
     async login(username, password = "demo") {
@@ -330,3 +349,4 @@ export function api(baseUrl: string): ApiClient {
   return client;
 }
 export * from "./aggregate.js";
+export { ApiContract, ContractViolation, contractOf } from "./contract.js";

@@ -18,12 +18,12 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
 import { deliveryIdOf } from "./ids.js";
-import { ByIdParams, DeliveryStatus, Id, type SauceEvent, SauceEventSchemas } from "./schemas.js";
+import { ByIdParams, DeliveryStatus, Id, type SauceEvent, SauceEvents } from "./schemas.js";
 
 export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "sauce.delivery", { eventSchemas: SauceEventSchemas });
+  const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
   const deliveries = kit.aggregate(Delivery);
 
   kit.react<SauceEvent>({

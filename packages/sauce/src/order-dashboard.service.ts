@@ -6,7 +6,7 @@ import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
 import { localized, type OrderDashboardRow, orderDashboardReducers } from "./order-dashboard.js";
-import { DeliveryStatus, Id, OrderStatus, PaymentStatus, type SauceEvent } from "./schemas.js";
+import { DeliveryStatus, Id, OrderStatus, PaymentStatus, type SauceEvent, SauceEvents } from "./schemas.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
 export const OrderDashboardParams = T.Object(
@@ -23,7 +23,7 @@ export const OrderDashboardListQuery = ListQuery({
 });
 
 export function orderDashboardService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "sauce.orderDashboard");
+  const kit = new ServiceKit(rt, "sauce.orderDashboard", { events: SauceEvents });
   const orderDashboards = kit.view<OrderDashboardRow, SauceEvent>({
     name: "orderDashboards",
     key: orderIdOf,

@@ -25,7 +25,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { deliveryIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
-import { ByIdParams, MarkDeliveredParams, OrderStatus, PlaceOrderBody, SauceEventSchemas } from "./schemas.js";
+import { ByIdParams, MarkDeliveredParams, OrderStatus, PlaceOrderBody, SauceEvents } from "./schemas.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
 export const OrderListQuery = ListQuery({
@@ -49,7 +49,7 @@ export const storeWindowMs = (reconcileAfterMs: number) =>
   Math.max(Math.floor(reconcileAfterMs / 2), reconcileAfterMs - Math.max(1000, Math.floor(reconcileAfterMs / 4)));
 
 export function orderService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "sauce.order", { eventSchemas: SauceEventSchemas });
+  const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
   const orders = kit.aggregate(Order);
   // An order is stored within this long of its payment, or not at all: the
   // reconciliation refunds a payment without order only after

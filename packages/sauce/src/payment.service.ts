@@ -20,7 +20,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
-import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEventSchemas } from "./schemas.js";
+import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEvents } from "./schemas.js";
 
 export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -31,7 +31,7 @@ export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status
 export const reconcilePeriod = (afterMs: number) => Math.max(200, Math.min(5000, Math.floor(afterMs / 4)));
 
 export function paymentService(rt: Runtime): ServiceSchema {
-  const kit = new ServiceKit(rt, "sauce.payment", { eventSchemas: SauceEventSchemas });
+  const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
   const payments = kit.aggregate(Payment);
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 

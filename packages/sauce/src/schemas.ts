@@ -2,7 +2,7 @@
 // event data. The same schemas validate actions, build the OpenAPI document
 // and check events when they are stored.
 
-import { ULID_PATTERN } from "@seed/platform";
+import { defineEvents, ULID_PATTERN } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 
 export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
@@ -72,25 +72,39 @@ export const OrderDashboardRow = T.Object({
 });
 
 // ── Events (correlation key: orderId) ───────────────────────────────────────
-export const SauceEventSchemas = {
-  OrderPlaced: T.Object({ orderId: Id, branchId: Ref, sauceId: Ref, qty: Qty, price: Price, customerId: CustomerId }),
+export const SauceEvents = defineEvents("sauce", {
+  OrderPlaced: {
+    version: 1,
+    schema: T.Object({ orderId: Id, branchId: Ref, sauceId: Ref, qty: Qty, price: Price, customerId: CustomerId }),
+  },
   /** The charge went through; it becomes PaymentApproved once its order is stored (never public before). */
-  PaymentAuthorized: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
-  PaymentApproved: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
-  DeliveryStarted: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }),
-  OrderCanceled: T.Object({ orderId: Id }),
+  PaymentAuthorized: {
+    version: 1,
+    schema: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
+  },
+  PaymentApproved: {
+    version: 1,
+    schema: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
+  },
+  DeliveryStarted: { version: 1, schema: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }) },
+  OrderCanceled: { version: 1, schema: T.Object({ orderId: Id }) },
   /**
    * Internal: the order's delivery was completed, recorded on the order first
    * (POST /sauce/deliveries/{id}/complete). From then on the order cannot be
    * canceled; DeliveryCompleted follows (from the same request, or from the
    * delivery service's policy if that request died in between).
    */
-  OrderDelivered: T.Object({ orderId: Id, deliveryId: Id }),
-  PaymentCanceled: T.Object({ paymentId: Id, orderId: Id, reason: RefundReason, customerId: CustomerId }),
+  OrderDelivered: { version: 1, schema: T.Object({ orderId: Id, deliveryId: Id }) },
+  PaymentCanceled: {
+    version: 1,
+    schema: T.Object({ paymentId: Id, orderId: Id, reason: RefundReason, customerId: CustomerId }),
+  },
   /** Also appended when the refund arrives before the delivery started: then no delivery ever starts. */
-  DeliveryCanceled: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }),
-  DeliveryCompleted: T.Object({ deliveryId: Id, orderId: Id }),
-};
+  DeliveryCanceled: { version: 1, schema: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }) },
+  DeliveryCompleted: { version: 1, schema: T.Object({ deliveryId: Id, orderId: Id }) },
+});
+/** Schema of each event type's current version. */
+export const SauceEventSchemas = SauceEvents.schemas;
 
 type Schemas = typeof SauceEventSchemas;
 /** A sauce event as domain code sees it: `{type, data}`. */

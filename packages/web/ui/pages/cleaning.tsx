@@ -1,0 +1,103 @@
+// cleaning: a customer reserves (and pays), a cleaner records the cleaning and
+// then reviews the customer; `dashBoardViews` shows each request's progress.
+import { type Lang, post, type User } from "../api.js";
+import { ActionForm, Card, RowAction, RowForm, short, time, ViewHeader, won } from "../forms.js";
+import { useLive } from "../live.js";
+
+interface DashBoardView {
+  requestId: string;
+  requestDate: string;
+  place: string;
+  price: number;
+  customerName: string;
+  status: string;
+  statusLabel: string;
+  cleanDate?: string;
+  content?: string;
+  score?: number;
+  updatedAt: string;
+}
+
+/** Today as the API's dates are written: YYYYMMDD. */
+const today = () => new Date().toISOString().slice(0, 10).replaceAll("-", "");
+
+export function CleaningPage({ user, lang }: { user: User; lang: Lang }) {
+  const isCustomer = user.roles.includes("customer");
+  const isCleaner = user.roles.includes("cleaner");
+  const allowed = isCustomer || isCleaner || user.roles.includes("admin");
+  const view = useLive<DashBoardView>("/cleaning/dashBoardViews", lang, allowed);
+  if (!allowed) return <p class="note">Cleaning is for customers, cleaners and admins.</p>;
+  return (
+    <section>
+      {isCustomer ? (
+        <div class="forms">
+          <ActionForm
+            title="Reserve a cleaning"
+            testId="cleaning-reserve"
+            submit="Reserve"
+            fields={[
+              { name: "requestDate", label: "Date (YYYYMMDD)", initial: today() },
+              { name: "place", label: "Place" },
+              { name: "price", label: "Price (₩)", kind: "integer", initial: "50000" },
+              { name: "customerName", label: "Your name", initial: user.username },
+            ]}
+            run={(body) => post("/cleaning/cleaningReservations", body)}
+            done={() => "Reserved and paid"}
+          />
+        </div>
+      ) : null}
+      <ViewHeader
+        title="Cleanings"
+        view="dashBoardViews"
+        state={view.state}
+        total={view.list.total}
+        problem={view.problem}
+      />
+      <div class="cards">
+        {view.list.items.map((r) => (
+          <Card
+            key={r.requestId}
+            rowKey={r.requestId}
+            title={r.place}
+            status={r.status}
+            statusLabel={r.statusLabel}
+            facts={[
+              ["Request", short(r.requestId)],
+              ["Date", r.requestDate],
+              ["Customer", r.customerName],
+              ["Price", won(r.price)],
+              ["Cleaned", r.cleanDate],
+              ["Review", r.content ? `${"★".repeat(r.score ?? 0)} ${r.content}` : undefined],
+              ["Updated", time(r.updatedAt)],
+            ]}
+          >
+            {isCustomer ? (
+              <RowAction
+                label="Cancel"
+                kind="danger"
+                run={() => post(`/cleaning/cleaningReservations/${r.requestId}/cancel`)}
+              />
+            ) : null}
+            {isCleaner ? (
+              <RowAction
+                label="Clean"
+                run={() => post("/cleaning/cleans", { requestId: r.requestId, cleanDate: today() })}
+              />
+            ) : null}
+            {isCleaner ? (
+              <RowForm
+                label="Review"
+                testId={`review-${r.requestId}`}
+                fields={[
+                  { name: "content", label: "Review" },
+                  { name: "score", label: "Score (1–5)", kind: "integer", initial: "5" },
+                ]}
+                run={(body) => post("/cleaning/reviews", { requestId: r.requestId, ...body })}
+              />
+            ) : null}
+          </Card>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+// `npm run repl`: the Moleculer REPL (moleculer-repl) on a node of its own
+// that joins the running system over NATS — NATS_URL, or the URL `npm start`
+// wrote to DATA_DIR/nats.url — in NAMESPACE. Moleculer's built-in commands
+// (nodes, services, actions, call, emit, metrics, …) plus the operator's:
+//
+//   events tail <system> [--from <seq>]   follow a system's events (Ctrl-C or `events tail stop` ends it)
+//   streams                               streams and durable consumers (lag, ack pending, redelivered)
+//   deadletters [system]                  dead letters with their errors
+//   deadletters replay <seq>              hand one back to the policy that wrote it
+//   rebuild <service> [--node <id>]       rebuild one instance's projections, with a progress bar
+//   breakers                              every node's circuit breakers
+//
+// What each command does lives in @seed/platform (observability/operator.ts);
+// this file parses arguments and prints.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Interface } from "node:readline";
+import { configOrFail, fail, loadOrFail } from "./lifecycle.js";
+
+const USAGE = `usage: npm run repl
+
+Joins the running system as a node of its own and opens the Moleculer REPL.
+Environment: NATS_URL (default: the URL \`npm start\` wrote to DATA_DIR/nats.url),
+NAMESPACE (must match the system's), LOG_LEVEL (default here: warn).
+Type \`help\` in the REPL for every command.`;
+
+/** What moleculer-repl passes to a custom command's action. */
+interface CommandArgs {
+  options: Record<string, unknown>;
+  [positional: string]: unknown;
+}
+
+interface CustomCommand {
+  command: string;
+  description: string;
+  options?: Array<{ option: string; description: string }>;
+  action(broker: unknown, args: CommandArgs): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  process.env.LOG_LEVEL ??= "warn";
+  const [platform, { default: brokerConfig }, { ServiceBroker }, { connect }] = await loadOrFail(() =>
+    Promise.all([import("@seed/platform"), import("../broker.config.js"), import("moleculer"), import("nats")]),
+  );
+  let config = configOrFail(() => platform.loadConfig(process.env));
+  if (!config.NATS_URL) {
+    const urlFile = join(config.DATA_DIR, "nats.url");
+    let url = "";
+    try {
+      url = readFileSync(urlFile, "utf8").trim();
+    } catch {
+      // no local NATS started
+    }
+    if (!url) {
+      fail(
+        `No NATS to join: NATS_URL is not set and ${urlFile} does not exist. Run \`npm start\` first, ` +
+          "or set NATS_URL to the NATS server the system uses.",
+      );
+    }
+    config = { ...config, NATS_URL: url };
+  }
+
+  const options = brokerConfig(config);
+  options.nodeID = config.NODE_ID || `repl-${hostname()}-${process.pid}`;
+  options.skipProcessEventRegistration = true;
+  const broker = new ServiceBroker(options);
+  broker.createService(platform.opsService(broker));
+  let nc: Awaited<ReturnType<typeof connect>>;
+  try {
+    nc = await connect({ ...platform.natsOptions(config), name: `${options.nodeID}-events` });
+    await broker.start();
+  } catch (err) {
+    fail(`Could not join the system at ${config.NATS_URL}. Is it running (\`npm start\`)?`, err);
+  }
+  const events = new platform.EventStore(nc, config);
+
+  const tails = new Set<{ stop(): Promise<void> }>();
+  const stopTails = async () => {
+    const all = [...tails];
+    tails.clear();
+    await Promise.all(all.map((t) => t.stop()));
+    if (all.length > 0) console.log(`tail stopped (${all.length})`);
+  };
+  const print = (text: string) => console.log(text);
+  const failed = (err: unknown) => console.log(`error: ${(err as Error).message ?? String(err)}`);
+
+  const commands: CustomCommand[] = [
+    {
+      command: "tail <system>",
+      description: "Follow a system's events as they are appended (also `events tail`; `tail stop` ends it)",
+      options: [{ option: "--from <seq>", description: "start at this stream sequence (default: new events only)" }],
+      async action(_broker, args) {
+        const system = String(args.system);
+        if (system === "stop") return stopTails();
+        const from = args.options.from === undefined ? undefined : Number(args.options.from);
+        if (from !== undefined && !(Number.isInteger(from) && from > 0)) return print("--from takes a sequence ≥ 1");
+        try {
+          const tail = await platform.tailEvents(events, system, { from }, (e) => print(platform.formatEventLine(e)));
+          tails.add(tail);
+          print(
+            `following ${system} ${from ? `from #${from}` : "(new events)"}; Ctrl-C or \`events tail stop\` ends it`,
+          );
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    {
+      command: "streams",
+      description: "Streams (messages, bytes, first/last seq, replicas, leader) and durable consumers (lag)",
+      async action() {
+        try {
+          print(platform.formatStreams(await platform.streamsReport(events)));
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    {
+      command: "deadletters [system] [seq]",
+      description: "List dead letters (of one system), or `deadletters replay <seq>` to handle one again",
+      async action(_broker, args) {
+        try {
+          if (args.system === "replay") {
+            const seq = Number(args.seq);
+            if (!Number.isInteger(seq) || seq < 1) return print("usage: deadletters replay <seq>");
+            const r = await platform.replayDeadLetter(broker, events, seq);
+            return print(`dead letter ${seq} replayed by ${r.service} (${r.subject} #${r.seq}); removed from the list`);
+          }
+          const system = typeof args.system === "string" ? args.system : undefined;
+          print(platform.formatDeadLetters(await platform.listDeadLetters(events, system ? { system } : {})));
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    {
+      command: "rebuild <service>",
+      description: "Rebuild one instance's projections from the stream, with a progress bar",
+      options: [{ option: "--node <nodeID>", description: "the instance's node (default: the first running it)" }],
+      async action(_broker, args) {
+        const service = String(args.service);
+        const nodeID = typeof args.options.node === "string" ? args.options.node : undefined;
+        try {
+          let shown = 0;
+          const r = await platform.rebuildWithProgress(
+            broker,
+            service,
+            (p) => {
+              // Redraw the bars in place on a terminal; one block per report otherwise.
+              const text = platform.formatProgress(p);
+              if (process.stdout.isTTY && shown > 0) process.stdout.write(`\x1b[${shown}A\x1b[0J`);
+              print(text);
+              shown = text.split("\n").length;
+            },
+            { nodeID },
+          );
+          print(`rebuilt ${service} on ${r.nodeID}: ${JSON.stringify(r.positions)}`);
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    {
+      command: "breakers",
+      description: "Circuit breakers of every node: action, node it runs on, state, failures/calls",
+      async action() {
+        try {
+          print(platform.formatBreakers(await platform.clusterBreakers(broker)));
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+  ];
+
+  // broker.repl() is `require("moleculer-repl")(broker, options.replOptions)`;
+  // under pnpm Moleculer cannot resolve the package itself, so this calls it.
+  const repl = createRequire(import.meta.url)("moleculer-repl") as (
+    broker: unknown,
+    opts: { customCommands: CustomCommand[]; delimiter: string },
+  ) => Interface & {
+    eval: (cmd: string, context: unknown, file: string, cb: (err: Error | null, result?: unknown) => void) => void;
+  };
+  const server = repl(broker, { customCommands: commands, delimiter: "seed $" });
+  // `events` is Moleculer's built-in (event subscriptions); `events tail …` is ours.
+  const builtinEval = server.eval;
+  server.eval = function (cmd, context, file, cb) {
+    const rewritten = cmd.replace(/^\s*events\s+tail(\s|$)/, "tail$1");
+    return builtinEval.call(this, rewritten, context, file, cb);
+  };
+  server.on("SIGINT", () => void stopTails());
+  server.on("exit", () => {
+    void stopTails().then(() => nc.drain().catch(() => {}));
+  });
+}
+
+main().catch((err: unknown) =>
+  fail("The REPL stopped with an unexpected error.", err instanceof Error ? err.stack : err),
+);

@@ -67,8 +67,12 @@ export default function brokerConfig(config: Config): BrokerOptions {
       minRequestCount: config.BREAKER_MIN_REQUESTS,
       windowTime: config.BREAKER_WINDOW_SECONDS,
       halfOpenTime: config.BREAKER_HALF_OPEN_MS,
-      // Business refusals (4xx) are answers, not failures of the callee.
+      // Business refusals (4xx) are answers, not failures of the callee; nor
+      // is a replica declining a call it did not start (it catches up, the
+      // call goes to another): counted, it would open the replica's own
+      // breaker and turn a moment's catching up into seconds of refusals.
       check: (err: Error) => {
+        if (neverRan(err)) return false;
         const code = (err as { code?: number }).code ?? 500;
         return code >= 500 || code === 408 || (err as { type?: string }).type === "REQUEST_TIMEOUT";
       },

@@ -1,15 +1,11 @@
 // Shared helpers of the cleaning system's black-box tests: the demo users as
 // HTTP clients, the steps of the flow as one call each, and the checks every
 // error answer must pass. Everything goes over HTTP through the gateway.
-import {
-  type ApiClient,
-  type ApiResponse,
-  api,
-  eventually,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
+import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type Actors, actors, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";
+
+export { type Actors, actors, list, show };
 
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -68,42 +64,6 @@ export function useCleaningNode(ready: (node: TestNode, users: Actors) => void |
 // biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
 export type Json = any;
 
-export interface Actors {
-  alice: ApiClient;
-  bob: ApiClient;
-  carol: ApiClient;
-  dave: ApiClient;
-  erin: ApiClient;
-  /** No token. */
-  anon: ApiClient;
-  ids: Record<"alice" | "bob" | "carol" | "dave" | "erin", string>;
-}
-
-export async function actors(url: string): Promise<Actors> {
-  const names = ["alice", "bob", "carol", "dave", "erin"] as const;
-  const clients = await Promise.all(
-    names.map(async (name) => {
-      const client = api(url);
-      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
-      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
-      client.token = res.body.token;
-      return [client, res.body.user.id as string] as const;
-    }),
-  );
-  const [alice, bob, carol, dave, erin] = clients.map(([c]) => c) as [
-    ApiClient,
-    ApiClient,
-    ApiClient,
-    ApiClient,
-    ApiClient,
-  ];
-  const ids = Object.fromEntries(names.map((n, i) => [n, clients[i]?.[1] ?? ""])) as Actors["ids"];
-  return { alice, bob, carol, dave, erin, anon: api(url), ids };
-}
-
-export const show = (res: ApiResponse): string =>
-  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
-
 let places = 0;
 /** A place no other test uses (lists are shared by every test of the run). */
 export const uniquePlace = () => `Seoul ${process.pid}-${++places}-${Math.random().toString(36).slice(2, 8)}`;
@@ -138,12 +98,6 @@ export async function review(
 ): Promise<Json> {
   const res = await cleaner.post("/cleaning/reviews", { requestId, content, score });
   expect(res.status, show(res)).toBe(201);
-  return res.body;
-}
-
-export async function list(client: ApiClient, path: string): Promise<{ items: Json[]; total: number }> {
-  const res = await client.get(path);
-  expect(res.status, show(res)).toBe(200);
   return res.body;
 }
 

@@ -1,16 +1,12 @@
 // Shared helpers of the insurance black-box tests: the demo users as HTTP
 // clients, the steps of the flow as one call each, and the checks every error
 // answer must pass. Everything goes over HTTP through the gateway.
-import {
-  type ApiClient,
-  type ApiResponse,
-  api,
-  eventually,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
+import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type Actors, actors, list, show } from "@seed/platform/testing/actors";
 import { expect } from "vitest";
 import { ageOn, monthlyPremium, todayIn } from "../../src/underwriting.js";
+
+export { type Actors, actors, list, show };
 
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const SETTLE = { timeout: 15_000 };
@@ -28,34 +24,6 @@ export function startInsuranceNode(config: Record<string, string | number> = {})
     config: { POLICY_ACK_WAIT_MS: 2000, INSURANCE_DOCUMENT_DELAY_MS: 300, ...config },
   });
 }
-
-export interface Actors {
-  alice: ApiClient;
-  dave: ApiClient;
-  erin: ApiClient;
-  bob: ApiClient;
-  anon: ApiClient;
-  ids: Record<"alice" | "dave" | "erin" | "bob", string>;
-}
-
-export async function actors(url: string): Promise<Actors> {
-  const names = ["alice", "dave", "erin", "bob"] as const;
-  const logged = await Promise.all(
-    names.map(async (name) => {
-      const client = api(url);
-      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
-      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
-      client.token = res.body.token;
-      return [client, res.body.user.id as string] as const;
-    }),
-  );
-  const [alice, dave, erin, bob] = logged.map(([c]) => c) as [ApiClient, ApiClient, ApiClient, ApiClient];
-  const ids = Object.fromEntries(names.map((n, i) => [n, logged[i]?.[1] ?? ""])) as Actors["ids"];
-  return { alice, dave, erin, bob, anon: api(url), ids };
-}
-
-export const show = (res: ApiResponse): string =>
-  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
 
 let seq = 0;
 export const uniqueCode = (prefix = "P") =>
@@ -120,12 +88,6 @@ export async function issuedDocument(client: ApiClient, planNo: string): Promise
 }
 
 export const account = (accountNo = "123-45-678901") => ({ bankCode: "004", accountNo, holderName: "홍길동" });
-
-export async function list(client: ApiClient, path: string): Promise<{ items: Json[]; total: number }> {
-  const res = await client.get(path);
-  expect(res.status, show(res)).toBe(200);
-  return res.body;
-}
 
 export function expectError(res: ApiResponse, status: number, error: string): void {
   expect(res.status, show(res)).toBe(status);

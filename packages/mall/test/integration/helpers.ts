@@ -2,15 +2,11 @@
 // clients, the steps of the flow as one call each, and the checks every
 // error answer must pass. Everything goes over HTTP through the gateway.
 import { createHmac } from "node:crypto";
-import {
-  type ApiClient,
-  type ApiResponse,
-  api,
-  eventually,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
+import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type Actors, actors, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";
+
+export { type Actors, actors, list, show };
 
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -91,45 +87,6 @@ export function useMallNode(ready: (node: TestNode, users: Actors) => void | Pro
 // biome-ignore lint/suspicious/noExplicitAny: resources are checked field by field
 export type Json = any;
 
-export interface Actors {
-  alice: ApiClient;
-  bob: ApiClient;
-  carol: ApiClient;
-  dave: ApiClient;
-  erin: ApiClient;
-  /** No token. */
-  anon: ApiClient;
-  /** User ids (the token's `sub`) by user name. */
-  ids: Record<"alice" | "bob" | "carol" | "dave" | "erin", string>;
-}
-
-/** Every demo user logged in against the gateway at `url`. */
-export async function actors(url: string): Promise<Actors> {
-  const names = ["alice", "bob", "carol", "dave", "erin"] as const;
-  const clients = await Promise.all(
-    names.map(async (name) => {
-      const client = api(url);
-      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
-      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
-      client.token = res.body.token;
-      return [client, res.body.user.id as string] as const;
-    }),
-  );
-  const [alice, bob, carol, dave, erin] = clients.map(([c]) => c) as [
-    ApiClient,
-    ApiClient,
-    ApiClient,
-    ApiClient,
-    ApiClient,
-  ];
-  const ids = Object.fromEntries(names.map((n, i) => [n, clients[i]?.[1] ?? ""])) as Actors["ids"];
-  return { alice, bob, carol, dave, erin, anon: api(url), ids };
-}
-
-/** A response in one line, for assertion messages. */
-export const show = (res: ApiResponse): string =>
-  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
-
 let names = 0;
 /** A product name no other test uses. */
 export const uniqueName = (prefix = "item") =>
@@ -181,13 +138,6 @@ export async function listAll(client: ApiClient, path: string): Promise<Json[]> 
     items.push(...res.body.items);
     if (res.body.items.length < 500 || offset + 500 >= res.body.total) return items;
   }
-}
-
-/** The list answer of `path`, asserted 200. */
-export async function list(client: ApiClient, path: string): Promise<{ items: Json[]; total: number }> {
-  const res = await client.get(path);
-  expect(res.status, show(res)).toBe(200);
-  return res.body;
 }
 
 /** The one item a list of `path` holds, once there is one (and, given `status`, once it has it). */

@@ -12,8 +12,11 @@ import {
   startTestNode,
   type TestNode,
 } from "@seed/platform/testing";
+import { type Actors, actors, show } from "@seed/platform/testing/actors";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, expect } from "vitest";
+
+export { type Actors, actors, show };
 
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -52,32 +55,6 @@ export function useStack(ready: (s: Stack) => void, services = "api,meetingroom.
   });
 }
 
-export interface Actors {
-  alice: ApiClient;
-  bob: ApiClient;
-  dave: ApiClient;
-  erin: ApiClient;
-  anon: ApiClient;
-  ids: Record<"alice" | "bob" | "dave" | "erin", string>;
-}
-
-/** alice and erin (members), bob (seller: no meetingroom role), dave (admin), and no one. */
-export async function actors(url: string): Promise<Actors> {
-  const names = ["alice", "bob", "dave", "erin"] as const;
-  const logged = await Promise.all(
-    names.map(async (name) => {
-      const client = api(url);
-      const res = await client.request("POST", "/auth/login", { username: name, password: "demo" }, { token: null });
-      expect(res.status, `login ${name}: ${show(res)}`).toBe(200);
-      client.token = res.body.token;
-      return [client, res.body.user.id as string] as const;
-    }),
-  );
-  const [alice, bob, dave, erin] = logged.map(([c]) => c) as [ApiClient, ApiClient, ApiClient, ApiClient];
-  const ids = Object.fromEntries(names.map((n, i) => [n, logged[i]?.[1] ?? ""])) as Actors["ids"];
-  return { alice, bob, dave, erin, anon: api(url), ids };
-}
-
 /** An HS256 JWT signed with the test secret. */
 export function signJwt(payload: Record<string, unknown>, secret = JWT_SECRET): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
@@ -91,9 +68,6 @@ export function member(url: string, sub: string): ApiClient {
   client.token = signJwt({ sub, username: sub, roles: ["member"], exp: Math.floor(Date.now() / 1000) + 3600 });
   return client;
 }
-
-export const show = (res: ApiResponse): string =>
-  `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
 
 let names = 0;
 export const uniqueName = (prefix = "room") => `${prefix}-${process.pid}-${++names}`;

@@ -25,6 +25,8 @@ export interface SupervisorOptions {
   failureThreshold?: number;
   /** Longest wait for a (re)started node to be ready (default 60 s). */
   readyTimeoutMs?: number;
+  /** A node restarted after a crash and not ready within this is killed and restarted (default 30 s). */
+  startupTimeoutMs?: number;
   /** Lines the supervisor and its nodes print. */
   log?: (line: string) => void;
 }
@@ -207,13 +209,21 @@ export class Supervisor {
     });
   }
 
-  /** A restarted node that became ready again has stopped crashing. */
+  /**
+   * A restarted node that became ready again has stopped crashing. One that
+   * does not get ready within the startup bound is killed and started anew,
+   * as a Kubernetes startup probe would.
+   */
   private async watchRecovery(node: Managed): Promise<void> {
+    const child = node.child;
     try {
-      await this.waitReady(node.spec.name);
+      await this.waitReady(node.spec.name, this.opts.startupTimeoutMs ?? 30_000);
       node.crashes = 0;
     } catch {
-      // it will exit or fail its probes again
+      if (this.closed || node.stopping || node.child !== child) return;
+      this.log(`${node.spec.name} not ready after its restart; restarting it again`);
+      this.restarts.push({ name: node.spec.name, reason: "startup", at: Date.now() });
+      child?.kill("SIGKILL"); // its exit handler starts it again
     }
   }
 

@@ -1,6 +1,8 @@
 // Status labels of the dashBoardViews view: the Korean the original "my page"
 // showed, and English for `?lang=en`.
-export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
+import { labeller, type StatusLabels } from "@seed/platform";
+
+export const STATUS_LABELS: StatusLabels = {
   ReservationApplied: { ko: "예약신청", en: "Reservation applied" },
   PaymentApproved: { ko: "결제완료", en: "Payment approved" },
   ReservationCanceled: { ko: "예약취소", en: "Reservation canceled" },
@@ -8,4 +10,4 @@ export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
   ReviewCompleted: { ko: "리뷰완료", en: "Review completed" },
 };
 
-export const labelOf = (status: string, lang: "ko" | "en" = "ko"): string => STATUS_LABELS[status]?.[lang] ?? status;
+export const labelOf = labeller(STATUS_LABELS);

@@ -1,6 +1,8 @@
 // Progress labels of the mypages view: the Korean the original screen showed,
 // and English for `?lang=en`.
-export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
+import { labeller, type StatusLabels } from "@seed/platform";
+
+export const STATUS_LABELS: StatusLabels = {
   PlanSaved: { ko: "가입설계", en: "Plan saved" },
   DocumentRequested: { ko: "상품설명서발행요청", en: "Document requested" },
   DocumentIssued: { ko: "상품설명서발행완료", en: "Document issued" },
@@ -9,4 +11,4 @@ export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
   PaymentCanceled: { ko: "결제취소", en: "Payment canceled" },
 };
 
-export const labelOf = (status: string, lang: "ko" | "en" = "ko"): string => STATUS_LABELS[status]?.[lang] ?? status;
+export const labelOf = labeller(STATUS_LABELS);

@@ -1,6 +1,8 @@
 // Status labels of the orderStatuses view: the Korean the original screen
 // showed, and English for `?lang=en`.
-export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
+import { labeller, type StatusLabels } from "@seed/platform";
+
+export const STATUS_LABELS: StatusLabels = {
   OrderPlaced: { ko: "주문접수", en: "Order placed" },
   PayPlaced: { ko: "입금확인대기", en: "Awaiting deposit" },
   PayChecked: { ko: "입금확인완료", en: "Deposit confirmed" },
@@ -12,4 +14,4 @@ export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
   OrderCanceled: { ko: "주문취소", en: "Order canceled" },
 };
 
-export const labelOf = (status: string, lang: "ko" | "en" = "ko"): string => STATUS_LABELS[status]?.[lang] ?? status;
+export const labelOf = labeller(STATUS_LABELS);

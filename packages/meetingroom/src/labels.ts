@@ -1,10 +1,12 @@
 // Status labels of the roomTables view: the Korean the original screen
 // showed, and English for `?lang=en`.
-export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
+import { labeller, type StatusLabels } from "@seed/platform";
+
+export const STATUS_LABELS: StatusLabels = {
   Available: { ko: "예약가능", en: "Available" },
   Reserved: { ko: "예약중", en: "Reserved" },
   InConference: { ko: "회의중", en: "In conference" },
   UnderMaintenance: { ko: "정비중", en: "Under maintenance" },
 };
 
-export const labelOf = (status: string, lang: "ko" | "en" = "ko"): string => STATUS_LABELS[status]?.[lang] ?? status;
+export const labelOf = labeller(STATUS_LABELS);

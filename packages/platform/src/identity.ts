@@ -25,6 +25,15 @@ export function ensureOwnerOr(user: User, ownerId: string, ...staff: Role[]): vo
 export const labelLanguage = (ctx: HasMeta, query?: { lang?: string }): "ko" | "en" =>
   query?.lang === "en" || (ctx.meta as RequestMeta).lang === "en" ? "en" : "ko";
 
+/** A view's status labels: the Korean the original screen showed, and English for `?lang=en`. */
+export type StatusLabels = Record<string, { ko: string; en: string }>;
+
+/** The label of a status in a language; an unknown status is shown as it is. */
+export const labeller =
+  (labels: StatusLabels) =>
+  (status: string, lang: "ko" | "en" = "ko"): string =>
+    labels[status]?.[lang] ?? status;
+
 /**
  * Id of a resource a request creates. Under an Idempotency-Key it is derived
  * from the caller and the key, so a retry — even one after a crash that lost

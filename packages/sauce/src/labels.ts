@@ -1,6 +1,8 @@
 // Status labels of the orderDashboards view: the Korean the original screen
 // showed, and English for `?lang=en`.
-export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
+import { labeller, type StatusLabels } from "@seed/platform";
+
+export const STATUS_LABELS: StatusLabels = {
   Paid: { ko: "주문완료", en: "Order paid" },
   Approved: { ko: "결제승인", en: "Payment approved" },
   Started: { ko: "배송시작", en: "Delivery started" },
@@ -10,4 +12,4 @@ export const STATUS_LABELS: Record<string, { ko: string; en: string }> = {
   DeliveryCanceled: { ko: "배송취소", en: "Delivery canceled" },
 };
 
-export const labelOf = (status: string, lang: "ko" | "en" = "ko"): string => STATUS_LABELS[status]?.[lang] ?? status;
+export const labelOf = labeller(STATUS_LABELS);

@@ -5,6 +5,7 @@ import {
   type Config,
   deadlineMiddleware,
   errorHandler,
+  isDependencyFailure,
   loggerOptions,
   natsOptions,
   refusalMiddleware,
@@ -71,8 +72,12 @@ export default function brokerConfig(config: Config): BrokerOptions {
       // is a replica declining a call it did not start (it catches up, the
       // call goes to another): counted, it would open the replica's own
       // breaker and turn a moment's catching up into seconds of refusals.
+      // Nor is a failure the callee only passed on from its own dependency
+      // (payment down makes order placement fail): that dependency's breaker
+      // counts it, and a healthy order replica stays open for other work.
+      // Timeouts count: the deadline middleware ends calls inside the breaker.
       check: (err: Error) => {
-        if (neverRan(err)) return false;
+        if (neverRan(err) || isDependencyFailure(err)) return false;
         const code = (err as { code?: number }).code ?? 500;
         return code >= 500 || code === 408 || (err as { type?: string }).type === "REQUEST_TIMEOUT";
       },

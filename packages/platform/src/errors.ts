@@ -28,6 +28,12 @@ export interface ErrorData {
   retryAfter?: number;
   /** A 503 given before anything was done: another replica may take the call at once. */
   nothingDone?: boolean;
+  /**
+   * The action failed because a call it made failed (timeout, no node, open
+   * breaker): the fault is further down the chain. Breakers of the calls up
+   * the chain do not count it against the node that merely passed it on.
+   */
+  dependency?: boolean;
 }
 
 export class ApiError extends Errors.MoleculerError {
@@ -53,6 +59,11 @@ export const unavailable = (message = "a dependency is unavailable, try again sh
 /** This replica cannot serve the call yet (its copy is behind) and did nothing: the caller's broker tries another. */
 export const notReadyHere = (message: string) =>
   new ApiError(503, "ServiceUnavailable", message, { retryAfter: 1, nothingDone: true });
+
+/** True for a 503 that a failed call further down the chain caused (see ErrorData.dependency). */
+export function isDependencyFailure(err: unknown): boolean {
+  return (err as { data?: ErrorData })?.data?.dependency === true;
+}
 
 /** True for an error that a command decided (4xx), as opposed to infrastructure failure. */
 export function isClientError(err: unknown): err is Errors.MoleculerError {

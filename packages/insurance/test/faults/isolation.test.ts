@@ -5,7 +5,7 @@
 //   nothing charged; a healthy payment brings proposals back;
 // - payment stopped → 503 fast, nothing stored;
 // - proposal stopped → customers, quotes, plans and documents keep working.
-import type { NatsServer } from "@seed/platform";
+import type { BreakerView, NatsServer } from "@seed/platform";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,6 +65,15 @@ async function readyPlan(): Promise<Json> {
   return plan;
 }
 
+/** The state of the breaker the proposal node keeps for its calls to payment. */
+async function paymentBreakerOnProposalNode(): Promise<string | undefined> {
+  const broker = main.node.broker;
+  const nodeID = broker.registry.getActionEndpoints("insurance.proposal.propose")?.endpoints[0]?.id;
+  if (!nodeID) return undefined;
+  const breakers = await broker.call<BreakerView[], object>("$ops.breakers", {}, { nodeID });
+  return breakers.find((b) => b.action === "insurance.payment.pay")?.state;
+}
+
 const nothingStored = async () => {
   expect((await list(u.dave, "/insurance/proposals")).total).toBe(0);
 };
@@ -83,8 +92,9 @@ describe("payment slow, then stopped", () => {
       expect(Number(s.value.headers.get("retry-after"))).toBeGreaterThan(0);
       expect(s.ms).toBeLessThan(2 * TIMEOUT);
     }
-    // the breaker is open now (once the proposal node's own calls have timed out): no waiting for the timeout
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the proposal node's own calls to payment have timed out (a little
+    // after its callers gave up), its breaker is open: no waiting for the timeout.
+    await eventually(async () => expect(await paymentBreakerOnProposalNode()).toBe("open"), { timeout: 5000 });
     const fast = await timed(() => u.alice.post("/insurance/proposals", { planNo: plans[6].id, account: account() }));
     expectError(fast.value, 503, "ServiceUnavailable");
     expect(fast.ms).toBeLessThan(TIMEOUT / 2);

@@ -30,6 +30,13 @@ export class Projection {
   private caughtUp = false;
   /** Set while the consumer is broken and being re-created: the copy may be behind. */
   private interrupted = false;
+  /**
+   * Where the stream ended when the current consumer was made again after a
+   * break. Its server may be one that has just come back and still holds an
+   * old copy of the stream: until the projection has reached this point it
+   * would serve rows older than what callers were already told exists.
+   */
+  private resumeAt = 0;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private stopped = false;
@@ -49,7 +56,7 @@ export class Projection {
 
   /** Caught up once, and following now: only then may its rows be served. */
   get ready(): boolean {
-    return this.caughtUp && !this.interrupted;
+    return this.caughtUp && !this.interrupted && this.position >= this.resumeAt;
   }
 
   get seq(): number {
@@ -175,6 +182,7 @@ export class Projection {
     // was lost in transit, so we start over from the position we hold (what an
     // ordered consumer does; nats.js's own one needs nats-server 2.10).
     const jsm = await this.events.jsm();
+    const resumeAt = this.caughtUp ? await this.lastSeqWhenAnswered() : 0;
     const info = await jsm.consumers.add(this.stream, {
       filter_subject: this.projector.filter,
       ...(this.position > 0
@@ -186,6 +194,7 @@ export class Projection {
       num_replicas: 1,
     });
     const consumer = await this.events.js.consumers.get(this.stream, info.name);
+    this.resumeAt = resumeAt;
     this.interrupted = false;
     // A consumer that vanishes from the server (a restarted server forgets
     // in-memory consumers) must end this loop, so it starts over from our

@@ -2,10 +2,11 @@
 // tracing, logging. Values come from the validated config (environment).
 
 import {
+  breakerAccounting,
   type Config,
+  countsAgainstEndpoint,
   deadlineMiddleware,
   errorHandler,
-  isDependencyFailure,
   loggerOptions,
   natsOptions,
   refusalMiddleware,
@@ -68,26 +69,18 @@ export default function brokerConfig(config: Config): BrokerOptions {
       minRequestCount: config.BREAKER_MIN_REQUESTS,
       windowTime: config.BREAKER_WINDOW_SECONDS,
       halfOpenTime: config.BREAKER_HALF_OPEN_MS,
-      // Business refusals (4xx) are answers, not failures of the callee; nor
-      // is a replica declining a call it did not start (it catches up, the
-      // call goes to another): counted, it would open the replica's own
-      // breaker and turn a moment's catching up into seconds of refusals.
-      // Nor is a failure the callee only passed on from its own dependency
-      // (payment down makes order placement fail): that dependency's breaker
-      // counts it, and a healthy order replica stays open for other work.
-      // Timeouts count: the deadline middleware ends calls inside the breaker.
-      check: (err: Error) => {
-        if (neverRan(err) || isDependencyFailure(err)) return false;
-        const code = (err as { code?: number }).code ?? 500;
-        return code >= 500 || code === 408 || (err as { type?: string }).type === "REQUEST_TIMEOUT";
-      },
+      // A replica declining a call it did not start (it catches up, the call
+      // goes to another) is no failure: counted, it would turn a moment's
+      // catching up into seconds of refusals. What else counts: breaker.ts.
+      check: (err: Error) => !neverRan(err) && countsAgainstEndpoint(err),
     },
     bulkhead: { enabled: true, concurrency: config.BULKHEAD_CONCURRENCY, maxQueueSize: config.BULKHEAD_QUEUE },
     validator: new TypeBoxValidator(),
     errorHandler,
     // Every action runs in its request's scope: its log lines and the events
-    // it appends carry the request id (X-Request-Id).
-    middlewares: [requestScopeMiddleware, refusalMiddleware, deadlineMiddleware()],
+    // it appends carry the request id (X-Request-Id). Calls carry deadlines;
+    // breakers count what breaker.ts says.
+    middlewares: [requestScopeMiddleware, refusalMiddleware, deadlineMiddleware(), breakerAccounting()],
     metrics: { enabled: true, reporter: [] },
     tracing: { enabled: false },
     // A stopping node finishes the requests it already accepted.

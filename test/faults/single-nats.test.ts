@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countBy, listAll, statusCounts, steadyLoad } from "./support.js";
 
 const REQUEST_TIMEOUT_MS = 2000;
+const BREAKER_HALF_OPEN_MS = 2000;
 /** What a request may take beyond the request timeout: the gateway's own work, a loaded 2-core machine. */
 const MARGIN_MS = 1500;
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
     env: {
       NATS_URL: nats.url,
       REQUEST_TIMEOUT_MS,
+      BREAKER_HALF_OPEN_MS,
       RATE_LIMIT_PER_MINUTE: 0,
       LOG_LEVEL: "error",
       SHUTDOWN_TIMEOUT_MS: 2000,
@@ -131,7 +133,13 @@ describe("the single nats-server of `npm start` killed and restarted", () => {
     );
     expect(node.process.exitCode).toBeNull(); // the same process all along
 
-    // Nothing acknowledged before the outage is lost.
+    // Nothing acknowledged before the outage is lost. The outage's timeouts
+    // opened the breakers of the calls that timed out: they let a call through
+    // again after BREAKER_HALF_OPEN_MS, and close on its success.
+    await eventually(async () => expect((await alice.get(`/mall/orders/${acknowledged[0]}`)).status).toBe(200), {
+      timeout: BREAKER_HALF_OPEN_MS + 5000,
+      interval: 200,
+    });
     for (const id of acknowledged) {
       const res = await alice.get(`/mall/orders/${id}`);
       expect(res.status).toBe(200);

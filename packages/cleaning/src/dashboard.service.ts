@@ -26,7 +26,7 @@ export function dashboardService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "dashBoardView",
         load: async (requestId) => {
-          const row = await rows.get(requestId);
+          const row = await rows.getLatest(requestId);
           return row && isShown(row) ? row : undefined;
         },
         all: async () => (await rows.all()).filter(isShown),

@@ -29,7 +29,7 @@ export function mypageService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "plan",
-        load: (planNo) => mypages.get(planNo),
+        load: (planNo) => mypages.getLatest(planNo),
         all: () => mypages.all(),
         ownerOf: (row) => row.userId,
         staff: ["manager"],

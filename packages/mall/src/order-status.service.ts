@@ -31,7 +31,7 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "order",
-        load: (orderId) => orderStatuses.get(orderId),
+        load: (orderId) => orderStatuses.getLatest(orderId),
         all: () => orderStatuses.all(),
         ownerOf: (row) => row.customerId,
         staff: ["seller", "admin"],

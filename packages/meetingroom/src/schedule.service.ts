@@ -28,7 +28,7 @@ export function scheduleService(rt: Runtime): ServiceSchema {
       get: {
         params: RoomTableParams,
         async handler(ctx: Context<Static<typeof RoomTableParams>>) {
-          const row = await roomTables.get(ctx.params.roomId);
+          const row = await roomTables.getLatest(ctx.params.roomId);
           if (!row) throw notFound("room", ctx.params.roomId);
           return localized(row, labelLanguage(ctx, ctx.params));
         },

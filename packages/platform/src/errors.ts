@@ -60,11 +60,6 @@ export const unavailable = (message = "a dependency is unavailable, try again sh
 export const notReadyHere = (message: string) =>
   new ApiError(503, "ServiceUnavailable", message, { retryAfter: 1, nothingDone: true });
 
-/** True for a 503 that a failed call further down the chain caused (see ErrorData.dependency). */
-export function isDependencyFailure(err: unknown): boolean {
-  return (err as { data?: ErrorData })?.data?.dependency === true;
-}
-
 /** True for an error that a command decided (4xx), as opposed to infrastructure failure. */
 export function isClientError(err: unknown): err is Errors.MoleculerError {
   const code = (err as { code?: unknown })?.code;

@@ -1,4 +1,6 @@
 // Public entry of the platform: everything a system or the gateway uses.
+
+export * from "./breaker.js";
 export * from "./clock.js";
 export * from "./config.js";
 export * from "./consumer-watch.js";

@@ -132,6 +132,15 @@ export class Projection {
     return true;
   }
 
+  /**
+   * Resolves true once this copy holds everything on its subjects that the
+   * stream held when asked, false after `timeoutMs`. What is missing from the
+   * copy then is missing from the stream: a read may answer "not found".
+   */
+  async reachStreamEnd(timeoutMs: number): Promise<boolean> {
+    return this.waitFor(await this.events.lastSeqOf(this.stream, this.projector.filter), timeoutMs);
+  }
+
   waitFor(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.position >= seq) {
       this.markCaughtUp();

@@ -6,6 +6,9 @@ import type { Commit, EventEnvelope } from "./event-store.js";
 import type { Projection, Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
+/** How long a read that missed waits for this copy to reach the stream's end. */
+const CONFIRM_MISS_MS = 1000;
+
 export type Reducer<Row, Data = unknown> = (row: Row | undefined, event: EventEnvelope<Data>) => Row | undefined;
 
 /** Reducers typed by the system's events: each gets the data of its own event type. */
@@ -62,8 +65,26 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
     this.projection = projection;
   }
 
+  /** One row as this copy has it (fast; may be behind the stream). */
   get(key: string): Promise<Row | undefined> {
     this.ensureReady();
+    return this.store().get<Row>(this.section, key);
+  }
+
+  /**
+   * One row, for a client asking for it by key. A row this copy lacks is
+   * "not found" only if the stream lacks it too: a copy may be behind (its
+   * consumer reads from a server that has just come back), and another
+   * replica may already have told the client the row exists. One look-up in
+   * the stream per miss; a copy that cannot catch up in time answers 503 and
+   * the call goes to another replica.
+   */
+  async getLatest(key: string): Promise<Row | undefined> {
+    const row = await this.get(key);
+    if (row !== undefined || !this.projection) return row;
+    if (!(await this.projection.reachStreamEnd(CONFIRM_MISS_MS))) {
+      throw notReadyHere("this view is catching up with the event stream, try again shortly");
+    }
     return this.store().get<Row>(this.section, key);
   }
 

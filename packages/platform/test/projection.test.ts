@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { streamName } from "../src/event-store.js";
+import { encodeCommit, streamName } from "../src/event-store.js";
 import { Projection, type Projector } from "../src/projection.js";
 import { openStore, type Store } from "../src/store.js";
 import { View } from "../src/view.js";
@@ -9,6 +9,7 @@ import {
   type Connected,
   connectEvents,
   dropStream,
+  envelope,
   publishMany,
   recordingLogger,
   sleep,
@@ -116,6 +117,20 @@ describe("Projection", () => {
     const pending = projection.waitFor(projection.seq + 1000, 0);
     await projection.stop();
     expect(await pending).toBe(false);
+  });
+
+  it("getLatest: a row the stream has is found even before this copy applied it; a miss is confirmed", async () => {
+    const { projection, view } = await setup();
+    view.attach(projection);
+    await projection.start();
+    await publishMany(c.events, system, 1, { aggregates: 1 });
+    // Asked at once: the copy waits until it holds what the stream holds.
+    expect(await view.getLatest("c0")).toMatchObject({ id: "c0", count: 1 });
+    expect(await view.getLatest("nowhere")).toBeUndefined();
+    // A copy that cannot catch up does not answer "not found": 503, nothing done, try another replica.
+    await projection.stop();
+    await c.events.js.publish(`${system}.counter.late`, encodeCommit([envelope("late", 1)]));
+    await expect(view.getLatest("late")).rejects.toMatchObject({ code: 503, data: { nothingDone: true } });
   });
 
   it("is ready at once on an empty stream", async () => {

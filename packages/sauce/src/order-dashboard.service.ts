@@ -37,7 +37,7 @@ export function orderDashboardService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         load: async (orderId) => {
-          const row = await orderDashboards.get(orderId);
+          const row = await orderDashboards.getLatest(orderId);
           return row?.placed ? row : undefined;
         },
         all: async () => (await orderDashboards.all()).filter((row) => row.placed),

@@ -1,7 +1,9 @@
 // mall.order — owns Order.
 // Offers: place, get, list, cancel, receive.
 // Reacts to: PayCanceled → cancels the order (the saga's compensation).
-// Calls: mall.product.get (only when an order names no product name/price),
+// Keeps: a catalog of product names and prices (from ProductRegistered).
+// Calls: mall.product.get (only when an order names no product name/price
+//        and the product is not in the catalog yet),
 //        mall.pay.cancel (synchronously: the pay service decides whether a cancel is still allowed).
 
 import {
@@ -37,6 +39,16 @@ export function orderService(rt: Runtime): ServiceSchema {
     on: { DeliveryStarted: (_, e) => ({ deliveryId: e.data.deliveryId }) },
   });
 
+  // Name and price of every product, from its ProductRegistered (neither ever
+  // changes): an order that names neither takes them from here. Only a product
+  // registered a moment ago and not here yet costs a call to mall.product.
+  const catalog = kit.view<{ name: string; price: number }, MallEvent>({
+    name: "catalog",
+    filter: "mall.product.>",
+    key: (e) => (e.data as { productId?: string }).productId,
+    on: { ProductRegistered: (_, e) => ({ name: e.data.name, price: e.data.price }) },
+  });
+
   kit.react<MallEvent>({
     PayCanceled: async (e) => {
       const reason = e.data.reason === "OutOfStock" ? "OutOfStock" : "CustomerCanceled";
@@ -63,9 +75,9 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { productId, qty, address } = ctx.params;
           let { productName, price } = ctx.params;
           if (productName === undefined || price === undefined) {
-            const product = await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", {
-              id: productId,
-            });
+            const product =
+              (await catalog.get(productId)) ??
+              (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
             productName ??= product.name;
             price ??= product.price;
           }

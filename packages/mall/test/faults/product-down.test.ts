@@ -2,7 +2,7 @@
 // product node killed: 503 + Retry-After within the request timeout, nothing
 // changed; after repeated failures the circuit breaker answers at once; when
 // product is back and the breaker's half-open time has passed, checks succeed.
-import type { NatsServer } from "@seed/platform";
+import { type NatsServer, newId } from "@seed/platform";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +53,7 @@ describe("product down", () => {
     const timeout = main.config.REQUEST_TIMEOUT_MS;
     const product = await newProduct(u.bob, 10, 2000);
     const orders: Json[] = [];
-    // product.get is called for the name and price: product must be up for these
+    // orders naming no price, while product is up
     for (let i = 0; i < 8; i++) {
       const res = await u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: `Seoul ${i}` });
       expect(res.status, show(res)).toBe(201);
@@ -87,13 +87,15 @@ describe("product down", () => {
       expect(open.ms, "an open breaker answers without waiting").toBeLessThan(timeout / 3);
     }
 
-    // other synchronous needs of product are unavailable too, and store nothing
-    const order = await timed(() =>
-      u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: "Seoul 9" }),
-    );
-    expectError(order.value, 503, "ServiceUnavailable");
-    expect(order.ms).toBeLessThan(2 * timeout);
-    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).total).toBe(8);
+    // Orders still work: the order service has the product's name and price from its ProductRegistered.
+    const order = await u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: "Seoul 9" });
+    expect(order.status, show(order)).toBe(201);
+    expect(order.body).toMatchObject({ productName: product.name, price: product.price });
+    // A product it has not heard of needs mall.product: unavailable, and nothing is stored.
+    const unknown = await timed(() => u.alice.post("/mall/orders", { productId: newId(), qty: 1, address: "Seoul 9" }));
+    expectError(unknown.value, 503, "ServiceUnavailable");
+    expect(unknown.ms).toBeLessThan(2 * timeout);
+    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).total).toBe(9);
     expectError(await u.alice.get(`/mall/products/${product.id}`), 503, "ServiceUnavailable");
 
     // nothing changed: every pay but the first is still placed, no stock was taken for them

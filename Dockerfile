@@ -27,6 +27,8 @@ FROM base AS build
 # Only the lockfile decides what is fetched: this layer is rebuilt when
 # dependencies change, not when code does.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# Fixes applied to dependencies as they are installed (patchedDependencies).
+COPY patches ./patches
 RUN --mount=type=cache,id=seed-pnpm-store,target=/pnpm/store pnpm fetch --prod
 COPY package.json tsconfig.base.json broker.config.ts ./
 COPY scripts ./scripts

@@ -71,13 +71,22 @@ function endAtTimeout(handler: ActionHandler, action: ActionSchema): ActionHandl
     const result = handler.call(this, ctx) as Promise<unknown>;
     const timeout = ctx.options.timeout ?? 0;
     if (timeout <= 0) return result;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+    // One promise and one timer per call: this runs on every call a node makes.
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
         () => reject(new Errors.RequestTimeoutError({ action: action.name as string, nodeID: ctx.nodeID ?? "" })),
         timeout,
       );
+      result.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
     });
-    return Promise.race([result, expired]).finally(() => clearTimeout(timer));
   };
 }

@@ -234,11 +234,12 @@ export class Projection {
         });
         last = m.seq;
         applied++;
-        // Write when caught up, when the batch is big, or when a command waits
-        // for what we hold and nothing more has arrived yet (under steady load
-        // the first two may not come; the last keeps batches as big as load).
+        // Write when caught up, when the batch is big, or when nothing more has
+        // arrived yet: under steady load the server always has a little more
+        // for us (the first may not come for long, and rows would wait for it),
+        // while what has arrived is applied in one batch (as big as the load).
         const idle = messages.getPending() <= 1;
-        if (applied >= FLUSH_EVERY || m.info.pending === 0 || (idle && this.someoneWaitsFor(last))) {
+        if (applied >= FLUSH_EVERY || m.info.pending === 0 || idle) {
           await this.flush(batch, last);
           batch = this.store.batch();
           applied = 0;
@@ -249,10 +250,6 @@ export class Projection {
       messages.stop();
       jsm.consumers.delete(this.stream, info.name).catch(() => {});
     }
-  }
-
-  private someoneWaitsFor(seq: number): boolean {
-    return this.waiters.lowest <= seq;
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {
@@ -278,11 +275,6 @@ interface Waiter {
 class Waiters {
   private list: Waiter[] = [];
   private head = 0;
-
-  /** The smallest awaited sequence (Infinity when nobody waits). */
-  get lowest(): number {
-    return this.list[this.head]?.seq ?? Number.POSITIVE_INFINITY;
-  }
 
   add(w: Waiter): void {
     let i = this.list.length;

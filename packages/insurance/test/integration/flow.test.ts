@@ -202,12 +202,17 @@ describe("insurance flow", () => {
     await issuedDocument(u.erin, plan.id);
     const body = { planNo: plan.id, account: account() };
     const headers = { "idempotency-key": `propose-${plan.id}` };
-    const [a, b] = await Promise.all([
-      u.erin.post("/insurance/proposals", body, { headers }),
-      u.erin
-        .post("/insurance/proposals", body, { headers })
-        .then(async (r) => (r.status === 409 ? u.erin.post("/insurance/proposals", body, { headers }) : r)),
-    ]);
+    // One may find the other still in progress (409): a client retries until it is done.
+    const untilDone = () =>
+      eventually(
+        async () => {
+          const r = await u.erin.post("/insurance/proposals", body, { headers });
+          expect(r.status, show(r)).not.toBe(409);
+          return r;
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+    const [a, b] = await Promise.all([untilDone(), untilDone()]);
     expect([a.status, b.status], `${show(a)} / ${show(b)}`).toEqual([201, 201]);
     expect(b.body.id).toBe(a.body.id);
     expect((await list(u.erin, `/insurance/payments?proposalNo=${a.body.id}`)).total).toBe(1);

@@ -104,8 +104,9 @@ export class Store {
     return rows;
   }
 
-  batch(): WriteBatch {
-    return new WriteBatch(this);
+  /** A batch of writes; `after` = a batch still being written, which its reads see through. */
+  batch(after?: WriteBatch): WriteBatch {
+    return new WriteBatch(this, after);
   }
 
   close(): Promise<void> {
@@ -143,14 +144,19 @@ export async function openStore(dir: string, instance?: string): Promise<Store> 
 export class WriteBatch {
   private readonly pending = new Map<string, { section: string; key: string; value: unknown }>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The batch written before this one, while its write is under way (emptied once written). */
+    private readonly after?: WriteBatch,
+  ) {}
 
   get size(): number {
     return this.pending.size;
   }
 
   async get<T>(section: string, key: string): Promise<T | undefined> {
-    const p = this.pending.get(`${section}\u0000${key}`);
+    const k = `${section}\u0000${key}`;
+    const p = this.pending.get(k) ?? this.after?.pending.get(k);
     if (p) return (p.value ?? undefined) as T | undefined;
     return this.store.get<T>(section, key);
   }

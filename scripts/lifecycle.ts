@@ -1,6 +1,8 @@
 // Process lifecycle shared by `npm start` and `npm run node`: run until a
 // signal, then shut down gracefully within bounds; clear one-paragraph failures.
 // No application imports here, so it works even when those fail to load.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 export interface ShutdownStep {
   name: string;
@@ -88,4 +90,21 @@ export function configOrFail<C>(load: () => C): C {
   } catch (err) {
     fail("The configuration from the environment is invalid; fix these variables and start again.", err);
   }
+}
+
+/**
+ * NATS_URL, or else the URL of the nats-server `npm start` runs (written to
+ * DATA_DIR/nats.url); `fail`s with `hint` when there is neither.
+ */
+export function natsUrlOrFail(config: { NATS_URL: string; DATA_DIR: string }, hint: string): string {
+  if (config.NATS_URL) return config.NATS_URL;
+  const urlFile = join(config.DATA_DIR, "nats.url");
+  let url = "";
+  try {
+    url = readFileSync(urlFile, "utf8").trim();
+  } catch {
+    // no local NATS started
+  }
+  if (!url) fail(`No NATS to join: NATS_URL is not set and ${urlFile} does not exist. ${hint}`);
+  return url;
 }

@@ -1,10 +1,8 @@
 // `npm run node -- --services mall.pay,mall.delivery`: one more node joining
 // the same NATS as `npm start` (or NATS_URL). A node without the gateway serves
 // /health/live, /health/ready and /metrics on HEALTH_PORT (0 = a free port).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { configOrFail, fail, loadOrFail, say, stopOnSignals } from "./lifecycle.js";
+import { configOrFail, fail, loadOrFail, natsUrlOrFail, say, stopOnSignals } from "./lifecycle.js";
 
 const USAGE = `usage: npm run node -- --services <list>
 
@@ -36,22 +34,14 @@ async function main(): Promise<void> {
     Promise.all([import("@seed/platform"), import("./launch.js")]),
   );
   let config = configOrFail(() => platform.loadConfig(process.env));
-  if (!config.NATS_URL) {
-    const urlFile = join(config.DATA_DIR, "nats.url");
-    let url = "";
-    try {
-      url = readFileSync(urlFile, "utf8").trim();
-    } catch {
-      // no local NATS started
-    }
-    if (!url) {
-      fail(
-        `No NATS to join: NATS_URL is not set and ${urlFile} does not exist. Run \`npm start\` first (it starts ` +
-          "a local nats-server and writes its URL there), or set NATS_URL to the NATS server the other nodes use.",
-      );
-    }
-    config = { ...config, NATS_URL: url };
-  }
+  config = {
+    ...config,
+    NATS_URL: natsUrlOrFail(
+      config,
+      "Run `npm start` first (it starts a local nats-server and writes its URL there), " +
+        "or set NATS_URL to the NATS server the other nodes use.",
+    ),
+  };
 
   let launched: Awaited<ReturnType<typeof launchNode>>;
   try {

@@ -12,12 +12,10 @@
 //
 // What each command does lives in @seed/platform (observability/operator.ts);
 // this file parses arguments and prints.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import type { Interface } from "node:readline";
-import { configOrFail, fail, loadOrFail } from "./lifecycle.js";
+import { configOrFail, fail, loadOrFail, natsUrlOrFail } from "./lifecycle.js";
 
 const USAGE = `usage: npm run repl
 
@@ -49,22 +47,10 @@ async function main(): Promise<void> {
     Promise.all([import("@seed/platform"), import("../broker.config.js"), import("moleculer"), import("nats")]),
   );
   let config = configOrFail(() => platform.loadConfig(process.env));
-  if (!config.NATS_URL) {
-    const urlFile = join(config.DATA_DIR, "nats.url");
-    let url = "";
-    try {
-      url = readFileSync(urlFile, "utf8").trim();
-    } catch {
-      // no local NATS started
-    }
-    if (!url) {
-      fail(
-        `No NATS to join: NATS_URL is not set and ${urlFile} does not exist. Run \`npm start\` first, ` +
-          "or set NATS_URL to the NATS server the system uses.",
-      );
-    }
-    config = { ...config, NATS_URL: url };
-  }
+  config = {
+    ...config,
+    NATS_URL: natsUrlOrFail(config, "Run `npm start` first, or set NATS_URL to the NATS server the system uses."),
+  };
 
   const options = brokerConfig(config);
   options.nodeID = config.NODE_ID || `repl-${hostname()}-${process.pid}`;

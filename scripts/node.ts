@@ -37,7 +37,7 @@ export async function runNode(extra: Pick<LaunchOptions, "middlewares"> = {}): P
   const [platform, { launchNode }] = await loadOrFail(() =>
     Promise.all([import("@seed/platform"), import("./launch.js")]),
   );
-  let config = configOrFail(() => platform.loadConfig(process.env));
+  let config = configOrFail(() => platform.refuseKnownSecrets(platform.loadConfig(process.env)));
   config = {
     ...config,
     NATS_URL: natsUrlOrFail(

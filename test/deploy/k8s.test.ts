@@ -3,9 +3,10 @@
 // the code — every configuration variable set, probes on the routes and port
 // the nodes serve, SERVICES naming real services (each exactly once), the
 // grace period covering the graceful shutdown, no real secret committed.
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { configVariables, loadConfig, selectServices } from "@seed/platform";
+import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from "@seed/platform";
 import { describe, expect, it } from "vitest";
 import { allServices } from "../../scripts/launch.js";
 import { systems } from "../../scripts/systems.js";
@@ -19,6 +20,8 @@ import {
   preStopSeconds,
   ROOT,
   render,
+  SECRET_FIXTURE,
+  secretValues,
   selects,
   validateK8s,
   type Workload,
@@ -41,7 +44,7 @@ function yamlFiles(dir: string): string[] {
 }
 
 const config = (objs: K8sObject[]) => named(objs, "ConfigMap", "seed-config").data as Record<string, string>;
-const secret = (objs: K8sObject[]) => named(objs, "Secret", "seed-secrets").stringData as Record<string, string>;
+const secret = (objs: K8sObject[]) => secretValues(objs);
 const deployments = (objs: K8sObject[]) => ofKind<Workload>(objs, "Deployment");
 const nodeContainer = (d: Workload): Container => {
   const [c, ...others] = d.spec.template.spec.containers;
@@ -114,14 +117,22 @@ describe("configuration agrees with the code", () => {
     expect(config(local).DEMO_USERS).toBe("true");
   });
 
-  it("the Secret is a template: placeholders only, no encoded data", () => {
-    const s = named(base, "Secret", "seed-secrets");
-    expect(s).not.toHaveProperty("data");
+  it("k8s/ ships no secret: the Secret is generated from files git ignores, and its example holds placeholders", () => {
     const values = secret(base);
     expect(Object.keys(values).sort()).toEqual([...SECRET_VARIABLES, "users.json"].sort());
     for (const k of SECRET_VARIABLES) expect(values[k], k).toMatch(/^REPLACE-ME/);
-    expect(JSON.parse(values["users.json"] ?? "")).toEqual([]);
-    expect(readFileSync(join(BASE, "secret.yaml"), "utf8")).toMatch(/TEMPLATE/);
+    const tracked = execFileSync("git", ["ls-files", "k8s"], { cwd: ROOT, encoding: "utf8" }).split("\n");
+    expect(tracked.filter((f) => /secrets\.env$|users\.json$|secret\.yaml$/.test(f))).toEqual([]);
+    for (const input of Object.keys(SECRET_FIXTURE)) {
+      const ignored = spawnSync("git", ["check-ignore", "-q", input], { cwd: ROOT });
+      expect(ignored.status, `${input} must be ignored by git`).toBe(0);
+    }
+    expect(() => render(join(ROOT, "k8s", "overlays", "local")), "the fixture stands in for the files").not.toThrow();
+  });
+
+  it("a gateway given the example's placeholder refuses to start", () => {
+    const gatewayConfig = loadConfig({ ...config(base), ...secret(base), SERVICES: "api" });
+    expect(() => refuseKnownSecrets(gatewayConfig)).toThrow(/placeholder/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared by the deploy tests: the Kubernetes objects of k8s/ (rendered like
 // `kubectl kustomize`), their validation against the Kubernetes API schemas
 // that kubernetes-models ships (offline), and small accessors.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
@@ -33,7 +34,24 @@ export function validateK8s(obj: K8sObject): void {
   new Model(obj as never).validate();
 }
 
-export const render = (dir: string) => renderKustomization(dir);
+/**
+ * What an operator writes before `kubectl apply -k`: the untracked inputs of
+ * the base's secretGenerator, here the committed example (placeholders only).
+ */
+export const SECRET_FIXTURE = {
+  [join(BASE, "secrets.env")]: readFileSync(join(BASE, "secrets.env.example"), "utf8"),
+  [join(BASE, "users.json")]: "[]",
+};
+
+export const render = (dir: string) => renderKustomization(dir, { files: SECRET_FIXTURE });
+
+/** The keys of a generated Secret, decoded. */
+export function secretValues(objs: K8sObject[], name = "seed-secrets"): Record<string, string> {
+  const s = objs.find((o) => o.kind === "Secret" && o.metadata.name === name);
+  if (!s) throw new Error(`no Secret ${name}`);
+  const data = (s.data ?? {}) as Record<string, string>;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+}
 
 // --- typed views of the parts the tests read -------------------------------
 

@@ -9,12 +9,15 @@
 //   patches     strategic merge (an object) or JSON 6902 (a list of ops), from
 //               `path` or inline `patch`, on `target` {kind, name} or on the
 //               object the patch names
+//   secretGenerator   a Secret from `envs` files (KEY=value lines) and `files`,
+//               with generatorOptions.disableNameSuffixHash: true (the names
+//               the manifests refer to stay as they are)
 //
 // The strategic merge is the subset Kubernetes objects need here: maps merge
 // key by key, lists whose items have a `name` (containers, env, ports,
 // volumes, volumeMounts) merge item by item, other lists and scalars replace.
 import { readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 
 export type K8sObject = {
@@ -105,7 +108,17 @@ export function jsonPatch(doc: Json, ops: JsonPatchOp[]): Json {
 }
 
 const CLUSTER_SCOPED = new Set(["Namespace", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding"]);
-const KNOWN_FIELDS = new Set(["apiVersion", "kind", "namespace", "labels", "resources", "images", "patches"]);
+const KNOWN_FIELDS = new Set([
+  "apiVersion",
+  "kind",
+  "namespace",
+  "labels",
+  "resources",
+  "images",
+  "patches",
+  "secretGenerator",
+  "generatorOptions",
+]);
 
 interface Kustomization {
   namespace?: string;
@@ -113,6 +126,46 @@ interface Kustomization {
   resources?: string[];
   images?: Array<{ name: string; newName?: string; newTag?: string }>;
   patches?: Array<{ path?: string; patch?: string; target?: { kind?: string; name?: string } }>;
+  secretGenerator?: Array<{ name: string; envs?: string[]; files?: string[] }>;
+  generatorOptions?: { disableNameSuffixHash?: boolean };
+}
+
+export interface RenderOptions {
+  /**
+   * Contents that stand in for files by absolute path: the generators' inputs
+   * are untracked files an operator writes, so a test renders with fixtures
+   * (and never reads a real secret lying in a developer's checkout).
+   */
+  files?: Record<string, string>;
+}
+
+/** KEY=value lines of an env file; blank lines and # comments skipped. */
+function parseEnvFile(text: string, path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) throw new Error(`${path}: not KEY=value: ${line}`);
+    out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+function generatedSecrets(dir: string, k: Kustomization, opts: RenderOptions): K8sObject[] {
+  if (!k.secretGenerator?.length) return [];
+  if (k.generatorOptions?.disableNameSuffixHash !== true)
+    throw new Error(`${dir}: only generators with generatorOptions.disableNameSuffixHash: true are supported`);
+  const read = (file: string) => {
+    const path = resolve(dir, file);
+    return opts.files?.[path] ?? readFileSync(path, "utf8");
+  };
+  const b64 = (v: string) => Buffer.from(v, "utf8").toString("base64");
+  return k.secretGenerator.map((g) => {
+    const data: Record<string, string> = {};
+    for (const f of g.envs ?? []) for (const [key, v] of Object.entries(parseEnvFile(read(f), f))) data[key] = b64(v);
+    for (const f of g.files ?? []) data[basename(f)] = b64(read(f));
+    return { apiVersion: "v1", kind: "Secret", metadata: { name: g.name }, type: "Opaque", data };
+  });
 }
 
 function containersOf(obj: K8sObject): Obj[] {
@@ -122,7 +175,7 @@ function containersOf(obj: K8sObject): Obj[] {
 }
 
 /** The objects `kubectl kustomize <dir>` would print, in resource order. */
-export function renderKustomization(dir: string): K8sObject[] {
+export function renderKustomization(dir: string, opts: RenderOptions = {}): K8sObject[] {
   const [k] = readYamlDocuments(join(dir, "kustomization.yaml")) as [Kustomization & Obj];
   const unknown = Object.keys(k).filter((key) => !KNOWN_FIELDS.has(key));
   if (unknown.length > 0) throw new Error(`${dir}: kustomization fields this renderer does not support: ${unknown}`);
@@ -131,9 +184,10 @@ export function renderKustomization(dir: string): K8sObject[] {
   for (const r of k.resources ?? []) {
     const path = resolve(dir, r);
     objects.push(
-      ...(statSync(path).isDirectory() ? renderKustomization(path) : (readYamlDocuments(path) as K8sObject[])),
+      ...(statSync(path).isDirectory() ? renderKustomization(path, opts) : (readYamlDocuments(path) as K8sObject[])),
     );
   }
+  objects.push(...generatedSecrets(dir, k, opts));
 
   for (const p of k.patches ?? []) {
     const body = p.path ? readYamlDocuments(join(dir, p.path))[0] : parseInlinePatch(p.patch ?? "");

@@ -10,11 +10,11 @@ import { findNatsServer, freePort, loadConfig, natsOptions } from "@seed/platfor
 import { eventually } from "@seed/platform/testing";
 import { connect } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE, type Container, envValue, named, render, type Workload } from "./k8s.js";
+import { BASE, type Container, envValue, named, render, secretValues, type Workload } from "./k8s.js";
 
 const objs = render(BASE);
 const conf = (named(objs, "ConfigMap", "seed-nats-config").data as Record<string, string>)["nats.conf"] ?? "";
-const secret = named(objs, "Secret", "seed-secrets").stringData as Record<string, string>;
+const secret = secretValues(objs);
 const nats = named<Workload>(objs, "StatefulSet", "seed-nats").spec.template.spec.containers[0] as Container;
 
 /** The environment the StatefulSet gives pod 0: field refs, $(VAR) expansion, the Secret's keys. */

@@ -1,6 +1,11 @@
 // mall.delivery — owns Delivery.
 // Offers: get, list.
-// Reacts to: QtyDecreased → starts the order's delivery; OrderClosed → completes it.
+// Reacts to: PayChecked → starts the order's delivery; OrderClosed → completes it.
+//   The pay is checked only once the stock was taken, and a checked pay can no
+//   longer be canceled: so a delivery starts exactly for the orders that keep
+//   their stock. (A decrease alone is not enough: one that lands after its
+//   check gave up can meet a cancel that wins the pay, and then gives its
+//   stock back.)
 //   Deliveries missed while this service was down start when it comes back
 //   (its durable consumer resumes where it stopped).
 // Calls: nothing.
@@ -17,7 +22,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
   const deliveries = kit.aggregate(Delivery);
-  // Where each order goes, whose it is, and whether it was canceled: QtyDecreased says none of that.
+  // Where each order goes, whose it is, and whether it was canceled: PayChecked says none of that.
   const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }, MallEvent>({
     name: "orderAddresses",
     filter: "mall.order.>",
@@ -29,7 +34,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
   });
 
   kit.react<MallEvent>({
-    QtyDecreased: async (e) => {
+    PayChecked: async (e) => {
       const { orderId } = e.data;
       const order = await orders.get(orderId);
       // Our view of orders lags the policy by a moment at most; a retry finds it.

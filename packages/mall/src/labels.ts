@@ -11,6 +11,7 @@ export const STATUS_LABELS: StatusLabels = {
   OrderClosed: { ko: "수령확인", en: "Receipt confirmed" },
   DeliveryCompleted: { ko: "배송완료", en: "Delivered" },
   PayCanceled: { ko: "결제취소", en: "Payment canceled" },
+  StockRestored: { ko: "재고복원", en: "Stock restored" },
   OrderCanceled: { ko: "주문취소", en: "Order canceled" },
 };
 

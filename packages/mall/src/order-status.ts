@@ -29,7 +29,10 @@ const RANK: Record<string, number> = {
   OrderClosed: 6,
   DeliveryCompleted: 7,
   PayCanceled: 8,
-  OrderCanceled: 9,
+  // Only a canceled order gets its stock back; whichever of the two comes
+  // last, the row ends "OrderCanceled", with the restore in its history.
+  StockRestored: 9,
+  OrderCanceled: 10,
 };
 
 /** Records a step; the status moves only if the step is further than the current one. */
@@ -76,6 +79,7 @@ export const orderStatusReducers = {
   OrderClosed: advance,
   DeliveryCompleted: advance,
   PayCanceled: advance,
+  StockRestored: advance,
   OrderCanceled: advance,
 };
 

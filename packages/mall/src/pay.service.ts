@@ -1,19 +1,21 @@
 // mall.pay — owns Pay, the authority on whether an order's deposit was checked.
 // Offers: get, list, check (seller confirms the deposit), cancel (for mall.order).
 // Reacts to: OrderPlaced → creates the order's Pay;
-//            QtyDecreased → completes a check whose answer was lost.
-// Calls: mall.product.decreaseStock synchronously on check (timeout, breaker, bulkhead).
+//            QtyDecreased → completes a check whose answer was lost, or, when
+//            the pay was canceled meanwhile, has the stock given back.
+// Calls: mall.product.decreaseStock synchronously on check (timeout, breaker, bulkhead);
+//        mall.product.restoreStock from the QtyDecreased policy (the stock step's compensation).
 
 import {
   caller,
   causedBy,
   conflict,
   deadlineOf,
-  isClientError,
   ListQuery,
   notFound,
   ownedReadActions,
   type Runtime,
+  ruleOf,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
@@ -43,9 +45,17 @@ export function payService(rt: Runtime): ServiceSchema {
   kit.react<MallEvent>({
     // Stock taken for the order means its deposit check stands. Normally the
     // check appended PayChecked itself a moment ago (then this does nothing);
-    // if that check's answer was lost after the stock was taken, this completes it.
+    // if that check's answer was lost after the stock was taken, this completes
+    // it. But a decrease can land after its caller gave up, and a cancel may
+    // have won the pay since: the order ends canceled, so the stock goes back.
     QtyDecreased: async (e) => {
-      await pays.execute(payIdOf(e.data.orderId), { type: "Check" }, causedBy(e, "mall.pay"));
+      const { orderId, productId } = e.data;
+      try {
+        await pays.execute(payIdOf(orderId), { type: "Check" }, causedBy(e, "mall.pay"));
+      } catch (err) {
+        if (ruleOf(err) !== "OrderCanceled") throw err;
+        await rt.broker.call("mall.product.restoreStock", { orderId, productId });
+      }
     },
     OrderPlaced: async (e) => {
       const { orderId, customerId, productId, qty, price } = e.data;
@@ -89,12 +99,12 @@ export function payService(rt: Runtime): ServiceSchema {
             try {
               await ctx.call("mall.product.decreaseStock", { orderId, productId, qty });
             } catch (err) {
-              if (!isClientError(err) || (err.data as { rule?: string })?.rule !== "OutOfStock") throw err;
+              if (ruleOf(err) !== "OutOfStock") throw err;
               await execute(
                 { type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" },
                 { correlationId: orderId, deadline: deadlineOf(ctx) },
               );
-              throw conflict("OutOfStock", err.message);
+              throw conflict("OutOfStock", (err as Error).message);
             }
             const { state } = await execute({ type: "Check" }, { correlationId: orderId, deadline: deadlineOf(ctx) });
             return payView(state);

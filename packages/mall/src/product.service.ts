@@ -1,5 +1,7 @@
 // mall.product — owns Product and its stock.
-// Offers: register, get, list, and decreaseStock (for mall.pay; idempotent per order).
+// Offers: register, get, list; decreaseStock and restoreStock (for mall.pay;
+//   each idempotent per order: stock is taken once, and given back once if the
+//   order ends canceled after all).
 // Reacts to: nothing. Calls: nothing.
 
 import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
@@ -12,6 +14,7 @@ export const DecreaseStockParams = T.Object(
   { orderId: Id, productId: Id, qty: T.Integer({ minimum: 1, maximum: 1000 }) },
   { additionalProperties: false },
 );
+export const RestoreStockParams = T.Object({ orderId: Id, productId: Id }, { additionalProperties: false });
 export const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
@@ -62,6 +65,21 @@ export function productService(rt: Runtime): ServiceSchema {
             productId,
             { type: "DecreaseStock", orderId, qty },
             { correlationId: orderId, idSeed: `decrease:${orderId}`, deadline: deadlineOf(ctx) },
+          );
+          return { productId, remaining: state.qty };
+        },
+      },
+
+      /** Gives back what an order took (nothing if it took nothing); once per order. */
+      restoreStock: {
+        visibility: "public",
+        params: RestoreStockParams,
+        async handler(ctx: Context<Static<typeof RestoreStockParams>>) {
+          const { orderId, productId } = ctx.params;
+          const { state } = await products.execute(
+            productId,
+            { type: "RestoreStock", orderId },
+            { correlationId: orderId, idSeed: `restore:${orderId}`, deadline: deadlineOf(ctx) },
           );
           return { productId, remaining: state.qty };
         },

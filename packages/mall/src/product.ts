@@ -1,5 +1,6 @@
 // Product: a seller's item and its stock. Stock is decreased once per order,
-// never below zero, whatever the retries.
+// never below zero, whatever the retries; and given back once if that order
+// ends canceled after all (the compensation of the saga's stock step).
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { EventData, MallEvent } from "./schemas.js";
 
@@ -10,15 +11,19 @@ export interface ProductState {
   qty: number;
   /** Orders whose quantity was taken, with that quantity: makes decreaseStock idempotent per order. */
   decreasedFor: Record<string, number>;
+  /** Orders whose quantity was given back: a restore happens once, and no decrease follows it. */
+  restoredFor?: Record<string, true>;
   createdAt: string;
   updatedAt: string;
 }
 
 export type ProductCommand =
   | { type: "Register"; productId: string; name: string; price: number; qty: number }
-  | { type: "DecreaseStock"; orderId: string; qty: number };
+  | { type: "DecreaseStock"; orderId: string; qty: number }
+  /** The order ended canceled: give back what it took, if anything. */
+  | { type: "RestoreStock"; orderId: string };
 
-type ProductEvent = Extract<MallEvent, { type: "ProductRegistered" | "QtyDecreased" }>;
+type ProductEvent = Extract<MallEvent, { type: "ProductRegistered" | "QtyDecreased" | "StockRestored" }>;
 
 export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
   name: "product",
@@ -42,6 +47,19 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
         };
         return [{ type: "QtyDecreased", data }];
       }
+      case "RestoreStock": {
+        if (!state) throw refuse.notFound("product not found");
+        const qty = state.decreasedFor[cmd.orderId];
+        // Nothing was taken for this order, or it was already given back.
+        if (qty === undefined || state.restoredFor?.[cmd.orderId]) return [];
+        const data: EventData<"StockRestored"> = {
+          orderId: cmd.orderId,
+          productId: state.id,
+          qty,
+          remaining: state.qty + qty,
+        };
+        return [{ type: "StockRestored", data }];
+      }
     }
   },
 
@@ -57,6 +75,15 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
           ...s,
           qty: event.data.remaining,
           decreasedFor: { ...s.decreasedFor, [event.data.orderId]: event.data.qty },
+          updatedAt: at,
+        };
+      }
+      case "StockRestored": {
+        const s = state as ProductState;
+        return {
+          ...s,
+          qty: event.data.remaining,
+          restoredFor: { ...s.restoredFor, [event.data.orderId]: true },
           updatedAt: at,
         };
       }

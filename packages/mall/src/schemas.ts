@@ -97,6 +97,8 @@ export const MallEvents = defineEvents("mall", {
   },
   PayChecked: { version: 1, schema: T.Object({ payId: Id, orderId: Id }) },
   QtyDecreased: { version: 1, schema: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }) },
+  /** The stock an order took, given back because the order ended canceled (the saga's compensation). */
+  StockRestored: { version: 1, schema: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }) },
   PayCanceled: {
     version: 1,
     schema: T.Object({ payId: Id, orderId: Id, reason: CancelReason, customerId: T.String() }),

@@ -2,6 +2,7 @@
 // as its `code` and the API's error name as its `type`, so the gateway maps any
 // of them in one place, even after they crossed NATS as plain Moleculer errors.
 import { Errors } from "moleculer";
+import { Refusal } from "./domain.js";
 
 export type ErrorName =
   | "BadRequest"
@@ -64,4 +65,13 @@ export const notReadyHere = (message: string) =>
 export function isClientError(err: unknown): err is Errors.MoleculerError {
   const code = (err as { code?: unknown })?.code;
   return typeof code === "number" && code >= 400 && code < 500 && (err as { type?: string }).type !== undefined;
+}
+
+/**
+ * The business rule that refused a command, whether the refusal is still the
+ * domain's own (inside a service) or came back from an action as an ApiError.
+ */
+export function ruleOf(err: unknown): string | undefined {
+  if (err instanceof Refusal) return err.rule;
+  return isClientError(err) ? (err.data as ErrorData | undefined)?.rule : undefined;
 }

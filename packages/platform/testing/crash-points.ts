@@ -13,6 +13,11 @@ export interface FaultPlan {
   killAfterCall?: string;
   /** Hold every local call of this action for `ms` before it runs (a slow bank). */
   delayAction?: { action: string; ms: number };
+  /**
+   * Hold the answer of every local call of this action for `ms` after it ran:
+   * its effect is stored, but a caller with a shorter timeout never hears of it.
+   */
+  delayAnswer?: { action: string; ms: number };
 }
 
 /** The environment variable that carries a plan to testing/fault-node.ts (JSON). */
@@ -21,8 +26,12 @@ export const FAULT_PLAN_VARIABLE = "SEED_TEST_FAULT_PLAN";
 type Call = (name: string, params?: unknown, opts?: CallingOptions) => Promise<unknown>;
 type Handler = (ctx: Context) => Promise<unknown>;
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function crashPoints(plan: FaultPlan): Middleware {
-  const { killAfterCall, delayAction } = plan;
+  const { killAfterCall, delayAction, delayAnswer } = plan;
+  const before = (name: string) => (delayAction?.action === name ? delayAction.ms : 0);
+  const after = (name: string) => (delayAnswer?.action === name ? delayAnswer.ms : 0);
   return {
     name: "CrashPoints",
     call:
@@ -32,13 +41,16 @@ export function crashPoints(plan: FaultPlan): Middleware {
         if (name === killAfterCall) process.kill(process.pid, "SIGKILL");
         return answer;
       },
-    localAction: (next: Handler, action: { name: string }): Handler =>
-      delayAction && action.name === delayAction.action
-        ? async (ctx) => {
-            await new Promise((resolve) => setTimeout(resolve, delayAction.ms));
-            return next(ctx);
-          }
-        : next,
+    localAction: (next: Handler, action: { name: string }): Handler => {
+      const [holdBefore, holdAfter] = [before(action.name), after(action.name)];
+      if (holdBefore === 0 && holdAfter === 0) return next;
+      return async (ctx) => {
+        if (holdBefore > 0) await pause(holdBefore);
+        const answer = await next(ctx);
+        if (holdAfter > 0) await pause(holdAfter);
+        return answer;
+      };
+    },
     // Moleculer's declared hook types do not describe wrapped calls (see platform/src/deadline.ts).
   } as unknown as Middleware;
 }

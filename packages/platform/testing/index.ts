@@ -14,7 +14,7 @@ import { healthOf } from "../src/health.js";
 import { freePort } from "../src/nats-server.js";
 import type { RunningNode } from "../src/node.js";
 import { contractOf } from "./contract.js";
-import { FAULT_PLAN_VARIABLE, type FaultPlan } from "./crash-points.js";
+import { crashPoints, FAULT_PLAN_VARIABLE, type FaultPlan } from "./crash-points.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -111,6 +111,8 @@ export interface StartTestNodeOptions {
   namespace?: string;
   /** "Now" of the node's services, e.g. a ManualClock the test moves. */
   clock?: Clock;
+  /** Crash points armed in this node (testing/crash-points.ts). */
+  faults?: FaultPlan;
 }
 
 /** An in-process node with every system and the gateway on a free port. */
@@ -122,6 +124,7 @@ export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<Te
   const launched = await launchNode(config, {
     namespace: opts.namespace ?? TEST_NAMESPACE,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.faults ? { middlewares: [crashPoints(opts.faults)] } : {}),
   });
   const stop = async (o: { keepData?: boolean } = {}) => {
     await launched.stop();
@@ -359,3 +362,4 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
 export * from "./aggregate.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
+export { commitsOn, eventCounts, type StoredCommit } from "./stream.js";

@@ -38,6 +38,7 @@ const DATA: { [K in MallEvent["type"]]: EventData<K> } = {
   OrderClosed: { orderId: ORDER },
   DeliveryCompleted: { deliveryId: DELIVERY, orderId: ORDER },
   PayCanceled: { payId: PAY, orderId: ORDER, reason: "OrderCanceled", customerId: "customer-1" },
+  StockRestored: { orderId: ORDER, productId: PRODUCT, qty: 2, remaining: 10 },
   OrderCanceled: { orderId: ORDER, reason: "CustomerCanceled" },
 };
 
@@ -129,6 +130,7 @@ describe("advance", () => {
       OrderClosed: "수령확인",
       DeliveryCompleted: "배송완료",
       PayCanceled: "결제취소",
+      StockRestored: "재고복원",
       OrderCanceled: "주문취소",
     };
     for (let n = 1; n <= FLOW.length; n++) {
@@ -165,6 +167,21 @@ describe("advance", () => {
     const payOnly = rowOf(steps(["OrderPlaced", "PayCanceled", "PayChecked", "QtyDecreased", "DeliveryCompleted"]));
     expect(payOnly.status).toBe("PayCanceled");
     expect(payOnly.statusLabel).toBe("결제취소");
+  });
+
+  it("stock given back shows in the history; the row ends canceled whichever comes last", () => {
+    const restoredLast = rowOf(
+      steps(["OrderPlaced", "PayPlaced", "QtyDecreased", "PayCanceled", "OrderCanceled", "StockRestored"]),
+    );
+    const canceledLast = rowOf(
+      steps(["OrderPlaced", "PayPlaced", "QtyDecreased", "PayCanceled", "StockRestored", "OrderCanceled"]),
+    );
+    for (const row of [restoredLast, canceledLast]) {
+      expect(row.status).toBe("OrderCanceled");
+      expect(row.history.map((h) => h.status)).toContain("StockRestored");
+    }
+    const beforeCancel = rowOf(steps(["OrderPlaced", "PayPlaced", "QtyDecreased", "PayCanceled", "StockRestored"]));
+    expect(beforeCancel.statusLabel).toBe("재고복원");
   });
 
   it("OrderCanceled then a late PayCanceled stays OrderCanceled", () => {
@@ -244,8 +261,8 @@ describe("rebuild", () => {
   });
 
   it("status is the furthest step whatever the arrival order (property)", () => {
-    const rank = (t: Step) => [...FLOW, "PayCanceled", "OrderCanceled"].indexOf(t);
-    const later: Step[] = [...FLOW.slice(1), "PayCanceled", "OrderCanceled"];
+    const rank = (t: Step) => [...FLOW, "PayCanceled", "StockRestored", "OrderCanceled"].indexOf(t);
+    const later: Step[] = [...FLOW.slice(1), "PayCanceled", "StockRestored", "OrderCanceled"];
     fc.assert(
       fc.property(
         fc.subarray(later),

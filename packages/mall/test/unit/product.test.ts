@@ -102,6 +102,48 @@ describe("Product.decide DecreaseStock", () => {
   });
 });
 
+describe("Product.decide RestoreStock (the order ended canceled)", () => {
+  const restore = (orderId: string) => ({ type: "RestoreStock" as const, orderId });
+
+  it("gives back what the order took, and says what remains", () => {
+    const taken = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
+    const { events, state } = run(taken.state, restore(ORDER_A));
+    expect(events).toEqual([
+      { type: "StockRestored", data: { orderId: ORDER_A, productId: PRODUCT, qty: 2, remaining: 5 } },
+    ]);
+    expectValid(events);
+    expect(state?.qty).toBe(5);
+  });
+
+  it("gives back once, however often it is asked", () => {
+    const taken = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
+    const restored = run(taken.state, restore(ORDER_A));
+    expect(Product.decide(restored.state, restore(ORDER_A), ctx)).toEqual([]);
+  });
+
+  it("gives back nothing for an order that took nothing", () => {
+    expect(Product.decide(registered(5), restore(ORDER_A), ctx)).toEqual([]);
+  });
+
+  it("a decrease retried after the restore takes nothing again", () => {
+    const taken = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
+    const restored = run(taken.state, restore(ORDER_A));
+    expect(Product.decide(restored.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx)).toEqual([]);
+  });
+
+  it("leaves other orders' stock alone", () => {
+    const a = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
+    const b = run(a.state, { type: "DecreaseStock", orderId: ORDER_B, qty: 1 });
+    const { state } = run(b.state, restore(ORDER_A));
+    expect(state?.qty).toBe(4);
+    expect(Product.decide(state, restore(ORDER_B), ctx)).toHaveLength(1);
+  });
+
+  it("refuses an unknown product with 404 NotFound", () => {
+    expect(refusalOf(() => Product.decide(undefined, restore(ORDER_A), ctx)).status).toBe(404);
+  });
+});
+
 describe("Product.evolve", () => {
   it("folds registration into the initial state", () => {
     const s = registered(7);

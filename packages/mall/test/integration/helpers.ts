@@ -2,6 +2,7 @@
 // clients, the steps of the flow as one call each, and the checks every
 // error answer must pass. Everything goes over HTTP through the gateway.
 import { createHmac } from "node:crypto";
+import { type EventLine, streamName, tailEvents } from "@seed/platform";
 import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { type Actors, actors, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -120,6 +121,55 @@ export async function placeOrder(
   });
   expect(res.status, show(res)).toBe(201);
   return res.body;
+}
+
+/** The MALL stream's last sequence now: what a refused request's events would come after. */
+export async function streamEnd(node: TestNode): Promise<number> {
+  const jsm = await node.node.runtime.events.jsm();
+  return (await jsm.streams.info(streamName("mall"))).state.last_seq;
+}
+
+/**
+ * Proves that an order refused after stream sequence `before` stored nothing,
+ * no order and no pay. A later order of the same customer (the fence) goes
+ * through; once the pay policy's consumer has acknowledged the stream past the
+ * fence, an order stored before it would have its pay too. Then no event
+ * appended since `before` names the refused order's address, and the
+ * customer's orders do not hold it, while the fence's order and pay are there
+ * (so the reading itself sees what was stored).
+ */
+export async function expectNoOrderStored(
+  node: TestNode,
+  customer: ApiClient,
+  fenceProduct: { id: string },
+  before: number,
+  address: string,
+): Promise<void> {
+  const { events } = node.node.runtime;
+  const fence = await placeOrder(customer, fenceProduct, 1, { address: uniqueName("fence") });
+  const fenceSeq = await events.lastSeqOf(streamName("mall"), `mall.order.${fence.id}`);
+  const jsm = await events.jsm();
+  await eventually(async () => {
+    const consumer = await jsm.consumers.info(streamName("mall"), "mall-pay");
+    expect(consumer.ack_floor.stream_seq).toBeGreaterThanOrEqual(fenceSeq);
+  }, SETTLE);
+  const fencePay = await payOf(customer, fence.id);
+
+  const appended: EventLine[] = [];
+  const tail = await tailEvents(events, "mall", { from: before + 1 }, (e) => appended.push(e));
+  try {
+    await eventually(() => {
+      expect(appended.some((e) => e.type === "PayPlaced" && e.aggregateId === fencePay.id)).toBe(true);
+    }, SETTLE);
+  } finally {
+    await tail.stop();
+  }
+  expect(appended.some((e) => e.type === "OrderPlaced" && e.aggregateId === fence.id)).toBe(true);
+  const naming = appended.filter((e) => JSON.stringify(e.data).includes(address));
+  expect(naming, "events of the refused order").toEqual([]);
+  const orders = await listAll(customer, "/mall/orders");
+  expect(orders.some((o) => o.id === fence.id)).toBe(true);
+  expect(orders.filter((o) => o.address === address)).toEqual([]);
 }
 
 export async function getOrder(client: ApiClient, orderId: string): Promise<Json> {

@@ -10,6 +10,7 @@ import {
   expectNoOrderStored,
   expectValidation,
   type Json,
+  NO_ORDER_TIMEOUT,
   newProduct,
   payOf,
   show,
@@ -18,6 +19,9 @@ import {
   unknownId,
   useMallNode,
 } from "./helpers.js";
+
+/** Tests proving nothing was stored wait for the pay policy, at most NO_ORDER_TIMEOUT. */
+const WAIT = NO_ORDER_TIMEOUT + 20_000;
 
 let node: TestNode;
 let u: Actors;
@@ -45,30 +49,44 @@ describe("the order's name and price come from the catalog", () => {
     expect((await payOf(u.alice, res.body.id)).amount).toBe(5000);
   });
 
-  it("a body naming the product (and its own price) is refused with 422 and stores nothing", async () => {
-    const address = uniqueName("named");
-    const before = await streamEnd(node);
-    const res = await u.alice.post("/mall/orders", { productId: tv.id, qty: 2, address, productName: "TV", price: 1 });
-    expectValidation(res, ["/productName"]);
-    await expectNoOrderStored(node, u.alice, tv, before, address);
-  });
+  it(
+    "a body naming the product (and its own price) is refused with 422 and stores nothing",
+    async () => {
+      const address = uniqueName("named");
+      const before = await streamEnd(node);
+      const res = await u.alice.post("/mall/orders", {
+        productId: tv.id,
+        qty: 2,
+        address,
+        productName: "TV",
+        price: 1,
+      });
+      expectValidation(res, ["/productName"]);
+      await expectNoOrderStored(node, u.alice, tv, before, address);
+    },
+    WAIT,
+  );
 });
 
 describe("a price the customer saw that is not the catalog's", () => {
-  it("is 409 PriceChanged with the current price, and stores nothing", async () => {
-    const address = uniqueName("cheap");
-    const before = await streamEnd(node);
-    const res = await u.alice.post("/mall/orders", { productId: tv.id, qty: 2, address, price: 1 });
-    expectError(res, 409, "Conflict");
-    expect(res.body).toEqual({
-      error: "Conflict",
-      reason: "PriceChanged",
-      message: `the price of ${tv.name} is now 5000`,
-      details: [{ path: "/price", message: "the current price is 5000", current: 5000 }],
-      requestId: expect.any(String),
-    });
-    await expectNoOrderStored(node, u.alice, tv, before, address);
-  });
+  it(
+    "is 409 PriceChanged with the current price, and stores nothing",
+    async () => {
+      const address = uniqueName("cheap");
+      const before = await streamEnd(node);
+      const res = await u.alice.post("/mall/orders", { productId: tv.id, qty: 2, address, price: 1 });
+      expectError(res, 409, "Conflict");
+      expect(res.body).toEqual({
+        error: "Conflict",
+        reason: "PriceChanged",
+        message: `the price of ${tv.name} is now 5000`,
+        details: [{ path: "/price", message: "the current price is 5000", current: 5000 }],
+        requestId: expect.any(String),
+      });
+      await expectNoOrderStored(node, u.alice, tv, before, address);
+    },
+    WAIT,
+  );
 
   it("is refused too when the price seen is higher", async () => {
     const res = await u.alice.post("/mall/orders", { productId: tv.id, qty: 1, address: "Seoul", price: 5001 });
@@ -78,11 +96,15 @@ describe("a price the customer saw that is not the catalog's", () => {
 });
 
 describe("a product that does not exist", () => {
-  it("is 404 at order time, and stores nothing", async () => {
-    const address = uniqueName("ghost");
-    const before = await streamEnd(node);
-    const res = await u.alice.post("/mall/orders", { productId: unknownId(), qty: 2, address, price: 1 });
-    expectError(res, 404, "NotFound");
-    await expectNoOrderStored(node, u.alice, tv, before, address);
-  });
+  it(
+    "is 404 at order time, and stores nothing",
+    async () => {
+      const address = uniqueName("ghost");
+      const before = await streamEnd(node);
+      const res = await u.alice.post("/mall/orders", { productId: unknownId(), qty: 2, address, price: 1 });
+      expectError(res, 404, "NotFound");
+      await expectNoOrderStored(node, u.alice, tv, before, address);
+    },
+    WAIT,
+  );
 });

@@ -129,6 +129,9 @@ export async function streamEnd(node: TestNode): Promise<number> {
   return (await jsm.streams.info(streamName("mall"))).state.last_seq;
 }
 
+/** How long expectNoOrderStored may wait for the pay policy; a test using it needs more. */
+export const NO_ORDER_TIMEOUT = 40_000;
+
 /**
  * Proves that an order refused after stream sequence `before` stored nothing,
  * no order and no pay. A later order of the same customer (the fence) goes
@@ -149,10 +152,15 @@ export async function expectNoOrderStored(
   const fence = await placeOrder(customer, fenceProduct, 1, { address: uniqueName("fence") });
   const fenceSeq = await events.lastSeqOf(streamName("mall"), `mall.order.${fence.id}`);
   const jsm = await events.jsm();
-  await eventually(async () => {
-    const consumer = await jsm.consumers.info(streamName("mall"), "mall-pay");
-    expect(consumer.ack_floor.stream_seq).toBeGreaterThanOrEqual(fenceSeq);
-  }, SETTLE);
+  // The consumer is shared with every file of the run: an event another file's
+  // stopped node held holds the floor until the ack wait (10 s by default) ran out.
+  await eventually(
+    async () => {
+      const consumer = await jsm.consumers.info(streamName("mall"), "mall-pay");
+      expect(consumer.ack_floor.stream_seq).toBeGreaterThanOrEqual(fenceSeq);
+    },
+    { timeout: NO_ORDER_TIMEOUT },
+  );
   const fencePay = await payOf(customer, fence.id);
 
   const appended: EventLine[] = [];

@@ -76,8 +76,8 @@ export function orderService(rt: Runtime): ServiceSchema {
           const product =
             (await catalog.get(productId)) ??
             (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
-          const orderId = creationId(ctx, "order");
           const { name: productName, price } = product;
+          const orderId = creationId(ctx, "order");
           const { state } = await orders.execute(
             orderId,
             { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address, seenPrice },

@@ -46,11 +46,7 @@ afterAll(async () => {
 }, 120_000);
 
 const placeOrder = (tag: string) => (_: number, key: string) =>
-  alice.post(
-    "/mall/orders",
-    { productId, qty: 1, address: tag, productName: "Keyboard", price: 1000 },
-    { headers: { "idempotency-key": key } },
-  );
+  alice.post("/mall/orders", { productId, qty: 1, address: tag, price: 1000 }, { headers: { "idempotency-key": key } });
 
 const created = (outcomes: Outcome[]) => outcomes.filter((o) => o.status === 201);
 

@@ -56,11 +56,7 @@ afterAll(async () => {
 }, 30_000);
 
 const placeOrder = (tag: string, key: string) =>
-  alice.post(
-    "/mall/orders",
-    { productId, qty: 1, address: tag, productName: "Lamp", price: 3000 },
-    { headers: { "idempotency-key": key } },
-  );
+  alice.post("/mall/orders", { productId, qty: 1, address: tag, price: 3000 }, { headers: { "idempotency-key": key } });
 
 const readiness = async () => (await fetch(`${node.url}/health/ready`)).status;
 

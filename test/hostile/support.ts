@@ -170,7 +170,9 @@ export function expectRefusal(res: RawResponse, statuses: number[], what: string
     message: expect.any(String),
     requestId: expect.any(String),
   });
-  const extra = Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k));
+  const extra = Object.keys(res.body).filter(
+    (k) => !["error", "reason", "message", "details", "requestId"].includes(k),
+  );
   expect(extra, context).toEqual([]);
   if (res.body.details !== undefined) {
     expect(Array.isArray(res.body.details), context).toBe(true);

@@ -2,7 +2,7 @@
 // many sources — our own ApiError family (possibly after crossing NATS as a
 // plain Moleculer error), Moleculer's validator and transit, moleculer-web's
 // router and body-parser — and every one leaves as
-// `{error, message, details?, requestId}`. Anything not recognised is a 500
+// `{error, reason?, message, details?, requestId}`. Anything not recognised is a 500
 // with a fixed message: internal names, node ids, subjects and stacks never
 // reach a client.
 import { type ErrorDetail, type ErrorName, isUnavailable } from "@seed/platform";
@@ -11,6 +11,8 @@ import type { PreparedResponse } from "./respond.js";
 export interface Problem {
   status: number;
   error: ErrorName | "InternalError";
+  /** The business rule that refused the request (e.g. "OutOfStock"). */
+  reason?: string;
   message: string;
   details?: ErrorDetail[];
   /** Seconds, for 429 and 503. */
@@ -76,20 +78,30 @@ function retryAfterOf(data: unknown, fallback: number): number {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.ceil(v) : fallback;
 }
 
-/** `{path, message}` only: validator issues also carry node ids and action names. */
+/**
+ * `{path, message}` and a numeric `current` (the value that holds now, given
+ * by a refusal) only: validator issues also carry node ids and action names.
+ */
 function cleanDetails(items: unknown): ErrorDetail[] | undefined {
   if (!Array.isArray(items)) return undefined;
   const out: ErrorDetail[] = [];
   for (const item of items) {
     if (typeof item !== "object" || item === null) continue;
-    const { path, field, message } = item as { path?: unknown; field?: unknown; message?: unknown };
+    const { path, field, message, current } = item as {
+      path?: unknown;
+      field?: unknown;
+      message?: unknown;
+      current?: unknown;
+    };
     const pointer =
       typeof path === "string" && path.startsWith("/")
         ? path
         : typeof field === "string" && field !== ""
           ? `/${field.replaceAll(".", "/")}`
           : "/";
-    out.push({ path: pointer, message: typeof message === "string" ? message : "invalid value" });
+    const detail: ErrorDetail = { path: pointer, message: typeof message === "string" ? message : "invalid value" };
+    if (typeof current === "number" && Number.isFinite(current)) detail.current = current;
+    out.push(detail);
   }
   return out;
 }
@@ -118,9 +130,10 @@ export function toProblem(err: unknown): Problem & { internal?: true } {
   // Our own error family, local or after crossing NATS.
   if (isApiErrorName(type)) {
     const status = code !== undefined && code >= 400 && code <= 599 ? code : API_ERRORS[type];
-    const data = e.data as { details?: unknown } | undefined;
+    const data = e.data as { details?: unknown; rule?: unknown } | undefined;
     const details = cleanDetails(data?.details);
     const p: Problem = { status, error: type, message: message || (BY_STATUS[status]?.[1] ?? "error") };
+    if (typeof data?.rule === "string") p.reason = data.rule;
     if (details && details.length > 0) p.details = details;
     if (status === 503 || status === 429) p.retryAfter = retryAfterOf(e.data, status === 503 ? 2 : 1);
     return p;
@@ -171,12 +184,14 @@ export function toProblem(err: unknown): Problem & { internal?: true } {
   return { status: 500, error: "InternalError", message: "internal error", internal: true };
 }
 
-/** The HTTP answer for a problem: body `{error, message, details?, requestId}` and its headers. */
+/** The HTTP answer for a problem: body `{error, reason?, message, details?, requestId}` and its headers. */
 export function problemResponse(p: Problem, requestId: string): PreparedResponse {
   const headers: Record<string, string> = {};
   if (p.retryAfter !== undefined) headers["Retry-After"] = String(p.retryAfter);
   if (p.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="api"';
-  const body: Record<string, unknown> = { error: p.error, message: p.message };
+  const body: Record<string, unknown> = { error: p.error };
+  if (p.reason !== undefined) body.reason = p.reason;
+  body.message = p.message;
   if (p.details && p.details.length > 0) body.details = p.details;
   body.requestId = requestId;
   return { status: p.status, headers, body: JSON.stringify(body) };

@@ -50,6 +50,7 @@ const ErrorBody: Json = {
   required: ["error", "message", "requestId"],
   properties: {
     error: { type: "string", enum: Object.values(ERROR_STATUSES).map(([n]) => n) },
+    reason: { type: "string", description: "the business rule that refused it, e.g. OutOfStock" },
     message: { type: "string" },
     details: {
       type: "array",
@@ -57,7 +58,11 @@ const ErrorBody: Json = {
         type: "object",
         additionalProperties: false,
         required: ["path", "message"],
-        properties: { path: { type: "string", description: "JSON pointer" }, message: { type: "string" } },
+        properties: {
+          path: { type: "string", description: "JSON pointer" },
+          message: { type: "string" },
+          current: { type: "number", description: "the value that holds now (e.g. the current price)" },
+        },
       },
     },
     requestId: { type: "string" },

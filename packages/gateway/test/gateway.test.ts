@@ -42,7 +42,7 @@ const sign = (claims: Record<string, unknown>, secret = SECRET, expSeconds = 360
 function expectErrorBody(body: unknown, error: string) {
   expect(body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
   const keys = Object.keys(body as object).sort();
-  expect(keys.filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  expect(keys.filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k))).toEqual([]);
 }
 
 describe("auth", () => {

@@ -1,4 +1,5 @@
-import { ApiError, conflict, unavailable } from "@seed/platform";
+import { ApiError, conflict, refusalAsApiError, unavailable } from "@seed/platform";
+import { refuse } from "@seed/platform/domain";
 import { Errors } from "moleculer";
 import { describe, expect, it } from "vitest";
 import { problemResponse, toProblem } from "../src/http-errors.js";
@@ -8,11 +9,41 @@ describe("error mapping", () => {
     expect(toProblem(conflict("OutOfStock", "out of stock"))).toEqual({
       status: 409,
       error: "Conflict",
+      reason: "OutOfStock",
       message: "out of stock",
     });
     const remote = new Errors.MoleculerError("declined", 402, "PaymentDeclined", {});
     expect(toProblem(remote)).toMatchObject({ status: 402, error: "PaymentDeclined", message: "declined" });
     expect(toProblem(unavailable("later", 7))).toMatchObject({ status: 503, retryAfter: 7 });
+  });
+
+  it("passes a refusal's details with the value that holds now, and nothing else of them", () => {
+    const details = [{ path: "/price", message: "the current price is 5000", current: 5000, node: "n1" }];
+    const refused = new Errors.MoleculerError("the price of TV is now 5000", 409, "Conflict", {
+      rule: "PriceChanged",
+      details,
+    });
+    const r = problemResponse(toProblem(refused), "req-2");
+    expect(r.status).toBe(409);
+    expect(JSON.parse(r.body)).toEqual({
+      error: "Conflict",
+      reason: "PriceChanged",
+      message: "the price of TV is now 5000",
+      details: [{ path: "/price", message: "the current price is 5000", current: 5000 }],
+      requestId: "req-2",
+    });
+    expect(toProblem(conflict("PriceChanged", "changed", [{ path: "/price", message: "now", current: 7 }]))).toEqual({
+      status: 409,
+      error: "Conflict",
+      reason: "PriceChanged",
+      message: "changed",
+      details: [{ path: "/price", message: "now", current: 7 }],
+    });
+    // a refusal of pure domain code keeps its details on the way out of the service
+    const fromDomain = refusalAsApiError(
+      refuse.conflict("PriceChanged", "changed", [{ path: "/price", message: "now", current: 7 }]),
+    );
+    expect(toProblem(fromDomain)).toMatchObject({ reason: "PriceChanged", details: [{ path: "/price", current: 7 }] });
   });
 
   it("turns every infrastructure failure into 503 with a Retry-After", () => {

@@ -2,8 +2,7 @@
 // Offers: place, get, list, cancel, receive.
 // Reacts to: PayCanceled → cancels the order (the saga's compensation).
 // Keeps: a catalog of product names and prices (from ProductRegistered).
-// Calls: mall.product.get (only when an order names no product name/price
-//        and the product is not in the catalog yet),
+// Calls: mall.product.get (only for a product not in the catalog yet),
 //        mall.pay.cancel (synchronously: the pay service decides whether a cancel is still allowed).
 
 import {
@@ -40,8 +39,9 @@ export function orderService(rt: Runtime): ServiceSchema {
   });
 
   // Name and price of every product, from its ProductRegistered (neither ever
-  // changes): an order that names neither takes them from here. Only a product
-  // registered a moment ago and not here yet costs a call to mall.product.
+  // changes): every order takes them from here, so orders of known products go
+  // on while mall.product is down. Only a product registered a moment ago and
+  // not here yet costs a call to mall.product (404 when it does not exist).
   const catalog = kit.view<{ name: string; price: number }, MallEvent>({
     name: "catalog",
     filter: "mall.product.>",
@@ -72,19 +72,15 @@ export function orderService(rt: Runtime): ServiceSchema {
         params: PlaceOrderBody,
         async handler(ctx: Context<Static<typeof PlaceOrderBody>>) {
           const user = caller(ctx);
-          const { productId, qty, address } = ctx.params;
-          let { productName, price } = ctx.params;
-          if (productName === undefined || price === undefined) {
-            const product =
-              (await catalog.get(productId)) ??
-              (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
-            productName ??= product.name;
-            price ??= product.price;
-          }
+          const { productId, qty, address, price: seenPrice } = ctx.params;
+          const product =
+            (await catalog.get(productId)) ??
+            (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
+          const { name: productName, price } = product;
           const orderId = creationId(ctx, "order");
           const { state } = await orders.execute(
             orderId,
-            { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address },
+            { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address, seenPrice },
             { correlationId: orderId, deadline: deadlineOf(ctx) },
           );
           if (state.customerId !== user.id) throw forbidden("not the owner");

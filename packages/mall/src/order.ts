@@ -1,5 +1,6 @@
-// Order: placed by a customer, canceled until the deposit is checked, closed
-// when the customer confirms receipt of a started delivery.
+// Order: placed by a customer at the catalog's price, canceled until the
+// deposit is checked, closed when the customer confirms receipt of a started
+// delivery.
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { MallEvent } from "./schemas.js";
 
@@ -24,10 +25,13 @@ export type OrderCommand =
       orderId: string;
       customerId: string;
       productId: string;
+      /** Name and price from the product catalog, never from the client. */
       productName: string;
       qty: number;
       price: number;
       address: string;
+      /** The price the customer saw, when the client sent it: an order at another price is refused. */
+      seenPrice?: number;
     }
   /** Cancel after the pay service agreed (customer) or because the pay was canceled (saga). */
   | { type: "Cancel"; reason: "CustomerCanceled" | "OutOfStock" }
@@ -42,7 +46,8 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
   decide(state, cmd) {
     if (cmd.type === "Place") {
       if (state) return []; // the same Idempotency-Key placed it already
-      const { type: _, ...data } = cmd;
+      const { type: _, seenPrice, ...data } = cmd;
+      ensureSamePrice(data.productName, data.price, seenPrice);
       return [{ type: "OrderPlaced", data }];
     }
     if (!state) throw refuse.notFound("order not found");
@@ -73,6 +78,18 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
     }
   },
 };
+
+/**
+ * A customer who saw another price than the catalog's must not be charged the
+ * catalog's without knowing: 409 PriceChanged, with the current price for the
+ * client to show and order again.
+ */
+export function ensureSamePrice(productName: string, price: number, seenPrice: number | undefined): void {
+  if (seenPrice === undefined || seenPrice === price) return;
+  throw refuse.conflict("PriceChanged", `the price of ${productName} is now ${price}`, [
+    { path: "/price", message: `the current price is ${price}`, current: price },
+  ]);
+}
 
 export const orderView = (s: OrderState) => ({
   id: s.id,

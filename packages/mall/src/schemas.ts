@@ -16,10 +16,8 @@ const closed = { additionalProperties: false } as const;
 
 // ── Request bodies ──────────────────────────────────────────────────────────
 export const RegisterProductBody = T.Object({ name: Name, price: Price, qty: Stock }, closed);
-export const PlaceOrderBody = T.Object(
-  { productId: Id, qty: Qty, address: Address, productName: T.Optional(Name), price: T.Optional(Price) },
-  closed,
-);
+/** Name and price come from the catalog; `price` is the one the customer saw, checked against it. */
+export const PlaceOrderBody = T.Object({ productId: Id, qty: Qty, address: Address, price: T.Optional(Price) }, closed);
 export const ByIdParams = T.Object({ id: Id }, closed);
 
 // ── Resources ───────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 // The vocabulary of pure domain code: aggregates as `decide`/`evolve`, events
 // as plain data, refusals as values. Nothing here touches I/O or Moleculer, so
 // aggregates are tested with plain function calls.
+import type { ErrorDetail } from "./errors.js";
 
 /** A domain event as the aggregate sees it: a type and its data. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
@@ -35,12 +36,16 @@ export interface Aggregate<S, C, E extends DomainEvent> {
 
 export type RefusalStatus = 402 | 403 | 404 | 409;
 
-/** A command the domain refuses; `rule` names the business rule (e.g. "OutOfStock"). */
+/**
+ * A command the domain refuses; `rule` names the business rule (e.g.
+ * "OutOfStock"), `details` what the client should change to succeed.
+ */
 export class Refusal extends Error {
   constructor(
     readonly status: RefusalStatus,
     readonly rule: string,
     message: string,
+    readonly details?: ErrorDetail[],
   ) {
     super(message);
     this.name = "Refusal";
@@ -48,7 +53,7 @@ export class Refusal extends Error {
 }
 
 export const refuse = {
-  conflict: (rule: string, message: string) => new Refusal(409, rule, message),
+  conflict: (rule: string, message: string, details?: ErrorDetail[]) => new Refusal(409, rule, message, details),
   notFound: (message: string) => new Refusal(404, "NotFound", message),
   forbidden: (message: string) => new Refusal(403, "Forbidden", message),
   declined: (message: string) => new Refusal(402, "PaymentDeclined", message),

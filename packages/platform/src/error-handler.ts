@@ -32,7 +32,8 @@ const REFUSAL_NAMES = { 402: "PaymentDeclined", 403: "Forbidden", 404: "NotFound
 
 /** A domain Refusal as the API error the gateway understands. */
 export function refusalAsApiError(err: Refusal): ApiError {
-  return new ApiError(err.status, REFUSAL_NAMES[err.status], err.message, { rule: err.rule });
+  const data = err.details ? { rule: err.rule, details: err.details } : { rule: err.rule };
+  return new ApiError(err.status, REFUSAL_NAMES[err.status], err.message, data);
 }
 
 /**

@@ -19,6 +19,8 @@ export type ErrorName =
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** The value that holds now, when a refusal names it (e.g. a product's current price). */
+  current?: number;
 }
 
 export interface ErrorData {
@@ -51,8 +53,12 @@ export const paymentDeclined = (message: string) => new ApiError(402, "PaymentDe
 export const forbidden = (message = "not allowed") => new ApiError(403, "Forbidden", message);
 export const notFound = (what: string, id?: string) =>
   new ApiError(404, "NotFound", id === undefined ? `${what} not found` : `${what} ${id} not found`);
-/** A business rule forbids the command now; `rule` names it (e.g. "OutOfStock"). */
-export const conflict = (rule: string, message: string) => new ApiError(409, "Conflict", message, { rule });
+/**
+ * A business rule forbids the command now; `rule` names it (e.g. "OutOfStock"),
+ * `details` point at what the client should change (e.g. the current price).
+ */
+export const conflict = (rule: string, message: string, details?: ErrorDetail[]) =>
+  new ApiError(409, "Conflict", message, details ? { rule, details } : { rule });
 export const validationError = (message: string, details: ErrorDetail[] = []) =>
   new ApiError(422, "ValidationError", message, { details });
 export const unavailable = (message = "a dependency is unavailable, try again shortly", retryAfter = 2) =>

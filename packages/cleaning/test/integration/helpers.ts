@@ -131,7 +131,9 @@ export function expectError(res: ApiResponse, status: number, error: string): vo
   expect(res.status, show(res)).toBe(status);
   expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
   expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  expect(
+    Object.keys(res.body).filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k)),
+  ).toEqual([]);
   const text = JSON.stringify(res.body);
   expect(text).not.toContain("cleaning.");
   expect(text).not.toMatch(/"stack"|MOL-|\$JS\.|deadletter|CLEANING\b/);

@@ -92,7 +92,9 @@ export const account = (accountNo = "123-45-678901") => ({ bankCode: "004", acco
 export function expectError(res: ApiResponse, status: number, error: string): void {
   expect(res.status, show(res)).toBe(status);
   expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  expect(
+    Object.keys(res.body).filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k)),
+  ).toEqual([]);
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/insurance\.[a-z]+\.|INSURANCE\b|"stack"|\.ts:\d+/);
 }

@@ -40,8 +40,7 @@ describe("graceful shutdown", () => {
         productId: product.id,
         qty: 1,
         address: `street ${i}`,
-        productName: "P",
-        price: 1,
+        price: product.price,
       }),
     );
     // Stop it as soon as the first answer is back: the rest are still in flight.

@@ -2,6 +2,8 @@
 // product node killed: 503 + Retry-After within the request timeout, nothing
 // changed; after repeated failures the circuit breaker answers at once; when
 // product is back and the breaker's half-open time has passed, checks succeed.
+// Meanwhile orders of products the order service's catalog knows go on (with
+// their price check); an order of any other product is 503 and stores nothing.
 import { type NatsServer, newId } from "@seed/platform";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
@@ -11,6 +13,7 @@ import {
   actors,
   deliveryWithStatus,
   expectError,
+  expectNoOrderStored,
   historyOf,
   type Json,
   list,
@@ -18,6 +21,8 @@ import {
   payOf,
   rowWithStatus,
   show,
+  streamEnd,
+  uniqueName,
 } from "../integration/helpers.js";
 
 let nats: NatsServer;
@@ -87,15 +92,31 @@ describe("product down", () => {
       expect(open.ms, "an open breaker answers without waiting").toBeLessThan(timeout / 3);
     }
 
-    // Orders still work: the order service has the product's name and price from its ProductRegistered.
-    const order = await u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: "Seoul 9" });
+    // Orders still work: the order service has the product's name and price from its ProductRegistered,
+    // and checks the price the customer saw against it.
+    const order = await u.alice.post("/mall/orders", {
+      productId: product.id,
+      qty: 1,
+      address: "Seoul 9",
+      price: product.price,
+    });
     expect(order.status, show(order)).toBe(201);
     expect(order.body).toMatchObject({ productName: product.name, price: product.price });
+    const changed = await u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: "Seoul", price: 1 });
+    expectError(changed, 409, "Conflict");
+    expect(changed.body).toMatchObject({
+      reason: "PriceChanged",
+      details: [{ path: "/price", current: product.price }],
+    });
     // A product it has not heard of needs mall.product: unavailable, and nothing is stored.
-    const unknown = await timed(() => u.alice.post("/mall/orders", { productId: newId(), qty: 1, address: "Seoul 9" }));
+    const before = await streamEnd(main);
+    const address = uniqueName("unknown");
+    const unknown = await timed(() => u.alice.post("/mall/orders", { productId: newId(), qty: 1, address }));
     expectError(unknown.value, 503, "ServiceUnavailable");
+    expect(Number(unknown.value.headers.get("retry-after")), "Retry-After").toBeGreaterThan(0);
     expect(unknown.ms).toBeLessThan(2 * timeout);
     expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).total).toBe(9);
+    await expectNoOrderStored(main, u.alice, product, before, address); // one more order of the product: the fence
     expectError(await u.alice.get(`/mall/products/${product.id}`), 503, "ServiceUnavailable");
 
     // nothing changed: every pay but the first is still placed, no stock was taken for them

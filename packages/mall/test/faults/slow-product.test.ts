@@ -106,7 +106,7 @@ describe("slow product", () => {
         // other round would put the check and the cancel on different replicas
         // in half of the rounds.
         if (i % 2 === 1) expectError(await u.bob.post(`/mall/pays/${unknownId()}/check`), 404, "NotFound");
-        const order = await placeOrderNamed(product);
+        const order = await placeOrderSeen(product);
         const pay = await payOf(u.alice, order.id);
         const checking = u.bob.post(`/mall/pays/${pay.id}/check`);
         await sleep(100); // the check is now waiting for the slow product
@@ -160,7 +160,7 @@ describe("slow product", () => {
   it("a product slower than the request timeout: 503 with Retry-After, and nothing changes", async () => {
     const timeout = main.config.REQUEST_TIMEOUT_MS;
     const product = await newProduct(u.bob, 5, 1200);
-    const order = await placeOrderNamed(product);
+    const order = await placeOrderSeen(product);
     const pay = await payOf(u.alice, order.id);
     const restore = slowDown(main.node.broker, "mall.product.decreaseStock", timeout + 300);
     let res: Awaited<ReturnType<typeof u.bob.post>>;
@@ -185,13 +185,12 @@ describe("slow product", () => {
   });
 });
 
-/** An order that names its product and price, so placing it does not call product. */
-async function placeOrderNamed(product: Json): Promise<Json> {
+/** An order at the price alice saw; its name and price come from the order service's catalog. */
+async function placeOrderSeen(product: Json): Promise<Json> {
   const res = await u.alice.post("/mall/orders", {
     productId: product.id,
     qty: 1,
     address: "Seoul",
-    productName: product.name,
     price: product.price,
   });
   expect(res.status, show(res)).toBe(201);

@@ -2,6 +2,7 @@
 // clients, the steps of the flow as one call each, and the checks every
 // error answer must pass. Everything goes over HTTP through the gateway.
 import { createHmac } from "node:crypto";
+import { type EventLine, streamName, tailEvents } from "@seed/platform";
 import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { type Actors, actors, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -122,6 +123,63 @@ export async function placeOrder(
   return res.body;
 }
 
+/** The MALL stream's last sequence now: what a refused request's events would come after. */
+export async function streamEnd(node: TestNode): Promise<number> {
+  const jsm = await node.node.runtime.events.jsm();
+  return (await jsm.streams.info(streamName("mall"))).state.last_seq;
+}
+
+/** How long expectNoOrderStored may wait for the pay policy; a test using it needs more. */
+export const NO_ORDER_TIMEOUT = 40_000;
+
+/**
+ * Proves that an order refused after stream sequence `before` stored nothing,
+ * no order and no pay. A later order of the same customer (the fence) goes
+ * through; once the pay policy's consumer has acknowledged the stream past the
+ * fence, an order stored before it would have its pay too. Then no event
+ * appended since `before` names the refused order's address, and the
+ * customer's orders do not hold it, while the fence's order and pay are there
+ * (so the reading itself sees what was stored).
+ */
+export async function expectNoOrderStored(
+  node: TestNode,
+  customer: ApiClient,
+  fenceProduct: { id: string },
+  before: number,
+  address: string,
+): Promise<void> {
+  const { events } = node.node.runtime;
+  const fence = await placeOrder(customer, fenceProduct, 1, { address: uniqueName("fence") });
+  const fenceSeq = await events.lastSeqOf(streamName("mall"), `mall.order.${fence.id}`);
+  const jsm = await events.jsm();
+  // The consumer is shared with every file of the run: an event another file's
+  // stopped node held holds the floor until the ack wait (10 s by default) ran out.
+  await eventually(
+    async () => {
+      const consumer = await jsm.consumers.info(streamName("mall"), "mall-pay");
+      expect(consumer.ack_floor.stream_seq).toBeGreaterThanOrEqual(fenceSeq);
+    },
+    { timeout: NO_ORDER_TIMEOUT },
+  );
+  const fencePay = await payOf(customer, fence.id);
+
+  const appended: EventLine[] = [];
+  const tail = await tailEvents(events, "mall", { from: before + 1 }, (e) => appended.push(e));
+  try {
+    await eventually(() => {
+      expect(appended.some((e) => e.type === "PayPlaced" && e.aggregateId === fencePay.id)).toBe(true);
+    }, SETTLE);
+  } finally {
+    await tail.stop();
+  }
+  expect(appended.some((e) => e.type === "OrderPlaced" && e.aggregateId === fence.id)).toBe(true);
+  const naming = appended.filter((e) => JSON.stringify(e.data).includes(address));
+  expect(naming, "events of the refused order").toEqual([]);
+  const orders = await listAll(customer, "/mall/orders");
+  expect(orders.some((o) => o.id === fence.id)).toBe(true);
+  expect(orders.filter((o) => o.address === address)).toEqual([]);
+}
+
 export async function getOrder(client: ApiClient, orderId: string): Promise<Json> {
   const res = await client.get(`/mall/orders/${orderId}`);
   expect(res.status, show(res)).toBe(200);
@@ -199,7 +257,9 @@ export function expectError(res: ApiResponse, status: number, error: string): vo
   expect(res.status, show(res)).toBe(status);
   expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
   expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(Object.keys(res.body).filter((k) => !["error", "message", "details", "requestId"].includes(k))).toEqual([]);
+  expect(
+    Object.keys(res.body).filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k)),
+  ).toEqual([]);
   expectNoInternals(res);
 }
 

@@ -2,7 +2,7 @@
 import { Refusal } from "@seed/platform/domain";
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Order, type OrderCommand, type OrderState, orderView } from "../../src/order.js";
+import { ensureSamePrice, Order, type OrderCommand, type OrderState, orderView } from "../../src/order.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
 const { ctx, at, fold, run, expectValid } = aggregateHarness(Order, MallEventSchemas);
@@ -41,6 +41,28 @@ describe("Order.decide Place", () => {
   it("Place on a canceled or closed order produces nothing", () => {
     expect(Order.decide(canceled(), place, ctx)).toEqual([]);
     expect(Order.decide(closed(), place, ctx)).toEqual([]);
+  });
+});
+
+describe("Order.decide Place at the price the customer saw", () => {
+  it("places the order when the price seen is the catalog's; the price seen is not part of the order", () => {
+    const events = Order.decide(undefined, { ...place, seenPrice: 30_000 }, ctx);
+    const { type: _, ...data } = place;
+    expect(events).toEqual([{ type: "OrderPlaced", data }]);
+    expectValid(events);
+  });
+
+  it.each([29_999, 30_001, 0, 1])("refuses a price seen of %i with 409 PriceChanged and the current price", (seen) => {
+    const r = refusalOf(() => Order.decide(undefined, { ...place, seenPrice: seen }, ctx));
+    expect([r.status, r.rule]).toEqual([409, "PriceChanged"]);
+    expect(r.message).toBe("the price of Keyboard is now 30000");
+    expect(r.details).toEqual([{ path: "/price", message: "the current price is 30000", current: 30_000 }]);
+  });
+
+  it("ensureSamePrice lets an order without a price seen through", () => {
+    expect(() => ensureSamePrice("Keyboard", 30_000, undefined)).not.toThrow();
+    expect(() => ensureSamePrice("Keyboard", 30_000, 30_000)).not.toThrow();
+    expect(refusalOf(() => ensureSamePrice("Keyboard", 30_000, 3)).rule).toBe("PriceChanged");
   });
 });
 

@@ -30,6 +30,9 @@ async function checkDeposit(orderId: string): Promise<unknown> {
   return post(`/mall/pays/${pay.id}/check`);
 }
 
+/** The price of a product as the list shows it. */
+const priceOf = (products: Product[], id: unknown): number | undefined => products.find((p) => p.id === id)?.price;
+
 export function MallPage({ user, lang }: { user: User; lang: Lang }) {
   const view = useLive<OrderStatus>("/mall/orderStatuses", lang);
   const products = useLive<Product>("/mall/products", lang);
@@ -71,7 +74,8 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
               { name: "qty", label: "Quantity", kind: "integer", initial: "1" },
               { name: "address", label: "Address" },
             ]}
-            run={(body) => post("/mall/orders", body)}
+            // the price shown in the list goes along: the order is refused (409) if it is no longer so
+            run={(body) => post("/mall/orders", { ...body, price: priceOf(products.list.items, body.productId) })}
             done={() => "Ordered"}
           />
         ) : null}

@@ -121,8 +121,10 @@ describe.concurrent("bad input", () => {
 });
 
 describe.concurrent("identity", () => {
+  // The one body every refused POST sends: its place is what "nothing stored" looks for.
+  const refusedBody = reservationBody();
   const routes: Array<[string, string, unknown?]> = [
-    ["POST", "/cleaning/cleaningReservations", reservationBody()],
+    ["POST", "/cleaning/cleaningReservations", refusedBody],
     ["GET", "/cleaning/cleaningReservations"],
     ["GET", "/cleaning/cleaningReservations/01JD0000000000000000000000"],
     ["POST", "/cleaning/cleaningReservations/01JD0000000000000000000000/cancel"],
@@ -142,14 +144,14 @@ describe.concurrent("identity", () => {
       expectError(await u.anon.request(method, path, body), 401, "Unauthorized");
       expectError(await u.anon.request(method, path, body, { token: "not.a.token" }), 401, "Unauthorized");
     }
-    expect(await reservationsOf(reservationBody().place)).toEqual([]);
+    expect(await reservationsOf(refusedBody.place)).toEqual([]);
   });
 
   it("every route refuses the roles the spec does not name (403), storing nothing", async () => {
     const forbidden: Array<[ApiClient, string, string, unknown?]> = [
-      [u.carol, "POST", "/cleaning/cleaningReservations", reservationBody()],
-      [u.dave, "POST", "/cleaning/cleaningReservations", reservationBody()],
-      [u.bob, "POST", "/cleaning/cleaningReservations", reservationBody()],
+      [u.carol, "POST", "/cleaning/cleaningReservations", refusedBody],
+      [u.dave, "POST", "/cleaning/cleaningReservations", refusedBody],
+      [u.bob, "POST", "/cleaning/cleaningReservations", refusedBody],
       [u.bob, "GET", "/cleaning/cleaningReservations"],
       [u.bob, "GET", "/cleaning/cleaningReservations/01JD0000000000000000000000"],
       [u.alice, "POST", "/cleaning/cleans", { requestId: "01JD0000000000000000000000", cleanDate: "20250302" }],
@@ -165,7 +167,7 @@ describe.concurrent("identity", () => {
     for (const [who, method, path, body] of forbidden) {
       expectError(await who.request(method, path, body), 403, "Forbidden");
     }
-    expect(await reservationsOf(reservationBody().place)).toEqual([]);
+    expect(await reservationsOf(refusedBody.place)).toEqual([]);
   });
 
   it("only the owner cancels, even after the cleaning: 403 for everyone else, nothing changes", async () => {

@@ -246,7 +246,8 @@ export function useHostileNode(): Hostile {
     nats = await privateNats();
     const node = await startTestNode({
       config: { ...clusterEnv(nats), RATE_LIMIT_PER_MINUTE: 0 },
-      clock: new ManualClock(),
+      // inside a meeting-room slot (10:30 in Seoul), whatever the hour the suite runs at
+      clock: new ManualClock(Date.parse("2030-03-11T10:30:00+09:00")),
     });
     Object.assign(h, { node, url: node.url, config: node.config });
     nc = await connect({ servers: nats.url });

@@ -44,17 +44,19 @@ async function open(path: string, headers: Record<string, string>) {
           end = buffer.indexOf("\n\n");
         }
       }
-    } catch {
-      // aborted
+    } catch (err) {
+      if (!ac.signal.aborted) throw err; // only our own close ends a stream
     }
   })();
   return {
     res,
     snapshots,
     problems,
+    /** Ends the stream; a stream that failed, or reported a problem, fails the test. */
     close: async () => {
       ac.abort();
       await done;
+      expect(problems, `problems reported on ${path}`).toEqual([]);
     },
   };
 }

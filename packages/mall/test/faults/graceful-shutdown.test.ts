@@ -74,9 +74,11 @@ describe("graceful shutdown", () => {
     const all: Json[] = await eventually(() => listAll(u.alice, "/mall/orders"), { timeout: 10000 });
     const ids = all.map((o) => o.id);
     for (const id of created) expect(ids.filter((x) => x === id)).toHaveLength(1);
-    for (const id of created) {
-      const pays = await list(u.bob, `/mall/pays?orderId=${id}`);
-      expect(pays.total).toBeLessThanOrEqual(1);
-    }
+    await eventually(
+      async () => {
+        for (const id of created) expect((await list(u.bob, `/mall/pays?orderId=${id}`)).total, id).toBe(1);
+      },
+      { timeout: 10_000 },
+    );
   });
 });

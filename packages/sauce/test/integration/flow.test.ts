@@ -269,10 +269,13 @@ describe("reading: ownership, filters, paging, the view", () => {
     await node.node.broker.call("sauce.orderDashboard.rebuild");
     const after = await eventually(async () => list(u.dave, "/sauce/orderDashboards?limit=500"));
     const byId = (rows: Json[]): Record<string, Json> => Object.fromEntries(rows.map((r) => [r.orderId, r]));
-    // other files may have added rows in between: every row we had is there, unchanged or further
+    // this test's own row is settled: rebuilt, it is exactly what it was
+    expect(byId(after.items)[order.id]).toEqual(byId(before.items)[order.id]);
+    // other files may have moved their rows on in between: every row we had is there, unchanged or further
     for (const [id, row] of Object.entries(byId(before.items))) {
       const now = byId(after.items)[id];
       expect(now, id).toBeDefined();
+      expect(now.updatedAt >= row.updatedAt, id).toBe(true);
       if (now.updatedAt === row.updatedAt) expect(now).toEqual(row);
     }
   });

@@ -82,10 +82,12 @@ describe("concurrency", () => {
 
     const outcomes = await Promise.all(
       orders.map(async (order, i) => {
-        // (nearly) at once: the check leaves 0–9 ms after the cancel, so that each side wins some rounds
+        // from the check 40 ms ahead to the cancel 40 ms ahead, through (nearly) at once,
+        // so that each side wins some rounds
+        const lag = (i - (rounds - 1) / 2) * 9;
         const [cancel, check] = await Promise.all([
-          u.alice.post(`/mall/orders/${order.id}/cancel`),
-          sleep(i).then(() => u.bob.post(`/mall/pays/${pays[i].id}/check`)),
+          sleep(Math.max(0, -lag)).then(() => u.alice.post(`/mall/orders/${order.id}/cancel`)),
+          sleep(Math.max(0, lag)).then(() => u.bob.post(`/mall/pays/${pays[i].id}/check`)),
         ]);
         return { order, pay: pays[i], cancel, check };
       }),
@@ -116,6 +118,9 @@ describe("concurrency", () => {
         expect(historyOf(row)).not.toContain("PayChecked");
       }
     }
+    // a race that always went one way would test nothing
+    expect(checkWins, "checks that won").toBeGreaterThan(0);
+    expect(rounds - checkWins, "cancels that won").toBeGreaterThan(0);
     // the stock agrees with the winners: only checks that won took an item
     expect((await getProduct(u.bob, product.id)).qty).toBe(stock - checkWins);
     // and no canceled order got a delivery (deliveries of the winners exist by now)

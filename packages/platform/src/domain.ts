@@ -50,6 +50,6 @@ export class Refusal extends Error {
 export const refuse = {
   conflict: (rule: string, message: string) => new Refusal(409, rule, message),
   notFound: (message: string) => new Refusal(404, "NotFound", message),
-  forbidden: (message: string) => new Refusal(403, "Forbidden", message),
-  declined: (message: string) => new Refusal(402, "PaymentDeclined", message),
+  forbidden: (rule: string, message: string) => new Refusal(403, rule, message),
+  declined: (rule: string, message: string) => new Refusal(402, rule, message),
 };

@@ -174,7 +174,7 @@ export function toProblem(err: unknown): Problem & { internal?: true } {
       return { status: 429, error: "TooManyRequests", message: "rate limit exceeded", retryAfter: 1 };
     case "ORIGIN_NOT_ALLOWED":
     case "ORIGIN_NOT_FOUND":
-      return { status: 403, error: "Forbidden", message: "origin not allowed" };
+      return { status: 403, error: "Forbidden", reason: "OriginNotAllowed", message: "origin not allowed" };
     case "UNABLE_DECODE_PARAM":
       return { status: 400, error: "BadRequest", message: "malformed URL" };
     case "NO_TOKEN":

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RouteSpec } from "@seed/platform";
+import { ApiContract } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { systems } from "../../../scripts/systems.js";
 import { buildOpenApi, openApiPath, reasonsOf } from "../src/openapi.js";
@@ -81,6 +82,20 @@ describe("refusal reasons", () => {
     expect(reasonsOf(check).get(403)).toEqual(["RoleRequired"]);
     expect(reasonsOf(check).get(409)).toEqual(expect.arrayContaining(["OutOfStock", "IdempotencyKeyInProgress"]));
     expect(reasonsOf(check).get(422)).toEqual(["IdempotencyKeyReused"]);
+  });
+
+  it("an error body whose reason its operation does not declare breaks the contract the test client checks", () => {
+    const contract = new ApiContract(doc);
+    const body = (reason: string) => ({ error: "Conflict", reason, message: "m", requestId: "r" });
+    const check = (reason: string) => () =>
+      contract.check("POST", "/sauce/orders/01JD0000000000000000000000/cancel", 409, "application/json", body(reason));
+    expect(check("AlreadyDelivered")).not.toThrow();
+    expect(check("OutOfStock")).toThrow(/reason/);
+    // A refusal by a rule must name it.
+    const { reason: _, ...bare } = body("AlreadyDelivered");
+    expect(() =>
+      contract.check("POST", "/sauce/orders/01JD0000000000000000000000/cancel", 409, "application/json", bare),
+    ).toThrow(/reason/);
   });
 
   it.each(systems.map((s) => [s.name, s] as const))(

@@ -338,6 +338,8 @@ export function buildOpenApi(systems: SystemModule[], info: OpenApiInfo = {}): J
       description:
         "One gateway for every system. Errors share one body: `{error, reason?, message, details?, requestId}`; " +
         "a refusal by a business rule names it in `reason` (each operation lists its reasons). " +
+        "A path parameter that cannot be what it names answers 404, as an unknown one does; " +
+        "a known path asked with another method answers 405 with `Allow`. " +
         "POST accepts an `Idempotency-Key` header: the same key and body within the retention window return the first response again.",
     },
     servers: [{ url: "/" }],

@@ -150,15 +150,20 @@ const ERROR_NAMES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "NotFound",
+  405: "MethodNotAllowed",
   409: "Conflict",
   413: "PayloadTooLarge",
   422: "ValidationError",
 };
 
+/** Statuses that always come from a rule, so their body names it in `reason`. */
+const RULED = new Set([402, 403, 409]);
+
 /**
  * A refusal as api.md describes it: one of `statuses` (never a 5xx), the
- * error body `{error, message, details?, requestId}` whose `error` names the
- * status, and nothing internal anywhere in it.
+ * error body `{error, reason?, message, details?, requestId}` whose `error`
+ * names the status (and `reason` the rule, for 402/403/409), and nothing
+ * internal anywhere in it.
  */
 export function expectRefusal(res: RawResponse, statuses: number[], what: string, echoed: string[] = []): void {
   const context = `${what} → ${show(res)}`;
@@ -174,6 +179,7 @@ export function expectRefusal(res: RawResponse, statuses: number[], what: string
     (k) => !["error", "reason", "message", "details", "requestId"].includes(k),
   );
   expect(extra, context).toEqual([]);
+  if (RULED.has(res.status)) expect(res.body.reason, context).toMatch(/^[A-Z][A-Za-z0-9]+$/);
   if (res.body.details !== undefined) {
     expect(Array.isArray(res.body.details), context).toBe(true);
     for (const d of res.body.details) {

@@ -56,7 +56,8 @@ export function reservationService(rt: Runtime): ServiceSchema {
           if ((ctx.meta as RequestMeta).idempotencyKey) {
             const stored = await reservations.getLatest(requestId);
             if (stored) {
-              if (stored.customerId !== user.id) throw forbidden("not the owner");
+              if (stored.customerId !== user.id)
+                throw forbidden("NotOwner", "only the customer who reserved may see this reservation");
               return reservationView(stored);
             }
           }
@@ -93,7 +94,8 @@ export function reservationService(rt: Runtime): ServiceSchema {
           const user = caller(ctx);
           const reservation = await reservations.getLatest(ctx.params.id);
           if (!reservation) throw notFound("reservation", ctx.params.id);
-          if (reservation.customerId !== user.id) throw forbidden("only the customer who reserved may cancel");
+          if (reservation.customerId !== user.id)
+            throw forbidden("NotOwner", "only the customer who reserved may cancel");
           if (reservation.status === "ReservationCanceled") return reservationView(reservation);
           const { state } = await reservations.execute(
             reservation.id,

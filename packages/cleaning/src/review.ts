@@ -40,7 +40,8 @@ export const Review: Aggregate<ReviewState, ReviewCommand, ReviewEvent> = {
     }
     if (cmd.cleanedBy === undefined)
       throw refuse.conflict("CleaningNotFinished", "the cleaning of this request is not finished");
-    if (cmd.cleanedBy !== cmd.cleanerId) throw refuse.forbidden("only the cleaner who cleaned may review");
+    if (cmd.cleanedBy !== cmd.cleanerId)
+      throw refuse.forbidden("NotTheCleaner", "only the cleaner who cleaned may review");
     const { reviewId, requestId, content, score, cleanerId } = cmd;
     return [{ type: "ReviewCompleted", data: { reviewId, requestId, content, score, cleanerId } }];
   },

@@ -32,6 +32,11 @@ export const routes: RouteSpec[] = [
     response: Reservation,
     errors: [409, 503],
     example: { requestDate: "20250301", place: "Seoul, Mapo-gu 7", price: 50000, customerName: "Alice" },
+    reasons: {
+      403: ["NotOwner"],
+      409: ["PaymentCanceled", "ReservationTooLate", "AmountMismatch"],
+      422: ["NotACalendarDay"],
+    },
   },
   {
     method: "GET",
@@ -52,6 +57,7 @@ export const routes: RouteSpec[] = [
     summary: "One reservation (its owner, cleaners, admins)",
     response: Reservation,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -62,6 +68,7 @@ export const routes: RouteSpec[] = [
     summary: "Cancel one's own reservation (its payment is canceled); 409 once the cleaning is finished",
     response: Reservation,
     errors: [403, 404, 409],
+    reasons: { 403: ["NotOwner"], 409: ["CleaningFinished"] },
   },
   {
     method: "POST",
@@ -76,6 +83,7 @@ export const routes: RouteSpec[] = [
     response: Clean,
     errors: [409, 503],
     example: { requestId: exampleId, cleanDate: "20250302" },
+    reasons: { 409: ["ReservationUnknown", "ReservationCanceled", "AlreadyCleaned"], 422: ["NotACalendarDay"] },
   },
   {
     method: "GET",
@@ -110,6 +118,7 @@ export const routes: RouteSpec[] = [
     response: Review,
     errors: [409, 503],
     example: { requestId: exampleId, content: "Kind customer, tidy home", score: 5 },
+    reasons: { 403: ["NotTheCleaner"], 409: ["AlreadyReviewed", "CleaningNotFinished"] },
   },
   {
     method: "GET",
@@ -160,5 +169,6 @@ export const routes: RouteSpec[] = [
     summary: "One request's row: status with its label, cleaning date, review",
     response: DashBoardView,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
 ];

@@ -10,7 +10,7 @@ export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
 export const Day = T.String({
   pattern: "^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$",
   description: "YYYYMMDD",
-  examples: ["20250301"],
+  examples: ["20261213"],
 });
 const Place = T.String({ minLength: 1, maxLength: 500 });
 const CustomerName = T.String({ minLength: 1, maxLength: 100 });

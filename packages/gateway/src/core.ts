@@ -4,10 +4,11 @@
 import { type Config, type Health, logFields } from "@seed/platform";
 import type { ServiceBroker } from "moleculer";
 import type { NatsConnection } from "nats";
+import type { AllowedMethods } from "./allowed-methods.js";
 import { hashPassword } from "./auth/passwords.js";
 import { TokenService } from "./auth/tokens.js";
 import { loadUsers, type UserDirectory } from "./auth/users.js";
-import { type Problem, problemResponse, toProblem } from "./http-errors.js";
+import { methodNotAllowed, type Problem, problemResponse, toProblem } from "./http-errors.js";
 import { IdempotencyStore } from "./idempotency.js";
 import { HttpMetrics } from "./metrics.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -38,6 +39,7 @@ export class GatewayCore {
   readonly health: Health;
   private readonly identityPromise: Promise<Identity>;
   private logger: LoggerInstance;
+  private allowed: AllowedMethods | undefined;
 
   constructor(rt: GatewayRuntime) {
     this.config = rt.config;
@@ -63,6 +65,11 @@ export class GatewayCore {
 
   useLogger(logger: LoggerInstance): void {
     this.logger = logger;
+  }
+
+  /** The route table, for telling a wrong method (405) from an unknown path (404). */
+  useRoutes(allowed: AllowedMethods): void {
+    this.allowed = allowed;
   }
 
   identity(): Promise<Identity> {
@@ -97,7 +104,7 @@ export class GatewayCore {
 
   /** Classifies and logs an error; the log keeps what the client must not see. */
   report(req: GatewayRequest, err: unknown): Problem {
-    const problem = toProblem(err);
+    const problem = this.wrongMethod(req, err) ?? toProblem(err);
     const requestId = requestIdOf(req);
     const where = `${req.method} ${pathOf(req)} [${requestId}]`;
     // The request id is also a field of its own in JSON logs.
@@ -111,6 +118,13 @@ export class GatewayCore {
       this.logger.debug(`${where} → ${problem.status} ${problem.error}: ${problem.message}`, fields);
     }
     return problem;
+  }
+
+  /** moleculer-web found no route: a 405 when the path is known under other methods. */
+  private wrongMethod(req: GatewayRequest, err: unknown): Problem | undefined {
+    if ((err as { type?: unknown })?.type !== "NOT_FOUND" || !this.allowed) return undefined;
+    const allow = this.allowed.of(pathOf(req));
+    return allow.length > 0 ? methodNotAllowed(req.method ?? "", allow) : undefined;
   }
 
   warn(message: string): void {

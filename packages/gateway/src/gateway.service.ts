@@ -6,6 +6,7 @@ import type { AddressInfo, Server } from "node:net";
 import type { ServiceFactory, SystemModule } from "@seed/platform";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
+import { AllowedMethods } from "./allowed-methods.js";
 import { GatewayCore } from "./core.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
@@ -21,13 +22,15 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
   return (rt) => {
     const gw = new GatewayCore(rt);
     const live = new LiveStreams(gw, rt.nc, systems);
+    const routes = buildRoutes(gw, systems, live);
+    gw.useRoutes(new AllowedMethods(routes));
     const schema: ServiceSchema<ApiSettingsSchema> = {
       name: "api",
       mixins: [ApiGateway],
       settings: {
         port: rt.config.PORT,
         ip: rt.config.HOST,
-        routes: buildRoutes(gw, systems, live),
+        routes,
         cors: corsSettings(rt.config.CORS_ORIGINS),
         // qs: no nested objects beyond one level, no huge arrays from a query string.
         qsOptions: { depth: 1, arrayLimit: 50, parameterLimit: 100 },

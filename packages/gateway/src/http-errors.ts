@@ -5,18 +5,21 @@
 // `{error, reason?, message, details?, requestId}`. Anything not recognised is a 500
 // with a fixed message: internal names, node ids, subjects and stacks never
 // reach a client.
-import { type ErrorDetail, type ErrorName, isUnavailable } from "@seed/platform";
+import { type ErrorDetail, type ErrorDetails, type ErrorName, isUnavailable } from "@seed/platform";
 import type { PreparedResponse } from "./respond.js";
 
 export interface Problem {
   status: number;
   error: ErrorName | "InternalError";
-  /** The business rule that refused the request (e.g. "OutOfStock"). */
+  /** The business rule that refused the request (the error's `data.rule`), e.g. "OutOfStock". */
   reason?: string;
   message: string;
-  details?: ErrorDetail[];
+  /** Each violation with its JSON pointer (422), or what a client can act on (a 409's current price). */
+  details?: ErrorDetails;
   /** Seconds, for 429 and 503. */
   retryAfter?: number;
+  /** The methods a known path takes (405). */
+  allow?: string[];
 }
 
 const API_ERRORS: Record<ErrorName, number> = {
@@ -25,6 +28,7 @@ const API_ERRORS: Record<ErrorName, number> = {
   PaymentDeclined: 402,
   Forbidden: 403,
   NotFound: 404,
+  MethodNotAllowed: 405,
   Conflict: 409,
   PayloadTooLarge: 413,
   ValidationError: 422,
@@ -40,6 +44,7 @@ const BY_STATUS: Record<number, [ErrorName, string]> = {
   401: ["Unauthorized", "authentication required"],
   403: ["Forbidden", "not allowed"],
   404: ["NotFound", "not found"],
+  405: ["MethodNotAllowed", "method not allowed"],
   409: ["Conflict", "conflict"],
   413: ["PayloadTooLarge", "request body too large"],
   422: ["ValidationError", "invalid request"],
@@ -106,6 +111,20 @@ function cleanDetails(items: unknown): ErrorDetail[] | undefined {
   return out;
 }
 
+/** A reason is a PascalCase word: anything else in `data.rule` is not ours to show. */
+const REASON = /^[A-Z][A-Za-z0-9]{1,63}$/;
+
+function reasonOf(data: unknown): string | undefined {
+  const rule = typeof data === "object" && data !== null ? (data as { rule?: unknown }).rule : undefined;
+  return typeof rule === "string" && REASON.test(rule) ? rule : undefined;
+}
+
+/** A 409's details are facts for the client (plain JSON object), passed on as they are. */
+function factsOf(details: unknown): Record<string, unknown> | undefined {
+  if (typeof details !== "object" || details === null || Array.isArray(details)) return undefined;
+  return JSON.parse(JSON.stringify(details)) as Record<string, unknown>;
+}
+
 /** One line saying what is wrong first, e.g. `qty: Expected integer (and 1 more)`. */
 export function summary(details: ErrorDetail[] | undefined): string {
   const first = details?.[0];
@@ -130,11 +149,12 @@ export function toProblem(err: unknown): Problem & { internal?: true } {
   // Our own error family, local or after crossing NATS.
   if (isApiErrorName(type)) {
     const status = code !== undefined && code >= 400 && code <= 599 ? code : API_ERRORS[type];
-    const data = e.data as { details?: unknown; rule?: unknown } | undefined;
-    const details = cleanDetails(data?.details);
+    const data = e.data as { details?: unknown } | undefined;
     const p: Problem = { status, error: type, message: message || (BY_STATUS[status]?.[1] ?? "error") };
-    if (typeof data?.rule === "string") p.reason = data.rule;
-    if (details && details.length > 0) p.details = details;
+    const reason = status < 500 ? reasonOf(e.data) : undefined;
+    if (reason) p.reason = reason;
+    const details = status === 409 ? factsOf(data?.details) : cleanDetails(data?.details);
+    if (details && (!Array.isArray(details) || details.length > 0)) p.details = details;
     if (status === 503 || status === 429) p.retryAfter = retryAfterOf(e.data, status === 503 ? 2 : 1);
     return p;
   }
@@ -164,7 +184,7 @@ export function toProblem(err: unknown): Problem & { internal?: true } {
       return { status: 429, error: "TooManyRequests", message: "rate limit exceeded", retryAfter: 1 };
     case "ORIGIN_NOT_ALLOWED":
     case "ORIGIN_NOT_FOUND":
-      return { status: 403, error: "Forbidden", message: "origin not allowed" };
+      return { status: 403, error: "Forbidden", reason: "OriginNotAllowed", message: "origin not allowed" };
     case "UNABLE_DECODE_PARAM":
       return { status: 400, error: "BadRequest", message: "malformed URL" };
     case "NO_TOKEN":
@@ -184,15 +204,24 @@ export function toProblem(err: unknown): Problem & { internal?: true } {
   return { status: 500, error: "InternalError", message: "internal error", internal: true };
 }
 
+/** A known path asked with a method it does not take. */
+export const methodNotAllowed = (method: string, allow: string[]): Problem => ({
+  status: 405,
+  error: "MethodNotAllowed",
+  message: `${method} is not allowed here; use ${allow.join(", ")}`,
+  allow,
+});
+
 /** The HTTP answer for a problem: body `{error, reason?, message, details?, requestId}` and its headers. */
 export function problemResponse(p: Problem, requestId: string): PreparedResponse {
   const headers: Record<string, string> = {};
   if (p.retryAfter !== undefined) headers["Retry-After"] = String(p.retryAfter);
   if (p.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="api"';
+  if (p.allow) headers.Allow = p.allow.join(", ");
   const body: Record<string, unknown> = { error: p.error };
-  if (p.reason !== undefined) body.reason = p.reason;
+  if (p.reason) body.reason = p.reason;
   body.message = p.message;
-  if (p.details && p.details.length > 0) body.details = p.details;
+  if (p.details && (!Array.isArray(p.details) || p.details.length > 0)) body.details = p.details;
   body.requestId = requestId;
   return { status: p.status, headers, body: JSON.stringify(body) };
 }

@@ -16,7 +16,7 @@
 // same resource and cannot create twice. That is why a release keeps the
 // record (with its first-seen time) instead of deleting it.
 import { createHash } from "node:crypto";
-import { conflict, unavailable, validationError } from "@seed/platform";
+import { conflict, invalidValue, unavailable, validationError } from "@seed/platform";
 import type { KV, NatsConnection } from "nats";
 import type { PreparedResponse } from "./respond.js";
 
@@ -159,7 +159,7 @@ export class IdempotencyStore {
       if (entry?.operation !== "PUT") continue; // released meanwhile: claim again
       const rec = decode(entry.value);
       if (rec && rec.fingerprint !== print) {
-        throw validationError("this Idempotency-Key was already used with a different request");
+        throw invalidValue("IdempotencyKeyReused", "this Idempotency-Key was already used with a different request");
       }
       if (rec?.state === "done") return { outcome: "replay", response: rec.response };
       if (rec?.state === "pending" && this.now() - rec.at < this.opts.leaseMs) {

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same RouteSpecs and TypeBox
 // schemas that route and validate requests, so docs cannot drift from code.
 // (OpenAPI 3.1 schemas are JSON Schema, which TypeBox schemas already are.)
-import type { RouteSpec, SystemModule } from "@seed/platform";
+import { pathParamsOf, type RefusalCode, type RouteSpec, type SystemModule } from "@seed/platform";
 import type { TSchema } from "@sinclair/typebox";
 import { LoginBody, LoginResult, UserView } from "./auth/schemas.js";
 
@@ -12,10 +12,14 @@ const ERROR_STATUSES: Record<number, [name: string, description: string]> = {
   401: ["Unauthorized", "missing, malformed, expired or wrongly signed token"],
   402: ["PaymentDeclined", "the payment was declined"],
   403: ["Forbidden", "authenticated but not allowed"],
-  404: ["NotFound", "unknown id or route"],
-  409: ["Conflict", "a business rule forbids it now; `message` says which"],
+  404: ["NotFound", "unknown id (also one that cannot be an id) or route"],
+  405: ["MethodNotAllowed", "known path, another method; `Allow` lists the methods it takes"],
+  409: ["Conflict", "a business rule forbids it now; `message` says which, `reason` names it"],
   413: ["PayloadTooLarge", "body over the size limit"],
-  422: ["ValidationError", "body or query does not match the schema; `details` lists each violation"],
+  422: [
+    "ValidationError",
+    "body or query does not match the schema (`details` lists each violation), or a rule about a value refuses it (`reason` names it)",
+  ],
   429: ["TooManyRequests", "the caller's rate limit; see Retry-After"],
   500: ["InternalError", "unexpected failure"],
   503: [
@@ -50,20 +54,26 @@ const ErrorBody: Json = {
   required: ["error", "message", "requestId"],
   properties: {
     error: { type: "string", enum: Object.values(ERROR_STATUSES).map(([n]) => n) },
-    reason: { type: "string", description: "the business rule that refused it, e.g. OutOfStock" },
-    message: { type: "string" },
+    reason: {
+      type: "string",
+      pattern: "^[A-Z][A-Za-z0-9]+$",
+      description: "the business rule that refused the request, a stable code to branch on",
+    },
+    message: { type: "string", description: "what is wrong, for a person" },
     details: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["path", "message"],
-        properties: {
-          path: { type: "string", description: "JSON pointer" },
-          message: { type: "string" },
-          current: { type: "number", description: "the value that holds now (e.g. the current price)" },
+      anyOf: [
+        {
+          type: "array",
+          description: "each schema violation (422)",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["path", "message"],
+            properties: { path: { type: "string", description: "JSON pointer" }, message: { type: "string" } },
+          },
         },
-      },
+        { type: "object", description: "facts a client can act on (409), e.g. the current price" },
+      ],
     },
     requestId: { type: "string" },
   },
@@ -71,9 +81,12 @@ const ErrorBody: Json = {
 
 const retryAfter = { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "integer" } } };
 
-function errorResponses(): Json {
+/** The shared error responses that `paths` refers to (a status whose every use lists its own reasons has none). */
+function errorResponses(paths: Json): Json {
+  const text = JSON.stringify(paths);
   const out: Json = {};
   for (const [status, [name, description]] of Object.entries(ERROR_STATUSES)) {
+    if (!text.includes(`"#/components/responses/${name}"`)) continue;
     out[name] = {
       description,
       ...(status === "429" || status === "503" ? { headers: retryAfter } : {}),
@@ -125,14 +138,53 @@ export function operationIdOf(route: Pick<RouteSpec, "method" | "path">): string
   return route.method.toLowerCase() + words.join("");
 }
 
+/**
+ * The reasons of each refusal status a route can answer: its own, and the
+ * gateway's (a role it lacks; an Idempotency-Key still in flight, or reused
+ * with another body).
+ */
+export function reasonsOf(route: RouteSpec): Map<RefusalCode, string[]> {
+  const out = new Map<RefusalCode, string[]>();
+  const add = (status: RefusalCode, reasons: string[]) => {
+    const list = out.get(status) ?? [];
+    for (const r of reasons) if (!list.includes(r)) list.push(r);
+    out.set(status, list);
+  };
+  if (Array.isArray(route.roles)) add(403, ["RoleRequired"]);
+  for (const [status, reasons] of Object.entries(route.reasons ?? {})) add(Number(status) as RefusalCode, reasons);
+  if (route.method === "POST") {
+    add(409, ["IdempotencyKeyInProgress"]);
+    add(422, ["IdempotencyKeyReused"]);
+  }
+  return out;
+}
+
 function errorStatuses(route: RouteSpec): number[] {
-  // 500 can come from anywhere; a POST answers 409 while a request with its Idempotency-Key is still running.
-  const set = new Set<number>([400, 422, 429, 500, 503, ...(route.errors ?? [])]);
-  if (route.method === "POST") set.add(409);
+  // 500 can come from anywhere; a path with parameters answers 404 for a value that names nothing.
+  const set = new Set<number>([400, 422, 429, 500, 503, ...(route.errors ?? []), ...reasonsOf(route).keys()]);
+  if (route.path.includes("/:")) set.add(404);
   if (route.roles !== "public") set.add(401);
-  if (Array.isArray(route.roles)) set.add(403);
   if (route.body) set.add(413);
   return [...set].sort((a, b) => a - b);
+}
+
+/** A refusal status of one operation: the shared body, with `reason` one of the operation's own. */
+function refusalResponse(status: RefusalCode, reasons: string[]): Json {
+  const [name, description] = ERROR_STATUSES[status] ?? ["InternalError", ""];
+  // A 422 may also be a schema violation, which names no rule.
+  const required = status === 422 ? [] : ["reason"];
+  return {
+    description: `${description}. Reasons: ${reasons.map((r) => `\`${r}\``).join(", ")}`,
+    content: {
+      "application/json": {
+        schema: {
+          allOf: [{ $ref: "#/components/schemas/Error" }],
+          ...(required.length > 0 ? { required } : {}),
+          properties: { error: { const: name }, reason: { type: "string", enum: reasons } },
+        },
+      },
+    },
+  };
 }
 
 function describeRoles(roles: RouteSpec["roles"]): string {
@@ -141,13 +193,16 @@ function describeRoles(roles: RouteSpec["roles"]): string {
   return `Roles: ${roles.join(", ")}.`;
 }
 
+const declaresLang = (route: RouteSpec): boolean =>
+  typeof route.query?.properties === "object" && route.query.properties !== null && "lang" in route.query.properties;
+
 function operation(route: RouteSpec, operationId: string): Json {
-  const { params } = openApiPath(route.path);
   const status = route.status ?? 200;
   const parameters: Json[] = [
-    ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+    ...pathParamsOf(route).map(([name, schema]) => ({ name, in: "path", required: true, schema: plain(schema) })),
     ...queryParameters(route.query),
-    { $ref: "#/components/parameters/Lang" },
+    // `?lang=` is the gateway's for every route, unless the route's query declares it itself.
+    ...(declaresLang(route) ? [] : [{ $ref: "#/components/parameters/Lang" }]),
   ];
   if (route.method === "POST") parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
   const success: Json = {
@@ -157,7 +212,11 @@ function operation(route: RouteSpec, operationId: string): Json {
   if (status === 201)
     success.headers = { Location: { description: "URL of the created resource", schema: { type: "string" } } };
   const responses: Json = { [String(status)]: success };
-  for (const s of errorStatuses(route)) responses[String(s)] = errorRef(s);
+  const reasons = reasonsOf(route);
+  for (const s of errorStatuses(route)) {
+    const own = reasons.get(s as RefusalCode);
+    responses[String(s)] = own ? refusalResponse(s as RefusalCode, own) : errorRef(s);
+  }
   const op: Json = {
     tags: [route.tag],
     summary: route.summary,
@@ -277,7 +336,10 @@ export function buildOpenApi(systems: SystemModule[], info: OpenApiInfo = {}): J
       title: info.title ?? "Seed platform API",
       version: info.version ?? "0.1.0",
       description:
-        "One gateway for every system. Errors share one body: `{error, message, details?, requestId}`. " +
+        "One gateway for every system. Errors share one body: `{error, reason?, message, details?, requestId}`; " +
+        "a refusal by a business rule names it in `reason` (each operation lists its reasons). " +
+        "A path parameter that cannot be what it names answers 404, as an unknown one does; " +
+        "a known path asked with another method answers 405 with `Allow`. " +
         "POST accepts an `Idempotency-Key` header: the same key and body within the retention window return the first response again.",
     },
     servers: [{ url: "/" }],
@@ -287,7 +349,7 @@ export function buildOpenApi(systems: SystemModule[], info: OpenApiInfo = {}): J
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       schemas: { Error: ErrorBody },
-      responses: errorResponses(),
+      responses: errorResponses(paths),
       parameters: {
         Lang: {
           name: "lang",

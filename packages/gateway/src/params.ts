@@ -2,7 +2,15 @@
 // values and path params side by side, each checked against the route's
 // TypeBox schemas first so a client gets every violation with its JSON
 // pointer without a round trip to the service (which validates again).
-import { badRequest, compileChecker, type ErrorDetail, type RouteSpec, validationError } from "@seed/platform";
+import {
+  ApiError,
+  badRequest,
+  compileChecker,
+  type ErrorDetail,
+  pathParamsOf,
+  type RouteSpec,
+  validationError,
+} from "@seed/platform";
 import type { TSchema } from "@sinclair/typebox";
 import { summary } from "./http-errors.js";
 import type { GatewayRequest } from "./request.js";
@@ -92,7 +100,19 @@ function convertQuery(schema: TSchema, query: Record<string, unknown>): Record<s
   return out;
 }
 
+/**
+ * A path names a resource: a value that cannot be the parameter (a malformed
+ * id) names none, so it is a 404 like an unknown id, not a 422 about input.
+ */
+function checkPath(route: RouteSpec, pathParams: Record<string, unknown>): void {
+  for (const [name, schema] of pathParamsOf(route)) {
+    const r = compileChecker(schema)(pathParams[name]);
+    if (r !== true) throw new ApiError(404, "NotFound", `not found: ${name} ${r[0]?.message ?? "is not valid"}`);
+  }
+}
+
 export function buildParams(route: RouteSpec, req: GatewayRequest, pathParams: Record<string, unknown>): RequestParams {
+  checkPath(route, pathParams);
   const body = readJsonObject(req);
   if (route.body) {
     check(route.body, body ?? {});

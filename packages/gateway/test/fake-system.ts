@@ -17,6 +17,8 @@ export const ThingBody = T.Object(
   { name: T.String({ minLength: 1, maxLength: 50 }), qty: T.Integer({ minimum: 1, maximum: 100 }) },
   { additionalProperties: false },
 );
+/** The demo's actions take any short tag as the thing (tests name them "X", "W", …), not an issued id. */
+const Tag = { id: T.String({ pattern: "^[A-Za-z0-9]{1,40}$", description: "1-40 letters or digits" }) };
 const Thing = T.Object({ id: T.String(), name: T.String(), qty: T.Integer(), owner: T.String() });
 const ListQuery = T.Object(
   { limit: T.Optional(T.Integer({ minimum: 1, maximum: 500 })), offset: T.Optional(T.Integer({ minimum: 0 })) },
@@ -77,6 +79,7 @@ const routes: RouteSpec[] = [
   {
     method: "POST",
     path: "/demo/things/:id/rename",
+    pathParams: Tag,
     action: "demo.thing.rename",
     roles: "any",
     summary: "rename",
@@ -87,16 +90,19 @@ const routes: RouteSpec[] = [
   {
     method: "POST",
     path: "/demo/things/:id/refuse",
+    pathParams: Tag,
     action: "demo.thing.refuse",
     roles: "any",
     summary: "always 409",
     response: Thing,
     errors: [409],
+    reasons: { 409: ["AlwaysNo"] },
     tag: "demo",
   },
   {
     method: "POST",
     path: "/demo/things/:id/wait",
+    pathParams: Tag,
     action: "demo.thing.wait",
     roles: "any",
     summary: "takes 400 ms",
@@ -106,6 +112,7 @@ const routes: RouteSpec[] = [
   {
     method: "POST",
     path: "/demo/things/:id/flaky",
+    pathParams: Tag,
     action: "demo.thing.flaky",
     roles: "any",
     summary: "503 once per id",

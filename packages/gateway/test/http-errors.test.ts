@@ -1,8 +1,7 @@
-import { ApiError, conflict, refusalAsApiError, unavailable } from "@seed/platform";
-import { refuse } from "@seed/platform/domain";
+import { ApiError, conflict, forbidden, invalidValue, Refusal, refusalAsApiError, unavailable } from "@seed/platform";
 import { Errors } from "moleculer";
 import { describe, expect, it } from "vitest";
-import { problemResponse, toProblem } from "../src/http-errors.js";
+import { methodNotAllowed, problemResponse, toProblem } from "../src/http-errors.js";
 
 describe("error mapping", () => {
   it("passes our error family through, also after crossing NATS as a plain MoleculerError", () => {
@@ -12,38 +11,51 @@ describe("error mapping", () => {
       reason: "OutOfStock",
       message: "out of stock",
     });
-    const remote = new Errors.MoleculerError("declined", 402, "PaymentDeclined", {});
-    expect(toProblem(remote)).toMatchObject({ status: 402, error: "PaymentDeclined", message: "declined" });
+    const remote = new Errors.MoleculerError("declined", 402, "PaymentDeclined", { rule: "InsufficientFunds" });
+    expect(toProblem(remote)).toMatchObject({
+      status: 402,
+      error: "PaymentDeclined",
+      reason: "InsufficientFunds",
+      message: "declined",
+    });
     expect(toProblem(unavailable("later", 7))).toMatchObject({ status: 503, retryAfter: 7 });
   });
 
-  it("passes a refusal's details with the value that holds now, and nothing else of them", () => {
-    const details = [{ path: "/price", message: "the current price is 5000", current: 5000, node: "n1" }];
-    const refused = new Errors.MoleculerError("the price of TV is now 5000", 409, "Conflict", {
-      rule: "PriceChanged",
-      details,
+  it("names the rule of every refusal as its reason, and of nothing else", () => {
+    expect(toProblem(forbidden("NotOwner", "only the owner"))).toMatchObject({ status: 403, reason: "NotOwner" });
+    const rule = invalidValue("NotACalendarDay", "day is not a day", [{ path: "/day", message: "must exist" }]);
+    expect(toProblem(rule)).toMatchObject({ status: 422, reason: "NotACalendarDay", details: [{ path: "/day" }] });
+    // A domain refusal keeps its rule across the service boundary; a 404 names none.
+    expect(toProblem(refusalAsApiError(new Refusal(409, "AlreadyDelivered", "delivered")))).toMatchObject({
+      reason: "AlreadyDelivered",
     });
-    const r = problemResponse(toProblem(refused), "req-2");
-    expect(r.status).toBe(409);
-    expect(JSON.parse(r.body)).toEqual({
+    expect(toProblem(refusalAsApiError(new Refusal(404, "NotFound", "order not found")))).not.toHaveProperty("reason");
+    // Only a PascalCase code is shown: a rule field holding anything else is not ours to show.
+    const odd = new Errors.MoleculerError("no", 409, "Conflict", { rule: "mall.order.> failed" });
+    expect(toProblem(odd)).not.toHaveProperty("reason");
+    expect(toProblem(unavailable())).not.toHaveProperty("reason");
+  });
+
+  it("passes a conflict's details on as facts to act on", () => {
+    const p = toProblem(conflict("PriceChanged", "the price changed", { price: 6000 }));
+    expect(p).toMatchObject({ status: 409, reason: "PriceChanged", details: { price: 6000 } });
+    expect(JSON.parse(problemResponse(p, "r").body)).toEqual({
       error: "Conflict",
       reason: "PriceChanged",
-      message: "the price of TV is now 5000",
-      details: [{ path: "/price", message: "the current price is 5000", current: 5000 }],
-      requestId: "req-2",
+      message: "the price changed",
+      details: { price: 6000 },
+      requestId: "r",
     });
-    expect(toProblem(conflict("PriceChanged", "changed", [{ path: "/price", message: "now", current: 7 }]))).toEqual({
-      status: 409,
-      error: "Conflict",
-      reason: "PriceChanged",
-      message: "changed",
-      details: [{ path: "/price", message: "now", current: 7 }],
+  });
+
+  it("answers a wrong method with 405 and the methods the path takes", () => {
+    const r = problemResponse(methodNotAllowed("DELETE", ["GET", "POST"]), "r");
+    expect(r.status).toBe(405);
+    expect(r.headers.Allow).toBe("GET, POST");
+    expect(JSON.parse(r.body)).toMatchObject({
+      error: "MethodNotAllowed",
+      message: expect.stringContaining("GET, POST"),
     });
-    // a refusal of pure domain code keeps its details on the way out of the service
-    const fromDomain = refusalAsApiError(
-      refuse.conflict("PriceChanged", "changed", [{ path: "/price", message: "now", current: 7 }]),
-    );
-    expect(toProblem(fromDomain)).toMatchObject({ reason: "PriceChanged", details: [{ path: "/price", current: 7 }] });
   });
 
   it("turns every infrastructure failure into 503 with a Retry-After", () => {

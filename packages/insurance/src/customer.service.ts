@@ -7,12 +7,12 @@ import {
   caller,
   creationId,
   deadlineOf,
+  invalidValue,
   ListQuery,
   notFound,
   ownedReadActions,
   type Runtime,
   ServiceKit,
-  validationError,
 } from "@seed/platform";
 import type { Static } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
@@ -37,7 +37,7 @@ export function customerService(rt: Runtime): ServiceSchema {
           const user = caller(ctx);
           const { birthDate } = ctx.params;
           if (!isCalendarDate(birthDate) || birthDate > todayIn(kit.clock.now()) || birthDate < "1900-01-01") {
-            throw validationError("birthDate must be a real date between 1900-01-01 and today", [
+            throw invalidValue("InvalidBirthDate", "birthDate must be a real date between 1900-01-01 and today", [
               { path: "/birthDate", message: "must be a real date between 1900-01-01 and today" },
             ]);
           }

@@ -48,7 +48,8 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
       case "Pay": {
         if (state) return []; // paid already: the same proposal again is not a second charge
         const { type: _, account, ...payment } = cmd;
-        if (isDeclined(account)) throw refuse.declined("the bank declined the payment (insufficient funds)");
+        if (isDeclined(account))
+          throw refuse.declined("InsufficientFunds", "the bank declined the payment (insufficient funds)");
         const stored = {
           bankCode: account.bankCode,
           accountNo: maskAccountNo(account.accountNo),

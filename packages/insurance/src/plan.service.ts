@@ -56,7 +56,7 @@ export function planService(rt: Runtime): ServiceSchema {
   async function quoteFor(ctx: Context, user: User, input: QuoteInput, claimedCustomerId?: string) {
     const customerId = customerIdOf(user.id);
     if (claimedCustomerId !== undefined && claimedCustomerId !== customerId)
-      throw forbidden("a plan can only be made for the caller's own customer record");
+      throw forbidden("NotOwner", "a plan can only be made for the caller's own customer record");
     let customer: { name: string; birthDate: string };
     try {
       customer = await ctx.call("insurance.customer.get", { id: customerId });

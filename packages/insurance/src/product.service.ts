@@ -10,13 +10,13 @@ import {
   caller,
   creationId,
   deadlineOf,
+  invalidValue,
   ListQuery,
   notFound,
   ownedReadActions,
   page,
   type Runtime,
   ServiceKit,
-  validationError,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { ActionSchema, Context, ServiceSchema } from "moleculer";
@@ -45,7 +45,7 @@ function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
     details.push({ path: "/ratePerMille", message: `must have at most ${RATE_DECIMALS} decimals` });
   if (whole) details.push(...inconsistencies(whole));
   if (details.length > 0)
-    throw validationError(details.map((d) => `${d.path.slice(1)} ${d.message}`).join("; "), details);
+    throw invalidValue("InvalidTerms", details.map((d) => `${d.path.slice(1)} ${d.message}`).join("; "), details);
 }
 
 export function productService(rt: Runtime): ServiceSchema {
@@ -159,7 +159,10 @@ export function productService(rt: Runtime): ServiceSchema {
         params: QuoteParams,
         async handler(ctx: Context<Static<typeof QuoteParams>>) {
           const { productCode, birthDate, ...input } = ctx.params;
-          if (!isCalendarDate(birthDate)) throw validationError("birthDate is not a calendar date");
+          if (!isCalendarDate(birthDate))
+            throw invalidValue("NotACalendarDate", "birthDate is not a day of the calendar", [
+              { path: "/birthDate", message: "must be an existing day (YYYY-MM-DD)" },
+            ]);
           const product = await products.getLatest(productCode);
           if (!product) throw notFound("product", productCode);
           const age = ageOn(birthDate, todayIn(kit.clock.now()));

@@ -69,7 +69,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
           await caughtUp(rt, kit, plans);
           const plan = await plans.get(planNo);
           if (!plan) throw notFound("plan", planNo);
-          if (plan.userId !== user.id) throw forbidden("only the plan's owner can propose it");
+          if (plan.userId !== user.id) throw forbidden("NotOwner", "only the plan's owner can propose it");
           if (!plan.documentIssued)
             throw conflict("DocumentNotIssued", "the plan's product document has not been issued yet");
           const proposalNo = proposalNoOf(planNo);

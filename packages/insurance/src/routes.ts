@@ -15,6 +15,7 @@ import {
   Payment,
   Plan,
   Product,
+  ProductCode,
   ProductDocument,
   Proposal,
   ProposeBody,
@@ -38,6 +39,7 @@ const registerProduct: RouteSpec & { locationKey: string } = {
   status: 201,
   response: Product,
   errors: [409],
+  reasons: { 409: ["ProductCodeTaken"], 422: ["InvalidTerms"] },
   locationKey: "code",
   example: {
     code: "CANCER-01",
@@ -65,6 +67,8 @@ export const routes: RouteSpec[] = [
     response: Product,
     errors: [404, 409],
     example: { ratePerMille: 0.35, maxAge: 65 },
+    reasons: { 409: ["InconsistentTerms"], 422: ["InvalidTerms"] },
+    pathParams: { code: ProductCode },
   },
   {
     method: "GET",
@@ -85,6 +89,7 @@ export const routes: RouteSpec[] = [
     summary: "One product",
     response: Product,
     errors: [404],
+    pathParams: { code: ProductCode },
   },
   {
     method: "POST",
@@ -98,6 +103,7 @@ export const routes: RouteSpec[] = [
     response: Customer,
     errors: [409],
     example: { name: "홍길동", birthDate: "1990-05-17", phone: "010-1234-5678", email: "hong@example.com" },
+    reasons: { 409: ["CustomerExists"], 422: ["InvalidBirthDate"] },
   },
   {
     method: "GET",
@@ -128,6 +134,7 @@ export const routes: RouteSpec[] = [
     summary: "One customer (owner or manager)",
     response: Customer,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -148,6 +155,7 @@ export const routes: RouteSpec[] = [
       paymentPeriod: 10,
       paymentCycle: "monthly",
     },
+    reasons: { 403: ["NotOwner"], 409: ["CustomerNotRegistered", "UnderwritingRejected"] },
   },
   {
     method: "PATCH",
@@ -160,6 +168,10 @@ export const routes: RouteSpec[] = [
     response: Plan,
     errors: [403, 404, 409, 503],
     example: { entryAmount: 30_000_000, paymentCycle: "yearly" },
+    reasons: {
+      403: ["NotOwner"],
+      409: ["DocumentRequested", "CustomerNotRegistered", "UnderwritingRejected"],
+    },
   },
   {
     method: "POST",
@@ -171,6 +183,7 @@ export const routes: RouteSpec[] = [
     status: 202,
     response: Plan,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -191,6 +204,7 @@ export const routes: RouteSpec[] = [
     summary: "One plan (owner or manager)",
     response: Plan,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -211,6 +225,7 @@ export const routes: RouteSpec[] = [
     summary: "One product document (owner or manager)",
     response: ProductDocument,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -228,6 +243,11 @@ export const routes: RouteSpec[] = [
       planNo: "01JD0000000000000000000000",
       account: { bankCode: "004", accountNo: "123-45-678901", holderName: "홍길동" },
     },
+    reasons: {
+      402: ["InsufficientFunds"],
+      403: ["NotOwner"],
+      409: ["DocumentNotIssued", "ProposalWithdrawn", "AlreadyContracted"],
+    },
   },
   {
     method: "POST",
@@ -238,6 +258,7 @@ export const routes: RouteSpec[] = [
     summary: "Withdraw a proposal (owner); its payment is canceled asynchronously",
     response: Proposal,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -258,6 +279,7 @@ export const routes: RouteSpec[] = [
     summary: "One proposal (owner or manager)",
     response: Proposal,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -278,6 +300,7 @@ export const routes: RouteSpec[] = [
     summary: "One payment (owner or manager)",
     response: Payment,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -298,6 +321,7 @@ export const routes: RouteSpec[] = [
     summary: "One message (owner or manager)",
     response: Msg,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -318,5 +342,6 @@ export const routes: RouteSpec[] = [
     summary: "One plan's progress on the mypages view (owner or manager)",
     response: MypageRow,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
 ];

@@ -13,7 +13,8 @@ export const Id = T.String({ pattern: ULID_PATTERN, description: "ULID" });
  */
 export const ProductCode = T.String({
   pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
-  description: "product code: 1-40 letters, digits, '-' or '_', starting with a letter or digit",
+  description: "1-40 letters, digits, '-' or '_', starting with a letter or digit",
+  examples: ["LIFE-01"],
 });
 const Name = T.String({ minLength: 1, maxLength: 200 });
 const UserId = T.String({ minLength: 1, maxLength: 100 });
@@ -27,9 +28,22 @@ const RatePerMille = T.Number({
   maximum: 1000,
   description: "premium per 1000 KRW of entry amount per month, at most 4 decimals",
 });
-export const BirthDate = T.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "YYYY-MM-DD" });
-const Phone = T.String({ pattern: "^\\+?[0-9][0-9 -]{6,19}$", description: "e.g. 010-1234-5678" });
-const Email = T.String({ maxLength: 200, pattern: "^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$" });
+export const BirthDate = T.String({
+  pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+  description: "YYYY-MM-DD",
+  examples: ["1990-05-17"],
+});
+const Phone = T.String({
+  pattern: "^\\+?[0-9][0-9 -]{6,19}$",
+  description: "a phone number of 7-20 digits, spaces or dashes",
+  examples: ["010-1234-5678"],
+});
+const Email = T.String({
+  maxLength: 200,
+  pattern: "^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$",
+  description: "an email address",
+  examples: ["hong@example.com"],
+});
 const Time = T.String({ format: "date-time" });
 export const PaymentCycle = T.Union([T.Literal("monthly"), T.Literal("quarterly"), T.Literal("yearly")]);
 export type PaymentCycle = Static<typeof PaymentCycle>;
@@ -165,8 +179,12 @@ export const ProductDocument = T.Object({
 // ── Proposals and payments ──────────────────────────────────────────────────
 export const Account = T.Object(
   {
-    bankCode: T.String({ pattern: "^[0-9]{3}$", description: "3-digit bank code, e.g. 004" }),
-    accountNo: T.String({ pattern: "^[0-9][0-9-]{5,29}$", description: "digits and dashes" }),
+    bankCode: T.String({ pattern: "^[0-9]{3}$", description: "a 3-digit bank code", examples: ["004"] }),
+    accountNo: T.String({
+      pattern: "^[0-9][0-9-]{5,29}$",
+      description: "6-30 digits and dashes, starting with a digit",
+      examples: ["110-123-456789"],
+    }),
     holderName: T.String({ minLength: 1, maxLength: 50 }),
   },
   closed,

@@ -83,7 +83,7 @@ export function orderService(rt: Runtime): ServiceSchema {
             { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address, seenPrice },
             { correlationId: orderId, deadline: deadlineOf(ctx) },
           );
-          if (state.customerId !== user.id) throw forbidden("not the owner");
+          if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
       },

@@ -86,9 +86,7 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
  */
 export function ensureSamePrice(productName: string, price: number, seenPrice: number | undefined): void {
   if (seenPrice === undefined || seenPrice === price) return;
-  throw refuse.conflict("PriceChanged", `the price of ${productName} is now ${price}`, [
-    { path: "/price", message: `the current price is ${price}`, current: price },
-  ]);
+  throw refuse.conflict("PriceChanged", `the price of ${productName} is now ${price}`, { price });
 }
 
 export const orderView = (s: OrderState) => ({

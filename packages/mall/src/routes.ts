@@ -54,6 +54,7 @@ export const routes: RouteSpec[] = [
     response: Order,
     errors: [404, 409, 503],
     example: { productId: "01JD0000000000000000000000", qty: 1, address: "Seoul", price: 30000 },
+    reasons: { 403: ["NotOwner"], 409: ["PriceChanged"] },
   },
   {
     method: "GET",
@@ -74,6 +75,7 @@ export const routes: RouteSpec[] = [
     summary: "One order",
     response: Order,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -84,6 +86,7 @@ export const routes: RouteSpec[] = [
     summary: "Cancel an order; 409 once the deposit was checked",
     response: Order,
     errors: [403, 404, 409, 503],
+    reasons: { 403: ["NotOwner"], 409: ["AlreadyClosed", "DepositChecked"] },
   },
   {
     method: "POST",
@@ -94,6 +97,7 @@ export const routes: RouteSpec[] = [
     summary: "Confirm receipt; 409 unless the delivery has started",
     response: Order,
     errors: [403, 404, 409],
+    reasons: { 403: ["NotOwner"], 409: ["OrderCanceled", "DeliveryNotStarted"] },
   },
   {
     method: "GET",
@@ -114,6 +118,7 @@ export const routes: RouteSpec[] = [
     summary: "One pay",
     response: Pay,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -124,6 +129,7 @@ export const routes: RouteSpec[] = [
     summary: "Confirm the deposit: takes stock; 409 OutOfStock compensates; 503 when product is unavailable",
     response: Pay,
     errors: [404, 409, 503],
+    reasons: { 409: ["OrderCanceled", "OutOfStock"] },
   },
   {
     method: "GET",
@@ -144,6 +150,7 @@ export const routes: RouteSpec[] = [
     summary: "One delivery",
     response: Delivery,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -164,5 +171,6 @@ export const routes: RouteSpec[] = [
     summary: "One order's status row with its history",
     response: OrderStatusRow,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
 ];

@@ -106,7 +106,8 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
       case "Use": {
         const hold = heldReserve(state, cmd.reserveId);
         if (!hold) throw notActive();
-        if (hold.userId !== cmd.userId) throw refuse.forbidden("only the member who reserved may start the meeting");
+        if (hold.userId !== cmd.userId)
+          throw refuse.forbidden("NotTheReserver", "only the member who reserved may start the meeting");
         if (hold.conferenceId === cmd.conferenceId) return []; // the same start again
         if (hold.conferenceId) throw refuse.conflict("ReserveUsed", "the reservation was already used by a meeting");
         if (slotOver(hold, cmd.now)) throw refuse.conflict("ReserveExpired", "the reservation's slot is over");

@@ -227,7 +227,8 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { reserveId, userId, conferenceId } = ctx.params;
           const row = await reserveOf(reserveId);
           if (!row) throw notFound("reserve", reserveId);
-          if (row.userId !== userId) throw forbidden("only the member who reserved may start the meeting");
+          if (row.userId !== userId)
+            throw forbidden("NotTheReserver", "only the member who reserved may start the meeting");
           const answer = { reserveId, roomId: row.roomId, userId, slotStart: row.slotStart, slotEnd: row.slotEnd };
           if (row.status === "Used" && row.conferenceId === conferenceId) return answer;
           if (row.status === "Canceled") throw conflict("ReserveCanceled", "the reservation was canceled");

@@ -65,6 +65,10 @@ export const routes: RouteSpec[] = [
     response: Reserve,
     errors: [409, 503],
     example: { roomId: ID },
+    reasons: {
+      403: ["NotOwner"],
+      409: ["NoSlotOpen", "UnknownRoom", "UnderMaintenance", "InConference", "RoomReserved"],
+    },
   },
   {
     method: "GET",
@@ -85,6 +89,7 @@ export const routes: RouteSpec[] = [
     summary: "One reservation (its member or an admin)",
     response: Reserve,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -95,6 +100,7 @@ export const routes: RouteSpec[] = [
     summary: "Cancel a reservation (its member); 409 once the meeting started",
     response: Reserve,
     errors: [403, 404, 409],
+    reasons: { 403: ["NotOwner"], 409: ["ReserveExpired", "MeetingStarted", "ReserveNotActive"] },
   },
   {
     method: "POST",
@@ -108,6 +114,10 @@ export const routes: RouteSpec[] = [
     response: Conference,
     errors: [404, 409, 503],
     example: { reserveId: ID },
+    reasons: {
+      403: ["NotTheReserver"],
+      409: ["ReserveCanceled", "ReserveExpired", "ReserveUsed", "ReserveNotActive"],
+    },
   },
   {
     method: "GET",
@@ -128,6 +138,7 @@ export const routes: RouteSpec[] = [
     summary: "One meeting (its member or an admin)",
     response: Conference,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -138,6 +149,7 @@ export const routes: RouteSpec[] = [
     summary: "End a meeting (its member or an admin)",
     response: Conference,
     errors: [403, 404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -152,6 +164,7 @@ export const routes: RouteSpec[] = [
     response: Maintenance,
     errors: [404, 409, 503],
     example: { roomId: ID },
+    reasons: { 409: ["UnderMaintenance", "InConference", "RoomReserved"] },
   },
   {
     method: "GET",

@@ -99,7 +99,8 @@ export const RoomTableRow = T.Object({
 // (a pattern, not `format`: event data is checked by the platform's validator, which knows no formats)
 const Instant = T.String({
   pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$",
-  description: "ISO-8601 UTC",
+  description: "an ISO-8601 UTC time",
+  examples: ["2026-12-13T09:00:00Z"],
 });
 const Slot = { slotStart: Instant, slotEnd: Instant };
 

@@ -1,7 +1,6 @@
 // The vocabulary of pure domain code: aggregates as `decide`/`evolve`, events
 // as plain data, refusals as values. Nothing here touches I/O or Moleculer, so
 // aggregates are tested with plain function calls.
-import type { ErrorDetail } from "./errors.js";
 
 /** A domain event as the aggregate sees it: a type and its data. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
@@ -45,7 +44,8 @@ export class Refusal extends Error {
     readonly status: RefusalStatus,
     readonly rule: string,
     message: string,
-    readonly details?: ErrorDetail[],
+    /** Facts a client can act on (a 409's current price), passed on as `details`. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "Refusal";
@@ -53,8 +53,9 @@ export class Refusal extends Error {
 }
 
 export const refuse = {
-  conflict: (rule: string, message: string, details?: ErrorDetail[]) => new Refusal(409, rule, message, details),
+  conflict: (rule: string, message: string, details?: Record<string, unknown>) =>
+    new Refusal(409, rule, message, details),
   notFound: (message: string) => new Refusal(404, "NotFound", message),
-  forbidden: (message: string) => new Refusal(403, "Forbidden", message),
-  declined: (message: string) => new Refusal(402, "PaymentDeclined", message),
+  forbidden: (rule: string, message: string) => new Refusal(403, rule, message),
+  declined: (rule: string, message: string) => new Refusal(402, rule, message),
 };

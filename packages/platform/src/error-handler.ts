@@ -30,8 +30,9 @@ export function errorHandler(err: Error): never {
 
 const REFUSAL_NAMES = { 402: "PaymentDeclined", 403: "Forbidden", 404: "NotFound", 409: "Conflict" } as const;
 
-/** A domain Refusal as the API error the gateway understands. */
+/** A domain Refusal as the API error the gateway understands; a 404 names no rule (unknown is unknown). */
 export function refusalAsApiError(err: Refusal): ApiError {
+  if (err.status === 404) return new ApiError(404, "NotFound", err.message);
   const data = err.details ? { rule: err.rule, details: err.details } : { rule: err.rule };
   return new ApiError(err.status, REFUSAL_NAMES[err.status], err.message, data);
 }

@@ -10,6 +10,7 @@ export type ErrorName =
   | "PaymentDeclined"
   | "Forbidden"
   | "NotFound"
+  | "MethodNotAllowed"
   | "Conflict"
   | "PayloadTooLarge"
   | "ValidationError"
@@ -23,9 +24,18 @@ export interface ErrorDetail {
   current?: number;
 }
 
+/**
+ * What a refusal may tell besides its message: each schema violation with its
+ * JSON pointer (422), or facts a client can act on (a 409's current price).
+ */
+export type ErrorDetails = ErrorDetail[] | Record<string, unknown>;
+
 export interface ErrorData {
-  details?: ErrorDetail[];
-  /** The business rule that refused a command, e.g. "OutOfStock". */
+  details?: ErrorDetails;
+  /**
+   * The business rule that refused a command, e.g. "OutOfStock": a stable
+   * PascalCase code that reaches the client as `reason`.
+   */
   rule?: string;
   /** Seconds a client should wait before retrying (503, 429). */
   retryAfter?: number;
@@ -49,16 +59,20 @@ export class ApiError extends Errors.MoleculerError {
 
 export const badRequest = (message: string) => new ApiError(400, "BadRequest", message);
 export const unauthorized = (message = "authentication required") => new ApiError(401, "Unauthorized", message);
-export const paymentDeclined = (message: string) => new ApiError(402, "PaymentDeclined", message);
-export const forbidden = (message = "not allowed") => new ApiError(403, "Forbidden", message);
+// The refusals below come from a business rule, so each names it: `reason`
+// is required, and a client can branch on it without parsing the message.
+export const paymentDeclined = (reason: string, message: string) =>
+  new ApiError(402, "PaymentDeclined", message, { rule: reason });
+export const forbidden = (reason: string, message: string) => new ApiError(403, "Forbidden", message, { rule: reason });
 export const notFound = (what: string, id?: string) =>
   new ApiError(404, "NotFound", id === undefined ? `${what} not found` : `${what} ${id} not found`);
-/**
- * A business rule forbids the command now; `rule` names it (e.g. "OutOfStock"),
- * `details` point at what the client should change (e.g. the current price).
- */
-export const conflict = (rule: string, message: string, details?: ErrorDetail[]) =>
-  new ApiError(409, "Conflict", message, details ? { rule, details } : { rule });
+/** A business rule forbids the command now; `reason` names it (e.g. "OutOfStock"); `details` are facts to act on. */
+export const conflict = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new ApiError(409, "Conflict", message, details === undefined ? { rule: reason } : { rule: reason, details });
+/** The request matches the schema, but a rule about its values refuses it (a date that does not exist). */
+export const invalidValue = (reason: string, message: string, details: ErrorDetail[] = []) =>
+  new ApiError(422, "ValidationError", message, { rule: reason, details });
+/** The request does not match its schema: `details` lists each violation; no reason. */
 export const validationError = (message: string, details: ErrorDetail[] = []) =>
   new ApiError(422, "ValidationError", message, { details });
 export const unavailable = (message = "a dependency is unavailable, try again shortly", retryAfter = 2) =>

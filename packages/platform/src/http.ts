@@ -1,7 +1,8 @@
 // How a system publishes its HTTP resources. Each system package exports a
 // list of routes; the gateway turns them into moleculer-web aliases and the
 // OpenAPI document, so one declaration drives routing, auth and docs.
-import type { TSchema } from "@sinclair/typebox";
+import { Type as T, type TSchema } from "@sinclair/typebox";
+import { ULID_PATTERN } from "./ids.js";
 
 export type Role = "customer" | "seller" | "cleaner" | "admin" | "manager" | "member";
 export const ROLES: readonly Role[] = ["customer", "seller", "cleaner", "admin", "manager", "member"];
@@ -28,6 +29,23 @@ export interface RequestMeta {
   $responseHeaders?: Record<string, string>;
 }
 
+/** Statuses whose answers name a business rule as `reason`. */
+export type RefusalCode = 402 | 403 | 409 | 422;
+export type RouteReasons = Partial<Record<RefusalCode, string[]>>;
+
+/** A path parameter unless the route says otherwise: an id the server issued. */
+export const PathId = T.String({ pattern: ULID_PATTERN, description: "a 26-character id" });
+
+const PATH_PARAM = /:([A-Za-z0-9_]+)/g;
+
+/** The path parameters of a route with their schemas, in path order. */
+export function pathParamsOf(route: Pick<RouteSpec, "path" | "pathParams">): Array<[name: string, schema: TSchema]> {
+  return [...route.path.matchAll(PATH_PARAM)].map((m) => {
+    const name = m[1] as string;
+    return [name, route.pathParams?.[name] ?? PathId];
+  });
+}
+
 export interface RouteSpec {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   /** Express-style path, e.g. `/mall/orders/:id/cancel`. */
@@ -47,6 +65,19 @@ export interface RouteSpec {
   response: TSchema;
   /** Error statuses this route can answer beyond 400/401/403/422/429 (e.g. 404, 409, 503). */
   errors?: number[];
+  /**
+   * The refusals this route can answer, by status: each a stable PascalCase
+   * `reason` (e.g. `{ 409: ["OutOfStock"] }`). The gateway adds its own
+   * (RoleRequired, the Idempotency-Key's); a status listed here is one the
+   * route answers. The OpenAPI document lists them per operation.
+   */
+  reasons?: RouteReasons;
+  /**
+   * Schemas of path parameters that are not ids (e.g. a product code). Every
+   * other path parameter is a 26-character id; a value that cannot be one
+   * answers 404, as an unknown id does.
+   */
+  pathParams?: Record<string, TSchema>;
   /** Example request body, for the docs. */
   example?: unknown;
   tag: string;

@@ -19,7 +19,8 @@ export const hasRole = (user: User, ...roles: Role[]): boolean => roles.some((r)
 
 /** The caller may see or act on a resource owned by `ownerId` if they own it or hold one of `staff` roles. */
 export function ensureOwnerOr(user: User, ownerId: string, ...staff: Role[]): void {
-  if (user.id !== ownerId && !hasRole(user, ...staff)) throw forbidden("not the owner");
+  if (user.id !== ownerId && !hasRole(user, ...staff))
+    throw forbidden("NotOwner", "only the owner may see or change this");
 }
 
 export const labelLanguage = (ctx: HasMeta, query?: { lang?: string }): "ko" | "en" =>

@@ -17,6 +17,7 @@ export * from "./http.js";
 export * from "./identity.js";
 export * from "./ids.js";
 export * from "./list.js";
+export * from "./messages.js";
 export * from "./metrics.js";
 export * from "./nats-cluster.js";
 export * from "./nats-server.js";

@@ -5,6 +5,7 @@
 import { Kind, type TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Errors, Validators } from "moleculer";
+import { humanMessage } from "./messages.js";
 
 const MAX_REPORTED = 20;
 
@@ -42,7 +43,7 @@ export function compileChecker(schema: TSchema): Checker {
         type: "schema",
         field: e.path.slice(1).replaceAll("/", "."),
         path: e.path || "/",
-        message: e.message,
+        message: humanMessage(e),
       });
       if (issues.length >= MAX_REPORTED) break;
     }

@@ -41,3 +41,21 @@ export async function list<T = ApiResponse["body"]>(
   expect(res.status, show(res)).toBe(200);
   return res.body;
 }
+
+/** Statuses that always come from a rule, so their body names it. */
+const RULED = new Set([402, 403, 409]);
+
+/**
+ * The one error body: `{error, reason?, message, details?, requestId}`, and
+ * nothing else. A refusal by a rule (402, 403, 409) names it in `reason`, a
+ * PascalCase code; `reason`, when given, is the one expected.
+ */
+export function expectErrorBody(res: ApiResponse, status: number, error: string, reason?: string): void {
+  expect(res.status, show(res)).toBe(status);
+  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
+  expect(res.body, show(res)).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
+  const keys = Object.keys(res.body).filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k));
+  expect(keys, show(res)).toEqual([]);
+  if (RULED.has(status)) expect(res.body.reason, show(res)).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+  if (reason !== undefined) expect(res.body.reason, show(res)).toBe(reason);
+}

@@ -58,12 +58,7 @@ export class ApiContract {
       if (!UNROUTED_STATUSES.has(status)) {
         throw new ContractViolation(`${m} ${pathname} is no documented route, yet it answered ${status}`);
       }
-      this.checkBody(
-        `${m} ${pathname} → ${status}`,
-        this.schemaOf({ $ref: "#/components/responses/NotFound" }),
-        contentType,
-        body,
-      );
+      this.checkBody(`${m} ${pathname} → ${status}`, { $ref: "#/components/schemas/Error" }, contentType, body);
       return;
     }
     const where = `${m} ${op.o.path} → ${status}`;

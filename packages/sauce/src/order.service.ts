@@ -77,7 +77,7 @@ export function orderService(rt: Runtime): ServiceSchema {
             { type: "Place", orderId, customerId: user.id, branchId, sauceId, qty, price },
             { correlationId: orderId, ...(deadline !== undefined ? { deadline } : {}) },
           );
-          if (state.customerId !== user.id) throw forbidden("not the owner");
+          if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
       },

@@ -23,6 +23,7 @@ export const routes: RouteSpec[] = [
     response: Order,
     errors: [409, 503],
     example: { branchId: "gangnam-1", sauceId: "soy-garlic", qty: 20, price: 3500 },
+    reasons: { 403: ["NotOwner"], 409: ["PaymentRefunded", "PaymentExpired"] },
   },
   {
     method: "GET",
@@ -43,6 +44,7 @@ export const routes: RouteSpec[] = [
     summary: "One order",
     response: Order,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -53,6 +55,7 @@ export const routes: RouteSpec[] = [
     summary: "Cancel an order (owner); the payment is refunded and the delivery canceled; 409 once delivered",
     response: Order,
     errors: [404, 409, 503],
+    reasons: { 403: ["NotOwner"], 409: ["AlreadyDelivered"] },
   },
   {
     method: "GET",
@@ -73,6 +76,7 @@ export const routes: RouteSpec[] = [
     summary: "One payment",
     response: Payment,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "GET",
@@ -93,6 +97,7 @@ export const routes: RouteSpec[] = [
     summary: "One delivery",
     response: Delivery,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
   {
     method: "POST",
@@ -103,6 +108,7 @@ export const routes: RouteSpec[] = [
     summary: "Mark a delivery as delivered (admin); 409 when it or its order was canceled",
     response: Delivery,
     errors: [404, 409],
+    reasons: { 409: ["DeliveryCanceled", "OrderCanceled"] },
   },
   {
     method: "GET",
@@ -123,5 +129,6 @@ export const routes: RouteSpec[] = [
     summary: "One order's order, payment and delivery state",
     response: OrderDashboardRow,
     errors: [404],
+    reasons: { 403: ["NotOwner"] },
   },
 ];

@@ -57,7 +57,7 @@ export function whenUnauthorized(fn: () => void): void {
 }
 
 async function problemOf(res: Response): Promise<ApiProblem> {
-  let body: { error?: string; message?: string; details?: ErrorDetail[] } = {};
+  let body: { error?: string; message?: string; details?: ErrorDetail[] | Record<string, unknown> } = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {
@@ -65,7 +65,9 @@ async function problemOf(res: Response): Promise<ApiProblem> {
   }
   const retry = res.headers.get("Retry-After");
   const message = (body.message ?? res.statusText) + (res.status === 503 && retry ? ` (try again in ${retry} s)` : "");
-  return new ApiProblem(res.status, body.error ?? `HTTP ${res.status}`, message, body.details ?? []);
+  // A 409's details are facts (an object), not violations of fields.
+  const details = Array.isArray(body.details) ? body.details : [];
+  return new ApiProblem(res.status, body.error ?? `HTTP ${res.status}`, message, details);
 }
 
 export async function request<T = unknown>(

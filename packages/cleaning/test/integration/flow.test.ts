@@ -161,7 +161,12 @@ describe.concurrent("cleaning flow", () => {
     );
 
     // finished: the customer can no longer cancel
-    expectError(await u.alice.post(`/cleaning/cleaningReservations/${reservation.id}/cancel`), 409, "Conflict");
+    expectError(
+      await u.alice.post(`/cleaning/cleaningReservations/${reservation.id}/cancel`),
+      409,
+      "Conflict",
+      "CleaningFinished",
+    );
     expect((await u.alice.get(location)).body.status).toBe("ReservationApplied");
     expect((await paymentOf(reservation.id)).status).toBe("PaymentApproved");
   });
@@ -203,14 +208,14 @@ describe.concurrent("cleaning flow", () => {
   it("clean: 409 for an unknown reservation and for a second clean; nothing stored", async () => {
     const ghost = unknownId();
     const unknown = await u.carol.post("/cleaning/cleans", { requestId: ghost, cleanDate: "20250302" });
-    expectError(unknown, 409, "Conflict");
+    expectError(unknown, 409, "Conflict", "ReservationUnknown");
     expect((await list(u.dave, `/cleaning/cleans?requestId=${ghost}`)).total).toBe(0);
 
     const reservation = await reserve(u.alice);
     // known at once: the clean service catches its copy up with the stream before it decides
     const clean = await finishClean(u.carol, reservation.id);
     const second = await u.carol.post("/cleaning/cleans", { requestId: reservation.id, cleanDate: "20250303" });
-    expectError(second, 409, "Conflict");
+    expectError(second, 409, "Conflict", "AlreadyCleaned");
     const cleans = await list(u.dave, `/cleaning/cleans?requestId=${reservation.id}`);
     expect(cleans.items).toEqual([clean]);
   });
@@ -218,7 +223,7 @@ describe.concurrent("cleaning flow", () => {
   it("review: 409 before the cleaning is finished and for a second review; nothing stored", async () => {
     const reservation = await reserve(u.alice);
     const early = await u.carol.post("/cleaning/reviews", { requestId: reservation.id, content: "Early", score: 4 });
-    expectError(early, 409, "Conflict");
+    expectError(early, 409, "Conflict", "CleaningNotFinished");
     expect((await list(u.dave, `/cleaning/reviews?requestId=${reservation.id}`)).total).toBe(0);
     expectError(
       await u.carol.post("/cleaning/reviews", { requestId: unknownId(), content: "Nobody", score: 4 }),
@@ -229,7 +234,7 @@ describe.concurrent("cleaning flow", () => {
     await finishClean(u.carol, reservation.id);
     const first = await review(u.carol, reservation.id, "Fine", 4);
     const second = await u.carol.post("/cleaning/reviews", { requestId: reservation.id, content: "Again", score: 1 });
-    expectError(second, 409, "Conflict");
+    expectError(second, 409, "Conflict", "AlreadyReviewed");
     expect((await list(u.dave, `/cleaning/reviews?requestId=${reservation.id}`)).items).toEqual([first]);
   });
 
@@ -237,8 +242,8 @@ describe.concurrent("cleaning flow", () => {
     const reservation = await reserve(u.alice);
     const path = `/cleaning/cleaningReservations/${reservation.id}`;
     for (const who of [u.alice, u.carol, u.dave]) expect((await who.get(path)).body).toEqual(reservation);
-    expectError(await u.erin.get(path), 403, "Forbidden");
-    expectError(await u.bob.get(path), 403, "Forbidden"); // a seller has no business here
+    expectError(await u.erin.get(path), 403, "Forbidden", "NotOwner");
+    expectError(await u.bob.get(path), 403, "Forbidden", "RoleRequired"); // a seller has no business here
     expectError(await u.anon.get(path), 401, "Unauthorized");
     expectError(await u.alice.get(`/cleaning/cleaningReservations/${unknownId()}`), 404, "NotFound");
 

@@ -47,6 +47,18 @@ describe.concurrent("bad input", () => {
       expectValidation(await u.alice.post("/cleaning/cleaningReservations", body), paths);
       expect(await reservationsOf(body.place as string)).toEqual([]);
     }
+    // What the messages say: the format with an example; a day that does not exist names its rule.
+    const wrongFormat = await u.alice.post(
+      "/cleaning/cleaningReservations",
+      reservationBody({ requestDate: "2026-12-13" }),
+    );
+    expect(wrongFormat.body.details).toEqual([{ path: "/requestDate", message: "must be YYYYMMDD, e.g. 20261213" }]);
+    expect(wrongFormat.body).not.toHaveProperty("reason");
+    const noSuchDay = await u.alice.post(
+      "/cleaning/cleaningReservations",
+      reservationBody({ requestDate: "20250230" }),
+    );
+    expectError(noSuchDay, 422, "ValidationError", "NotACalendarDay");
     const { place: _, ...missing } = reservationBody();
     expectValidation(await u.alice.post("/cleaning/cleaningReservations", missing), ["/place"]);
     expectError(
@@ -107,12 +119,16 @@ describe.concurrent("bad input", () => {
     expect(longest.status).toBe(201);
   });
 
-  it("paths and queries: a malformed id or filter is a 422", async () => {
-    expectValidation(await u.alice.get("/cleaning/cleaningReservations/not-an-id"), ["/id"]);
-    expectValidation(await u.alice.post("/cleaning/cleaningReservations/not-an-id/cancel"), ["/id"]);
-    expectValidation(await u.carol.get("/cleaning/cleans/not-an-id"), ["/id"]);
-    expectValidation(await u.carol.get("/cleaning/reviews/not-an-id"), ["/id"]);
-    expectValidation(await u.alice.get("/cleaning/dashBoardViews/not-an-id"), ["/requestId"]);
+  it("paths and queries: a malformed id in a path is a 404 as an unknown one; a malformed filter is a 422", async () => {
+    for (const [who, path] of [
+      [u.alice, "/cleaning/cleaningReservations/not-an-id"],
+      [u.carol, "/cleaning/cleans/not-an-id"],
+      [u.carol, "/cleaning/reviews/not-an-id"],
+      [u.alice, "/cleaning/dashBoardViews/not-an-id"],
+    ] as const) {
+      expectError(await who.get(path), 404, "NotFound");
+    }
+    expectError(await u.alice.post("/cleaning/cleaningReservations/not-an-id/cancel"), 404, "NotFound");
     expectValidation(await u.dave.get("/cleaning/messages?requestId=x"), ["/requestId"]);
     expectValidation(await u.dave.get("/cleaning/messages?limit=0"), ["/limit"]);
     expectValidation(await u.dave.get("/cleaning/cleaningReservations?status=Paid"), ["/status"]);

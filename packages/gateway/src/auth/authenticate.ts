@@ -37,6 +37,6 @@ export async function authenticate(
 export function authorize(user: User | undefined, roles: RouteSpec["roles"]): void {
   if (roles === "public" || roles === "any") return;
   if (!user?.roles.some((r) => roles.includes(r))) {
-    throw forbidden(`requires one of the roles: ${roles.join(", ")}`);
+    throw forbidden("RoleRequired", `requires one of the roles: ${roles.join(", ")}`);
   }
 }

@@ -188,7 +188,7 @@ describe("insurance flow", () => {
     expectError(await u.erin.post("/insurance/proposals", { planNo: plan.id, account: account() }), 409, "Conflict");
     await issuedDocument(u.erin, plan.id);
     const declined = await u.erin.post("/insurance/proposals", { planNo: plan.id, account: account("111-22-330000") });
-    expectError(declined, 402, "PaymentDeclined");
+    expectError(declined, 402, "PaymentDeclined", "InsufficientFunds");
     expect((await list(u.erin, `/insurance/proposals?planNo=${plan.id}`)).total).toBe(0);
     const ok = await u.erin.post("/insurance/proposals", { planNo: plan.id, account: account() });
     expect(ok.status, show(ok)).toBe(201);
@@ -233,7 +233,7 @@ describe("insurance flow", () => {
     );
     for (const [extra, rule] of cases) {
       const res = await u.alice.post("/insurance/plans", planInput(product.code, extra));
-      expectError(res, 409, "Conflict");
+      expectError(res, 409, "Conflict", "UnderwritingRejected");
       expect(res.body.message).toMatch(new RegExp(`^UnderwritingRejected: ${rule}:`));
     }
     expect((await list(u.alice, `/insurance/plans?productCode=${product.code}`)).total).toBe(before);

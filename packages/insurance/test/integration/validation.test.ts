@@ -83,21 +83,33 @@ describe("products", () => {
   it("401 without a token, 403 for non-managers, 404 unknown, 409 a taken code", async () => {
     const body = { code: uniqueCode(), ...productFields };
     expectError(await u.anon.post("/insurance/products", body), 401, "Unauthorized");
-    expectError(await u.alice.post("/insurance/products", body), 403, "Forbidden");
+    expectError(await u.alice.post("/insurance/products", body), 403, "Forbidden", "RoleRequired");
     expectError(await u.alice.patch(`/insurance/products/${product.code}`, { maxAge: 50 }), 403, "Forbidden");
     expectError(await u.anon.get("/insurance/products"), 401, "Unauthorized");
     expectError(await u.dave.get(`/insurance/products/${body.code}`), 404, "NotFound");
     expectError(await u.dave.patch(`/insurance/products/${body.code}`, { maxAge: 50 }), 404, "NotFound");
-    expectError(await u.dave.post("/insurance/products", { ...body, code: product.code }), 409, "Conflict");
+    expectError(
+      await u.dave.post("/insurance/products", { ...body, code: product.code }),
+      409,
+      "Conflict",
+      "ProductCodeTaken",
+    );
+    // A code that cannot be one names no product: 404, as an unknown code.
+    expectError(await u.dave.get("/insurance/products/BAD.CODE"), 404, "NotFound");
   });
 });
 
 describe("customers", () => {
   it("422 for bad fields (a birth date that is no day, or in the future), 401/403 by identity", async () => {
     const ok = { name: "박민수", birthDate: "1990-01-01", phone: "010-1111-2222" };
-    expectValidation(await u.erin.post("/insurance/customers", { ...ok, birthDate: "1990-02-30" }), ["/birthDate"]);
+    const noSuchDay = await u.erin.post("/insurance/customers", { ...ok, birthDate: "1990-02-30" });
+    expectValidation(noSuchDay, ["/birthDate"]);
+    expect(noSuchDay.body.reason).toBe("InvalidBirthDate");
     expectValidation(await u.erin.post("/insurance/customers", { ...ok, birthDate: "2999-01-01" }), ["/birthDate"]);
-    expectValidation(await u.erin.post("/insurance/customers", { ...ok, birthDate: "01/01/1990" }), ["/birthDate"]);
+    const wrongFormat = await u.erin.post("/insurance/customers", { ...ok, birthDate: "01/01/1990" });
+    expectValidation(wrongFormat, ["/birthDate"]);
+    expect(wrongFormat.body.details).toEqual([{ path: "/birthDate", message: "must be YYYY-MM-DD, e.g. 1990-05-17" }]);
+    expect(wrongFormat.body).not.toHaveProperty("reason");
     expectValidation(await u.erin.post("/insurance/customers", { ...ok, phone: "call me" }), ["/phone"]);
     expectValidation(await u.erin.post("/insurance/customers", { ...ok, email: "nope" }), ["/email"]);
     expectValidation(await u.erin.post("/insurance/customers", { ...ok, userId: "x" }), ["/userId"]);
@@ -105,10 +117,10 @@ describe("customers", () => {
     expectError(await u.bob.post("/insurance/customers", ok), 403, "Forbidden");
     expectError(await u.bob.get("/insurance/customers/me"), 403, "Forbidden");
     const alice = (await u.alice.get("/insurance/customers/me")).body;
-    expectError(await u.erin.get(`/insurance/customers/${alice.id}`), 403, "Forbidden");
+    expectError(await u.erin.get(`/insurance/customers/${alice.id}`), 403, "Forbidden", "NotOwner");
     expect((await u.dave.get(`/insurance/customers/${alice.id}`)).status).toBe(200);
     expectError(await u.dave.get(`/insurance/customers/${unknownId()}`), 404, "NotFound");
-    expectValidation(await u.dave.get("/insurance/customers/not-an-id"), ["/id"]);
+    expectError(await u.dave.get("/insurance/customers/not-an-id"), 404, "NotFound");
   });
 });
 
@@ -119,9 +131,9 @@ describe("plans", () => {
     expectValidation(await u.alice.post("/insurance/plans", planInput(product.code, { entryAmount: 0 })), [
       "/entryAmount",
     ]);
-    expectValidation(await u.alice.post("/insurance/plans", planInput(product.code, { paymentCycle: "weekly" })), [
-      "/paymentCycle",
-    ]);
+    const weekly = await u.alice.post("/insurance/plans", planInput(product.code, { paymentCycle: "weekly" }));
+    expectValidation(weekly, ["/paymentCycle"]);
+    expect(weekly.body.message).toBe("paymentCycle: must be one of monthly, quarterly, yearly");
     expectValidation(await u.alice.post("/insurance/plans", planInput(product.code, { insurancePeriod: "20" })), [
       "/insurancePeriod",
     ]);
@@ -169,10 +181,10 @@ describe("proposals, payments, documents, msgs, mypages", () => {
     expectValidation(await u.alice.post("/insurance/proposals", { planNo: plan.id }), ["/account"]);
     expectValidation(await u.alice.post("/insurance/proposals", { ...body, amount: 1 }), ["/amount"]);
     expectError(await u.anon.post("/insurance/proposals", body), 401, "Unauthorized");
-    expectError(await u.erin.post("/insurance/proposals", body), 403, "Forbidden");
+    expectError(await u.erin.post("/insurance/proposals", body), 403, "Forbidden", "NotOwner");
     expectError(await u.dave.post("/insurance/proposals", body), 403, "Forbidden");
     expectError(await u.alice.post("/insurance/proposals", { ...body, planNo: unknownId() }), 404, "NotFound");
-    expectError(await u.alice.post("/insurance/proposals", body), 409, "Conflict"); // no document yet
+    expectError(await u.alice.post("/insurance/proposals", body), 409, "Conflict", "DocumentNotIssued");
     expect((await list(u.dave, `/insurance/proposals?planNo=${plan.id}`)).total).toBe(0);
   });
 

@@ -75,7 +75,7 @@ describe("Payment", () => {
     expect(isDeclined(declined.account)).toBe(true);
     expect(isDeclined({ ...pay.account, accountNo: "123-45-670001" })).toBe(false);
     const r = refusalOf(() => Payment.decide(undefined, declined, ctx));
-    expect([r.status, r.rule]).toEqual([402, "PaymentDeclined"]);
+    expect([r.status, r.rule]).toEqual([402, "InsufficientFunds"]);
   });
 
   it("cancels once; unknown payments are 404", () => {

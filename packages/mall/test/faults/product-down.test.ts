@@ -106,7 +106,7 @@ describe("product down", () => {
     expectError(changed, 409, "Conflict");
     expect(changed.body).toMatchObject({
       reason: "PriceChanged",
-      details: [{ path: "/price", current: product.price }],
+      details: { price: product.price },
     });
     // A product it has not heard of needs mall.product: unavailable, and nothing is stored.
     const before = await streamEnd(main);

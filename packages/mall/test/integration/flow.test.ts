@@ -151,10 +151,10 @@ describe.concurrent("mall flow", () => {
     const product = await newProduct(u.bob, 5, 700);
     const order = await placeOrder(u.alice, product, 1);
     const early = await u.alice.post(`/mall/orders/${order.id}/receive`);
-    expectError(early, 409, "Conflict");
+    expectError(early, 409, "Conflict", "DeliveryNotStarted");
     const pay = await payOf(u.alice, order.id);
     const stillEarly = await u.alice.post(`/mall/orders/${order.id}/receive`);
-    expectError(stillEarly, 409, "Conflict");
+    expectError(stillEarly, 409, "Conflict", "DeliveryNotStarted");
     expect((await getOrder(u.alice, order.id)).status).toBe("OrderPlaced");
     expect(pay.status).toBe("PayPlaced");
     const row = await rowWithStatus(u.alice, order.id, "PayPlaced");
@@ -206,7 +206,7 @@ describe.concurrent("mall flow", () => {
     expect(checked.status, show(checked)).toBe(200);
 
     const cancel = await u.alice.post(`/mall/orders/${order.id}/cancel`);
-    expectError(cancel, 409, "Conflict");
+    expectError(cancel, 409, "Conflict", "DepositChecked");
     expect((await getOrder(u.alice, order.id)).status).toBe("OrderPlaced");
     expect((await payOf(u.alice, order.id)).status).toBe("PayChecked");
     expect((await getProduct(u.bob, product.id)).qty).toBe(3);
@@ -228,7 +228,7 @@ describe.concurrent("mall flow", () => {
     const pay = await payOf(u.alice, order.id);
 
     const check = await u.bob.post(`/mall/pays/${pay.id}/check`);
-    expectError(check, 409, "Conflict");
+    expectError(check, 409, "Conflict", "OutOfStock");
 
     const payNow = await payWithStatus(u.alice, order.id, "PayCanceled");
     expect(payNow.reason).toBe("OutOfStock");

@@ -4,7 +4,7 @@
 import { createHmac } from "node:crypto";
 import { type EventLine, streamName, tailEvents } from "@seed/platform";
 import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
-import { type Actors, actors, list, show } from "@seed/platform/testing/actors";
+import { type Actors, actors, expectErrorBody, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";
 
 export { type Actors, actors, list, show };
@@ -253,13 +253,8 @@ export const historyOf = (row: Json): string[] => row.history.map((h: { status: 
  * requestId, details?}` and nothing internal (service names, subjects, node
  * ids, stack traces).
  */
-export function expectError(res: ApiResponse, status: number, error: string): void {
-  expect(res.status, show(res)).toBe(status);
-  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
-  expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(
-    Object.keys(res.body).filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k)),
-  ).toEqual([]);
+export function expectError(res: ApiResponse, status: number, error: string, reason?: string): void {
+  expectErrorBody(res, status, error, reason);
   expectNoInternals(res);
 }
 

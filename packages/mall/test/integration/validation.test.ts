@@ -1,8 +1,8 @@
 // Every mall route against bad input and bad callers (api.md "Errors",
-// spec/mall.md "Routes"): 422 with JSON pointers for bodies, path ids and
-// queries that break the schema; 400 for what is not JSON; 401 without a valid
-// token; 403 for the wrong role or another customer's resource; 404 for ids
-// nobody created. Nothing is stored by a refused request, and no error answer
+// spec/mall.md "Routes"): 422 with JSON pointers for bodies and queries that
+// break the schema; 400 for what is not JSON; 401 without a valid token; 403
+// for the wrong role or another customer's resource (with its reason); 404 for
+// ids nobody created and for path ids that cannot be ids. Nothing is stored by a refused request, and no error answer
 // shows anything internal.
 import type { ApiClient, TestNode } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
@@ -194,12 +194,12 @@ describe.concurrent("422 ValidationError with JSON pointers", () => {
     { method: "GET", path: (id) => `/mall/orderStatuses/${id}`, as: "alice", param: "/orderId" },
   ];
   it.each(byIdRoutes.map((r) => [`${r.method} ${r.path(":id")}`, r] as const))(
-    "non-ULID id in the path: %s",
+    "non-ULID id in the path is 404, as an unknown id: %s",
     async (_, r) => {
-      for (const id of badIds) {
+      for (const id of [...badIds, "does-not-exist"]) {
         const res = await client(r.as).request(r.method, r.path(id));
-        expect(res.status, `${id}: ${show(res)}`).toBe(422);
-        expectValidation(res, [r.param]);
+        expectError(res, 404, "NotFound");
+        expect(res.body.message, id).toBe(`not found: ${r.param.slice(1)} must be a 26-character id`);
       }
     },
   );
@@ -370,7 +370,7 @@ describe.concurrent("403 Forbidden", () => {
     for (const [who, method, path, body] of cases) {
       const res = await client(who).request(method, path, body);
       expect(res.status, `${who} ${method} ${path}: ${show(res)}`).toBe(403);
-      expectError(res, 403, "Forbidden");
+      expectError(res, 403, "Forbidden", "RoleRequired");
     }
   });
 
@@ -393,7 +393,7 @@ describe.concurrent("403 Forbidden", () => {
     for (const [who, method, path] of cases) {
       const res = await client(who).request(method, path);
       expect(res.status, `${who} ${method} ${path}: ${show(res)}`).toBe(403);
-      expectError(res, 403, "Forbidden");
+      expectError(res, 403, "Forbidden", "NotOwner");
     }
     // and what another customer may list hides alice's things
     expect((await list(u.erin, `/mall/pays?orderId=${open.id}`)).total).toBe(0);

@@ -52,7 +52,7 @@ describe("one holder per room per slot", () => {
         .map(show)
         .join("\n"),
     ).toBe(49);
-    for (const r of results) if (r.status === 409) expectConflict(r, /already reserved/);
+    for (const r of results) if (r.status === 409) expectConflict(r, /already reserved/, "RoomReserved");
     const winner = results.find((r) => r.status === 201)?.body;
     const list = await get(u.dave, `/meetingroom/reserves?roomId=${room.id}`);
     expect(list.total).toBe(1);

@@ -81,17 +81,17 @@ describe("reserve → meeting → end", () => {
     expect(res.headers.get("location")).toBe(`/meetingroom/reserves/${r.id}`);
     expect(await get(u.alice, `/meetingroom/reserves/${r.id}`)).toEqual(r);
     expect(await get(u.dave, `/meetingroom/reserves/${r.id}`)).toEqual(r);
-    expectError(await u.erin.get(`/meetingroom/reserves/${r.id}`), 403, "Forbidden");
+    expectError(await u.erin.get(`/meetingroom/reserves/${r.id}`), 403, "Forbidden", "NotOwner");
     expect((await get(u.alice, `/meetingroom/reserves?roomId=${room.id}`)).items).toEqual([r]);
     expect((await get(u.erin, `/meetingroom/reserves?roomId=${room.id}`)).total).toBe(0);
 
     // the second member is too late
-    expectConflict(await u.erin.post("/meetingroom/reserves", { roomId: room.id }), /already reserved/);
+    expectConflict(await u.erin.post("/meetingroom/reserves", { roomId: room.id }), /already reserved/, "RoomReserved");
     const reservedRow = await roomShows(u.erin, room.id, "Reserved");
     expect(reservedRow).toMatchObject({ statusLabel: "예약중", reserveId: r.id, userId: u.ids.alice, ...SLOT });
 
     // only the member who reserved may start the meeting
-    expectError(await u.erin.post("/meetingroom/conferences", { reserveId: r.id }), 403, "Forbidden");
+    expectError(await u.erin.post("/meetingroom/conferences", { reserveId: r.id }), 403, "Forbidden", "NotTheReserver");
     const started = await u.alice.post("/meetingroom/conferences", { reserveId: r.id });
     expect(started.status, show(started)).toBe(201);
     const c = started.body;
@@ -104,9 +104,17 @@ describe("reserve → meeting → end", () => {
     expect((await get(u.alice, `/meetingroom/roomTables/${room.id}?lang=en`)).statusLabel).toBe("In conference");
 
     // a used reservation: no second meeting, no cancel
-    expectConflict(await u.alice.post("/meetingroom/conferences", { reserveId: r.id }), /already used/);
-    expectConflict(await u.alice.post(`/meetingroom/reserves/${r.id}/cancel`), /meeting has already started/);
-    expectConflict(await u.erin.post("/meetingroom/reserves", { roomId: room.id }), /meeting is running/);
+    expectConflict(await u.alice.post("/meetingroom/conferences", { reserveId: r.id }), /already used/, "ReserveUsed");
+    expectConflict(
+      await u.alice.post(`/meetingroom/reserves/${r.id}/cancel`),
+      /meeting has already started/,
+      "MeetingStarted",
+    );
+    expectConflict(
+      await u.erin.post("/meetingroom/reserves", { roomId: room.id }),
+      /meeting is running/,
+      "InConference",
+    );
 
     // only its member or an admin ends it
     expectError(await u.erin.post(`/meetingroom/conferences/${c.id}/end`), 403, "Forbidden");
@@ -133,7 +141,7 @@ describe("reserve → meeting → end", () => {
     expect((await u.alice.post(`/meetingroom/reserves/${r.id}/cancel`)).body.status).toBe("Canceled");
     expect((await get(u.alice, `/meetingroom/reserves/${r.id}`)).status).toBe("Canceled");
     await roomShows(u.alice, room.id, "Available");
-    expectConflict(await u.alice.post("/meetingroom/conferences", { reserveId: r.id }), /canceled/);
+    expectConflict(await u.alice.post("/meetingroom/conferences", { reserveId: r.id }), /canceled/, "ReserveCanceled");
     // another member may take it now
     await reserve(u.erin, room.id);
     await roomShows(u.alice, room.id, "Reserved");
@@ -152,8 +160,16 @@ describe("maintenance", () => {
     expect(res.headers.get("location")).toBe(`/meetingroom/maintenances/${m.id}`);
     const row = await roomShows(u.alice, room.id, "UnderMaintenance");
     expect(row).toMatchObject({ statusLabel: "정비중", maintenanceId: m.id });
-    expectConflict(await u.alice.post("/meetingroom/reserves", { roomId: room.id }), /under maintenance/);
-    expectConflict(await u.dave.post("/meetingroom/maintenances", { roomId: room.id }), /under maintenance/);
+    expectConflict(
+      await u.alice.post("/meetingroom/reserves", { roomId: room.id }),
+      /under maintenance/,
+      "UnderMaintenance",
+    );
+    expectConflict(
+      await u.dave.post("/meetingroom/maintenances", { roomId: room.id }),
+      /under maintenance/,
+      "UnderMaintenance",
+    );
 
     const ended = await u.dave.post(`/meetingroom/maintenances/${m.id}/end`);
     expect(ended.status, show(ended)).toBe(200);
@@ -178,11 +194,23 @@ describe("time slots", () => {
   it("outside every slot reservations are refused with 409 naming the rule; 10:00 opens the next slot", async () => {
     const room = await addRoom(u.dave);
     clock.set(kst("09:55:00"));
-    expectConflict(await u.alice.post("/meetingroom/reserves", { roomId: room.id }), /no reservation slot is open/);
+    expectConflict(
+      await u.alice.post("/meetingroom/reserves", { roomId: room.id }),
+      /no reservation slot is open/,
+      "NoSlotOpen",
+    );
     clock.set(kst("07:59:59"));
-    expectConflict(await u.alice.post("/meetingroom/reserves", { roomId: room.id }), /no reservation slot/);
+    expectConflict(
+      await u.alice.post("/meetingroom/reserves", { roomId: room.id }),
+      /no reservation slot/,
+      "NoSlotOpen",
+    );
     clock.set(kst("20:00:00"));
-    expectConflict(await u.alice.post("/meetingroom/reserves", { roomId: room.id }), /no reservation slot/);
+    expectConflict(
+      await u.alice.post("/meetingroom/reserves", { roomId: room.id }),
+      /no reservation slot/,
+      "NoSlotOpen",
+    );
     clock.set(kst("10:00:00"));
     const r = await reserve(u.alice, room.id);
     expect({ slotStart: r.slotStart, slotEnd: r.slotEnd }).toEqual(SLOT);
@@ -190,6 +218,7 @@ describe("time slots", () => {
     expectConflict(
       await u.alice.post("/meetingroom/reserves", { roomId: "7ZZZZZZZZZ0000000000000000" }),
       /does not exist/,
+      "UnknownRoom",
     );
   });
 
@@ -220,11 +249,15 @@ describe("time slots", () => {
     await roomShows(u.alice, inUse.id, "Available");
     expect((await get(u.erin, `/meetingroom/reserves/${r2.id}`)).status).toBe("Used");
     // an expired reservation: no meeting, no cancel
-    expectConflict(await u.alice.post("/meetingroom/conferences", { reserveId: r1.id }), /expired/);
-    expectConflict(await u.alice.post(`/meetingroom/reserves/${r1.id}/cancel`), /expired/);
+    expectConflict(await u.alice.post("/meetingroom/conferences", { reserveId: r1.id }), /expired/, "ReserveExpired");
+    expectConflict(await u.alice.post(`/meetingroom/reserves/${r1.id}/cancel`), /expired/, "ReserveExpired");
 
     // between slots nobody reserves; at 12:00 the next slot opens for anyone
-    expectConflict(await u.erin.post("/meetingroom/reserves", { roomId: unused.id }), /no reservation slot/);
+    expectConflict(
+      await u.erin.post("/meetingroom/reserves", { roomId: unused.id }),
+      /no reservation slot/,
+      "NoSlotOpen",
+    );
     clock.set(kst("12:00:00"));
     const next: Json = await reserve(u.erin, unused.id);
     expect(next.slotStart).toBe("2030-03-11T03:00:00.000Z");

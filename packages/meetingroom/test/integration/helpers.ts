@@ -12,7 +12,7 @@ import {
   startTestNode,
   type TestNode,
 } from "@seed/platform/testing";
-import { type Actors, actors, show } from "@seed/platform/testing/actors";
+import { type Actors, actors, expectErrorBody, show } from "@seed/platform/testing/actors";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, expect } from "vitest";
 
@@ -107,21 +107,16 @@ export async function roomShows(client: ApiClient, roomId: string, status: strin
 }
 
 /** An error answer as api.md describes it, and nothing of the inside. */
-export function expectError(res: ApiResponse, status: number, error: string): void {
-  expect(res.status, show(res)).toBe(status);
-  expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
-  expect(res.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(
-    Object.keys(res.body).filter((k) => !["error", "reason", "message", "details", "requestId"].includes(k)),
-  ).toEqual([]);
+export function expectError(res: ApiResponse, status: number, error: string, reason?: string): void {
+  expectErrorBody(res, status, error, reason);
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/meetingroom\.(room|reserve|conference|maintenance|schedule)|MEETINGROOM|\.ts:\d+|"stack"/);
   if (status === 503) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
 }
 
-/** 409 whose message names the rule. */
-export function expectConflict(res: ApiResponse, words: RegExp): void {
-  expectError(res, 409, "Conflict");
+/** 409 whose message says which rule, and `reason` names it. */
+export function expectConflict(res: ApiResponse, words: RegExp, reason?: string): void {
+  expectError(res, 409, "Conflict", reason);
   expect(res.body.message).toMatch(words);
 }
 

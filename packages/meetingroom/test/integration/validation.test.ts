@@ -52,7 +52,7 @@ describe("identity", () => {
 
   it("roles: members reserve and start meetings, admins add rooms and run maintenance", async () => {
     const room = await addRoom(u.dave);
-    expectError(await u.alice.post("/meetingroom/rooms", { name: "mine" }), 403, "Forbidden");
+    expectError(await u.alice.post("/meetingroom/rooms", { name: "mine" }), 403, "Forbidden", "RoleRequired");
     expectError(await u.bob.post("/meetingroom/reserves", { roomId: room.id }), 403, "Forbidden");
     expectError(await u.dave.post("/meetingroom/reserves", { roomId: room.id }), 403, "Forbidden");
     expectError(await u.bob.post("/meetingroom/conferences", { reserveId: unknownId() }), 403, "Forbidden");
@@ -97,29 +97,31 @@ describe("bad input: 422 naming each field, nothing stored", () => {
     expectError(await u.dave.post("/meetingroom/rooms", "{not json"), 400, "BadRequest");
     expectValidation(await u.dave.get("/meetingroom/rooms?status=Busy"), ["/status"]);
     expectValidation(await u.dave.get("/meetingroom/rooms?limit=0"), ["/limit"]);
-    expectValidation(await u.dave.get("/meetingroom/rooms/not-an-id"), ["/id"]);
+    expectError(await u.dave.get("/meetingroom/rooms/not-an-id"), 404, "NotFound"); // cannot be an id: nothing there
     expect((await get(u.dave, "/meetingroom/rooms")).total).toBe(before);
   });
 
   it("reserves, conferences, maintenances, roomTables", async () => {
     const room = await addRoom(u.dave);
     expectValidation(await u.alice.post("/meetingroom/reserves", {}), ["/roomId"]);
-    expectValidation(await u.alice.post("/meetingroom/reserves", { roomId: "room-1" }), ["/roomId"]);
+    const notAnId = await u.alice.post("/meetingroom/reserves", { roomId: "room-1" });
+    expectValidation(notAnId, ["/roomId"]);
+    expect(notAnId.body.details[0].message).toBe("must be a 26-character id");
     expectValidation(await u.alice.post("/meetingroom/reserves", { roomId: room.id, userId: "erin" }), ["/userId"]);
-    expectValidation(await u.alice.post("/meetingroom/reserves/nope/cancel"), ["/id"]);
+    expectError(await u.alice.post("/meetingroom/reserves/nope/cancel"), 404, "NotFound"); // cannot be an id: nothing there
     expectValidation(await u.alice.get("/meetingroom/reserves?status=Gone"), ["/status"]);
-    expectValidation(await u.alice.get("/meetingroom/reserves/nope"), ["/id"]);
+    expectError(await u.alice.get("/meetingroom/reserves/nope"), 404, "NotFound"); // cannot be an id: nothing there
     expectValidation(await u.alice.post("/meetingroom/conferences", {}), ["/reserveId"]);
     expectValidation(await u.alice.post("/meetingroom/conferences", { reserveId: room.id, roomId: room.id }), [
       "/roomId",
     ]);
-    expectValidation(await u.alice.post("/meetingroom/conferences/nope/end"), ["/id"]);
+    expectError(await u.alice.post("/meetingroom/conferences/nope/end"), 404, "NotFound"); // cannot be an id: nothing there
     expectValidation(await u.dave.post("/meetingroom/maintenances", { roomId: 7 }), ["/roomId"]);
     expectValidation(await u.dave.post("/meetingroom/maintenances", { roomId: room.id, until: "x" }), ["/until"]);
-    expectValidation(await u.dave.post("/meetingroom/maintenances/nope/end"), ["/id"]);
+    expectError(await u.dave.post("/meetingroom/maintenances/nope/end"), 404, "NotFound"); // cannot be an id: nothing there
     expectValidation(await u.alice.get("/meetingroom/roomTables?status=Open"), ["/status"]);
     expectValidation(await u.alice.get("/meetingroom/roomTables?lang=fr"), ["/lang"]);
-    expectValidation(await u.alice.get("/meetingroom/roomTables/nope"), ["/roomId"]);
+    expectError(await u.alice.get("/meetingroom/roomTables/nope"), 404, "NotFound"); // cannot be an id: nothing there
     // unknown ids
     expectError(await u.alice.post(`/meetingroom/reserves/${unknownId()}/cancel`), 404, "NotFound");
     expectError(await u.alice.get(`/meetingroom/reserves/${unknownId()}`), 404, "NotFound");

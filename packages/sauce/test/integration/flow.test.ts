@@ -94,7 +94,9 @@ describe("order → payment → delivery", () => {
     expect(en.body.statusLabel).toBe("Delivered");
 
     // once delivered, the order cannot be canceled, and nothing changed
-    await eventually(async () => expectError(await u.alice.post(`/sauce/orders/${order.id}/cancel`), 409, "Conflict"));
+    await eventually(async () =>
+      expectError(await u.alice.post(`/sauce/orders/${order.id}/cancel`), 409, "Conflict", "AlreadyDelivered"),
+    );
     expect((await u.alice.get(`/sauce/orders/${order.id}`)).body.status).toBe("Paid");
     expect((await u.alice.get(`/sauce/payments/${payment.id}`)).body.status).toBe("Approved");
   });
@@ -151,7 +153,7 @@ describe("cancel → refund → delivery canceled", () => {
     expect((await u.alice.get(`/sauce/orderDashboards/${order.id}?lang=en`)).body.statusLabel).toBe(
       "Delivery canceled",
     );
-    expectError(await u.dave.post(`/sauce/deliveries/${delivery.id}/complete`), 409, "Conflict");
+    expectError(await u.dave.post(`/sauce/deliveries/${delivery.id}/complete`), 409, "Conflict", "DeliveryCanceled");
 
     // the cancel and the refund arrive once more: nothing new is appended anywhere
     const seqs = {

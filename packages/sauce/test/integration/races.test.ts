@@ -127,7 +127,7 @@ describe("the refund handled before the delivery's start", () => {
       deliveryStatus: "Canceled",
       statusLabel: "배송취소",
     });
-    expectError(await u.dave.post(`/sauce/deliveries/${tombstone.id}/complete`), 409, "Conflict");
+    expectError(await u.dave.post(`/sauce/deliveries/${tombstone.id}/complete`), 409, "Conflict", "DeliveryCanceled");
   });
 });
 
@@ -179,7 +179,7 @@ describe("a cancel and a completion at the same instant, on two replicas", () =>
         } else {
           winners.complete++;
           expect(complete.body.status, round).toBe("Completed");
-          expectError(cancel, 409, "Conflict");
+          expectError(cancel, 409, "Conflict", "AlreadyDelivered");
           await deliveryOf(u.alice, order.id, "Completed");
           expect(await rowWithStatus(u.alice, order.id, "Completed"), round).toMatchObject({
             orderStatus: "Paid",
@@ -214,7 +214,7 @@ describe("a completion whose request stopped after the order recorded it", () =>
     const delivery = await deliveryOf(u.alice, order.id, "Started");
     // What the complete request did before it died: the order's part only.
     await main.node.broker.call("sauce.order.markDelivered", { id: order.id, deliveryId: delivery.id });
-    expectError(await u.alice.post(`/sauce/orders/${order.id}/cancel`), 409, "Conflict");
+    expectError(await u.alice.post(`/sauce/orders/${order.id}/cancel`), 409, "Conflict", "AlreadyDelivered");
 
     const completed = await deliveryOf(u.alice, order.id, "Completed");
     await rowWithStatus(u.alice, order.id, "Completed");
@@ -249,6 +249,6 @@ describe("the order cannot be asked", () => {
       return r.body;
     });
     expect(done.status).toBe("Completed");
-    expectError(await u.alice.post(`/sauce/orders/${order.id}/cancel`), 409, "Conflict");
+    expectError(await u.alice.post(`/sauce/orders/${order.id}/cancel`), 409, "Conflict", "AlreadyDelivered");
   });
 });

@@ -34,6 +34,10 @@ const lateAnswers: FaultPlan = {
 };
 
 let node: TestNode;
+
+/** How many events of `type` the product's subject holds, per order. */
+const perOrder = (productId: string, type: string) =>
+  eventCounts(node.node.runtime.nc, "mall", `mall.product.${productId}`, type, "orderId");
 let u: Actors;
 
 beforeAll(async () => {
@@ -65,13 +69,7 @@ describe("a decrease that lands after its check gave up, then a cancel that wins
     await payWithStatus(u.bob, order.id, "PayCanceled");
 
     // the decrease was stored all the same: the race really happened
-    const decreases = await eventCounts(
-      node.node.runtime.nc,
-      "mall",
-      `mall.product.${product.id}`,
-      "QtyDecreased",
-      "orderId",
-    );
+    const decreases = await perOrder(product.id, "QtyDecreased");
     expect(decreases.get(order.id)).toBe(1);
 
     const row = await rowWithStatus(u.alice, order.id, "OrderCanceled");
@@ -81,13 +79,7 @@ describe("a decrease that lands after its check gave up, then a cancel that wins
     expect(historyOf(row)).toContain("QtyDecreased");
     expect((await getProduct(u.bob, product.id)).qty).toBe(10);
 
-    const restores = await eventCounts(
-      node.node.runtime.nc,
-      "mall",
-      `mall.product.${product.id}`,
-      "StockRestored",
-      "orderId",
-    );
+    const restores = await perOrder(product.id, "StockRestored");
     expect([...restores.entries()]).toEqual([[order.id, 1]]);
     const deliveries = await u.bob.get(`/mall/deliveries?orderId=${order.id}`);
     expect(deliveries.body.items).toEqual([]);
@@ -105,13 +97,7 @@ describe("a decrease that lands after its check gave up, then a cancel that wins
     expect((await getProduct(u.bob, product.id)).qty).toBe(6);
     const cancel = await u.alice.post(`/mall/orders/${order.id}/cancel`);
     expectError(cancel, 409, "Conflict");
-    const restores = await eventCounts(
-      node.node.runtime.nc,
-      "mall",
-      `mall.product.${product.id}`,
-      "StockRestored",
-      "orderId",
-    );
+    const restores = await perOrder(product.id, "StockRestored");
     expect(restores.size).toBe(0);
   }, 30_000);
 });

@@ -10,6 +10,7 @@ import {
   startHealthServer,
   startNode,
 } from "@seed/platform";
+import type { Middleware } from "moleculer";
 import brokerConfig from "../broker.config.js";
 import { createGateway, systems } from "./systems.js";
 
@@ -20,6 +21,8 @@ export interface LaunchOptions {
   healthPort?: number;
   /** "Now" of the node's services (tests move time); default: the system clock. */
   clock?: Clock;
+  /** Broker middlewares added after the platform's own (the fault tests' crash points). */
+  middlewares?: Middleware[];
 }
 
 export interface LaunchedNode {
@@ -40,6 +43,7 @@ export function allServices(): string[] {
 export async function launchNode(config: Config, opts: LaunchOptions = {}): Promise<LaunchedNode> {
   const brokerOptions = brokerConfig(config);
   if (opts.namespace) brokerOptions.namespace = opts.namespace;
+  if (opts.middlewares) brokerOptions.middlewares = [...(brokerOptions.middlewares ?? []), ...opts.middlewares];
   // Signals are ours (stopOnSignals): Moleculer's own handler would exit the
   // process right after the broker stopped, before the health server and a
   // local nats-server were stopped.

@@ -1,7 +1,10 @@
 // `npm run node -- --services mall.pay,mall.delivery`: one more node joining
 // the same NATS as `npm start` (or NATS_URL). A node without the gateway serves
 // /health/live, /health/ready and /metrics on HEALTH_PORT (0 = a free port).
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { LaunchOptions } from "./launch.js";
 import { configOrFail, fail, loadOrFail, natsUrlOrFail, say, stopOnSignals } from "./lifecycle.js";
 
 const USAGE = `usage: npm run node -- --services <list>
@@ -15,7 +18,8 @@ HEALTH_PORT (health server of a node without the gateway; 0 = a free port),
 NAMESPACE (Moleculer namespace; nodes only see nodes of the same one),
 and every variable of the configuration (see README).`;
 
-async function main(): Promise<void> {
+/** Parses the command line, starts the node and stops it on signals; `extra` adds to how it is launched. */
+export async function runNode(extra: Pick<LaunchOptions, "middlewares"> = {}): Promise<void> {
   let values: { services?: string | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
   const [platform, { launchNode }] = await loadOrFail(() =>
     Promise.all([import("@seed/platform"), import("./launch.js")]),
   );
-  let config = configOrFail(() => platform.loadConfig(process.env));
+  let config = configOrFail(() => platform.refuseKnownSecrets(platform.loadConfig(process.env)));
   config = {
     ...config,
     NATS_URL: natsUrlOrFail(
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
 
   let launched: Awaited<ReturnType<typeof launchNode>>;
   try {
-    launched = await launchNode(config, { healthPort: config.HEALTH_PORT });
+    launched = await launchNode(config, { ...extra, healthPort: config.HEALTH_PORT });
   } catch (err) {
     fail(
       `This node could not start (NATS at ${config.NATS_URL}). Check that NATS is running (\`npm start\` in ` +
@@ -62,6 +66,8 @@ async function main(): Promise<void> {
   stopOnSignals([{ name: "node", stop: () => launched.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 2000 }]);
 }
 
-main().catch((err: unknown) =>
-  fail("The node stopped with an unexpected error.", err instanceof Error ? err.stack : err),
-);
+const isEntry = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry)
+  runNode().catch((err: unknown) =>
+    fail("The node stopped with an unexpected error.", err instanceof Error ? err.stack : err),
+  );

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const [platform, { launchNode }, { systems }] = await loadOrFail(() =>
     Promise.all([import("@seed/platform"), import("./launch.js"), import("./systems.js")]),
   );
-  let config = configOrFail(() => platform.loadConfig(process.env));
+  let config = configOrFail(() => platform.refuseKnownSecrets(platform.loadConfig(process.env)));
 
   let nats: NatsServer | undefined;
   const urlFile = join(config.DATA_DIR, "nats.url");

@@ -32,18 +32,9 @@ export const RecordCleaningParams = T.Object(
   { additionalProperties: false },
 );
 
-/**
- * Fault injection for the crash tests only: a node started with this variable
- * set to "true" kills itself (SIGKILL) right after the payment was approved and
- * before the reservation is stored — the window the payment's reconciliation
- * and the keyed retry exist for.
- */
-export const FAULT_KILL_AFTER_PAYMENT = "CLEANING_FAULT_KILL_AFTER_PAYMENT";
-
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
   const reservations = kit.aggregate(Reservation);
-  const dieAfterPayment = process.env[FAULT_KILL_AFTER_PAYMENT] === "true";
 
   return {
     name: "cleaning.reservation",
@@ -70,7 +61,6 @@ export function reservationService(rt: Runtime): ServiceSchema {
             }
           }
           await ctx.call("cleaning.payment.approve", { requestId, amount: price });
-          if (dieAfterPayment) process.kill(process.pid, "SIGKILL");
           const { state } = await reservations.execute(
             requestId,
             { type: "Apply", requestId, requestDate, place, price, customerName, customerId: user.id },

@@ -3,9 +3,6 @@
 //   (owner or manager, ?proposalNo=).
 // Reacts to: ProposalWithdrawn → cancels the proposal's payment (once).
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
-//
-// Fault injection for tests and demonstrations: INSURANCE_FAULT_PAY_DELAY_MS
-// (default 0) makes every pay wait that long before it charges — a slow bank.
 
 import { causedBy, deadlineOf, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
@@ -15,15 +12,9 @@ import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, PaymentStatus, Pa
 
 export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
-const faultDelayMs = (): number => {
-  const ms = Number(process.env.INSURANCE_FAULT_PAY_DELAY_MS ?? 0);
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
-};
-
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
   const payments = kit.aggregate(Payment);
-  const slowBank = faultDelayMs();
 
   kit.react<InsuranceEvent>({
     ProposalWithdrawn: async (e) => {
@@ -44,7 +35,6 @@ export function paymentService(rt: Runtime): ServiceSchema {
         visibility: "public",
         params: PayParams,
         async handler(ctx: Context<Static<typeof PayParams>>) {
-          if (slowBank > 0) await new Promise((r) => setTimeout(r, slowBank));
           const { paymentId, account, ...payment } = ctx.params;
           const { state } = await payments.execute(
             paymentId,

@@ -9,6 +9,11 @@ const Bool = (def: "true" | "false", description: string) =>
 const Int = (min: number, max: number, def: number, description: string) =>
   T.Integer({ minimum: min, maximum: max, default: def, description });
 
+/** The signing secret of a local run: known to everyone who has read this file. */
+const DEVELOPMENT_JWT_SECRET = "local-development-secret-change-me";
+/** How the deployment templates mark the values an operator must replace. */
+const PLACEHOLDER_PREFIX = "REPLACE-ME";
+
 export const ConfigSchema = T.Object(
   {
     NATS_URL: T.String({
@@ -49,7 +54,7 @@ export const ConfigSchema = T.Object(
     ),
     LOG_FORMAT: T.Union([T.Literal("json"), T.Literal("pretty")], { default: "pretty", description: "log format" }),
     JWT_SECRET: T.String({
-      default: "local-development-secret-change-me",
+      default: DEVELOPMENT_JWT_SECRET,
       minLength: 16,
       description: "HS256 signing secret",
     }),
@@ -188,4 +193,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration:\n${lines.join("\n")}`);
   }
   return withDefaults as Config;
+}
+
+/** True when the SERVICES selector includes the gateway (the one service that signs and checks tokens). */
+const runsGateway = (services: string) => services.split(",").some((s) => s.trim() === "*" || s.trim() === "api");
+
+/**
+ * A node that serves real users must not sign tokens with a secret anyone
+ * knows: with DEMO_USERS off, a gateway node refuses the development default
+ * and the deployment templates' placeholder. Returns the config, or throws
+ * with what to do instead.
+ */
+export function refuseKnownSecrets(config: Config): Config {
+  if (config.DEMO_USERS === "true" || config.JWT_PUBLIC_KEY !== "" || !runsGateway(config.SERVICES)) return config;
+  const secret = config.JWT_SECRET;
+  const known =
+    secret === DEVELOPMENT_JWT_SECRET
+      ? "the development default"
+      : secret.startsWith(PLACEHOLDER_PREFIX)
+        ? "the deployment template's placeholder"
+        : undefined;
+  if (!known) return config;
+  throw new Error(
+    `JWT_SECRET is ${known}, and DEMO_USERS is off: anyone could sign a token for any user.\n` +
+      "  Set JWT_SECRET to a random secret of 32 bytes or more, e.g. JWT_SECRET=$(openssl rand -hex 32);\n" +
+      '  in Kubernetes put it in k8s/base/secrets.env (docs/DEPLOY.md, "Secrets").\n' +
+      "  For a local demo with the demo users, set DEMO_USERS=true instead.",
+  );
 }

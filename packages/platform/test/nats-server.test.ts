@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "nats";
 import { describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig, refuseKnownSecrets } from "../src/config.js";
 import { findNatsServer, freePort, portIsFree, startNatsServer } from "../src/nats-server.js";
 import { selectServices } from "../src/node.js";
 import { eventually, tempDir, testConfig } from "../testing/index.js";
@@ -77,6 +77,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT/);
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "5" })).toThrow(/REQUEST_TIMEOUT_MS/);
     expect(() => loadConfig({ DEMO_USERS: "yes" })).toThrow(/DEMO_USERS/);
+  });
+  it("a gateway without demo users refuses a secret anyone knows", () => {
+    const known = ["local-development-secret-change-me", "REPLACE-ME-with-a-random-secret-of-32-bytes-or-more"];
+    for (const JWT_SECRET of known) {
+      const env = { JWT_SECRET, DEMO_USERS: "false" };
+      expect(() => refuseKnownSecrets(loadConfig(env)), JWT_SECRET).toThrow(/JWT_SECRET=\$\(openssl rand -hex 32\)/);
+      expect(() => refuseKnownSecrets(loadConfig({ ...env, SERVICES: "api,mall.order" }))).toThrow(/JWT_SECRET/);
+      // fine: demo users on (a local tool), a node without the gateway, RS256 verification
+      expect(refuseKnownSecrets(loadConfig({ ...env, DEMO_USERS: "true" })).JWT_SECRET).toBe(JWT_SECRET);
+      expect(refuseKnownSecrets(loadConfig({ ...env, SERVICES: "mall.*" })).SERVICES).toBe("mall.*");
+      expect(refuseKnownSecrets(loadConfig({ ...env, JWT_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----" }))).toBeTruthy();
+    }
+    const real = loadConfig({ JWT_SECRET: "9f1c2e7a4b8d0f3e6a5c9b2d7e1f4a8c", DEMO_USERS: "false" });
+    expect(refuseKnownSecrets(real)).toBe(real);
   });
   it("testConfig gives short timeouts, demo users and a fresh data dir", () => {
     const a = testConfig();

@@ -14,6 +14,7 @@ import { healthOf } from "../src/health.js";
 import { freePort } from "../src/nats-server.js";
 import type { RunningNode } from "../src/node.js";
 import { contractOf } from "./contract.js";
+import { FAULT_PLAN_VARIABLE, type FaultPlan } from "./crash-points.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -168,20 +169,27 @@ export interface SpawnNodeOptions {
   env?: ConfigOverrides & Record<string, string | number>;
   /** Longest wait for readiness (default 30 s). */
   readyTimeoutMs?: number;
+  /** Crash points armed in this node (testing/crash-points.ts); it then runs through testing/fault-node.ts. */
+  faults?: FaultPlan;
 }
 
 /**
  * A real child process running scripts/node.ts (same Node, `--import tsx`),
  * in this test file's namespace, resolved once its /health/ready answers 200.
+ * With `faults`, the same node with those crash points armed.
  */
 export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
   const port = await freePort();
   const env = testEnv({ SERVICES: opts.services, PORT: port, ...opts.env });
   env.HEALTH_PORT ??= String(port);
   env.NAMESPACE ??= TEST_NAMESPACE;
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "node.ts")], {
+  const entry = opts.faults
+    ? join(ROOT, "packages", "platform", "testing", "fault-node.ts")
+    : join(ROOT, "scripts", "node.ts");
+  const plan = opts.faults ? { [FAULT_PLAN_VARIABLE]: JSON.stringify(opts.faults) } : {};
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...plan },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
@@ -350,3 +358,4 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
 }
 export * from "./aggregate.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
+export type { FaultPlan } from "./crash-points.js";

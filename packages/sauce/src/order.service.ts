@@ -34,16 +34,6 @@ export const OrderListQuery = ListQuery({
   sauceId: T.Optional(Ref),
 });
 
-/**
- * Fault injection for tests only: with SAUCE_FAULT_EXIT_AFTER_PAY=1 the process
- * kills itself right after the payment was taken and before the order is
- * stored — the crash point the reconciliation and the Idempotency-Key retry
- * exist for. Never set outside tests.
- */
-const dieAfterPayForFaultTest = () => {
-  if (process.env.SAUCE_FAULT_EXIT_AFTER_PAY === "1") process.kill(process.pid, "SIGKILL");
-};
-
 /** How long after its payment an order may still be stored (a quarter of the delay, at least 1 s, is margin). */
 export const storeWindowMs = (reconcileAfterMs: number) =>
   Math.max(Math.floor(reconcileAfterMs / 2), reconcileAfterMs - Math.max(1000, Math.floor(reconcileAfterMs / 4)));
@@ -73,7 +63,6 @@ export function orderService(rt: Runtime): ServiceSchema {
             amount: qty * price,
             customerId: user.id,
           });
-          dieAfterPayForFaultTest();
           if (payment.status === "Canceled")
             throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
           let deadline = deadlineOf(ctx);

@@ -1,6 +1,6 @@
 // A reservation is paid first, then stored. Here the reservation node really
-// dies in between: started with CLEANING_FAULT_KILL_AFTER_PAYMENT=true it
-// SIGKILLs itself right after the payment was approved. Then:
+// dies in between: started with a crash point on its payment call, it is
+// SIGKILLed right after the payment was approved. Then:
 //   - the client's retry with the same Idempotency-Key within
 //     CLEANING_RECONCILE_AFTER_MS completes the same reservation with the same
 //     payment, which is never canceled;
@@ -8,11 +8,17 @@
 //     the wait, with two payment replicas reconciling, and a retry after that
 //     is refused (409): no reservation is stored without its payment.
 import type { NatsServer } from "@seed/platform";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import {
+  eventually,
+  type FaultPlan,
+  type SpawnedNode,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcilePeriod } from "../../src/payment.service.js";
-import { FAULT_KILL_AFTER_PAYMENT } from "../../src/reservation.service.js";
 import {
   type Actors,
   actors,
@@ -35,14 +41,14 @@ let u: Actors;
 /** The reservation node's id: every incarnation takes the place of the one before in the registry. */
 let reservationNodeId = "";
 
-async function spawn(services: string, extra: Record<string, string> = {}): Promise<SpawnedNode> {
+async function spawn(services: string, faults?: FaultPlan): Promise<SpawnedNode> {
   const child = await spawnNode({
     services,
     env: {
       ...env,
       ...(reservationNodeId && services === "cleaning.reservation" ? { NODE_ID: reservationNodeId } : {}),
-      ...extra,
     },
+    ...(faults ? { faults } : {}),
   });
   children.push(child);
   return child;
@@ -50,7 +56,7 @@ async function spawn(services: string, extra: Record<string, string> = {}): Prom
 
 /** A reservation node that dies right after the payment of the next reservation. */
 async function doomedReservationNode(): Promise<SpawnedNode> {
-  const child = await spawn("cleaning.reservation", { [FAULT_KILL_AFTER_PAYMENT]: "true" });
+  const child = await spawn("cleaning.reservation", { killAfterCall: "cleaning.payment.approve" });
   reservationNodeId = child.env.NODE_ID ?? "";
   await main.node.broker.waitForServices(["cleaning.reservation"], 10_000);
   return child;
@@ -89,6 +95,22 @@ async function reserveAndCrash(node: SpawnedNode, body: object, key: string): Pr
   return paid;
 }
 
+/**
+ * The client's retry with its key, as a client does it: a 503 says "nothing
+ * was done, try again" (a restarted node is found by the gateway a moment
+ * after it is ready), so it is sent again until a real answer comes.
+ */
+async function keyedRetry(body: object, key: string) {
+  return eventually(
+    async () => {
+      const res = await u.alice.post("/cleaning/cleaningReservations", body, { headers: { "Idempotency-Key": key } });
+      expect(res.status, show(res)).not.toBe(503);
+      return res;
+    },
+    { timeout: 10_000, interval: 250 },
+  );
+}
+
 beforeAll(async () => {
   nats = await privateNats();
   env = { ...clusterEnv(nats), CLEANING_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS };
@@ -117,9 +139,7 @@ describe("the reservation node dies between the payment and the reservation", ()
     const retriedBody = reservationBody({ price: 61_000 });
     const retried = await reserveAndCrash(await doomedReservationNode(), retriedBody, "retried-1");
     await healthyReservationNode();
-    const retry = await u.alice.post("/cleaning/cleaningReservations", retriedBody, {
-      headers: { "Idempotency-Key": "retried-1" },
-    });
+    const retry = await keyedRetry(retriedBody, "retried-1");
     expect(retry.status, show(retry)).toBe(201);
     expect(retry.body).toMatchObject({ id: retried, status: "ReservationApplied", price: 61_000 });
 
@@ -133,9 +153,7 @@ describe("the reservation node dies between the payment and the reservation", ()
     expectError(await u.alice.get(`/cleaning/dashBoardViews/${abandoned}`), 404, "NotFound");
 
     // a retry after the refund is refused, and stores nothing
-    const late = await u.alice.post("/cleaning/cleaningReservations", abandonedBody, {
-      headers: { "Idempotency-Key": "abandoned-1" },
-    });
+    const late = await keyedRetry(abandonedBody, "abandoned-1");
     expectError(late, 409, "Conflict");
     expect(late.body.message).toMatch(/canceled/);
     const stored = (await list(u.dave, "/cleaning/cleaningReservations?limit=500")).items;

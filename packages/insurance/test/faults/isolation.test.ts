@@ -1,6 +1,6 @@
 // Fault isolation with real processes (spec/insurance.md "Rules"): proposal
 // and payment run only in child processes that are killed with SIGKILL.
-// - payment slow (INSURANCE_FAULT_PAY_DELAY_MS) → 503 within the timeout,
+// - payment slow (a crash-point delay on pay) → 503 within the timeout,
 //   then the breaker opens and proposals answer 503 at once; nothing stored,
 //   nothing charged; a healthy payment brings proposals back;
 // - payment stopped → 503 fast, nothing stored;
@@ -45,7 +45,11 @@ beforeAll(async () => {
       services: "insurance.proposal",
       env: { ...config, BREAKER_MIN_REQUESTS: 3, BREAKER_HALF_OPEN_MS: 1000 },
     }),
-    spawnNode({ services: "insurance.payment", env: { ...config, INSURANCE_FAULT_PAY_DELAY_MS: 1500 } }),
+    spawnNode({
+      services: "insurance.payment",
+      env: config,
+      faults: { delayAction: { action: "insurance.payment.pay", ms: 1500 } },
+    }),
   ]);
   await main.node.broker.waitForServices(["insurance.proposal", "insurance.payment"], 10_000);
   u = await actors(main.url);

@@ -1,6 +1,6 @@
 // The crash point of placing an order: the order node dies after the payment
-// was taken and before the order was stored (a real process, SIGKILLed by its
-// own fault-injection hook at exactly that point). Two ways out, both tested:
+// was taken and before the order was stored (a real process, SIGKILLed by a
+// crash point armed at exactly that point). Two ways out, both tested:
 // a retry with the same Idempotency-Key completes the order (same orderId, the
 // same payment, charged once); without a retry, the payment is refunded once
 // SAUCE_RECONCILE_AFTER_MS has passed, and no order, delivery or row appears.
@@ -28,7 +28,7 @@ const children: SpawnedNode[] = [];
 let u: Actors;
 const ORDER_NODE_ID = `sauce-order-${process.pid}`;
 
-/** A sauce.order node; `dieAfterPay` arms the fault-injection hook. */
+/** A sauce.order node; `dieAfterPay` arms a crash point right after its payment call answers. */
 async function orderNode(dieAfterPay: boolean): Promise<SpawnedNode> {
   const child = await spawnNode({
     services: "sauce.order",
@@ -36,8 +36,8 @@ async function orderNode(dieAfterPay: boolean): Promise<SpawnedNode> {
       ...env,
       NODE_ID: ORDER_NODE_ID, // a restarted pod: the gateway forgets the dead one at once
       SAUCE_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS,
-      ...(dieAfterPay ? { SAUCE_FAULT_EXIT_AFTER_PAY: "1" } : {}),
     },
+    ...(dieAfterPay ? { faults: { killAfterCall: "sauce.payment.pay" } } : {}),
   });
   children.push(child);
   await main.node.broker.waitForServices(["sauce.order"], 10_000);

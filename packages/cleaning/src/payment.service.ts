@@ -11,7 +11,16 @@
 //         request's reservation stored?), confirmed with the stream itself
 //         before a payment is canceled.
 
-import { causedBy, deadlineOf, notFound, type Runtime, ServiceKit, streamName, subjectOf } from "@seed/platform";
+import {
+  causedBy,
+  deadlineOf,
+  notFound,
+  type Runtime,
+  reconcilePeriod,
+  ServiceKit,
+  streamName,
+  subjectOf,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
@@ -23,9 +32,6 @@ export const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
   { additionalProperties: false },
 );
-
-/** How often the reconciliation looks for payments whose reservation never came. */
-export const reconcilePeriod = (afterMs: number) => Math.max(200, Math.min(5000, Math.floor(afterMs / 4)));
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });

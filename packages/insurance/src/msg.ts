@@ -58,7 +58,8 @@ export function msgBody(e: EventEnvelope): string {
     }
     case "PaymentCanceled": {
       const d = e.data as EventData<"PaymentCanceled">;
-      return `결제가 취소되었습니다. 결제번호 ${d.paymentId} (청약번호 ${d.proposalNo})`;
+      const why = d.reason === "ProposalNotContracted" ? "청약이 완료되지 않아 " : "";
+      return `${why}결제가 취소되었습니다. 결제번호 ${d.paymentId} (청약번호 ${d.proposalNo})`;
     }
     default:
       return e.type;

@@ -2,9 +2,20 @@
 // Offers: pay (for insurance.proposal; idempotent per proposal), get, list
 //   (owner or manager, ?proposalNo=).
 // Reacts to: ProposalWithdrawn → cancels the proposal's payment (once).
+// Every so often (on every replica): cancels a payment whose proposal was not
+//   contracted within INSURANCE_RECONCILE_AFTER_MS (the proposal node died
+//   after paying and the client never retried), once.
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
-import { causedBy, deadlineOf, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  causedBy,
+  deadlineOf,
+  ListQuery,
+  ownedReadActions,
+  type Runtime,
+  ServiceKit,
+  watchOrphans,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Payment, paymentView } from "./payment.js";
@@ -19,6 +30,32 @@ export function paymentService(rt: Runtime): ServiceSchema {
   kit.react<InsuranceEvent>({
     ProposalWithdrawn: async (e) => {
       await payments.execute(e.data.paymentId, { type: "Cancel" }, causedBy(e, "insurance.payment"));
+    },
+  });
+
+  // The client was charged but no contract was ever stored: cancel the payment.
+  // Every replica ticks; the aggregate decides (expected sequence, seeded id), so it is canceled once.
+  const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
+  watchOrphans(rt, kit, {
+    name: "cancel payments whose proposal was never contracted",
+    afterMs,
+    candidates: () => payments.all(),
+    waiting: (p) =>
+      p.status === "Approved"
+        ? { key: p.id, since: Date.parse(p.createdAt), owner: { aggregate: "proposal", id: p.proposalNo } }
+        : undefined,
+    release: async (p, now) => {
+      await payments.execute(
+        p.id,
+        { type: "Reconcile", now, afterMs },
+        {
+          correlationId: p.proposalNo,
+          causationId: p.id,
+          idSeed: `reconcile:${p.id}`,
+          idTime: Date.parse(p.createdAt),
+          now: new Date(now).toISOString(),
+        },
+      );
     },
   });
 
@@ -39,7 +76,12 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const { state } = await payments.execute(
             paymentId,
             { type: "Pay", paymentId, account, ...payment },
-            { correlationId: payment.proposalNo, deadline: deadlineOf(ctx) },
+            // stamped with the service clock: the proposal's store window and the reconciliation count from it
+            {
+              correlationId: payment.proposalNo,
+              deadline: deadlineOf(ctx),
+              now: new Date(kit.clock.now()).toISOString(),
+            },
           );
           return paymentView(state);
         },

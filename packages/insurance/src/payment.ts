@@ -1,8 +1,17 @@
 // Payment: the first premium of a proposal, charged to the customer's
 // account by a simulated bank. One per proposal (its id is derived from the
 // proposal's), so paying again — a retried proposal — never charges twice.
+//
+// The payment is stored before its proposal's contract. If the contract never
+// comes (the proposal node died in between and the client never retried), the
+// reconciliation cancels the payment once it has waited `afterMs`
+// (INSURANCE_RECONCILE_AFTER_MS); the proposal service stores a contract only
+// within a shorter window of the payment, so never after. A canceled payment
+// is never charged again: the plan needs a new proposal (a new plan).
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { Account, EventData, InsuranceEvent } from "./schemas.js";
+
+type CancelReason = NonNullable<EventData<"PaymentCanceled">["reason"]>;
 
 export interface PaymentState {
   id: string;
@@ -15,6 +24,7 @@ export interface PaymentState {
   accountNo: string;
   holderName: string;
   status: "Approved" | "Canceled";
+  reason?: CancelReason;
   createdAt: string;
   updatedAt: string;
 }
@@ -23,7 +33,15 @@ export type PayCommand = { type: "Pay"; account: Account } & Omit<
   EventData<"PaymentApproved">,
   "bankCode" | "accountNo" | "holderName"
 >;
-export type PaymentCommand = PayCommand | { type: "Cancel" };
+export type PaymentCommand =
+  | PayCommand
+  | { type: "Cancel" }
+  /** The reconciliation: no contract of the proposal is stored; cancel once the payment waited `afterMs`. */
+  | { type: "Reconcile"; now: number; afterMs: number };
+
+/** Has an approved payment waited `afterMs` for its contract by `now`? */
+export const isOverdue = (p: PaymentState, now: number, afterMs: number): boolean =>
+  p.status === "Approved" && Date.parse(p.createdAt) + afterMs <= now;
 
 type PaymentEvent = Extract<InsuranceEvent, { type: "PaymentApproved" | "PaymentCanceled" }>;
 
@@ -46,6 +64,11 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
   decide(state, cmd) {
     switch (cmd.type) {
       case "Pay": {
+        if (state?.status === "Canceled")
+          throw refuse.conflict(
+            "PaymentCanceled",
+            "this proposal's payment was canceled because it was not completed in time; save a new plan to apply again",
+          );
         if (state) return []; // paid already: the same proposal again is not a second charge
         const { type: _, account, ...payment } = cmd;
         if (isDeclined(account))
@@ -63,6 +86,13 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
         const { id, proposalNo, planNo, customerId, userId } = state;
         return [{ type: "PaymentCanceled", data: { paymentId: id, proposalNo, planNo, customerId, userId } }];
       }
+      case "Reconcile": {
+        // Canceled already (withdrawn, another replica) or not due yet: nothing to do.
+        if (!state || !isOverdue(state, cmd.now, cmd.afterMs)) return [];
+        const { id, proposalNo, planNo, customerId, userId } = state;
+        const reason = "ProposalNotContracted";
+        return [{ type: "PaymentCanceled", data: { paymentId: id, proposalNo, planNo, customerId, userId, reason } }];
+      }
     }
   },
 
@@ -72,8 +102,10 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
         const { paymentId, ...approved } = event.data;
         return { ...approved, id: paymentId, status: "Approved", createdAt: at, updatedAt: at };
       }
-      case "PaymentCanceled":
-        return { ...(state as PaymentState), status: "Canceled", updatedAt: at };
+      case "PaymentCanceled": {
+        const { reason } = event.data;
+        return { ...(state as PaymentState), status: "Canceled", ...(reason ? { reason } : {}), updatedAt: at };
+      }
     }
   },
 };
@@ -86,6 +118,7 @@ export const paymentView = (s: PaymentState) => ({
   customerId: s.customerId,
   amount: s.amount,
   status: s.status,
+  ...(s.reason ? { reason: s.reason } : {}),
   bankCode: s.bankCode,
   accountNo: s.accountNo,
   holderName: s.holderName,

@@ -4,7 +4,10 @@
 //   document issued) from PlanSaved and DocumentIssued.
 // Calls: insurance.payment.pay synchronously (timeout, breaker, bulkhead): a
 //   proposal is contracted only once paid; payment unavailable, slow or its
-//   breaker open → 503 and nothing stored, nothing charged.
+//   breaker open → 503 and nothing stored, nothing charged. The contract is
+//   stored within a window of the payment or never: after
+//   INSURANCE_RECONCILE_AFTER_MS the payment service cancels a payment
+//   without a contract.
 
 import {
   caller,
@@ -15,6 +18,7 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
+  ownerStoreBy,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -37,6 +41,7 @@ interface PlanFacts {
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
   const proposals = kit.aggregate(Proposal);
+  const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",
     key: planNoOf,
@@ -80,7 +85,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
             ensureNotProposed(existing, requestId);
             if (existing) return proposalView(existing);
             const { customerId, userId, premium: amount } = plan;
-            await ctx.call("insurance.payment.pay", {
+            const paid = await ctx.call<{ createdAt: string }, object>("insurance.payment.pay", {
               paymentId,
               proposalNo,
               planNo,
@@ -89,11 +94,18 @@ export function proposalService(rt: Runtime): ServiceSchema {
               amount,
               account,
             });
-            // Paid: the contract is recorded even if our caller has stopped waiting
-            // (no deadline), so that its retry finds it rather than a paid plan without one.
+            // Paid: the contract is recorded even if our caller has stopped waiting, so
+            // that its retry finds it rather than a paid plan without one — but only
+            // within the payment's window: after it the payment is being canceled.
+            const storeBy = ownerStoreBy(Date.parse(paid.createdAt), afterMs, kit.clock);
+            if (storeBy === undefined)
+              throw conflict(
+                "PaymentExpired",
+                "this proposal was not completed in time and its payment is being canceled; save a new plan to apply again",
+              );
             const { state } = await execute(
               { type: "Contract", proposalNo, planNo, customerId, userId, paymentId, amount, requestId },
-              { correlationId: proposalNo },
+              { correlationId: proposalNo, deadline: storeBy },
             );
             return proposalView(state);
           });

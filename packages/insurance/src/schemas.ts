@@ -205,6 +205,8 @@ export const Proposal = T.Object({
 });
 
 export const PaymentStatus = T.Union([T.Literal("Approved"), T.Literal("Canceled")]);
+/** Why a payment was canceled when it was not its proposal's withdrawal: no contract came in time. */
+export const CancelReason = T.Literal("ProposalNotContracted");
 /** The account as stored: the number masked but for its last four digits. */
 const StoredAccount = { bankCode: T.String(), accountNo: T.String(), holderName: T.String() };
 export const PayParams = T.Object(
@@ -219,6 +221,7 @@ export const Payment = T.Object({
   customerId: Id,
   amount: Premium,
   status: PaymentStatus,
+  reason: T.Optional(CancelReason),
   ...StoredAccount,
   createdAt: Time,
   updatedAt: Time,
@@ -315,7 +318,11 @@ export const InsuranceEvents = defineEvents("insurance", {
     schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id, amount: Premium, requestId: Id }),
   },
   ProposalWithdrawn: { version: 1, schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id }) },
-  PaymentCanceled: { version: 1, schema: T.Object({ paymentId: Id, proposalNo: Id, planNo: Id, ...Owner }) },
+  /** `reason` is given when the payment is canceled because its proposal was never contracted. */
+  PaymentCanceled: {
+    version: 1,
+    schema: T.Object({ paymentId: Id, proposalNo: Id, planNo: Id, ...Owner, reason: T.Optional(CancelReason) }),
+  },
   MsgSent: {
     version: 1,
     schema: T.Object({ msgId: Id, ...Owner, planNo: T.Optional(Id), kind: MsgKind, text: T.String() }),

@@ -3,18 +3,23 @@
 // Reacts to: nothing.
 // Every tick: ends meetings still running when their slot has ended (ConferenceEnded).
 // Calls: meetingroom.reserve.checkUser synchronously before a meeting starts
-//        (503 when reserve is unavailable: nothing is stored), and
+//        (503 when reserve is unavailable: nothing is stored); the meeting is
+//        stored within a window of the room's hold or never (after it, the
+//        reconciliation of meetingroom.reserve gives the room back); and
 //        meetingroom.reserve.release after an end (best effort: reserve also
 //        releases the room when it reads ConferenceEnded).
 
 import {
   caller,
+  conflict,
   creationId,
   deadlineOf,
   ensureOwnerOr,
   ListQuery,
   notFound,
   ownedReadActions,
+  ownerStoreBy,
+  type RequestMeta,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -49,6 +54,7 @@ export const conferenceView = (s: ConferenceState) => ({
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
   const conferences = kit.aggregate(Conference);
+  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
   // command finds the meeting ended and appends nothing.
@@ -82,15 +88,27 @@ export function conferenceService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof StartConferenceBody>>) {
           const user = caller(ctx);
           const conferenceId = creationId(ctx, "conference");
-          const checked = await ctx.call<CheckedReserve, object>("meetingroom.reserve.checkUser", {
+          // Under an Idempotency-Key a retry finds the meeting the first try stored, even once it ended.
+          const stored = (ctx.meta as RequestMeta).idempotencyKey
+            ? await conferences.getLatest(conferenceId)
+            : undefined;
+          if (stored) {
+            ensureOwnerOr(user, stored.userId);
+            return conferenceView(stored);
+          }
+          const { heldAt, ...checked } = await ctx.call<CheckedReserve, object>("meetingroom.reserve.checkUser", {
             reserveId: ctx.params.reserveId,
             userId: user.id,
             conferenceId,
           });
+          const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
+          if (storeBy === undefined)
+            throw conflict("StartTooLate", "this meeting was not started in time and its room is being given back");
+          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await conferences.execute(
             conferenceId,
             { type: "Start", conferenceId, ...checked },
-            { correlationId: checked.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
+            { correlationId: checked.roomId, deadline, now: nowIso(kit) },
           );
           return conferenceView(state);
         },

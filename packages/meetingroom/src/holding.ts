@@ -8,13 +8,29 @@
 // A hold lapses with its slot: an unused reservation whose slot has ended is
 // expired by the next decision that needs the room (or by the expiry ticker),
 // and a meeting whose slot has ended no longer keeps the room from the next slot.
+//
+// A meeting's start and a maintenance take the room here first and are stored
+// by their own services after. A hold whose meeting or maintenance was never
+// stored (its node died in between, its call timed out) has no owner anyone
+// could end: the reconciliation releases it once it has waited longer than
+// MEETINGROOM_RECONCILE_AFTER_MS (ReleaseUnowned), and the owner is stored
+// only within a shorter window of the hold, so it is never stored after.
 import { type Aggregate, refuse } from "@seed/platform/domain";
 import type { MeetingroomEvent } from "./schemas.js";
 import type { SlotTimes } from "./slots.js";
 
 export type Hold =
-  | { kind: "reserve"; reserveId: string; userId: string; slotStart: string; slotEnd: string; conferenceId?: string }
-  | { kind: "maintenance"; maintenanceId: string };
+  | {
+      kind: "reserve";
+      reserveId: string;
+      userId: string;
+      slotStart: string;
+      slotEnd: string;
+      conferenceId?: string;
+      /** When a meeting's start took it (ReserveUsed). */
+      usedAt?: string;
+    }
+  | { kind: "maintenance"; maintenanceId: string; heldAt?: string };
 
 export interface HoldingState {
   roomId: string;
@@ -38,7 +54,9 @@ export type HoldingCommand =
   | { type: "Expire"; reserveId: string; now: number }
   | { type: "Use"; reserveId: string; userId: string; conferenceId: string; now: number }
   | { type: "HoldForMaintenance"; roomId: string; maintenanceId: string; roomKnown: boolean; now: number }
-  | { type: "Release"; reserveId?: string; conferenceId?: string; maintenanceId?: string };
+  | { type: "Release"; reserveId?: string; conferenceId?: string; maintenanceId?: string }
+  /** The reconciliation: the named meeting or maintenance was not stored; release its hold if it waited `afterMs`. */
+  | { type: "ReleaseUnowned"; conferenceId?: string; maintenanceId?: string; now: number; afterMs: number };
 
 type HoldingEvent = Extract<
   MeetingroomEvent,
@@ -71,6 +89,19 @@ function refuseTaken(hold: Hold): never {
 function heldReserve(state: HoldingState | undefined, reserveId: string) {
   const hold = state?.hold;
   return hold?.kind === "reserve" && hold.reserveId === reserveId ? hold : undefined;
+}
+
+/** What the room's hold waits to be stored by: the meeting or maintenance that took it, and since when (ms). */
+export function heldFor(
+  state: HoldingState | undefined,
+): { aggregate: "conference" | "maintenance"; id: string; since: number } | undefined {
+  const hold = state?.hold;
+  if (!state || !hold) return undefined;
+  if (hold.kind === "maintenance")
+    return { aggregate: "maintenance", id: hold.maintenanceId, since: Date.parse(hold.heldAt ?? state.updatedAt) };
+  if (hold.conferenceId)
+    return { aggregate: "conference", id: hold.conferenceId, since: Date.parse(hold.usedAt ?? state.updatedAt) };
+  return undefined;
 }
 
 const notActive = () => refuse.conflict("ReserveNotActive", "the reservation no longer holds the room");
@@ -137,6 +168,17 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
           return [{ type: "HoldReleased", data: { roomId, reserveId: hold.reserveId } }];
         return [];
       }
+      case "ReleaseUnowned": {
+        // Only the hold the reconciliation found without its owner, and only once it waited long enough.
+        const owner = heldFor(state);
+        if (!state || !owner || owner.since + cmd.afterMs > cmd.now) return [];
+        const { roomId, hold } = state;
+        if (hold?.kind === "maintenance" && cmd.maintenanceId === hold.maintenanceId)
+          return [{ type: "HoldReleased", data: { roomId, maintenanceId: hold.maintenanceId } }];
+        if (hold?.kind === "reserve" && cmd.conferenceId === hold.conferenceId)
+          return [{ type: "HoldReleased", data: { roomId, reserveId: hold.reserveId } }];
+        return [];
+      }
     }
   },
 
@@ -150,10 +192,12 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
       case "ReserveUsed": {
         const hold = base.hold;
         if (hold?.kind !== "reserve" || hold.reserveId !== event.data.reserveId) return base;
-        return { ...base, hold: { ...hold, conferenceId: event.data.conferenceId }, updatedAt: at };
+        return { ...base, hold: { ...hold, conferenceId: event.data.conferenceId, usedAt: at }, updatedAt: at };
       }
-      case "MaintHeld":
-        return { ...base, hold: { kind: "maintenance", maintenanceId: event.data.maintenanceId }, updatedAt: at };
+      case "MaintHeld": {
+        const hold: Hold = { kind: "maintenance", maintenanceId: event.data.maintenanceId, heldAt: at };
+        return { ...base, hold, updatedAt: at };
+      }
       case "ReserveCanceled":
       case "ReserveExpired":
       case "HoldReleased": {

@@ -4,17 +4,22 @@
 // Calls: meetingroom.reserve.holdForMaintenance synchronously before a
 //        maintenance starts — the room holding decides whether the room is
 //        free, so a reservation and a maintenance racing never both win (409;
-//        503 when reserve is unavailable: nothing is stored); and
+//        503 when reserve is unavailable: nothing is stored) — the maintenance
+//        is stored within a window of that hold or never (after it, the
+//        reconciliation of meetingroom.reserve gives the room back); and
 //        meetingroom.reserve.release after an end (best effort: reserve also
 //        releases the room when it reads MaintEnded).
 
 import {
   caller,
+  conflict,
   creationId,
   deadlineOf,
   ListQuery,
   notFound,
   ownedReadActions,
+  ownerStoreBy,
+  type RequestMeta,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -22,6 +27,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import type { MaintenanceHold } from "./reserve.service.js";
 import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
 
 export const MaintenanceListQuery = ListQuery({
@@ -40,6 +46,7 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
   const maintenances = kit.aggregate(Maintenance);
+  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
     name: "meetingroom.maintenance",
@@ -51,11 +58,23 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           caller(ctx);
           const { roomId } = ctx.params;
           const maintenanceId = creationId(ctx, "maintenance");
-          await ctx.call("meetingroom.reserve.holdForMaintenance", { roomId, maintenanceId });
+          // Under an Idempotency-Key a retry finds the maintenance the first try stored, even once it ended.
+          const stored = (ctx.meta as RequestMeta).idempotencyKey
+            ? await maintenances.getLatest(maintenanceId)
+            : undefined;
+          if (stored) return maintenanceView(stored);
+          const { heldAt } = await ctx.call<MaintenanceHold, object>("meetingroom.reserve.holdForMaintenance", {
+            roomId,
+            maintenanceId,
+          });
+          const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
+          if (storeBy === undefined)
+            throw conflict("StartTooLate", "this maintenance was not started in time and its room is being given back");
+          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await maintenances.execute(
             maintenanceId,
             { type: "Start", maintenanceId, roomId },
-            { correlationId: roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
+            { correlationId: roomId, deadline, now: nowIso(kit) },
           );
           return maintenanceView(state);
         },

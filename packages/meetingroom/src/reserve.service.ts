@@ -6,7 +6,10 @@
 //         for a maintenance), release (a meeting or maintenance gave it back).
 // Reacts to: RoomAdded (knows the room), ConferenceEnded and MaintEnded
 //            (releases the hold if the synchronous release was lost).
-// Every tick: expires unused reservations whose slot has ended (ReserveExpired).
+// Every tick: expires unused reservations whose slot has ended (ReserveExpired);
+//            releases a hold whose meeting or maintenance was never stored
+//            within MEETINGROOM_RECONCILE_AFTER_MS (its node died after the
+//            hold), once (HoldReleased).
 // Calls: nothing.
 
 import {
@@ -23,11 +26,12 @@ import {
   type RequestMeta,
   type Runtime,
   ServiceKit,
+  watchOrphans,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { caughtUp, nowIso } from "./caught-up.js";
-import { type HoldingState, RoomHolding } from "./holding.js";
+import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
 import { roomIdOf } from "./ids.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
 import {
@@ -63,7 +67,21 @@ export interface CheckedReserve {
   userId: string;
   slotStart: string;
   slotEnd: string;
+  /** When the room was taken for this meeting: the meeting is stored within a window of it, or never. */
+  heldAt: string;
 }
+
+/** What holdForMaintenance answers. */
+export interface MaintenanceHold {
+  roomId: string;
+  maintenanceId: string;
+  /** When the room was taken: the maintenance is stored within a window of it, or never. */
+  heldAt: string;
+}
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
+const notHeldAnyMore = () =>
+  conflict("HoldReleased", "the room was given back because this start did not complete in time; try again anew");
 
 /** How often unused reservations are looked at for expiry. */
 const EXPIRY_PERIOD_MS = 1000;
@@ -131,6 +149,30 @@ export function reserveService(rt: Runtime): ServiceSchema {
         { correlationId: h.roomId, idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
       );
     }
+  });
+
+  // A meeting's start or a maintenance took the room and its node died before
+  // storing it: nobody could ever end it. Every replica ticks; the holding
+  // decides (expected sequence, seeded id), so the hold is released once.
+  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  watchOrphans(rt, kit, {
+    name: "release holds whose meeting or maintenance never came",
+    afterMs,
+    candidates: () => holdings.all(),
+    waiting: (h: HoldingState) => {
+      const owner = heldFor(h);
+      return owner && { key: `${h.roomId}:${owner.id}`, since: owner.since, owner };
+    },
+    release: async (h, now) => {
+      const owner = heldFor(h);
+      if (!owner) return;
+      const which = owner.aggregate === "maintenance" ? { maintenanceId: owner.id } : { conferenceId: owner.id };
+      await holdings.execute(
+        h.roomId,
+        { type: "ReleaseUnowned", ...which, now, afterMs },
+        { correlationId: h.roomId, idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
+      );
+    },
   });
 
   return {
@@ -218,7 +260,8 @@ export function reserveService(rt: Runtime): ServiceSchema {
       /**
        * For meetingroom.conference: the caller may start a meeting on this
        * reservation (403 not the member who reserved; 409 canceled, expired or
-       * used). Marks the reservation used, once per conference id.
+       * used). Marks the reservation used, once per conference id; the same
+       * conference again is answered only while the room is still held for it.
        */
       checkUser: {
         visibility: "public",
@@ -230,16 +273,22 @@ export function reserveService(rt: Runtime): ServiceSchema {
           if (row.userId !== userId)
             throw forbidden("NotTheReserver", "only the member who reserved may start the meeting");
           const answer = { reserveId, roomId: row.roomId, userId, slotStart: row.slotStart, slotEnd: row.slotEnd };
-          if (row.status === "Used" && row.conferenceId === conferenceId) return answer;
+          const heldForThis = (state: HoldingState | undefined) => {
+            const owner = heldFor(state);
+            if (owner?.aggregate !== "conference" || owner.id !== conferenceId) throw notHeldAnyMore();
+            return { ...answer, heldAt: isoOf(owner.since) };
+          };
+          if (row.status === "Used" && row.conferenceId === conferenceId)
+            return heldForThis(await holdings.getLatest(row.roomId));
           if (row.status === "Canceled") throw conflict("ReserveCanceled", "the reservation was canceled");
           if (row.status === "Expired") throw conflict("ReserveExpired", "the reservation has expired");
           if (row.status === "Used") throw conflict("ReserveUsed", "the reservation was already used by a meeting");
-          await holdings.execute(
+          const { state } = await holdings.execute(
             row.roomId,
             { type: "Use", reserveId, userId, conferenceId, now: kit.clock.now() },
             commandOpts(ctx, row.roomId),
           );
-          return answer;
+          return heldForThis(state);
         },
       },
 
@@ -247,15 +296,17 @@ export function reserveService(rt: Runtime): ServiceSchema {
       holdForMaintenance: {
         visibility: "public",
         params: HoldForMaintenanceParams,
-        async handler(ctx: Context<Static<typeof HoldForMaintenanceParams>>) {
+        async handler(ctx: Context<Static<typeof HoldForMaintenanceParams>>): Promise<MaintenanceHold> {
           const { roomId, maintenanceId } = ctx.params;
           const now = kit.clock.now();
-          await holdings.execute(
+          const { state } = await holdings.execute(
             roomId,
             { type: "HoldForMaintenance", roomId, maintenanceId, roomKnown: await roomKnown(roomId), now },
             commandOpts(ctx, roomId),
           );
-          return { roomId, maintenanceId };
+          const owner = heldFor(state);
+          if (owner?.aggregate !== "maintenance" || owner.id !== maintenanceId) throw notHeldAnyMore();
+          return { roomId, maintenanceId, heldAt: isoOf(owner.since) };
         },
       },
 

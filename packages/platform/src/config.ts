@@ -144,7 +144,19 @@ export const ConfigSchema = T.Object(
       description: "meetingroom: the day's reservation slots, `HH:MM-HH:MM` comma-separated",
     }),
     MEETINGROOM_TZ: T.String({ default: "Asia/Seoul", description: "meetingroom: time zone of the slots" }),
+    MEETINGROOM_RECONCILE_AFTER_MS: Int(
+      1000,
+      86400000,
+      30000,
+      "meetingroom: a room held for a maintenance or a meeting that was never stored (the node died in between) is released after this long",
+    ),
     INSURANCE_DOCUMENT_DELAY_MS: Int(0, 600000, 2000, "insurance: time it takes to issue a product document"),
+    INSURANCE_RECONCILE_AFTER_MS: Int(
+      1000,
+      86400000,
+      30000,
+      "insurance: a payment whose proposal was never contracted (the node died in between) is canceled after this long",
+    ),
     ALARM_PREFIX: T.String({
       default: "[EZ보험] ",
       maxLength: 100,

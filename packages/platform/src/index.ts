@@ -23,6 +23,7 @@ export * from "./nats-cluster.js";
 export * from "./nats-server.js";
 export * from "./node.js";
 export * from "./observability/index.js";
+export * from "./orphans.js";
 export * from "./policy.js";
 export * from "./projection.js";
 export * from "./read-actions.js";

@@ -10,15 +10,16 @@ import {
   caller,
   conflict,
   creationId,
-  DEADLINE_MARGIN_MS,
   deadlineOf,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
+  ownerStoreBy,
   type Runtime,
   ServiceKit,
+  systemClock,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
@@ -34,18 +35,14 @@ export const OrderListQuery = ListQuery({
   sauceId: T.Optional(Ref),
 });
 
-/** How long after its payment an order may still be stored (a quarter of the delay, at least 1 s, is margin). */
-export const storeWindowMs = (reconcileAfterMs: number) =>
-  Math.max(Math.floor(reconcileAfterMs / 2), reconcileAfterMs - Math.max(1000, Math.floor(reconcileAfterMs / 4)));
-
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
   const orders = kit.aggregate(Order);
-  // An order is stored within this long of its payment, or not at all: the
+  // An order is stored within a window of its payment, or not at all: the
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
   // append already on its way (and for clocks of different nodes).
-  const storeWithinMs = storeWindowMs(rt.config.SAUCE_RECONCILE_AFTER_MS);
+  const reconcileAfterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
   return {
     name: "sauce.order",
@@ -67,8 +64,9 @@ export function orderService(rt: Runtime): ServiceSchema {
             throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
           let deadline = deadlineOf(ctx);
           if (payment.status === "Authorized") {
-            const storeBy = Date.parse(payment.createdAt) + storeWithinMs;
-            if (Date.now() > storeBy - DEADLINE_MARGIN_MS)
+            // the payment is stamped with the system clock's time, as every sauce event is
+            const storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, systemClock);
+            if (storeBy === undefined)
               throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
             deadline = Math.min(deadline ?? storeBy, storeBy);
           }

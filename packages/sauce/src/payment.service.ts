@@ -12,6 +12,7 @@ import {
   ListQuery,
   ownedReadActions,
   type Runtime,
+  reconcilePeriod,
   ServiceKit,
   streamName,
   subjectOf,
@@ -26,9 +27,6 @@ export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.O
 
 /** What `pay` answers sauce.order: the payment as it is, including a not yet approved authorization. */
 export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
-
-/** How often the reconciliation looks for overdue authorizations. */
-export const reconcilePeriod = (afterMs: number) => Math.max(200, Math.min(5000, Math.floor(afterMs / 4)));
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });

@@ -7,7 +7,7 @@
 //   - without a retry, the payment is canceled (PaymentCanceled) once after
 //     the wait, with two payment replicas reconciling, and a retry after that
 //     is refused (409): no reservation is stored without its payment.
-import type { NatsServer } from "@seed/platform";
+import { type NatsServer, reconcilePeriod } from "@seed/platform";
 import {
   eventually,
   type FaultPlan,
@@ -18,7 +18,6 @@ import {
 } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcilePeriod } from "../../src/payment.service.js";
 import {
   type Actors,
   actors,

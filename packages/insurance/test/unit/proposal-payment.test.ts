@@ -3,7 +3,15 @@ import type { EventEnvelope } from "@seed/platform";
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { Msg, msgBody } from "../../src/msg.js";
-import { isDeclined, maskAccountNo, type PayCommand, Payment, type PaymentState } from "../../src/payment.js";
+import {
+  isDeclined,
+  isOverdue,
+  maskAccountNo,
+  type PayCommand,
+  Payment,
+  type PaymentState,
+  paymentView,
+} from "../../src/payment.js";
 import { ensureNotProposed, Proposal, type ProposalCommand, type ProposalState } from "../../src/proposal.js";
 import { InsuranceEventSchemas } from "../../src/schemas.js";
 
@@ -88,6 +96,42 @@ describe("Payment", () => {
     expect(refusalOf(() => Payment.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
   });
 
+  describe("Reconcile (a payment whose proposal was never contracted)", () => {
+    const AFTER = 30_000;
+    const paidAt = () => Date.parse(approved().createdAt);
+    const reconcile = (now: number) => ({ type: "Reconcile" as const, now, afterMs: AFTER });
+
+    it("given an approved payment: nothing until it waited afterMs, then PaymentCanceled naming why", () => {
+      expect(isOverdue(approved(), paidAt() + AFTER - 1, AFTER)).toBe(false);
+      expect(Payment.decide(approved(), reconcile(paidAt() + AFTER - 1), ctx)).toEqual([]);
+      expect(isOverdue(approved(), paidAt() + AFTER, AFTER)).toBe(true);
+      const { events, state } = run(approved(), reconcile(paidAt() + AFTER));
+      expect(events).toEqual([
+        {
+          type: "PaymentCanceled",
+          data: { paymentId: PAYMENT, proposalNo: PROPOSAL, planNo: PLAN, ...owner, reason: "ProposalNotContracted" },
+        },
+      ]);
+      expect(state).toMatchObject({ status: "Canceled", reason: "ProposalNotContracted" });
+      expect(paymentView(state as PaymentState)).toMatchObject({ status: "Canceled", reason: "ProposalNotContracted" });
+    });
+
+    it("twice (a second replica), after a withdrawal, or of no payment: nothing", () => {
+      const canceled = run(approved(), reconcile(paidAt() + AFTER)).state;
+      expect(Payment.decide(canceled, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
+      const withdrawn = run(approved(), { type: "Cancel" }).state;
+      expect(Payment.decide(withdrawn, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
+      expect(withdrawn?.reason).toBeUndefined();
+      expect(Payment.decide(undefined, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
+    });
+
+    it("a canceled payment is never charged again: paying it is 409 PaymentCanceled", () => {
+      const canceled = run(approved(), reconcile(paidAt() + AFTER)).state;
+      const r = refusalOf(() => Payment.decide(canceled, pay, ctx));
+      expect([r.status, r.rule]).toEqual([409, "PaymentCanceled"]);
+    });
+  });
+
   it("masks all but the last four digits", () => {
     expect(maskAccountNo("1234-5678")).toBe("****5678");
   });
@@ -119,5 +163,7 @@ describe("Msg", () => {
     expect(msgBody(envelope("ProposalContracted", { proposalNo: PROPOSAL, amount: 3300 }))).toContain(PROPOSAL);
     expect(msgBody(envelope("ProposalWithdrawn", { proposalNo: PROPOSAL }))).toContain("철회");
     expect(msgBody(envelope("PaymentCanceled", { paymentId: PAYMENT, proposalNo: PROPOSAL }))).toContain("취소");
+    const unowned = { paymentId: PAYMENT, proposalNo: PROPOSAL, reason: "ProposalNotContracted" };
+    expect(msgBody(envelope("PaymentCanceled", unowned))).toMatch(/^청약이 완료되지 않아 결제가 취소되었습니다/);
   });
 });

@@ -3,11 +3,12 @@
 // stream), the demo users as HTTP clients, members made from signed tokens,
 // the steps of the flow as one call each, and the checks of error answers.
 import { createHmac } from "node:crypto";
-import { ManualClock, type NatsServer } from "@seed/platform";
+import { decodeCommit, type EventEnvelope, ManualClock, type NatsServer } from "@seed/platform";
 import {
   type ApiClient,
   type ApiResponse,
   api,
+  type ConfigOverrides,
   eventually,
   startTestNode,
   type TestNode,
@@ -40,12 +41,16 @@ export interface Stack {
  * The meetingroom services and the gateway on a nats-server of the file's own,
  * with a ManualClock standing at 10:30 in Seoul (inside the 10:00–11:50 slot).
  */
-export function useStack(ready: (s: Stack) => void, services = "api,meetingroom.*"): void {
+export function useStack(
+  ready: (s: Stack) => void,
+  services = "api,meetingroom.*",
+  config: ConfigOverrides = {},
+): void {
   let stack: Stack | undefined;
   beforeAll(async () => {
     const nats = await privateNats();
     const clock = new ManualClock(kst("10:30:00"));
-    const node = await startTestNode({ services, clock, config: { NATS_URL: nats.url } });
+    const node = await startTestNode({ services, clock, config: { ...config, NATS_URL: nats.url } });
     stack = { nats, node, clock, u: await actors(node.url) };
     ready(stack);
   }, 30_000);
@@ -53,6 +58,16 @@ export function useStack(ready: (s: Stack) => void, services = "api,meetingroom.
     await stack?.node.stop();
     await stack?.nats.stop();
   });
+}
+
+/** Every event stored in the meetingroom stream, in order. */
+export async function storedEvents(node: TestNode): Promise<EventEnvelope[]> {
+  const jsm = await node.node.runtime.nc.jetstreamManager();
+  const last = (await jsm.streams.info("MEETINGROOM")).state.last_seq;
+  const events: EventEnvelope[] = [];
+  for (let seq = 1; seq <= last; seq++)
+    events.push(...decodeCommit((await jsm.streams.getMessage("MEETINGROOM", { seq })).data));
+  return events;
 }
 
 /** An HS256 JWT signed with the test secret. */

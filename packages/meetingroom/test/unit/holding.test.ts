@@ -1,7 +1,7 @@
 // The room holding: the one authority on who holds a room now.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { activeHold, type HoldingCommand, type HoldingState, RoomHolding } from "../../src/holding.js";
+import { activeHold, type HoldingCommand, type HoldingState, heldFor, RoomHolding } from "../../src/holding.js";
 import { MeetingroomEventSchemas } from "../../src/schemas.js";
 
 const { ctx, run, expectValid } = aggregateHarness(RoomHolding, MeetingroomEventSchemas);
@@ -206,5 +206,60 @@ describe("Release", () => {
     expect(meeting.events).toEqual([{ type: "HoldReleased", data: { roomId: ROOM, reserveId: R1 } }]);
     // twice: nothing more
     expect(RoomHolding.decide(meeting.state, { type: "Release", conferenceId: CONF }, ctx)).toEqual([]);
+  });
+});
+
+describe("ReleaseUnowned (the reconciliation: a hold whose meeting or maintenance was never stored)", () => {
+  const AFTER = 30_000;
+  const { at } = aggregateHarness(RoomHolding, MeetingroomEventSchemas);
+  const unowned = (o: { conferenceId?: string; maintenanceId?: string }, now: number): HoldingCommand => ({
+    type: "ReleaseUnowned",
+    ...o,
+    now,
+    afterMs: AFTER,
+  });
+
+  it("the hold says what it waits for and since when: the meeting that used it, the maintenance that took it", () => {
+    // the harness stamps the n-th folded event at(n): Reserved at(0), ReserveUsed at(1); MaintHeld at(0)
+    expect(heldFor(inMeeting())).toEqual({ aggregate: "conference", id: CONF, since: Date.parse(at(1)) });
+    expect(heldFor(underMaintenance())).toEqual({ aggregate: "maintenance", id: MAINT, since: Date.parse(at(0)) });
+    expect(heldFor(reserved())).toBeUndefined(); // an unused reservation waits for nobody
+    expect(heldFor(undefined)).toBeUndefined();
+  });
+
+  it("given a maintenance hold: nothing until it waited afterMs, then HoldReleased naming the maintenance", () => {
+    const held = underMaintenance();
+    const since = heldFor(held)?.since as number;
+    expect(RoomHolding.decide(held, unowned({ maintenanceId: MAINT }, since + AFTER - 1), ctx)).toEqual([]);
+    const { events, state } = run(held, unowned({ maintenanceId: MAINT }, since + AFTER));
+    expect(events).toEqual([{ type: "HoldReleased", data: { roomId: ROOM, maintenanceId: MAINT } }]);
+    expect(state?.hold).toBeUndefined();
+    // twice (a second replica): nothing more; and the room can be reserved again
+    expect(RoomHolding.decide(state, unowned({ maintenanceId: MAINT }, since + AFTER), ctx)).toEqual([]);
+    expect(RoomHolding.decide(state, reserve(R2), ctx).map((e) => e.type)).toEqual(["Reserved"]);
+  });
+
+  it("given a reservation used by a meeting: HoldReleased naming the reservation; the room is free", () => {
+    const held = inMeeting();
+    const since = heldFor(held)?.since as number;
+    expect(RoomHolding.decide(held, unowned({ conferenceId: CONF }, since + AFTER - 1), ctx)).toEqual([]);
+    const { events, state } = run(held, unowned({ conferenceId: CONF }, since + AFTER));
+    expect(events).toEqual([{ type: "HoldReleased", data: { roomId: ROOM, reserveId: R1 } }]);
+    expect(activeHold(state, during)).toBeUndefined();
+  });
+
+  it("never another hold than the one found ownerless: a new hold of the room, an unused reservation, a free room", () => {
+    const late = during + 10 * AFTER;
+    expect(RoomHolding.decide(underMaintenance(), unowned({ maintenanceId: id(32) }, late), ctx)).toEqual([]);
+    expect(RoomHolding.decide(inMeeting(), unowned({ conferenceId: id(22) }, late), ctx)).toEqual([]);
+    expect(RoomHolding.decide(inMeeting(), unowned({ maintenanceId: MAINT }, late), ctx)).toEqual([]);
+    expect(RoomHolding.decide(reserved(), unowned({ conferenceId: CONF }, late), ctx)).toEqual([]);
+    expect(RoomHolding.decide(undefined, unowned({ maintenanceId: MAINT }, late), ctx)).toEqual([]);
+    // released, then taken again by the same maintenance (a keyed retry): the new hold waits anew
+    const first = heldFor(underMaintenance())?.since as number;
+    const released = run(underMaintenance(), unowned({ maintenanceId: MAINT }, late)).state;
+    const retaken = run(released, maint(late)).state; // folded a second later than the first hold
+    expect(heldFor(retaken)?.since).toBeGreaterThan(first);
+    expect(RoomHolding.decide(retaken, unowned({ maintenanceId: MAINT }, first + AFTER), ctx)).toEqual([]);
   });
 });

@@ -80,6 +80,48 @@ describe("roomTables", () => {
     expect(after).toMatchObject({ status: "Reserved", reserveId: id(12) });
   });
 
+  it("from the hold on, a meeting's or maintenance's room shows what the holding answers; the meeting itself keeps it so", () => {
+    const used = fold([added, reserved(), ev("ReserveUsed", { reserveId: id(11), conferenceId: id(21) })]);
+    expect(used).toMatchObject({
+      status: "InConference",
+      statusLabel: "회의중",
+      reserveId: id(11),
+      conferenceId: id(21),
+    });
+    const started = fold(
+      [ev("UserChecked", { conferenceId: id(21), reserveId: id(11), userId: "alice", ...slot })],
+      used,
+    );
+    expect(started).toMatchObject({ status: "InConference", conferenceId: id(21) });
+    expect(started?.updatedAt && used?.updatedAt && started.updatedAt > used.updatedAt).toBe(true);
+    expect(fold([ev("ConferenceEnded", { conferenceId: id(21), reserveId: id(11) })], started)?.status).toBe(
+      "Available",
+    );
+    const held = fold([added, ev("MaintHeld", { maintenanceId: id(31) })]);
+    expect(held).toMatchObject({ status: "UnderMaintenance", statusLabel: "정비중", maintenanceId: id(31) });
+    const maint = fold([ev("MaintStarted", { maintenanceId: id(31) })], held);
+    expect(maint).toMatchObject({ status: "UnderMaintenance", maintenanceId: id(31) });
+    expect(fold([ev("MaintEnded", { maintenanceId: id(31) })], maint)?.status).toBe("Available");
+  });
+
+  it("a hold released without its meeting or maintenance makes the room Available; a release after an end changes nothing", () => {
+    const used = fold([added, reserved(), ev("ReserveUsed", { reserveId: id(11), conferenceId: id(21) })]);
+    expect(fold([ev("HoldReleased", { reserveId: id(11) })], used)).toMatchObject({ status: "Available" });
+    expect(fold([ev("HoldReleased", { reserveId: id(11) })], used)?.reserveId).toBeUndefined();
+    const held = fold([added, ev("MaintHeld", { maintenanceId: id(31) })]);
+    expect(fold([ev("HoldReleased", { maintenanceId: id(31) })], held)?.status).toBe("Available");
+    // the usual order: the end made the room Available, the release that follows is no news
+    const ended = fold(
+      [ev("MaintStarted", { maintenanceId: id(31) }), ev("MaintEnded", { maintenanceId: id(31) })],
+      held,
+    );
+    const next = fold([reserved(id(12))], ended);
+    expect(fold([ev("HoldReleased", { maintenanceId: id(31) })], next)).toEqual(next);
+    // a release of another hold than the row's changes nothing
+    expect(fold([ev("HoldReleased", { reserveId: id(12) })], used)).toEqual(used);
+    expect(fold([ev("HoldReleased", { maintenanceId: id(32) })], held)).toEqual(held);
+  });
+
   it("events before the room was added make no row; a second RoomAdded changes nothing", () => {
     expect(fold([reserved()])).toBeUndefined();
     const r = fold([added]);

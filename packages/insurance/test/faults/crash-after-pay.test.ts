@@ -1,0 +1,160 @@
+// A proposal is paid first, then contracted. Here the proposal node really
+// dies in between: started with a crash point on its payment call, it is
+// SIGKILLed the moment the payment has answered. Then:
+//   - the client's retry with the same Idempotency-Key within the store window
+//     contracts the same proposal with the same payment, charged once, never
+//     canceled;
+//   - without a retry, the payment is canceled once INSURANCE_RECONCILE_AFTER_MS
+//     has passed (two payment replicas reconciling), the customer is told, and
+//     a retry after that is refused: no contract without its payment, no
+//     payment without its contract.
+import { type NatsServer, reconcilePeriod, streamName, subjectOf } from "@seed/platform";
+import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { proposalNoOf } from "../../src/ids.js";
+import {
+  type Actors,
+  account,
+  actors,
+  customerOf,
+  expectError,
+  issuedDocument,
+  type Json,
+  list,
+  msgsOfPlan,
+  newProduct,
+  savePlan,
+  show,
+} from "../integration/helpers.js";
+
+const RECONCILE_AFTER_MS = 10_000; // a contract may be stored up to 7.5 s after its payment
+const PERIOD_MS = reconcilePeriod(RECONCILE_AFTER_MS);
+
+let nats: NatsServer;
+let env: ReturnType<typeof clusterEnv> & { INSURANCE_RECONCILE_AFTER_MS: number; INSURANCE_DOCUMENT_DELAY_MS: number };
+let main: TestNode;
+const children: SpawnedNode[] = [];
+let u: Actors;
+let productCode: string;
+const PROPOSAL_NODE_ID = `insurance-proposal-${process.pid}`;
+
+/** A proposal node; `dieAfterPay` arms a crash point right after its payment call answers. */
+async function proposalNode(dieAfterPay: boolean): Promise<SpawnedNode> {
+  const child = await spawnNode({
+    services: "insurance.proposal",
+    env: { ...env, NODE_ID: PROPOSAL_NODE_ID }, // a restarted pod: the gateway forgets the dead one at once
+    ...(dieAfterPay ? { faults: { killAfterCall: "insurance.payment.pay" } } : {}),
+  });
+  children.push(child);
+  await main.node.broker.waitForServices(["insurance.proposal"], 10_000);
+  return child;
+}
+
+beforeAll(async () => {
+  nats = await privateNats();
+  env = { ...clusterEnv(nats), INSURANCE_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS, INSURANCE_DOCUMENT_DELAY_MS: 300 };
+  // two payment replicas reconcile at the same time; the proposal lives only in a child
+  const [node, replica] = await Promise.all([
+    startTestNode({
+      services: "api,insurance.product,insurance.customer,insurance.plan,insurance.payment,insurance.alarm",
+      config: env,
+    }),
+    spawnNode({ services: "insurance.payment", env }),
+  ]);
+  main = node;
+  children.push(replica);
+  u = await actors(main.url);
+  productCode = (await newProduct(u.dave)).code;
+  await customerOf(u.alice);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  await main?.stop();
+  await nats?.stop();
+});
+
+/** A plan of alice's with its document issued, ready to be proposed. */
+async function readyPlan(): Promise<string> {
+  const plan = await savePlan(u.alice, productCode);
+  await issuedDocument(u.alice, plan.planNo);
+  return plan.planNo;
+}
+
+const propose = (planNo: string, key: string) =>
+  u.alice.post("/insurance/proposals", { planNo, account: account() }, { headers: { "Idempotency-Key": key } });
+
+/** The payments of a plan's proposal, as the customer sees them. */
+const paymentsOf = async (planNo: string): Promise<Json[]> =>
+  (await list(u.alice, `/insurance/payments?proposalNo=${proposalNoOf(planNo)}`)).items;
+
+/** Is the plan's proposal in the stream? Asked of the stream itself: the proposal service may be dead. */
+const contractStored = async (planNo: string) =>
+  (await main.node.runtime.events.lastSeqOf(
+    streamName("insurance"),
+    subjectOf("insurance", "proposal", proposalNoOf(planNo)),
+  )) > 0;
+
+/** Proposes on an armed node: the node dies after paying, the client gets a 503. */
+async function crashAfterPay(planNo: string, key: string): Promise<Json> {
+  const node = await proposalNode(true);
+  const res = await propose(planNo, key);
+  expectError(res, 503, "ServiceUnavailable");
+  expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+  expect((await node.kill("SIGKILL")).signal, "the proposal node was killed after the payment").toBe("SIGKILL");
+  const [payment] = await eventually(async () => {
+    const found = await paymentsOf(planNo);
+    expect(found).toHaveLength(1);
+    return found;
+  });
+  expect(payment).toMatchObject({ status: "Approved" });
+  expect(await contractStored(planNo)).toBe(false);
+  return payment;
+}
+
+describe("the proposal node dies between the payment and the contract", () => {
+  it("a keyed retry within the window contracts with the same payment; without a retry the payment is canceled once", async () => {
+    const [abandoned, retried] = [await readyPlan(), await readyPlan()];
+    const abandonedPayment = await crashAfterPay(abandoned, "abandoned-1");
+    const retriedPayment = await crashAfterPay(retried, "retried-1");
+
+    // the proposal node is back; the client retries with its key: the same proposal, charged once
+    await proposalNode(false);
+    const retry = await propose(retried, "retried-1");
+    expect(retry.status, show(retry)).toBe(201);
+    expect(retry.body).toMatchObject({ planNo: retried, paymentId: retriedPayment.id, status: "Contracted" });
+    expect(await paymentsOf(retried)).toMatchObject([{ id: retriedPayment.id, status: "Approved" }]);
+
+    // the abandoned payment is canceled once its wait is over, and the customer is told
+    await eventually(
+      async () =>
+        expect((await paymentsOf(abandoned))[0]).toMatchObject({
+          status: "Canceled",
+          reason: "ProposalNotContracted",
+        }),
+      { timeout: RECONCILE_AFTER_MS + 15_000, interval: 250 },
+    );
+    const msgs = await msgsOfPlan(u.alice, abandoned, 3); // saved, document issued, payment canceled
+    expect(msgs.map((m: Json) => m.kind).sort()).toEqual(["DocumentIssued", "PaymentCanceled", "PlanSaved"]);
+    // a retry after that is refused and stores nothing (a 503 on the loaded machine changed nothing: retried)
+    const late = await eventually(async () => {
+      const res = await propose(abandoned, "abandoned-1");
+      expect(res.status, show(res)).not.toBe(503);
+      return res;
+    });
+    expectError(late, 409, "Conflict");
+    expect(await contractStored(abandoned)).toBe(false);
+    expect((await list(u.alice, `/insurance/proposals?planNo=${abandoned}`)).total).toBe(0);
+
+    // the retried payment's wait is over too (it was paid a few seconds later): it stands
+    const overAndTicked = Date.parse(retriedPayment.createdAt) + RECONCILE_AFTER_MS + 2 * PERIOD_MS + 500 - Date.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, overAndTicked)));
+    expect(await paymentsOf(retried)).toMatchObject([{ id: retriedPayment.id, status: "Approved" }]);
+    // and still exactly one cancellation of the abandoned one, after more ticks on both replicas
+    expect(await paymentsOf(abandoned)).toMatchObject([{ id: abandonedPayment.id, status: "Canceled" }]);
+    expect((await msgsOfPlan(u.alice, abandoned, 3)).filter((m: Json) => m.kind === "PaymentCanceled")).toHaveLength(1);
+    const retriedMsgs = await msgsOfPlan(u.alice, retried, 3);
+    expect(retriedMsgs.map((m: Json) => m.kind).sort()).toEqual(["DocumentIssued", "PlanSaved", "ProposalContracted"]);
+  }, 90_000);
+});

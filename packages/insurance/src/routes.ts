@@ -246,7 +246,7 @@ export const routes: RouteSpec[] = [
     reasons: {
       402: ["InsufficientFunds"],
       403: ["NotOwner"],
-      409: ["DocumentNotIssued", "ProposalWithdrawn", "AlreadyContracted"],
+      409: ["DocumentNotIssued", "ProposalWithdrawn", "AlreadyContracted", "PaymentCanceled", "PaymentExpired"],
     },
   },
   {

@@ -116,7 +116,7 @@ export const routes: RouteSpec[] = [
     example: { reserveId: ID },
     reasons: {
       403: ["NotTheReserver"],
-      409: ["ReserveCanceled", "ReserveExpired", "ReserveUsed", "ReserveNotActive"],
+      409: ["ReserveCanceled", "ReserveExpired", "ReserveUsed", "ReserveNotActive", "StartTooLate", "HoldReleased"],
     },
   },
   {
@@ -164,7 +164,7 @@ export const routes: RouteSpec[] = [
     response: Maintenance,
     errors: [404, 409, 503],
     example: { roomId: ID },
-    reasons: { 409: ["UnderMaintenance", "InConference", "RoomReserved"] },
+    reasons: { 409: ["UnderMaintenance", "InConference", "RoomReserved", "StartTooLate", "HoldReleased"] },
   },
   {
     method: "GET",

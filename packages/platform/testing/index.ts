@@ -349,4 +349,5 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
   return client;
 }
 export * from "./aggregate.js";
+export * from "./chains.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";

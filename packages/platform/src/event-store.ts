@@ -106,6 +106,13 @@ export function decodeCommit(data: Uint8Array, upcast?: (event: EventEnvelope) =
   return upcast ? events.map(upcast) : events;
 }
 
+/** Whether a nats-server of this version can read forward on one subject, which verifying an append needs. */
+export function canVerifyAppends(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
+  const [wMajor, wMinor, wPatch] = FORWARD_READ_SINCE;
+  return major !== wMajor ? major > wMajor : minor !== wMinor ? minor > wMinor : patch >= wPatch;
+}
+
 export class EventStore {
   readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
@@ -145,10 +152,7 @@ export class EventStore {
 
   private requireForwardReads(): void {
     const version = this.nc.info?.version ?? "0.0.0";
-    const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
-    const [wMajor, wMinor, wPatch] = FORWARD_READ_SINCE;
-    const older = major !== wMajor ? major < wMajor : minor !== wMinor ? minor < wMinor : patch < wPatch;
-    if (older) {
+    if (!canVerifyAppends(version)) {
       throw new Error(
         `nats-server ${version} cannot verify appends to a replicated stream (it lacks the forward read by subject), ` +
           `and its own expected-sequence check lets two writers of one aggregate through: ` +

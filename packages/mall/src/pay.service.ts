@@ -5,6 +5,7 @@
 // Calls: mall.product.decreaseStock synchronously on check (timeout, breaker, bulkhead).
 
 import {
+  AVAILABLE_SHARD,
   caller,
   causedBy,
   conflict,
@@ -34,7 +35,7 @@ export const CancelPayParams = T.Object(
  * and a cancel racing on one order, exactly one wins, and a check never takes
  * stock for an order whose cancel won.
  */
-const onePayOneReplica = { strategy: "Shard", strategyOptions: { shardKey: "id" } };
+const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKey: "id" } };
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });

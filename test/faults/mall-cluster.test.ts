@@ -13,6 +13,7 @@ import type { LocalCluster } from "../../scripts/local-cluster.js";
 import {
   clientOf,
   countBy,
+  expectNoForksIn,
   failureSummary,
   listAll,
   type Outcome,
@@ -357,3 +358,9 @@ async function handledOn(node: string): Promise<number> {
     .find((l) => l.startsWith("seed_policy_events_handled_total") && l.includes('policy="mall-pay"'));
   return line ? Number(line.split(" ").at(-1)) : 0;
 }
+
+describe("the log after the faults above", () => {
+  it("no aggregate's chain in any stream names a predecessor that never counted", async () => {
+    await expectNoForksIn(nc);
+  }, 60_000);
+});

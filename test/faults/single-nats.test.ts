@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { freePort, type NatsServer, newId, startNatsServer } from "@seed/platform";
 import { type ApiClient, api, eventually, type SpawnedNode, spawnNode, tempDir } from "@seed/platform/testing";
 import { timed } from "@seed/platform/testing/faults";
+import { connect } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countBy, listAll, statusCounts, steadyLoad } from "./support.js";
+import { countBy, expectNoForksIn, listAll, statusCounts, steadyLoad } from "./support.js";
 
 const REQUEST_TIMEOUT_MS = 2000;
 const BREAKER_HALF_OPEN_MS = 2000;
@@ -172,4 +173,15 @@ describe("the single nats-server of `npm start` killed and restarted", () => {
     const tagged = (await listAll<{ address: string }>(alice, "/mall/orders")).filter((o) => o.address === tag);
     expect(tagged.length).toBe(acknowledged.length + writes.length + after.length);
   }, 120_000);
+});
+
+describe("the log after the faults above", () => {
+  it("no aggregate's chain in any stream names a predecessor that never counted", async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      await expectNoForksIn(nc);
+    } finally {
+      await nc.close();
+    }
+  }, 60_000);
 });

@@ -4,7 +4,18 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ApiClient, type ApiResponse, api, eventually, tempDir } from "@seed/platform/testing";
+import { streamName } from "@seed/platform";
+import {
+  type ApiClient,
+  type ApiResponse,
+  api,
+  eventually,
+  expectNoForks,
+  tempDir,
+  validCommits,
+} from "@seed/platform/testing";
+import type { NatsConnection } from "nats";
+import { expect } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../../scripts/local-cluster.js";
 
 export interface ClusterOptions {
@@ -143,3 +154,15 @@ export function failureSummary(outcomes: Outcome[]): string {
 }
 
 export { commitsOn, eventCounts, type StoredCommit } from "@seed/platform/testing";
+
+/**
+ * Run last in every fault file: no commit of any aggregate in any system
+ * stream was decided on a state that never counted (see expectNoForks).
+ * Prints how many commits each stream holds and how many were void.
+ */
+export async function expectNoForksIn(nc: NatsConnection): Promise<void> {
+  // A NATS server that has just come back may not answer the first reads.
+  const found = await eventually(() => expectNoForks(nc), { timeout: 30_000, interval: 1000 });
+  console.log(`chains after the faults: ${JSON.stringify(found)}`);
+  expect(Object.keys(found).length).toBeGreaterThan(0);
+}

@@ -20,6 +20,7 @@ import {
   clientOf,
   countBy,
   eventCounts,
+  expectNoForksIn,
   failureSummary,
   listAll,
   type Outcome,
@@ -578,4 +579,10 @@ describe("insurance on a cluster, under faults", () => {
     console.log(await handledPerReplica("insurance"));
     judged();
   }, 150_000);
+});
+
+describe("the log after the faults above", () => {
+  it("no aggregate's chain in any stream names a predecessor that never counted", async () => {
+    await expectNoForksIn(nc);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@
 //        mall.product.restoreStock from the QtyDecreased policy (the stock step's compensation).
 
 import {
+  AVAILABLE_SHARD,
   caller,
   causedBy,
   conflict,
@@ -36,7 +37,7 @@ export const CancelPayParams = T.Object(
  * and a cancel racing on one order, exactly one wins, and a check never takes
  * stock for an order whose cancel won.
  */
-const onePayOneReplica = { strategy: "Shard", strategyOptions: { shardKey: "id" } };
+const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKey: "id" } };
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });

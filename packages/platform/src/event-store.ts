@@ -1,18 +1,24 @@
 // JetStream is the log of record. One stream per system (`MALL` over `mall.>`),
 // one subject per aggregate (`mall.order.<id>`). A command's events are one
 // message — one commit — appended with the subject's expected last sequence
-// (optimistic concurrency) and the first event's id as `Nats-Msg-Id` (the
-// server drops a re-publish of the same commit inside the duplicate window).
+// (optimistic concurrency), the valid commit it was decided on (`Seed-Prev`,
+// see chain.ts) and the first event's id as `Nats-Msg-Id` (the server drops a
+// re-publish of the same commit inside the duplicate window). On a replicated
+// stream the server's check can let two commits decided on the same state
+// through, so there the append is verified before it is answered.
 import {
   DiscardPolicy,
+  headers,
   type JetStreamClient,
   type JetStreamManager,
+  type MsgRequest,
   type NatsConnection,
   NatsError,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
 } from "nats";
+import { continues, PREV_HEADER, prevOf } from "./chain.js";
 import type { Config } from "./config.js";
 import { unavailable } from "./errors.js";
 
@@ -40,6 +46,16 @@ export interface Commit {
   events: EventEnvelope[];
 }
 
+/**
+ * What a command was decided on: `prev`, the subject's last valid commit (the
+ * state it folded), and `last`, the subject's last message, void ones included
+ * (what JetStream's expected-sequence check compares with).
+ */
+export interface Basis {
+  prev: number;
+  last: number;
+}
+
 /** Where a commit landed; `duplicate` = the server already had it and stored nothing new. */
 export interface Appended {
   seq: number;
@@ -47,19 +63,36 @@ export interface Appended {
 }
 
 export const streamName = (system: string) => system.toUpperCase();
+/** The stream of an aggregate subject (`mall.order.<id>` → `MALL`). */
+export const streamOfSubject = (subject: string) => streamName(subject.slice(0, subject.indexOf(".")));
 /** Where policies put the events they gave up on: `deadletter.<system>.<durable>`, with Seed-* headers. */
 export const DEAD_LETTER_STREAM = "DEADLETTER";
 export const subjectOf = (system: string, aggregate: string, id: string) => `${system}.${aggregate}.${id}`;
 
 /** The append lost a race: another writer appended to the subject first. */
 export class ConcurrencyError extends Error {
-  constructor(readonly subject: string) {
+  constructor(
+    readonly subject: string,
+    /**
+     * Set when the commit was stored but is void: another one decided on the
+     * same state came first (a replicated stream let both through), or a
+     * re-publish was matched to such a void commit. Its sequence.
+     */
+    readonly voided?: number,
+  ) {
     super(`concurrent write to ${subject}`);
     this.name = "ConcurrencyError";
   }
 }
 
+/** How a stream keeps one writer per aggregate version, as reported at start and on /health. */
+export type Guarantee = "expected sequence checked by the server" | "appends verified";
+
+/** The oldest nats-server whose message look-up can read forward on one subject (`next_by_subj`). */
+const FORWARD_READ_SINCE = [2, 9, 0] as const;
+
 const WRONG_LAST_SEQUENCE = 10071;
+const NO_MESSAGE = 10037;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -73,11 +106,20 @@ export function decodeCommit(data: Uint8Array, upcast?: (event: EventEnvelope) =
   return upcast ? events.map(upcast) : events;
 }
 
+/** Whether a nats-server of this version can read forward on one subject, which verifying an append needs. */
+export function canVerifyAppends(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
+  const [wMajor, wMinor, wPatch] = FORWARD_READ_SINCE;
+  return major !== wMajor ? major > wMajor : minor !== wMinor ? minor > wMinor : patch >= wPatch;
+}
+
 export class EventStore {
   readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
   /** Told how long each append took (seconds), for the append-latency histogram. */
   onAppend?: (seconds: number) => void;
+  /** Replicas of each stream this store appends to (looked up once; set by ensure). */
+  private readonly replicas = new Map<string, Promise<number>>();
 
   constructor(
     readonly nc: NatsConnection,
@@ -91,9 +133,32 @@ export class EventStore {
     return this.jsmPromise;
   }
 
-  /** Creates the system's stream, or brings its limits in line with config. */
-  async ensureStream(system: string): Promise<void> {
-    await this.ensure(streamName(system), [`${system}.>`]);
+  /**
+   * Creates the system's stream, or brings its limits in line with config, and
+   * says how one writer per aggregate version is kept on it. Refuses a
+   * replicated stream on a server that cannot read forward on a subject.
+   */
+  async ensureStream(system: string): Promise<Guarantee> {
+    const name = streamName(system);
+    if (this.config.STREAM_REPLICAS > 1) this.requireForwardReads();
+    await this.ensure(name, [`${system}.>`]);
+    this.replicas.set(name, Promise.resolve(this.config.STREAM_REPLICAS));
+    return this.guaranteeOf(this.config.STREAM_REPLICAS);
+  }
+
+  private guaranteeOf(replicas: number): Guarantee {
+    return replicas > 1 ? "appends verified" : "expected sequence checked by the server";
+  }
+
+  private requireForwardReads(): void {
+    const version = this.nc.info?.version ?? "0.0.0";
+    if (!canVerifyAppends(version)) {
+      throw new Error(
+        `nats-server ${version} cannot verify appends to a replicated stream (it lacks the forward read by subject), ` +
+          `and its own expected-sequence check lets two writers of one aggregate through: ` +
+          `run nats-server ${FORWARD_READ_SINCE.join(".")} or later, or set STREAM_REPLICAS=1`,
+      );
+    }
   }
 
   /** The dead-letter stream: events a policy gave up on, with the error. */
@@ -158,12 +223,13 @@ export class EventStore {
   }
 
   /**
-   * Appends one commit. `expectedSeq` is the subject's last sequence the
-   * decision was based on (0 = the aggregate must not exist yet). Returns the
-   * commit's stream sequence; throws ConcurrencyError when someone was faster.
+   * Appends one commit. `basis` is what the decision was based on; a number
+   * is a subject without void messages (0 = the aggregate must not exist
+   * yet). Returns the commit's stream sequence; throws ConcurrencyError when
+   * someone was faster.
    */
-  async append(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<number> {
-    return (await this.appendCommit(subject, events, expectedSeq)).seq;
+  async append(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<number> {
+    return (await this.appendCommit(subject, events, basis)).seq;
   }
 
   /**
@@ -173,21 +239,108 @@ export class EventStore {
    * checks duplicates before the expected sequence, so a re-executed command
    * is answered "duplicate", not "concurrent write".
    */
-  async appendCommit(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<Appended> {
+  async appendCommit(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
+    const on = typeof basis === "number" ? { prev: basis, last: basis } : basis;
     const observe = this.onAppend;
-    if (!observe) return this.publishCommit(subject, events, expectedSeq);
+    if (!observe) return this.verifiedCommit(subject, events, on);
     const startedAt = performance.now();
     try {
-      return await this.publishCommit(subject, events, expectedSeq);
+      return await this.verifiedCommit(subject, events, on);
     } finally {
       observe((performance.now() - startedAt) / 1000);
     }
   }
 
-  private async publishCommit(subject: string, events: EventEnvelope[], expectedSeq: number): Promise<Appended> {
+  /**
+   * On a replicated stream, an acknowledged commit counts only if it is the
+   * valid successor of the commit it was decided on; a re-publish only if
+   * what the server matched it to is valid. Usually the first message read
+   * forward from `prev` is the commit itself: one round trip.
+   */
+  private async verifiedCommit(subject: string, events: EventEnvelope[], basis: Basis): Promise<Appended> {
+    const appended = await this.publishCommit(subject, events, basis);
+    const stream = streamOfSubject(subject);
+    if (!(await this.verifies(stream))) return appended;
+    const valid = appended.duplicate
+      ? await this.isValid(stream, subject, appended.seq)
+      : (await this.successorOf(stream, subject, basis.prev)) === appended.seq;
+    if (!valid) throw new ConcurrencyError(subject, appended.seq);
+    return appended;
+  }
+
+  private replicasOf(stream: string): Promise<number> {
+    let replicas = this.replicas.get(stream);
+    if (!replicas) {
+      replicas = this.jsm().then(async (jsm) => (await jsm.streams.info(stream)).config.num_replicas);
+      replicas.catch(() => this.replicas.delete(stream)); // asked again next time
+      this.replicas.set(stream, replicas);
+    }
+    return replicas;
+  }
+
+  /** Whether appends to a stream are verified (it is replicated, so it may hold void commits). */
+  async verifies(stream: string): Promise<boolean> {
+    return (await this.replicasOf(stream)) > 1;
+  }
+
+  /** How one writer per aggregate version is kept on a stream (a look-up the first time). */
+  async guarantee(stream: string): Promise<Guarantee> {
+    return this.guaranteeOf(await this.replicasOf(stream));
+  }
+
+  /** Whether the message at `seq` is on its subject's valid chain (it is read to learn what it names). */
+  async isValid(stream: string, subject: string, seq: number): Promise<boolean> {
+    const m = await this.readForward(stream, subject, seq);
+    return m.seq !== seq || (await this.isValidAt(stream, subject, seq, prevOf(m.header)));
+  }
+
+  /** Whether the message at `seq`, naming `prev`, is on its subject's valid chain. */
+  async isValidAt(stream: string, subject: string, seq: number, prev: number | undefined): Promise<boolean> {
+    return prev === undefined || (await this.successorOf(stream, subject, prev)) === seq;
+  }
+
+  /**
+   * The valid successor of the valid commit at `prev`: the first later message
+   * of the subject that names `prev` (or, written before the header, none).
+   */
+  async successorOf(stream: string, subject: string, prev: number): Promise<number> {
+    for (let from = prev + 1; ; ) {
+      const m = await this.readForward(stream, subject, from);
+      if (continues(prev, prevOf(m.header))) return m.seq;
+      from = m.seq + 1;
+    }
+  }
+
+  /**
+   * The first message of a subject at or after `from`. The caller knows one
+   * exists (it was acknowledged or delivered); a server that has just become
+   * the stream's leader may not hold it yet, so a miss is asked again for a
+   * moment before the store is reported unavailable.
+   */
+  private async readForward(stream: string, subject: string, from: number) {
+    const jsm = await this.jsm();
+    // The stream leader's message look-up takes `next_by_subj` (nats-server
+    // 2.9 and later); nats.js types it only for direct gets, which a replica
+    // may answer from a copy that lags behind, so the request is cast.
+    const forward = { seq: from, next_by_subj: subject } as unknown as MsgRequest;
+    const giveUpAt = Date.now() + this.publishBudgetMs;
+    for (let delay = 25; ; delay = Math.min(delay * 2, 200)) {
+      try {
+        return await jsm.streams.getMessage(stream, forward);
+      } catch (err) {
+        if (!(err instanceof NatsError)) throw err;
+        if (Date.now() + delay >= giveUpAt) throw unavailable("the event store is unavailable, try again shortly");
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async publishCommit(subject: string, events: EventEnvelope[], basis: Basis): Promise<Appended> {
     const first = events[0];
     if (!first) throw new Error("empty commit");
     const data = encodeCommit(events);
+    const h = headers();
+    h.set(PREV_HEADER, String(basis.prev));
     // While a stream elects a new leader (a server died) publishes go
     // unanswered for a moment. Sending the same commit again is safe — the
     // server drops a second copy by its id — so it is retried within a budget
@@ -197,7 +350,8 @@ export class EventStore {
       try {
         const ack = await this.js.publish(subject, data, {
           msgID: first.id,
-          expect: { lastSubjectSequence: expectedSeq },
+          headers: h,
+          expect: { lastSubjectSequence: basis.last },
           timeout: Math.max(250, Math.min(1000, giveUpAt - Date.now())),
         });
         return { seq: ack.seq, duplicate: ack.duplicate };
@@ -229,7 +383,7 @@ export class EventStore {
       const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
       return m.seq;
     } catch (err) {
-      if (err instanceof NatsError && (err.api_error?.err_code === 10037 || err.code === "404")) return 0;
+      if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return 0;
       if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
       throw err;
     }

@@ -29,6 +29,7 @@ export * from "./projection.js";
 export * from "./read-actions.js";
 export * from "./repository.js";
 export * from "./service-kit.js";
+export * from "./shard.js";
 export * from "./store.js";
 export * from "./ticker.js";
 export * from "./validator.js";

@@ -4,9 +4,11 @@
 // is acknowledged only after its effect was appended; a failure is retried with
 // a growing delay, and after the last attempt the event goes to the
 // dead-letter subject with its error, where an operator can list and replay it.
+// A void commit (a write that lost, see chain.ts) is acknowledged unhandled.
 
 import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
+import { prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { Refusal } from "./domain.js";
 import { isClientError } from "./errors.js";
@@ -211,8 +213,26 @@ export class Policy {
     return logFields({ policy: this.opts.durable, seq: m.seq });
   }
 
+  /**
+   * Whether a commit this policy reacts to is on its subject's valid chain.
+   * Only a replicated stream can hold void commits; there it costs one read
+   * forward from the commit's predecessor, made only for commits with a
+   * reaction here.
+   */
+  private async counts(m: JsMsg): Promise<boolean> {
+    const prev = prevOf(m.headers);
+    if (prev === undefined || !(await this.events.verifies(this.opts.stream))) return true;
+    const reacts = decodeCommit(m.data).some((e) => this.opts.reactions[e.type] !== undefined);
+    return !reacts || (await this.events.isValidAt(this.opts.stream, m.subject, m.seq, prev));
+  }
+
   private async handle(m: JsMsg): Promise<void> {
     try {
+      if (!(await this.counts(m))) {
+        this.logger.info(`policy ${this.opts.durable}: seq ${m.seq} is void (a write that lost), skipped`);
+        m.ack();
+        return;
+      }
       await this.react(m.data);
       this.handled++;
       m.ack();

@@ -3,9 +3,13 @@
 // a crash it resumes from the last committed position, so every event is
 // applied exactly once. It reads through an ephemeral consumer of its own,
 // which leaves nothing behind on the server when the instance dies.
+// It applies only the commits on their subject's valid chain (chain.ts): it
+// keeps each subject's valid tip in the same batches, and hands a void commit
+// (a write that lost) to the projector's `skip` instead.
 
 import type { Logger as LoggerInstance } from "moleculer";
 import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
+import { continues, prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { type Commit, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import type { Store, WriteBatch } from "./store.js";
@@ -17,15 +21,26 @@ export interface Projector {
   filter: string;
   /** Applies one commit to the batch. Must be deterministic: a rebuild gives the same rows. */
   apply(batch: WriteBatch, commit: Commit): void | Promise<void>;
+  /** Told of a void commit (skipped by every reader), for a projector that must know the subject moved. */
+  skip?(batch: WriteBatch, commit: Commit): void | Promise<void>;
   /** Sections the projector owns, cleared by a rebuild. */
   sections: string[];
 }
 
 const POSITIONS = "pos";
+/** Under POSITIONS, per projection: where it began keeping valid tips (a copy older than the chain rule). */
+const CHAINED_FROM = ":chainedFrom";
 const FLUSH_EVERY = 2000;
 
 export class Projection {
   private position = 0;
+  /**
+   * The position at which this copy began keeping valid tips: a subject with
+   * no tip whose commit names a predecessor before it continues history this
+   * copy applied without judging it, and is taken as valid.
+   */
+  private chainedFrom = 0;
+  private readonly tips: string;
   private target = 0;
   private caughtUp = false;
   /** Set while the consumer is broken and being re-created: the copy may be behind. */
@@ -52,7 +67,9 @@ export class Projection {
     private readonly logger: LoggerInstance,
     /** Brings events of older schema versions to the current shape (the system's upcasters). */
     private readonly upcast?: (event: EventEnvelope) => EventEnvelope,
-  ) {}
+  ) {
+    this.tips = `tip:${projector.name}`;
+  }
 
   /** Caught up once, and following now: only then may its rows be served. */
   get ready(): boolean {
@@ -68,6 +85,7 @@ export class Projection {
     this.stopped = false;
     try {
       this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
+      this.chainedFrom = await this.chainStart();
       this.target = await this.lastSeqWhenAnswered();
     } catch (err) {
       if (this.stopped) return; // the store closed under a start that was already called off
@@ -98,6 +116,23 @@ export class Projection {
     }
   }
 
+  private async chainStart(): Promise<number> {
+    const key = this.projector.name + CHAINED_FROM;
+    const known = await this.store.get<number>(POSITIONS, key);
+    if (known !== undefined) return known;
+    await this.store.write([{ section: POSITIONS, key, value: this.position }]);
+    return this.position;
+  }
+
+  /** Whether a commit continues its subject's valid chain; if so it becomes the subject's tip. */
+  private async onChain(batch: WriteBatch, subject: string, seq: number, prev: number | undefined): Promise<boolean> {
+    const tip = await batch.get<number>(this.tips, subject);
+    const valid =
+      tip === undefined && prev !== undefined && prev <= this.chainedFrom ? true : continues(tip ?? 0, prev);
+    if (valid) batch.put(this.tips, subject, seq);
+    return valid;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.messages?.stop();
@@ -108,8 +143,9 @@ export class Projection {
   /** Forgets every row and the position, then replays the stream from the start. */
   async rebuild(): Promise<void> {
     await this.stop();
-    for (const section of this.projector.sections) await this.store.clear(section);
+    for (const section of [...this.projector.sections, this.tips]) await this.store.clear(section);
     await this.store.delete(POSITIONS, this.projector.name);
+    await this.store.delete(POSITIONS, this.projector.name + CHAINED_FROM);
     this.caughtUp = false;
     await this.start();
   }
@@ -259,11 +295,9 @@ export class Projection {
         if (failed) throw failed;
         if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${last}`);
         applying = true;
-        await this.projector.apply(batch, {
-          seq: m.seq,
-          subject: m.subject,
-          events: decodeCommit(m.data, this.upcast),
-        });
+        const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
+        if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.projector.apply(batch, commit);
+        else await this.projector.skip?.(batch, commit);
         applying = false;
         last = m.seq;
         applied++;

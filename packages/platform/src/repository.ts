@@ -17,7 +17,10 @@ import type { Store, WriteBatch } from "./store.js";
 
 /** What the instance stores per aggregate: its state and the subject sequence it reflects. */
 export interface Snapshot<S> {
+  /** The last valid commit folded into `state` (what a command decided on it names as its predecessor). */
   seq: number;
+  /** The subject's last message when it is a void one after `seq` (what JetStream's expected sequence needs). */
+  last?: number;
   state: S;
 }
 
@@ -83,6 +86,7 @@ export class Repository<S, C, E extends DomainEvent> {
       filter: `${this.opts.system}.${aggregate.name}.>`,
       sections: [section],
       apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
+      skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
   }
 
@@ -91,13 +95,24 @@ export class Repository<S, C, E extends DomainEvent> {
   }
 
   private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
-    const id = commit.subject.slice(commit.subject.lastIndexOf(".") + 1);
+    const id = idOfSubject(commit.subject);
     const current = await batch.get<Snapshot<S>>(this.section, id);
-    if (current && current.seq >= commit.seq) return;
+    if (current && (current.last ?? current.seq) >= commit.seq) return;
     let state = current?.state;
     for (const e of commit.events)
       state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
     if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
+  }
+
+  /**
+   * A void commit (a write that lost, see chain.ts) changes no state, but the
+   * next append must name it as the subject's last message.
+   */
+  private async noteVoid(batch: WriteBatch, commit: Commit): Promise<void> {
+    const id = idOfSubject(commit.subject);
+    const current = await batch.get<Snapshot<S>>(this.section, id);
+    if (current && (current.last ?? current.seq) < commit.seq)
+      batch.put(this.section, id, { ...current, last: commit.seq });
   }
 
   /** This instance's current state of one aggregate, including its own writes. */
@@ -172,6 +187,9 @@ export class Repository<S, C, E extends DomainEvent> {
 
   private async decideAndAppend(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
     const subject = subjectOf(this.opts.system, this.aggregate.name, id);
+    // The last void commit this command's seeded ids were found on: ids of the
+    // next attempt are derived from it too, so they are not matched to it again.
+    let voided: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const snapshot = await this.snapshot(id);
       const now = opts.now ?? new Date().toISOString();
@@ -190,12 +208,14 @@ export class Repository<S, C, E extends DomainEvent> {
         if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
         return { state: snapshot.state, events: [] };
       }
-      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts));
+      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts, voided));
       if (opts.deadline !== undefined && Date.now() > opts.deadline - DEADLINE_MARGIN_MS) {
         throw unavailable("the caller stopped waiting; nothing was changed");
       }
       try {
-        const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, snapshot?.seq ?? 0);
+        const prev = snapshot?.seq ?? 0;
+        const basis = { prev, last: snapshot?.last ?? prev };
+        const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, basis);
         if (duplicate) {
           // The same command (same seeded ids) was appended before: a redelivered
           // reaction or a retried request. Nothing new was stored, so answer
@@ -210,21 +230,30 @@ export class Repository<S, C, E extends DomainEvent> {
         return { state: state as S, events: envelopes };
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
+        if (err.voided !== undefined) voided = err.voided;
         if (attempt >= this.opts.retries) throw unavailable("too many concurrent changes, try again");
         const last = await this.events.lastSeqOf(this.opts.stream, subject);
-        await this.reach(last);
+        await this.reach(Math.max(last, err.voided ?? 0));
       }
     }
   }
 
-  private envelope(id: string, e: E, index: number, now: string, opts: ExecuteOptions): EventEnvelope {
+  private envelope(
+    id: string,
+    e: E,
+    index: number,
+    now: string,
+    opts: ExecuteOptions,
+    voided: number | undefined,
+  ): EventEnvelope {
     this.opts.validate?.(e);
+    // Seeded ids name their aggregate too: the stream drops a repeated id on
+    // any subject, so two aggregates must never derive the same one. After the
+    // seeded commit turned out void, the void one's sequence is part of the
+    // seed: every re-execution walks the same ids to the commit that counts.
+    const seed = opts.idSeed && voided !== undefined ? `${opts.idSeed}:after:${voided}` : opts.idSeed;
     return {
-      // Seeded ids name their aggregate too: the stream drops a repeated id on
-      // any subject, so two aggregates must never derive the same one.
-      id: opts.idSeed
-        ? idFrom(`${this.aggregate.name}:${id}:${opts.idSeed}:${index}`, opts.idTime ?? Date.parse(now))
-        : newId(),
+      id: seed ? idFrom(`${this.aggregate.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
       type: e.type,
       aggregate: this.aggregate.name,
       aggregateId: id,
@@ -236,6 +265,8 @@ export class Repository<S, C, E extends DomainEvent> {
     };
   }
 }
+
+const idOfSubject = (subject: string) => subject.slice(subject.lastIndexOf(".") + 1);
 
 /** The event or request that caused a command: given by a policy, else the request being served (X-Request-Id). */
 function causation(given: string | undefined): { causationId?: string } {

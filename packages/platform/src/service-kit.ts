@@ -223,7 +223,12 @@ export class ServiceKit {
   private async start(): Promise<void> {
     const { rt } = this;
     this.logger = rt.broker.getLogger(this.service);
-    await rt.events.ensureStream(this.system);
+    const guarantee = await rt.events.ensureStream(this.system);
+    // Which guarantee holds depends on the stream and the server: said once at
+    // start and kept on /health/ready, where an operator looks.
+    const writes = `one writer per aggregate version: ${guarantee} (${this.stream}, ${rt.config.STREAM_REPLICAS} replica(s), nats-server ${rt.nc.info?.version ?? "unknown"})`;
+    this.logger.info(`${this.service}: ${writes}`);
+    rt.health.register(`${this.service} writes`, () => ({ ok: true, detail: writes }));
     await rt.events.ensureDeadLetters();
     this.store = await openStore(rt.dataDir(this.service), rt.config.NODE_ID || undefined);
     this.projections = this.projectors.map((projector) => {
@@ -293,6 +298,7 @@ export class ServiceKit {
     await this.policy?.stop();
     await Promise.all(this.projections.map((p) => p.stop()));
     for (const p of this.projectors) this.rt.health.unregister(`${this.service} ${p.name}`);
+    this.rt.health.unregister(`${this.service} writes`);
     const store = this.store;
     this.store = undefined;
     await store?.close();

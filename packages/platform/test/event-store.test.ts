@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConcurrencyError, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
+import { ConcurrencyError, canVerifyAppends, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { type Connected, connectEvents, countOn, dropStream, envelope, uniqueSystem } from "./helpers.js";
 
 const NS = 1e9;
@@ -178,5 +178,13 @@ describe("EventStore", () => {
 
   it("lastSeq fails on a missing stream", async () => {
     await expect(c.events.lastSeq(streamName(system))).rejects.toThrow();
+  });
+
+  it("a replicated stream needs a server that can read forward on a subject (2.9 or later)", () => {
+    expect(canVerifyAppends("2.9.10")).toBe(true);
+    expect(canVerifyAppends("2.11.4")).toBe(true);
+    expect(canVerifyAppends("3.0.0-beta")).toBe(true);
+    expect(canVerifyAppends("2.8.4")).toBe(false);
+    expect(canVerifyAppends("1.4.1")).toBe(false);
   });
 });

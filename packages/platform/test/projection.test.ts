@@ -1,6 +1,8 @@
 import { rmSync } from "node:fs";
+import { headers } from "nats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { encodeCommit, streamName } from "../src/event-store.js";
+import { PREV_HEADER } from "../src/chain.js";
+import { encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { Projection, type Projector } from "../src/projection.js";
 import { openStore, type Store } from "../src/store.js";
 import { View } from "../src/view.js";
@@ -117,6 +119,56 @@ describe("Projection", () => {
     const pending = projection.waitFor(projection.seq + 1000, 0);
     await projection.stop();
     expect(await pending).toBe(false);
+  });
+
+  it("a view skips void commits (those naming a predecessor already followed), also after a restart and a rebuild", async () => {
+    const subject = subjectOf(system, "counter", "v");
+    const publish = async (by: number, prev: number) => {
+      const h = headers();
+      h.set(PREV_HEADER, String(prev));
+      return (await c.events.js.publish(subject, encodeCommit([envelope("v", by)]), { headers: h })).seq;
+    };
+    const first = await publish(1, 0);
+    await publish(10, 0); // decided on the same (empty) state as `first`: void
+    const dir = tempDir();
+    const one = await setup(dir);
+    await one.projection.start();
+    expect(withoutLastSeen(await one.view.all())).toEqual([{ id: "v", count: 1, sum: 1 }]);
+    await one.close();
+
+    // Resumed from its position: the tip it kept judges what comes next.
+    const second = await publish(2, first);
+    await publish(20, first); // void: `second` already follows `first`
+    await publish(200, 0); // void
+    const again = await setup(dir);
+    await again.projection.start();
+    expect(withoutLastSeen(await again.view.all())).toEqual([{ id: "v", count: 2, sum: 3 }]);
+    await publish(3, second);
+    expect(await again.projection.waitFor(await c.events.lastSeq(stream), 5000)).toBe(true);
+    expect(withoutLastSeen(await again.view.all())).toEqual([{ id: "v", count: 3, sum: 6 }]);
+    await again.projection.rebuild();
+    expect(withoutLastSeen(await again.view.all())).toEqual([{ id: "v", count: 3, sum: 6 }]);
+  });
+
+  it("a copy made before commits named their predecessor takes the next commit of an aggregate it has no tip for", async () => {
+    const subject = subjectOf(system, "counter", "old");
+    const first = (await c.events.js.publish(subject, encodeCommit([envelope("old", 1)]))).seq;
+    const dir = tempDir();
+    const one = await setup(dir);
+    await one.projection.start();
+    await one.close();
+    // What such a copy holds: rows and a position, no tips, no mark of where it began keeping them.
+    const store = await openStore(dir, "0");
+    await store.clear("tip:view:totals");
+    await store.delete("pos", "view:totals:chainedFrom");
+    await store.close();
+
+    const h = headers();
+    h.set(PREV_HEADER, String(first));
+    await c.events.js.publish(subject, encodeCommit([envelope("old", 2)]), { headers: h });
+    const upgraded = await setup(dir);
+    await upgraded.projection.start();
+    expect(withoutLastSeen(await upgraded.view.all())).toEqual([{ id: "old", count: 2, sum: 3 }]);
   });
 
   it("getLatest: a row the stream has is found even before this copy applied it; a miss is confirmed", async () => {

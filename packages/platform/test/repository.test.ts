@@ -1,7 +1,9 @@
+import { headers } from "nats";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { PREV_HEADER } from "../src/chain.js";
 import { Refusal } from "../src/domain.js";
 import { ApiError } from "../src/errors.js";
-import { ConcurrencyError, streamName, subjectOf } from "../src/event-store.js";
+import { ConcurrencyError, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { idTime } from "../src/ids.js";
 import { causedBy, type Snapshot } from "../src/repository.js";
 import {
@@ -107,6 +109,30 @@ describe("Repository", () => {
     const out = await a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" });
     expect(out).toEqual({ state: { total: 5, adds: 1 }, events: [] });
     expect(await countOn(c.events, system, subject("n"))).toBe(1);
+  });
+
+  it("a void commit (one that names a predecessor already followed) counts for no reader; the next command names the valid tip", async () => {
+    const a = await instance();
+    const first = await a.repo.execute("v", { type: "Add", by: 1 }, { correlationId: "v" });
+    const tip = await c.events.lastSeqOf(streamName(system), subject("v"));
+    // What a replicated stream may store: a second commit decided on the state before `tip`.
+    const h = headers();
+    h.set(PREV_HEADER, "0");
+    const lost = await c.events.js.publish(subject("v"), encodeCommit([envelope("v", 100)]), { headers: h });
+    expect(first.events).toHaveLength(1);
+
+    const out = await a.repo.execute("v", { type: "Add", by: 2 }, { correlationId: "v" });
+    expect(out.state).toEqual({ total: 3, adds: 2 });
+    const stored = await (await c.events.jsm()).streams.getMessage(streamName(system), { last_by_subj: subject("v") });
+    expect(stored.seq).toBeGreaterThan(lost.seq);
+    expect(stored.header.get(PREV_HEADER)).toBe(String(tip));
+    // A copy made from the stream skips it too, and the writer knows the subject's last message.
+    const late = await instance(await connection());
+    expect(await late.repo.get("v")).toEqual({ total: 3, adds: 2 });
+    expect(await a.store.get<Snapshot<CounterState>>("agg:counter", "v")).toEqual({
+      seq: stored.seq,
+      state: { total: 3, adds: 2 },
+    });
   });
 
   it("another instance (own LevelDB, own connection) sees the write: getLatest waits for it", async () => {

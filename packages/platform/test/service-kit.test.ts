@@ -100,7 +100,17 @@ describe("ServiceKit", () => {
     const ready = rt.health.readiness();
     expect(ready.ready).toBe(true);
     expect(Object.keys(ready.checks).sort()).toEqual(
-      [`${system}.audit agg:audit`, `${system}.counter agg:counter`, `${system}.counter view:totals`].sort(),
+      [
+        `${system}.audit agg:audit`,
+        `${system}.audit writes`,
+        `${system}.counter agg:counter`,
+        `${system}.counter view:totals`,
+        `${system}.counter writes`,
+      ].sort(),
+    );
+    // A single replica: the server's check is serialized, and the node says so.
+    expect(ready.checks[`${system}.counter writes`]?.detail).toMatch(
+      /^one writer per aggregate version: expected sequence checked by the server \(T.*, 1 replica\(s\), nats-server 2\./,
     );
 
     for (let i = 1; i <= 5; i++) await broker.call(`${system}.counter.add`, { id: "k", by: i });

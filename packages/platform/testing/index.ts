@@ -360,6 +360,7 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
   return client;
 }
 export * from "./aggregate.js";
+export * from "./chains.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
-export { commitsOn, eventCounts, type StoredCommit } from "./stream.js";
+export { commitsOn, eventCounts } from "./stream.js";

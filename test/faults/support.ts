@@ -4,7 +4,6 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { streamName } from "@seed/platform";
 import {
   type ApiClient,
   type ApiResponse,
@@ -12,7 +11,6 @@ import {
   eventually,
   expectNoForks,
   tempDir,
-  validCommits,
 } from "@seed/platform/testing";
 import type { NatsConnection } from "nats";
 import { expect } from "vitest";

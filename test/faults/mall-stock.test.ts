@@ -49,7 +49,7 @@ async function paysOfNewOrders(count: number): Promise<Array<{ id: string; qty: 
     send: (i, key) =>
       alice.post(
         "/mall/orders",
-        { productId, qty: (i % 3) + 1, address: tag, productName: "Lamp", price: 500 },
+        { productId, qty: (i % 3) + 1, address: tag, price: 500 },
         { headers: { "idempotency-key": key } },
       ),
   });

@@ -196,8 +196,14 @@ export class EventStore {
       try {
         await jsm.streams.add(wanted);
       } catch (addErr) {
-        // Another node created it between our look-up and our add.
-        if (!(addErr instanceof NatsError && addErr.api_error?.err_code === 10058)) throw addErr;
+        // Another node created it between our look-up and our add: the server
+        // then says the name is taken (10058) or, as 2.9 can, that the
+        // subjects overlap a stream (10065) — the one just made, if it exists now.
+        const code = addErr instanceof NatsError ? addErr.api_error?.err_code : undefined;
+        if (code !== 10058 && code !== 10065) throw addErr;
+        await jsm.streams.info(name).catch(() => {
+          throw addErr;
+        });
       }
     }
     if (c.STREAM_REPLICAS > 1) await this.leaderOf(name);

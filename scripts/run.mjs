@@ -91,6 +91,7 @@ const COMMANDS = {
   node: (args) => [...tsx("scripts/node.ts"), ...args],
   cluster: (args) => [...tsx("scripts/cluster.ts"), ...args],
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
+  demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],

@@ -34,10 +34,24 @@ const short = (id: unknown) => (typeof id === "string" && id.length === 26 ? `�
 /** A path as printed: 26-character ids shortened to their last characters. */
 const showPath = (path: string) => path.replace(/[0-9A-HJKMNP-TV-Z]{26}/g, (id) => short(id));
 
+/** Fields a line leaves out: the same in every request of a walk. */
+const QUIET = new Set(["bankCode", "holderName", "customerName", "address"]);
+
+/** A request body as `key=value` pairs (nested keys joined by dots), cut to one short line. */
 function showBody(body: unknown): string {
   if (body === undefined) return "";
-  const text = JSON.stringify(body, (_k, v) => (typeof v === "string" && v.length === 26 ? short(v) : v));
-  return text.length > 56 ? ` ${text.slice(0, 54)}…}` : ` ${text}`;
+  const pairs: string[] = [];
+  const walk = (value: unknown, prefix: string) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) if (!QUIET.has(k)) walk(v, prefix ? `${prefix}.${k}` : k);
+      return;
+    }
+    const text = Array.isArray(value) ? value.join(",") : typeof value === "string" ? short(value) : String(value);
+    pairs.push(`${prefix}=${text.length > 18 ? `${text.slice(0, 17)}…` : text}`);
+  };
+  walk(body, "");
+  const text = pairs.join(" ");
+  return text.length > 64 ? ` ${text.slice(0, 63)}…` : ` ${text}`;
 }
 
 export interface DemoOptions {
@@ -104,7 +118,7 @@ class Walk {
 
   private line(user: User, method: string, path: string, body: unknown, answer: string) {
     const request = `${method.padEnd(5)} ${showPath(path)}${showBody(body)}`;
-    this.opts.print(`${user.padEnd(5)}  ${request.padEnd(60)} → ${answer}`);
+    this.opts.print(`${user.padEnd(5)}  ${request.padEnd(50)} → ${answer}`);
   }
 
   /**

@@ -67,9 +67,9 @@ describe("Markdown links", () => {
   });
 
   it("names a link that leaves the repository, a missing file and a missing heading", () => {
-    const text = "[a](../../../shared/spec/api.md) [b](docs/NOPE.md) [c](docs/API.md#nope) [d](docs/API.md#errors)";
+    const text = "[a](../../../elsewhere/api.md) [b](docs/NOPE.md) [c](docs/API.md#nope) [d](docs/API.md#errors)";
     expect(brokenLinks("README.md", text)).toEqual([
-      "../../../shared/spec/api.md (outside the repository)",
+      "../../../elsewhere/api.md (outside the repository)",
       "docs/NOPE.md (no such file)",
       "docs/API.md#nope (no heading #nope)",
     ]);

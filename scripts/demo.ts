@@ -142,8 +142,9 @@ class Walk {
       : `${r.status} ${ok ? show(r.body) : JSON.stringify(r.body).slice(0, 200)}`;
     this.line(user, method, path, body, what.trimEnd());
     if (!ok) {
+      const hint = HINTS[r.body?.reason as string] ?? "";
       throw new DemoFailed(
-        `${method} ${path} answered ${r.status}${r.body?.reason ? ` ${r.body.reason}` : ""}, expected ${expect.status}${expect.reason ? ` ${expect.reason}` : ""}`,
+        `${method} ${path} answered ${r.status}${r.body?.reason ? ` ${r.body.reason}` : ""}, expected ${expect.status}${expect.reason ? ` ${expect.reason}` : ""}${hint ? `. ${hint}` : ""}`,
       );
     }
     return r.body;
@@ -176,6 +177,12 @@ class Walk {
     this.opts.print(`       # ${text}`);
   }
 }
+
+/** What to do when a step is refused for a reason that says the setup is not the demo's. */
+const HINTS: Record<string, string> = {
+  NoSlotOpen:
+    "No meeting-room slot is open at this hour: start the system with MEETINGROOM_SLOTS=00:00-24:00 (npm start does unless MEETINGROOM_SLOTS is set)",
+};
 
 const first = (b: Json) => b?.items?.[0];
 

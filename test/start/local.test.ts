@@ -79,6 +79,30 @@ describe("npm run demo", () => {
     expect(out).toContain("no answer from http://127.0.0.1:9");
   }, 30_000);
 
+  it("says how to open meeting rooms when no slot is open now", async () => {
+    // A node whose only slot is twelve hours away (Seoul time): a reservation now is NoSlotOpen.
+    const hour = Number(
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Seoul", hour: "2-digit", hourCycle: "h23" }).format(
+        new Date(),
+      ),
+    );
+    const far = String((hour + 12) % 24).padStart(2, "0");
+    const closed = await startTestNode({
+      services: "api,meetingroom.*",
+      // A namespace of its own: its gateway never reaches the other node's meetingroom services.
+      namespace: `closed-slots-${process.pid}`,
+      config: { MEETINGROOM_SLOTS: `${far}:00-${far}:10` },
+    });
+    try {
+      const { code, out } = await demo("meetingroom", "--url", closed.url);
+      expect(code, out).toBe(1);
+      expect(out).toMatch(/→ 409 NoSlotOpen: /);
+      expect(out).toContain("start the system with MEETINGROOM_SLOTS=00:00-24:00");
+    } finally {
+      await closed.stop();
+    }
+  }, 90_000);
+
   it("lists the systems for an unknown one and exits 2", async () => {
     const { code, out } = await demo("nosuch");
     expect(code).toBe(2);

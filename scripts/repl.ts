@@ -3,7 +3,7 @@
 // wrote to DATA_DIR/nats.url — in NAMESPACE. Moleculer's built-in commands
 // (nodes, services, actions, call, emit, metrics, …) plus the operator's:
 //
-//   events tail <system> [--from <seq>]   follow a system's events (Ctrl-C or `events tail stop` ends it)
+//   events tail <system> [--from <seq>]   follow a system's events until Enter or Ctrl-C
 //   streams                               streams and durable consumers (lag, ack pending, redelivered)
 //   deadletters [system]                  dead letters with their errors
 //   deadletters replay <seq>              hand one back to the policy that wrote it
@@ -30,6 +30,10 @@ interface CommandArgs {
   [positional: string]: unknown;
 }
 
+type ReplServer = Interface & {
+  eval: (cmd: string, context: unknown, file: string, cb: (err: Error | null, result?: unknown) => void) => void;
+};
+
 interface CustomCommand {
   command: string;
   description: string;
@@ -43,9 +47,16 @@ async function main(): Promise<void> {
     return;
   }
   process.env.LOG_LEVEL ??= "warn";
-  const [platform, { default: brokerConfig }, { ServiceBroker }, { connect }] = await loadOrFail(() =>
-    Promise.all([import("@seed/platform"), import("../broker.config.js"), import("moleculer"), import("nats")]),
+  const [platform, { default: brokerConfig }, { ServiceBroker }, { connect }, { systems }] = await loadOrFail(() =>
+    Promise.all([
+      import("@seed/platform"),
+      import("../broker.config.js"),
+      import("moleculer"),
+      import("nats"),
+      import("./systems.js"),
+    ]),
   );
+  const systemNames = systems.map((s) => s.name);
   let config = configOrFail(() => platform.loadConfig(process.env));
   config = {
     ...config,
@@ -66,35 +77,53 @@ async function main(): Promise<void> {
   }
   const events = new platform.EventStore(nc, config);
 
-  const tails = new Set<{ stop(): Promise<void> }>();
-  const stopTails = async () => {
-    const all = [...tails];
-    tails.clear();
-    await Promise.all(all.map((t) => t.stop()));
-    if (all.length > 0) console.log(`tail stopped (${all.length})`);
-  };
+  // `events tail` runs in the foreground: until Enter or Ctrl-C, input lines
+  // only stop it (they are not commands), and the prompt comes back after.
+  let server: ReplServer | undefined;
+  const untilEnterOrCtrlC = () =>
+    new Promise<void>((resolve) => {
+      const repl = server;
+      if (!repl) return resolve();
+      const saved = { line: repl.listeners("line"), SIGINT: repl.listeners("SIGINT") };
+      repl.removeAllListeners("line");
+      repl.removeAllListeners("SIGINT");
+      const done = () => {
+        repl.off("line", done);
+        repl.off("SIGINT", done);
+        repl.off("close", done);
+        for (const l of saved.line) repl.on("line", l as (line: string) => void);
+        for (const l of saved.SIGINT) repl.on("SIGINT", l as () => void);
+        resolve();
+      };
+      repl.on("line", done);
+      repl.on("SIGINT", done);
+      repl.on("close", done);
+    });
   const print = (text: string) => console.log(text);
   const failed = (err: unknown) => console.log(`error: ${(err as Error).message ?? String(err)}`);
 
   const commands: CustomCommand[] = [
     {
       command: "tail <system>",
-      description: "Follow a system's events as they are appended (also `events tail`; `tail stop` ends it)",
+      description: "Follow a system's events as they are appended (also `events tail`), until Enter or Ctrl-C",
       options: [{ option: "--from <seq>", description: "start at this stream sequence (default: new events only)" }],
       async action(_broker, args) {
         const system = String(args.system);
-        if (system === "stop") return stopTails();
+        if (!systemNames.includes(system)) {
+          return print(`no system "${system}"; the systems are: ${systemNames.join(", ")}`);
+        }
         const from = args.options.from === undefined ? undefined : Number(args.options.from);
         if (from !== undefined && !(Number.isInteger(from) && from > 0)) return print("--from takes a sequence ≥ 1");
+        let tail: { stop(): Promise<void> };
         try {
-          const tail = await platform.tailEvents(events, system, { from }, (e) => print(platform.formatEventLine(e)));
-          tails.add(tail);
-          print(
-            `following ${system} ${from ? `from #${from}` : "(new events)"}; Ctrl-C or \`events tail stop\` ends it`,
-          );
+          tail = await platform.tailEvents(events, system, { from }, (e) => print(platform.formatEventLine(e)));
         } catch (err) {
-          failed(err);
+          return failed(err);
         }
+        print(`following ${system} ${from ? `from #${from}` : "(new events)"}; press Enter or Ctrl-C to stop`);
+        await untilEnterOrCtrlC();
+        await tail.stop();
+        print(`stopped following ${system}`);
       },
     },
     {
@@ -171,19 +200,16 @@ async function main(): Promise<void> {
   const repl = createRequire(import.meta.url)("moleculer-repl") as (
     broker: unknown,
     opts: { customCommands: CustomCommand[]; delimiter: string },
-  ) => Interface & {
-    eval: (cmd: string, context: unknown, file: string, cb: (err: Error | null, result?: unknown) => void) => void;
-  };
-  const server = repl(broker, { customCommands: commands, delimiter: "seed $" });
+  ) => ReplServer;
+  server = repl(broker, { customCommands: commands, delimiter: "seed $" });
   // `events` is Moleculer's built-in (event subscriptions); `events tail …` is ours.
   const builtinEval = server.eval;
   server.eval = function (cmd, context, file, cb) {
     const rewritten = cmd.replace(/^\s*events\s+tail(\s|$)/, "tail$1");
     return builtinEval.call(this, rewritten, context, file, cb);
   };
-  server.on("SIGINT", () => void stopTails());
   server.on("exit", () => {
-    void stopTails().then(() => nc.drain().catch(() => {}));
+    void nc.drain().catch(() => {});
   });
 }
 

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { arch } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureChromium } from "./chromium.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOOLS = join(ROOT, ".tools");
@@ -91,6 +92,7 @@ const COMMANDS = {
   node: (args) => [...tsx("scripts/node.ts"), ...args],
   cluster: (args) => [...tsx("scripts/cluster.ts"), ...args],
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
+  demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
@@ -125,6 +127,14 @@ const node = supportedNode();
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 if (command !== "pnpm") ensureInstalled(node, env);
 if (command === "start" || command === "test:e2e") ensureWebBuilt(node, env);
+if (command === "test:e2e") {
+  try {
+    env.CHROME_BIN = ensureChromium({ log: say });
+  } catch (err) {
+    say(err.message);
+    process.exit(1);
+  }
+}
 const child = spawn(node, build(args), { cwd: ROOT, stdio: "inherit", env });
 // Signals sent to this wrapper alone (a process manager, `kill`) are passed on
 // so the child shuts down cleanly; a terminal's Ctrl-C reaches both, and the

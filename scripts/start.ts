@@ -4,10 +4,15 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsServer } from "@seed/platform";
+import { ALL_DAY_SLOTS, banner } from "./banner.js";
 import { configOrFail, fail, loadOrFail, say, stopOnSignals } from "./lifecycle.js";
 
 // The demo users exist by default for the local start only (never in k8s).
 process.env.DEMO_USERS ??= "true";
+// A local try-out must work at any hour: meeting rooms take reservations all
+// day unless MEETINGROOM_SLOTS says otherwise (deployments keep the day's slots).
+const allDaySlots = process.env.MEETINGROOM_SLOTS === undefined;
+process.env.MEETINGROOM_SLOTS ??= ALL_DAY_SLOTS;
 
 const DEMO_USERS = [
   ["alice", "customer, member"],
@@ -76,22 +81,19 @@ async function main(): Promise<void> {
   }
 
   const { url } = launched;
-  const lines = [
-    "",
-    `  Seed is running: ${url}`,
-    "",
-    `  systems    ${systems.map((s) => `${url}/${s.name}`).join("  ")}`,
-    `  API docs   ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
-    `  health     ${url}/health/ready   metrics: ${url}/metrics`,
-    `  NATS       ${config.NATS_URL}${local ? ` (local nats-server, store ${join(config.DATA_DIR, "nats")})` : ""}`,
-    `  services   ${launched.node.services.join(", ")}`,
-  ];
-  if (config.DEMO_USERS === "true") {
-    lines.push("", '  demo users (password "demo"):');
-    for (const [name, roles] of DEMO_USERS) lines.push(`    ${name.padEnd(6)} ${roles}`);
-  }
-  lines.push("", "  more nodes: npm run node -- --services mall.pay,mall.delivery", "  Ctrl-C stops everything.", "");
-  process.stdout.write(`${lines.join("\n")}\n`);
+  process.stdout.write(
+    banner({
+      url,
+      systems: systems.map((s) => s.name),
+      natsUrl: config.NATS_URL,
+      natsStore: local ? join(config.DATA_DIR, "nats") : undefined,
+      services: launched.node.services,
+      meetingroomSlots: config.MEETINGROOM_SLOTS,
+      meetingroomTz: config.MEETINGROOM_TZ,
+      allDaySlots,
+      demoUsers: config.DEMO_USERS === "true" ? DEMO_USERS : undefined,
+    }),
+  );
 
   process.off("SIGINT", stopWhileStarting);
   process.off("SIGTERM", stopWhileStarting);

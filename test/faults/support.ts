@@ -4,14 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type ApiClient,
-  type ApiResponse,
-  api,
-  eventually,
-  expectNoForks,
-  tempDir,
-} from "@seed/platform/testing";
+import { type ApiClient, type ApiResponse, api, eventually, expectNoForks, tempDir } from "@seed/platform/testing";
 import type { NatsConnection } from "nats";
 import { expect } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../../scripts/local-cluster.js";

@@ -265,8 +265,22 @@ describe("the REPL", () => {
       );
       child.stdin.write("events tail mall --from 1\n");
       await eventually(() => expect(out).toMatch(/#1 mall\.\S+ \w+ /), { timeout: 10_000 });
-      child.stdin.write("events tail stop\n");
-      await eventually(() => expect(out).toContain("tail stopped (1)"));
+      expect(out).toContain("following mall from #1; press Enter or Ctrl-C to stop");
+      // The tail holds the foreground: a line typed now ends it and is no command
+      // (`q` would otherwise quit the REPL).
+      const tailing = out.length;
+      await placeOrder(`repl-tail-${Date.now()}`);
+      await eventually(() => expect(out.slice(tailing)).toMatch(/ OrderPlaced order\//), { timeout: 10_000 });
+      expect(out.slice(tailing)).not.toContain("seed $");
+      child.stdin.write("q\n");
+      await eventually(() => expect(out.slice(tailing)).toContain("stopped following mall"));
+      await eventually(() => expect(out.slice(out.lastIndexOf("stopped following mall"))).toContain("seed $"));
+      expect(child.exitCode).toBeNull();
+      // An unknown system: the ones there are.
+      child.stdin.write("events tail nosuch\n");
+      await eventually(() =>
+        expect(out).toContain('no system "nosuch"; the systems are: mall, sauce, cleaning, meetingroom, insurance'),
+      );
       child.stdin.write("quit\n");
       expect(await exited).toBe(0);
     } finally {

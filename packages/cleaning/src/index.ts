@@ -1,4 +1,4 @@
-// The cleaning system (spec/cleaning.md): reservations paid synchronously,
+// The cleaning system (packages/cleaning/README.md): reservations paid synchronously,
 // cleans, reviews, messages to the company and the dashBoardViews view.
 import type { SystemModule } from "@seed/platform";
 import { cleanService } from "./clean.service.js";

@@ -1,4 +1,4 @@
-// The cleaning system's HTTP resources (spec/cleaning.md), served by the gateway under /cleaning.
+// The cleaning system's HTTP resources (packages/cleaning/README.md), served by the gateway under /cleaning.
 import { PageOf, type RouteSpec } from "@seed/platform";
 import { CleanListQuery } from "./clean.service.js";
 import { DashBoardListQuery } from "./dashboard.service.js";

@@ -1,4 +1,4 @@
-// The insurance system (spec/insurance.md): products, customers, plans and
+// The insurance system (packages/insurance/README.md): products, customers, plans and
 // their documents, proposals with their payments, messages, and the mypages view.
 import type { SystemModule } from "@seed/platform";
 import { alarmService } from "./alarm.service.js";

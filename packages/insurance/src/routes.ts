@@ -1,4 +1,4 @@
-// The insurance system's HTTP resources (spec/insurance.md), served by the gateway under /insurance.
+// The insurance system's HTTP resources (packages/insurance/README.md), served by the gateway under /insurance.
 import { PageOf, type RouteSpec } from "@seed/platform";
 import { MsgListQuery } from "./alarm.service.js";
 import { CustomerListQuery } from "./customer.service.js";

@@ -1,4 +1,4 @@
-// Age, underwriting and premium (spec/insurance.md "Premium and underwriting"),
+// Age, underwriting and premium (packages/insurance/README.md "Premium and underwriting"),
 // pure and exact. Amounts are integers in KRW; the premium formula is computed
 // on integers (BigInt) so that a result that is mathematically an integer is
 // never pushed up by one by binary floating point before the ceil.

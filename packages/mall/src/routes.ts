@@ -1,4 +1,4 @@
-// The mall's HTTP resources (spec/mall.md), served by the gateway under /mall.
+// The mall's HTTP resources (packages/mall/README.md), served by the gateway under /mall.
 import { PageOf, type RouteSpec } from "@seed/platform";
 import { DeliveryListQuery } from "./delivery.service.js";
 import { OrderListQuery } from "./order.service.js";

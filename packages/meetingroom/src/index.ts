@@ -1,4 +1,4 @@
-// The meetingroom system (spec/meetingroom.md): rooms, first-come
+// The meetingroom system (packages/meetingroom/README.md): rooms, first-come
 // reservations per time slot, meetings, maintenance and the roomTables view.
 import type { SystemModule } from "@seed/platform";
 import { conferenceService } from "./conference.service.js";

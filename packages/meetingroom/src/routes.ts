@@ -1,4 +1,4 @@
-// The meetingroom's HTTP resources (spec/meetingroom.md), served by the gateway under /meetingroom.
+// The meetingroom's HTTP resources (packages/meetingroom/README.md), served by the gateway under /meetingroom.
 import { PageOf, type RouteSpec } from "@seed/platform";
 import { ConferenceListQuery } from "./conference.service.js";
 import { MaintenanceListQuery } from "./maintenance.service.js";

@@ -1,4 +1,4 @@
-// The sauce system (spec/sauce.md): order, payment, delivery and the orderDashboards view.
+// The sauce system (packages/sauce/README.md): order, payment, delivery and the orderDashboards view.
 import type { SystemModule } from "@seed/platform";
 import { deliveryService } from "./delivery.service.js";
 import { orderService } from "./order.service.js";

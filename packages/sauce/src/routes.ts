@@ -1,4 +1,4 @@
-// The sauce's HTTP resources (spec/sauce.md), served by the gateway under /sauce.
+// The sauce's HTTP resources (packages/sauce/README.md), served by the gateway under /sauce.
 import { PageOf, type RouteSpec } from "@seed/platform";
 import { DeliveryListQuery } from "./delivery.service.js";
 import { OrderListQuery } from "./order.service.js";

@@ -1,4 +1,4 @@
-// Messages are asynchronous (spec/cleaning.md "Rules"): with the message node
+// Messages are asynchronous (packages/cleaning/README.md "The flow and its rules"): with the message node
 // killed, reservations, cleans, reviews and cancels all still work; when it
 // comes back it writes every message it missed, once each. Payment is the one
 // synchronous dependency of a reservation: with it killed, a reservation is a

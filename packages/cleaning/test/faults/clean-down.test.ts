@@ -1,5 +1,5 @@
 // A review needs a finished cleaning, asked synchronously of cleaning.clean
-// (spec/cleaning.md "Rules"). With the clean node slow (stopped with SIGSTOP)
+// (packages/cleaning/README.md "The flow and its rules"). With the clean node slow (stopped with SIGSTOP)
 // or killed: 503 + Retry-After within the request timeout and nothing stored;
 // after repeated failures the circuit breaker answers at once; once the clean
 // service is back and the half-open time has passed, reviews go through.

@@ -1,4 +1,4 @@
-// The cleaning flow end to end over HTTP (spec/cleaning.md): reserve (paid at
+// The cleaning flow end to end over HTTP (packages/cleaning/README.md): reserve (paid at
 // once) → clean → review, with a message per state change and the dashboard
 // row following; and its exits: cancel (payment canceled once), cleans and
 // reviews the rules refuse, and who may see what.

@@ -1,4 +1,4 @@
-// Fault isolation with real processes (spec/insurance.md "Rules"): proposal
+// Fault isolation with real processes (packages/insurance/README.md "The flow"): proposal
 // and payment run only in child processes that are killed with SIGKILL.
 // - payment slow (a crash-point delay on pay) → 503 within the timeout,
 //   then the breaker opens and proposals answer 503 at once; nothing stored,

@@ -1,4 +1,4 @@
-// The whole flow over HTTP through the gateway (spec/insurance.md): product →
+// The whole flow over HTTP through the gateway (packages/insurance/README.md): product →
 // customer → plan → re-quote → document → proposal → withdraw → payment
 // canceled → messages → mypages.
 import { eventually } from "@seed/platform/testing";

@@ -1,4 +1,4 @@
-// Age, underwriting rules and the premium formula (spec/insurance.md "Premium and underwriting").
+// Age, underwriting rules and the premium formula (packages/insurance/README.md "Premium and underwriting").
 import { Refusal } from "@seed/platform/domain";
 import { refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";

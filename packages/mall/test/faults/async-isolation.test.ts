@@ -1,4 +1,4 @@
-// Pay and delivery are asynchronous to ordering (spec/mall.md "Flow" 1, 4):
+// Pay and delivery are asynchronous to ordering (packages/mall/README.md "The saga" 1, 4):
 // with their nodes killed, orders are still accepted; when they come back
 // they catch up on everything they missed, and each order gets exactly one
 // Pay and, once checked, exactly one Delivery — also when a pay node dies in

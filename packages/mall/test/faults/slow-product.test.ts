@@ -1,4 +1,4 @@
-// A slow product (spec/mall.md "Flow" 3: "product down, slow, or breaker open
+// A slow product (packages/mall/README.md "The saga" 3: "product down, slow, or breaker open
 // → 503 + Retry-After; nothing changes") and the invariant "cancel and check
 // racing on the same order: exactly one wins … a canceled order is never
 // delivered" with pay scaled to two replicas (api.md: "across crashes,

@@ -1,4 +1,4 @@
-// The invariants of spec/mall.md under concurrent requests: stock never goes
+// The invariants of packages/mall/README.md under concurrent requests: stock never goes
 // negative when many checks race for the last items, and a cancel racing a
 // check on the same order has exactly one winner, with the state agreeing.
 import { eventually, sleep, type TestNode } from "@seed/platform/testing";

@@ -1,4 +1,4 @@
-// The mall's saga end to end over HTTP (spec/mall.md "Flow"): order → pay →
+// The mall's saga end to end over HTTP (packages/mall/README.md "The saga"): order → pay →
 // check (stock) → delivery → receipt, and its exits: cancel before and after
 // the check, receipt too early, and out of stock with its compensation.
 import { eventually, type TestNode } from "@seed/platform/testing";

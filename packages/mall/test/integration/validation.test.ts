@@ -1,5 +1,5 @@
 // Every mall route against bad input and bad callers (api.md "Errors",
-// spec/mall.md "Routes"): 422 with JSON pointers for bodies and queries that
+// packages/mall/README.md "Routes"): 422 with JSON pointers for bodies and queries that
 // break the schema; 400 for what is not JSON; 401 without a valid token; 403
 // for the wrong role or another customer's resource (with its reason); 404 for
 // ids nobody created and for path ids that cannot be ids. Nothing is stored by a refused request, and no error answer

@@ -1,4 +1,4 @@
-// The orderStatuses view (spec/mall.md): it never moves backwards while a flow
+// The orderStatuses view (packages/mall/README.md): it never moves backwards while a flow
 // runs, rebuilding it from the event history gives the same rows, and each
 // customer sees only their own rows while staff see all.
 

@@ -1,4 +1,4 @@
-// Delivery is asynchronous to ordering, payment is synchronous (spec/sauce.md
+// Delivery is asynchronous to ordering, payment is synchronous (packages/sauce/README.md
 // "Flow"). With the delivery node killed, orders, payments and cancels go on;
 // back, it starts every delivery it missed exactly once. With the payment node
 // killed, placing an order answers 503 + Retry-After fast and stores nothing;

@@ -1,4 +1,4 @@
-// The sauce flow over HTTP through the gateway (spec/sauce.md "Flow"): an
+// The sauce flow over HTTP through the gateway (packages/sauce/README.md "The flow"): an
 // order is paid at once, delivery follows by itself, the dashboard shows all
 // three with Korean labels; a cancel refunds and cancels the delivery, each
 // exactly once, also when the events are delivered again.

@@ -1,8 +1,11 @@
 // cleaning: a customer reserves (and pays), a cleaner records the cleaning and
 // then reviews the customer; `dashBoardViews` shows each request's progress.
+// Each row offers only what its status allows and shows its steps as a
+// timeline read from the row's facts.
 import { type Lang, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, RowForm, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
+import { newestFirst, type Step, Timeline, withTimes } from "../timeline.js";
 
 interface DashBoardView {
   requestId: string;
@@ -17,6 +20,25 @@ interface DashBoardView {
   score?: number;
   updatedAt: string;
 }
+
+/** The steps a request went through: applied and paid at once, then cleaned, then reviewed, or canceled. */
+function steps(r: DashBoardView): Step[] {
+  const all: Array<[string, boolean]> = [
+    ["ReservationApplied", true],
+    ["PaymentApproved", true],
+    [
+      "CleaningFinished",
+      r.cleanDate !== undefined || r.status === "CleaningFinished" || r.status === "ReviewCompleted",
+    ],
+    ["ReviewCompleted", r.status === "ReviewCompleted"],
+    ["ReservationCanceled", r.status === "ReservationCanceled"],
+  ];
+  const reached = all.filter(([, on]) => on).map(([status]) => ({ status }));
+  return withTimes(r.requestId, reached, r.status, r.updatedAt);
+}
+
+/** A paid reservation can be canceled or cleaned; a finished cleaning reviewed. */
+const CAN_CANCEL = new Set(["ReservationApplied", "PaymentApproved"]);
 
 /** Today as the API's dates are written: YYYYMMDD. */
 const today = () => new Date().toISOString().slice(0, 10).replaceAll("-", "");
@@ -54,7 +76,7 @@ export function CleaningPage({ user, lang }: { user: User; lang: Lang }) {
         problem={view.problem}
       />
       <div class="cards">
-        {view.list.items.map((r) => (
+        {newestFirst(view.list.items, (r) => r.requestId).map((r) => (
           <Card
             key={r.requestId}
             rowKey={r.requestId}
@@ -70,10 +92,12 @@ export function CleaningPage({ user, lang }: { user: User; lang: Lang }) {
               ["Review", r.content ? `${"★".repeat(r.score ?? 0)} ${r.content}` : undefined],
               ["Updated", time(r.updatedAt)],
             ]}
+            timeline={<Timeline system="cleaning" steps={steps(r)} current={r.status} lang={lang} />}
           >
             {isCustomer ? (
               <RowAction
                 label="Cancel"
+                when={CAN_CANCEL.has(r.status)}
                 kind="danger"
                 run={() => post(`/cleaning/cleaningReservations/${r.requestId}/cancel`)}
               />
@@ -81,12 +105,14 @@ export function CleaningPage({ user, lang }: { user: User; lang: Lang }) {
             {isCleaner ? (
               <RowAction
                 label="Clean"
+                when={r.status === "PaymentApproved"}
                 run={() => post("/cleaning/cleans", { requestId: r.requestId, cleanDate: today() })}
               />
             ) : null}
             {isCleaner ? (
               <RowForm
                 label="Review"
+                when={r.status === "CleaningFinished"}
                 testId={`review-${r.requestId}`}
                 fields={[
                   { name: "content", label: "Review" },

@@ -1,8 +1,11 @@
 // sauce: a branch orders sauce (paid at once), the admin completes the
 // delivery; `orderDashboards` shows order, payment and delivery on one row.
+// Each row offers only what its status allows and shows its saga as a
+// timeline read from the row's order, payment and delivery statuses.
 import { get, type Lang, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
+import { newestFirst, type Step, Timeline, withTimes } from "../timeline.js";
 
 interface Dashboard {
   orderId: string;
@@ -15,8 +18,29 @@ interface Dashboard {
   deliveryStatus: string | null;
   status: string;
   statusLabel: string;
+  createdAt: string;
   updatedAt: string;
 }
+
+/** The steps a row went through, read from its three statuses. */
+function steps(o: Dashboard): Step[] {
+  const all: Array<[string, boolean]> = [
+    ["Paid", true],
+    ["Approved", o.paymentStatus !== null],
+    ["Started", o.deliveryStatus !== null],
+    ["Completed", o.deliveryStatus === "Completed"],
+    ["Canceled", o.orderStatus === "Canceled"],
+    ["PaymentCanceled", o.paymentStatus === "Canceled"],
+    ["DeliveryCanceled", o.deliveryStatus === "Canceled"],
+  ];
+  const reached = all
+    .filter(([, r]) => r)
+    .map(([status]) => ({ status, at: status === "Paid" ? o.createdAt : undefined }));
+  return withTimes(o.orderId, reached, o.status, o.updatedAt);
+}
+
+/** A paid order can be canceled until it is delivered; a started delivery can be completed. */
+const CAN_CANCEL = new Set(["Paid", "Approved", "Started"]);
 
 async function completeDelivery(orderId: string): Promise<unknown> {
   const list = await get<{ items: Array<{ id: string }> }>(`/sauce/deliveries?orderId=${encodeURIComponent(orderId)}`);
@@ -57,7 +81,7 @@ export function SaucePage({ user, lang }: { user: User; lang: Lang }) {
         problem={view.problem}
       />
       <div class="cards">
-        {view.list.items.map((o) => (
+        {newestFirst(view.list.items, (o) => o.orderId).map((o) => (
           <Card
             key={o.orderId}
             rowKey={o.orderId}
@@ -73,11 +97,23 @@ export function SaucePage({ user, lang }: { user: User; lang: Lang }) {
               ["Delivery", o.deliveryStatus ?? "—"],
               ["Updated", time(o.updatedAt)],
             ]}
+            timeline={<Timeline system="sauce" steps={steps(o)} current={o.status} lang={lang} />}
           >
             {isCustomer ? (
-              <RowAction label="Cancel" kind="danger" run={() => post(`/sauce/orders/${o.orderId}/cancel`)} />
+              <RowAction
+                label="Cancel"
+                kind="danger"
+                when={CAN_CANCEL.has(o.status)}
+                run={() => post(`/sauce/orders/${o.orderId}/cancel`)}
+              />
             ) : null}
-            {isAdmin ? <RowAction label="Complete delivery" run={() => completeDelivery(o.orderId)} /> : null}
+            {isAdmin ? (
+              <RowAction
+                label="Complete delivery"
+                when={o.status === "Started"}
+                run={() => completeDelivery(o.orderId)}
+              />
+            ) : null}
           </Card>
         ))}
       </div>

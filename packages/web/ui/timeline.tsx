@@ -1,0 +1,67 @@
+// A row's saga as a timeline: every step it went through, in order, with its
+// time and label, the current one marked. The mall's view keeps each row's
+// history (status and time of every step); the other views keep the current
+// status only, so their steps are read from the row's own facts (a delivery
+// status, a document id…) and each step's time is the one the row showed when
+// this page first saw it there (kept for the tab's lifetime), or the row's
+// creation time for its first step.
+import type { Lang } from "./api.js";
+import { time } from "./forms.js";
+import { labelOf, type System } from "./labels.js";
+
+export interface Step {
+  status: string;
+  at?: string;
+}
+
+const KEY = "seed.steps";
+let seen: Record<string, string> = {};
+try {
+  seen = JSON.parse(sessionStorage.getItem(KEY) ?? "{}") as Record<string, string>;
+} catch {
+  seen = {};
+}
+
+/** Gives each step its time: its own when known, else when this page first saw the row in that status. */
+export function withTimes(rowKey: string, steps: Step[], current: string, updatedAt: string): Step[] {
+  const key = `${rowKey}/${current}`;
+  if (!seen[key]) {
+    seen[key] = updatedAt;
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify(seen));
+    } catch {
+      // storage full or off: the times stay for this page only
+    }
+  }
+  return steps.map((s) => ({ ...s, at: s.at ?? seen[`${rowKey}/${s.status}`] }));
+}
+
+export function Timeline(props: { system: System; steps: Step[]; current: string; lang: Lang }) {
+  return (
+    <ol class="timeline" aria-label={props.lang === "ko" ? "진행 단계" : "Progress"}>
+      {props.steps.map((s) => {
+        const current = s.status === props.current;
+        return (
+          <li
+            key={s.status}
+            class={current ? "step current" : "step"}
+            data-step={s.status}
+            aria-current={current ? "step" : undefined}
+          >
+            <span class="label">{labelOf(props.system, s.status, props.lang)}</span>
+            {s.at ? <time dateTime={s.at}>{time(s.at)}</time> : <span class="at">—</span>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The mall's history in the order it happened (ISO times sort as strings). */
+export const chronological = (history: Step[]): Step[] =>
+  [...history].sort((a, b) => (a.at ?? "").localeCompare(b.at ?? ""));
+
+/** Newest first: ids are ULIDs, which sort by creation time. */
+export function newestFirst<T>(items: T[], id: (row: T) => string): T[] {
+  return [...items].sort((a, b) => id(b).localeCompare(id(a)));
+}

@@ -86,9 +86,15 @@ export async function refused(user: UserPage, step: () => Promise<void>): Promis
 /**
  * A picture for packages/web/README.md: written to packages/web/screenshots/
  * when UPDATE_SCREENSHOTS=1, else to test-results/e2e/shots/ (taken on every
- * run either way). The viewport, or one element of it.
+ * run either way). The viewport (scrolled to `scrollTo`'s top first), or one element.
  */
-export async function shot(user: UserPage, name: string, element?: Locator): Promise<void> {
+export async function shot(
+  user: UserPage,
+  name: string,
+  { element, scrollTo }: { element?: Locator; scrollTo?: Locator } = {},
+): Promise<void> {
+  const box = scrollTo ? await scrollTo.boundingBox() : null;
+  if (box) await user.page.evaluate(`window.scrollBy(0, ${Math.round(box.y)})`);
   const dir =
     process.env.UPDATE_SCREENSHOTS === "1"
       ? join(process.cwd(), "packages", "web", "screenshots")

@@ -8,6 +8,11 @@
 import { startTestNode, type TestNode } from "@seed/platform/testing";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { STATUS_LABELS as CLEANING } from "../../packages/cleaning/src/labels.js";
+import { STATUS_LABELS as INSURANCE } from "../../packages/insurance/src/labels.js";
+import { STATUS_LABELS as MALL } from "../../packages/mall/src/labels.js";
+import { STATUS_LABELS as SAUCE } from "../../packages/sauce/src/labels.js";
+import { LABELS } from "../../packages/web/ui/labels.js";
 import { DESKTOP, launch, openAs, PHONE, refused, screenshots, shot, type UserPage, visit } from "./browser.js";
 
 let node: TestNode;
@@ -103,7 +108,7 @@ describe("dashboard", () => {
     await button(mine, "Receive").click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(수령확인|배송완료)$/);
     await expect.poll(() => button(mine, "Receive").count()).toBe(0);
-    await shot(alice, "mall-customer-phone");
+    await shot(alice, "mall-customer-phone", { scrollTo: alice.page.locator(".view-header", { hasText: "Orders" }) });
 
     await alice.page.getByRole("button", { name: "English" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(Receipt confirmed|Delivered)$/);
@@ -218,7 +223,7 @@ describe("dashboard", () => {
     const document = mine.getByRole("region", { name: "Product document" });
     await expect.poll(() => document.textContent()).toContain(`상품설명서 — ${product} (${code})`);
     expect(await document.textContent()).toContain("납입주기: 연납 (yearly)");
-    await shot(alice, "insurance-document-phone");
+    await shot(alice, "insurance-document-phone", { scrollTo: mine.locator(".timeline") });
     await button(mine, "Close document").click();
     await mine.getByRole("button", { name: "Propose…" }).click();
     await mine.getByLabel("Account number").fill("123-45-678901");
@@ -275,7 +280,7 @@ describe("dashboard", () => {
     expect(await steps(mine).locator(".label").allTextContents()).toContain("결제취소");
     await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
     expect(await stock.locator("td").nth(2).textContent()).toBe("1");
-    await shot(bob, "mall-seller-desktop");
+    await shot(bob, "mall-seller-desktop", { scrollTo: bob.page.locator(".view-header", { hasText: "Products" }) });
   });
 
   it("log in: a password field, one plain message per empty field", async () => {
@@ -292,11 +297,9 @@ describe("dashboard", () => {
       await page.getByLabel("User name").fill("alice");
       await page.getByRole("button", { name: "Log in" }).click();
       await expect.poll(() => page.locator(".field-error").allTextContents()).toEqual(["Enter your password"]);
-      await shot(
-        { name: "login", page, context, errors: [], expectRefusals: false },
-        "login-errors",
-        page.getByTestId("login"),
-      );
+      await shot({ name: "login", page, context, errors: [], expectRefusals: false }, "login-errors", {
+        element: page.getByTestId("login"),
+      });
       await page.getByLabel("Password").fill("wrong");
       await page.getByRole("button", { name: "Log in" }).click();
       await expect.poll(() => page.locator(".submit .error").count()).toBe(1);
@@ -339,6 +342,10 @@ describe("dashboard", () => {
     expect(files.length).toBeGreaterThan(0);
     expect(files.length).toBeLessThan(30);
     for (const f of files) expect(f).toMatch(new RegExp(`^${node.url}/assets/[^/]+\\.woff2$`));
+  });
+
+  it("labels each timeline step as its system labels it", () => {
+    expect(LABELS).toEqual({ mall: MALL, sauce: SAUCE, cleaning: CLEANING, insurance: INSURANCE });
   });
 
   it("fits a phone and logs no console errors", async () => {

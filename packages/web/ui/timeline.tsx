@@ -6,7 +6,6 @@
 // this page first saw it there (kept for the tab's lifetime), or the row's
 // creation time for its first step.
 import type { Lang } from "./api.js";
-import { time } from "./forms.js";
 import { labelOf, type System } from "./labels.js";
 
 export interface Step {
@@ -36,6 +35,15 @@ export function withTimes(rowKey: string, steps: Step[], current: string, update
   return steps.map((s) => ({ ...s, at: s.at ?? seen[`${rowKey}/${s.status}`] }));
 }
 
+/** A step's time, short: the time of day today, the date and time before. */
+function when(iso: string): string {
+  const at = new Date(iso);
+  const today = at.toDateString() === new Date().toDateString();
+  return today
+    ? at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    : at.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
 export function Timeline(props: { system: System; steps: Step[]; current: string; lang: Lang }) {
   return (
     <ol class="timeline" aria-label={props.lang === "ko" ? "진행 단계" : "Progress"}>
@@ -49,7 +57,15 @@ export function Timeline(props: { system: System; steps: Step[]; current: string
             aria-current={current ? "step" : undefined}
           >
             <span class="label">{labelOf(props.system, s.status, props.lang)}</span>
-            {s.at ? <time dateTime={s.at}>{time(s.at)}</time> : <span class="at">—</span>}
+            {s.at ? (
+              <time dateTime={s.at} title={new Date(s.at).toLocaleString()}>
+                {when(s.at)}
+              </time>
+            ) : (
+              <span class="at" title="before this page saw the row">
+                —
+              </span>
+            )}
           </li>
         );
       })}

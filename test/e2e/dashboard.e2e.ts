@@ -112,6 +112,8 @@ describe("dashboard", () => {
 
     await alice.page.getByRole("button", { name: "English" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(Receipt confirmed|Delivered)$/);
+    expect(await current(mine).textContent()).toBe(await badge(mine).textContent());
+    expect(await steps(mine).locator(".label").first().textContent()).toBe("Order placed");
     await alice.page.getByRole("button", { name: "한국어" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(수령확인|배송완료)$/);
   });
@@ -148,8 +150,14 @@ describe("dashboard", () => {
     const theirs = card(carol, place);
     // Nothing to review before the cleaning.
     expect(await button(theirs, "Review…").count()).toBe(0);
+    await expect.poll(() => steps(mine).locator(".label").allTextContents()).toEqual(["예약신청", "결제완료"]);
     await button(theirs, "Clean").click();
     await expect.poll(() => badge(mine).textContent()).toBe("청소완료");
+    // The step appears live, with the time the page saw it.
+    await expect
+      .poll(() => steps(mine).locator(".label").allTextContents())
+      .toEqual(["예약신청", "결제완료", "청소완료"]);
+    expect(await steps(mine).locator("time").count()).toBe(3);
     await expect.poll(() => button(theirs, "Clean").count()).toBe(0);
     await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
     expect(await current(mine).textContent()).toBe("청소완료");

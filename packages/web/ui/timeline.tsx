@@ -4,7 +4,7 @@
 // status only, so their steps are read from the row's own facts (a delivery
 // status, a document id…) and each step's time is the one the row showed when
 // this page first saw it there (kept for the tab's lifetime), or the row's
-// creation time for its first step.
+// creation time for its first step (its createdAt, or the time in its id).
 import type { Lang } from "./api.js";
 import { labelOf, type System } from "./labels.js";
 
@@ -76,6 +76,19 @@ export function Timeline(props: { system: System; steps: Step[]; current: string
 /** The mall's history in the order it happened (ISO times sort as strings). */
 export const chronological = (history: Step[]): Step[] =>
   [...history].sort((a, b) => (a.at ?? "").localeCompare(b.at ?? ""));
+
+const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** The creation time a ULID carries in its first 10 characters (milliseconds, Crockford base32). */
+export function idTime(id: string): string | undefined {
+  let ms = 0;
+  for (const c of id.slice(0, 10).toUpperCase()) {
+    const v = BASE32.indexOf(c);
+    if (v < 0) return undefined;
+    ms = ms * 32 + v;
+  }
+  return id.length === 26 ? new Date(ms).toISOString() : undefined;
+}
 
 /** Newest first: ids are ULIDs, which sort by creation time. */
 export function newestFirst<T>(items: T[], id: (row: T) => string): T[] {

@@ -5,7 +5,7 @@
 import { type Lang, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, RowForm, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
-import { newestFirst, type Step, Timeline, withTimes } from "../timeline.js";
+import { idTime, newestFirst, type Step, Timeline, withTimes } from "../timeline.js";
 
 interface DashBoardView {
   requestId: string;
@@ -33,7 +33,9 @@ function steps(r: DashBoardView): Step[] {
     ["ReviewCompleted", r.status === "ReviewCompleted"],
     ["ReservationCanceled", r.status === "ReservationCanceled"],
   ];
-  const reached = all.filter(([, on]) => on).map(([status]) => ({ status }));
+  const reached = all
+    .filter(([, on]) => on)
+    .map(([status]) => ({ status, at: status === "ReservationApplied" ? idTime(r.requestId) : undefined }));
   return withTimes(r.requestId, reached, r.status, r.updatedAt);
 }
 

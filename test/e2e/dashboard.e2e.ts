@@ -136,6 +136,8 @@ describe("dashboard", () => {
       .poll(() => steps(mine).locator(".label").allTextContents())
       .toEqual(["주문완료", "결제승인", "배송시작", "배송완료"]);
     expect(await current(mine).textContent()).toBe("배송완료");
+    // Every step with its time, read from the order, its payment and its delivery.
+    await expect.poll(() => steps(mine).locator("time").count()).toBe(4);
   });
 
   it("cleaning: reserved and paid, cleaned, reviewed", async () => {

@@ -171,6 +171,7 @@ describe("dashboard", () => {
     await expect
       .poll(() => steps(mine).locator(".label").allTextContents())
       .toEqual(["예약신청", "결제완료", "청소완료", "리뷰완료"]);
+    await expect.poll(() => steps(theirs).locator("time").count()).toBe(4);
   });
 
   it("meetingroom: a room added, reserved, canceled, met in, maintained", async () => {
@@ -247,6 +248,8 @@ describe("dashboard", () => {
       .toEqual(
         expect.arrayContaining(["가입설계", "상품설명서발행요청", "상품설명서발행완료", "청약완료", "청약철회"]),
       );
+    // The withdrawal is timed by the message it sent, even when the page never saw it as current.
+    await expect.poll(() => mine.locator('[data-step="ProposalWithdrawn"] time').count()).toBe(1);
   });
 
   it("mall: the seller sees his stock; a refused deposit check says why; the newest order comes first", async () => {

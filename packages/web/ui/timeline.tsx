@@ -5,6 +5,7 @@
 // status, a document id…) and each step's time is the one the row showed when
 // this page first saw it there (kept for the tab's lifetime), or the row's
 // creation time for its first step (its createdAt, or the time in its id).
+import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "./api.js";
 import { labelOf, type System } from "./labels.js";
 
@@ -43,6 +44,47 @@ function when(iso: string): string {
     ? at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
     : at.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
+
+/** Per row key, per step: when it happened. */
+export type StepTimes = Map<string, Record<string, string>>;
+
+/** Collects step times: `at(key, step, time)` keeps the earliest time of each step. */
+export function stepTimes(
+  fill: (at: (key: string | undefined, step: string | undefined, time: string) => void) => void,
+): StepTimes {
+  const times: StepTimes = new Map();
+  fill((key, step, time) => {
+    if (!key || !step) return;
+    const known = times.get(key) ?? {};
+    if (!known[step] || time < known[step]) times.set(key, { ...known, [step]: time });
+  });
+  return times;
+}
+
+/**
+ * Step times read from a system's own records (`read`), again whenever
+ * `version` (the rows and their updatedAt) changes; a failed read keeps the
+ * last ones.
+ */
+export function useStepTimes(version: string, read: () => Promise<StepTimes>): StepTimes {
+  const [times, setTimes] = useState<StepTimes>(new Map());
+  // `version` stands for the rows: read again when one changed (`read` is the page's own, fixed).
+  useEffect(() => {
+    if (version === "") return;
+    let stale = false;
+    read()
+      .then((t) => !stale && setTimes(t))
+      .catch(() => {});
+    return () => {
+      stale = true;
+    };
+  }, [version]);
+  return times;
+}
+
+/** What changes when any row changes. */
+export const versionOf = <T extends { updatedAt: string }>(rows: T[], id: (row: T) => string): string =>
+  rows.map((r) => `${id(r)}@${r.updatedAt}`).join();
 
 export function Timeline(props: { system: System; steps: Step[]; current: string; lang: Lang }) {
   return (

@@ -3,11 +3,19 @@
 // Each row offers only what its status allows and shows its saga as a
 // timeline: its steps read from the row's order, payment and delivery
 // statuses, their times from the order, payment and delivery themselves.
-import { useEffect, useState } from "preact/hooks";
 import { get, type Lang, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
-import { newestFirst, type Step, Timeline, withTimes } from "../timeline.js";
+import {
+  newestFirst,
+  type Step,
+  type StepTimes,
+  stepTimes,
+  Timeline,
+  useStepTimes,
+  versionOf,
+  withTimes,
+} from "../timeline.js";
 
 interface Dashboard {
   orderId: string;
@@ -31,53 +39,33 @@ interface Part {
   createdAt: string;
   updatedAt: string;
 }
-type Times = Map<string, Record<string, string>>;
 
 /** The step an order's payment or delivery reached, as the view names it. */
 const PAYMENT_STEP: Record<string, string> = { Canceled: "PaymentCanceled" };
 const DELIVERY_STEP: Record<string, string> = { Completed: "Completed", Canceled: "DeliveryCanceled" };
 
-/**
- * When each step happened, per order: an order's creation and cancel, its
- * payment's approval and refund, its delivery's start and end. Read again
- * (three lists) whenever a row of the view changed; until then, the times the
- * page saw.
- */
-function useStepTimes(rows: Dashboard[]): Times {
-  const [times, setTimes] = useState<Times>(new Map());
-  const version = rows.map((r) => `${r.orderId}@${r.updatedAt}`).join();
-  useEffect(() => {
-    if (version === "") return;
-    let stale = false;
-    const list = (path: string) => get<{ items: Part[] }>(`${path}?limit=500`).then((l) => l.items);
-    Promise.all([list("/sauce/orders"), list("/sauce/payments"), list("/sauce/deliveries")])
-      .then(([orders, payments, deliveries]) => {
-        const next: Times = new Map();
-        const set = (orderId: string, step: string | undefined, at: string) => {
-          if (step) next.set(orderId, { ...next.get(orderId), [step]: at });
-        };
-        for (const o of orders) {
-          set(o.id, "Paid", o.createdAt);
-          if (o.status === "Canceled") set(o.id, "Canceled", o.updatedAt);
-        }
-        for (const p of payments) {
-          if (!p.orderId) continue;
-          set(p.orderId, "Approved", p.createdAt);
-          set(p.orderId, PAYMENT_STEP[p.status], p.updatedAt);
-        }
-        for (const d of deliveries) {
-          if (!d.orderId) continue;
-          set(d.orderId, "Started", d.createdAt);
-          set(d.orderId, DELIVERY_STEP[d.status], d.updatedAt);
-        }
-        if (!stale) setTimes(next);
-      })
-      .catch(() => {}); // the times stay as the page saw them
-    return () => {
-      stale = true;
-    };
-  }, [version]);
-  return times;
+/** When each step happened: an order's creation and cancel, its payment's approval and refund, its delivery's start and end. */
+async function readTimes(): Promise<StepTimes> {
+  const list = (path: string) => get<{ items: Part[] }>(`${path}?limit=500`).then((l) => l.items);
+  const [orders, payments, deliveries] = await Promise.all([
+    list("/sauce/orders"),
+    list("/sauce/payments"),
+    list("/sauce/deliveries"),
+  ]);
+  return stepTimes((at) => {
+    for (const o of orders) {
+      at(o.id, "Paid", o.createdAt);
+      if (o.status === "Canceled") at(o.id, "Canceled", o.updatedAt);
+    }
+    for (const p of payments) {
+      at(p.orderId, "Approved", p.createdAt);
+      at(p.orderId, PAYMENT_STEP[p.status], p.updatedAt);
+    }
+    for (const d of deliveries) {
+      at(d.orderId, "Started", d.createdAt);
+      at(d.orderId, DELIVERY_STEP[d.status], d.updatedAt);
+    }
+  });
 }
 
 /** The steps a row went through, read from its three statuses; each step's time when known. */
@@ -111,7 +99,10 @@ export function SaucePage({ user, lang }: { user: User; lang: Lang }) {
   const isCustomer = user.roles.includes("customer");
   const isAdmin = user.roles.includes("admin");
   const view = useLive<Dashboard>("/sauce/orderDashboards", lang, isCustomer || isAdmin);
-  const times = useStepTimes(view.list.items);
+  const times = useStepTimes(
+    versionOf(view.list.items, (o) => o.orderId),
+    readTimes,
+  );
   if (!isCustomer && !isAdmin) return <p class="note">Sauce orders are for customers and admins.</p>;
   return (
     <section>

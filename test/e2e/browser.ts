@@ -4,7 +4,7 @@
 // under test-results/.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROME_BIN ?? "/usr/bin/chromium";
 const ARGS = [
@@ -17,8 +17,8 @@ const ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-export const PHONE = { width: 375, height: 812 };
-const DESKTOP = { width: 1100, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1100, height: 900 };
 
 /** Launched with a fresh, temporary --user-data-dir (playwright makes one per launch). */
 export function launch(): Promise<Browser> {
@@ -81,4 +81,26 @@ export async function refused(user: UserPage, step: () => Promise<void>): Promis
   } finally {
     user.expectRefusals = false;
   }
+}
+
+/**
+ * A picture for packages/web/README.md: written to packages/web/screenshots/
+ * when UPDATE_SCREENSHOTS=1, else to test-results/e2e/shots/ (taken on every
+ * run either way). The viewport (scrolled to `scrollTo`'s top first), or one element.
+ */
+export async function shot(
+  user: UserPage,
+  name: string,
+  { element, scrollTo }: { element?: Locator; scrollTo?: Locator } = {},
+): Promise<void> {
+  const box = scrollTo ? await scrollTo.boundingBox() : null;
+  if (box) await user.page.evaluate(`window.scrollBy(0, ${Math.round(box.y)})`);
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === "1"
+      ? join(process.cwd(), "packages", "web", "screenshots")
+      : join(process.cwd(), "test-results", "e2e", "shots");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  if (element) await element.screenshot({ path, animations: "disabled" });
+  else await user.page.screenshot({ path, animations: "disabled" });
 }

@@ -1,12 +1,19 @@
 // The dashboard in a real browser: every system's main flow walked through
 // the UI by the users who do it in life, each in a browser context of their
 // own. What is checked is what a person sees: the status label of a card
-// changes on its own (server-sent events, no reload), refusals appear next to
-// the field or button that caused them, the layout fits a phone.
+// changes on its own (server-sent events, no reload), each row offers only
+// the actions its state allows and shows its saga as a timeline, refusals
+// appear next to the field or button that caused them, in words, the Korean
+// labels are drawn in the font the page ships, the layout fits a phone.
 import { startTestNode, type TestNode } from "@seed/platform/testing";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launch, openAs, refused, screenshots, type UserPage, visit } from "./browser.js";
+import { STATUS_LABELS as CLEANING } from "../../packages/cleaning/src/labels.js";
+import { STATUS_LABELS as INSURANCE } from "../../packages/insurance/src/labels.js";
+import { STATUS_LABELS as MALL } from "../../packages/mall/src/labels.js";
+import { STATUS_LABELS as SAUCE } from "../../packages/sauce/src/labels.js";
+import { LABELS } from "../../packages/web/ui/labels.js";
+import { DESKTOP, launch, openAs, PHONE, refused, screenshots, shot, type UserPage, visit } from "./browser.js";
 
 let node: TestNode;
 let browser: Browser;
@@ -18,6 +25,9 @@ const run = Math.random().toString(36).slice(2, 7);
 
 const card = (u: UserPage, text: string): Locator => u.page.locator(".card", { hasText: text });
 const badge = (c: Locator): Locator => c.locator(".badge");
+const steps = (c: Locator): Locator => c.locator(".timeline .step");
+const current = (c: Locator): Locator => c.locator('.timeline .step[aria-current="step"] .label');
+const button = (c: Locator, name: string): Locator => c.getByRole("button", { name, exact: true });
 
 beforeAll(async () => {
   node = await startTestNode({
@@ -77,19 +87,38 @@ describe("dashboard", () => {
     const mine = card(alice, product);
     // The pay appears by itself: the card moves on without a reload.
     await expect.poll(() => badge(mine).textContent()).toBe("입금확인대기");
+    // Its saga so far, the current step marked; nothing to receive yet.
+    await expect.poll(() => steps(mine).allTextContents()).toHaveLength(2);
+    expect(await current(mine).textContent()).toBe("입금확인대기");
+    expect(await button(mine, "Receive").count()).toBe(0);
+    await expect.poll(() => button(mine, "Cancel").count()).toBe(1);
 
-    await card(bob, product).getByRole("button", { name: "Check deposit" }).click();
+    await button(card(bob, product), "Check deposit").click();
     await expect.poll(() => badge(mine).textContent()).toBe("배송중");
-    await mine.getByRole("button", { name: "Receive" }).click();
+    // The timeline gained the steps live: deposit, stock (taken while the deposit is checked), delivery.
+    await expect
+      .poll(async () => (await steps(mine).locator(".label").allTextContents()).sort())
+      .toEqual(["주문접수", "입금확인대기", "입금확인완료", "상품준비완료", "배송중"].sort());
+    expect((await steps(mine).locator(".label").allTextContents()).slice(0, 2)).toEqual(["주문접수", "입금확인대기"]);
+    expect(await current(mine).textContent()).toBe("배송중");
+    expect(await steps(mine).locator("time").count()).toBe(5);
+    // Once the deposit is checked, no cancel on the customer's side, no second check on the seller's.
+    await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
+    await expect.poll(() => button(card(bob, product), "Check deposit").count()).toBe(0);
+    await button(mine, "Receive").click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(수령확인|배송완료)$/);
+    await expect.poll(() => button(mine, "Receive").count()).toBe(0);
+    await shot(alice, "mall-customer-phone", { scrollTo: alice.page.locator(".view-header", { hasText: "Orders" }) });
 
     await alice.page.getByRole("button", { name: "English" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(Receipt confirmed|Delivered)$/);
+    expect(await current(mine).textContent()).toBe(await badge(mine).textContent());
+    expect(await steps(mine).locator(".label").first().textContent()).toBe("Order placed");
     await alice.page.getByRole("button", { name: "한국어" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(수령확인|배송완료)$/);
   });
 
-  it("sauce: ordered and paid, delivered by the admin; a late cancel is refused next to its button", async () => {
+  it("sauce: ordered and paid, delivered by the admin; a delivered order offers no cancel", async () => {
     const sauce = `chili-${run}`;
     await visit(alice, "sauce");
     await visit(dave, "sauce");
@@ -98,13 +127,17 @@ describe("dashboard", () => {
     await form.getByRole("button", { name: "Order" }).click();
     const mine = card(alice, sauce);
     await expect.poll(() => badge(mine).textContent()).toBe("배송시작");
-    await card(dave, sauce).getByRole("button", { name: "Complete delivery" }).click();
+    expect(await button(mine, "Cancel").count()).toBe(1);
+    await button(card(dave, sauce), "Complete delivery").click();
     await expect.poll(() => badge(mine).textContent()).toBe("배송완료");
-    await refused(alice, async () => {
-      await mine.getByRole("button", { name: "Cancel" }).click();
-      await expect.poll(() => mine.locator(".action .error").textContent()).toMatch(/deliver/i);
-    });
-    expect(await badge(mine).textContent()).toBe("배송완료");
+    await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
+    await expect.poll(() => button(card(dave, sauce), "Complete delivery").count()).toBe(0);
+    await expect
+      .poll(() => steps(mine).locator(".label").allTextContents())
+      .toEqual(["주문완료", "결제승인", "배송시작", "배송완료"]);
+    expect(await current(mine).textContent()).toBe("배송완료");
+    // Every step with its time, read from the order, its payment and its delivery.
+    await expect.poll(() => steps(mine).locator("time").count()).toBe(4);
   });
 
   it("cleaning: reserved and paid, cleaned, reviewed", async () => {
@@ -117,13 +150,28 @@ describe("dashboard", () => {
     const mine = card(alice, place);
     await expect.poll(() => badge(mine).textContent()).toBe("결제완료");
     const theirs = card(carol, place);
-    await theirs.getByRole("button", { name: "Clean" }).click();
+    // Nothing to review before the cleaning.
+    expect(await button(theirs, "Review…").count()).toBe(0);
+    await expect.poll(() => steps(mine).locator(".label").allTextContents()).toEqual(["예약신청", "결제완료"]);
+    await button(theirs, "Clean").click();
     await expect.poll(() => badge(mine).textContent()).toBe("청소완료");
+    // The step appears live, with the time the page saw it.
+    await expect
+      .poll(() => steps(mine).locator(".label").allTextContents())
+      .toEqual(["예약신청", "결제완료", "청소완료"]);
+    expect(await steps(mine).locator("time").count()).toBe(3);
+    await expect.poll(() => button(theirs, "Clean").count()).toBe(0);
+    await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
+    expect(await current(mine).textContent()).toBe("청소완료");
     await theirs.getByRole("button", { name: "Review…" }).click();
     await theirs.getByLabel("Review").fill("Kind customer");
     await theirs.getByRole("button", { name: "Review" }).click();
     await expect.poll(() => badge(mine).textContent()).toBe("리뷰완료");
     await expect.poll(() => mine.textContent()).toContain("Kind customer");
+    await expect
+      .poll(() => steps(mine).locator(".label").allTextContents())
+      .toEqual(["예약신청", "결제완료", "청소완료", "리뷰완료"]);
+    await expect.poll(() => steps(theirs).locator("time").count()).toBe(4);
   });
 
   it("meetingroom: a room added, reserved, canceled, met in, maintained", async () => {
@@ -176,19 +224,148 @@ describe("dashboard", () => {
     await mine.getByLabel("Payment cycle").selectOption("yearly");
     await mine.getByRole("button", { name: "Re-quote" }).click();
     await expect.poll(() => mine.textContent()).not.toBe(before);
+    // No proposal before the document is issued.
+    expect(await button(mine, "Propose…").count()).toBe(0);
     await mine.getByRole("button", { name: "Request document" }).click();
     await expect.poll(() => badge(mine).textContent()).toBe("상품설명서발행완료");
+    await expect.poll(() => button(mine, "Request document").count()).toBe(0);
+    // The issued document opens in the card.
+    await button(mine, "Read document").click();
+    const document = mine.getByRole("region", { name: "Product document" });
+    await expect.poll(() => document.textContent()).toContain(`상품설명서 — ${product} (${code})`);
+    expect(await document.textContent()).toContain("납입주기: 연납 (yearly)");
+    await shot(alice, "insurance-document-phone", { scrollTo: mine.locator(".timeline") });
+    await button(mine, "Close document").click();
     await mine.getByRole("button", { name: "Propose…" }).click();
     await mine.getByLabel("Account number").fill("123-45-678901");
     await mine.getByRole("button", { name: "Propose" }).click();
     await expect.poll(() => badge(mine).textContent()).toBe("청약완료");
     await mine.getByRole("button", { name: "Withdraw" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(청약철회|결제취소)$/);
+    await expect.poll(() => button(mine, "Withdraw").count()).toBe(0);
+    await expect
+      .poll(() => steps(mine).locator(".label").allTextContents())
+      .toEqual(
+        expect.arrayContaining(["가입설계", "상품설명서발행요청", "상품설명서발행완료", "청약완료", "청약철회"]),
+      );
+    // The withdrawal is timed by the message it sent, even when the page never saw it as current.
+    await expect.poll(() => mine.locator('[data-step="ProposalWithdrawn"] time').count()).toBe(1);
+  });
+
+  it("mall: the seller sees his stock; a refused deposit check says why; the newest order comes first", async () => {
+    const product = `Vase ${run}`;
+    await visit(bob, "mall");
+    await visit(alice, "mall");
+    const form = bob.page.getByTestId("mall-product");
+    await form.getByLabel("Name").fill(product);
+    await form.getByLabel("Price (₩)").fill("7000");
+    await form.getByLabel("Stock").fill("1");
+    await form.getByRole("button", { name: "Register" }).click();
+    const stock = bob.page.getByTestId("mall-stock").locator("tr", { hasText: product });
+    await expect.poll(() => stock.locator("td").allTextContents()).toEqual([product, "7,000 ₩", "1"]);
+
+    // Two ordered, one in stock: the seller's check is refused by the stock rule.
+    const order = alice.page.getByTestId("mall-order");
+    await order.getByLabel("Product").selectOption({ label: `${product} — 7,000 ₩ (1 left)` });
+    await order.getByLabel("Quantity").fill("2");
+    await order.getByLabel("Address").fill("Busan");
+    await order.getByRole("button", { name: "Order" }).click();
+    const mine = card(alice, product);
+    await expect.poll(() => badge(mine).textContent()).toBe("입금확인대기");
+    // Newest first: this order is above the one of the previous test.
+    expect(await alice.page.locator(".card").first().getAttribute("data-row")).toBe(
+      await mine.getAttribute("data-row"),
+    );
+
+    const theirs = card(bob, product);
+    const check = button(theirs, "Check deposit");
+    await refused(bob, async () => {
+      await check.click();
+      await expect
+        .poll(() => theirs.locator(".action .error").textContent())
+        .toBe("Out of stock: only 1 left, 2 ordered");
+    });
+    // The saga cancels the order; the refused button stays, disabled, with its reason.
+    await expect.poll(() => badge(mine).textContent()).toBe("주문취소");
+    await expect.poll(() => check.isDisabled()).toBe(true);
+    expect(await theirs.locator(".action .error").textContent()).toBe("Out of stock: only 1 left, 2 ordered");
+    await expect.poll(() => current(mine).textContent()).toBe("주문취소");
+    expect(await steps(mine).locator(".label").allTextContents()).toContain("결제취소");
+    await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
+    expect(await stock.locator("td").nth(2).textContent()).toBe("1");
+    await shot(bob, "mall-seller-desktop", { scrollTo: bob.page.locator(".view-header", { hasText: "Products" }) });
+  });
+
+  it("log in: a password field, one plain message per empty field", async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    try {
+      const page = await context.newPage();
+      await page.goto(node.url);
+      expect(await page.getByLabel("Password").getAttribute("type")).toBe("password");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await expect
+        .poll(() => page.locator(".field-error").allTextContents())
+        .toEqual(["Enter your user name", "Enter your password"]);
+      expect(await page.locator(".submit .error").count()).toBe(0);
+      await page.getByLabel("User name").fill("alice");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await expect.poll(() => page.locator(".field-error").allTextContents()).toEqual(["Enter your password"]);
+      await shot({ name: "login", page, context, errors: [], expectRefusals: false }, "login-errors", {
+        element: page.getByTestId("login"),
+      });
+      await page.getByLabel("Password").fill("wrong");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await expect.poll(() => page.locator(".submit .error").count()).toBe(1);
+      expect(await page.locator(".field-error").count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("draws the Korean labels in the font the page ships, fetching only the chunks it needs", async () => {
+    await visit(alice, "mall");
+    const label = alice.page.locator(".card .badge").first();
+    await expect.poll(() => label.textContent()).toMatch(/[가-힣]/);
+    await alice.page.evaluate("document.fonts.ready");
+    // A face of the page's own Noto Sans KR is loaded…
+    const loaded = await alice.page.evaluate(
+      `[...document.fonts].filter((f) => f.family.replace(/"/g, "") === "Noto Sans KR" && f.status === "loaded").length`,
+    );
+    expect(loaded).toBeGreaterThan(0);
+    // …and is the font Chromium draws the label with (no Korean font is installed here).
+    const cdp = await alice.context.newCDPSession(alice.page);
+    const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+    await cdp.send("CSS.enable");
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: ".card .badge" });
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    const text = (await label.textContent()) ?? "";
+    const hangul = [...text].filter((c) => /[가-힣]/.test(c)).length;
+    expect(fonts).toContainEqual(
+      expect.objectContaining({
+        familyName: expect.stringMatching(/^Noto Sans KR/),
+        isCustomFont: true,
+        glyphCount: hangul,
+      }),
+    );
+    await cdp.detach();
+    // Only a few of its chunks, all from the page's own /assets/, all woff2.
+    const files = await alice.page.evaluate<string[]>(
+      `performance.getEntriesByType("resource").map((e) => e.name).filter((n) => /\\.(woff2?|ttf|otf)$/.test(n))`,
+    );
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThan(30);
+    for (const f of files) expect(f).toMatch(new RegExp(`^${node.url}/assets/[^/]+\\.woff2$`));
+  });
+
+  it("labels each timeline step as its system labels it", () => {
+    expect(LABELS).toEqual({ mall: MALL, sauce: SAUCE, cleaning: CLEANING, insurance: INSURANCE });
   });
 
   it("fits a phone and logs no console errors", async () => {
-    const width = await alice.page.evaluate("document.documentElement.scrollWidth");
-    expect(width).toBeLessThanOrEqual(375);
+    expect(await alice.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(PHONE.width);
+    await alice.page.setViewportSize({ width: 375, height: 812 });
+    expect(await alice.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    await alice.page.setViewportSize(PHONE);
     for (const u of [alice, bob, carol, dave]) expect(u.errors, `console errors of ${u.name}`).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // Talking to the gateway: JSON over fetch with the bearer token, errors in the
-// API's own shape ({error, message, details}) so a form can show each one
-// next to its field. The token lives in sessionStorage: the tab's lifetime,
+// API's own shape ({error, reason, message, details}) so a form can show each
+// one next to its field and a button its refusal in words. The token lives in sessionStorage: the tab's lifetime,
 // never a URL.
 
 export type Role = "customer" | "seller" | "cleaner" | "admin" | "manager" | "member";
@@ -28,9 +28,23 @@ export class ApiProblem extends Error {
     readonly error: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** The business rule that refused (409 OutOfStock, 403 NotOwner…), when one did. */
+    readonly reason?: string,
   ) {
     super(message);
   }
+
+  /** "Out of stock: only 1 left, 2 ordered": the rule in words, then what the API said. */
+  get plain(): string {
+    return this.reason ? `${words(this.reason)}: ${this.message}` : this.message;
+  }
+}
+
+/** "OutOfStock" → "Out of stock", "NotACalendarDay" → "Not a calendar day". */
+export function words(code: string): string {
+  const parts = code.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? [code];
+  const text = parts.map((w, i) => (i > 0 && !/^[A-Z]{2,}$/.test(w) ? w.toLowerCase() : w)).join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const KEY = "seed.session";
@@ -57,7 +71,8 @@ export function whenUnauthorized(fn: () => void): void {
 }
 
 async function problemOf(res: Response): Promise<ApiProblem> {
-  let body: { error?: string; message?: string; details?: ErrorDetail[] | Record<string, unknown> } = {};
+  let body: { error?: string; reason?: string; message?: string; details?: ErrorDetail[] | Record<string, unknown> } =
+    {};
   try {
     body = (await res.json()) as typeof body;
   } catch {
@@ -67,7 +82,7 @@ async function problemOf(res: Response): Promise<ApiProblem> {
   const message = (body.message ?? res.statusText) + (res.status === 503 && retry ? ` (try again in ${retry} s)` : "");
   // A 409's details are facts (an object), not violations of fields.
   const details = Array.isArray(body.details) ? body.details : [];
-  return new ApiProblem(res.status, body.error ?? `HTTP ${res.status}`, message, details);
+  return new ApiProblem(res.status, body.error ?? `HTTP ${res.status}`, message, details, body.reason);
 }
 
 export async function request<T = unknown>(

@@ -10,12 +10,15 @@ export interface FieldSpec {
   /** Body field; a dot names a nested one ("account.bankCode"). */
   name: string;
   label: string;
-  kind?: "text" | "integer" | "number" | "integers" | "select";
+  kind?: "text" | "password" | "integer" | "number" | "integers" | "select";
   options?: Array<{ value: string; label: string }>;
   initial?: string;
   placeholder?: string;
   /** Left out of the body when empty (optional fields). */
   optional?: boolean;
+  /** Said under the field when it is left empty; nothing is sent then. */
+  required?: string;
+  autoComplete?: string;
 }
 
 /** The value a field sends: numbers as numbers, "10, 20" as [10, 20]; anything unparsable as typed, for the API to refuse. */
@@ -68,18 +71,39 @@ export function ActionForm(props: {
   const [problem, setProblem] = useState<ApiProblem>();
   const [note, setNote] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // One message per problem: each detail under its field (once), the rest in
+  // the line beside the button, which repeats none of them.
   const byField = new Map<string, string[]>();
   const unplaced: string[] = [];
   for (const d of problem?.details ?? []) {
     const name = fieldOfPath(d.path);
-    if (props.fields.some((f) => f.name === name)) byField.set(name, [...(byField.get(name) ?? []), d.message]);
-    else unplaced.push(name ? `${name}: ${d.message}` : d.message);
+    if (props.fields.some((f) => f.name === name)) {
+      const seen = byField.get(name) ?? [];
+      if (!seen.includes(d.message)) byField.set(name, [...seen, d.message]);
+    } else {
+      const text = name ? `${name}: ${d.message}` : d.message;
+      if (!unplaced.includes(text)) unplaced.push(text);
+    }
   }
+  const summary = !problem
+    ? undefined
+    : problem.details.length === 0
+      ? problem.plain
+      : unplaced.length > 0
+        ? unplaced.join("; ")
+        : undefined;
   const onSubmit = async (e: Event) => {
     e.preventDefault();
+    setNote(undefined);
+    const missing = props.fields
+      .filter((f) => f.required && (values[f.name] ?? "").trim() === "")
+      .map((f) => ({ path: `/${f.name.replaceAll(".", "/")}`, message: f.required as string }));
+    if (missing.length > 0) {
+      setProblem(new ApiProblem(0, "Missing", "", missing));
+      return;
+    }
     setBusy(true);
     setProblem(undefined);
-    setNote(undefined);
     try {
       const result = await props.run(bodyOf(props.fields, values));
       setNote(props.done?.(result) ?? "Done");
@@ -111,6 +135,8 @@ export function ActionForm(props: {
               <input
                 id={id}
                 name={f.name}
+                type={f.kind === "password" ? "password" : "text"}
+                autoComplete={f.autoComplete}
                 value={values[f.name]}
                 placeholder={f.placeholder}
                 inputMode={f.kind === "integer" ? "numeric" : f.kind === "number" ? "decimal" : undefined}
@@ -131,12 +157,11 @@ export function ActionForm(props: {
         <button type="submit" disabled={busy}>
           {props.submit}
         </button>
-        {problem ? (
+        {summary ? (
           <p class="error" role="alert">
-            {problem.message}
-            {unplaced.length > 0 ? ` — ${unplaced.join("; ")}` : ""}
+            {summary}
           </p>
-        ) : note ? (
+        ) : note && !problem ? (
           <p class="note" role="status">
             {note}
           </p>
@@ -146,24 +171,31 @@ export function ActionForm(props: {
   );
 }
 
-/** One command on one row; its refusal stays next to it until the next try. */
-export function RowAction(props: { label: string; run: () => Promise<unknown>; kind?: "danger" }) {
+/**
+ * One command on one row, offered only while the row's state allows it
+ * (`when`). Its refusal stays next to it, in words, until the next try; a
+ * refused button whose state then moved on stays, disabled, so the reason
+ * remains readable.
+ */
+export function RowAction(props: { label: string; run: () => Promise<unknown>; kind?: "danger"; when?: boolean }) {
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const allowed = props.when ?? true;
+  if (!allowed && !problem) return null;
   const onClick = async () => {
     setBusy(true);
     setProblem(undefined);
     try {
       await props.run();
     } catch (err) {
-      setProblem(describe(err).message);
+      setProblem(describe(err).plain);
     } finally {
       setBusy(false);
     }
   };
   return (
     <span class="action">
-      <button type="button" class={props.kind ?? ""} disabled={busy} onClick={onClick}>
+      <button type="button" class={props.kind ?? ""} disabled={busy || !allowed} onClick={onClick}>
         {props.label}
       </button>
       {problem ? (
@@ -181,8 +213,11 @@ export function RowForm(props: {
   fields: FieldSpec[];
   run: (body: Record<string, unknown>) => Promise<unknown>;
   testId?: string;
+  /** Offered only while the row's state allows it. */
+  when?: boolean;
 }) {
   const [open, setOpen] = useState(false);
+  if (!open && props.when === false) return null;
   if (!open)
     return (
       <span class="action">
@@ -218,6 +253,7 @@ export function Card(props: {
   status: string;
   statusLabel: string;
   facts: Array<[string, ComponentChildren]>;
+  timeline?: ComponentChildren;
   children?: ComponentChildren;
 }) {
   return (
@@ -238,6 +274,7 @@ export function Card(props: {
             </div>
           ))}
       </dl>
+      {props.timeline}
       {props.children ? <div class="actions">{props.children}</div> : null}
     </article>
   );

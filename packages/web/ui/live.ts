@@ -24,7 +24,8 @@ export function useLive<T>(
     let retry: number | undefined;
     const open = () => {
       setState("connecting");
-      source = new EventSource(withLang(`/live${path}`, lang));
+      // The largest page a list gives: the page shows the newest rows first.
+      source = new EventSource(withLang(`/live${path}${path.includes("?") ? "&" : "?"}limit=500`, lang));
       source.addEventListener("snapshot", (e) => {
         setList(JSON.parse((e as MessageEvent<string>).data) as ListPage<T>);
         setProblem(undefined);

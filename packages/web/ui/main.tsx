@@ -10,6 +10,10 @@ import { InsurancePage } from "./pages/insurance.js";
 import { MallPage } from "./pages/mall.js";
 import { MeetingroomPage } from "./pages/meetingroom.js";
 import { SaucePage } from "./pages/sauce.js";
+// Noto Sans KR for the Korean labels, from the page's own files: build.ts keeps
+// its Korean chunks of weight 400 (woff2), each fetched only when a character
+// of its unicode-range is on the page.
+import "@fontsource/noto-sans-kr/400.css";
 import "./style.css";
 
 const PAGES = {
@@ -35,8 +39,20 @@ function LoginForm({ onLogin }: { onLogin: (s: Session) => void }) {
         testId="login"
         submit="Log in"
         fields={[
-          { name: "username", label: "User name", placeholder: "alice" },
-          { name: "password", label: "Password", placeholder: "demo" },
+          {
+            name: "username",
+            label: "User name",
+            placeholder: "alice",
+            required: "Enter your user name",
+            autoComplete: "username",
+          },
+          {
+            name: "password",
+            label: "Password",
+            kind: "password",
+            required: "Enter your password",
+            autoComplete: "current-password",
+          },
         ]}
         run={async (body) => {
           const s = await login(String(body.username ?? ""), String(body.password ?? ""));

@@ -1,10 +1,22 @@
 // insurance: a manager registers products; a customer registers once, saves a
 // quoted plan, re-quotes it, asks for its document, proposes with an account
-// (the first premium is paid) and may withdraw. `mypages` shows the progress.
+// (the first premium is paid) and may withdraw. `mypages` shows the progress:
+// each row offers only what its progress allows, shows its steps as a
+// timeline and, once issued, opens its product document.
 import { useEffect, useState } from "preact/hooks";
-import { get, type Lang, patch, post, type User } from "../api.js";
+import { ApiProblem, get, type Lang, patch, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, RowForm, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
+import {
+  newestFirst,
+  type Step,
+  type StepTimes,
+  stepTimes,
+  Timeline,
+  useStepTimes,
+  versionOf,
+  withTimes,
+} from "../timeline.js";
 
 interface MyPage {
   planNo: string;
@@ -15,9 +27,75 @@ interface MyPage {
   progressStatus: string;
   statusLabel: string;
   documentId?: string;
+  documentIssuedAt?: string;
   proposalNo?: string;
   paymentStatus?: string;
+  createdAt: string;
   updatedAt: string;
+}
+interface ProductDocument {
+  id: string;
+  issuedAt: string;
+  text: string;
+}
+
+const RANK = ["PlanSaved", "DocumentRequested", "DocumentIssued", "ProposalContracted", "ProposalWithdrawn"];
+
+/** The steps a plan went through: each step up to its progress, and a refund when its payment was canceled. */
+function steps(m: MyPage, known: Record<string, string> = {}): Step[] {
+  const rank = RANK.indexOf(m.progressStatus === "PaymentCanceled" ? "ProposalWithdrawn" : m.progressStatus);
+  const reached: Step[] = RANK.slice(0, rank + 1).map((status) => ({
+    status,
+    at: status === "PlanSaved" ? m.createdAt : status === "DocumentIssued" ? m.documentIssuedAt : known[status],
+  }));
+  if (m.paymentStatus === "Canceled" || m.progressStatus === "PaymentCanceled")
+    reached.push({ status: "PaymentCanceled", at: known.PaymentCanceled });
+  return withTimes(m.planNo, reached, m.progressStatus, m.updatedAt);
+}
+
+/** When each step happened: the time of the message each one sent its customer (a proposal, a withdrawal, a refund…). */
+async function readTimes(): Promise<StepTimes> {
+  const msgs = await get<{ items: Array<{ planNo?: string; kind: string; createdAt: string }> }>(
+    "/insurance/msgs?limit=500",
+  );
+  return stepTimes((at) => {
+    for (const m of msgs.items) at(m.planNo, m.kind, m.createdAt);
+  });
+}
+
+/** An issued product document, read on demand and shown in the card. */
+function DocumentReader({ documentId }: { documentId: string }) {
+  const [doc, setDoc] = useState<ProductDocument>();
+  const [open, setOpen] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const toggle = async () => {
+    if (open) return setOpen(false);
+    setProblem(undefined);
+    try {
+      setDoc(doc ?? (await get<ProductDocument>(`/insurance/productDocuments/${documentId}`)));
+      setOpen(true);
+    } catch (err) {
+      setProblem(err instanceof ApiProblem ? err.plain : String(err));
+    }
+  };
+  return (
+    <div class="document-reader">
+      <button type="button" class="secondary" aria-expanded={open} onClick={toggle}>
+        {open ? "Close document" : "Read document"}
+      </button>
+      {problem ? (
+        <span class="error" role="alert">
+          {problem}
+        </span>
+      ) : null}
+      {open && doc ? (
+        <section class="document" aria-label="Product document" data-testid={`document-${documentId}`}>
+          <p class="note">Issued {time(doc.issuedAt)}</p>
+          <pre>{doc.text}</pre>
+        </section>
+      ) : null}
+    </div>
+  );
 }
 interface Product {
   code: string;
@@ -50,6 +128,10 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
   const isManager = user.roles.includes("manager");
   const isCustomer = user.roles.includes("customer");
   const view = useLive<MyPage>("/insurance/mypages", lang);
+  const times = useStepTimes(
+    versionOf(view.list.items, (m) => m.planNo),
+    readTimes,
+  );
   const products = useLive<Product>("/insurance/products", lang);
   const [customer, setCustomer] = useCustomer(isCustomer);
   return (
@@ -118,7 +200,7 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
       </div>
       <ViewHeader title="My page" view="mypages" state={view.state} total={view.list.total} problem={view.problem} />
       <div class="cards">
-        {view.list.items.map((m) => (
+        {newestFirst(view.list.items, (m) => m.planNo).map((m) => (
           <Card
             key={m.planNo}
             rowKey={m.planNo}
@@ -133,21 +215,36 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
               ["Payment", m.paymentStatus],
               ["Updated", time(m.updatedAt)],
             ]}
+            timeline={
+              <Timeline
+                system="insurance"
+                steps={steps(m, times.get(m.planNo))}
+                current={m.progressStatus}
+                lang={lang}
+              />
+            }
           >
-            {isCustomer && !m.documentId && m.progressStatus === "PlanSaved" ? (
+            {m.documentId ? <DocumentReader documentId={m.documentId} /> : null}
+            {isCustomer ? (
               <RowForm
                 label="Re-quote"
+                when={!m.documentId && m.progressStatus === "PlanSaved"}
                 testId={`requote-${m.planNo}`}
                 fields={[{ name: "paymentCycle", label: "Payment cycle", kind: "select", options: CYCLES }]}
                 run={(body) => patch(`/insurance/plans/${m.planNo}`, body)}
               />
             ) : null}
-            {isCustomer && m.progressStatus === "PlanSaved" ? (
-              <RowAction label="Request document" run={() => post(`/insurance/plans/${m.planNo}/document`)} />
+            {isCustomer ? (
+              <RowAction
+                label="Request document"
+                when={m.progressStatus === "PlanSaved"}
+                run={() => post(`/insurance/plans/${m.planNo}/document`)}
+              />
             ) : null}
-            {isCustomer && !m.proposalNo ? (
+            {isCustomer ? (
               <RowForm
                 label="Propose"
+                when={!m.proposalNo && m.progressStatus === "DocumentIssued"}
                 testId={`propose-${m.planNo}`}
                 fields={[
                   { name: "account.bankCode", label: "Bank code", initial: "004" },
@@ -157,10 +254,11 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
                 run={(body) => post("/insurance/proposals", { planNo: m.planNo, ...body })}
               />
             ) : null}
-            {isCustomer && m.proposalNo && m.progressStatus === "ProposalContracted" ? (
+            {isCustomer && m.proposalNo ? (
               <RowAction
                 label="Withdraw"
                 kind="danger"
+                when={m.progressStatus === "ProposalContracted"}
                 run={() => post(`/insurance/proposals/${m.proposalNo}/withdraw`)}
               />
             ) : null}

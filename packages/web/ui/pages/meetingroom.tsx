@@ -4,6 +4,7 @@
 import { type Lang, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, time, ViewHeader } from "../forms.js";
 import { useLive } from "../live.js";
+import { newestFirst } from "../timeline.js";
 
 interface RoomTable {
   roomId: string;
@@ -50,7 +51,7 @@ export function MeetingroomPage({ user, lang }: { user: User; lang: Lang }) {
         problem={view.problem}
       />
       <div class="cards">
-        {view.list.items.map((r) => {
+        {newestFirst(view.list.items, (r) => r.roomId).map((r) => {
           const mine = r.userId === user.id;
           return (
             <Card

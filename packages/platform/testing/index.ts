@@ -383,6 +383,7 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
   return client;
 }
 export * from "./aggregate.js";
+export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
 export { commitsOn, eventCounts, type StoredCommit } from "./stream.js";

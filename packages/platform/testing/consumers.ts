@@ -3,6 +3,7 @@
 // checks that nothing came of it), how many deliveries were redeliveries, and
 // a way to stop a worker while it holds events it has not acknowledged.
 import type { ChildProcess } from "node:child_process";
+import type { ServiceBroker } from "moleculer";
 import type { ConsumerInfo, NatsConnection } from "nats";
 import { streamName } from "../src/index.js";
 import { eventually, sleep } from "./index.js";
@@ -95,4 +96,50 @@ export async function freezeHoldingUnacked(
     }
   }
   throw new Error(`${consumer.durable}: the worker never held an unacknowledged event in ${rounds} rounds`);
+}
+
+/**
+ * Waits until every policy in `durables` has handled the whole stream of a
+ * system, including what their own handling appended; resolves with the
+ * stream's last sequence then.
+ */
+export async function allHandled(
+  nc: NatsConnection,
+  system: string,
+  durables: string[],
+  timeout = 20_000,
+): Promise<number> {
+  for (let end = -1; ; ) {
+    const now = await lastSeqOf(nc, system);
+    if (now === end) return end;
+    end = now;
+    for (const durable of durables) await handledUpTo({ nc, system, durable }, end, timeout);
+  }
+}
+
+/**
+ * Waits until every projection (view, repository copy) of `service` has
+ * applied its stream up to `seq`, on the instance the call reaches (or on
+ * `nodeID`): what it answers now includes every event up to there.
+ */
+export async function projectedUpTo(
+  broker: ServiceBroker,
+  service: string,
+  seq: number,
+  opts: { nodeID?: string; timeout?: number } = {},
+): Promise<void> {
+  await eventually(
+    async () => {
+      const progress = await broker.call<{ projections: Array<{ name: string; seq: number; target: number }> }, object>(
+        `${service}.progress`,
+        {},
+        opts.nodeID ? { nodeID: opts.nodeID } : {},
+      );
+      for (const p of progress.projections) {
+        // A projection follows its own subjects: it is done when it reached `seq` or the last event it follows.
+        if (p.seq < Math.min(seq, p.target)) throw new Error(`${service} ${p.name} at ${p.seq}, not yet ${seq}`);
+      }
+    },
+    { timeout: opts.timeout ?? 20_000, interval: 25 },
+  );
 }

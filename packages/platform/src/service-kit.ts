@@ -165,6 +165,14 @@ export class ServiceKit {
     const kit = this;
     return {
       actions: {
+        /** Runs every ticker of this instance once now, after one running (a test that moved the clock, operators). */
+        tick: {
+          visibility: "public",
+          async handler() {
+            await kit.tickNow();
+            return { tickers: kit.tickers.length };
+          },
+        },
         /** Forgets this instance's views and aggregate copies and replays them from the stream (operators, tests). */
         rebuild: {
           visibility: "public",

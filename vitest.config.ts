@@ -43,6 +43,7 @@ export default defineConfig({
           include: unit,
           pool: "threads",
           isolate: false,
+          maxWorkers: cores,
           sequence: { groupOrder: 0 },
         },
       },

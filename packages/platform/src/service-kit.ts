@@ -111,6 +111,7 @@ export class ServiceKit {
       stream: this.stream,
       retries: this.rt.config.COMMAND_RETRIES,
       validate,
+      clock: this.rt.clock,
       ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
     });
     this.projectors.push(repo.projector());

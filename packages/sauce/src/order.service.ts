@@ -68,9 +68,12 @@ export function orderService(rt: Runtime): ServiceSchema {
           let deadline = deadlineOf(ctx);
           if (payment.status === "Authorized") {
             const storeBy = Date.parse(payment.createdAt) + storeWithinMs;
-            if (Date.now() > storeBy - DEADLINE_MARGIN_MS)
+            const now = rt.clock.now();
+            if (now > storeBy - DEADLINE_MARGIN_MS)
               throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
-            deadline = Math.min(deadline ?? storeBy, storeBy);
+            // What is left of the window, as a deadline of the append (deadlines are real time).
+            const storeByReal = Date.now() + (storeBy - now);
+            deadline = Math.min(deadline ?? storeByReal, storeByReal);
           }
           const { state } = await orders.execute(
             orderId,

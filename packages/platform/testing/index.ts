@@ -273,6 +273,16 @@ export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
+ * A clock that starts at `start` and runs on at the real pace: a fixed time
+ * of day for a test whose nodes keep their own time (spawned nodes get
+ * `clockStart: clock.now()`), so the hour the test runs at does not matter.
+ */
+export function clockFrom(start: number | string | Date): Clock {
+  const offset = new Date(start).getTime() - Date.now();
+  return { now: () => Date.now() + offset };
+}
+
+/**
  * Runs `fn` until it stops throwing (an assertion that becomes true), and
  * returns its result; after `timeout` ms (default 5000) rethrows the last error.
  */

@@ -1,35 +1,72 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
-// Two groups run one after the other: the suite (files in parallel), then the
-// fault-injection suite (test/faults), whose files each start a cluster of
-// real processes and kill parts of it — one file at a time, on a quiet machine.
-const shared = {
+// Three projects (docs/RELIABILITY.md, "How to run them"):
+//  - unit: pure functions and aggregates, no NATS, no node; threads, no isolation.
+//  - integration: in-process nodes on the run's nats-server, files in parallel
+//    with as many workers as the machine has cores.
+//  - faults: everything that starts or kills processes (spawned nodes,
+//    nats-servers of their own, clusters, the REPL, the image's node), one file
+//    at a time and after the other two, so the bounds these files measure (a
+//    503 within the request timeout, a restart in seconds) are not measured
+//    against other tests' load.
+const cores = availableParallelism();
+
+const common = {
   exclude: ["**/node_modules/**", ".tools/**", ".data/**"],
-  globalSetup: ["test/global-setup.ts"],
-  // Real processes (nodes, nats-server) are started and killed: forks isolate them.
-  pool: "forks" as const,
   testTimeout: 30_000,
   hookTimeout: 30_000,
   teardownTimeout: 15_000,
 };
+
+const unit = ["packages/*/test/unit/**/*.test.ts", "packages/*/src/**/*.test.ts"];
+
+/** Files that start or kill processes (beyond the run's own nats-server). */
+const faults = [
+  "test/faults/**/*.test.ts",
+  "packages/*/test/faults/**/*.test.ts",
+  "packages/platform/test/nats-server.test.ts",
+  "packages/platform/test/vitals.test.ts",
+  "packages/sauce/test/integration/races.test.ts",
+  "test/deploy/dockerfile.test.ts",
+  "test/deploy/nats.test.ts",
+  "test/repl/operator.test.ts",
+];
 
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
-          ...shared,
-          name: "suite",
-          include: ["packages/*/test/**/*.test.ts", "packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...shared.exclude, "test/faults/**"],
+          ...common,
+          name: "unit",
+          include: unit,
+          pool: "threads",
+          isolate: false,
+          maxWorkers: cores,
           sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
-          ...shared,
+          ...common,
+          name: "integration",
+          include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...common.exclude, ...unit, ...faults, "test/e2e/**"],
+          globalSetup: ["test/global-setup.ts"],
+          // Nodes run in the test process and are stopped by it; forks keep a file's sockets and LevelDB handles its own.
+          pool: "forks",
+          maxWorkers: cores,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...common,
           name: "faults",
-          include: ["test/faults/**/*.test.ts"],
+          include: faults,
+          globalSetup: ["test/global-setup.ts"],
+          pool: "forks",
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

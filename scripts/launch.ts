@@ -10,7 +10,7 @@ import {
   startHealthServer,
   startNode,
 } from "@seed/platform";
-import type { Middleware } from "moleculer";
+import type { Middleware, ServiceBroker } from "moleculer";
 import brokerConfig from "../broker.config.js";
 import { createGateway, systems } from "./systems.js";
 
@@ -49,21 +49,28 @@ export async function launchNode(config: Config, opts: LaunchOptions = {}): Prom
   // local nats-server were stopped.
   brokerOptions.skipProcessEventRegistration = true;
   const hasGateway = selectServices(config.SERVICES, allServices()).includes("api");
-  const node = await startNode({
-    config,
-    brokerOptions,
-    systems,
-    gateway: createGateway,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
+  // A node without the gateway serves its probes from before its services
+  // replay their copies: /health/ready answers 503 until they have caught up.
   let health: HealthServer | undefined;
-  if (!hasGateway) {
-    try {
-      health = await startHealthServer(node.broker, { port: opts.healthPort ?? 0, host: config.HOST });
-    } catch (err) {
-      await node.stop();
-      throw err;
-    }
+  let node: RunningNode;
+  try {
+    node = await startNode({
+      config,
+      brokerOptions,
+      systems,
+      gateway: createGateway,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(hasGateway
+        ? {}
+        : {
+            beforeStart: async (broker: ServiceBroker) => {
+              health = await startHealthServer(broker, { port: opts.healthPort ?? 0, host: config.HOST });
+            },
+          }),
+    });
+  } catch (err) {
+    await health?.close();
+    throw err;
   }
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
   return {

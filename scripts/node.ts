@@ -19,7 +19,7 @@ NAMESPACE (Moleculer namespace; nodes only see nodes of the same one),
 and every variable of the configuration (see README).`;
 
 /** Parses the command line, starts the node and stops it on signals; `extra` adds to how it is launched. */
-export async function runNode(extra: Pick<LaunchOptions, "middlewares"> = {}): Promise<void> {
+export async function runNode(extra: Pick<LaunchOptions, "middlewares" | "clock"> = {}): Promise<void> {
   let values: { services?: string | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({

@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   startupTimeoutMs?: number;
   /** Lines the supervisor and its nodes print. */
   log?: (line: string) => void;
+  /** Node.js arguments that start a node (default: scripts/node.ts through tsx). */
+  nodeArgs?: string[];
 }
 
 interface Managed {
@@ -177,7 +179,7 @@ export class Supervisor {
       PORT: String(spec.port),
       HEALTH_PORT: String(spec.port),
     };
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/node.ts"], {
+    const child = spawn(process.execPath, this.opts.nodeArgs ?? ["--import", "tsx", "scripts/node.ts"], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],

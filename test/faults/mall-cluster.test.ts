@@ -218,9 +218,12 @@ describe("mall on a cluster, under faults", () => {
     await cluster.supervisor.halt("mall-2");
     rmSync(spec.env.DATA_DIR as string, { recursive: true, force: true });
     const resumed = cluster.supervisor.resume("mall-2");
-    // Not ready while it replays.
-    const early = await fetch(`http://127.0.0.1:${spec.port}/health/ready`).catch(() => undefined);
-    if (early) expect(early.status).toBe(503);
+    // Not ready while it replays: its first answer, as soon as it answers at all, is 503.
+    const first = await eventually(() => fetch(`http://127.0.0.1:${spec.port}/health/ready`), {
+      timeout: 60_000,
+      interval: 20,
+    });
+    expect(first.status, await first.text()).toBe(503);
     await resumed;
 
     const broker = new ServiceBroker({

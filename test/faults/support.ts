@@ -4,7 +4,15 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ApiClient, type ApiResponse, api, eventually, expectNoForks, tempDir } from "@seed/platform/testing";
+import {
+  type ApiClient,
+  type ApiResponse,
+  api,
+  eventually,
+  expectNoForks,
+  tempDir,
+  testNodeArgs,
+} from "@seed/platform/testing";
 import type { NatsConnection } from "nats";
 import { expect } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../../scripts/local-cluster.js";
@@ -43,7 +51,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       JWT_SECRET: "fault-suite-secret-0123456789",
       ...opts.env,
     },
-    supervisor: { probeEveryMs: 500 },
+    supervisor: { probeEveryMs: 500, nodeArgs: testNodeArgs() },
   });
 }
 

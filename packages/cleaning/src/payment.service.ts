@@ -86,9 +86,18 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const { requestId, amount } = ctx.params;
           const paymentId = paymentIdOf(requestId);
           const answerBy = deadlineOf(ctx);
+          // The caller's deadline is real time; the wait is on the services' clock.
+          const answerByOnClock = answerBy === undefined ? undefined : answerBy - Date.now() + rt.clock.now();
           const { state } = await payments.execute(
             paymentId,
-            { type: "Approve", paymentId, requestId, amount, waitMs, ...(answerBy !== undefined ? { answerBy } : {}) },
+            {
+              type: "Approve",
+              paymentId,
+              requestId,
+              amount,
+              waitMs,
+              ...(answerByOnClock !== undefined ? { answerBy: answerByOnClock } : {}),
+            },
             { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: answerBy },
           );
           return paymentView(state);

@@ -1,7 +1,7 @@
 // What every handler of the gateway shares: config, tokens, users, rate
 // limiter, idempotency store, metrics — and the one way to answer an error.
 // Built once per gateway service; the moleculer-web schema only wires it.
-import { type Config, type Health, logFields } from "@seed/platform";
+import { type Clock, type Config, type Health, logFields, systemClock } from "@seed/platform";
 import type { ServiceBroker } from "moleculer";
 import type { NatsConnection } from "nats";
 import type { AllowedMethods } from "./allowed-methods.js";
@@ -22,6 +22,8 @@ export interface GatewayRuntime {
   broker: ServiceBroker;
   nc: NatsConnection;
   health: Health;
+  /** "Now" of the services (an Idempotency-Key's window); default: the system clock. */
+  clock?: Clock;
 }
 
 interface Identity {
@@ -47,13 +49,17 @@ export class GatewayCore {
     this.logger = rt.broker.getLogger("api");
     this.limiter = new RateLimiter(rt.config.RATE_LIMIT_PER_MINUTE);
     this.metrics = new HttpMetrics(rt.broker);
-    this.idempotency = new IdempotencyStore(rt.nc, {
-      ttlHours: rt.config.IDEMPOTENCY_TTL_HOURS,
-      replicas: rt.config.STREAM_REPLICAS,
-      // Long enough for a request with all its retries; a dead gateway's claim frees after it.
-      leaseMs: Math.max(30_000, rt.config.REQUEST_TIMEOUT_MS * (rt.config.RETRY_ATTEMPTS + 1) * 4),
-      timeoutMs: rt.config.REQUEST_TIMEOUT_MS,
-    });
+    this.idempotency = new IdempotencyStore(
+      rt.nc,
+      {
+        ttlHours: rt.config.IDEMPOTENCY_TTL_HOURS,
+        replicas: rt.config.STREAM_REPLICAS,
+        // Long enough for a request with all its retries; a dead gateway's claim frees after it.
+        leaseMs: Math.max(30_000, rt.config.REQUEST_TIMEOUT_MS * (rt.config.RETRY_ATTEMPTS + 1) * 4),
+        timeoutMs: rt.config.REQUEST_TIMEOUT_MS,
+      },
+      () => (rt.clock ?? systemClock).now(),
+    );
     // Started at once (scrypt takes a while); handlers await it, start() surfaces its errors.
     this.identityPromise = (async () => ({
       tokens: await TokenService.create(rt.config),

@@ -158,6 +158,18 @@ export class IdempotencyStore {
       });
       if (entry?.operation !== "PUT") continue; // released meanwhile: claim again
       const rec = decode(entry.value);
+      // Past the key's window (first seen more than the TTL ago, on the
+      // services' clock): forgotten, a new request; the bucket's TTL only
+      // cleans up after it.
+      if (rec && this.now() - rec.firstSeen >= this.opts.ttlHours * 3_600_000) {
+        try {
+          const now = this.now();
+          return claimed(now, await kv.update(kvKey, pending(now), entry.revision));
+        } catch (err) {
+          if (!isWrongSequence(err)) throw unavailable("idempotency store unavailable, try again shortly");
+          continue;
+        }
+      }
       if (rec && rec.fingerprint !== print) {
         throw invalidValue("IdempotencyKeyReused", "this Idempotency-Key was already used with a different request");
       }

@@ -62,3 +62,18 @@ describe("idempotency store", () => {
     expect((await store.claim(`${caller}-b`, "same", print)).outcome).toBe("claimed");
   });
 });
+
+describe("the window of a key", () => {
+  it("is its TTL from when it was first seen: a replay until then, a new request from then on", async () => {
+    const print = fingerprint("POST", "/v", {}, { a: 1 });
+    const first = await store.claim(caller, "k4", print);
+    if (first.outcome !== "claimed") throw new Error("not claimed");
+    await store.complete(first.claim, response);
+    now += 3_600_000 - 1; // ttlHours: 1
+    expect(await store.claim(caller, "k4", print)).toEqual({ outcome: "replay", response });
+    const other = fingerprint("POST", "/v", {}, { a: 2 });
+    await expect(store.claim(caller, "k4", other)).rejects.toMatchObject({ code: 422 });
+    now += 1;
+    expect(await store.claim(caller, "k4", other)).toMatchObject({ outcome: "claimed", claim: { firstSeen: now } });
+  });
+});

@@ -50,6 +50,12 @@ export interface StartNodeOptions {
   gateway?: (systems: SystemModule[]) => ServiceFactory;
   /** Default: the system clock. */
   clock?: Clock;
+  /**
+   * Runs before the broker starts its services (which replay their copies from
+   * the stream): a health server started here answers /health/ready 503 until
+   * the node is started.
+   */
+  beforeStart?: (broker: ServiceBroker) => Promise<void>;
 }
 
 export interface RunningNode {
@@ -119,7 +125,11 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   // Every node reports its breakers and times its appends (operators, /metrics).
   broker.createService(opsService(broker));
   timeAppends(broker, events);
+  let started = false;
+  health.register("started", () => (started ? { ok: true } : { ok: false, detail: "starting" }));
+  await opts.beforeStart?.(broker);
   await broker.start();
+  started = true;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -5,6 +5,7 @@
 // own. A command answers as soon as its commit is stored in the stream; what
 // reads this instance's copy afterwards (a GET, a list, the next command on the
 // same aggregate) first waits until the follower has applied it.
+import type { Clock } from "./clock.js";
 import { DEADLINE_MARGIN_MS } from "./deadline.js";
 import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
 import { notReadyHere, unavailable } from "./errors.js";
@@ -56,6 +57,8 @@ export interface RepositoryOptions {
   validate?: (event: DomainEvent) => void;
   /** Schema version stamped on each event of a type (default 1). */
   versionOf?: (type: string) => number | undefined;
+  /** "Now" stamped on events (occurredAt); default: the system clock. */
+  clock?: Clock;
 }
 
 /** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
@@ -192,7 +195,7 @@ export class Repository<S, C, E extends DomainEvent> {
     let voided: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const snapshot = await this.snapshot(id);
-      const now = opts.now ?? new Date().toISOString();
+      const now = opts.now ?? new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
       let decided: E[];
       try {
         decided = this.aggregate.decide(snapshot?.state, command, { now });

@@ -111,6 +111,7 @@ export class ServiceKit {
       stream: this.stream,
       retries: this.rt.config.COMMAND_RETRIES,
       validate,
+      clock: this.rt.clock,
       ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
     });
     this.projectors.push(repo.projector());
@@ -165,6 +166,14 @@ export class ServiceKit {
     const kit = this;
     return {
       actions: {
+        /** Runs every ticker of this instance once now, after one running (a test that moved the clock, operators). */
+        tick: {
+          visibility: "public",
+          async handler() {
+            await kit.tickNow();
+            return { tickers: kit.tickers.length };
+          },
+        },
         /** Forgets this instance's views and aggregate copies and replays them from the stream (operators, tests). */
         rebuild: {
           visibility: "public",

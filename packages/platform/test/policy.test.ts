@@ -74,6 +74,19 @@ describe("Policy", () => {
 
   const consumerInfo = async () => (await c.events.jsm()).consumers.info(stream, durable);
 
+  /** Waits until the consumer has acknowledged the stream up to `last` with nothing pending or held. */
+  const settledConsumer = (last: number) =>
+    eventually(
+      async () => {
+        const info = await consumerInfo();
+        expect(info.ack_floor.stream_seq).toBe(last);
+        expect(info.num_ack_pending).toBe(0);
+        expect(info.num_pending).toBe(0);
+        return info;
+      },
+      { timeout: 10_000 },
+    );
+
   const publish = async (id: string, events: EventEnvelope[]) => {
     const ack = await c.events.js.publish(subjectOf(system, "counter", id), encodeCommit(events), {
       msgID: events[0]?.id,
@@ -167,12 +180,11 @@ describe("Policy", () => {
     expect(dead.header?.get("Seed-Stream")).toBe(stream);
     expect(JSON.parse(new TextDecoder().decode(dead.data))).toEqual(poison);
 
-    // Terminated: not delivered again.
-    await sleep(400);
+    // Terminated: not delivered again. Nothing is outstanding on the consumer,
+    // and its only deliveries beyond one per event are the poison's two retries.
+    const info = await settledConsumer(11);
+    expect(info.delivered.consumer_seq - 11).toBe(2);
     expect(poisonAttempts).toHaveLength(3);
-    const info = await consumerInfo();
-    expect(info.num_ack_pending).toBe(0);
-    expect(info.num_pending).toBe(0);
     // Exactly one dead letter for this policy.
     const dl = await jsm.streams.info("DEADLETTER", { subjects_filter: deadLetterSubject() });
     expect(dl.state.subjects?.[deadLetterSubject()]).toBe(1);
@@ -209,10 +221,10 @@ describe("Policy", () => {
     await publish("conflict", [envelope("conflict", 1)]);
     await publish("fine", [envelope("fine", 1)]);
     await eventually(() => expect(policy.handled).toBe(3));
-    await sleep(300); // several backoffs
+    // all three acknowledged, none delivered twice
+    const info = await settledConsumer(3);
+    expect(info.delivered.consumer_seq).toBe(3);
     expect(calls).toEqual(["refused", "conflict", "fine"]);
-    const info = await consumerInfo();
-    expect(info.num_ack_pending).toBe(0);
     expect(info.num_redelivered).toBe(0);
     expect(policy.deadLettered).toBe(0);
   });
@@ -291,7 +303,8 @@ describe("Policy", () => {
       { connected: other, ackWaitMs: 1000 },
     );
     await eventually(() => expect(new Set(handled.map((h) => h.id)).size).toBe(100), { timeout: 8000 });
-    await sleep(1200); // past the ack wait: nothing comes twice
+    // every event acknowledged, none held by anyone: nothing can come again
+    await settledConsumer(100);
     expect(handled).toHaveLength(100);
     expect(handled.filter((h) => h.replica === "b").length).toBeGreaterThan(0);
     expect(b.policy.handled + a.policy.handled).toBe(100);

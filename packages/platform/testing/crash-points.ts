@@ -23,6 +23,9 @@ export interface FaultPlan {
 /** The environment variable that carries a plan to testing/fault-node.ts (JSON). */
 export const FAULT_PLAN_VARIABLE = "SEED_TEST_FAULT_PLAN";
 
+/** The environment variable that sets where a spawned node's clock starts (testing/fault-node.ts). */
+export const CLOCK_START_VARIABLE = "SEED_TEST_CLOCK_START";
+
 type Call = (name: string, params?: unknown, opts?: CallingOptions) => Promise<unknown>;
 type Handler = (ctx: Context) => Promise<unknown>;
 

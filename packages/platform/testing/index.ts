@@ -14,12 +14,14 @@ import { healthOf } from "../src/health.js";
 import { freePort } from "../src/nats-server.js";
 import type { RunningNode } from "../src/node.js";
 import { contractOf } from "./contract.js";
-import { crashPoints, FAULT_PLAN_VARIABLE, type FaultPlan } from "./crash-points.js";
+import { CLOCK_START_VARIABLE, crashPoints, FAULT_PLAN_VARIABLE, type FaultPlan } from "./crash-points.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** URL of the nats-server (JetStream) the global setup started for this run. */
     natsUrl: string;
+    /** The built entry of spawned nodes (test/build-node.ts), if the global setup made one. */
+    testNodeEntry?: string;
   }
 }
 
@@ -172,27 +174,48 @@ export interface SpawnNodeOptions {
   env?: ConfigOverrides & Record<string, string | number>;
   /** Longest wait for readiness (default 30 s). */
   readyTimeoutMs?: number;
-  /** Crash points armed in this node (testing/crash-points.ts); it then runs through testing/fault-node.ts. */
+  /** Crash points armed in this node (testing/crash-points.ts). */
   faults?: FaultPlan;
+  /**
+   * Where the node's clock starts (epoch ms or ISO time); it runs on from there
+   * at the real pace. Default: the real time.
+   */
+  clockStart?: number | string;
 }
 
 /**
- * A real child process running scripts/node.ts (same Node, `--import tsx`),
- * in this test file's namespace, resolved once its /health/ready answers 200.
- * With `faults`, the same node with those crash points armed.
+ * Node.js arguments that start a test node: the entry this run built
+ * (test/build-node.ts), else testing/fault-node.ts through tsx.
+ */
+export function testNodeArgs(): string[] {
+  let built: string | undefined;
+  try {
+    built = inject("testNodeEntry");
+  } catch {
+    // not inside a vitest worker
+  }
+  built ||= process.env.SEED_TEST_NODE_ENTRY;
+  if (built) return ["--enable-source-maps", built];
+  return ["--import", "tsx", join(ROOT, "packages", "platform", "testing", "fault-node.ts")];
+}
+
+/**
+ * A real child process running scripts/node.ts (through testing/fault-node.ts,
+ * built once per run), in this test file's namespace, resolved once its
+ * /health/ready answers 200. With `faults`, the same node with those crash
+ * points armed; with `clockStart`, its clock starts there.
  */
 export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
   const port = await freePort();
   const env = testEnv({ SERVICES: opts.services, PORT: port, ...opts.env });
   env.HEALTH_PORT ??= String(port);
   env.NAMESPACE ??= TEST_NAMESPACE;
-  const entry = opts.faults
-    ? join(ROOT, "packages", "platform", "testing", "fault-node.ts")
-    : join(ROOT, "scripts", "node.ts");
-  const plan = opts.faults ? { [FAULT_PLAN_VARIABLE]: JSON.stringify(opts.faults) } : {};
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const extra: Record<string, string> = {};
+  if (opts.faults) extra[FAULT_PLAN_VARIABLE] = JSON.stringify(opts.faults);
+  if (opts.clockStart !== undefined) extra[CLOCK_START_VARIABLE] = String(opts.clockStart);
+  const child = spawn(process.execPath, testNodeArgs(), {
     cwd: ROOT,
-    env: { ...process.env, ...env, ...plan },
+    env: { ...process.env, ...env, ...extra },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
@@ -248,6 +271,16 @@ export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A clock that starts at `start` and runs on at the real pace: a fixed time
+ * of day for a test whose nodes keep their own time (spawned nodes get
+ * `clockStart: clock.now()`), so the hour the test runs at does not matter.
+ */
+export function clockFrom(start: number | string | Date): Clock {
+  const offset = new Date(start).getTime() - Date.now();
+  return { now: () => Date.now() + offset };
+}
 
 /**
  * Runs `fn` until it stops throwing (an assertion that becomes true), and
@@ -361,6 +394,7 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
 }
 export * from "./aggregate.js";
 export * from "./chains.js";
+export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
 export { commitsOn, eventCounts } from "./stream.js";

@@ -19,7 +19,6 @@ import {
   ownerStoreBy,
   type Runtime,
   ServiceKit,
-  systemClock,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
@@ -64,8 +63,8 @@ export function orderService(rt: Runtime): ServiceSchema {
             throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
           let deadline = deadlineOf(ctx);
           if (payment.status === "Authorized") {
-            // the payment is stamped with the system clock's time, as every sauce event is
-            const storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, systemClock);
+            // the payment is stamped on the services' clock, as every sauce event is
+            const storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
             if (storeBy === undefined)
               throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
             deadline = Math.min(deadline ?? storeBy, storeBy);

@@ -7,7 +7,7 @@
 //   - without a retry, the payment is canceled (PaymentCanceled) once after
 //     the wait, with two payment replicas reconciling, and a retry after that
 //     is refused (409): no reservation is stored without its payment.
-import { type NatsServer, reconcilePeriod } from "@seed/platform";
+import { ManualClock, type NatsServer } from "@seed/platform";
 import {
   eventually,
   type FaultPlan,
@@ -30,11 +30,13 @@ import {
 } from "../integration/helpers.js";
 
 const RECONCILE_AFTER_MS = 8000; // the retry below comes a few seconds after its payment
-const PERIOD_MS = reconcilePeriod(RECONCILE_AFTER_MS);
+/** The services' clock: the test moves it past the wait instead of waiting. */
+const clock = new ManualClock();
 
 let nats: NatsServer;
 let env: ReturnType<typeof clusterEnv> & { CLEANING_RECONCILE_AFTER_MS: number };
 let main: TestNode;
+let paymentReplica: TestNode;
 const children: SpawnedNode[] = [];
 let u: Actors;
 /** The reservation node's id: every incarnation takes the place of the one before in the registry. */
@@ -47,6 +49,7 @@ async function spawn(services: string, faults?: FaultPlan): Promise<SpawnedNode>
       ...env,
       ...(reservationNodeId && services === "cleaning.reservation" ? { NODE_ID: reservationNodeId } : {}),
     },
+    clockStart: clock.now(),
     ...(faults ? { faults } : {}),
   });
   children.push(child);
@@ -74,6 +77,12 @@ const paymentOf = (requestId: string) =>
       requestId,
     },
   );
+
+/** Both payment replicas run their reconciliation now, on the moved clock. */
+async function tickBothReplicas(): Promise<void> {
+  for (const node of [main, paymentReplica])
+    await main.node.broker.call("cleaning.payment.tick", {}, { nodeID: node.node.broker.nodeID });
+}
 
 /** Request ids whose payment was approved: the only trace of a reservation that never got stored. */
 const paidRequests = async (): Promise<string[]> =>
@@ -114,15 +123,16 @@ beforeAll(async () => {
   nats = await privateNats();
   env = { ...clusterEnv(nats), CLEANING_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS };
   // two payment replicas reconcile at the same time; the reservation lives only in a child
-  [main] = await Promise.all([
-    startTestNode({ services: "api,cleaning.payment,cleaning.message,cleaning.dashboard", config: env }),
-    spawn("cleaning.payment"),
+  [main, paymentReplica] = await Promise.all([
+    startTestNode({ services: "api,cleaning.payment,cleaning.message,cleaning.dashboard", config: env, clock }),
+    startTestNode({ services: "cleaning.payment", config: env, clock }),
   ]);
   u = await actors(main.url);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  await paymentReplica?.stop();
   await main?.stop();
   await nats?.stop();
 });
@@ -142,11 +152,14 @@ describe("the reservation node dies between the payment and the reservation", ()
     expect(retry.status, show(retry)).toBe(201);
     expect(retry.body).toMatchObject({ id: retried, status: "ReservationApplied", price: 61_000 });
 
+    // not before its wait is over: both replicas reconcile now and cancel nothing
+    clock.advance(RECONCILE_AFTER_MS - 1000);
+    await tickBothReplicas();
+    expect(await paymentOf(abandoned)).toMatchObject({ status: "PaymentApproved" });
     // the abandoned payment is canceled once its wait is over — once, with two replicas ticking
-    await eventually(async () => expect((await paymentOf(abandoned)).status).toBe("PaymentCanceled"), {
-      timeout: RECONCILE_AFTER_MS + 15_000,
-      interval: 250,
-    });
+    clock.advance(1001);
+    await tickBothReplicas();
+    await eventually(async () => expect((await paymentOf(abandoned)).status).toBe("PaymentCanceled"));
     await messagesOf(u.dave, abandoned, ["PaymentApproved", "PaymentCanceled"]);
     // its request never shows: no reservation, no row
     expectError(await u.alice.get(`/cleaning/dashBoardViews/${abandoned}`), 404, "NotFound");
@@ -158,10 +171,10 @@ describe("the reservation node dies between the payment and the reservation", ()
     const stored = (await list(u.dave, "/cleaning/cleaningReservations?limit=500")).items;
     expect(stored.filter((r: Json) => r.place === (abandonedBody as { place: string }).place)).toEqual([]);
 
-    // the retried request's wait is over too (it was paid a few seconds later): its payment stands
+    // the retried request's wait is over too: its payment stands, after more ticks on both replicas
     const paidAt = Date.parse((await paymentOf(retried)).createdAt);
-    const overAndTicked = paidAt + RECONCILE_AFTER_MS + PERIOD_MS + 500 - Date.now(); // both replicas ticked past it
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, overAndTicked)));
+    expect(clock.now()).toBeGreaterThan(paidAt + RECONCILE_AFTER_MS);
+    await tickBothReplicas();
     expect(await paymentOf(retried)).toMatchObject({ status: "PaymentApproved", amount: 61_000 });
     await messagesOf(u.dave, retried, ["ReservationApplied", "PaymentApproved"]);
     // and still exactly one cancellation of the abandoned one, after more ticks on both replicas

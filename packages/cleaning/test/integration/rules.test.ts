@@ -2,7 +2,7 @@
 // reservation completed by a retry after its payment went through, racing
 // cleans and reviews, a redelivered cancel, and views rebuilt equal.
 import { type EventEnvelope, idFrom, newId, streamName } from "@seed/platform";
-import { eventually, type TestNode } from "@seed/platform/testing";
+import { eventCounts, eventually, handledUpTo, type TestNode } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import {
   type Actors,
@@ -145,7 +145,7 @@ describe("compensation", () => {
       version: 1,
       data: { requestId: reservation.id },
     };
-    await events.append(subject, [copy], last);
+    const copySeq = await events.append(subject, [copy], last);
     // the message service reports every event; the payment was canceled only once
     await messagesOf(u.dave, reservation.id, [
       "ReservationApplied",
@@ -154,14 +154,18 @@ describe("compensation", () => {
       "ReservationCanceled",
       "PaymentCanceled",
     ]);
-    await new Promise((r) => setTimeout(r, 300)); // a (wrong) second PaymentCanceled would show by now
+    // the payment policy has handled the copy: a (wrong) second PaymentCanceled would be in the log now
+    const { nc } = node.node.runtime;
+    await handledUpTo({ nc, system: "cleaning", durable: "cleaning-payment" }, copySeq, 40_000);
+    const cancels = await eventCounts(nc, "cleaning", "cleaning.payment.>", "PaymentCanceled", "requestId");
+    expect(cancels.get(reservation.id)).toBe(1);
     const page = await list(u.dave, `/cleaning/messages?requestId=${reservation.id}&status=PaymentCanceled`);
     expect(page.total).toBe(1);
     expect(await call("cleaning.payment.byRequest", { requestId: reservation.id })).toMatchObject({
       status: "PaymentCanceled",
     });
     expect((await rowWithStatus(u.alice, reservation.id, "ReservationCanceled")).statusLabel).toBe("예약취소");
-  });
+  }, 60_000);
 });
 
 describe("views", () => {

@@ -1,9 +1,19 @@
 // Exactly-once effects under redelivery: the node running payment and alarm
-// is killed (SIGKILL) while it works through a burst of withdrawals; the
-// events it had taken come back to its successor. Every event still gets one
-// message, every withdrawal one payment cancel.
+// is killed (SIGKILL) while it holds events of a burst of withdrawals it has
+// not acknowledged; they come back to its successor (counted on the durable
+// consumer). Every event still gets one message, every withdrawal one payment
+// cancel.
 import type { NatsServer } from "@seed/platform";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import {
+  eventually,
+  freezeHoldingUnacked,
+  handledUpTo,
+  redeliveriesOf,
+  type SpawnedNode,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -52,16 +62,31 @@ describe("redelivery", () => {
   it("a worker killed mid-burst: one message per event, one cancel per withdrawal", async () => {
     const product = await newProduct(u.dave);
     await customerOf(u.alice);
-    const plans: Json[] = await Promise.all(Array.from({ length: 6 }, () => savePlan(u.alice, product.code)));
-    await Promise.all(plans.map((p) => issuedDocument(u.alice, p.id)));
-    const proposals: Json[] = [];
-    for (const p of plans) {
-      const res = await u.alice.post("/insurance/proposals", { planNo: p.id, account: account() });
-      expect(res.status, show(res)).toBe(201);
-      proposals.push(res.body);
-    }
+    const { nc } = main.node.runtime;
+    const payment = { nc, system: "insurance", durable: "insurance-payment" };
+    const alarm = { nc, system: "insurance", durable: "insurance-alarm" };
     const worker = children[0] as SpawnedNode;
-    await Promise.all(proposals.map((p) => u.alice.post(`/insurance/proposals/${p.id}/withdraw`)));
+    const proposals: Json[] = [];
+    let batch: Json[] = [];
+    // Each round a larger burst, until the worker is stopped holding events it has not acknowledged.
+    const held = await freezeHoldingUnacked(payment, worker.process, {
+      prepare: async (round) => {
+        const plans: Json[] = await Promise.all(
+          Array.from({ length: 6 * round }, () => savePlan(u.alice, product.code)),
+        );
+        await Promise.all(plans.map((p) => issuedDocument(u.alice, p.id)));
+        batch = [];
+        for (const p of plans) {
+          const res = await u.alice.post("/insurance/proposals", { planNo: p.id, account: account() });
+          expect(res.status, show(res)).toBe(201);
+          batch.push(res.body);
+        }
+        proposals.push(...batch);
+        await handledUpTo(payment);
+      },
+      burst: () => Promise.all(batch.map((p) => u.alice.post(`/insurance/proposals/${p.id}/withdraw`))),
+    });
+    expect(held).toBeGreaterThan(0);
     await worker.kill("SIGKILL");
     children.push(
       await spawnNode({
@@ -84,8 +109,10 @@ describe("redelivery", () => {
         ["DocumentIssued", "PaymentCanceled", "PlanSaved", "ProposalContracted", "ProposalWithdrawn"].sort(),
       );
     }
-    // nothing more arrives later
-    await new Promise((r) => setTimeout(r, 500));
+    // Everything is handled: nothing more comes of it, and what the killed worker held came again.
+    await handledUpTo(payment);
+    await handledUpTo(alarm);
     for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).total).toBe(5);
+    expect(await redeliveriesOf(payment)).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -4,7 +4,18 @@
 // Pay and, once checked, exactly one Delivery — also when a pay node dies in
 // the middle of a burst and its events are delivered again.
 import type { NatsServer } from "@seed/platform";
-import { type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import {
+  commitsOn,
+  consumerInfo,
+  freezeHoldingUnacked,
+  handledUpTo,
+  lastSeqOf,
+  redeliveriesOf,
+  type SpawnedNode,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -72,6 +83,8 @@ describe("pay and delivery down", () => {
     const killed = await workers.kill("SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
 
+    const { nc } = main.node.runtime;
+    const before = await lastSeqOf(nc, "mall");
     // orders still go in, without waiting for anything
     const placed = await Promise.all(
       Array.from({ length: 6 }, (_, i) => timed(() => placeOrder(i % 2 ? u.erin : u.alice, product, 1 + (i % 3)))),
@@ -86,7 +99,10 @@ describe("pay and delivery down", () => {
 
     // the view records the orders, and nothing else happens to them while pay is away
     await Promise.all(orders.map((o) => rowWithStatus(u.bob, o.id, "OrderPlaced")));
-    await sleep(500); // a negative check: give a (wrongly) running pay the time to act
+    // a negative check: the pay policy's consumer handed none of the orders to anyone, and no pay was stored
+    const payDurable = await consumerInfo({ nc, system: "mall", durable: "mall-pay" });
+    expect(payDurable.delivered.stream_seq).toBeLessThanOrEqual(before);
+    expect((await commitsOn(nc, "mall", "mall.pay.>")).filter((c) => c.seq > before)).toEqual([]);
     for (const o of orders) {
       const row = (await u.bob.get(`/mall/orderStatuses/${o.id}`)).body;
       expect(historyOf(row), `${o.id} moved while pay was down`).toEqual(["OrderPlaced"]);
@@ -132,10 +148,18 @@ describe("pay and delivery down", () => {
     const payNode = children.find((c) => c.env.SERVICES === "mall.pay" && c.process.exitCode === null);
     expect(payNode, "the pay node of the first test").toBeDefined();
 
-    const orders: Json[] = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => placeOrder(i % 2 ? u.erin : u.alice, product, 1)),
-    );
-    // kill it while it works through them
+    const pay = { nc: main.node.runtime.nc, system: "mall", durable: "mall-pay" };
+    const orders: Json[] = [];
+    // stop it while it holds orders it has not acknowledged (a larger burst each round), then kill it
+    const held = await freezeHoldingUnacked(pay, (payNode as SpawnedNode).process, {
+      burst: async (round) => {
+        const burst = await Promise.all(
+          Array.from({ length: 30 * round }, (_, i) => placeOrder(i % 2 ? u.erin : u.alice, product, 1)),
+        );
+        orders.push(...burst);
+      },
+    });
+    expect(held).toBeGreaterThan(0);
     await payNode?.kill("SIGKILL");
     await spawn("mall.pay", { NODE_ID: payNode?.env.NODE_ID ?? "" });
 
@@ -146,5 +170,8 @@ describe("pay and delivery down", () => {
       const row = await rowWithStatus(u.bob, o.id, "PayPlaced");
       expect(historyOf(row)).toEqual(["OrderPlaced", "PayPlaced"]);
     }
+    // the successor was handed again what the killed node held
+    await handledUpTo(pay);
+    expect(await redeliveriesOf(pay)).toBeGreaterThan(0);
   });
 });

@@ -8,7 +8,16 @@
 // decreaseStock down: a fault injected at the endpoint, the code is unchanged);
 // pay runs only in two child processes.
 import type { NatsServer } from "@seed/platform";
-import { eventually, type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import {
+  allHandled,
+  eventually,
+  projectedUpTo,
+  type SpawnedNode,
+  sleep,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import type { ServiceBroker } from "moleculer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,18 +74,50 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-/** Makes a local action of `broker` answer `ms` later (requests from other nodes included); returns the undo. */
-function slowDown(broker: ServiceBroker, action: string, ms: number): () => void {
+interface Slowed {
+  restore(): void;
+  /** Resolves once `n` calls have entered the slowed action since it was slowed. */
+  entered(n: number): Promise<void>;
+  /** Resolves once every call that entered has finished (its effect stored or refused). */
+  idle(): Promise<void>;
+}
+
+/** Makes a local action of `broker` answer `ms` later (requests from other nodes included). */
+function slowDown(broker: ServiceBroker, action: string, ms: number): Slowed {
   const registry = (broker as unknown as { registry: { getActionEndpointByNodeId(a: string, n: string): unknown } })
     .registry;
   const endpoint = registry.getActionEndpointByNodeId(action, broker.nodeID) as {
     action: { handler: (ctx: unknown) => Promise<unknown> };
   };
   const original = endpoint.action.handler;
-  endpoint.action.handler = (ctx) => sleep(ms).then(() => original(ctx));
-  return () => {
-    endpoint.action.handler = original;
+  let entered = 0;
+  const running = new Set<Promise<unknown>>();
+  endpoint.action.handler = (ctx) => {
+    entered++;
+    const call = sleep(ms).then(() => original(ctx));
+    const tracked = call.catch(() => {}).finally(() => running.delete(tracked));
+    running.add(tracked);
+    return call;
   };
+  return {
+    restore: () => {
+      endpoint.action.handler = original;
+    },
+    entered: (n) =>
+      eventually(() => {
+        if (entered < n) throw new Error(`${entered} calls of ${action} so far, waiting for ${n}`);
+      }),
+    idle: async () => {
+      while (running.size > 0) await Promise.all(running);
+    },
+  };
+}
+
+/** Every policy of the mall has handled the whole stream, and the order view has applied it. */
+async function settled(): Promise<void> {
+  const { nc, broker } = { nc: main.node.runtime.nc, broker: main.node.broker };
+  const end = await allHandled(nc, "mall", ["mall-order", "mall-pay", "mall-delivery"]);
+  await projectedUpTo(broker, "mall.orderStatus", end, { nodeID: broker.nodeID });
 }
 
 interface Trial {
@@ -98,7 +139,7 @@ describe("slow product", () => {
   it("cancel racing a check across two pay replicas: exactly one wins, and a canceled order is never delivered", async () => {
     const stock = 50;
     const product = await newProduct(u.bob, stock, 900);
-    const restore = slowDown(main.node.broker, "mall.product.decreaseStock", 400);
+    const slowed = slowDown(main.node.broker, "mall.product.decreaseStock", 400);
     const trials: Trial[] = [];
     try {
       for (let i = 0; i < 4; i++) {
@@ -109,13 +150,13 @@ describe("slow product", () => {
         const order = await placeOrderSeen(product);
         const pay = await payOf(u.alice, order.id);
         const checking = u.bob.post(`/mall/pays/${pay.id}/check`);
-        await sleep(100); // the check is now waiting for the slow product
+        await slowed.entered(i + 1); // the check is now waiting for the slow product
         const cancel = await u.alice.post(`/mall/orders/${order.id}/cancel`);
         const check = await checking;
         trials.push({ order, cancel: cancel.status, check: check.status, orderStatus: "", history: [], deliveries: 0 });
       }
     } finally {
-      restore();
+      slowed.restore();
     }
     // let everything the winners (and losers) caused settle
     for (const t of trials) {
@@ -126,7 +167,8 @@ describe("slow product", () => {
         expect(row.body.status === want || historyOf(row.body).includes("DeliveryStarted")).toBe(true);
       });
     }
-    await sleep(300);
+    await slowed.idle();
+    await settled();
     for (const t of trials) {
       t.orderStatus = (await getOrder(u.bob, t.order.id)).status;
       t.history = historyOf((await u.bob.get(`/mall/orderStatuses/${t.order.id}`)).body);
@@ -162,20 +204,20 @@ describe("slow product", () => {
     const product = await newProduct(u.bob, 5, 1200);
     const order = await placeOrderSeen(product);
     const pay = await payOf(u.alice, order.id);
-    const restore = slowDown(main.node.broker, "mall.product.decreaseStock", timeout + 300);
+    const slowed = slowDown(main.node.broker, "mall.product.decreaseStock", timeout + 300);
     let res: Awaited<ReturnType<typeof u.bob.post>>;
     try {
       const call = await timed(() => u.bob.post(`/mall/pays/${pay.id}/check`));
       res = call.value;
       expect(call.ms).toBeLessThan(2 * timeout);
-      // the slow call has finished on the product's side by now
-      await sleep(timeout);
+      // the slow call goes on on the product's side: wait until it has finished
+      await slowed.idle();
     } finally {
-      restore();
+      slowed.restore();
     }
     expectError(res, 503, "ServiceUnavailable");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    await sleep(300);
+    await settled();
     const row = (await u.bob.get(`/mall/orderStatuses/${order.id}`)).body;
     const state = `pay ${(await payOf(u.bob, order.id)).status}, stock ${(await getProduct(u.bob, product.id)).qty}, history ${historyOf(row).join(",")}, deliveries ${(await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total}`;
     expect((await payOf(u.bob, order.id)).status, state).toBe("PayPlaced");

@@ -59,7 +59,7 @@ export const ORDER_KEYS = [
 export const SETTLE: { timeout: number } = { timeout: 15_000 };
 
 /**
- * A node with every service and the gateway, on the run's nats-server. Test
+ * A node with the mall's services and the gateway, on the run's nats-server. Test
  * files running at the same time share the MALL stream and its durable policy
  * consumers (they are per system, not per namespace), so one file's node may
  * take a batch of another file's events; when it stops, the events it had not
@@ -67,7 +67,7 @@ export const SETTLE: { timeout: number } = { timeout: 15_000 };
  * keeps that from stalling the other file for the default 30 s.
  */
 export function startMallNode(): Promise<TestNode> {
-  return startTestNode({ config: { POLICY_ACK_WAIT_MS: 2000 } });
+  return startTestNode({ services: "api,mall.*", config: { POLICY_ACK_WAIT_MS: 2000 } });
 }
 
 /**

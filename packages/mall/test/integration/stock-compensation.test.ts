@@ -42,6 +42,7 @@ let u: Actors;
 
 beforeAll(async () => {
   node = await startTestNode({
+    services: "api,mall.*",
     config: { POLICY_ACK_WAIT_MS: 2000, REQUEST_TIMEOUT_MS },
     faults: lateAnswers,
   });

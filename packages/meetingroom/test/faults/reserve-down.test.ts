@@ -3,7 +3,14 @@
 // store nothing. A meeting still ends without it, and the room's hold is
 // released once when reserve returns and reads the ConferenceEnded it missed.
 import { decodeCommit, type EventEnvelope, type NatsServer } from "@seed/platform";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import {
+  clockFrom,
+  eventually,
+  type SpawnedNode,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actors, actors, addRoom, expectError, get, reserve, show, startMeeting } from "../integration/helpers.js";
@@ -13,6 +20,8 @@ let env: ReturnType<typeof clusterEnv> & { MEETINGROOM_SLOTS: string };
 let main: TestNode;
 const children: SpawnedNode[] = [];
 let u: Actors;
+/** 10:00 in Seoul on a weekday, running on: the all-day slot does not end during the test, whatever the hour. */
+const clock = clockFrom("2030-03-11T01:00:00Z");
 
 beforeAll(async () => {
   nats = await privateNats();
@@ -21,8 +30,9 @@ beforeAll(async () => {
     startTestNode({
       services: "api,meetingroom.room,meetingroom.conference,meetingroom.maintenance,meetingroom.schedule",
       config: env,
+      clock,
     }),
-    spawnNode({ services: "meetingroom.reserve", env }),
+    spawnNode({ services: "meetingroom.reserve", env, clockStart: clock.now() }),
   ]);
   main = node;
   children.push(reserveNode);
@@ -82,6 +92,7 @@ describe("reserve down", () => {
       await spawnNode({
         services: "meetingroom.reserve",
         env: { ...env, NODE_ID: reserveNode.env.NODE_ID ?? "", DATA_DIR: reserveNode.env.DATA_DIR ?? "" },
+        clockStart: clock.now(),
       }),
     );
     const again = await eventually(

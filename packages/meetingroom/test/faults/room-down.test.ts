@@ -3,7 +3,14 @@
 // back (same node name and folder, as a restarted pod) its statuses catch up
 // from the stream, each event applied once.
 import type { NatsServer } from "@seed/platform";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+import {
+  clockFrom,
+  eventually,
+  type SpawnedNode,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actors, actors, addRoom, expectError, get, reserve, show, startMeeting } from "../integration/helpers.js";
@@ -13,17 +20,20 @@ let env: ReturnType<typeof clusterEnv> & { MEETINGROOM_SLOTS: string };
 let main: TestNode;
 const children: SpawnedNode[] = [];
 let u: Actors;
+/** 10:00 in Seoul on a weekday, running on: the all-day slot does not end during the test, whatever the hour. */
+const clock = clockFrom("2030-03-11T01:00:00Z");
 
 beforeAll(async () => {
   nats = await privateNats();
-  // the real clock runs here: one slot covers the whole day
+  // one slot covers the whole day; the clock starts in its morning
   env = { ...clusterEnv(nats), MEETINGROOM_SLOTS: "00:00-24:00" };
   const [node, room] = await Promise.all([
     startTestNode({
       services: "api,meetingroom.reserve,meetingroom.conference,meetingroom.maintenance,meetingroom.schedule",
       config: env,
+      clock,
     }),
-    spawnNode({ services: "meetingroom.room", env }),
+    spawnNode({ services: "meetingroom.room", env, clockStart: clock.now() }),
   ]);
   main = node;
   children.push(room);
@@ -76,6 +86,7 @@ describe("room down", () => {
       await spawnNode({
         services: "meetingroom.room",
         env: { ...env, NODE_ID: roomNode.env.NODE_ID ?? "", DATA_DIR: roomNode.env.DATA_DIR ?? "" },
+        clockStart: clock.now(),
       }),
     );
     await eventually(

@@ -4,8 +4,17 @@
 // a retry with the same Idempotency-Key completes the order (same orderId, the
 // same payment, charged once); without a retry, the payment is refunded once
 // SAUCE_RECONCILE_AFTER_MS has passed, and no order, delivery or row appears.
-import type { NatsServer } from "@seed/platform";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
+// Time is the services' clock: the payment's node runs on a ManualClock the
+// test moves past the window, the order node's clock starts where it stands.
+import { ManualClock, type NatsServer } from "@seed/platform";
+import {
+  eventCounts,
+  eventually,
+  type SpawnedNode,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -21,6 +30,7 @@ import {
 } from "../integration/helpers.js";
 
 const RECONCILE_AFTER_MS = 16_000; // an order may be stored up to 12 s after its payment
+const clock = new ManualClock();
 let nats: NatsServer;
 let env: ReturnType<typeof clusterEnv>;
 let main: TestNode;
@@ -37,6 +47,7 @@ async function orderNode(dieAfterPay: boolean): Promise<SpawnedNode> {
       NODE_ID: ORDER_NODE_ID, // a restarted pod: the gateway forgets the dead one at once
       SAUCE_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS,
     },
+    clockStart: clock.now(),
     ...(dieAfterPay ? { faults: { killAfterCall: "sauce.payment.pay" } } : {}),
   });
   children.push(child);
@@ -50,6 +61,7 @@ beforeAll(async () => {
   main = await startTestNode({
     services: "api,sauce.payment,sauce.delivery,sauce.orderDashboard",
     config: { ...env, SAUCE_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS },
+    clock,
   });
   u = await actors(main.url);
 }, 60_000);
@@ -100,16 +112,21 @@ describe("order node dies between payment and order", () => {
     await deliveryOf(u.alice, order.id, "Started");
     await rowWithStatus(u.alice, order.id, "Started");
 
-    // the order never retried: refunded after SAUCE_RECONCILE_AFTER_MS, once
-    const refund = await eventually(
-      async () => {
-        const found = await paymentsOf(3 * 7_771);
-        expect(found).toHaveLength(1);
-        expect(found[0]).toMatchObject({ status: "Canceled", reason: "OrderNotStored" });
-        return found[0];
-      },
-      { timeout: RECONCILE_AFTER_MS + 10_000, interval: 250 },
-    );
+    // not before SAUCE_RECONCILE_AFTER_MS: the reconciliation runs now and refunds nothing
+    clock.advance(RECONCILE_AFTER_MS - 1000);
+    await main.node.broker.call("sauce.payment.tick");
+    const refunds = () => eventCounts(main.node.runtime.nc, "sauce", "sauce.payment.>", "PaymentCanceled", "orderId");
+    expect((await refunds()).size).toBe(0);
+    // the order never retried: refunded once SAUCE_RECONCILE_AFTER_MS has passed, once
+    clock.advance(1000);
+    await main.node.broker.call("sauce.payment.tick");
+    const refund = await eventually(async () => {
+      const found = await paymentsOf(3 * 7_771);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ status: "Canceled", reason: "OrderNotStored" });
+      return found[0];
+    });
+    expect([...(await refunds()).entries()]).toEqual([[refund.orderId, 1]]);
     expect((await list(u.dave, `/sauce/orders?branchId=${refunded.branchId}`)).total).toBe(0);
     expect((await list(u.dave, `/sauce/deliveries?orderId=${refund.orderId}`)).total).toBe(0);
     expectError(await u.dave.get(`/sauce/orderDashboards/${refund.orderId}`), 404, "NotFound");

@@ -17,14 +17,14 @@ export const SETTLE = 15_000;
 export type Json = any;
 
 /**
- * A node with every service and the gateway for one test file. Files running
+ * A node with the sauce services and the gateway for one test file. Files running
  * at the same time share the SAUCE stream's durable consumers; a short ack wait
  * keeps one file's stopping node from stalling another's events.
  */
 export function useSauceNode(ready: (node: TestNode, users: Actors) => void | Promise<void>): void {
   let node: TestNode | undefined;
   beforeAll(async () => {
-    node = await startTestNode({ config: { POLICY_ACK_WAIT_MS: 2000 } });
+    node = await startTestNode({ services: "api,sauce.*", config: { POLICY_ACK_WAIT_MS: 2000 } });
     await ready(node, await actors(node.url));
   });
   afterAll(async () => {

@@ -9,8 +9,12 @@
 // the check's timeout (2 s), so the check answers 503 while the stock is gone.
 // A cancel sent 400 ms after the check queues on the pay behind it, ahead of
 // the pay policy's reaction to the decrease, and still has time left when the
-// check gives up.
+// check gives up. The node has a nats-server of its own: the pay policy that
+// reacts must be this node's, queued on the same pay, not another test file's
+// node sharing the durable consumer.
+import type { NatsServer } from "@seed/platform";
 import { eventCounts, type FaultPlan, startTestNode, type TestNode } from "@seed/platform/testing";
+import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
@@ -25,7 +29,7 @@ import {
   placeOrder,
   rowWithStatus,
   show,
-} from "./helpers.js";
+} from "../integration/helpers.js";
 
 const REQUEST_TIMEOUT_MS = 2000;
 const lateAnswers: FaultPlan = {
@@ -33,17 +37,19 @@ const lateAnswers: FaultPlan = {
   delayAnswer: { action: "mall.product.decreaseStock", ms: REQUEST_TIMEOUT_MS + 500 },
 };
 
+let nats: NatsServer;
 let node: TestNode;
+let u: Actors;
 
 /** How many events of `type` the product's subject holds, per order. */
 const perOrder = (productId: string, type: string) =>
   eventCounts(node.node.runtime.nc, "mall", `mall.product.${productId}`, type, "orderId");
-let u: Actors;
 
 beforeAll(async () => {
+  nats = await privateNats();
   node = await startTestNode({
     services: "api,mall.*",
-    config: { POLICY_ACK_WAIT_MS: 2000, REQUEST_TIMEOUT_MS },
+    config: { ...clusterEnv(nats), REQUEST_TIMEOUT_MS },
     faults: lateAnswers,
   });
   u = await actors(node.url);
@@ -51,6 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node?.stop();
+  await nats?.stop();
 });
 
 describe("a decrease that lands after its check gave up, then a cancel that wins the pay", () => {

@@ -27,6 +27,13 @@ const card = (u: UserPage, text: string): Locator => u.page.locator(".card", { h
 const badge = (c: Locator): Locator => c.locator(".badge");
 const steps = (c: Locator): Locator => c.locator(".timeline .step");
 const current = (c: Locator): Locator => c.locator('.timeline .step[aria-current="step"] .label');
+/** Every step shown has its real time: one <time> per step, and no "—". */
+async function everyStepTimed(c: Locator): Promise<void> {
+  const n = await steps(c).count();
+  expect(n).toBeGreaterThan(0);
+  expect(await steps(c).locator("time").count()).toBe(n);
+  expect(await c.locator(".timeline").textContent()).not.toContain("—");
+}
 const button = (c: Locator, name: string): Locator => c.getByRole("button", { name, exact: true });
 
 beforeAll(async () => {
@@ -136,8 +143,9 @@ describe("dashboard", () => {
       .poll(() => steps(mine).locator(".label").allTextContents())
       .toEqual(["주문완료", "결제승인", "배송시작", "배송완료"]);
     expect(await current(mine).textContent()).toBe("배송완료");
-    // Every step with its time, read from the order, its payment and its delivery.
-    await expect.poll(() => steps(mine).locator("time").count()).toBe(4);
+    // Every step with its time, from the row's history.
+    await everyStepTimed(mine);
+    await everyStepTimed(card(dave, sauce));
   });
 
   it("cleaning: reserved and paid, cleaned, reviewed", async () => {
@@ -152,14 +160,16 @@ describe("dashboard", () => {
     const theirs = card(carol, place);
     // Nothing to review before the cleaning.
     expect(await button(theirs, "Review…").count()).toBe(0);
-    await expect.poll(() => steps(mine).locator(".label").allTextContents()).toEqual(["예약신청", "결제완료"]);
+    // The payment is approved before the reservation is stored: the history shows it first.
+    await expect.poll(() => steps(mine).locator(".label").allTextContents()).toEqual(["결제완료", "예약신청"]);
+    await everyStepTimed(mine);
     await button(theirs, "Clean").click();
     await expect.poll(() => badge(mine).textContent()).toBe("청소완료");
-    // The step appears live, with the time the page saw it.
+    // The step appears live, with its time.
     await expect
       .poll(() => steps(mine).locator(".label").allTextContents())
-      .toEqual(["예약신청", "결제완료", "청소완료"]);
-    expect(await steps(mine).locator("time").count()).toBe(3);
+      .toEqual(["결제완료", "예약신청", "청소완료"]);
+    await everyStepTimed(mine);
     await expect.poll(() => button(theirs, "Clean").count()).toBe(0);
     await expect.poll(() => button(mine, "Cancel").count()).toBe(0);
     expect(await current(mine).textContent()).toBe("청소완료");
@@ -170,8 +180,10 @@ describe("dashboard", () => {
     await expect.poll(() => mine.textContent()).toContain("Kind customer");
     await expect
       .poll(() => steps(mine).locator(".label").allTextContents())
-      .toEqual(["예약신청", "결제완료", "청소완료", "리뷰완료"]);
+      .toEqual(["결제완료", "예약신청", "청소완료", "리뷰완료"]);
     await expect.poll(() => steps(theirs).locator("time").count()).toBe(4);
+    await everyStepTimed(mine);
+    await everyStepTimed(theirs);
   });
 
   it("meetingroom: a room added, reserved, canceled, met in, maintained", async () => {
@@ -248,8 +260,9 @@ describe("dashboard", () => {
       .toEqual(
         expect.arrayContaining(["가입설계", "상품설명서발행요청", "상품설명서발행완료", "청약완료", "청약철회"]),
       );
-    // The withdrawal is timed by the message it sent, even when the page never saw it as current.
+    // Every step with its time, from the row's history, even one the page never saw as current.
     await expect.poll(() => mine.locator('[data-step="ProposalWithdrawn"] time').count()).toBe(1);
+    await everyStepTimed(mine);
   });
 
   it("mall: the seller sees his stock; a refused deposit check says why; the newest order comes first", async () => {

@@ -3,6 +3,7 @@
 // a row may begin with PaymentApproved; it is shown once its reservation is
 // there. The status only moves forward: a cancellation is final, and
 // otherwise the furthest step of the flow wins, whatever order events arrive in.
+// `history` holds every step once with its time, in the order they happened.
 import type { EventEnvelope } from "@seed/platform";
 import { labelOf } from "./labels.js";
 import type { EventData } from "./schemas.js";
@@ -17,6 +18,8 @@ export interface DashBoardRow {
   price: number;
   status: string;
   statusLabel: string;
+  /** Every step seen, once each, with its event's occurredAt, oldest first. */
+  history: Array<{ status: string; at: string }>;
   cleanDate?: string;
   content?: string;
   score?: number;
@@ -40,6 +43,7 @@ const blank = (e: EventEnvelope): DashBoardRow => ({
   price: 0,
   status: "",
   statusLabel: "",
+  history: [],
   updatedAt: e.occurredAt,
 });
 
@@ -48,11 +52,15 @@ function step(row: DashBoardRow | undefined, e: EventEnvelope, fields: Partial<D
   const current = row ?? blank(e);
   const forward = (RANK[e.type] ?? 0) > (RANK[current.status] ?? 0);
   const status = forward ? e.type : current.status;
+  const history = current.history.some((h) => h.status === e.type)
+    ? current.history // already recorded (a redelivery)
+    : [...current.history, { status: e.type, at: e.occurredAt }].sort((a, b) => a.at.localeCompare(b.at));
   return {
     ...current,
     ...fields,
     status,
     statusLabel: labelOf(status),
+    history,
     // ISO-8601 UTC times sort as strings; a late event never moves the time back.
     updatedAt: [current.updatedAt, e.occurredAt].sort()[1] as string,
   };

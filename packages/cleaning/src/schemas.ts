@@ -94,6 +94,9 @@ export const DashBoardView = T.Object({
   ...RequestLine,
   status: T.String(),
   statusLabel: T.String(),
+  history: T.Array(T.Object({ status: T.String(), at: Time }), {
+    description: "every step reached, once each, with its time, in the order they happened",
+  }),
   cleanDate: T.Optional(Day),
   content: T.Optional(Content),
   score: T.Optional(Score),

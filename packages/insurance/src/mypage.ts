@@ -1,6 +1,7 @@
 // The mypages view ("my insurance"): one row per plan, folded from every
 // insurance event of the plan. Its progress only moves forward along the
-// flow; a repeated or late event never moves it back.
+// flow; a repeated or late event never moves it back. `history` holds every
+// step once with its time, in the order they happened.
 import type { EventEnvelope } from "@seed/platform";
 import { labelOf } from "./labels.js";
 import type { EventData } from "./schemas.js";
@@ -16,6 +17,8 @@ export interface MypageRow {
   premium: number;
   progressStatus: string;
   statusLabel: string;
+  /** Every step seen, once each, with its event's occurredAt, oldest first. */
+  history: Array<{ status: string; at: string }>;
   documentId?: string;
   documentIssuedAt?: string;
   proposalNo?: string;
@@ -37,7 +40,10 @@ export const PROGRESS_RANK: Record<string, number> = {
 function step(row: MypageRow, status: string, e: EventEnvelope, facts: Partial<MypageRow> = {}): MypageRow {
   const forward = (PROGRESS_RANK[status] ?? 0) > (PROGRESS_RANK[row.progressStatus] ?? 0);
   const progressStatus = forward ? status : row.progressStatus;
-  return { ...row, ...facts, progressStatus, statusLabel: labelOf(progressStatus), updatedAt: e.occurredAt };
+  const history = row.history.some((h) => h.status === status)
+    ? row.history // already recorded (a redelivery, a re-quote)
+    : [...row.history, { status, at: e.occurredAt }].sort((a, b) => a.at.localeCompare(b.at));
+  return { ...row, ...facts, progressStatus, statusLabel: labelOf(progressStatus), history, updatedAt: e.occurredAt };
 }
 
 export function planSaved(row: MypageRow | undefined, e: EventEnvelope): MypageRow {
@@ -53,6 +59,7 @@ export function planSaved(row: MypageRow | undefined, e: EventEnvelope): MypageR
     ...quote,
     progressStatus: "PlanSaved",
     statusLabel: labelOf("PlanSaved"),
+    history: [{ status: "PlanSaved", at: e.occurredAt }],
     createdAt: e.occurredAt,
     updatedAt: e.occurredAt,
   };

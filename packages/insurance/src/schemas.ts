@@ -255,6 +255,9 @@ export const MypageRow = T.Object({
   premium: Premium,
   progressStatus: T.String(),
   statusLabel: T.String(),
+  history: T.Array(T.Object({ status: T.String(), at: Time }), {
+    description: "every step reached, once each, with its time, in the order they happened",
+  }),
   documentId: T.Optional(Id),
   documentIssuedAt: T.Optional(Time),
   proposalNo: T.Optional(Id),

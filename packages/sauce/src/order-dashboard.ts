@@ -2,7 +2,8 @@
 // one row, folded from every sauce event. Every field only moves forward
 // (events of different aggregates may be folded in any order, e.g. after a
 // rebuild or a redelivery): a status is replaced only by a later one, and the
-// row's overall `status` is the furthest step of the flow seen so far.
+// row's overall `status` is the furthest step of the flow seen so far, and
+// `history` holds every step once with its time, in the order they happened.
 import type { EventEnvelope } from "@seed/platform";
 import { labelOf } from "./labels.js";
 import type { EventData, SauceEvent } from "./schemas.js";
@@ -24,6 +25,8 @@ export interface OrderDashboardRow {
   deliveryStatus: DeliveryStatus | null;
   status: string;
   statusLabel: string;
+  /** Every step seen, once each, with its event's occurredAt, oldest first. */
+  history: Array<{ status: string; at: string }>;
   createdAt: string;
   updatedAt: string;
   /** OrderPlaced was folded: only then is the row shown. */
@@ -61,6 +64,7 @@ const empty = (orderId: string, at: string): OrderDashboardRow => ({
   deliveryStatus: null,
   status: "",
   statusLabel: "",
+  history: [],
   createdAt: at,
   updatedAt: at,
   placed: false,
@@ -76,10 +80,14 @@ function step(
   const before = row ?? empty(e.data.orderId, e.occurredAt);
   const next = { ...before, ...change(before) };
   const status = (STEP_RANK[before.status] ?? 0) >= (STEP_RANK[name] ?? 0) ? before.status : name;
+  const history = before.history.some((h) => h.status === name)
+    ? before.history // already recorded (a redelivery)
+    : [...before.history, { status: name, at: e.occurredAt }].sort((a, b) => a.at.localeCompare(b.at));
   return {
     ...next,
     status,
     statusLabel: labelOf(status),
+    history,
     updatedAt: [before.updatedAt, e.occurredAt].sort()[1] as string, // ISO times sort as strings
   };
 }

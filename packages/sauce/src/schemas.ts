@@ -67,6 +67,9 @@ export const OrderDashboardRow = T.Object({
     description: "the furthest step: Paid, Approved, Started, Completed, Canceled, PaymentCanceled, DeliveryCanceled",
   }),
   statusLabel: T.String(),
+  history: T.Array(T.Object({ status: T.String(), at: Time }), {
+    description: "every step reached, once each, with its time, in the order they happened",
+  }),
   createdAt: Time,
   updatedAt: Time,
 });

@@ -79,6 +79,11 @@ describe.concurrent("cleaning flow", () => {
       price: 55_000,
       status: "PaymentApproved",
       statusLabel: KOREAN_LABELS.PaymentApproved,
+      // the payment is approved before the reservation is stored
+      history: [
+        { status: "PaymentApproved", at: expect.stringMatching(ISO_UTC) },
+        { status: "ReservationApplied", at: reservation.createdAt },
+      ],
       updatedAt: expect.stringMatching(ISO_UTC),
     });
 
@@ -130,11 +135,13 @@ describe.concurrent("cleaning flow", () => {
       price: 55_000,
       status: "ReviewCompleted",
       statusLabel: "리뷰완료",
+      history: [...row.history, { status: "CleaningFinished", at: clean.createdAt }, expect.anything()],
       cleanDate: "20250302",
       content: "Kind customer, tidy home",
       score: 5,
       updatedAt: expect.stringMatching(ISO_UTC),
     });
+    expect(done.history[3]).toEqual({ status: "ReviewCompleted", at: done.updatedAt });
     const en = await u.alice.get(`/cleaning/dashBoardViews/${reservation.id}?lang=en`);
     expect(en.status, show(en)).toBe(200);
     expect(en.body).toEqual({ ...done, statusLabel: "Review completed" });

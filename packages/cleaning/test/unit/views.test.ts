@@ -69,6 +69,12 @@ describe("dashBoardViews reducers", () => {
       price: 50_000,
       status: "ReviewCompleted",
       statusLabel: "리뷰완료",
+      history: [
+        { status: "PaymentApproved", at: at(0) },
+        { status: "ReservationApplied", at: at(1) },
+        { status: "CleaningFinished", at: at(2) },
+        { status: "ReviewCompleted", at: at(3) },
+      ],
       cleanDate: "20250302",
       content: "Tidy",
       score: 4,
@@ -82,6 +88,19 @@ describe("dashBoardViews reducers", () => {
     expect(fold([approved, applied])?.statusLabel).toBe("결제완료");
     expect(fold([approved, applied, finished])?.statusLabel).toBe("청소완료");
     expect(fold([approved, applied, canceled, paymentCanceled])?.statusLabel).toBe("예약취소");
+  });
+
+  it("history: given a canceled request, when its events arrive out of order, then its steps are in the order they happened", () => {
+    expect(fold([canceled, applied, approved])?.history).toEqual([
+      { status: "PaymentApproved", at: at(0) },
+      { status: "ReservationApplied", at: at(1) },
+      { status: "ReservationCanceled", at: at(2) },
+    ]);
+  });
+
+  it("history: given a finished cleaning, when its CleaningFinished is redelivered, then the step is recorded once", () => {
+    const row = fold([approved, applied, finished, finished]) as DashBoardRow;
+    expect(row.history.map((h) => h.status)).toEqual(["PaymentApproved", "ReservationApplied", "CleaningFinished"]);
   });
 
   it("a row whose reservation has not arrived is not shown", () => {

@@ -173,6 +173,18 @@ describe("insurance flow", () => {
       paymentStatus: "Canceled",
     });
     expect(row).not.toHaveProperty("userId");
+    // every step once (the re-quote adds none), with its time, in the order it happened
+    expect(row.history.map((h: { status: string }) => h.status)).toEqual([
+      "PlanSaved",
+      "DocumentRequested",
+      "DocumentIssued",
+      "ProposalContracted",
+      "ProposalWithdrawn",
+      "PaymentCanceled",
+    ]);
+    expect(row.history[0].at).toBe(row.createdAt);
+    expect(row.history[2].at).toBe(row.documentIssuedAt);
+    expect(row.history.map((h: { at: string }) => h.at)).toEqual(row.history.map((h: { at: string }) => h.at).sort());
     expect((await u.alice.get(`/insurance/mypages/${plan.id}?lang=en`)).body.statusLabel).toBe("Payment canceled");
     expect((await list(u.dave, `/insurance/mypages?productCode=${code}`)).total).toBe(1);
     expect((await list(u.alice, `/insurance/mypages?progressStatus=PaymentCanceled&productCode=${code}`)).total).toBe(

@@ -94,6 +94,36 @@ describe("mypages", () => {
     expect(fold([saved(), saved(39_600)])).toMatchObject({ progressStatus: "PlanSaved", premium: 39_600 });
   });
 
+  it("history: given a plan followed to its end, then every step is recorded once with its event's time, in order", () => {
+    const events = [
+      saved(),
+      ev("DocumentRequested"),
+      ev("DocumentIssued", { documentId: id(70) }),
+      ev("PaymentApproved"),
+      ev("ProposalContracted", { proposalNo: id(30) }),
+      ev("ProposalWithdrawn"),
+      ev("PaymentCanceled"),
+    ];
+    const row = fold(events) as MypageRow;
+    const step = (e: EventEnvelope) => ({ status: e.type, at: e.occurredAt });
+    expect(row.history).toEqual(events.filter((e) => e.type !== "PaymentApproved").map(step));
+    expect(localized(row, "en").history).toEqual(row.history);
+  });
+
+  it("history: given a plan with its document issued, when DocumentIssued is redelivered and the plan re-quoted, then no step is recorded twice", () => {
+    const first = [saved(), ev("DocumentRequested"), ev("DocumentIssued", { documentId: id(70) })];
+    const issued = fold(first) as MypageRow;
+    const again = fold([first[2] as EventEnvelope, saved(9999)], issued) as MypageRow;
+    expect(again.history).toEqual(issued.history);
+    expect(again.history.map((h) => h.status)).toEqual(["PlanSaved", "DocumentRequested", "DocumentIssued"]);
+  });
+
+  it("a re-quote before the document keeps the first PlanSaved step only", () => {
+    const first = saved();
+    const row = fold([first, saved(39_600)]) as MypageRow;
+    expect(row.history).toEqual([{ status: "PlanSaved", at: first.occurredAt }]);
+  });
+
   it("events of a plan it has not seen saved are ignored", () => {
     expect(fold([ev("DocumentIssued", { documentId: id(70) })])).toBeUndefined();
   });

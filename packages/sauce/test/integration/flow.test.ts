@@ -35,6 +35,7 @@ const ROW_KEYS = [
   "createdAt",
   "customerId",
   "deliveryStatus",
+  "history",
   "orderId",
   "orderStatus",
   "paymentStatus",
@@ -90,6 +91,15 @@ describe("order → payment → delivery", () => {
 
     const completed = await rowWithStatus(u.alice, order.id, "Completed");
     expect(completed).toMatchObject({ deliveryStatus: "Completed", statusLabel: "배송완료" });
+    // every step once, with its time, in the order it happened
+    expect(completed.history.map((h: { status: string }) => h.status)).toEqual([
+      "Paid",
+      "Approved",
+      "Started",
+      "Completed",
+    ]);
+    expect(completed.history[0].at).toBe(completed.createdAt);
+    expect(completed.history[3].at).toBe(completed.updatedAt);
     const en = await u.alice.get(`/sauce/orderDashboards/${order.id}?lang=en`);
     expect(en.body.statusLabel).toBe("Delivered");
 

@@ -103,6 +103,12 @@ describe("orderDashboards rows", () => {
       deliveryStatus: "Completed",
       status: "Completed",
       statusLabel: "배송완료",
+      history: [
+        { status: "Paid", at: at(0) },
+        { status: "Approved", at: at(1) },
+        { status: "Started", at: at(2) },
+        { status: "Completed", at: at(3) },
+      ],
       createdAt: at(0),
       updatedAt: at(3),
     });
@@ -121,14 +127,46 @@ describe("orderDashboards rows", () => {
   });
 
   it("a delivery canceled before it started ends the row as a started-then-canceled one does: 배송취소", () => {
-    const { updatedAt: _a, ...tombstoned } = localized(fold(flow(CANCELED_BEFORE_START)) as OrderDashboardRow, "ko");
-    const { updatedAt: _b, ...canceled } = localized(fold(flow(CANCELED)) as OrderDashboardRow, "ko");
+    const {
+      updatedAt: _a,
+      history,
+      ...tombstoned
+    } = localized(fold(flow(CANCELED_BEFORE_START)) as OrderDashboardRow, "ko");
+    const { updatedAt: _b, history: _h, ...canceled } = localized(fold(flow(CANCELED)) as OrderDashboardRow, "ko");
     expect(tombstoned).toEqual(canceled);
+    expect(history.map((h) => h.status)).toEqual([
+      "Paid",
+      "Approved",
+      "Canceled",
+      "PaymentCanceled",
+      "DeliveryCanceled",
+    ]);
     expect(tombstoned).toMatchObject({
       deliveryStatus: "Canceled",
       status: "DeliveryCanceled",
       statusLabel: "배송취소",
     });
+  });
+
+  it("history: given a canceled order, when its events are folded late and redelivered, then each step is recorded once, in the order it happened", () => {
+    const events = flow(CANCELED);
+    const row = fold([...events].reverse().concat(events)) as OrderDashboardRow;
+    expect(row.history).toEqual([
+      { status: "Paid", at: at(0) },
+      { status: "Approved", at: at(1) },
+      { status: "Started", at: at(2) },
+      { status: "Canceled", at: at(3) },
+      { status: "PaymentCanceled", at: at(4) },
+      { status: "DeliveryCanceled", at: at(5) },
+    ]);
+  });
+
+  it("history: given a delivered order, when its DeliveryCompleted is redelivered, then the step is not recorded twice", () => {
+    const events = flow(DELIVERED);
+    const delivered = fold(events) as OrderDashboardRow;
+    const again = fold([{ ...ev("DeliveryCompleted", 3), id: "E3-redelivered" }], delivered);
+    expect(again?.history).toEqual(delivered.history);
+    expect(again?.history.filter((h) => h.status === "Completed")).toHaveLength(1);
   });
 
   it("OrderDelivered (internal) changes no row: DeliveryCompleted shows the completion", () => {

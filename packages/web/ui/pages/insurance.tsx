@@ -7,16 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, get, type Lang, patch, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, RowForm, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
-import {
-  newestFirst,
-  type Step,
-  type StepTimes,
-  stepTimes,
-  Timeline,
-  useStepTimes,
-  versionOf,
-  withTimes,
-} from "../timeline.js";
+import { chronological, newestFirst, Timeline } from "../timeline.js";
 
 interface MyPage {
   planNo: string;
@@ -26,6 +17,7 @@ interface MyPage {
   premium: number;
   progressStatus: string;
   statusLabel: string;
+  history: Array<{ status: string; at: string }>;
   documentId?: string;
   documentIssuedAt?: string;
   proposalNo?: string;
@@ -37,30 +29,6 @@ interface ProductDocument {
   id: string;
   issuedAt: string;
   text: string;
-}
-
-const RANK = ["PlanSaved", "DocumentRequested", "DocumentIssued", "ProposalContracted", "ProposalWithdrawn"];
-
-/** The steps a plan went through: each step up to its progress, and a refund when its payment was canceled. */
-function steps(m: MyPage, known: Record<string, string> = {}): Step[] {
-  const rank = RANK.indexOf(m.progressStatus === "PaymentCanceled" ? "ProposalWithdrawn" : m.progressStatus);
-  const reached: Step[] = RANK.slice(0, rank + 1).map((status) => ({
-    status,
-    at: status === "PlanSaved" ? m.createdAt : status === "DocumentIssued" ? m.documentIssuedAt : known[status],
-  }));
-  if (m.paymentStatus === "Canceled" || m.progressStatus === "PaymentCanceled")
-    reached.push({ status: "PaymentCanceled", at: known.PaymentCanceled });
-  return withTimes(m.planNo, reached, m.progressStatus, m.updatedAt);
-}
-
-/** When each step happened: the time of the message each one sent its customer (a proposal, a withdrawal, a refund…). */
-async function readTimes(): Promise<StepTimes> {
-  const msgs = await get<{ items: Array<{ planNo?: string; kind: string; createdAt: string }> }>(
-    "/insurance/msgs?limit=500",
-  );
-  return stepTimes((at) => {
-    for (const m of msgs.items) at(m.planNo, m.kind, m.createdAt);
-  });
 }
 
 /** An issued product document, read on demand and shown in the card. */
@@ -128,10 +96,6 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
   const isManager = user.roles.includes("manager");
   const isCustomer = user.roles.includes("customer");
   const view = useLive<MyPage>("/insurance/mypages", lang);
-  const times = useStepTimes(
-    versionOf(view.list.items, (m) => m.planNo),
-    readTimes,
-  );
   const products = useLive<Product>("/insurance/products", lang);
   const [customer, setCustomer] = useCustomer(isCustomer);
   return (
@@ -216,12 +180,7 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
               ["Updated", time(m.updatedAt)],
             ]}
             timeline={
-              <Timeline
-                system="insurance"
-                steps={steps(m, times.get(m.planNo))}
-                current={m.progressStatus}
-                lang={lang}
-              />
+              <Timeline system="insurance" steps={chronological(m.history)} current={m.progressStatus} lang={lang} />
             }
           >
             {m.documentId ? <DocumentReader documentId={m.documentId} /> : null}

@@ -1,21 +1,11 @@
 // sauce: a branch orders sauce (paid at once), the admin completes the
 // delivery; `orderDashboards` shows order, payment and delivery on one row.
 // Each row offers only what its status allows and shows its saga as a
-// timeline: its steps read from the row's order, payment and delivery
-// statuses, their times from the order, payment and delivery themselves.
+// timeline: the row's history, every step with its time.
 import { get, type Lang, post, type User } from "../api.js";
 import { ActionForm, Card, RowAction, short, time, ViewHeader, won } from "../forms.js";
 import { useLive } from "../live.js";
-import {
-  newestFirst,
-  type Step,
-  type StepTimes,
-  stepTimes,
-  Timeline,
-  useStepTimes,
-  versionOf,
-  withTimes,
-} from "../timeline.js";
+import { chronological, newestFirst, Timeline } from "../timeline.js";
 
 interface Dashboard {
   orderId: string;
@@ -28,61 +18,9 @@ interface Dashboard {
   deliveryStatus: string | null;
   status: string;
   statusLabel: string;
+  history: Array<{ status: string; at: string }>;
   createdAt: string;
   updatedAt: string;
-}
-
-interface Part {
-  orderId?: string;
-  id: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The step an order's payment or delivery reached, as the view names it. */
-const PAYMENT_STEP: Record<string, string> = { Canceled: "PaymentCanceled" };
-const DELIVERY_STEP: Record<string, string> = { Completed: "Completed", Canceled: "DeliveryCanceled" };
-
-/** When each step happened: an order's creation and cancel, its payment's approval and refund, its delivery's start and end. */
-async function readTimes(): Promise<StepTimes> {
-  const list = (path: string) => get<{ items: Part[] }>(`${path}?limit=500`).then((l) => l.items);
-  const [orders, payments, deliveries] = await Promise.all([
-    list("/sauce/orders"),
-    list("/sauce/payments"),
-    list("/sauce/deliveries"),
-  ]);
-  return stepTimes((at) => {
-    for (const o of orders) {
-      at(o.id, "Paid", o.createdAt);
-      if (o.status === "Canceled") at(o.id, "Canceled", o.updatedAt);
-    }
-    for (const p of payments) {
-      at(p.orderId, "Approved", p.createdAt);
-      at(p.orderId, PAYMENT_STEP[p.status], p.updatedAt);
-    }
-    for (const d of deliveries) {
-      at(d.orderId, "Started", d.createdAt);
-      at(d.orderId, DELIVERY_STEP[d.status], d.updatedAt);
-    }
-  });
-}
-
-/** The steps a row went through, read from its three statuses; each step's time when known. */
-function steps(o: Dashboard, known: Record<string, string> = {}): Step[] {
-  const all: Array<[string, boolean]> = [
-    ["Paid", true],
-    ["Approved", o.paymentStatus !== null],
-    ["Started", o.deliveryStatus !== null],
-    ["Completed", o.deliveryStatus === "Completed"],
-    ["Canceled", o.orderStatus === "Canceled"],
-    ["PaymentCanceled", o.paymentStatus === "Canceled"],
-    ["DeliveryCanceled", o.deliveryStatus === "Canceled"],
-  ];
-  const reached = all
-    .filter(([, r]) => r)
-    .map(([status]) => ({ status, at: known[status] ?? (status === "Paid" ? o.createdAt : undefined) }));
-  return withTimes(o.orderId, reached, o.status, o.updatedAt);
 }
 
 /** A paid order can be canceled until it is delivered; a started delivery can be completed. */
@@ -99,10 +37,6 @@ export function SaucePage({ user, lang }: { user: User; lang: Lang }) {
   const isCustomer = user.roles.includes("customer");
   const isAdmin = user.roles.includes("admin");
   const view = useLive<Dashboard>("/sauce/orderDashboards", lang, isCustomer || isAdmin);
-  const times = useStepTimes(
-    versionOf(view.list.items, (o) => o.orderId),
-    readTimes,
-  );
   if (!isCustomer && !isAdmin) return <p class="note">Sauce orders are for customers and admins.</p>;
   return (
     <section>
@@ -147,7 +81,7 @@ export function SaucePage({ user, lang }: { user: User; lang: Lang }) {
               ["Delivery", o.deliveryStatus ?? "—"],
               ["Updated", time(o.updatedAt)],
             ]}
-            timeline={<Timeline system="sauce" steps={steps(o, times.get(o.orderId))} current={o.status} lang={lang} />}
+            timeline={<Timeline system="sauce" steps={chronological(o.history)} current={o.status} lang={lang} />}
           >
             {isCustomer ? (
               <RowAction

@@ -1,13 +1,5 @@
-// Status labels of the dashBoardViews view: the Korean the original "my page"
-// showed, and English for `?lang=en`.
-import { labeller, type StatusLabels } from "@seed/platform";
+import { labeller } from "@seed/platform";
+import { STATUS_LABELS } from "./status-labels.js";
 
-export const STATUS_LABELS: StatusLabels = {
-  ReservationApplied: { ko: "예약신청", en: "Reservation applied" },
-  PaymentApproved: { ko: "결제완료", en: "Payment approved" },
-  ReservationCanceled: { ko: "예약취소", en: "Reservation canceled" },
-  CleaningFinished: { ko: "청소완료", en: "Cleaning finished" },
-  ReviewCompleted: { ko: "리뷰완료", en: "Review completed" },
-};
-
+export { STATUS_LABELS };
 export const labelOf = labeller(STATUS_LABELS);

@@ -1,15 +1,5 @@
-// Status labels of the orderDashboards view: the Korean the original screen
-// showed, and English for `?lang=en`.
-import { labeller, type StatusLabels } from "@seed/platform";
+import { labeller } from "@seed/platform";
+import { STATUS_LABELS } from "./status-labels.js";
 
-export const STATUS_LABELS: StatusLabels = {
-  Paid: { ko: "주문완료", en: "Order paid" },
-  Approved: { ko: "결제승인", en: "Payment approved" },
-  Started: { ko: "배송시작", en: "Delivery started" },
-  Completed: { ko: "배송완료", en: "Delivered" },
-  Canceled: { ko: "주문취소", en: "Order canceled" },
-  PaymentCanceled: { ko: "결제취소", en: "Payment canceled" },
-  DeliveryCanceled: { ko: "배송취소", en: "Delivery canceled" },
-};
-
+export { STATUS_LABELS };
 export const labelOf = labeller(STATUS_LABELS);

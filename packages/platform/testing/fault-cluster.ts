@@ -7,6 +7,7 @@
 // cluster, whose parts are there from the first test on.
 import { afterAll, beforeAll } from "vitest";
 import type { NatsServer } from "../src/nats-server.js";
+import type { FaultPlan } from "./crash-points.js";
 import { clusterEnv, privateNats } from "./fault-env.js";
 import {
   type ConfigOverrides,
@@ -24,7 +25,7 @@ export interface FaultClusterOptions {
   /** Config of every node of the file, beyond `clusterEnv` (windows, slots, timeouts). */
   env?: Env;
   /** Services of the in-process node (add "api" for the gateway); its own config beyond `env`. */
-  main: { services: string; config?: ConfigOverrides };
+  main: { services: string; config?: ConfigOverrides; faults?: FaultPlan };
   /** Nodes spawned beside the main node at start (services, or options of `spawn`). */
   spawned?: Array<string | (SpawnOptions & { services: string })>;
   /** Where the shared clock starts (default: the real time); it runs on at the real pace. */
@@ -46,7 +47,7 @@ export interface SpawnOptions extends Omit<SpawnNodeOptions, "services" | "env" 
 export interface FaultCluster {
   readonly nats: NatsServer;
   /** Config every node of the file gets (clusterEnv and the file's `env`). */
-  readonly env: ReturnType<typeof clusterEnv> & Env;
+  readonly env: Env;
   readonly main: TestNode;
   /** Every node spawned so far, live or dead, in order. */
   readonly children: SpawnedNode[];
@@ -96,8 +97,8 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
   const nodesRunning = (service: string): string[] =>
     ready(main, "main")
       .node.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true })
-      .filter((s: { name: string }) => s.name === service)
-      .map((s: { nodeID: string }) => s.nodeID);
+      .filter((s) => s.name === service)
+      .flatMap((s) => (s.nodeID ? [s.nodeID] : []));
 
   const cluster: FaultCluster = {
     get nats() {
@@ -134,7 +135,12 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
     nats = await privateNats();
     env = { ...clusterEnv(nats), ...opts.env };
     const started = await Promise.all([
-      startTestNode({ services: opts.main.services, config: { ...env, ...opts.main.config }, clock }),
+      startTestNode({
+        services: opts.main.services,
+        config: { ...env, ...opts.main.config },
+        clock,
+        ...(opts.main.faults ? { faults: opts.main.faults } : {}),
+      }),
       ...spawnedAtStart.map(({ services, ...o }) => spawn(services, { ...o, waitFor: [] })),
     ]);
     main = started[0] as TestNode;

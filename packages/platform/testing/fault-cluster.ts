@@ -139,6 +139,10 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
         services: opts.main.services,
         config: { ...env, ...opts.main.config },
         clock,
+        // The gateway's warm-up waits up to 3 s for a node behind every route of
+        // every system; this cluster runs a few services, and the fixture waits
+        // for the ones it spawns itself.
+        notWaitedFor: ["api routes"],
         ...(opts.main.faults ? { faults: opts.main.faults } : {}),
       }),
       ...spawnedAtStart.map(({ services, ...o }) => spawn(services, { ...o, waitFor: [] })),

@@ -1,3 +1,8 @@
+// Exactly-once effects under redelivery: the node running payment and alarm
+// is killed (SIGKILL) while it holds events of a burst of withdrawals it has
+// not acknowledged; they come back to its successor (counted on the durable
+// consumer). Every event still gets one message, every withdrawal one payment
+// cancel.
 import {
   eventually,
   freezeHoldingUnacked,

@@ -1,3 +1,8 @@
+// Pay and delivery are asynchronous to ordering (packages/mall/README.md "The saga" 1, 4):
+// with their nodes killed, orders are still accepted; when they come back
+// they catch up on everything they missed, and each order gets exactly one
+// Pay and, once checked, exactly one Delivery — also when a pay node dies in
+// the middle of a burst and its events are delivered again.
 import {
   commitsOn,
   consumerInfo,

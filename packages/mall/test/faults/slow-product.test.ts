@@ -1,3 +1,12 @@
+// A slow product (packages/mall/README.md "The saga" 3: "product down, slow, or breaker open
+// → 503 + Retry-After; nothing changes") and the invariant "cancel and check
+// racing on the same order: exactly one wins … a canceled order is never
+// delivered" with pay scaled to two replicas (api.md: "across crashes,
+// restarts, redeliveries and scaled replicas").
+//
+// The main node runs product (in this process, so the test can slow its
+// decreaseStock down: a fault injected at the endpoint, the code is unchanged);
+// pay runs only in two child processes.
 import { allHandled, eventually, projectedUpTo, sleep } from "@seed/platform/testing";
 import { faultCluster, timed } from "@seed/platform/testing/faults";
 import type { ServiceBroker } from "moleculer";

@@ -1,3 +1,17 @@
+// The saga's stock step has a compensation. A deposit check takes stock
+// synchronously; if the decrease is stored but its answer is lost (the check
+// gave up at its timeout), a cancel can win the pay afterwards. The order then
+// ends canceled with its stock taken, unless the pay's policy, meeting the
+// QtyDecreased of a canceled pay, has the product give the stock back, once.
+//
+// The race is made to happen, with wide margins for a busy machine: the
+// node's product holds each decrease 1 s before it runs, and its answer past
+// the check's timeout (2 s), so the check answers 503 while the stock is gone.
+// A cancel sent 400 ms after the check queues on the pay behind it, ahead of
+// the pay policy's reaction to the decrease, and still has time left when the
+// check gives up. The node has a nats-server of its own: the pay policy that
+// reacts must be this node's, queued on the same pay, not another test file's
+// node sharing the durable consumer.
 import { eventCounts, type FaultPlan } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";

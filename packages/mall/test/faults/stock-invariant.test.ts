@@ -1,3 +1,10 @@
+// Stock never leaks. Many orders of one product meet deposit checks and
+// cancels, some of them racing on the same order, while the product node is
+// SIGKILLed in the middle of the checks and started again. Once everything is
+// quiet:
+//   stock + Σ qty of the orders being delivered or delivered = initial stock,
+// and the log agrees: Σ QtyDecreased − Σ StockRestored is the same sum, with
+// at most one decrease and one restore per order.
 import { type ApiClient, commitsOn, eventually, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,3 +1,7 @@
+// The room service is only a follower: with its node killed, reservations,
+// cancellations, meeting starts and ends and maintenance go on; when it comes
+// back (same node name and folder, as a restarted pod) its statuses catch up
+// from the stream, each event applied once.
 import { eventually, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster, timed } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";

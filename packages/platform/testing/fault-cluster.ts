@@ -62,8 +62,8 @@ export interface FaultCluster {
    * the tickers of `tick` services at once on every node that has them.
    */
   advance(ms: number, tick?: string[]): Promise<void>;
-  /** Runs the tickers of `service` now on every node of the cluster that runs it. */
-  tick(service: string): Promise<void>;
+  /** Runs the tickers of `service` now on every node of the cluster that runs it; resolves to how many nodes ran them. */
+  tick(service: string): Promise<number>;
 }
 
 const alive = (c: SpawnedNode) => c.process.exitCode === null && c.process.signalCode === null;
@@ -126,7 +126,9 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
     },
     async tick(service) {
       const broker = ready(main, "main").node.broker;
-      await Promise.all(nodesRunning(service).map((nodeID) => broker.call(`${service}.tick`, {}, { nodeID })));
+      const nodes = nodesRunning(service);
+      await Promise.all(nodes.map((nodeID) => broker.call(`${service}.tick`, {}, { nodeID })));
+      return nodes.length;
     },
   };
 

@@ -5,15 +5,8 @@
 // replicas ticking on one moved clock, counted in the stream — and the
 // customer is told. A proposal within the store window contracts with that
 // same payment (never canceled); one after it is refused and stores nothing.
-import {
-  decodeCommit,
-  type EventEnvelope,
-  ManualClock,
-  type NatsServer,
-  reconcilePeriod,
-  storeWindowMs,
-} from "@seed/platform";
-import { eventually, sleep, startTestNode, type TestNode } from "@seed/platform/testing";
+import { decodeCommit, type EventEnvelope, ManualClock, type NatsServer, storeWindowMs } from "@seed/platform";
+import { eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentIdOf, proposalNoOf } from "../../src/ids.js";
@@ -60,8 +53,11 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-/** Both payment replicas have ticked at least once at the clock's current time. */
-const bothTicked = () => sleep(2 * reconcilePeriod(AFTER_MS) + 300);
+/** Both payment replicas tick now, side by side, at the clock's current time (each after a tick it was running). */
+const bothTicked = () =>
+  Promise.all(
+    [node, replica].map((n) => node.node.broker.call("insurance.payment.tick", {}, { nodeID: n.node.broker.nodeID })),
+  );
 
 async function storedEvents(): Promise<EventEnvelope[]> {
   const jsm = await node.node.runtime.nc.jetstreamManager();

@@ -40,8 +40,22 @@ const clock = new ManualClock();
 beforeAll(async () => {
   // a stream of its own: the moved clock must not make other files' payments overdue
   nats = await privateNats();
-  node = await startTestNode({ services: "api,insurance.*", clock, config: { ...config, NATS_URL: nats.url } });
-  replica = await startTestNode({ services: "insurance.payment", clock, config: { ...config, NATS_URL: nats.url } });
+  [node, replica] = await Promise.all([
+    startTestNode({
+      services: "api,insurance.*",
+      clock,
+      config: { ...config, NATS_URL: nats.url },
+      notWaitedFor: ["api routes"], // every insurance route is served here; the warm-up would wait 3 s for the other systems' routes
+    }),
+    startTestNode({ services: "insurance.payment", clock, config: { ...config, NATS_URL: nats.url } }),
+  ]);
+  // the gateway's node knows both payment replicas before a test ticks them
+  await eventually(() => {
+    const replicas = node.node.broker.registry
+      .getServiceList({ onlyAvailable: true })
+      .filter((svc) => svc.name === "insurance.payment");
+    expect(replicas).toHaveLength(2);
+  });
   u = await actors(node.url);
   productCode = (await newProduct(u.dave)).code;
   await customerOf(u.alice);

@@ -22,7 +22,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
-import { Clean, cleanView } from "./clean.js";
+import { cleanDecider, cleanView } from "./clean.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
 import { ByIdParams, ByRequestParams, type CleaningEvent, CleaningEvents, FinishCleanBody, Id } from "./schemas.js";
@@ -34,7 +34,7 @@ export const CleanListQuery = ListQuery({
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(Clean);
+  const cleans = kit.aggregate(cleanDecider);
 
   kit.react<CleaningEvent>({
     // The reservation accepted this cleaning. Normally the finish action

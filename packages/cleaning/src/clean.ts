@@ -2,7 +2,7 @@
 // only a reservation that stands (known, not canceled) can be cleaned, once —
 // the reservation decides that (see reservation.ts); this aggregate stores the
 // cleaning it accepted, once.
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { CleaningEvent } from "./schemas.js";
 
 export interface CleanState {
@@ -30,11 +30,12 @@ export type CleanCommand = {
 
 type CleanEvent = Extract<CleaningEvent, { type: "CleaningFinished" }>;
 
-export const Clean: Aggregate<CleanState, CleanCommand, CleanEvent> = {
+export const cleanDecider: Decider<Empty | CleanState, CleanCommand, CleanEvent> = {
   name: "clean",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
-    if (state) {
+    if (state.status !== "Empty") {
       // The same recording arriving twice (the finish action and the policy
       // completing it, or a keyed retry): it is stored already.
       if (state.cleanerId === cmd.cleanerId && state.cleanDate === cmd.cleanDate) return [];

@@ -24,8 +24,8 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
-import { Payment, paymentView, reservationDueAt } from "./payment.js";
-import { Reservation } from "./reservation.js";
+import { paymentDecider, paymentView, reservationDueAt } from "./payment.js";
+import { reservationDecider } from "./reservation.js";
 import { ByRequestParams, type CleaningEvent, CleaningEvents, Id } from "./schemas.js";
 
 export const ApproveParams = T.Object(
@@ -35,9 +35,9 @@ export const ApproveParams = T.Object(
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(paymentDecider);
   // Read only: reservations belong to cleaning.reservation.
-  const reservations = kit.aggregate(Reservation);
+  const reservations = kit.aggregate(reservationDecider);
   const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
   // A reservation is stored within its caller's deadline or not at all, so the
   // wait is never shorter than one request.

@@ -23,7 +23,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { cleanIdOf } from "./ids.js";
-import { Reservation, reservationView } from "./reservation.js";
+import { reservationDecider, reservationView } from "./reservation.js";
 import { ApplyReservationBody, ByIdParams, CleaningEvents, Day, Id, ReservationStatus } from "./schemas.js";
 
 export const ReservationListQuery = ListQuery({ status: T.Optional(ReservationStatus), requestDate: T.Optional(Day) });
@@ -34,7 +34,7 @@ export const RecordCleaningParams = T.Object(
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
-  const reservations = kit.aggregate(Reservation);
+  const reservations = kit.aggregate(reservationDecider);
 
   return {
     name: "cleaning.reservation",

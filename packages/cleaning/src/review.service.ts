@@ -19,7 +19,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { reviewIdOf } from "./ids.js";
-import { Review, reviewView } from "./review.js";
+import { reviewDecider, reviewView } from "./review.js";
 import { ByIdParams, CleaningEvents, CompleteReviewBody, Id } from "./schemas.js";
 
 export const ReviewListQuery = ListQuery({
@@ -29,7 +29,7 @@ export const ReviewListQuery = ListQuery({
 
 export function reviewService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.review", { events: CleaningEvents });
-  const reviews = kit.aggregate(Review);
+  const reviews = kit.aggregate(reviewDecider);
 
   /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */
   async function cleanedBy(ctx: Context, requestId: string): Promise<string | undefined> {

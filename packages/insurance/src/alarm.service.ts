@@ -9,7 +9,7 @@ import { causedBy, type EventEnvelope, ListQuery, ownedReadActions, type Runtime
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { msgIdOf } from "./ids.js";
-import { Msg, msgBody, msgView } from "./msg.js";
+import { msgBody, msgDecider, msgView } from "./msg.js";
 import {
   ByIdParams,
   Id,
@@ -27,7 +27,7 @@ export const MsgListQuery = ListQuery({
 
 export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
-  const msgs = kit.aggregate(Msg);
+  const msgs = kit.aggregate(msgDecider);
   const prefix = rt.config.ALARM_PREFIX;
 
   const send = async (e: EventEnvelope<{ customerId: string; userId: string; planNo?: string }>) => {

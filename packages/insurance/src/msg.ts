@@ -2,10 +2,11 @@
 // them. Its id is derived from the event, and sending is "only if absent", so
 // a redelivered event never sends a second message.
 import type { EventEnvelope } from "@seed/platform";
-import type { Aggregate } from "@seed/platform/domain";
+import type { Decider, Empty } from "@seed/platform/domain";
 import type { EventData, InsuranceEvent, MsgKind } from "./schemas.js";
 
 export interface MsgState {
+  status: "Sent";
   id: string;
   customerId: string;
   userId: string;
@@ -20,18 +21,19 @@ export type MsgCommand = { type: "Send" } & EventData<"MsgSent">;
 
 type MsgEvent = Extract<InsuranceEvent, { type: "MsgSent" }>;
 
-export const Msg: Aggregate<MsgState, MsgCommand, MsgEvent> = {
+export const msgDecider: Decider<Empty | MsgState, MsgCommand, MsgEvent> = {
   name: "msg",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
-    if (state) return []; // sent already for this event
+    if (state.status !== "Empty") return []; // sent already for this event
     const { type: _, ...data } = cmd;
     return [{ type: "MsgSent", data }];
   },
 
   evolve(_state, event, { at }) {
     const { msgId, ...sent } = event.data;
-    return { id: msgId, ...sent, createdAt: at, updatedAt: at };
+    return { status: "Sent", id: msgId, ...sent, createdAt: at, updatedAt: at };
   },
 };
 

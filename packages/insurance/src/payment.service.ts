@@ -18,14 +18,14 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Payment, paymentView } from "./payment.js";
+import { paymentDecider, paymentView } from "./payment.js";
 import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, PaymentStatus, PayParams } from "./schemas.js";
 
 export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(paymentDecider);
 
   kit.react<InsuranceEvent>({
     ProposalWithdrawn: async (e) => {

@@ -22,7 +22,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { customerIdOf, planNoOf } from "./ids.js";
-import { Plan, type PlanState, planView } from "./plan.js";
+import { type PlanState, planDecider, planView } from "./plan.js";
 import {
   ByIdParams,
   type InsuranceEvent,
@@ -40,7 +40,7 @@ type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
 export function planService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.plan", { events: InsuranceEvents });
-  const plans = kit.aggregate(Plan);
+  const plans = kit.aggregate(planDecider);
   const issued = kit.view<{ documentId: string }, InsuranceEvent>({
     name: "issuedDocuments",
     filter: "insurance.productDocument.>",

@@ -13,7 +13,7 @@
 import { causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
-import { Delivery, deliveryView } from "./delivery.js";
+import { deliveryDecider, deliveryView } from "./delivery.js";
 import { deliveryIdOf, orderIdOf } from "./ids.js";
 import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
 
@@ -21,7 +21,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
-  const deliveries = kit.aggregate(Delivery);
+  const deliveries = kit.aggregate(deliveryDecider);
   // Where each order goes, whose it is, and whether it was canceled: PayChecked says none of that.
   const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }, MallEvent>({
     name: "orderAddresses",

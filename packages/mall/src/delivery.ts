@@ -1,6 +1,6 @@
 // Delivery: started once stock was taken for an order, completed when the
 // customer confirmed receipt. At most one per order.
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { MallEvent } from "./schemas.js";
 
 export interface DeliveryState {
@@ -19,13 +19,14 @@ export type DeliveryCommand =
 
 type DeliveryEvent = Extract<MallEvent, { type: "DeliveryStarted" | "DeliveryCompleted" }>;
 
-export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> = {
+export const deliveryDecider: Decider<Empty | DeliveryState, DeliveryCommand, DeliveryEvent> = {
   name: "delivery",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Start":
-        if (state) return [];
+        if (state.status !== "Empty") return [];
         return [
           {
             type: "DeliveryStarted",
@@ -38,7 +39,7 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
           },
         ];
       case "Complete":
-        if (!state) throw refuse.notFound("delivery not found");
+        if (state.status === "Empty") throw refuse.notFound("delivery not found");
         if (state.status === "DeliveryCompleted") return [];
         return [{ type: "DeliveryCompleted", data: { deliveryId: state.id, orderId: state.orderId } }];
     }
@@ -59,7 +60,7 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
         };
       }
       case "DeliveryCompleted":
-        return { ...(state as DeliveryState), status: "DeliveryCompleted", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "DeliveryCompleted", updatedAt: at };
     }
   },
 };

@@ -22,14 +22,14 @@ import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { orderIdOf, payIdOf } from "./ids.js";
-import { Order, orderView } from "./order.js";
+import { orderDecider, orderView } from "./order.js";
 import { ByIdParams, Id, type MallEvent, MallEvents, OrderStatus, PlaceOrderBody } from "./schemas.js";
 
 export const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), productId: T.Optional(Id) });
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
-  const orders = kit.aggregate(Order);
+  const orders = kit.aggregate(orderDecider);
   // Orders whose delivery has started: only those can be received.
   const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",

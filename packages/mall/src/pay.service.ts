@@ -22,7 +22,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
-import { ensureCheckable, Pay, payView } from "./pay.js";
+import { ensureCheckable, payDecider, payView } from "./pay.js";
 import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
 
 export const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
@@ -41,7 +41,7 @@ const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKe
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
-  const pays = kit.aggregate(Pay);
+  const pays = kit.aggregate(payDecider);
 
   kit.react<MallEvent>({
     // Stock taken for the order means its deposit check stands. Normally the

@@ -7,7 +7,7 @@
 import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Product, productView } from "./product.js";
+import { productDecider, productView } from "./product.js";
 import { ByIdParams, Id, MallEvents, RegisterProductBody } from "./schemas.js";
 
 export const DecreaseStockParams = T.Object(
@@ -19,7 +19,7 @@ export const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
-  const products = kit.aggregate(Product);
+  const products = kit.aggregate(productDecider);
 
   return {
     name: "mall.product",

@@ -26,7 +26,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
-import { Conference, type ConferenceState } from "./conference.js";
+import { type ConferenceState, conferenceDecider } from "./conference.js";
 import type { CheckedReserve } from "./reserve.service.js";
 import { ByIdParams, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
 
@@ -53,7 +53,7 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(Conference);
+  const conferences = kit.aggregate(conferenceDecider);
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's

@@ -15,7 +15,7 @@
 // could end: the reconciliation releases it once it has waited longer than
 // MEETINGROOM_RECONCILE_AFTER_MS (ReleaseUnowned), and the owner is stored
 // only within a shorter window of the hold, so it is never stored after.
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { MeetingroomEvent } from "./schemas.js";
 import type { SlotTimes } from "./slots.js";
 
@@ -32,7 +32,9 @@ export type Hold =
     }
   | { kind: "maintenance"; maintenanceId: string; heldAt?: string };
 
+/** A room's holding comes into being with the first decision about the room. */
 export interface HoldingState {
+  status: "Tracked";
   roomId: string;
   hold?: Hold;
   updatedAt: string;
@@ -65,18 +67,24 @@ type HoldingEvent = Extract<
 
 const slotOver = (hold: Hold, now: number) => hold.kind === "reserve" && Date.parse(hold.slotEnd) <= now;
 
+type Holding = Empty | HoldingState;
+
+const holdOf = (state: Holding | undefined): Hold | undefined =>
+  state && state.status !== "Empty" ? state.hold : undefined;
+
 /** The hold that keeps the room from others at `now`, if any. */
-export function activeHold(state: HoldingState | undefined, now: number): Hold | undefined {
-  const hold = state?.hold;
+export function activeHold(state: Holding | undefined, now: number): Hold | undefined {
+  const hold = holdOf(state);
   if (!hold || slotOver(hold, now)) return undefined;
   return hold;
 }
 
 /** An unused reservation whose slot is over, expired by the decision that takes the room. */
-function lapsed(state: HoldingState | undefined, now: number): HoldingEvent[] {
-  const hold = state?.hold;
+function lapsed(state: Holding, now: number): HoldingEvent[] {
+  if (state.status === "Empty") return [];
+  const hold = state.hold;
   if (hold?.kind !== "reserve" || hold.conferenceId || !slotOver(hold, now)) return [];
-  return [{ type: "ReserveExpired", data: { reserveId: hold.reserveId, roomId: state?.roomId as string } }];
+  return [{ type: "ReserveExpired", data: { reserveId: hold.reserveId, roomId: state.roomId } }];
 }
 
 function refuseTaken(hold: Hold): never {
@@ -86,17 +94,17 @@ function refuseTaken(hold: Hold): never {
 }
 
 /** The reservation the command names, if it is the room's hold now. */
-function heldReserve(state: HoldingState | undefined, reserveId: string) {
-  const hold = state?.hold;
+function heldReserve(state: Holding, reserveId: string) {
+  const hold = holdOf(state);
   return hold?.kind === "reserve" && hold.reserveId === reserveId ? hold : undefined;
 }
 
 /** What the room's hold waits to be stored by: the meeting or maintenance that took it, and since when (ms). */
 export function heldFor(
-  state: HoldingState | undefined,
+  state: Holding | undefined,
 ): { aggregate: "conference" | "maintenance"; id: string; since: number } | undefined {
-  const hold = state?.hold;
-  if (!state || !hold) return undefined;
+  if (!state || state.status === "Empty" || !state.hold) return undefined;
+  const hold = state.hold;
   if (hold.kind === "maintenance")
     return { aggregate: "maintenance", id: hold.maintenanceId, since: Date.parse(hold.heldAt ?? state.updatedAt) };
   if (hold.conferenceId)
@@ -106,8 +114,9 @@ export function heldFor(
 
 const notActive = () => refuse.conflict("ReserveNotActive", "the reservation no longer holds the room");
 
-export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> = {
+export const roomHoldingDecider: Decider<Holding, HoldingCommand, HoldingEvent> = {
   name: "holding",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
@@ -122,12 +131,10 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
       }
       case "Cancel": {
         const hold = heldReserve(state, cmd.reserveId);
-        if (!hold) throw notActive();
+        if (!hold || state.status === "Empty") throw notActive();
         if (hold.conferenceId) throw refuse.conflict("MeetingStarted", "the meeting has already started");
         if (slotOver(hold, cmd.now)) throw refuse.conflict("ReserveExpired", "the reservation's slot is over");
-        return [
-          { type: "ReserveCanceled", data: { reserveId: hold.reserveId, roomId: (state as HoldingState).roomId } },
-        ];
+        return [{ type: "ReserveCanceled", data: { reserveId: hold.reserveId, roomId: state.roomId } }];
       }
       case "Expire": {
         const hold = heldReserve(state, cmd.reserveId);
@@ -136,17 +143,17 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
       }
       case "Use": {
         const hold = heldReserve(state, cmd.reserveId);
-        if (!hold) throw notActive();
+        if (!hold || state.status === "Empty") throw notActive();
         if (hold.userId !== cmd.userId)
           throw refuse.forbidden("NotTheReserver", "only the member who reserved may start the meeting");
         if (hold.conferenceId === cmd.conferenceId) return []; // the same start again
         if (hold.conferenceId) throw refuse.conflict("ReserveUsed", "the reservation was already used by a meeting");
         if (slotOver(hold, cmd.now)) throw refuse.conflict("ReserveExpired", "the reservation's slot is over");
         const { reserveId, conferenceId } = cmd;
-        return [{ type: "ReserveUsed", data: { reserveId, roomId: (state as HoldingState).roomId, conferenceId } }];
+        return [{ type: "ReserveUsed", data: { reserveId, roomId: state.roomId, conferenceId } }];
       }
       case "HoldForMaintenance": {
-        const hold = state?.hold;
+        const hold = holdOf(state);
         if (hold?.kind === "maintenance" && hold.maintenanceId === cmd.maintenanceId) return [];
         if (!cmd.roomKnown) throw refuse.notFound(`room ${cmd.roomId} not found`);
         const taken = activeHold(state, cmd.now);
@@ -155,8 +162,8 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
         return [...lapsed(state, cmd.now), { type: "MaintHeld", data: { maintenanceId, roomId } }];
       }
       case "Release": {
-        const hold = state?.hold;
-        if (!state || !hold) return [];
+        if (state.status === "Empty" || !state.hold) return [];
+        const hold = state.hold;
         const { roomId } = state;
         if (hold.kind === "maintenance" && cmd.maintenanceId === hold.maintenanceId)
           return [{ type: "HoldReleased", data: { roomId, maintenanceId: hold.maintenanceId } }];
@@ -171,7 +178,7 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
       case "ReleaseUnowned": {
         // Only the hold the reconciliation found without its owner, and only once it waited long enough.
         const owner = heldFor(state);
-        if (!state || !owner || owner.since + cmd.afterMs > cmd.now) return [];
+        if (state.status === "Empty" || !owner || owner.since + cmd.afterMs > cmd.now) return [];
         const { roomId, hold } = state;
         if (hold?.kind === "maintenance" && cmd.maintenanceId === hold.maintenanceId)
           return [{ type: "HoldReleased", data: { roomId, maintenanceId: hold.maintenanceId } }];
@@ -183,7 +190,8 @@ export const RoomHolding: Aggregate<HoldingState, HoldingCommand, HoldingEvent> 
   },
 
   evolve(state, event, { at }) {
-    const base: HoldingState = state ?? { roomId: event.data.roomId, updatedAt: at };
+    const base: HoldingState =
+      state.status === "Empty" ? { status: "Tracked", roomId: event.data.roomId, updatedAt: at } : state;
     switch (event.type) {
       case "Reserved": {
         const { reserveId, userId, slotStart, slotEnd } = event.data;

@@ -26,7 +26,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
-import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { type MaintenanceState, maintenanceDecider } from "./maintenance.js";
 import type { MaintenanceHold } from "./reserve.service.js";
 import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
 
@@ -45,7 +45,7 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
-  const maintenances = kit.aggregate(Maintenance);
+  const maintenances = kit.aggregate(maintenanceDecider);
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {

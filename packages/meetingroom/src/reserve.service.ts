@@ -31,7 +31,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { caughtUp, nowIso } from "./caught-up.js";
-import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
+import { type HoldingState, heldFor, roomHoldingDecider } from "./holding.js";
 import { roomIdOf } from "./ids.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
 import {
@@ -90,7 +90,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
   // An invalid MEETINGROOM_SLOTS or MEETINGROOM_TZ stops the node here, with the reason.
   const plan = parseSlotPlan(rt.config.MEETINGROOM_SLOTS, rt.config.MEETINGROOM_TZ);
   const kit = new ServiceKit(rt, "meetingroom.reserve", { events: MeetingroomEvents });
-  const holdings = kit.aggregate(RoomHolding);
+  const holdings = kit.aggregate(roomHoldingDecider);
   const reserves = kit.view<Reserve, MeetingroomEvent>({
     name: "reserves",
     filter: "meetingroom.holding.>",

@@ -11,7 +11,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
 import { roomIdOf } from "./ids.js";
-import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
+import { DEFAULT_CAPACITY, type RoomState, roomDecider } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
 import { AddRoomBody, ByIdParams, type MeetingroomEvent, MeetingroomEvents, RoomStatus } from "./schemas.js";
 
@@ -32,7 +32,7 @@ export const roomView = (room: RoomState, status: RoomTableRow | undefined) => (
 
 export function roomService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.room", { events: MeetingroomEvents });
-  const rooms = kit.aggregate(Room);
+  const rooms = kit.aggregate(roomDecider);
   const statuses = kit.view<RoomTableRow, MeetingroomEvent>({
     name: "roomStatuses",
     key: roomIdOf,

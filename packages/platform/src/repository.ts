@@ -7,7 +7,7 @@
 // same aggregate) first waits until the follower has applied it.
 import type { Clock } from "./clock.js";
 import { DEADLINE_MARGIN_MS } from "./deadline.js";
-import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
+import { type Decider, type DomainEvent, type Existing, exists, Refusal, type Stated } from "./domain.js";
 import { notReadyHere, unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
@@ -16,7 +16,7 @@ import { currentRequestId } from "./observability/request-scope.js";
 import type { Projection, Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
-/** What the instance stores per aggregate: its state and the subject sequence it reflects. */
+/** What the instance stores per aggregate that has events: its state and the subject sequence it reflects. */
 export interface Snapshot<S> {
   /** The last valid commit folded into `state` (what a command decided on it names as its predecessor). */
   seq: number;
@@ -43,8 +43,9 @@ export interface ExecuteOptions {
   deadline?: number;
 }
 
-export interface Outcome<S> {
-  state: S;
+export interface Outcome<S extends Stated> {
+  /** The state after the command: the aggregate exists once a command on it went through. */
+  state: Existing<S>;
   /** The events this command appended; empty when it changed nothing. */
   events: EventEnvelope[];
 }
@@ -64,7 +65,7 @@ export interface RepositoryOptions {
 /** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
 const WAIT_FOR_OWN_WRITE_MS = 1000;
 
-export class Repository<S, C, E extends DomainEvent> {
+export class Repository<S extends Stated, C, E extends DomainEvent> {
   readonly section: string;
   private readonly locks = new KeyedLock();
   private follower?: Projection;
@@ -75,20 +76,20 @@ export class Repository<S, C, E extends DomainEvent> {
   constructor(
     private readonly events: EventStore,
     private readonly store: () => Store,
-    readonly aggregate: Aggregate<S, C, E>,
+    readonly decider: Decider<S, C, E>,
     private readonly opts: RepositoryOptions,
   ) {
-    this.section = `agg:${aggregate.name}`;
+    this.section = `agg:${decider.name}`;
   }
 
   /** The projection that keeps this instance's copy of every aggregate current. */
   projector(): Projector {
-    const { aggregate, section } = this;
+    const { decider, section } = this;
     return {
       name: section,
-      filter: `${this.opts.system}.${aggregate.name}.>`,
+      filter: `${this.opts.system}.${decider.name}.>`,
       sections: [section],
-      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
+      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
   }
@@ -97,14 +98,14 @@ export class Repository<S, C, E extends DomainEvent> {
     this.follower = follower;
   }
 
-  private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
+  private async applyCommit(batch: WriteBatch, commit: Commit): Promise<void> {
     const id = idOfSubject(commit.subject);
-    const current = await batch.get<Snapshot<S>>(this.section, id);
+    const current = await batch.get<Snapshot<Existing<S>>>(this.section, id);
     if (current && (current.last ?? current.seq) >= commit.seq) return;
-    let state = current?.state;
+    let state: S = current?.state ?? this.decider.initialState;
     for (const e of commit.events)
-      state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
-    if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
+      state = this.decider.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
+    if (exists(state)) batch.put(this.section, id, { seq: commit.seq, state });
   }
 
   /**
@@ -113,20 +114,20 @@ export class Repository<S, C, E extends DomainEvent> {
    */
   private async noteVoid(batch: WriteBatch, commit: Commit): Promise<void> {
     const id = idOfSubject(commit.subject);
-    const current = await batch.get<Snapshot<S>>(this.section, id);
+    const current = await batch.get<Snapshot<Existing<S>>>(this.section, id);
     if (current && (current.last ?? current.seq) < commit.seq)
       batch.put(this.section, id, { ...current, last: commit.seq });
   }
 
-  /** This instance's current state of one aggregate, including its own writes. */
-  async get(id: string): Promise<S | undefined> {
+  /** This instance's current state of one aggregate, including its own writes; undefined while it has no events. */
+  async get(id: string): Promise<Existing<S> | undefined> {
     return (await this.snapshot(id))?.state;
   }
 
-  private async snapshot(id: string): Promise<Snapshot<S> | undefined> {
+  private async snapshot(id: string): Promise<Snapshot<Existing<S>> | undefined> {
     const own = this.unapplied.get(id);
     await this.reach(own ?? 0);
-    return this.store().get<Snapshot<S>>(this.section, id);
+    return this.store().get<Snapshot<Existing<S>>>(this.section, id);
   }
 
   /**
@@ -156,16 +157,16 @@ export class Repository<S, C, E extends DomainEvent> {
    * across replicas): waits until the local copy has reached the subject's
    * last sequence. One look-up in the stream; used by GET one.
    */
-  async getLatest(id: string): Promise<S | undefined> {
-    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.aggregate.name, id));
+  async getLatest(id: string): Promise<Existing<S> | undefined> {
+    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.decider.name, id));
     await this.reach(last);
     return this.get(id);
   }
 
   /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
-  async all(): Promise<S[]> {
+  async all(): Promise<Existing<S>[]> {
     await this.reach(this.lastAppended);
-    return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);
+    return (await this.store().list<Snapshot<Existing<S>>>(this.section)).map((r) => r.value.state);
   }
 
   /**
@@ -189,7 +190,7 @@ export class Repository<S, C, E extends DomainEvent> {
   }
 
   private async decideAndAppend(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
-    const subject = subjectOf(this.opts.system, this.aggregate.name, id);
+    const subject = subjectOf(this.opts.system, this.decider.name, id);
     // The last void commit this command's seeded ids were found on: ids of the
     // next attempt are derived from it too, so they are not matched to it again.
     let voided: number | undefined;
@@ -198,7 +199,8 @@ export class Repository<S, C, E extends DomainEvent> {
       const now = opts.now ?? new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
       let decided: E[];
       try {
-        decided = this.aggregate.decide(snapshot?.state, command, { now });
+        // An aggregate without events is the decider's initial state: "not found" is for decide to say.
+        decided = this.decider.decide(snapshot?.state ?? this.decider.initialState, command, { now });
       } catch (err) {
         // Unknown here may only mean that another replica created it a moment ago.
         if (!(err instanceof Refusal && err.status === 404 && snapshot === undefined && attempt === 0)) throw err;
@@ -208,7 +210,7 @@ export class Repository<S, C, E extends DomainEvent> {
         continue;
       }
       if (decided.length === 0) {
-        if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
+        if (snapshot === undefined) throw new Error(`${this.decider.name} ${id}: command produced nothing`);
         return { state: snapshot.state, events: [] };
       }
       const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts, voided));
@@ -219,18 +221,19 @@ export class Repository<S, C, E extends DomainEvent> {
         const prev = snapshot?.seq ?? 0;
         const basis = { prev, last: snapshot?.last ?? prev };
         const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, basis);
+        let state: S = snapshot?.state ?? this.decider.initialState;
+        for (const e of decided) state = this.decider.evolve(state, e, { at: now, seq });
+        if (!exists(state)) throw new Error(`${this.decider.name} ${id}: its events left it empty`);
         if (duplicate) {
           // The same command (same seeded ids) was appended before: a redelivered
           // reaction or a retried request. Nothing new was stored, so answer
           // what is stored rather than applying the events a second time.
           await this.reach(seq);
-          const stored = await this.snapshot(id);
-          return { state: (stored ?? snapshot)?.state as S, events: [] };
+          const stored = (await this.snapshot(id)) ?? snapshot;
+          return { state: stored?.state ?? state, events: [] };
         }
-        let state = snapshot?.state;
-        for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
         this.remember(id, seq);
-        return { state: state as S, events: envelopes };
+        return { state, events: envelopes };
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
         if (err.voided !== undefined) voided = err.voided;
@@ -256,9 +259,9 @@ export class Repository<S, C, E extends DomainEvent> {
     // seed: every re-execution walks the same ids to the commit that counts.
     const seed = opts.idSeed && voided !== undefined ? `${opts.idSeed}:after:${voided}` : opts.idSeed;
     return {
-      id: seed ? idFrom(`${this.aggregate.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
+      id: seed ? idFrom(`${this.decider.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
       type: e.type,
-      aggregate: this.aggregate.name,
+      aggregate: this.decider.name,
       aggregateId: id,
       correlationId: opts.correlationId,
       ...causation(opts.causationId),

@@ -5,7 +5,7 @@ import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import type { Context, Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Clock } from "./clock.js";
 import type { EventCatalog } from "./contracts/events.js";
-import type { Aggregate, DomainEvent } from "./domain.js";
+import type { Decider, DomainEvent, Stated } from "./domain.js";
 import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -56,7 +56,7 @@ export class ServiceKit {
   readonly stream: string;
   private store?: Store;
   private readonly projectors: Projector[] = [];
-  private readonly repositories: Array<Repository<unknown, unknown, DomainEvent>> = [];
+  private readonly repositories: Array<Repository<Stated, unknown, DomainEvent>> = [];
   private readonly views: Array<{ section: string; attach(p: Projection): void }> = [];
   private projections: Projection[] = [];
   private reactions?: Record<string, Reaction>;
@@ -94,8 +94,8 @@ export class ServiceKit {
     consumers.set(`${this.service} ${consumer}`, { service: this.service, consumer, types });
   }
 
-  /** A repository for an aggregate this service owns. */
-  aggregate<S, C, E extends DomainEvent>(aggregate: Aggregate<S, C, E>): Repository<S, C, E> {
+  /** A repository for an aggregate this service owns, decided by `decider`. */
+  aggregate<S extends Stated, C, E extends DomainEvent>(decider: Decider<S, C, E>): Repository<S, C, E> {
     const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
     const validate = (e: DomainEvent) => {
       const schema = schemas[e.type];
@@ -106,7 +106,7 @@ export class ServiceKit {
           `event ${e.type} does not match its schema: ${r.map((i) => `${i.path} ${i.message}`).join("; ")}`,
         );
     };
-    const repo = new Repository(this.rt.events, this.storeRef, aggregate, {
+    const repo = new Repository(this.rt.events, this.storeRef, decider, {
       system: this.system,
       stream: this.stream,
       retries: this.rt.config.COMMAND_RETRIES,
@@ -115,7 +115,7 @@ export class ServiceKit {
       ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
     });
     this.projectors.push(repo.projector());
-    this.repositories.push(repo as unknown as Repository<unknown, unknown, DomainEvent>);
+    this.repositories.push(repo as unknown as Repository<Stated, unknown, DomainEvent>);
     return repo;
   }
 

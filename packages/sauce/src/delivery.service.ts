@@ -16,7 +16,7 @@
 import { caller, causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
+import { deliveryDecider, deliveryView, ensureCompletable } from "./delivery.js";
 import { deliveryIdOf } from "./ids.js";
 import { ByIdParams, DeliveryStatus, Id, type SauceEvent, SauceEvents } from "./schemas.js";
 
@@ -24,7 +24,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(Delivery);
+  const deliveries = kit.aggregate(deliveryDecider);
 
   kit.react<SauceEvent>({
     PaymentApproved: async (e) => {

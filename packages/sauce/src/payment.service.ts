@@ -20,7 +20,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
-import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
+import { isOverdue, isVisible, type PaymentState, paymentDecider, paymentView } from "./payment.js";
 import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEvents } from "./schemas.js";
 
 export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
@@ -30,7 +30,7 @@ export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(paymentDecider);
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
   // Approving is the same command from the policy and from the reconciliation:

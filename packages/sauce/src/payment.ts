@@ -3,7 +3,7 @@
 // appended once the order is stored, so there is never an approved payment
 // without its order. An authorization whose order never appeared (the order
 // node died in between) is refunded after a while (Expire).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { SauceEvent } from "./schemas.js";
 
 export type PaymentStatus = "Authorized" | "Approved" | "Canceled";
@@ -36,16 +36,17 @@ type PaymentEvent = Extract<SauceEvent, { type: "PaymentAuthorized" | "PaymentAp
 export const isOverdue = (p: PaymentState, now: number, afterMs: number): boolean =>
   p.status === "Authorized" && Date.parse(p.createdAt) + afterMs <= now;
 
-export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
+export const paymentDecider: Decider<Empty | PaymentState, PaymentCommand, PaymentEvent> = {
   name: "payment",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     if (cmd.type === "Authorize") {
-      if (state) return []; // one payment per order: never charge twice
+      if (state.status !== "Empty") return []; // one payment per order: never charge twice
       const { paymentId, orderId, amount, customerId } = cmd;
       return [{ type: "PaymentAuthorized", data: { paymentId, orderId, amount, customerId } }];
     }
-    if (!state) throw refuse.notFound("payment not found");
+    if (state.status === "Empty") throw refuse.notFound("payment not found");
     const { id: paymentId, orderId, customerId } = state;
     switch (cmd.type) {
       case "Approve":
@@ -69,9 +70,11 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
         return { ...authorized, id: paymentId, status: "Authorized", createdAt: at, updatedAt: at };
       }
       case "PaymentApproved":
-        return { ...(state as PaymentState), status: "Approved", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "Approved", updatedAt: at };
       case "PaymentCanceled":
-        return { ...(state as PaymentState), status: "Canceled", reason: event.data.reason, updatedAt: at };
+        return state.status === "Empty"
+          ? state
+          : { ...state, status: "Canceled", reason: event.data.reason, updatedAt: at };
     }
   },
 };

@@ -1,11 +1,11 @@
 // Clean: one per request, stored once; whether the request may be cleaned is the reservation's decision.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Clean, type CleanCommand, type CleanState, cleanView } from "../../src/clean.js";
+import { type CleanCommand, type CleanState, cleanDecider, cleanView } from "../../src/clean.js";
 import { cleanIdOf } from "../../src/ids.js";
 import { CleaningEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Clean, CleaningEventSchemas);
+const { ctx, at, run } = aggregateHarness(cleanDecider, CleaningEventSchemas);
 const REQUEST = `01HZX${"4".padStart(21, "0")}`;
 const CLEAN = cleanIdOf(REQUEST);
 
@@ -40,12 +40,12 @@ describe("Clean.decide Finish", () => {
   });
 
   it("the same cleaning arriving twice (the action and the policy, a keyed retry) stores nothing more", () => {
-    expect(Clean.decide(finished(), finish(), ctx)).toEqual([]);
+    expect(cleanDecider.decide(finished(), finish(), ctx)).toEqual([]);
   });
 
   it("refuses another cleaning of the same request (409 AlreadyCleaned)", () => {
     for (const other of [{ cleanerId: "other" }, { cleanDate: "20250303" }]) {
-      const r = refusalOf(() => Clean.decide(finished(), finish(other), ctx));
+      const r = refusalOf(() => cleanDecider.decide(finished(), finish(other), ctx));
       expect([r.status, r.rule]).toEqual([409, "AlreadyCleaned"]);
     }
   });

@@ -4,10 +4,10 @@
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { paymentIdOf } from "../../src/ids.js";
-import { Payment, type PaymentCommand, type PaymentState, paymentView } from "../../src/payment.js";
+import { type PaymentCommand, type PaymentState, paymentDecider, paymentView } from "../../src/payment.js";
 import { CleaningEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Payment, CleaningEventSchemas);
+const { ctx, at, run } = aggregateHarness(paymentDecider, CleaningEventSchemas);
 const REQUEST = `01HZX${"2".padStart(21, "0")}`;
 const PAYMENT = paymentIdOf(REQUEST);
 
@@ -48,16 +48,16 @@ describe("Payment.decide Approve", () => {
   });
 
   it("is idempotent per request: a second approve charges nothing", () => {
-    expect(Payment.decide(approved(), approve(), ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), approve(), ctx)).toEqual([]);
   });
 
   it("refuses another amount for the same request (409 AmountMismatch)", () => {
-    const r = refusalOf(() => Payment.decide(approved(), approve(1), ctx));
+    const r = refusalOf(() => paymentDecider.decide(approved(), approve(1), ctx));
     expect([r.status, r.rule]).toEqual([409, "AmountMismatch"]);
   });
 
   it("refuses to approve a canceled payment (409 PaymentCanceled)", () => {
-    const r = refusalOf(() => Payment.decide(canceled(), approve(), ctx));
+    const r = refusalOf(() => paymentDecider.decide(canceled(), approve(), ctx));
     expect([r.status, r.rule]).toEqual([409, "PaymentCanceled"]);
   });
 
@@ -75,40 +75,40 @@ describe("Payment.decide Cancel", () => {
   });
 
   it("cancels once: a redelivered cancel produces nothing", () => {
-    expect(Payment.decide(canceled(), cancel, ctx)).toEqual([]);
+    expect(paymentDecider.decide(canceled(), cancel, ctx)).toEqual([]);
   });
 
   it("a cancel before any approve records a canceled payment that refuses a late approve", () => {
     const { events, state } = run(undefined, cancel);
     expect(events.map((e) => e.type)).toEqual(["PaymentCanceled"]);
     expect(state).toMatchObject({ id: PAYMENT, requestId: REQUEST, status: "PaymentCanceled" });
-    expect(refusalOf(() => Payment.decide(state, approve(), ctx)).status).toBe(409);
+    expect(refusalOf(() => paymentDecider.decide(state, approve(), ctx)).status).toBe(409);
   });
 });
 
 describe("Payment and its reservation's deadline", () => {
   it("approves when the caller stores the reservation (or gives up) before the payment stops waiting", () => {
     expect(run(undefined, approve(50_000, T0 + 3_000)).events.map((e) => e.type)).toEqual(["PaymentApproved"]);
-    expect(Payment.decide(approved(), approve(50_000, T0 + WAIT), ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), approve(50_000, T0 + WAIT), ctx)).toEqual([]);
   });
 
   it("refuses a retry whose caller could store the reservation only after the wait (409 ReservationTooLate)", () => {
-    const r = refusalOf(() => Payment.decide(approved(), approve(50_000, T0 + WAIT + 1), ctx));
+    const r = refusalOf(() => paymentDecider.decide(approved(), approve(50_000, T0 + WAIT + 1), ctx));
     expect([r.status, r.rule]).toEqual([409, "ReservationTooLate"]);
   });
 
   it("reconciliation cancels an approved payment without reservation once the wait is over, once", () => {
     const { events, state } = run(approved(), reconcile(T0 + WAIT + 1));
     expect(events).toEqual([{ type: "PaymentCanceled", data: { paymentId: PAYMENT, requestId: REQUEST } }]);
-    expect(Payment.decide(state, reconcile(T0 + WAIT + 1), ctx)).toEqual([]); // a second replica
+    expect(paymentDecider.decide(state, reconcile(T0 + WAIT + 1), ctx)).toEqual([]); // a second replica
     // a late retry of the request is refused: it pays anew under a new request
-    expect(refusalOf(() => Payment.decide(state, approve(), ctx)).rule).toBe("PaymentCanceled");
+    expect(refusalOf(() => paymentDecider.decide(state, approve(), ctx)).rule).toBe("PaymentCanceled");
   });
 
   it("reconciliation does nothing before the wait is over, when the reservation is stored, or to no payment", () => {
-    expect(Payment.decide(approved(), reconcile(T0 + WAIT), ctx)).toEqual([]);
-    expect(Payment.decide(approved(), reconcile(T0 + WAIT + 1, true), ctx)).toEqual([]);
-    expect(Payment.decide(canceled(), reconcile(T0 + WAIT + 1), ctx)).toEqual([]);
-    expect(Payment.decide(undefined, reconcile(T0 + WAIT + 1), ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), reconcile(T0 + WAIT), ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), reconcile(T0 + WAIT + 1, true), ctx)).toEqual([]);
+    expect(paymentDecider.decide(canceled(), reconcile(T0 + WAIT + 1), ctx)).toEqual([]);
+    expect(paymentDecider.decide(undefined, reconcile(T0 + WAIT + 1), ctx)).toEqual([]);
   });
 });

@@ -3,10 +3,15 @@
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { cleanIdOf } from "../../src/ids.js";
-import { Reservation, type ReservationCommand, type ReservationState, reservationView } from "../../src/reservation.js";
+import {
+  type ReservationCommand,
+  type ReservationState,
+  reservationDecider,
+  reservationView,
+} from "../../src/reservation.js";
 import { CleaningEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Reservation, CleaningEventSchemas);
+const { ctx, at, run } = aggregateHarness(reservationDecider, CleaningEventSchemas);
 const REQUEST = `01HZX${"1".padStart(21, "0")}`;
 
 const apply: ReservationCommand = {
@@ -51,8 +56,8 @@ describe("Reservation.decide Apply", () => {
   });
 
   it("is idempotent: the same id applied again (a retried key) produces nothing", () => {
-    expect(Reservation.decide(applied(), apply, ctx)).toEqual([]);
-    expect(Reservation.decide(canceled(), apply, ctx)).toEqual([]);
+    expect(reservationDecider.decide(applied(), apply, ctx)).toEqual([]);
+    expect(reservationDecider.decide(canceled(), apply, ctx)).toEqual([]);
   });
 });
 
@@ -66,16 +71,16 @@ describe("Reservation.decide Cancel", () => {
   });
 
   it("refuses once the cleaning is recorded (409 CleaningFinished)", () => {
-    const r = refusalOf(() => Reservation.decide(cleaned(), { type: "Cancel" }, ctx));
+    const r = refusalOf(() => reservationDecider.decide(cleaned(), { type: "Cancel" }, ctx));
     expect([r.status, r.rule]).toEqual([409, "CleaningFinished"]);
   });
 
   it("a second cancel produces nothing", () => {
-    expect(Reservation.decide(canceled(), { type: "Cancel" }, ctx)).toEqual([]);
+    expect(reservationDecider.decide(canceled(), { type: "Cancel" }, ctx)).toEqual([]);
   });
 
   it("refuses an unknown reservation with 404", () => {
-    const r = refusalOf(() => Reservation.decide(undefined, { type: "Cancel" }, ctx));
+    const r = refusalOf(() => reservationDecider.decide(undefined, { type: "Cancel" }, ctx));
     expect(r.status).toBe(404);
   });
 });
@@ -100,22 +105,24 @@ describe("Reservation.decide RecordCleaning", () => {
     ["canceled", canceled, "ReservationCanceled"],
     ["already cleaned", cleaned, "AlreadyCleaned"],
   ])("refuses a reservation that is %s (409 %s)", (_, state, rule) => {
-    const r = refusalOf(() => Reservation.decide(state(), record(), ctx));
+    const r = refusalOf(() => reservationDecider.decide(state(), record(), ctx));
     expect([r.status, r.rule]).toEqual([409, rule]);
   });
 
   it("a keyed retry by the same cleaner with the same date is answered with what is recorded; anything else is 409", () => {
-    expect(Reservation.decide(cleaned(), record({ retry: true }), ctx)).toEqual([]);
+    expect(reservationDecider.decide(cleaned(), record({ retry: true }), ctx)).toEqual([]);
     for (const other of [{ cleanerId: "cleaner-2" }, { cleanDate: "20250303" }]) {
-      const r = refusalOf(() => Reservation.decide(cleaned(), record({ retry: true, ...other }), ctx));
+      const r = refusalOf(() => reservationDecider.decide(cleaned(), record({ retry: true, ...other }), ctx));
       expect([r.status, r.rule]).toEqual([409, "AlreadyCleaned"]);
     }
   });
 
   it("whichever of a cancel and a clean is decided first, the other is refused", () => {
     const cancelFirst = canceled();
-    expect(refusalOf(() => Reservation.decide(cancelFirst, record(), ctx)).rule).toBe("ReservationCanceled");
+    expect(refusalOf(() => reservationDecider.decide(cancelFirst, record(), ctx)).rule).toBe("ReservationCanceled");
     const cleanFirst = cleaned();
-    expect(refusalOf(() => Reservation.decide(cleanFirst, { type: "Cancel" }, ctx)).rule).toBe("CleaningFinished");
+    expect(refusalOf(() => reservationDecider.decide(cleanFirst, { type: "Cancel" }, ctx)).rule).toBe(
+      "CleaningFinished",
+    );
   });
 });

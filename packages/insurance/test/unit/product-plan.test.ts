@@ -1,11 +1,11 @@
 // Product, Customer, Plan and ProductDocument: every decision, refusal and idempotent repeat.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Customer, type CustomerCommand, customerView } from "../../src/customer.js";
+import { type CustomerCommand, customerDecider, customerView } from "../../src/customer.js";
 import { documentIdOf } from "../../src/ids.js";
-import { Plan, type PlanCommand, type PlanState, planView } from "../../src/plan.js";
-import { Product, type ProductCommand, type ProductState, productView } from "../../src/product.js";
-import { type DocumentRequested, documentText, ProductDocument } from "../../src/product-document.js";
+import { type PlanCommand, type PlanState, planDecider, planView } from "../../src/plan.js";
+import { type ProductCommand, type ProductState, productDecider, productView } from "../../src/product.js";
+import { type DocumentRequested, documentText, productDocumentDecider } from "../../src/product-document.js";
 import { InsuranceEventSchemas } from "../../src/schemas.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -21,7 +21,7 @@ const fields = {
 };
 
 describe("Product", () => {
-  const { ctx, run } = aggregateHarness(Product, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(productDecider, InsuranceEventSchemas);
   const register: ProductCommand = { type: "Register", registrationId: id(1), code: "CANCER-01", fields };
   const registered = () => run(undefined, register).state as ProductState;
 
@@ -35,8 +35,8 @@ describe("Product", () => {
   });
 
   it("the same registration again changes nothing; another one with the code is 409 ProductCodeTaken", () => {
-    expect(Product.decide(registered(), register, ctx)).toEqual([]);
-    const r = refusalOf(() => Product.decide(registered(), { ...register, registrationId: id(2) }, ctx));
+    expect(productDecider.decide(registered(), register, ctx)).toEqual([]);
+    const r = refusalOf(() => productDecider.decide(registered(), { ...register, registrationId: id(2) }, ctx));
     expect([r.status, r.rule]).toEqual([409, "ProductCodeTaken"]);
   });
 
@@ -44,20 +44,20 @@ describe("Product", () => {
     const { events, state } = run(registered(), { type: "Change", changes: { ratePerMille: 0.35, name: fields.name } });
     expect(events).toEqual([{ type: "ProductChanged", data: { code: "CANCER-01", ratePerMille: 0.35 } }]);
     expect(state).toMatchObject({ code: "CANCER-01", ratePerMille: 0.35, maxAge: 60 });
-    expect(Product.decide(registered(), { type: "Change", changes: { maxAge: 60 } }, ctx)).toEqual([]);
+    expect(productDecider.decide(registered(), { type: "Change", changes: { maxAge: 60 } }, ctx)).toEqual([]);
   });
 
   it("a change that leaves the terms inconsistent is refused; an unknown product is 404", () => {
-    const r = refusalOf(() => Product.decide(registered(), { type: "Change", changes: { minAge: 61 } }, ctx));
+    const r = refusalOf(() => productDecider.decide(registered(), { type: "Change", changes: { minAge: 61 } }, ctx));
     expect([r.status, r.rule]).toEqual([409, "InconsistentTerms"]);
-    expect(refusalOf(() => Product.decide(undefined, { type: "Change", changes: { maxAge: 1 } }, ctx)).status).toBe(
-      404,
-    );
+    expect(
+      refusalOf(() => productDecider.decide(undefined, { type: "Change", changes: { maxAge: 1 } }, ctx)).status,
+    ).toBe(404);
   });
 });
 
 describe("Customer", () => {
-  const { ctx, run } = aggregateHarness(Customer, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(customerDecider, InsuranceEventSchemas);
   const register: CustomerCommand = {
     type: "Register",
     customerId: id(10),
@@ -71,8 +71,8 @@ describe("Customer", () => {
   it("registers once per user; a retry of the same request is harmless; another is 409 CustomerExists", () => {
     const { state } = run(undefined, register);
     expect(customerView(state as never)).toMatchObject({ id: id(10), userId: "user-1", name: "홍길동" });
-    expect(Customer.decide(state, register, ctx)).toEqual([]);
-    const r = refusalOf(() => Customer.decide(state, { ...register, registrationId: id(12) }, ctx));
+    expect(customerDecider.decide(state, register, ctx)).toEqual([]);
+    const r = refusalOf(() => customerDecider.decide(state, { ...register, registrationId: id(12) }, ctx));
     expect([r.status, r.rule]).toEqual([409, "CustomerExists"]);
   });
 });
@@ -95,7 +95,7 @@ const quoted = {
 const PLAN = id(20);
 
 describe("Plan", () => {
-  const { ctx, run } = aggregateHarness(Plan, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(planDecider, InsuranceEventSchemas);
   const save: PlanCommand = { type: "Save", planNo: PLAN, ...quoted };
   const saved = () => run(undefined, save).state as PlanState;
   const requested = () => run(saved(), { type: "RequestDocument" }).state as PlanState;
@@ -110,7 +110,7 @@ describe("Plan", () => {
       premium: 3300,
       periods: { insurancePeriod: 20, paymentPeriod: 10 },
     });
-    expect(Plan.decide(saved(), save, ctx)).toEqual([]);
+    expect(planDecider.decide(saved(), save, ctx)).toEqual([]);
   });
 
   it("a re-quote saves the plan again with the new premium, keeping its creation time", () => {
@@ -136,20 +136,22 @@ describe("Plan", () => {
     expect(events).toHaveLength(1);
     expect(events[0]?.data).toMatchObject({ planNo: PLAN, documentId: documentIdOf(PLAN), premium: 3300 });
     expect(state?.status).toBe("DocumentRequested");
-    expect(Plan.decide(requested(), { type: "RequestDocument" }, ctx)).toEqual([]);
+    expect(planDecider.decide(requested(), { type: "RequestDocument" }, ctx)).toEqual([]);
     expect(planView(requested(), true).status).toBe("DocumentIssued");
   });
 
   it("no re-quote once the document was requested; unknown plans are 404", () => {
-    const r = refusalOf(() => Plan.decide(requested(), { type: "Requote", planNo: PLAN, ...quoted }, ctx));
+    const r = refusalOf(() => planDecider.decide(requested(), { type: "Requote", planNo: PLAN, ...quoted }, ctx));
     expect([r.status, r.rule]).toEqual([409, "DocumentRequested"]);
-    expect(refusalOf(() => Plan.decide(undefined, { type: "RequestDocument" }, ctx)).status).toBe(404);
-    expect(refusalOf(() => Plan.decide(undefined, { type: "Requote", planNo: PLAN, ...quoted }, ctx)).status).toBe(404);
+    expect(refusalOf(() => planDecider.decide(undefined, { type: "RequestDocument" }, ctx)).status).toBe(404);
+    expect(
+      refusalOf(() => planDecider.decide(undefined, { type: "Requote", planNo: PLAN, ...quoted }, ctx)).status,
+    ).toBe(404);
   });
 });
 
 describe("ProductDocument", () => {
-  const { ctx, run } = aggregateHarness(ProductDocument, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(productDocumentDecider, InsuranceEventSchemas);
   const request: DocumentRequested = { planNo: PLAN, documentId: documentIdOf(PLAN), ...quoted };
 
   it("is issued once, stating product, periods, premium and underwriting terms", () => {
@@ -168,6 +170,6 @@ describe("ProductDocument", () => {
       "0.3‰",
     ])
       expect(text).toContain(part);
-    expect(ProductDocument.decide(state, { type: "Issue", request }, ctx)).toEqual([]);
+    expect(productDocumentDecider.decide(state, { type: "Issue", request }, ctx)).toEqual([]);
   });
 });

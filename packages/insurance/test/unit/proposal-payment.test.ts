@@ -2,17 +2,17 @@
 import type { EventEnvelope } from "@seed/platform";
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Msg, msgBody } from "../../src/msg.js";
+import { msgBody, msgDecider } from "../../src/msg.js";
 import {
   isDeclined,
   isOverdue,
   maskAccountNo,
   type PayCommand,
-  Payment,
   type PaymentState,
+  paymentDecider,
   paymentView,
 } from "../../src/payment.js";
-import { ensureNotProposed, Proposal, type ProposalCommand, type ProposalState } from "../../src/proposal.js";
+import { ensureNotProposed, type ProposalCommand, type ProposalState, proposalDecider } from "../../src/proposal.js";
 import { InsuranceEventSchemas } from "../../src/schemas.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -22,7 +22,7 @@ const PAYMENT = id(40);
 const PLAN = id(20);
 
 describe("Proposal", () => {
-  const { ctx, run } = aggregateHarness(Proposal, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(proposalDecider, InsuranceEventSchemas);
   const contract: ProposalCommand = {
     type: "Contract",
     proposalNo: PROPOSAL,
@@ -37,8 +37,8 @@ describe("Proposal", () => {
 
   it("is contracted once; the same request again answers it, another request is 409 AlreadyContracted", () => {
     expect(contracted()).toMatchObject({ id: PROPOSAL, status: "Contracted", paymentId: PAYMENT, amount: 3300 });
-    expect(Proposal.decide(contracted(), contract, ctx)).toEqual([]);
-    const r = refusalOf(() => Proposal.decide(contracted(), { ...contract, requestId: id(51) }, ctx));
+    expect(proposalDecider.decide(contracted(), contract, ctx)).toEqual([]);
+    const r = refusalOf(() => proposalDecider.decide(contracted(), { ...contract, requestId: id(51) }, ctx));
     expect([r.status, r.rule]).toEqual([409, "AlreadyContracted"]);
     expect(() => ensureNotProposed(undefined, id(51))).not.toThrow();
   });
@@ -49,16 +49,16 @@ describe("Proposal", () => {
       { type: "ProposalWithdrawn", data: { proposalNo: PROPOSAL, planNo: PLAN, ...owner, paymentId: PAYMENT } },
     ]);
     expect(withdrawn().status).toBe("Withdrawn");
-    expect(Proposal.decide(withdrawn(), { type: "Withdraw" }, ctx)).toEqual([]);
-    expect(refusalOf(() => Proposal.decide(withdrawn(), { ...contract, requestId: id(52) }, ctx)).rule).toBe(
+    expect(proposalDecider.decide(withdrawn(), { type: "Withdraw" }, ctx)).toEqual([]);
+    expect(refusalOf(() => proposalDecider.decide(withdrawn(), { ...contract, requestId: id(52) }, ctx)).rule).toBe(
       "ProposalWithdrawn",
     );
-    expect(refusalOf(() => Proposal.decide(undefined, { type: "Withdraw" }, ctx)).status).toBe(404);
+    expect(refusalOf(() => proposalDecider.decide(undefined, { type: "Withdraw" }, ctx)).status).toBe(404);
   });
 });
 
 describe("Payment", () => {
-  const { ctx, run } = aggregateHarness(Payment, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(paymentDecider, InsuranceEventSchemas);
   const pay: PayCommand = {
     type: "Pay",
     paymentId: PAYMENT,
@@ -75,14 +75,14 @@ describe("Payment", () => {
     expect(events.map((e) => e.type)).toEqual(["PaymentApproved"]);
     expect(state).toMatchObject({ id: PAYMENT, status: "Approved", amount: 3300, accountNo: "*******8901" });
     expect(JSON.stringify(events)).not.toContain("678901");
-    expect(Payment.decide(approved(), pay, ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), pay, ctx)).toEqual([]);
   });
 
   it("the simulated bank declines accounts ending in 0000 (402 PaymentDeclined, nothing stored)", () => {
     const declined = { ...pay, account: { ...pay.account, accountNo: "123-45-670000" } };
     expect(isDeclined(declined.account)).toBe(true);
     expect(isDeclined({ ...pay.account, accountNo: "123-45-670001" })).toBe(false);
-    const r = refusalOf(() => Payment.decide(undefined, declined, ctx));
+    const r = refusalOf(() => paymentDecider.decide(undefined, declined, ctx));
     expect([r.status, r.rule]).toEqual([402, "InsufficientFunds"]);
   });
 
@@ -92,8 +92,8 @@ describe("Payment", () => {
       { type: "PaymentCanceled", data: { paymentId: PAYMENT, proposalNo: PROPOSAL, planNo: PLAN, ...owner } },
     ]);
     expect(state?.status).toBe("Canceled");
-    expect(Payment.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
-    expect(refusalOf(() => Payment.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
+    expect(paymentDecider.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
+    expect(refusalOf(() => paymentDecider.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
   });
 
   describe("Reconcile (a payment whose proposal was never contracted)", () => {
@@ -103,7 +103,7 @@ describe("Payment", () => {
 
     it("given an approved payment: nothing until it waited afterMs, then PaymentCanceled naming why", () => {
       expect(isOverdue(approved(), paidAt() + AFTER - 1, AFTER)).toBe(false);
-      expect(Payment.decide(approved(), reconcile(paidAt() + AFTER - 1), ctx)).toEqual([]);
+      expect(paymentDecider.decide(approved(), reconcile(paidAt() + AFTER - 1), ctx)).toEqual([]);
       expect(isOverdue(approved(), paidAt() + AFTER, AFTER)).toBe(true);
       const { events, state } = run(approved(), reconcile(paidAt() + AFTER));
       expect(events).toEqual([
@@ -118,16 +118,16 @@ describe("Payment", () => {
 
     it("twice (a second replica), after a withdrawal, or of no payment: nothing", () => {
       const canceled = run(approved(), reconcile(paidAt() + AFTER)).state;
-      expect(Payment.decide(canceled, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
+      expect(paymentDecider.decide(canceled, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
       const withdrawn = run(approved(), { type: "Cancel" }).state;
-      expect(Payment.decide(withdrawn, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
+      expect(paymentDecider.decide(withdrawn, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
       expect(withdrawn?.reason).toBeUndefined();
-      expect(Payment.decide(undefined, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
+      expect(paymentDecider.decide(undefined, reconcile(paidAt() + 2 * AFTER), ctx)).toEqual([]);
     });
 
     it("a canceled payment is never charged again: paying it is 409 PaymentCanceled", () => {
       const canceled = run(approved(), reconcile(paidAt() + AFTER)).state;
-      const r = refusalOf(() => Payment.decide(canceled, pay, ctx));
+      const r = refusalOf(() => paymentDecider.decide(canceled, pay, ctx));
       expect([r.status, r.rule]).toEqual([409, "PaymentCanceled"]);
     });
   });
@@ -138,7 +138,7 @@ describe("Payment", () => {
 });
 
 describe("Msg", () => {
-  const { ctx, run } = aggregateHarness(Msg, InsuranceEventSchemas);
+  const { ctx, run } = aggregateHarness(msgDecider, InsuranceEventSchemas);
   const send = {
     type: "Send" as const,
     msgId: id(60),
@@ -151,7 +151,7 @@ describe("Msg", () => {
   it("is sent once per causing event", () => {
     const { events, state } = run(undefined, send);
     expect(events.map((e) => e.type)).toEqual(["MsgSent"]);
-    expect(Msg.decide(state, send, ctx)).toEqual([]);
+    expect(msgDecider.decide(state, send, ctx)).toEqual([]);
   });
 
   it("has a text for each event it is sent for", () => {

@@ -1,10 +1,10 @@
 // Delivery aggregate: at most one per order, started once, completed once.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Delivery, type DeliveryCommand, type DeliveryState, deliveryView } from "../../src/delivery.js";
+import { type DeliveryCommand, type DeliveryState, deliveryDecider, deliveryView } from "../../src/delivery.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, fold, expectValid } = aggregateHarness(Delivery, MallEventSchemas);
+const { ctx, at, fold, expectValid } = aggregateHarness(deliveryDecider, MallEventSchemas);
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const ORDER = id(101);
@@ -18,15 +18,15 @@ const start: DeliveryCommand = {
   address: "Seoul, Gangnam-gu 1",
 };
 
-const started = () => fold(Delivery.decide(undefined, start, ctx)) as DeliveryState;
+const started = () => fold(deliveryDecider.decide(undefined, start, ctx)) as DeliveryState;
 const completed = () => {
   const s = started();
-  return fold(Delivery.decide(s, { type: "Complete" }, ctx), s, 1) as DeliveryState;
+  return fold(deliveryDecider.decide(s, { type: "Complete" }, ctx), s, 1) as DeliveryState;
 };
 
 describe("Delivery.decide Start", () => {
   it("starts a delivery", () => {
-    const events = Delivery.decide(undefined, start, ctx);
+    const events = deliveryDecider.decide(undefined, start, ctx);
     expect(events).toEqual([
       {
         type: "DeliveryStarted",
@@ -37,29 +37,29 @@ describe("Delivery.decide Start", () => {
   });
 
   it("is idempotent: Start twice produces nothing (at most one delivery per order)", () => {
-    expect(Delivery.decide(started(), start, ctx)).toEqual([]);
-    expect(Delivery.decide(started(), { ...start, address: "elsewhere" }, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(started(), start, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(started(), { ...start, address: "elsewhere" }, ctx)).toEqual([]);
   });
 
   it("Start after completion produces nothing", () => {
-    expect(Delivery.decide(completed(), start, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(completed(), start, ctx)).toEqual([]);
   });
 });
 
 describe("Delivery.decide Complete", () => {
   it("refuses to complete an unknown delivery with 404", () => {
-    const r = refusalOf(() => Delivery.decide(undefined, { type: "Complete" }, ctx));
+    const r = refusalOf(() => deliveryDecider.decide(undefined, { type: "Complete" }, ctx));
     expect([r.status, r.rule]).toEqual([404, "NotFound"]);
   });
 
   it("completes a started delivery", () => {
-    const events = Delivery.decide(started(), { type: "Complete" }, ctx);
+    const events = deliveryDecider.decide(started(), { type: "Complete" }, ctx);
     expect(events).toEqual([{ type: "DeliveryCompleted", data: { deliveryId: DELIVERY, orderId: ORDER } }]);
     expectValid(events);
   });
 
   it("is idempotent: Complete twice produces nothing the second time", () => {
-    expect(Delivery.decide(completed(), { type: "Complete" }, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(completed(), { type: "Complete" }, ctx)).toEqual([]);
   });
 });
 

@@ -2,10 +2,10 @@
 import { Refusal } from "@seed/platform/domain";
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { ensureCheckable, Pay, type PayCommand, type PayState, payView } from "../../src/pay.js";
+import { ensureCheckable, type PayCommand, type PayState, payDecider, payView } from "../../src/pay.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run, expectValid } = aggregateHarness(Pay, MallEventSchemas);
+const { ctx, at, run, expectValid } = aggregateHarness(payDecider, MallEventSchemas);
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const ORDER = id(101);
@@ -36,7 +36,7 @@ const canceledBeforePlaced = () => run(undefined, cancel()).state as PayState;
 
 describe("Pay.decide Place", () => {
   it("places a pay for the order", () => {
-    const events = Pay.decide(undefined, place, ctx);
+    const events = payDecider.decide(undefined, place, ctx);
     expect(events).toEqual([
       {
         type: "PayPlaced",
@@ -47,35 +47,35 @@ describe("Pay.decide Place", () => {
   });
 
   it("is idempotent: Place twice produces nothing (one Pay per order)", () => {
-    expect(Pay.decide(placed(), place, ctx)).toEqual([]);
-    expect(Pay.decide(checked(), place, ctx)).toEqual([]);
+    expect(payDecider.decide(placed(), place, ctx)).toEqual([]);
+    expect(payDecider.decide(checked(), place, ctx)).toEqual([]);
   });
 
   it("Place after a cancel creates nothing", () => {
-    expect(Pay.decide(canceled(), place, ctx)).toEqual([]);
-    expect(Pay.decide(canceledBeforePlaced(), place, ctx)).toEqual([]);
+    expect(payDecider.decide(canceled(), place, ctx)).toEqual([]);
+    expect(payDecider.decide(canceledBeforePlaced(), place, ctx)).toEqual([]);
   });
 });
 
 describe("Pay.decide Check", () => {
   it("refuses an unknown pay with 404", () => {
-    const r = refusalOf(() => Pay.decide(undefined, { type: "Check" }, ctx));
+    const r = refusalOf(() => payDecider.decide(undefined, { type: "Check" }, ctx));
     expect([r.status, r.rule]).toEqual([404, "NotFound"]);
   });
 
   it("checks a placed pay", () => {
-    const events = Pay.decide(placed(), { type: "Check" }, ctx);
+    const events = payDecider.decide(placed(), { type: "Check" }, ctx);
     expect(events).toEqual([{ type: "PayChecked", data: { payId: PAY, orderId: ORDER } }]);
     expectValid(events);
   });
 
   it("is idempotent: Check twice produces nothing the second time", () => {
-    expect(Pay.decide(checked(), { type: "Check" }, ctx)).toEqual([]);
+    expect(payDecider.decide(checked(), { type: "Check" }, ctx)).toEqual([]);
   });
 
   it("refuses to check a canceled pay with 409 OrderCanceled", () => {
     for (const s of [canceled(), canceledBeforePlaced(), run(placed(), cancel("OutOfStock")).state]) {
-      const r = refusalOf(() => Pay.decide(s, { type: "Check" }, ctx));
+      const r = refusalOf(() => payDecider.decide(s, { type: "Check" }, ctx));
       expect([r.status, r.rule]).toEqual([409, "OrderCanceled"]);
     }
   });
@@ -93,7 +93,7 @@ describe("ensureCheckable", () => {
 
 describe("Pay.decide Cancel", () => {
   it.each(["OrderCanceled", "OutOfStock"] as const)("cancels a placed pay (reason %s)", (reason) => {
-    const events = Pay.decide(placed(), cancel(reason), ctx);
+    const events = payDecider.decide(placed(), cancel(reason), ctx);
     expect(events).toEqual([
       { type: "PayCanceled", data: { payId: PAY, orderId: ORDER, customerId: "customer-1", reason } },
     ]);
@@ -101,7 +101,7 @@ describe("Pay.decide Cancel", () => {
   });
 
   it("cancels before the Pay exists (the customer was quicker than the policy)", () => {
-    const events = Pay.decide(undefined, cancel(), ctx);
+    const events = payDecider.decide(undefined, cancel(), ctx);
     expect(events).toEqual([
       { type: "PayCanceled", data: { payId: PAY, orderId: ORDER, customerId: "customer-1", reason: "OrderCanceled" } },
     ]);
@@ -109,14 +109,14 @@ describe("Pay.decide Cancel", () => {
   });
 
   it("is idempotent: Cancel twice produces nothing the second time", () => {
-    expect(Pay.decide(canceled(), cancel(), ctx)).toEqual([]);
-    expect(Pay.decide(canceled(), cancel("OutOfStock"), ctx)).toEqual([]);
-    expect(Pay.decide(canceledBeforePlaced(), cancel(), ctx)).toEqual([]);
+    expect(payDecider.decide(canceled(), cancel(), ctx)).toEqual([]);
+    expect(payDecider.decide(canceled(), cancel("OutOfStock"), ctx)).toEqual([]);
+    expect(payDecider.decide(canceledBeforePlaced(), cancel(), ctx)).toEqual([]);
   });
 
   it("refuses to cancel a checked pay with 409 DepositChecked", () => {
     for (const reason of ["OrderCanceled", "OutOfStock"] as const) {
-      const r = refusalOf(() => Pay.decide(checked(), cancel(reason), ctx));
+      const r = refusalOf(() => payDecider.decide(checked(), cancel(reason), ctx));
       expect([r.status, r.rule]).toEqual([409, "DepositChecked"]);
     }
   });
@@ -124,10 +124,10 @@ describe("Pay.decide Cancel", () => {
   it("cancel and check on the same pay: exactly one wins, whichever comes first", () => {
     // check first: cancel refused
     const afterCheck = checked();
-    expect(() => Pay.decide(afterCheck, cancel(), ctx)).toThrow(Refusal);
+    expect(() => payDecider.decide(afterCheck, cancel(), ctx)).toThrow(Refusal);
     // cancel first: check refused
     const afterCancel = canceled();
-    expect(() => Pay.decide(afterCancel, { type: "Check" }, ctx)).toThrow(Refusal);
+    expect(() => payDecider.decide(afterCancel, { type: "Check" }, ctx)).toThrow(Refusal);
   });
 });
 

@@ -3,12 +3,12 @@ import { Refusal } from "@seed/platform/domain";
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Product, type ProductCommand, type ProductState, productView } from "../../src/product.js";
+import { type ProductCommand, type ProductState, productDecider, productView } from "../../src/product.js";
 import { MallEventSchemas } from "../../src/schemas.js";
 
-type ProductEvent = ReturnType<typeof Product.decide>[number];
+type ProductEvent = ReturnType<typeof productDecider.decide>[number];
 
-const { ctx, at, fold, run, expectValid } = aggregateHarness(Product, MallEventSchemas);
+const { ctx, at, fold, run, expectValid } = aggregateHarness(productDecider, MallEventSchemas);
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const PRODUCT = id(1);
@@ -26,7 +26,7 @@ const registered = (qty: number) => run(undefined, register(qty)).state as Produ
 
 describe("Product.decide Register", () => {
   it("registers a new product with its stock", () => {
-    const events = Product.decide(undefined, register(5), ctx);
+    const events = productDecider.decide(undefined, register(5), ctx);
     expect(events).toEqual([
       { type: "ProductRegistered", data: { productId: PRODUCT, name: "Keyboard", price: 30_000, qty: 5 } },
     ]);
@@ -34,28 +34,30 @@ describe("Product.decide Register", () => {
   });
 
   it("accepts zero stock", () => {
-    const events = Product.decide(undefined, register(0), ctx);
+    const events = productDecider.decide(undefined, register(0), ctx);
     expect(events).toHaveLength(1);
     expectValid(events);
   });
 
   it("is idempotent: Register twice produces nothing the second time", () => {
     const s = registered(5);
-    expect(Product.decide(s, register(5), ctx)).toEqual([]);
-    expect(Product.decide(s, { ...register(99), name: "Other" }, ctx)).toEqual([]);
+    expect(productDecider.decide(s, register(5), ctx)).toEqual([]);
+    expect(productDecider.decide(s, { ...register(99), name: "Other" }, ctx)).toEqual([]);
   });
 });
 
 describe("Product.decide DecreaseStock", () => {
   it("refuses an unknown product with 404 NotFound", () => {
-    const r = refusalOf(() => Product.decide(undefined, { type: "DecreaseStock", orderId: ORDER_A, qty: 1 }, ctx));
+    const r = refusalOf(() =>
+      productDecider.decide(undefined, { type: "DecreaseStock", orderId: ORDER_A, qty: 1 }, ctx),
+    );
     expect(r.status).toBe(404);
     expect(r.rule).toBe("NotFound");
   });
 
   it("decreases stock and reports what remains", () => {
     const s = registered(5);
-    const events = Product.decide(s, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx);
+    const events = productDecider.decide(s, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx);
     expect(events).toEqual([
       { type: "QtyDecreased", data: { orderId: ORDER_A, productId: PRODUCT, qty: 2, remaining: 3 } },
     ]);
@@ -72,7 +74,7 @@ describe("Product.decide DecreaseStock", () => {
   it("refuses more than the stock with 409 OutOfStock and leaves stock unchanged", () => {
     const s = registered(2);
     const before = structuredClone(s);
-    const r = refusalOf(() => Product.decide(s, { type: "DecreaseStock", orderId: ORDER_A, qty: 3 }, ctx));
+    const r = refusalOf(() => productDecider.decide(s, { type: "DecreaseStock", orderId: ORDER_A, qty: 3 }, ctx));
     expect(r.status).toBe(409);
     expect(r.rule).toBe("OutOfStock");
     expect(s).toEqual(before);
@@ -82,23 +84,23 @@ describe("Product.decide DecreaseStock", () => {
 
   it("refuses any order once stock is 0", () => {
     const { state } = run(registered(1), { type: "DecreaseStock", orderId: ORDER_A, qty: 1 });
-    const r = refusalOf(() => Product.decide(state, { type: "DecreaseStock", orderId: ORDER_B, qty: 1 }, ctx));
+    const r = refusalOf(() => productDecider.decide(state, { type: "DecreaseStock", orderId: ORDER_B, qty: 1 }, ctx));
     expect([r.status, r.rule]).toEqual([409, "OutOfStock"]);
   });
 
   it("is idempotent per order: DecreaseStock twice for one order decreases once", () => {
     const first = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
     expect(first.state?.qty).toBe(3);
-    const again = Product.decide(first.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx);
+    const again = productDecider.decide(first.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx);
     expect(again).toEqual([]);
     // also when the retry claims a different quantity
-    expect(Product.decide(first.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 1 }, ctx)).toEqual([]);
+    expect(productDecider.decide(first.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 1 }, ctx)).toEqual([]);
   });
 
   it("a retry of an already-served order is not refused even when stock is now short", () => {
     const first = run(registered(2), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
     expect(first.state?.qty).toBe(0);
-    expect(Product.decide(first.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx)).toEqual([]);
+    expect(productDecider.decide(first.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx)).toEqual([]);
   });
 });
 
@@ -118,17 +120,17 @@ describe("Product.decide RestoreStock (the order ended canceled)", () => {
   it("gives back once, however often it is asked", () => {
     const taken = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
     const restored = run(taken.state, restore(ORDER_A));
-    expect(Product.decide(restored.state, restore(ORDER_A), ctx)).toEqual([]);
+    expect(productDecider.decide(restored.state, restore(ORDER_A), ctx)).toEqual([]);
   });
 
   it("gives back nothing for an order that took nothing", () => {
-    expect(Product.decide(registered(5), restore(ORDER_A), ctx)).toEqual([]);
+    expect(productDecider.decide(registered(5), restore(ORDER_A), ctx)).toEqual([]);
   });
 
   it("a decrease retried after the restore takes nothing again", () => {
     const taken = run(registered(5), { type: "DecreaseStock", orderId: ORDER_A, qty: 2 });
     const restored = run(taken.state, restore(ORDER_A));
-    expect(Product.decide(restored.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx)).toEqual([]);
+    expect(productDecider.decide(restored.state, { type: "DecreaseStock", orderId: ORDER_A, qty: 2 }, ctx)).toEqual([]);
   });
 
   it("leaves other orders' stock alone", () => {
@@ -136,11 +138,11 @@ describe("Product.decide RestoreStock (the order ended canceled)", () => {
     const b = run(a.state, { type: "DecreaseStock", orderId: ORDER_B, qty: 1 });
     const { state } = run(b.state, restore(ORDER_A));
     expect(state?.qty).toBe(4);
-    expect(Product.decide(state, restore(ORDER_B), ctx)).toHaveLength(1);
+    expect(productDecider.decide(state, restore(ORDER_B), ctx)).toHaveLength(1);
   });
 
   it("refuses an unknown product with 404 NotFound", () => {
-    expect(refusalOf(() => Product.decide(undefined, restore(ORDER_A), ctx)).status).toBe(404);
+    expect(refusalOf(() => productDecider.decide(undefined, restore(ORDER_A), ctx)).status).toBe(404);
   });
 });
 
@@ -225,7 +227,7 @@ describe("Product stock (property)", () => {
             const before = s.qty;
             let events: ProductEvent[];
             try {
-              events = Product.decide(s, { type: "DecreaseStock", orderId, qty: c.qty }, ctx);
+              events = productDecider.decide(s, { type: "DecreaseStock", orderId, qty: c.qty }, ctx);
             } catch (e) {
               expect(e).toBeInstanceOf(Refusal);
               expect((e as Refusal).rule).toBe("OutOfStock");

@@ -4,15 +4,15 @@
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import {
-  Delivery,
   type DeliveryCommand,
   type DeliveryState,
+  deliveryDecider,
   deliveryView,
   ensureCompletable,
 } from "../../src/delivery.js";
 import { SauceEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Delivery, SauceEventSchemas);
+const { ctx, at, run } = aggregateHarness(deliveryDecider, SauceEventSchemas);
 const ORDER = "01HZX000000000000000000101";
 const DELIVERY = "01HZX000000000000000000301";
 const of = { deliveryId: DELIVERY, orderId: ORDER, customerId: "customer-1" };
@@ -51,7 +51,7 @@ describe("Delivery.decide Start", () => {
   });
 
   it("starts at most one delivery per order, whatever became of it", () => {
-    for (const s of [started(), completed(), canceled()]) expect(Delivery.decide(s, start, ctx)).toEqual([]);
+    for (const s of [started(), completed(), canceled()]) expect(deliveryDecider.decide(s, start, ctx)).toEqual([]);
   });
 });
 
@@ -60,20 +60,20 @@ describe("Delivery.decide Complete", () => {
     const { events, state } = run(started(), complete);
     expect(events).toEqual([{ type: "DeliveryCompleted", data }]);
     expect(state?.status).toBe("Completed");
-    expect(Delivery.decide(state, complete, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(state, complete, ctx)).toEqual([]);
   });
 
   it("refuses a canceled delivery (409), also one canceled before it started", () => {
     const tombstone = run(undefined, cancel).state;
     for (const s of [canceled(), tombstone]) {
-      const r = refusalOf(() => Delivery.decide(s, complete, ctx));
+      const r = refusalOf(() => deliveryDecider.decide(s, complete, ctx));
       expect([r.status, r.rule]).toEqual([409, "DeliveryCanceled"]);
       expect([refusalOf(() => ensureCompletable(s)).status]).toEqual([409]);
     }
   });
 
   it("an unknown delivery is 404", () => {
-    expect(refusalOf(() => Delivery.decide(undefined, complete, ctx)).status).toBe(404);
+    expect(refusalOf(() => deliveryDecider.decide(undefined, complete, ctx)).status).toBe(404);
     expect(refusalOf(() => ensureCompletable(undefined)).status).toBe(404);
   });
 });
@@ -83,11 +83,11 @@ describe("Delivery.decide Cancel", () => {
     const { events, state } = run(started(), cancel);
     expect(events).toEqual([{ type: "DeliveryCanceled", data: { ...data, customerId: "customer-1" } }]);
     expect(state?.status).toBe("Canceled");
-    expect(Delivery.decide(state, cancel, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(state, cancel, ctx)).toEqual([]);
   });
 
   it("refuses to cancel a completed delivery (409 AlreadyDelivered)", () => {
-    const r = refusalOf(() => Delivery.decide(completed(), cancel, ctx));
+    const r = refusalOf(() => deliveryDecider.decide(completed(), cancel, ctx));
     expect([r.status, r.rule]).toEqual([409, "AlreadyDelivered"]);
   });
 
@@ -95,8 +95,8 @@ describe("Delivery.decide Cancel", () => {
     const { events, state } = run(undefined, cancel);
     expect(events).toEqual([{ type: "DeliveryCanceled", data: { ...data, customerId: "customer-1" } }]);
     expect(state).toMatchObject({ id: DELIVERY, orderId: ORDER, customerId: "customer-1", status: "Canceled" });
-    expect(Delivery.decide(state, start, ctx)).toEqual([]);
-    expect(Delivery.decide(state, cancel, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(state, start, ctx)).toEqual([]);
+    expect(deliveryDecider.decide(state, cancel, ctx)).toEqual([]);
   });
 });
 

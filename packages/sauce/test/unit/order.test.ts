@@ -2,10 +2,10 @@
 // delivered. The order decides "canceled or delivered": exactly one of the two.
 import { aggregateHarness, refusalOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Order, type OrderCommand, type OrderState, orderView } from "../../src/order.js";
+import { type OrderCommand, type OrderState, orderDecider, orderView } from "../../src/order.js";
 import { SauceEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Order, SauceEventSchemas);
+const { ctx, at, run } = aggregateHarness(orderDecider, SauceEventSchemas);
 const ORDER = "01HZX000000000000000000101";
 const DELIVERY = "01HZX000000000000000000301";
 const place: OrderCommand = {
@@ -53,9 +53,9 @@ describe("Order.decide Place", () => {
   });
 
   it("is idempotent: placing a stored order again appends nothing", () => {
-    expect(Order.decide(placed(), place, ctx)).toEqual([]);
-    expect(Order.decide(canceled(), place, ctx)).toEqual([]);
-    expect(Order.decide(delivered(), place, ctx)).toEqual([]);
+    expect(orderDecider.decide(placed(), place, ctx)).toEqual([]);
+    expect(orderDecider.decide(canceled(), place, ctx)).toEqual([]);
+    expect(orderDecider.decide(delivered(), place, ctx)).toEqual([]);
   });
 });
 
@@ -68,16 +68,16 @@ describe("Order.decide Cancel", () => {
   });
 
   it("refuses once the delivery was recorded (409 AlreadyDelivered)", () => {
-    const r = refusalOf(() => Order.decide(delivered(), cancel, ctx));
+    const r = refusalOf(() => orderDecider.decide(delivered(), cancel, ctx));
     expect([r.status, r.rule]).toEqual([409, "AlreadyDelivered"]);
   });
 
   it("a second cancel changes nothing", () => {
-    expect(Order.decide(canceled(), cancel, ctx)).toEqual([]);
+    expect(orderDecider.decide(canceled(), cancel, ctx)).toEqual([]);
   });
 
   it("an unknown order is 404", () => {
-    expect(refusalOf(() => Order.decide(undefined, cancel, ctx)).status).toBe(404);
+    expect(refusalOf(() => orderDecider.decide(undefined, cancel, ctx)).status).toBe(404);
   });
 });
 
@@ -90,16 +90,16 @@ describe("Order.decide MarkDelivered", () => {
   });
 
   it("recording it again changes nothing (a retried completion, or the policy after the request)", () => {
-    expect(Order.decide(delivered(), markDelivered, ctx)).toEqual([]);
+    expect(orderDecider.decide(delivered(), markDelivered, ctx)).toEqual([]);
   });
 
   it("refuses a canceled order (409 OrderCanceled)", () => {
-    const r = refusalOf(() => Order.decide(canceled(), markDelivered, ctx));
+    const r = refusalOf(() => orderDecider.decide(canceled(), markDelivered, ctx));
     expect([r.status, r.rule]).toEqual([409, "OrderCanceled"]);
   });
 
   it("an unknown order is 404", () => {
-    expect(refusalOf(() => Order.decide(undefined, markDelivered, ctx)).status).toBe(404);
+    expect(refusalOf(() => orderDecider.decide(undefined, markDelivered, ctx)).status).toBe(404);
   });
 });
 
@@ -111,7 +111,7 @@ describe("cancel and completion racing on one order", () => {
       [markDelivered, cancel],
     ] as const) {
       const { state } = run(placed(), first);
-      const r = refusalOf(() => Order.decide(state, second, ctx));
+      const r = refusalOf(() => orderDecider.decide(state, second, ctx));
       expect(r.status).toBe(409);
     }
   });

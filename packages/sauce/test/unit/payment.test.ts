@@ -5,14 +5,14 @@ import { describe, expect, it } from "vitest";
 import {
   isOverdue,
   isVisible,
-  Payment,
   type PaymentCommand,
   type PaymentState,
+  paymentDecider,
   paymentView,
 } from "../../src/payment.js";
 import { SauceEventSchemas } from "../../src/schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Payment, SauceEventSchemas);
+const { ctx, at, run } = aggregateHarness(paymentDecider, SauceEventSchemas);
 const ORDER = "01HZX000000000000000000101";
 const PAYMENT = "01HZX000000000000000000201";
 const authorize: PaymentCommand = {
@@ -42,7 +42,8 @@ describe("Payment.decide Authorize", () => {
   });
 
   it("a retried pay charges nothing, whatever became of the payment", () => {
-    for (const s of [authorized(), approved(), refunded()]) expect(Payment.decide(s, authorize, ctx)).toEqual([]);
+    for (const s of [authorized(), approved(), refunded()])
+      expect(paymentDecider.decide(s, authorize, ctx)).toEqual([]);
   });
 });
 
@@ -66,14 +67,14 @@ describe("Payment.decide Approve (its order was stored)", () => {
   });
 
   it("approves once; never approves a refunded payment", () => {
-    expect(Payment.decide(approved(), { type: "Approve" }, ctx)).toEqual([]);
-    expect(Payment.decide(refunded(), { type: "Approve" }, ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), { type: "Approve" }, ctx)).toEqual([]);
+    expect(paymentDecider.decide(refunded(), { type: "Approve" }, ctx)).toEqual([]);
     const expired = run(authorized(), expire(30_000)).state;
-    expect(Payment.decide(expired, { type: "Approve" }, ctx)).toEqual([]);
+    expect(paymentDecider.decide(expired, { type: "Approve" }, ctx)).toEqual([]);
   });
 
   it("an unknown payment is 404", () => {
-    expect(refusalOf(() => Payment.decide(undefined, { type: "Approve" }, ctx)).status).toBe(404);
+    expect(refusalOf(() => paymentDecider.decide(undefined, { type: "Approve" }, ctx)).status).toBe(404);
   });
 });
 
@@ -87,18 +88,18 @@ describe("Payment.decide Cancel (its order was canceled)", () => {
       },
     ]);
     expect(paymentView(state as PaymentState)).toMatchObject({ status: "Canceled", reason: "OrderCanceled" });
-    expect(Payment.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
+    expect(paymentDecider.decide(state, { type: "Cancel" }, ctx)).toEqual([]);
   });
 
   it("an unknown payment is 404", () => {
-    expect(refusalOf(() => Payment.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
+    expect(refusalOf(() => paymentDecider.decide(undefined, { type: "Cancel" }, ctx)).status).toBe(404);
   });
 });
 
 describe("Payment.decide Expire (reconciliation)", () => {
   it("leaves an authorization alone until it is overdue", () => {
     expect(isOverdue(authorized(), T0 + 29_999, 30_000)).toBe(false);
-    expect(Payment.decide(authorized(), expire(29_999), ctx)).toEqual([]);
+    expect(paymentDecider.decide(authorized(), expire(29_999), ctx)).toEqual([]);
   });
 
   it("refunds an overdue authorization whose order never appeared, once", () => {
@@ -112,12 +113,12 @@ describe("Payment.decide Expire (reconciliation)", () => {
     ]);
     expect(state?.status).toBe("Canceled");
     expect(isVisible(state as PaymentState)).toBe(true);
-    expect(Payment.decide(state, expire(60_000), ctx)).toEqual([]);
+    expect(paymentDecider.decide(state, expire(60_000), ctx)).toEqual([]);
   });
 
   it("never refunds an approved payment (its order exists) or a refunded one", () => {
     expect(isOverdue(approved(), T0 + 90_000, 30_000)).toBe(false);
-    expect(Payment.decide(approved(), expire(90_000), ctx)).toEqual([]);
-    expect(Payment.decide(refunded(), expire(90_000), ctx)).toEqual([]);
+    expect(paymentDecider.decide(approved(), expire(90_000), ctx)).toEqual([]);
+    expect(paymentDecider.decide(refunded(), expire(90_000), ctx)).toEqual([]);
   });
 });

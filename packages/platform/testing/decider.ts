@@ -6,11 +6,19 @@
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { expect } from "vitest";
-import { type DecideContext, type Decider, type DomainEvent, Refusal, type Stated } from "../src/domain.js";
+import {
+  type DecideContext,
+  type Decider,
+  type DomainEvent,
+  type Existing,
+  exists,
+  Refusal,
+  type Stated,
+} from "../src/domain.js";
 
-export interface Decision<S, E> {
-  /** The command produces exactly `expected`; answers the state they lead to. */
-  then(expected: E[]): S;
+export interface Decision<S extends Stated, E> {
+  /** The command produces exactly `expected`; answers the state they lead to (as the repository does, one that exists). */
+  then(expected: E[]): Existing<S>;
   /** The command changes nothing (a repeat, or nothing left to do). */
   thenNothing(): void;
   /** The command is refused with `status` and `rule`; answers the refusal for a closer look. */
@@ -19,14 +27,14 @@ export interface Decision<S, E> {
   outcome(): { events: E[]; state: S };
 }
 
-export interface Given<S, C, E> {
+export interface Given<S extends Stated, C, E> {
   /** The state the given events built. */
   state: S;
   /** Decides `command` on that state; `ctx` changes the decide context (its "now"). */
   when(command: C, ctx?: Partial<DecideContext>): Decision<S, E>;
 }
 
-export interface DeciderSpec<S, C, E> {
+export interface DeciderSpec<S extends Stated, C, E> {
   given(events: E[]): Given<S, C, E>;
   /** The events that `commands`, decided one after the other from the initial state, produce. */
   history(...commands: C[]): E[];
@@ -68,9 +76,11 @@ export function deciderSpec<S extends Stated, C, E extends DomainEvent>(
         };
         return {
           outcome,
+          // biome-ignore lint/suspicious/noThenProperty: the given/when/then form; a decision is never awaited
           then(expected) {
             const { events, state: after } = outcome();
             expect(events).toEqual(expected);
+            if (!exists(after)) throw new Error(`${decider.name}: the decided events left it empty`);
             return after;
           },
           thenNothing() {
@@ -87,8 +97,11 @@ export function deciderSpec<S extends Stated, C, E extends DomainEvent>(
   };
   return {
     given,
-    history: (...commands) =>
-      commands.reduce<E[]>((events, command) => [...events, ...given(events).when(command).outcome().events], []),
+    history(...commands) {
+      const events: E[] = [];
+      for (const command of commands) events.push(...given(events).when(command).outcome().events);
+      return events;
+    },
     ctx,
     at,
     expectValid,

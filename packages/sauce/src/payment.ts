@@ -79,14 +79,17 @@ export const paymentDecider: Decider<Empty | PaymentState, PaymentCommand, Payme
   },
 };
 
-/** What a client sees; an authorization that is not approved yet is not a payment to show. */
-export const isVisible = (s: PaymentState): boolean => s.status !== "Authorized";
+/** A payment a client may see: approved, or refunded since. */
+export type VisiblePayment = PaymentState & { status: "Approved" | "Canceled" };
 
-export const paymentView = (s: PaymentState) => ({
+/** What a client sees; an authorization that is not approved yet is not a payment to show. */
+export const isVisible = (s: PaymentState): s is VisiblePayment => s.status !== "Authorized";
+
+export const paymentView = (s: VisiblePayment) => ({
   id: s.id,
   orderId: s.orderId,
   amount: s.amount,
-  status: s.status as "Approved" | "Canceled",
+  status: s.status,
   ...(s.reason ? { reason: s.reason } : {}),
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,

@@ -95,10 +95,12 @@ it("reads v1 events of the stream as v2 everywhere, and writes v2", async () => 
     },
   });
   const reacted: EventEnvelope<Event["data"]>[] = [];
-  const notes = kit.aggregate<{ n: number }, { note: string }, DomainEvent<"Noted", { note: string }>>({
+  type Notes = { status: "Empty" } | { status: "Noting"; n: number };
+  const notes = kit.aggregate<Notes, { note: string }, DomainEvent<"Noted", { note: string }>>({
     name: "note",
+    initialState: { status: "Empty" },
     decide: (_s, cmd) => [{ type: "Noted", data: { note: cmd.note } }],
-    evolve: (s) => ({ n: (s?.n ?? 0) + 1 }),
+    evolve: (s) => ({ status: "Noting", n: (s.status === "Noting" ? s.n : 0) + 1 }),
   });
   kit.react<Event>({
     Added: async (e) => {

@@ -34,16 +34,22 @@ const reserve = (
   roomId: ROOM,
   userId,
   slot,
+  openSlots: "10:00–11:50, 12:00–13:50 (Asia/Seoul)",
   roomKnown: true,
   now: during,
   ...o,
 });
-const use = (o: { userId?: string; conferenceId?: string; now?: number } = {}): HoldingCommand => ({
+type Recorded = Extract<HoldingCommand, { type: "Use" }>["recorded"];
+const standing: Recorded = { userId: "alice", status: "Reserved" };
+const use = (
+  o: { userId?: string; conferenceId?: string; now?: number; recorded?: Recorded } = {},
+): HoldingCommand => ({
   type: "Use",
   reserveId: R1,
   userId: o.userId ?? "alice",
   conferenceId: o.conferenceId ?? CONF,
   now: o.now ?? during,
+  recorded: o.recorded ?? standing,
 });
 const maint = (now = during, maintenanceId = MAINT): HoldingCommand => ({
   type: "HoldForMaintenance",
@@ -52,7 +58,12 @@ const maint = (now = during, maintenanceId = MAINT): HoldingCommand => ({
   roomKnown: true,
   now,
 });
-const cancel = (reserveId = R1, now = during): HoldingCommand => ({ type: "Cancel", reserveId, now });
+const cancel = (reserveId = R1, now = during, recorded = standing): HoldingCommand => ({
+  type: "Cancel",
+  reserveId,
+  now,
+  recorded,
+});
 const expire = (now: number): HoldingCommand => ({ type: "Expire", reserveId: R1, now });
 
 const reserved = history(reserve());
@@ -89,9 +100,12 @@ describe("Reserve", () => {
     given([])
       .when(reserve(R1, "alice", { roomKnown: false }))
       .thenRefuses(409, "UnknownRoom");
-    given([])
+    const closed = given([])
       .when(reserve(R1, "alice", { slot: undefined }))
       .thenRefuses(409, "NoSlotOpen");
+    expect(closed.message).toBe(
+      "no reservation slot is open now; reservations open in the slots 10:00–11:50, 12:00–13:50 (Asia/Seoul)",
+    );
   });
 
   it("in the next slot, an unused reservation of the last one is expired in the same decision", () => {
@@ -129,6 +143,19 @@ describe("Cancel", () => {
     given(reserved).when(cancel(R1, atEnd)).thenRefuses(409, "ReserveExpired");
     given(reserved).when(cancel(R2)).thenRefuses(409, "ReserveNotActive");
     given([]).when(cancel()).thenRefuses(409, "ReserveNotActive");
+  });
+
+  it("what the reservation became once it let the room go: canceled again is nothing, expired or used is 409", () => {
+    const released = history(reserve(), use(), { type: "Release", conferenceId: CONF });
+    given(history(reserve(), cancel()))
+      .when(cancel(R1, during, { ...standing, status: "Canceled" }))
+      .thenNothing();
+    given(history(reserve(), expire(atEnd)))
+      .when(cancel(R1, atEnd, { ...standing, status: "Expired" }))
+      .thenRefuses(409, "ReserveExpired");
+    given(released)
+      .when(cancel(R1, during, { ...standing, status: "Used" }))
+      .thenRefuses(409, "MeetingStarted");
   });
 });
 
@@ -180,6 +207,22 @@ describe("Use (checkUser)", () => {
       .thenRefuses(409, "ReserveExpired");
     given(history(reserve(), cancel())).when(use()).thenRefuses(409, "ReserveNotActive");
     given([]).when(use()).thenRefuses(409, "ReserveNotActive");
+  });
+
+  it("what the reservation became once it let the room go: another member 403, canceled, expired or used 409", () => {
+    const free = history(reserve(), cancel());
+    given(free)
+      .when(use({ userId: "erin", recorded: standing }))
+      .thenRefuses(403, "NotTheReserver");
+    given(free)
+      .when(use({ recorded: { ...standing, status: "Canceled" } }))
+      .thenRefuses(409, "ReserveCanceled");
+    given(history(reserve(), expire(atEnd)))
+      .when(use({ recorded: { ...standing, status: "Expired" } }))
+      .thenRefuses(409, "ReserveExpired");
+    given(history(reserve(), use(), { type: "Release", conferenceId: CONF }))
+      .when(use({ conferenceId: id(22), recorded: { ...standing, status: "Used" } }))
+      .thenRefuses(409, "ReserveUsed");
   });
 });
 

@@ -16,7 +16,7 @@
 // MEETINGROOM_RECONCILE_AFTER_MS (ReleaseUnowned), and the owner is stored
 // only within a shorter window of the hold, so it is never stored after.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { MeetingroomEvent } from "./schemas.js";
+import type { MeetingroomEvent, Reserve, ReserveStatus } from "./schemas.js";
 import type { SlotTimes } from "./slots.js";
 
 export type Hold =
@@ -40,6 +40,16 @@ export interface HoldingState {
   updatedAt: string;
 }
 
+/**
+ * What the reservations view recorded of a reservation: who made it and what
+ * became of it. The hold forgets a reservation once it lets the room go; the
+ * record still tells a late cancel or start why it is refused.
+ */
+export interface RecordedReserve {
+  userId: string;
+  status: ReserveStatus;
+}
+
 /** `now` is the service clock's time (ms), so tests that move the clock move every decision. */
 export type HoldingCommand =
   | {
@@ -49,12 +59,14 @@ export type HoldingCommand =
       userId: string;
       /** The slot running now; undefined between slots. */
       slot: SlotTimes | undefined;
+      /** When reservations open, told to a member who reserves between slots. */
+      openSlots: string;
       roomKnown: boolean;
       now: number;
     }
-  | { type: "Cancel"; reserveId: string; now: number }
+  | { type: "Cancel"; reserveId: string; now: number; recorded: RecordedReserve }
   | { type: "Expire"; reserveId: string; now: number }
-  | { type: "Use"; reserveId: string; userId: string; conferenceId: string; now: number }
+  | { type: "Use"; reserveId: string; userId: string; conferenceId: string; now: number; recorded: RecordedReserve }
   | { type: "HoldForMaintenance"; roomId: string; maintenanceId: string; roomKnown: boolean; now: number }
   | { type: "Release"; reserveId?: string; conferenceId?: string; maintenanceId?: string }
   /** The reconciliation: the named meeting or maintenance was not stored; release its hold if it waited `afterMs`. */
@@ -113,6 +125,8 @@ export function heldFor(
 }
 
 const notActive = () => refuse.conflict("ReserveNotActive", "the reservation no longer holds the room");
+const reserveUsed = () => refuse.conflict("ReserveUsed", "the reservation was already used by a meeting");
+const notTheReserver = () => refuse.forbidden("NotTheReserver", "only the member who reserved may start the meeting");
 
 export const roomHoldingDecider: Decider<Holding, HoldingCommand, HoldingEvent> = {
   name: "holding",
@@ -123,13 +137,20 @@ export const roomHoldingDecider: Decider<Holding, HoldingCommand, HoldingEvent> 
       case "Reserve": {
         if (heldReserve(state, cmd.reserveId)) return []; // the same request again
         if (!cmd.roomKnown) throw refuse.conflict("UnknownRoom", `room ${cmd.roomId} does not exist`);
-        if (!cmd.slot) throw refuse.conflict("NoSlotOpen", "no reservation slot is open now");
+        if (!cmd.slot)
+          throw refuse.conflict(
+            "NoSlotOpen",
+            `no reservation slot is open now; reservations open in the slots ${cmd.openSlots}`,
+          );
         const taken = activeHold(state, cmd.now);
         if (taken) refuseTaken(taken);
         const { reserveId, roomId, userId } = cmd;
         return [...lapsed(state, cmd.now), { type: "Reserved", data: { reserveId, roomId, userId, ...cmd.slot } }];
       }
       case "Cancel": {
+        if (cmd.recorded.status === "Canceled") return []; // canceled already
+        if (cmd.recorded.status === "Expired") throw refuse.conflict("ReserveExpired", "the reservation has expired");
+        if (cmd.recorded.status === "Used") throw refuse.conflict("MeetingStarted", "the meeting has already started");
         const hold = heldReserve(state, cmd.reserveId);
         if (!hold || state.status === "Empty") throw notActive();
         if (hold.conferenceId) throw refuse.conflict("MeetingStarted", "the meeting has already started");
@@ -142,12 +163,17 @@ export const roomHoldingDecider: Decider<Holding, HoldingCommand, HoldingEvent> 
         return lapsed(state, cmd.now);
       }
       case "Use": {
+        const { recorded } = cmd;
+        if (recorded.userId !== cmd.userId) throw notTheReserver();
+        if (recorded.status === "Canceled") throw refuse.conflict("ReserveCanceled", "the reservation was canceled");
+        if (recorded.status === "Expired") throw refuse.conflict("ReserveExpired", "the reservation has expired");
+        // The same start again is answered before deciding (with the hold as it is now); another one is refused.
+        if (recorded.status === "Used") throw reserveUsed();
         const hold = heldReserve(state, cmd.reserveId);
         if (!hold || state.status === "Empty") throw notActive();
-        if (hold.userId !== cmd.userId)
-          throw refuse.forbidden("NotTheReserver", "only the member who reserved may start the meeting");
+        if (hold.userId !== cmd.userId) throw notTheReserver();
         if (hold.conferenceId === cmd.conferenceId) return []; // the same start again
-        if (hold.conferenceId) throw refuse.conflict("ReserveUsed", "the reservation was already used by a meeting");
+        if (hold.conferenceId) throw reserveUsed();
         if (slotOver(hold, cmd.now)) throw refuse.conflict("ReserveExpired", "the reservation's slot is over");
         const { reserveId, conferenceId } = cmd;
         return [{ type: "ReserveUsed", data: { reserveId, roomId: state.roomId, conferenceId } }];
@@ -215,3 +241,21 @@ export const roomHoldingDecider: Decider<Holding, HoldingCommand, HoldingEvent> 
     }
   },
 };
+
+/** The reservation a Reserve just made, as its resource shows it: the room's hold, reserved at the holding's last change. */
+export function reservationMade(state: HoldingState): Reserve | undefined {
+  const hold = state.hold;
+  if (hold?.kind !== "reserve") return undefined;
+  const { reserveId, userId, slotStart, slotEnd } = hold;
+  const at = state.updatedAt;
+  return {
+    id: reserveId,
+    roomId: state.roomId,
+    userId,
+    slotStart,
+    slotEnd,
+    status: "Reserved",
+    createdAt: at,
+    updatedAt: at,
+  };
+}

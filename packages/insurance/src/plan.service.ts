@@ -22,7 +22,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { customerIdOf, planNoOf } from "./ids.js";
-import { type PlanState, planDecider, planView } from "./plan.js";
+import { ensureRequotable, type PlanState, planDecider, planView } from "./plan.js";
 import {
   ByIdParams,
   type InsuranceEvent,
@@ -135,8 +135,7 @@ export function planService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof RequotePlanParams>>) {
           const user = caller(ctx);
           const plan = await ownPlan(ctx);
-          if (plan.status !== "PlanSaved")
-            throw conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+          ensureRequotable(plan);
           const { id, customerId, ...changes } = ctx.params;
           const input: QuoteInput = {
             productCode: changes.productCode ?? plan.productCode,

@@ -25,6 +25,12 @@ export type PlanCommand =
 
 type PlanEvent = Extract<InsuranceEvent, { type: "PlanSaved" | "DocumentRequested" }>;
 
+/** Refuses to re-quote a plan whose document was requested; checked before quoting too. */
+export function ensureRequotable(plan: PlanState): void {
+  if (plan.status !== "PlanSaved")
+    throw refuse.conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+}
+
 export const planDecider: Decider<Empty | PlanState, PlanCommand, PlanEvent> = {
   name: "plan",
   initialState: { status: "Empty" },
@@ -38,8 +44,7 @@ export const planDecider: Decider<Empty | PlanState, PlanCommand, PlanEvent> = {
       }
       case "Requote": {
         if (state.status === "Empty") throw refuse.notFound("plan not found");
-        if (state.status !== "PlanSaved")
-          throw refuse.conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+        ensureRequotable(state);
         const { type: _, ...data } = cmd;
         return [{ type: "PlanSaved", data }];
       }

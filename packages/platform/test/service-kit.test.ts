@@ -123,7 +123,9 @@ describe("ServiceKit", () => {
       ]),
     );
     // The policy reacted to each Added of a counter exactly once.
-    await eventually(async () => expect(await audits.getLatest("k")).toEqual({ status: "Counting", total: 5, adds: 5 }));
+    await eventually(async () =>
+      expect(await audits.getLatest("k")).toEqual({ status: "Counting", total: 5, adds: 5 }),
+    );
     expect(await audits.getLatest("m")).toEqual({ status: "Counting", total: 1, adds: 1 });
 
     // rebuild replays every projection of the service and answers their positions.
@@ -149,13 +151,17 @@ describe("ServiceKit", () => {
   it("a restarted node finds its LevelDB again and the policy does not react twice", async () => {
     const first = await startBroker();
     await broker.call(`${system}.counter.add`, { id: "k", by: 2 });
-    await eventually(async () => expect(await first.audits.getLatest("k")).toEqual({ status: "Counting", total: 1, adds: 1 }));
+    await eventually(async () =>
+      expect(await first.audits.getLatest("k")).toEqual({ status: "Counting", total: 1, adds: 1 }),
+    );
     await broker.stop();
 
     const second = await startBroker();
     expect(await second.counters.get("k")).toEqual({ status: "Counting", total: 2, adds: 1 });
     await broker.call(`${system}.counter.add`, { id: "k", by: 3 });
-    await eventually(async () => expect(await second.audits.getLatest("k")).toEqual({ status: "Counting", total: 2, adds: 2 }));
+    await eventually(async () =>
+      expect(await second.audits.getLatest("k")).toEqual({ status: "Counting", total: 2, adds: 2 }),
+    );
     expect(await countOn(c.events, system, subjectOf(system, "audit", "k"))).toBe(2);
   });
 });

@@ -3,17 +3,11 @@
 // the reservation decides that (see reservation.ts); this aggregate stores the
 // cleaning it accepted, once.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { Clean, CleaningEvent } from "./schemas.js";
 
-export interface CleanState {
-  id: string;
-  requestId: string;
-  cleanDate: string;
-  cleanerId: string;
-  status: "CleaningFinished";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A finished cleaning is what its resource shows. */
+export type CleanState = Static<typeof Clean>;
 
 /**
  * Records the cleaning the reservation has accepted (its CleaningRecorded):

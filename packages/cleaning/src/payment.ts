@@ -10,18 +10,11 @@
 // the reservation past its deadline. A canceled payment is never approved
 // again: a late retry of that request is 409, and a new request pays anew.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { CleaningEvent, Payment } from "./schemas.js";
 
-export type PaymentStatus = "PaymentApproved" | "PaymentCanceled";
-
-export interface PaymentState {
-  id: string;
-  requestId: string;
-  amount: number;
-  status: PaymentStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A payment is what its resource shows. */
+export type PaymentState = Static<typeof Payment>;
 
 export type PaymentCommand =
   | {

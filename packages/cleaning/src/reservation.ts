@@ -8,22 +8,13 @@
 // this aggregate's subject with the expected sequence, so of a cancel and a
 // clean racing on one request, on any replicas, exactly one is stored.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { CleaningEvent, Reservation } from "./schemas.js";
 
-export type ReservationStatus = "ReservationApplied" | "ReservationCanceled";
-
-export interface ReservationState {
-  id: string;
-  requestDate: string;
-  place: string;
-  price: number;
-  customerName: string;
-  customerId: string;
-  status: ReservationStatus;
+/** A reservation is what its resource shows, and the cleaning recorded for it. */
+export interface ReservationState extends Static<typeof Reservation> {
   /** The cleaning recorded for this request; from then on it can no longer be canceled. */
   cleaning?: RecordedCleaning;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface RecordedCleaning {

@@ -1,18 +1,11 @@
 // Review: the cleaner's review of the customer, one per request, only after
 // the cleaning was finished (the clean service's answer, asked synchronously).
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { CleaningEvent, Review } from "./schemas.js";
 
-export interface ReviewState {
-  id: string;
-  requestId: string;
-  content: string;
-  score: number;
-  cleanerId: string;
-  status: "ReviewCompleted";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A review is what its resource shows. */
+export type ReviewState = Static<typeof Review>;
 
 export type ReviewCommand = {
   type: "Complete";

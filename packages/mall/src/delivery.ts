@@ -1,16 +1,12 @@
 // Delivery: started once stock was taken for an order, completed when the
 // customer confirmed receipt. At most one per order.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { MallEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { Delivery, MallEvent } from "./schemas.js";
 
-export interface DeliveryState {
-  id: string;
-  orderId: string;
+/** A delivery is what its resource shows, and whose it is. */
+export interface DeliveryState extends Static<typeof Delivery> {
   customerId: string;
-  address: string;
-  status: "DeliveryStarted" | "DeliveryCompleted";
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type DeliveryCommand =

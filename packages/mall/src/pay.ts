@@ -2,21 +2,14 @@
 // authority on whether the deposit was checked, so "cancel only until checked"
 // holds under any race: both go through this one aggregate.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { MallEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { MallEvent, Pay } from "./schemas.js";
 
-export type PayStatus = "PayPlaced" | "PayChecked" | "PayCanceled";
-
-export interface PayState {
-  id: string;
-  orderId: string;
+/** A pay is what its resource shows, and what the order asks of the stock. */
+export interface PayState extends Static<typeof Pay> {
   customerId: string;
   productId: string;
   qty: number;
-  amount: number;
-  status: PayStatus;
-  reason?: "OrderCanceled" | "OutOfStock";
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type PayCommand =

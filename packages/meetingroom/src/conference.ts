@@ -2,19 +2,11 @@
 // holding accepted the caller as the member who reserved (UserChecked), and
 // ends by its member, an admin, or the end of its slot.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { MeetingroomEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { Conference, MeetingroomEvent } from "./schemas.js";
 
-export interface ConferenceState {
-  id: string;
-  reserveId: string;
-  roomId: string;
-  userId: string;
-  slotStart: string;
-  slotEnd: string;
-  status: "Started" | "Ended";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A meeting is what its resource shows. */
+export type ConferenceState = Static<typeof Conference>;
 
 export type ConferenceCommand =
   | {

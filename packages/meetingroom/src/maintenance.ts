@@ -2,15 +2,11 @@
 // Whether the room is free is decided by the room holding (meetingroom.reserve)
 // before a Maintenance starts; ending one is always allowed.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { MeetingroomEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { Maintenance, MeetingroomEvent } from "./schemas.js";
 
-export interface MaintenanceState {
-  id: string;
-  roomId: string;
-  status: "Started" | "Ended";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A maintenance is what its resource shows. */
+export type MaintenanceState = Static<typeof Maintenance>;
 
 export type MaintenanceCommand = { type: "Start"; maintenanceId: string; roomId: string } | { type: "End" };
 

@@ -9,15 +9,12 @@
 // and the refund are handled in, the delivery ends Canceled: never left
 // running for a canceled order.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { SauceEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { Delivery, SauceEvent } from "./schemas.js";
 
-export interface DeliveryState {
-  id: string;
-  orderId: string;
+/** A delivery is what its resource shows, and whose it is. */
+export interface DeliveryState extends Static<typeof Delivery> {
   customerId: string;
-  status: "Started" | "Canceled" | "Completed";
-  createdAt: string;
-  updatedAt: string;
 }
 
 interface DeliveryOf {

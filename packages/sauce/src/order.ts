@@ -8,20 +8,12 @@
 // of a cancel and a completion racing on one order, on any replicas and in any
 // timing, exactly one is stored.
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { SauceEvent } from "./schemas.js";
+import type { Order, SauceEvent } from "./schemas.js";
 
-export interface OrderState {
-  id: string;
-  customerId: string;
-  branchId: string;
-  sauceId: string;
-  qty: number;
-  price: number;
-  status: "Paid" | "Canceled";
+/** An order is what its resource shows, and whether its delivery was recorded. */
+export interface OrderState extends Order {
   /** The delivery recorded as completed; from then on the order can no longer be canceled. */
   deliveredBy?: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type OrderCommand =

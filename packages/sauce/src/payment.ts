@@ -4,20 +4,15 @@
 // without its order. An authorization whose order never appeared (the order
 // node died in between) is refunded after a while (Expire).
 import { type Decider, type Empty, refuse } from "@seed/platform/domain";
-import type { SauceEvent } from "./schemas.js";
+import type { Static } from "@sinclair/typebox";
+import type { Payment, SauceEvent } from "./schemas.js";
 
-export type PaymentStatus = "Authorized" | "Approved" | "Canceled";
-export type RefundReason = "OrderCanceled" | "OrderNotStored";
+type PaymentResource = Static<typeof Payment>;
 
-export interface PaymentState {
-  id: string;
-  orderId: string;
+/** A payment is what its resource shows, and whose it is; until its order is stored it is only Authorized. */
+export interface PaymentState extends Omit<PaymentResource, "status"> {
   customerId: string;
-  amount: number;
-  status: PaymentStatus;
-  reason?: RefundReason;
-  createdAt: string;
-  updatedAt: string;
+  status: "Authorized" | PaymentResource["status"];
 }
 
 export type PaymentCommand =
@@ -80,7 +75,7 @@ export const paymentDecider: Decider<Empty | PaymentState, PaymentCommand, Payme
 };
 
 /** A payment a client may see: approved, or refunded since. */
-export type VisiblePayment = PaymentState & { status: "Approved" | "Canceled" };
+export type VisiblePayment = PaymentState & { status: PaymentResource["status"] };
 
 /** What a client sees; an authorization that is not approved yet is not a payment to show. */
 export const isVisible = (s: PaymentState): s is VisiblePayment => s.status !== "Authorized";

@@ -12,9 +12,11 @@
 import {
   caller,
   causedBy,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -25,9 +27,17 @@ import { ensureCalendarDay } from "./calendar.js";
 import { Clean, cleanView } from "./clean.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
-import { ByIdParams, ByRequestParams, type CleaningEvent, CleaningEvents, FinishCleanBody, Id } from "./schemas.js";
+import {
+  ByIdParams,
+  ByRequestParams,
+  type CleaningEvent,
+  CleaningEvents,
+  Clean as CleanResource,
+  FinishCleanBody,
+  Id,
+} from "./schemas.js";
 
-export const CleanListQuery = ListQuery({
+const CleanListQuery = ListQuery({
   requestId: T.Optional(Id),
   cleanerId: T.Optional(T.String({ maxLength: 100 })),
 });
@@ -61,7 +71,20 @@ export function cleanService(rt: Runtime): ServiceSchema {
        * stopped waiting (a keyed retry then gets it), and if this node dies
        * first, the CleaningRecorded policy stores it.
        */
-      finish: {
+      finish: endpoint({
+        http: {
+          method: "POST",
+          path: "/cleaning/cleans",
+          roles: ["cleaner"],
+          summary:
+            "Record a finished cleaning; 409 if the reservation is unknown, canceled, or already cleaned; 503 when the reservation service is unavailable",
+          input: "body",
+          status: 201,
+          response: CleanResource,
+          errors: [409, 503],
+          example: { requestId: "01JD0000000000000000000000", cleanDate: "20250302" },
+          reasons: { 409: ["ReservationUnknown", "ReservationCanceled", "AlreadyCleaned"], 422: ["NotACalendarDay"] },
+        },
         params: FinishCleanBody,
         async handler(ctx: Context<Static<typeof FinishCleanBody>>) {
           const user = caller(ctx);
@@ -82,7 +105,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           );
           return cleanView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "clean",
@@ -94,6 +117,23 @@ export function cleanService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: CleanListQuery,
         filters: ["requestId", "cleanerId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/cleaning/cleans/:id",
+            roles: ["cleaner", "admin"],
+            summary: "One clean",
+            response: CleanResource,
+            errors: [404],
+          },
+          list: {
+            method: "GET",
+            path: "/cleaning/cleans",
+            roles: ["cleaner", "admin"],
+            summary: "List cleans (?requestId=, ?cleanerId=)",
+            response: PageOf(CleanResource),
+          },
+        },
       }),
 
       /** The request's finished cleaning (404 when there is none), as fresh as the stream. */

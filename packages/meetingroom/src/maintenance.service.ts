@@ -15,10 +15,12 @@ import {
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -28,9 +30,15 @@ import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
 import type { MaintenanceHold } from "./reserve.service.js";
-import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
+import {
+  ByIdParams,
+  Id,
+  Maintenance as MaintenanceResource,
+  MeetingroomEvents,
+  StartMaintenanceBody,
+} from "./schemas.js";
 
-export const MaintenanceListQuery = ListQuery({
+const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
   status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
 });
@@ -52,7 +60,20 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
     name: "meetingroom.maintenance",
     mixins: [kit.mixin()],
     actions: {
-      start: {
+      start: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/maintenances",
+          roles: ["admin"],
+          summary:
+            "Put a free room under maintenance; 409 when it is reserved or in a meeting; 503 when reserve is unavailable",
+          input: "body",
+          status: 201,
+          response: MaintenanceResource,
+          errors: [404, 409, 503],
+          example: { roomId: "01JD0000000000000000000000" },
+          reasons: { 409: ["UnderMaintenance", "InConference", "RoomReserved", "StartTooLate", "HoldReleased"] },
+        },
         params: StartMaintenanceBody,
         async handler(ctx: Context<Static<typeof StartMaintenanceBody>>) {
           caller(ctx);
@@ -78,9 +99,17 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           );
           return maintenanceView(state);
         },
-      },
+      }),
 
-      end: {
+      end: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/maintenances/:id/end",
+          roles: ["admin"],
+          summary: "End a maintenance: the room can be reserved again",
+          response: MaintenanceResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           caller(ctx);
@@ -98,7 +127,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           }
           return maintenanceView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "maintenance",
@@ -110,6 +139,23 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: MaintenanceListQuery,
         filters: ["roomId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/maintenances/:id",
+            roles: ["admin"],
+            summary: "One maintenance",
+            response: MaintenanceResource,
+            errors: [404],
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/maintenances",
+            roles: ["admin"],
+            summary: "List maintenances (?roomId= ?status=)",
+            response: PageOf(MaintenanceResource),
+          },
+        },
       }),
     },
   };

@@ -18,6 +18,7 @@ import {
   ownedReadActions,
   PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -41,6 +42,9 @@ const CleanListQuery = ListQuery({
   requestId: T.Optional(Id),
   cleanerId: T.Optional(T.String({ maxLength: 100 })),
 });
+
+/** Who sees every clean, not only their own. */
+const staff: Role[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
@@ -112,7 +116,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
         load: (id) => cleans.getLatest(id),
         all: () => cleans.all(),
         ownerOf: (c) => c.cleanerId,
-        staff: ["cleaner", "admin"],
+        staff,
         present: cleanView,
         getParams: ByIdParams,
         listQuery: CleanListQuery,
@@ -121,7 +125,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           get: {
             method: "GET",
             path: "/cleaning/cleans/:id",
-            roles: ["cleaner", "admin"],
+            roles: staff,
             summary: "One clean",
             response: CleanResource,
             errors: [404],
@@ -129,7 +133,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           list: {
             method: "GET",
             path: "/cleaning/cleans",
-            roles: ["cleaner", "admin"],
+            roles: staff,
             summary: "List cleans (?requestId=, ?cleanerId=)",
             response: PageOf(CleanResource),
           },

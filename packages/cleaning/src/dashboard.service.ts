@@ -2,7 +2,7 @@
 // Reads every cleaning event; owns nothing else. Offers: get, list.
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, PageOf, type Role, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { type DashBoardRow, dashBoardReducers, isShown, localized } from "./dashboard.js";
@@ -14,6 +14,9 @@ const DashBoardParams = T.Object(
   { additionalProperties: false },
 );
 const DashBoardListQuery = ListQuery({ status: T.Optional(T.String({ maxLength: 40 })) });
+
+/** Who sees every customer's dashboard row; a customer sees their own. */
+const staff: Role[] = ["cleaner", "admin"];
 
 export function dashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.dashboard", { events: CleaningEvents });
@@ -31,7 +34,7 @@ export function dashboardService(rt: Runtime): ServiceSchema {
         },
         all: async () => (await rows.all()).filter(isShown),
         ownerOf: (row) => row.customerId ?? "",
-        staff: ["cleaner", "admin"],
+        staff,
         present: localized,
         getParams: DashBoardParams,
         idParam: "requestId",
@@ -41,7 +44,7 @@ export function dashboardService(rt: Runtime): ServiceSchema {
           get: {
             method: "GET",
             path: "/cleaning/dashBoardViews/:requestId",
-            roles: ["customer", "cleaner", "admin"],
+            roles: ["customer", ...staff],
             summary: "One request's row: status with its label, cleaning date, review",
             response: DashBoardView,
             errors: [404],
@@ -50,7 +53,7 @@ export function dashboardService(rt: Runtime): ServiceSchema {
           list: {
             method: "GET",
             path: "/cleaning/dashBoardViews",
-            roles: ["customer", "cleaner", "admin"],
+            roles: ["customer", ...staff],
             summary: "The dashBoardViews view (a customer sees their own; eventually consistent)",
             response: PageOf(DashBoardView),
           },

@@ -18,6 +18,7 @@ import {
   ownedReadActions,
   PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -41,6 +42,9 @@ const RecordCleaningParams = T.Object(
   { requestId: Id, cleanDate: Day, cleanerId: T.String({ maxLength: 100 }), retry: T.Boolean() },
   { additionalProperties: false },
 );
+
+/** Who sees every reservation; a customer sees their own. */
+const staff: Role[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
@@ -102,7 +106,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
         load: (id) => reservations.getLatest(id),
         all: () => reservations.all(),
         ownerOf: (r) => r.customerId,
-        staff: ["cleaner", "admin"],
+        staff,
         present: reservationView,
         getParams: ByIdParams,
         listQuery: ReservationListQuery,
@@ -111,7 +115,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           get: {
             method: "GET",
             path: "/cleaning/cleaningReservations/:id",
-            roles: ["customer", "cleaner", "admin"],
+            roles: ["customer", ...staff],
             summary: "One reservation (its owner, cleaners, admins)",
             response: ReservationResource,
             errors: [404],
@@ -120,7 +124,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           list: {
             method: "GET",
             path: "/cleaning/cleaningReservations",
-            roles: ["customer", "cleaner", "admin"],
+            roles: ["customer", ...staff],
             summary: "List reservations (a customer sees their own; ?status=, ?requestDate=)",
             response: PageOf(ReservationResource),
           },

@@ -13,6 +13,7 @@ import {
   notFound,
   ownedReadActions,
   PageOf,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -24,6 +25,9 @@ import { ByIdParams, Customer as CustomerResource, InsuranceEvents, RegisterCust
 import { isCalendarDate, todayIn } from "./underwriting.js";
 
 const CustomerListQuery = ListQuery({});
+
+/** Who sees every customer; a customer sees their own registration. */
+const staff: Role[] = ["manager"];
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
@@ -93,7 +97,7 @@ export function customerService(rt: Runtime): ServiceSchema {
         load: (id) => customers.getLatest(id),
         all: () => customers.all(),
         ownerOf: (c) => c.userId,
-        staff: ["manager"],
+        staff,
         present: customerView,
         getParams: ByIdParams,
         listQuery: CustomerListQuery,
@@ -110,7 +114,7 @@ export function customerService(rt: Runtime): ServiceSchema {
           list: {
             method: "GET",
             path: "/insurance/customers",
-            roles: ["customer", "manager"],
+            roles: ["customer", ...staff],
             summary: "List customers (a customer sees their own record)",
             response: PageOf(CustomerResource),
           },

@@ -38,7 +38,7 @@ import {
 
 const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), productId: T.Optional(Id) });
 
-/** Who sees every customer's resources here; a customer sees their own. */
+/** Who sees every order; a customer sees their own. */
 const staff: Role[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {

@@ -22,6 +22,7 @@ import {
   ownerStoreBy,
   PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -50,6 +51,9 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
   createdAt,
   updatedAt,
 });
+
+/** Who sees every maintenance (and only they see any). */
+const staff: Role[] = ["admin"];
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
@@ -134,7 +138,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
         load: (id) => maintenances.getLatest(id),
         all: () => maintenances.all(),
         ownerOf: () => "",
-        staff: ["admin"],
+        staff,
         present: maintenanceView,
         getParams: ByIdParams,
         listQuery: MaintenanceListQuery,
@@ -143,7 +147,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           get: {
             method: "GET",
             path: "/meetingroom/maintenances/:id",
-            roles: ["admin"],
+            roles: staff,
             summary: "One maintenance",
             response: MaintenanceResource,
             errors: [404],
@@ -151,7 +155,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           list: {
             method: "GET",
             path: "/meetingroom/maintenances",
-            roles: ["admin"],
+            roles: staff,
             summary: "List maintenances (?roomId= ?status=)",
             response: PageOf(MaintenanceResource),
           },

@@ -39,7 +39,7 @@ import {
 
 const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
 
-/** Who sees every customer's resources here; a customer sees their own. */
+/** Who sees every delivery; a customer sees their own. */
 const staff: Role[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {

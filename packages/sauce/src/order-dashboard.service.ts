@@ -30,7 +30,7 @@ const OrderDashboardListQuery = ListQuery({
   sauceId: T.Optional(Ref),
 });
 
-/** Who sees every customer's resources here; a customer sees their own. */
+/** Who sees every order's dashboard row; a customer sees their own. */
 const staff: Role[] = ["admin"];
 
 export function orderDashboardService(rt: Runtime): ServiceSchema {

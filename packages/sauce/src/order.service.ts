@@ -44,7 +44,7 @@ const OrderListQuery = ListQuery({
   sauceId: T.Optional(Ref),
 });
 
-/** Who sees every customer's resources here; a customer sees their own. */
+/** Who sees every order; a customer sees their own. */
 const staff: Role[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {

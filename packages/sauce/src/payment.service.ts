@@ -38,7 +38,7 @@ const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional
 /** What `pay` answers sauce.order: the payment as it is, including a not yet approved authorization. */
 export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
 
-/** Who sees every customer's resources here; a customer sees their own. */
+/** Who sees every payment; a customer sees their own. */
 const staff: Role[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {

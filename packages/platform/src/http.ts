@@ -110,7 +110,7 @@ export interface Endpoint extends ActionSchema {
  * roles, its schemas and the handler in one block:
  *
  *     cancel: endpoint({
- *       http: { method: "POST", path: "/mall/orders/:id/cancel", roles: "any", summary: "…", response: OrderView },
+ *       http: { method: "POST", path: "/mall/orders/:id/cancel", roles: "any", summary: "…", response: OrderResource },
  *       params: ByIdParams,
  *       async handler(ctx) { … },
  *     }),
@@ -121,10 +121,10 @@ export function endpoint(action: Endpoint): Endpoint {
 
 /** The route `action` declares, as the gateway serves it; undefined for an action without one. */
 export function routeOfAction(action: unknown, name: string, tag: string): RouteSpec | undefined {
-  const http = (action as Partial<Endpoint> | undefined)?.http;
-  if (typeof action !== "object" || !http) return undefined;
+  // An action may also be a bare handler (a function) or `false` (disabled): neither has a route.
+  if (typeof action !== "object" || action === null || !("http" in action)) return undefined;
+  const { http, params } = action as Endpoint;
   const { input, body, ...route } = http;
-  const params = (action as Endpoint).params as TSchema | undefined;
   if (input && !params)
     throw new Error(`${name}: route ${http.method} ${http.path} takes its ${input} from params it does not have`);
   if (input && body) throw new Error(`${name}: route ${http.method} ${http.path} declares both input and body`);
@@ -132,7 +132,7 @@ export function routeOfAction(action: unknown, name: string, tag: string): Route
     ...route,
     action: name,
     tag,
-    ...(input === "body" ? { body: params } : body ? { body } : {}),
-    ...(input === "query" ? { query: params } : {}),
+    ...(input === "body" ? { body: params as TSchema } : body ? { body } : {}),
+    ...(input === "query" ? { query: params as TSchema } : {}),
   };
 }

@@ -28,7 +28,7 @@ import { Payment, paymentView, reservationDueAt } from "./payment.js";
 import { Reservation } from "./reservation.js";
 import { ByRequestParams, type CleaningEvent, CleaningEvents, Id } from "./schemas.js";
 
-export const ApproveParams = T.Object(
+const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
   { additionalProperties: false },
 );

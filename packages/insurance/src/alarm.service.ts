@@ -5,7 +5,15 @@
 //   derived from the event, so a redelivered event finds its message sent.
 // Calls: nothing.
 
-import { causedBy, type EventEnvelope, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  causedBy,
+  type EventEnvelope,
+  ListQuery,
+  ownedReadActions,
+  PageOf,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { msgIdOf } from "./ids.js";
@@ -17,9 +25,10 @@ import {
   InsuranceEvents,
   type MsgKind,
   MsgKind as MsgKindSchema,
+  Msg as MsgResource,
 } from "./schemas.js";
 
-export const MsgListQuery = ListQuery({
+const MsgListQuery = ListQuery({
   customerId: T.Optional(Id),
   kind: T.Optional(MsgKindSchema),
   planNo: T.Optional(Id),
@@ -70,6 +79,24 @@ export function alarmService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: MsgListQuery,
         filters: ["customerId", "kind", "planNo"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/msgs/:id",
+            roles: "any",
+            summary: "One message (owner or manager)",
+            response: MsgResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/msgs",
+            roles: "any",
+            summary: "Messages sent to customers (?customerId=; a customer sees their own)",
+            response: PageOf(MsgResource),
+          },
+        },
       }),
     },
   };

@@ -12,6 +12,7 @@ import {
   deadlineOf,
   ListQuery,
   ownedReadActions,
+  PageOf,
   type Runtime,
   ServiceKit,
   watchOrphans,
@@ -19,9 +20,17 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Payment, paymentView } from "./payment.js";
-import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, PaymentStatus, PayParams } from "./schemas.js";
+import {
+  ByIdParams,
+  Id,
+  type InsuranceEvent,
+  InsuranceEvents,
+  Payment as PaymentResource,
+  PaymentStatus,
+  PayParams,
+} from "./schemas.js";
 
-export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
+const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
@@ -97,6 +106,24 @@ export function paymentService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: PaymentListQuery,
         filters: ["proposalNo", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/payments/:id",
+            roles: "any",
+            summary: "One payment (owner or manager)",
+            response: PaymentResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/payments",
+            roles: "any",
+            summary: "List payments (?proposalNo=; a customer sees their own)",
+            response: PageOf(PaymentResource),
+          },
+        },
       }),
     },
   };

@@ -10,14 +10,14 @@
 //   (its durable consumer resumes where it stopped).
 // Calls: nothing.
 
-import { causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { causedBy, ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { Delivery, deliveryView } from "./delivery.js";
 import { deliveryIdOf, orderIdOf } from "./ids.js";
-import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
+import { ByIdParams, Delivery as DeliveryResource, Id, type MallEvent, MallEvents } from "./schemas.js";
 
-export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
+const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
@@ -64,6 +64,24 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: DeliveryListQuery,
         filters: ["orderId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/mall/deliveries/:id",
+            roles: "any",
+            summary: "One delivery",
+            response: DeliveryResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/mall/deliveries",
+            roles: "any",
+            summary: "List deliveries (?orderId=)",
+            response: PageOf(DeliveryResource),
+          },
+        },
       }),
     },
   };

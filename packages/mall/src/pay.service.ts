@@ -12,9 +12,11 @@ import {
   causedBy,
   conflict,
   deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type Runtime,
   ruleOf,
   ServiceKit,
@@ -23,10 +25,10 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { ensureCheckable, Pay, payView } from "./pay.js";
-import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
+import { ByIdParams, Id, type MallEvent, MallEvents, Pay as PayResource } from "./schemas.js";
 
-export const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
-export const CancelPayParams = T.Object(
+const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
+const CancelPayParams = T.Object(
   { id: Id, orderId: Id, customerId: T.String({ maxLength: 100 }) },
   { additionalProperties: false },
 );
@@ -80,6 +82,24 @@ export function payService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: PayListQuery,
         filters: ["orderId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/mall/pays/:id",
+            roles: "any",
+            summary: "One pay",
+            response: PayResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/mall/pays",
+            roles: "any",
+            summary: "List pays (?orderId=)",
+            response: PageOf(PayResource),
+          },
+        },
       }),
 
       /**
@@ -87,7 +107,16 @@ export function payService(rt: Runtime): ServiceSchema {
        * only then is the pay checked. Short stock cancels the pay, and the
        * order follows (compensation). Product unavailable: nothing changes, 503.
        */
-      check: {
+      check: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/pays/:id/check",
+          roles: ["seller"],
+          summary: "Confirm the deposit: takes stock; 409 OutOfStock compensates; 503 when product is unavailable",
+          response: PayResource,
+          errors: [404, 409, 503],
+          reasons: { 409: ["OrderCanceled", "OutOfStock"] },
+        },
         ...onePayOneReplica,
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
@@ -111,7 +140,7 @@ export function payService(rt: Runtime): ServiceSchema {
             return payView(state);
           });
         },
-      },
+      }),
 
       /** Cancels the order's pay unless its deposit was checked (409 DepositChecked). */
       cancel: {

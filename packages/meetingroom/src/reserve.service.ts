@@ -18,11 +18,13 @@ import {
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -39,23 +41,23 @@ import {
   Id,
   type MeetingroomEvent,
   MeetingroomEvents,
-  type Reserve,
+  Reserve,
   ReserveBody,
   ReserveStatus,
 } from "./schemas.js";
 import { describeSlots, parseSlotPlan, slotAt } from "./slots.js";
 
-export const ReserveListQuery = ListQuery({
+const ReserveListQuery = ListQuery({
   roomId: T.Optional(Id),
   status: T.Optional(ReserveStatus),
   userId: T.Optional(T.String({ maxLength: 128 })),
 });
-export const CheckUserParams = T.Object(
+const CheckUserParams = T.Object(
   { reserveId: Id, userId: T.String({ minLength: 1, maxLength: 128 }), conferenceId: Id },
   { additionalProperties: false },
 );
-export const HoldForMaintenanceParams = T.Object({ roomId: Id, maintenanceId: Id }, { additionalProperties: false });
-export const ReleaseParams = T.Object(
+const HoldForMaintenanceParams = T.Object({ roomId: Id, maintenanceId: Id }, { additionalProperties: false });
+const ReleaseParams = T.Object(
   { roomId: Id, reserveId: T.Optional(Id), conferenceId: T.Optional(Id), maintenanceId: T.Optional(Id) },
   { additionalProperties: false },
 );
@@ -180,7 +182,23 @@ export function reserveService(rt: Runtime): ServiceSchema {
     mixins: [kit.mixin()],
     actions: {
       /** A member takes a room for the slot running now: first come, first served. */
-      reserve: {
+      reserve: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/reserves",
+          roles: ["member"],
+          summary:
+            "Reserve a room for the slot running now (first come, first served); 409 when held or no slot is open",
+          input: "body",
+          status: 201,
+          response: Reserve,
+          errors: [409, 503],
+          example: { roomId: "01JD0000000000000000000000" },
+          reasons: {
+            403: ["NotOwner"],
+            409: ["NoSlotOpen", "UnknownRoom", "UnderMaintenance", "InConference", "RoomReserved"],
+          },
+        },
         params: ReserveBody,
         async handler(ctx: Context<Static<typeof ReserveBody>>) {
           const user = caller(ctx);
@@ -219,10 +237,19 @@ export function reserveService(rt: Runtime): ServiceSchema {
             updatedAt: at,
           };
         },
-      },
+      }),
 
       /** The member who reserved gives the room back; 409 once the meeting started. */
-      cancel: {
+      cancel: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/reserves/:id/cancel",
+          roles: "any",
+          summary: "Cancel a reservation (its member); 409 once the meeting started",
+          response: Reserve,
+          errors: [403, 404, 409],
+          reasons: { 403: ["NotOwner"], 409: ["ReserveExpired", "MeetingStarted", "ReserveNotActive"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const user = caller(ctx);
@@ -240,7 +267,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const at = events[0]?.occurredAt ?? row.updatedAt;
           return { ...row, status: "Canceled", updatedAt: at };
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "reserve",
@@ -255,6 +282,24 @@ export function reserveService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ReserveListQuery,
         filters: ["roomId", "status", "userId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/reserves/:id",
+            roles: "any",
+            summary: "One reservation (its member or an admin)",
+            response: Reserve,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/reserves",
+            roles: "any",
+            summary: "List reservations (a member sees their own; ?roomId= ?status=)",
+            response: PageOf(Reserve),
+          },
+        },
       }),
 
       /**

@@ -31,6 +31,7 @@ export * from "./repository.js";
 export * from "./service-kit.js";
 export * from "./shard.js";
 export * from "./store.js";
+export * from "./system-routes.js";
 export * from "./ticker.js";
 export * from "./validator.js";
 export * from "./view.js";

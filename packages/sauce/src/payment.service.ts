@@ -11,6 +11,8 @@ import {
   deadlineOf,
   ListQuery,
   ownedReadActions,
+  PageOf,
+  type Role,
   type Runtime,
   reconcilePeriod,
   ServiceKit,
@@ -21,12 +23,23 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
-import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEvents } from "./schemas.js";
+import {
+  ByIdParams,
+  Id,
+  Payment as PaymentResource,
+  PaymentStatus,
+  PayParams,
+  type SauceEvent,
+  SauceEvents,
+} from "./schemas.js";
 
-export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
+const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
 /** What `pay` answers sauce.order: the payment as it is, including a not yet approved authorization. */
 export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
+
+/** Who sees every payment; a customer sees their own. */
+const staff: Role[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
@@ -100,11 +113,29 @@ export function paymentService(rt: Runtime): ServiceSchema {
         },
         all: async () => (await payments.all()).filter(isVisible),
         ownerOf: (p) => p.customerId,
-        staff: ["admin"],
+        staff,
         present: paymentView,
         getParams: ByIdParams,
         listQuery: PaymentListQuery,
         filters: ["orderId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/payments/:id",
+            roles: ["customer", ...staff],
+            summary: "One payment",
+            response: PaymentResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/payments",
+            roles: ["customer", ...staff],
+            summary: "List payments (?orderId=&status=)",
+            response: PageOf(PaymentResource),
+          },
+        },
       }),
     },
   };

@@ -30,9 +30,9 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { caughtUp, nowIso } from "./caught-up.js";
 import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
 import { roomIdOf } from "./ids.js";
+import { nowIso } from "./now.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
 import {
   ByIdParams,
@@ -103,15 +103,14 @@ export function reserveService(rt: Runtime): ServiceSchema {
     key: roomIdOf,
     on: { RoomAdded: (row, e) => (row ? undefined : { name: e.data.name }) },
   });
-  const reservesCaughtUp = caughtUp(rt, kit, "reserves", "meetingroom.holding.>");
-  const roomsCaughtUp = caughtUp(rt, kit, "knownRooms", "meetingroom.room.>");
-
+  // Read-your-writes: a member reading the reservation they just made, or
+  // reserving a room an admin just added, finds it on any replica.
   async function reserveOf(id: string): Promise<Reserve | undefined> {
-    await reservesCaughtUp();
+    await reserves.caughtUp();
     return reserves.get(id);
   }
   async function roomKnown(roomId: string): Promise<boolean> {
-    await roomsCaughtUp();
+    await knownRooms.caughtUp();
     return (await knownRooms.get(roomId)) !== undefined;
   }
   const commandOpts = (ctx: Context, roomId: string) => ({
@@ -246,7 +245,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
         name: "reserve",
         load: reserveOf,
         all: async () => {
-          await reservesCaughtUp();
+          await reserves.caughtUp();
           return reserves.all();
         },
         ownerOf: (r) => r.userId,

@@ -8,6 +8,7 @@ import type { EventCatalog } from "./contracts/events.js";
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
+import type { Freshness } from "./freshness.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
@@ -55,9 +56,8 @@ export class ServiceKit {
   readonly system: string;
   readonly stream: string;
   private store?: Store;
-  private readonly projectors: Projector[] = [];
-  private readonly repositories: Array<Repository<unknown, unknown, DomainEvent>> = [];
-  private readonly views: Array<{ section: string; attach(p: Projection): void }> = [];
+  /** What this instance keeps a copy of: each projector, and the freshness of the repository or view it fills. */
+  private readonly copies: Array<{ projector: Projector; freshness: Freshness }> = [];
   private projections: Projection[] = [];
   private reactions?: Record<string, Reaction>;
   private policy?: Policy;
@@ -114,8 +114,7 @@ export class ServiceKit {
       clock: this.rt.clock,
       ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
     });
-    this.projectors.push(repo.projector());
-    this.repositories.push(repo as unknown as Repository<unknown, unknown, DomainEvent>);
+    this.copies.push({ projector: repo.projector(), freshness: repo.freshness });
     return repo;
   }
 
@@ -123,8 +122,7 @@ export class ServiceKit {
   view<Row, E extends DomainEvent = DomainEvent>(definition: ViewDefinition<Row, E>): View<Row, E> {
     this.consumes(`view:${definition.name}`, Object.keys(definition.on));
     const view = new View(definition, this.storeRef, this.system);
-    this.projectors.push(view.projector());
-    this.views.push(view);
+    this.copies.push({ projector: view.projector(), freshness: view.freshness });
     return view;
   }
 
@@ -150,15 +148,6 @@ export class ServiceKit {
   /** Runs every ticker of this instance once now (tests that moved the clock, operators). */
   async tickNow(): Promise<void> {
     for (const t of this.tickers) await t.runNow();
-  }
-
-  /** Projections of this instance, e.g. for a rebuild from the REPL. */
-  get projectionList(): readonly Projection[] {
-    return this.projections;
-  }
-
-  get policyRunner(): Policy | undefined {
-    return this.policy;
   }
 
   /** Lifecycle hooks to mix into the Moleculer service. */
@@ -240,7 +229,7 @@ export class ServiceKit {
     rt.health.register(`${this.service} writes`, () => ({ ok: true, detail: writes }));
     await rt.events.ensureDeadLetters();
     this.store = await openStore(rt.dataDir(this.service), rt.config.NODE_ID || undefined);
-    this.projections = this.projectors.map((projector) => {
+    this.projections = this.copies.map(({ projector, freshness }) => {
       const projection = new Projection(
         rt.events,
         this.storeRef(),
@@ -258,8 +247,7 @@ export class ServiceKit {
       );
       // A repository answers reads once its own follower has applied its writes;
       // a view answers 503 while it is rebuilt.
-      this.repositories.find((repo) => repo.section === projector.name)?.attach(projection);
-      this.views.find((view) => view.section === projector.name)?.attach(projection);
+      freshness.follow(projection);
       return projection;
     });
     await Promise.all(this.projections.map((p) => p.start()));
@@ -306,7 +294,7 @@ export class ServiceKit {
     await Promise.all(this.tickers.map((t) => t.stop()));
     await this.policy?.stop();
     await Promise.all(this.projections.map((p) => p.stop()));
-    for (const p of this.projectors) this.rt.health.unregister(`${this.service} ${p.name}`);
+    for (const { projector } of this.copies) this.rt.health.unregister(`${this.service} ${projector.name}`);
     this.rt.health.unregister(`${this.service} writes`);
     const store = this.store;
     this.store = undefined;

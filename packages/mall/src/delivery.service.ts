@@ -10,11 +10,12 @@
 //   (its durable consumer resumes where it stopped).
 // Calls: nothing.
 
-import { causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { Delivery, deliveryView } from "./delivery.js";
-import { deliveryIdOf, orderIdOf } from "./ids.js";
+import { deliveryPolicy, type OrderAddress } from "./delivery.policy.js";
+import { orderIdOf } from "./ids.js";
 import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
 
 export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
@@ -22,8 +23,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
   const deliveries = kit.aggregate(Delivery);
-  // Where each order goes, whose it is, and whether it was canceled: PayChecked says none of that.
-  const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }, MallEvent>({
+  const orders = kit.view<OrderAddress, MallEvent>({
     name: "orderAddresses",
     filter: "mall.order.>",
     key: orderIdOf,
@@ -33,22 +33,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
     },
   });
 
-  kit.react<MallEvent>({
-    PayChecked: async (e) => {
-      const { orderId } = e.data;
-      const order = await orders.get(orderId);
-      // Our view of orders lags the policy by a moment at most; a retry finds it.
-      if (!order) throw new Error(`order ${orderId} not yet known`);
-      if (order.canceled) return; // a canceled order is never delivered
-      const { customerId, address } = order;
-      const deliveryId = deliveryIdOf(orderId);
-      const start = { type: "Start" as const, deliveryId, orderId, customerId, address };
-      await deliveries.execute(deliveryId, start, causedBy(e, "mall.delivery"));
-    },
-    OrderClosed: async (e) => {
-      await deliveries.execute(deliveryIdOf(e.data.orderId), { type: "Complete" }, causedBy(e, "mall.delivery"));
-    },
-  });
+  kit.react(deliveryPolicy, { orderAddress: (orderId) => orders.get(orderId) });
 
   return {
     name: "mall.delivery",

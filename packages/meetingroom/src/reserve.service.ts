@@ -14,7 +14,6 @@
 
 import {
   caller,
-  causedBy,
   conflict,
   creationId,
   deadlineOf,
@@ -33,6 +32,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
 import { roomIdOf } from "./ids.js";
 import { nowIso } from "./now.js";
+import { reservePolicy } from "./reserve.policy.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
 import {
   ByIdParams,
@@ -119,18 +119,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
     now: nowIso(kit),
   });
 
-  kit.react<MeetingroomEvent>({
-    ConferenceEnded: async (e) => {
-      const { roomId, conferenceId, reserveId } = e.data;
-      if (!(await holdings.get(roomId))) return;
-      await holdings.execute(roomId, { type: "Release", conferenceId, reserveId }, causedBy(e, "meetingroom.reserve"));
-    },
-    MaintEnded: async (e) => {
-      const { roomId, maintenanceId } = e.data;
-      if (!(await holdings.get(roomId))) return;
-      await holdings.execute(roomId, { type: "Release", maintenanceId }, causedBy(e, "meetingroom.reserve"));
-    },
-  });
+  kit.react(reservePolicy, { holding: (roomId) => holdings.get(roomId) });
 
   // Runs on every replica: the holding decides, so a second replica's Expire
   // finds the reservation gone and appends nothing (and the seeded event id

@@ -12,8 +12,9 @@ import type { Freshness } from "./freshness.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
-import { Policy, type PolicyOutcome, type Reaction } from "./policy.js";
+import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
+import { carryOut, type Effect, type EffectPorts, type Reactions } from "./reaction.js";
 import { Repository } from "./repository.js";
 import { openStore, type Store } from "./store.js";
 import { type Tick, Ticker } from "./ticker.js";
@@ -48,18 +49,19 @@ export function declaredConsumers(): EventConsumer[] {
 
 const ReplayParams = T.Object({ seq: T.Integer({ minimum: 1 }) }, { additionalProperties: false });
 
-export type Reactions<E extends DomainEvent> = {
-  [K in E["type"]]?: (event: EventEnvelope<Extract<E, { type: K }>["data"]>) => Promise<void>;
-};
-
 export class ServiceKit {
   readonly system: string;
   readonly stream: string;
   private store?: Store;
   /** What this instance keeps a copy of: each projector, and the freshness of the repository or view it fills. */
   private readonly copies: Array<{ projector: Projector; freshness: Freshness }> = [];
+  /** The repository of each aggregate this service declared, for the commands its reactions issue. */
+  private readonly repositories = new Map<
+    Aggregate<unknown, unknown, DomainEvent>,
+    Repository<unknown, unknown, DomainEvent>
+  >();
   private projections: Projection[] = [];
-  private reactions?: Record<string, Reaction>;
+  private reactions?: Record<string, EventHandler>;
   private policy?: Policy;
   private readonly timed: Array<{ name: string; periodMs: number; tick: Tick }> = [];
   private tickers: Ticker[] = [];
@@ -115,6 +117,10 @@ export class ServiceKit {
       ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
     });
     this.copies.push({ projector: repo.projector(), freshness: repo.freshness });
+    this.repositories.set(
+      aggregate as Aggregate<unknown, unknown, DomainEvent>,
+      repo as unknown as Repository<unknown, unknown, DomainEvent>,
+    );
     return repo;
   }
 
@@ -126,10 +132,34 @@ export class ServiceKit {
     return view;
   }
 
-  /** What this service does when events happen (its policy). One durable consumer per service. */
-  react<E extends DomainEvent>(reactions: Reactions<E>): void {
+  /**
+   * What this service does when events happen (its policy): each reaction
+   * gives its effects for an event and `reads`, and the kit carries them out
+   * before the event is acknowledged. One durable consumer per service.
+   */
+  react<E extends DomainEvent, R = void>(reactions: Reactions<E, R>, ...given: R extends void ? [] : [reads: R]): void {
     this.consumes("policy", Object.keys(reactions));
-    this.reactions = reactions as Record<string, Reaction>;
+    const reads = given[0] as R;
+    const ports: EffectPorts = {
+      reactor: this.service,
+      execute: (effect, options) => this.repositoryOf(effect.aggregate).execute(effect.id, effect.command, options),
+      call: (action, params) => this.rt.broker.call(action, params),
+    };
+    // Events come off the stream untyped; the reaction map is keyed by their type.
+    const byType = reactions as Record<string, (event: EventEnvelope, reads: R) => Effect[] | Promise<Effect[]>>;
+    this.reactions = Object.fromEntries(
+      Object.entries(byType).map(([type, reaction]) => [
+        type,
+        async (event: EventEnvelope) => carryOut(await reaction(event, reads), event, ports),
+      ]),
+    );
+  }
+
+  private repositoryOf(aggregate: Aggregate<unknown, unknown, DomainEvent>): Repository<unknown, unknown, DomainEvent> {
+    const repository = this.repositories.get(aggregate);
+    if (!repository)
+      throw new Error(`${this.service} reacts with a command on ${aggregate.name}, not one of its aggregates`);
+    return repository;
   }
 
   /**

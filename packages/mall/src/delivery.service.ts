@@ -1,13 +1,8 @@
 // mall.delivery — owns Delivery.
 // Offers: get, list.
-// Reacts to: PayChecked → starts the order's delivery; OrderClosed → completes it.
-//   The pay is checked only once the stock was taken, and a checked pay can no
-//   longer be canceled: so a delivery starts exactly for the orders that keep
-//   their stock. (A decrease alone is not enough: one that lands after its
-//   check gave up can meet a cancel that wins the pay, and then gives its
-//   stock back.)
-//   Deliveries missed while this service was down start when it comes back
-//   (its durable consumer resumes where it stopped).
+// Reacts to: PayChecked → starts the order's delivery; OrderClosed → completes it
+//   (delivery.policy.ts). Deliveries missed while this service was down start
+//   when it comes back (its durable consumer resumes where it stopped).
 // Calls: nothing.
 
 import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";

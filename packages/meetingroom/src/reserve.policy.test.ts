@@ -14,7 +14,8 @@ const MAINTENANCE = id(301);
 
 /** The service's copy of the holdings: `held` rooms have one. */
 const holdings = (...held: string[]): ReserveReads => ({
-  holding: async (roomId) => (held.includes(roomId) ? ({ roomId } as HoldingState) : undefined),
+  holding: async (roomId): Promise<HoldingState | undefined> =>
+    held.includes(roomId) ? { roomId, updatedAt: "2025-01-01T00:00:00.000Z" } : undefined,
 });
 
 describe("reserve policy", () => {

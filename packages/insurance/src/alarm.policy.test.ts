@@ -15,6 +15,16 @@ const owner = { customerId: id(1), userId: "user-1" };
 const reads = { prefix: "[보험] " };
 
 describe("alarm policy", () => {
+  it("announces plans saved, documents issued, proposals contracted or withdrawn and payments canceled", () => {
+    expect(Object.keys(alarmPolicy).sort()).toEqual([
+      "DocumentIssued",
+      "PaymentCanceled",
+      "PlanSaved",
+      "ProposalContracted",
+      "ProposalWithdrawn",
+    ]);
+  });
+
   it("given ProposalWithdrawn → sends the customer one message about it, with an id derived from the event", async () => {
     const withdrawn = envelopeOf(
       { type: "ProposalWithdrawn", data: { proposalNo: PROPOSAL, planNo: PLAN, ...owner, paymentId: PAYMENT } },

@@ -11,7 +11,6 @@
 
 import {
   caller,
-  causedBy,
   endpoint,
   ListQuery,
   notFound,
@@ -26,17 +25,10 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { Clean, cleanView } from "./clean.js";
+import { cleanPolicy } from "./clean.policy.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
-import {
-  ByIdParams,
-  ByRequestParams,
-  type CleaningEvent,
-  CleaningEvents,
-  Clean as CleanResource,
-  FinishCleanBody,
-  Id,
-} from "./schemas.js";
+import { ByIdParams, ByRequestParams, CleaningEvents, Clean as CleanResource, FinishCleanBody, Id } from "./schemas.js";
 
 const CleanListQuery = ListQuery({
   requestId: T.Optional(Id),
@@ -50,19 +42,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
   const cleans = kit.aggregate(Clean);
 
-  kit.react<CleaningEvent>({
-    // The reservation accepted this cleaning. Normally the finish action
-    // stored its CleaningFinished a moment ago (then this decides nothing);
-    // if that node died in between, this stores it, once.
-    CleaningRecorded: async (e) => {
-      const { cleanId, requestId, cleanDate, cleanerId } = e.data;
-      await cleans.execute(
-        cleanId,
-        { type: "Finish", cleanId, requestId, cleanDate, cleanerId },
-        causedBy(e, "cleaning.clean"),
-      );
-    },
-  });
+  kit.react(cleanPolicy);
 
   return {
     name: "cleaning.clean",

@@ -8,7 +8,6 @@
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
 import {
-  causedBy,
   deadlineOf,
   ListQuery,
   ownedReadActions,
@@ -20,15 +19,8 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Payment, paymentView } from "./payment.js";
-import {
-  ByIdParams,
-  Id,
-  type InsuranceEvent,
-  InsuranceEvents,
-  Payment as PaymentResource,
-  PaymentStatus,
-  PayParams,
-} from "./schemas.js";
+import { paymentPolicy } from "./payment.policy.js";
+import { ByIdParams, Id, InsuranceEvents, Payment as PaymentResource, PaymentStatus, PayParams } from "./schemas.js";
 
 const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -36,11 +28,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
   const payments = kit.aggregate(Payment);
 
-  kit.react<InsuranceEvent>({
-    ProposalWithdrawn: async (e) => {
-      await payments.execute(e.data.paymentId, { type: "Cancel" }, causedBy(e, "insurance.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   // The client was charged but no contract was ever stored: cancel the payment.
   // Every replica ticks; the aggregate decides (expected sequence, seeded id), so it is canceled once.

@@ -26,7 +26,6 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { caughtUp } from "./fresh.js";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
 import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
 import {
@@ -101,7 +100,8 @@ export function proposalService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ProposeBody>>) {
           const user = caller(ctx);
           const { planNo, account } = ctx.params;
-          await caughtUp(rt, kit, plans);
+          // The decision depends on the view: a client that just saw the document issued is not told "not yet".
+          await plans.caughtUp();
           const plan = await plans.get(planNo);
           if (!plan) throw notFound("plan", planNo);
           if (plan.userId !== user.id) throw forbidden("NotOwner", "only the plan's owner can propose it");

@@ -7,7 +7,6 @@
 
 import {
   caller,
-  causedBy,
   creationId,
   deadlineOf,
   endpoint,
@@ -26,6 +25,7 @@ import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { orderIdOf, payIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
+import { orderPolicy } from "./order.policy.js";
 import {
   ByIdParams,
   Id,
@@ -63,12 +63,7 @@ export function orderService(rt: Runtime): ServiceSchema {
     on: { ProductRegistered: (_, e) => ({ name: e.data.name, price: e.data.price }) },
   });
 
-  kit.react<MallEvent>({
-    PayCanceled: async (e) => {
-      const reason = e.data.reason === "OutOfStock" ? "OutOfStock" : "CustomerCanceled";
-      await orders.execute(e.data.orderId, { type: "Cancel", reason }, causedBy(e, "mall.order"));
-    },
-  });
+  kit.react(orderPolicy);
 
   /** The caller's own order (cancel and receive are the customer's alone). */
   async function ownOrder(ctx: Context<{ id: string }>) {

@@ -9,7 +9,6 @@
 import {
   AVAILABLE_SHARD,
   caller,
-  causedBy,
   conflict,
   deadlineOf,
   endpoint,
@@ -25,7 +24,8 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { ensureCheckable, Pay, payView } from "./pay.js";
-import { ByIdParams, Id, type MallEvent, MallEvents, Pay as PayResource } from "./schemas.js";
+import { payPolicy } from "./pay.policy.js";
+import { ByIdParams, Id, MallEvents, Pay as PayResource } from "./schemas.js";
 
 const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
 const CancelPayParams = T.Object(
@@ -45,28 +45,7 @@ export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
   const pays = kit.aggregate(Pay);
 
-  kit.react<MallEvent>({
-    // Stock taken for the order means its deposit check stands. Normally the
-    // check appended PayChecked itself a moment ago (then this does nothing);
-    // if that check's answer was lost after the stock was taken, this completes
-    // it. But a decrease can land after its caller gave up, and a cancel may
-    // have won the pay since: the order ends canceled, so the stock goes back.
-    QtyDecreased: async (e) => {
-      const { orderId, productId } = e.data;
-      try {
-        await pays.execute(payIdOf(orderId), { type: "Check" }, causedBy(e, "mall.pay"));
-      } catch (err) {
-        if (ruleOf(err) !== "OrderCanceled") throw err;
-        await rt.broker.call("mall.product.restoreStock", { orderId, productId });
-      }
-    },
-    OrderPlaced: async (e) => {
-      const { orderId, customerId, productId, qty, price } = e.data;
-      const payId = payIdOf(orderId);
-      const place = { type: "Place" as const, payId, orderId, customerId, productId, qty, amount: price * qty };
-      await pays.execute(payId, place, causedBy(e, "mall.pay"));
-    },
-  });
+  kit.react(payPolicy);
 
   return {
     name: "mall.pay",

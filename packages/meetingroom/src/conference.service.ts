@@ -27,8 +27,8 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { Conference, type ConferenceState } from "./conference.js";
+import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
 import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
 

@@ -28,8 +28,8 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { nowIso } from "./now.js";
 import type { MaintenanceHold } from "./reserve.service.js";
 import {
   ByIdParams,

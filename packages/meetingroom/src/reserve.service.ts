@@ -14,7 +14,6 @@
 
 import {
   caller,
-  causedBy,
   conflict,
   creationId,
   deadlineOf,
@@ -32,9 +31,10 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { caughtUp, nowIso } from "./caught-up.js";
 import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
 import { roomIdOf } from "./ids.js";
+import { nowIso } from "./now.js";
+import { reservePolicy } from "./reserve.policy.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
 import {
   ByIdParams,
@@ -105,15 +105,14 @@ export function reserveService(rt: Runtime): ServiceSchema {
     key: roomIdOf,
     on: { RoomAdded: (row, e) => (row ? undefined : { name: e.data.name }) },
   });
-  const reservesCaughtUp = caughtUp(rt, kit, "reserves", "meetingroom.holding.>");
-  const roomsCaughtUp = caughtUp(rt, kit, "knownRooms", "meetingroom.room.>");
-
+  // Read-your-writes: a member reading the reservation they just made, or
+  // reserving a room an admin just added, finds it on any replica.
   async function reserveOf(id: string): Promise<Reserve | undefined> {
-    await reservesCaughtUp();
+    await reserves.caughtUp();
     return reserves.get(id);
   }
   async function roomKnown(roomId: string): Promise<boolean> {
-    await roomsCaughtUp();
+    await knownRooms.caughtUp();
     return (await knownRooms.get(roomId)) !== undefined;
   }
   const commandOpts = (ctx: Context, roomId: string) => ({
@@ -122,18 +121,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
     now: nowIso(kit),
   });
 
-  kit.react<MeetingroomEvent>({
-    ConferenceEnded: async (e) => {
-      const { roomId, conferenceId, reserveId } = e.data;
-      if (!(await holdings.get(roomId))) return;
-      await holdings.execute(roomId, { type: "Release", conferenceId, reserveId }, causedBy(e, "meetingroom.reserve"));
-    },
-    MaintEnded: async (e) => {
-      const { roomId, maintenanceId } = e.data;
-      if (!(await holdings.get(roomId))) return;
-      await holdings.execute(roomId, { type: "Release", maintenanceId }, causedBy(e, "meetingroom.reserve"));
-    },
-  });
+  kit.react(reservePolicy, { holding: (roomId) => holdings.get(roomId) });
 
   // Runs on every replica: the holding decides, so a second replica's Expire
   // finds the reservation gone and appends nothing (and the seeded event id
@@ -273,7 +261,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
         name: "reserve",
         load: reserveOf,
         all: async () => {
-          await reservesCaughtUp();
+          await reserves.caughtUp();
           return reserves.all();
         },
         ownerOf: (r) => r.userId,

@@ -20,8 +20,8 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { roomIdOf } from "./ids.js";
+import { nowIso } from "./now.js";
 import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
 import {

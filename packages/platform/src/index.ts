@@ -26,6 +26,7 @@ export * from "./observability/index.js";
 export * from "./orphans.js";
 export * from "./policy.js";
 export * from "./projection.js";
+export * from "./reaction.js";
 export * from "./read-actions.js";
 export * from "./repository.js";
 export * from "./service-kit.js";

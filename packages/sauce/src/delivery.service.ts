@@ -15,7 +15,6 @@
 
 import {
   caller,
-  causedBy,
   endpoint,
   ListQuery,
   ownedReadActions,
@@ -27,15 +26,8 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
-import { deliveryIdOf } from "./ids.js";
-import {
-  ByIdParams,
-  Delivery as DeliveryResource,
-  DeliveryStatus,
-  Id,
-  type SauceEvent,
-  SauceEvents,
-} from "./schemas.js";
+import { deliveryPolicy } from "./delivery.policy.js";
+import { ByIdParams, Delivery as DeliveryResource, DeliveryStatus, Id, SauceEvents } from "./schemas.js";
 
 const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
 
@@ -46,34 +38,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
   const deliveries = kit.aggregate(Delivery);
 
-  kit.react<SauceEvent>({
-    PaymentApproved: async (e) => {
-      const { orderId, customerId } = e.data;
-      const deliveryId = deliveryIdOf(orderId);
-      await deliveries.execute(
-        deliveryId,
-        { type: "Start", deliveryId, orderId, customerId },
-        causedBy(e, "sauce.delivery"),
-      );
-    },
-    PaymentCanceled: async (e) => {
-      // An authorization refunded because its order was never stored was never
-      // approved and never will be: no delivery to cancel, none to prevent.
-      if (e.data.reason === "OrderNotStored") return;
-      const { orderId, customerId } = e.data;
-      const deliveryId = deliveryIdOf(orderId);
-      await deliveries.execute(
-        deliveryId,
-        { type: "Cancel", deliveryId, orderId, customerId },
-        causedBy(e, "sauce.delivery"),
-      );
-    },
-    // The order recorded the delivery; normally the complete request stored
-    // DeliveryCompleted a moment ago (then this decides nothing).
-    OrderDelivered: async (e) => {
-      await deliveries.execute(e.data.deliveryId, { type: "Complete" }, causedBy(e, "sauce.delivery"));
-    },
-  });
+  kit.react(deliveryPolicy);
 
   return {
     name: "sauce.delivery",

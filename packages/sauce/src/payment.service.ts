@@ -7,7 +7,6 @@
 // Calls: nothing.
 
 import {
-  causedBy,
   deadlineOf,
   ListQuery,
   ownedReadActions,
@@ -23,15 +22,8 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
-import {
-  ByIdParams,
-  Id,
-  Payment as PaymentResource,
-  PaymentStatus,
-  PayParams,
-  type SauceEvent,
-  SauceEvents,
-} from "./schemas.js";
+import { approvalOf, paymentPolicy } from "./payment.policy.js";
+import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
 
 const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -46,23 +38,11 @@ export function paymentService(rt: Runtime): ServiceSchema {
   const payments = kit.aggregate(Payment);
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
-  // Approving is the same command from the policy and from the reconciliation:
-  // the same seed gives the same event id, so whichever comes second stores nothing.
+  // The reconciliation approves as the policy does (same seed, same event id).
   const approve = (orderId: string, causationId: string) =>
-    payments.execute(
-      paymentIdOf(orderId),
-      { type: "Approve" },
-      { correlationId: orderId, causationId, idSeed: `approve:${orderId}` },
-    );
+    payments.execute(paymentIdOf(orderId), { type: "Approve" }, approvalOf(orderId, causationId));
 
-  kit.react<SauceEvent>({
-    OrderPlaced: async (e) => {
-      await approve(e.data.orderId, e.id);
-    },
-    OrderCanceled: async (e) => {
-      await payments.execute(paymentIdOf(e.data.orderId), { type: "Cancel" }, causedBy(e, "sauce.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   /** Is the order stored? Asked of the stream itself (the order subject has a message), not of a lagging copy. */
   const orderStored = async (orderId: string) =>

@@ -4,11 +4,11 @@
 // events are stamped with the new version.
 import { join } from "node:path";
 import {
-  causedBy,
   type Decider,
   type DomainEvent,
   defineEvents,
   type EventEnvelope,
+  execute,
   healthOf,
   type Runtime,
   ServiceKit,
@@ -96,16 +96,17 @@ it("reads v1 events of the stream as v2 everywhere, and writes v2", async () => 
   });
   const reacted: EventEnvelope<Event["data"]>[] = [];
   type Notes = { status: "Empty" } | { status: "Noting"; n: number };
-  const notes = kit.aggregate<Notes, { note: string }, DomainEvent<"Noted", { note: string }>>({
+  const note: Decider<Notes, { note: string }, DomainEvent<"Noted", { note: string }>> = {
     name: "note",
     initialState: { status: "Empty" },
     decide: (_s, cmd) => [{ type: "Noted", data: { note: cmd.note } }],
     evolve: (s) => ({ status: "Noting", n: (s.status === "Noting" ? s.n : 0) + 1 }),
-  });
+  };
+  kit.aggregate(note);
   kit.react<Event>({
-    Added: async (e) => {
+    Added: (e) => {
       reacted.push(e);
-      await notes.execute(e.aggregateId, { note: `${e.data.by.amount}` }, causedBy(e, "note"));
+      return [execute(note, e.aggregateId, { note: `${e.data.by.amount}` })];
     },
   });
   broker.createService({

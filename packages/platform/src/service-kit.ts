@@ -147,11 +147,6 @@ export class ServiceKit {
     return this.rt.clock;
   }
 
-  /** Runs every ticker of this instance once now (tests that moved the clock, operators). */
-  async tickNow(): Promise<void> {
-    for (const t of this.tickers) await t.runNow();
-  }
-
   /** Projections of this instance, e.g. for a rebuild from the REPL. */
   get projectionList(): readonly Projection[] {
     return this.projections;
@@ -170,7 +165,7 @@ export class ServiceKit {
         tick: {
           visibility: "public",
           async handler() {
-            await kit.tickNow();
+            for (const t of kit.tickers) await t.runNow();
             return { tickers: kit.tickers.length };
           },
         },

@@ -12,6 +12,7 @@
 import {
   caller,
   causedBy,
+  correlateBy,
   ListQuery,
   notFound,
   ownedReadActions,
@@ -34,7 +35,7 @@ export const CleanListQuery = ListQuery({
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(Clean);
+  const cleans = kit.aggregate(Clean, { correlation: correlateBy("requestId") });
 
   kit.react<CleaningEvent>({
     // The reservation accepted this cleaning. Normally the finish action
@@ -78,7 +79,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           const { state } = await cleans.execute(
             cleanId,
             { type: "Finish", cleanId, requestId, cleanDate: recorded.cleanDate, cleanerId: recorded.cleanerId },
-            { correlationId: requestId },
+            { deadline: "none" },
           );
           return cleanView(state);
         },

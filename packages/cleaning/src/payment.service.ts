@@ -13,6 +13,7 @@
 
 import {
   causedBy,
+  correlateBy,
   deadlineOf,
   notFound,
   type Runtime,
@@ -35,7 +36,7 @@ export const ApproveParams = T.Object(
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(Payment, { correlation: correlateBy("requestId") });
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(Reservation);
   const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
@@ -65,7 +66,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Reconcile", reservationStored: false, now, waitMs },
-        { correlationId: p.requestId, causationId: p.id, idSeed: `reconcile:${p.requestId}` },
+        { causationId: p.id, idSeed: `reconcile:${p.requestId}` },
       );
     }
   });
@@ -98,7 +99,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
               waitMs,
               ...(answerByOnClock !== undefined ? { answerBy: answerByOnClock } : {}),
             },
-            { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: answerBy },
+            { idSeed: `approve:${requestId}` },
           );
           return paymentView(state);
         },

@@ -6,7 +6,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   invalidValue,
   ListQuery,
   notFound,
@@ -51,7 +50,7 @@ export function customerService(rt: Runtime): ServiceSchema {
               userId: user.id,
               ...ctx.params,
             },
-            { correlationId: customerId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return customerView(state);
         },

@@ -9,7 +9,7 @@
 
 import {
   causedBy,
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
   type Runtime,
@@ -25,7 +25,7 @@ export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: 
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(Payment, { correlation: correlateBy("proposalNo") });
 
   kit.react<InsuranceEvent>({
     ProposalWithdrawn: async (e) => {
@@ -49,7 +49,6 @@ export function paymentService(rt: Runtime): ServiceSchema {
         p.id,
         { type: "Reconcile", now, afterMs },
         {
-          correlationId: p.proposalNo,
           causationId: p.id,
           idSeed: `reconcile:${p.id}`,
           idTime: Date.parse(p.createdAt),
@@ -77,11 +76,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
             paymentId,
             { type: "Pay", paymentId, account, ...payment },
             // stamped with the service clock: the proposal's store window and the reconciliation count from it
-            {
-              correlationId: payment.proposalNo,
-              deadline: deadlineOf(ctx),
-              now: new Date(kit.clock.now()).toISOString(),
-            },
+            { now: new Date(kit.clock.now()).toISOString() },
           );
           return paymentView(state);
         },

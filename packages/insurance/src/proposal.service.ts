@@ -105,7 +105,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
               );
             const { state } = await execute(
               { type: "Contract", proposalNo, planNo, customerId, userId, paymentId, amount, requestId },
-              { correlationId: proposalNo, deadline: storeBy },
+              { deadline: storeBy },
             );
             return proposalView(state);
           });
@@ -122,7 +122,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
           const { state } = await proposals.execute(
             proposal.id,
             { type: "Withdraw" },
-            { correlationId: proposal.id, idSeed: `withdraw:${proposal.id}` },
+            { idSeed: `withdraw:${proposal.id}` },
           );
           return proposalView(state);
         },

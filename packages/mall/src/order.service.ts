@@ -9,7 +9,6 @@ import {
   caller,
   causedBy,
   creationId,
-  deadlineOf,
   ensureOwnerOr,
   forbidden,
   ListQuery,
@@ -78,11 +77,17 @@ export function orderService(rt: Runtime): ServiceSchema {
             (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
           const { name: productName, price } = product;
           const orderId = creationId(ctx, "order");
-          const { state } = await orders.execute(
+          const { state } = await orders.execute(orderId, {
+            type: "Place",
             orderId,
-            { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address, seenPrice },
-            { correlationId: orderId, deadline: deadlineOf(ctx) },
-          );
+            customerId: user.id,
+            productId,
+            productName,
+            qty,
+            price,
+            address,
+            seenPrice,
+          });
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
@@ -110,7 +115,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             order.id,
             { type: "Cancel", reason: "CustomerCanceled" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${order.id}` },
           );
           return orderView(state);
         },
@@ -121,11 +126,7 @@ export function orderService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownOrder(ctx);
           const deliveryStarted = (await startedDeliveries.get(order.id)) !== undefined;
-          const { state } = await orders.execute(
-            order.id,
-            { type: "Close", deliveryStarted },
-            { correlationId: order.id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await orders.execute(order.id, { type: "Close", deliveryStarted });
           return orderView(state);
         },
       },

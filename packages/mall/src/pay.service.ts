@@ -11,7 +11,7 @@ import {
   caller,
   causedBy,
   conflict,
-  deadlineOf,
+  correlateBy,
   ListQuery,
   notFound,
   ownedReadActions,
@@ -41,7 +41,7 @@ const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKe
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
-  const pays = kit.aggregate(Pay);
+  const pays = kit.aggregate(Pay, { correlation: correlateBy("orderId") });
 
   kit.react<MallEvent>({
     // Stock taken for the order means its deposit check stands. Normally the
@@ -101,13 +101,10 @@ export function payService(rt: Runtime): ServiceSchema {
               await ctx.call("mall.product.decreaseStock", { orderId, productId, qty });
             } catch (err) {
               if (ruleOf(err) !== "OutOfStock") throw err;
-              await execute(
-                { type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" },
-                { correlationId: orderId, deadline: deadlineOf(ctx) },
-              );
+              await execute({ type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" });
               throw conflict("OutOfStock", (err as Error).message);
             }
-            const { state } = await execute({ type: "Check" }, { correlationId: orderId, deadline: deadlineOf(ctx) });
+            const { state } = await execute({ type: "Check" });
             return payView(state);
           });
         },
@@ -124,7 +121,7 @@ export function payService(rt: Runtime): ServiceSchema {
           const { state } = await pays.execute(
             payId,
             { type: "Cancel", payId, orderId, customerId, reason: "OrderCanceled" },
-            { correlationId: orderId, idSeed: `cancel:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${orderId}` },
           );
           return payView(state);
         },

@@ -4,7 +4,7 @@
 //   order ends canceled after all).
 // Reacts to: nothing. Calls: nothing.
 
-import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import { caller, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, productView } from "./product.js";
@@ -19,7 +19,10 @@ export const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
-  const products = kit.aggregate(Product);
+  const products = kit.aggregate(Product, {
+    // Stock taken or given back for an order belongs to that order's story.
+    correlation: (id, command) => ("orderId" in command ? command.orderId : id),
+  });
 
   return {
     name: "mall.product",
@@ -33,7 +36,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "Register", productId, ...ctx.params },
-            { correlationId: productId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return productView(state);
         },
@@ -64,7 +67,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "DecreaseStock", orderId, qty },
-            { correlationId: orderId, idSeed: `decrease:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `decrease:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },
@@ -79,7 +82,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "RestoreStock", orderId },
-            { correlationId: orderId, idSeed: `restore:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `restore:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },

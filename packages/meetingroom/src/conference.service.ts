@@ -12,8 +12,8 @@
 import {
   caller,
   conflict,
+  correlateBy,
   creationId,
-  deadlineOf,
   ensureOwnerOr,
   ListQuery,
   notFound,
@@ -53,7 +53,7 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(Conference);
+  const conferences = kit.aggregate(Conference, { correlation: correlateBy("roomId") });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
@@ -64,7 +64,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
       await conferences.execute(
         c.id,
         { type: "EndAtSlotEnd", now },
-        { correlationId: c.roomId, idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
+        { idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
       );
     }
   });
@@ -104,11 +104,10 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
           if (storeBy === undefined)
             throw conflict("StartTooLate", "this meeting was not started in time and its room is being given back");
-          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await conferences.execute(
             conferenceId,
             { type: "Start", conferenceId, ...checked },
-            { correlationId: checked.roomId, deadline, now: nowIso(kit) },
+            { storeBy, now: nowIso(kit) },
           );
           return conferenceView(state);
         },
@@ -121,11 +120,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const found = await conferences.getLatest(ctx.params.id);
           if (!found) throw notFound("conference", ctx.params.id);
           ensureOwnerOr(caller(ctx), found.userId, "admin");
-          const { state } = await conferences.execute(
-            found.id,
-            { type: "End" },
-            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
-          );
+          const { state } = await conferences.execute(found.id, { type: "End" }, { now: nowIso(kit) });
           await release(ctx, state);
           return conferenceView(state);
         },

@@ -17,7 +17,6 @@ import {
   causedBy,
   conflict,
   creationId,
-  deadlineOf,
   ensureOwnerOr,
   forbidden,
   ListQuery,
@@ -114,11 +113,6 @@ export function reserveService(rt: Runtime): ServiceSchema {
     await roomsCaughtUp();
     return (await knownRooms.get(roomId)) !== undefined;
   }
-  const commandOpts = (ctx: Context, roomId: string) => ({
-    correlationId: roomId,
-    deadline: deadlineOf(ctx),
-    now: nowIso(kit),
-  });
 
   kit.react<MeetingroomEvent>({
     ConferenceEnded: async (e) => {
@@ -146,7 +140,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
       await holdings.execute(
         h.roomId,
         { type: "Expire", reserveId, now },
-        { correlationId: h.roomId, idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
+        { idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
       );
     }
   });
@@ -170,7 +164,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
       await holdings.execute(
         h.roomId,
         { type: "ReleaseUnowned", ...which, now, afterMs },
-        { correlationId: h.roomId, idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
+        { idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
       );
     },
   });
@@ -202,7 +196,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { events } = await holdings.execute(
             roomId,
             { type: "Reserve", reserveId, roomId, userId: user.id, slot, roomKnown: known, now },
-            commandOpts(ctx, roomId),
+            { now: nowIso(kit) },
           );
           const made = events.find((e) => e.type === "Reserved");
           if (!made) return (await reserveOf(reserveId)) as Reserve;
@@ -235,7 +229,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { events } = await holdings.execute(
             row.roomId,
             { type: "Cancel", reserveId: row.id, now: kit.clock.now() },
-            commandOpts(ctx, row.roomId),
+            { now: nowIso(kit) },
           );
           const at = events[0]?.occurredAt ?? row.updatedAt;
           return { ...row, status: "Canceled", updatedAt: at };
@@ -286,7 +280,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { state } = await holdings.execute(
             row.roomId,
             { type: "Use", reserveId, userId, conferenceId, now: kit.clock.now() },
-            commandOpts(ctx, row.roomId),
+            { now: nowIso(kit) },
           );
           return heldForThis(state);
         },
@@ -302,7 +296,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { state } = await holdings.execute(
             roomId,
             { type: "HoldForMaintenance", roomId, maintenanceId, roomKnown: await roomKnown(roomId), now },
-            commandOpts(ctx, roomId),
+            { now: nowIso(kit) },
           );
           const owner = heldFor(state);
           if (owner?.aggregate !== "maintenance" || owner.id !== maintenanceId) throw notHeldAnyMore();
@@ -317,7 +311,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ReleaseParams>>) {
           const { roomId, ...which } = ctx.params;
           if (!(await holdings.getLatest(roomId))) return { roomId }; // never held: nothing to give back
-          await holdings.execute(roomId, { type: "Release", ...which }, commandOpts(ctx, roomId));
+          await holdings.execute(roomId, { type: "Release", ...which }, { now: nowIso(kit) });
           return { roomId };
         },
       },

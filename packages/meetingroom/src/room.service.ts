@@ -6,7 +6,7 @@
 //            catch up by themselves, each event once, after the service was away.
 // Calls: nothing. Nothing else waits for this service.
 
-import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import { caller, creationId, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { nowIso } from "./caught-up.js";
@@ -52,7 +52,7 @@ export function roomService(rt: Runtime): ServiceSchema {
           const { state } = await rooms.execute(
             roomId,
             { type: "Add", roomId, name, capacity },
-            { correlationId: roomId, causationId: user.id, deadline: deadlineOf(ctx), now: nowIso(kit) },
+            { causationId: user.id, now: nowIso(kit) },
           );
           return roomView(state, await statuses.get(roomId));
         },

@@ -13,7 +13,7 @@
 //   on the same aggregate that decides a cancel, so a cancel and a completion
 //   of one order never both succeed. Unavailable: 503, nothing stored.
 
-import { caller, causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { caller, causedBy, correlateBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
@@ -24,7 +24,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(Delivery);
+  const deliveries = kit.aggregate(Delivery, { correlation: correlateBy("orderId") });
 
   kit.react<SauceEvent>({
     PaymentApproved: async (e) => {
@@ -90,7 +90,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
           const { state } = await deliveries.execute(
             id,
             { type: "Complete" },
-            { correlationId: orderId, idSeed: `complete:${id}` },
+            { idSeed: `complete:${id}`, deadline: "none" },
           );
           return deliveryView(state);
         },

@@ -8,7 +8,7 @@
 
 import {
   causedBy,
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
   type Runtime,
@@ -30,17 +30,13 @@ export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(Payment, { correlation: correlateBy("orderId") });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
   // Approving is the same command from the policy and from the reconciliation:
   // the same seed gives the same event id, so whichever comes second stores nothing.
   const approve = (orderId: string, causationId: string) =>
-    payments.execute(
-      paymentIdOf(orderId),
-      { type: "Approve" },
-      { correlationId: orderId, causationId, idSeed: `approve:${orderId}` },
-    );
+    payments.execute(paymentIdOf(orderId), { type: "Approve" }, { causationId, idSeed: `approve:${orderId}` });
 
   kit.react<SauceEvent>({
     OrderPlaced: async (e) => {
@@ -66,7 +62,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Expire", now, afterMs },
-        { correlationId: p.orderId, causationId: p.id, idSeed: `expire:${p.orderId}` },
+        { causationId: p.id, idSeed: `expire:${p.orderId}` },
       );
     }
   });
@@ -85,7 +81,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const { state } = await payments.execute(
             paymentId,
             { type: "Authorize", paymentId, orderId, amount, customerId },
-            { correlationId: orderId, idSeed: `authorize:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `authorize:${orderId}` },
           );
           const { id, status, createdAt } = state;
           return { id, orderId, amount: state.amount, status, createdAt };

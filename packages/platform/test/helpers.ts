@@ -156,7 +156,7 @@ export async function startInstance(
     opts.declared,
   );
   const follower = new Projection(connected.events, store, stream, repo.projector(), recordingLogger());
-  repo.attach(follower);
+  repo.freshness.follow(follower);
   await follower.start();
   return {
     dir,

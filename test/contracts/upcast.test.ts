@@ -73,7 +73,7 @@ it("reads v1 events of the stream as v2 everywhere, and writes v2", async () => 
     version: 1,
     data: { by: 5 },
   };
-  await c.events.append(subjectOf(system, "counter", "k"), [stored], 0);
+  await c.events.appendCommit(subjectOf(system, "counter", "k"), [stored], 0);
 
   broker = new ServiceBroker({ logger: false, nodeID: `upcast-${system}`, validator: new TypeBoxValidator() });
   const rt: Runtime = {

@@ -11,6 +11,7 @@
 
 import {
   caller,
+  correlateBy,
   endpoint,
   ListQuery,
   notFound,
@@ -40,7 +41,7 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(cleanDecider);
+  const cleans = kit.aggregate(cleanDecider, { correlation: correlateBy("requestId") });
 
   kit.react(cleanPolicy);
 
@@ -85,7 +86,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           const { state } = await cleans.execute(
             cleanId,
             { type: "Finish", cleanId, requestId, cleanDate: recorded.cleanDate, cleanerId: recorded.cleanerId },
-            { correlationId: requestId },
+            { deadline: "none" },
           );
           return cleanView(state);
         },

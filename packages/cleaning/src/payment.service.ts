@@ -11,7 +11,16 @@
 //         request's reservation stored?), confirmed with the stream itself
 //         before a payment is canceled.
 
-import { deadlineOf, notFound, type Runtime, reconcilePeriod, ServiceKit, streamName, subjectOf } from "@seed/platform";
+import {
+  correlateBy,
+  deadlineOf,
+  notFound,
+  type Runtime,
+  reconcilePeriod,
+  ServiceKit,
+  streamName,
+  subjectOf,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
@@ -27,7 +36,7 @@ const ApproveParams = T.Object(
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
-  const payments = kit.aggregate(paymentDecider);
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("requestId") });
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(reservationDecider);
   const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
@@ -51,7 +60,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Reconcile", reservationStored: false, now, waitMs },
-        { correlationId: p.requestId, causationId: p.id, idSeed: `reconcile:${p.requestId}` },
+        { causationId: p.id, idSeed: `reconcile:${p.requestId}` },
       );
     }
   });
@@ -84,7 +93,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
               waitMs,
               ...(answerByOnClock !== undefined ? { answerBy: answerByOnClock } : {}),
             },
-            { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: answerBy },
+            { idSeed: `approve:${requestId}` },
           );
           return paymentView(state);
         },

@@ -10,7 +10,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   forbidden,
   ListQuery,
@@ -92,11 +91,15 @@ export function reservationService(rt: Runtime): ServiceSchema {
             }
           }
           await ctx.call("cleaning.payment.approve", { requestId, amount: price });
-          const { state } = await reservations.execute(
+          const { state } = await reservations.execute(requestId, {
+            type: "Apply",
             requestId,
-            { type: "Apply", requestId, requestDate, place, price, customerName, customerId: user.id },
-            { correlationId: requestId, deadline: deadlineOf(ctx) },
-          );
+            requestDate,
+            place,
+            price,
+            customerName,
+            customerId: user.id,
+          });
           return reservationView(state);
         },
       }),
@@ -157,7 +160,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           const { state } = await reservations.execute(
             reservation.id,
             { type: "Cancel" },
-            { correlationId: reservation.id, idSeed: `cancel:${reservation.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${reservation.id}` },
           );
           return reservationView(state);
         },
@@ -177,11 +180,14 @@ export function reservationService(rt: Runtime): ServiceSchema {
           // Caught up with the stream: a reservation stored a moment ago, anywhere, is known.
           await reservations.getLatest(requestId);
           const cleanId = cleanIdOf(requestId);
-          const { state } = await reservations.execute(
+          const { state } = await reservations.execute(requestId, {
+            type: "RecordCleaning",
             requestId,
-            { type: "RecordCleaning", requestId, cleanId, cleanDate, cleanerId, retry },
-            { correlationId: requestId, deadline: deadlineOf(ctx) },
-          );
+            cleanId,
+            cleanDate,
+            cleanerId,
+            retry,
+          });
           return state.cleaning;
         },
       },

@@ -6,7 +6,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   invalidValue,
   ListQuery,
@@ -69,7 +68,7 @@ export function customerService(rt: Runtime): ServiceSchema {
               userId: user.id,
               ...ctx.params,
             },
-            { correlationId: customerId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return customerView(state);
         },

@@ -8,7 +8,7 @@
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
 import {
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
   PageOf,
@@ -26,7 +26,7 @@ const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optio
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(paymentDecider);
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("proposalNo") });
 
   kit.react(paymentPolicy);
 
@@ -46,7 +46,6 @@ export function paymentService(rt: Runtime): ServiceSchema {
         p.id,
         { type: "Reconcile", now, afterMs },
         {
-          correlationId: p.proposalNo,
           causationId: p.id,
           idSeed: `reconcile:${p.id}`,
           idTime: Date.parse(p.createdAt),
@@ -74,11 +73,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
             paymentId,
             { type: "Pay", paymentId, account, ...payment },
             // stamped with the service clock: the proposal's store window and the reconciliation count from it
-            {
-              correlationId: payment.proposalNo,
-              deadline: deadlineOf(ctx),
-              now: new Date(kit.clock.now()).toISOString(),
-            },
+            { now: new Date(kit.clock.now()).toISOString() },
           );
           return paymentView(state);
         },

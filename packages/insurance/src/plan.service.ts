@@ -9,7 +9,6 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   forbidden,
@@ -161,11 +160,7 @@ export function planService(rt: Runtime): ServiceSchema {
           const { customerId, ...input } = ctx.params;
           const quoted = await quoteFor(ctx, user, input, customerId);
           const planNo = creationId(ctx, "plan");
-          const { state } = await plans.execute(
-            planNo,
-            { type: "Save", planNo, ...quoted },
-            { correlationId: planNo, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await plans.execute(planNo, { type: "Save", planNo, ...quoted });
           return planView(state);
         },
       }),
@@ -200,11 +195,7 @@ export function planService(rt: Runtime): ServiceSchema {
             paymentCycle: changes.paymentCycle ?? plan.paymentCycle,
           };
           const quoted = await quoteFor(ctx, user, input, customerId);
-          const { state } = await plans.execute(
-            id,
-            { type: "Requote", planNo: id, ...quoted },
-            { correlationId: id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await plans.execute(id, { type: "Requote", planNo: id, ...quoted });
           return planView(state);
         },
       }),
@@ -227,7 +218,7 @@ export function planService(rt: Runtime): ServiceSchema {
           const { state } = await plans.execute(
             plan.id,
             { type: "RequestDocument" },
-            { correlationId: plan.id, idSeed: `document:${plan.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `document:${plan.id}` },
           );
           return planView(state, (await issued.get(plan.id)) !== undefined);
         },

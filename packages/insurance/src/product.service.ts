@@ -9,7 +9,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   invalidValue,
   ListQuery,
@@ -157,7 +156,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             code,
             { type: "Register", registrationId: creationId(ctx, "product"), code, fields },
-            { correlationId: code, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return productView(state);
         },
@@ -184,11 +183,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const product = await products.getLatest(code);
           if (!product) throw notFound("product", code);
           checkTerms(changes, { ...product, ...changes });
-          const { state } = await products.execute(
-            code,
-            { type: "Change", changes },
-            { correlationId: code, causationId: user.id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await products.execute(code, { type: "Change", changes }, { causationId: user.id });
           return productView(state);
         },
       }),

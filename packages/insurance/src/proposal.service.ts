@@ -135,7 +135,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
               );
             const { state } = await execute(
               { type: "Contract", proposalNo, planNo, customerId, userId, paymentId, amount, requestId },
-              { correlationId: proposalNo, deadline: storeBy },
+              { deadline: storeBy },
             );
             return proposalView(state);
           });
@@ -161,7 +161,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
           const { state } = await proposals.execute(
             proposal.id,
             { type: "Withdraw" },
-            { correlationId: proposal.id, idSeed: `withdraw:${proposal.id}` },
+            { idSeed: `withdraw:${proposal.id}` },
           );
           return proposalView(state);
         },

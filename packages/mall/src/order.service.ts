@@ -8,7 +8,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   forbidden,
@@ -99,11 +98,17 @@ export function orderService(rt: Runtime): ServiceSchema {
             (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
           const { name: productName, price } = product;
           const orderId = creationId(ctx, "order");
-          const { state } = await orders.execute(
+          const { state } = await orders.execute(orderId, {
+            type: "Place",
             orderId,
-            { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address, seenPrice },
-            { correlationId: orderId, deadline: deadlineOf(ctx) },
-          );
+            customerId: user.id,
+            productId,
+            productName,
+            qty,
+            price,
+            address,
+            seenPrice,
+          });
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
@@ -158,7 +163,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             order.id,
             { type: "Cancel", reason: "CustomerCanceled" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${order.id}` },
           );
           return orderView(state);
         },
@@ -178,11 +183,7 @@ export function orderService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownOrder(ctx);
           const deliveryStarted = (await startedDeliveries.get(order.id)) !== undefined;
-          const { state } = await orders.execute(
-            order.id,
-            { type: "Close", deliveryStarted },
-            { correlationId: order.id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await orders.execute(order.id, { type: "Close", deliveryStarted });
           return orderView(state);
         },
       }),

@@ -7,7 +7,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   ListQuery,
   notFound,
@@ -30,7 +29,10 @@ const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
-  const products = kit.aggregate(productDecider);
+  const products = kit.aggregate(productDecider, {
+    // Stock taken or given back for an order belongs to that order's story.
+    correlation: (id, command) => ("orderId" in command ? command.orderId : id),
+  });
 
   return {
     name: "mall.product",
@@ -54,7 +56,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "Register", productId, ...ctx.params },
-            { correlationId: productId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return productView(state);
         },
@@ -101,7 +103,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "DecreaseStock", orderId, qty },
-            { correlationId: orderId, idSeed: `decrease:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `decrease:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },
@@ -116,7 +118,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "RestoreStock", orderId },
-            { correlationId: orderId, idSeed: `restore:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `restore:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },

@@ -12,8 +12,8 @@
 import {
   caller,
   conflict,
+  correlateBy,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   ListQuery,
@@ -55,7 +55,7 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(conferenceDecider);
+  const conferences = kit.aggregate(conferenceDecider, { correlation: correlateBy("roomId") });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
@@ -66,7 +66,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
       await conferences.execute(
         c.id,
         { type: "EndAtSlotEnd", now },
-        { correlationId: c.roomId, idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
+        { idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
       );
     }
   });
@@ -129,11 +129,10 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
           if (storeBy === undefined)
             throw conflict("StartTooLate", "this meeting was not started in time and its room is being given back");
-          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await conferences.execute(
             conferenceId,
             { type: "Start", conferenceId, ...checked },
-            { correlationId: checked.roomId, deadline, now: nowIso(kit) },
+            { storeBy, now: nowIso(kit) },
           );
           return conferenceView(state);
         },
@@ -155,11 +154,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const found = await conferences.getLatest(ctx.params.id);
           if (!found) throw notFound("conference", ctx.params.id);
           ensureOwnerOr(caller(ctx), found.userId, "admin");
-          const { state } = await conferences.execute(
-            found.id,
-            { type: "End" },
-            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
-          );
+          const { state } = await conferences.execute(found.id, { type: "End" }, { now: nowIso(kit) });
           await release(ctx, state);
           return conferenceView(state);
         },

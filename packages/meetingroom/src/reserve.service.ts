@@ -16,7 +16,6 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   ListQuery,
@@ -114,11 +113,6 @@ export function reserveService(rt: Runtime): ServiceSchema {
     await knownRooms.caughtUp();
     return (await knownRooms.get(roomId)) !== undefined;
   }
-  const commandOpts = (ctx: Context, roomId: string) => ({
-    correlationId: roomId,
-    deadline: deadlineOf(ctx),
-    now: nowIso(kit),
-  });
 
   kit.react(reservePolicy, { holding: (roomId) => holdings.get(roomId) });
 
@@ -135,7 +129,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
       await holdings.execute(
         h.roomId,
         { type: "Expire", reserveId, now },
-        { correlationId: h.roomId, idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
+        { idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
       );
     }
   });
@@ -159,7 +153,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
       await holdings.execute(
         h.roomId,
         { type: "ReleaseUnowned", ...which, now, afterMs },
-        { correlationId: h.roomId, idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
+        { idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
       );
     },
   });
@@ -210,7 +204,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
               roomKnown: await roomKnown(roomId),
               now,
             },
-            commandOpts(ctx, roomId),
+            { now: nowIso(kit) },
           );
           const made = events.length > 0 ? reservationMade(state) : undefined;
           // Nothing decided: this reservation held the room already (a retry the view had not seen yet).
@@ -238,7 +232,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { state, events } = await holdings.execute(
             row.roomId,
             { type: "Cancel", reserveId: row.id, now: kit.clock.now(), recorded: row },
-            commandOpts(ctx, row.roomId),
+            { now: nowIso(kit) },
           );
           return events.length > 0 ? { ...row, status: "Canceled", updatedAt: state.updatedAt } : row;
         },
@@ -302,7 +296,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { state } = await holdings.execute(
             row.roomId,
             { type: "Use", reserveId, userId, conferenceId, now: kit.clock.now(), recorded: row },
-            commandOpts(ctx, row.roomId),
+            { now: nowIso(kit) },
           );
           return heldForThis(state);
         },
@@ -318,7 +312,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { state } = await holdings.execute(
             roomId,
             { type: "HoldForMaintenance", roomId, maintenanceId, roomKnown: await roomKnown(roomId), now },
-            commandOpts(ctx, roomId),
+            { now: nowIso(kit) },
           );
           const owner = heldFor(state);
           if (owner?.aggregate !== "maintenance" || owner.id !== maintenanceId) throw notHeldAnyMore();
@@ -333,7 +327,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ReleaseParams>>) {
           const { roomId, ...which } = ctx.params;
           if (!(await holdings.getLatest(roomId))) return { roomId }; // never held: nothing to give back
-          await holdings.execute(roomId, { type: "Release", ...which }, commandOpts(ctx, roomId));
+          await holdings.execute(roomId, { type: "Release", ...which }, { now: nowIso(kit) });
           return { roomId };
         },
       },

@@ -9,7 +9,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   ListQuery,
   notFound,
@@ -80,7 +79,7 @@ export function roomService(rt: Runtime): ServiceSchema {
           const { state } = await rooms.execute(
             roomId,
             { type: "Add", roomId, name, capacity },
-            { correlationId: roomId, causationId: user.id, deadline: deadlineOf(ctx), now: nowIso(kit) },
+            { causationId: user.id, now: nowIso(kit) },
           );
           return roomView(state, await statuses.get(roomId));
         },

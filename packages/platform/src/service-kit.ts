@@ -15,7 +15,7 @@ import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability
 import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
 import { carryOut, type Effect, type EffectPorts, type Reactions } from "./reaction.js";
-import { Repository } from "./repository.js";
+import { Repository, type RepositoryDeclaration } from "./repository.js";
 import { openStore, type Store } from "./store.js";
 import { type Tick, Ticker } from "./ticker.js";
 import { compileChecker } from "./validator.js";
@@ -96,8 +96,15 @@ export class ServiceKit {
     consumers.set(`${this.service} ${consumer}`, { service: this.service, consumer, types });
   }
 
-  /** A repository for an aggregate this service owns, decided by `decider`. */
-  aggregate<S extends Stated, C, E extends DomainEvent>(decider: Decider<S, C, E>): Repository<S, C, E> {
+  /**
+   * A repository for an aggregate this service owns, decided by `decider`;
+   * `declared.correlation` says which id its events are correlated by when it
+   * is not the aggregate's.
+   */
+  aggregate<S extends Stated, C, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    declared: RepositoryDeclaration<S, C> = {},
+  ): Repository<S, C, E> {
     const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
     const validate = (e: DomainEvent) => {
       const schema = schemas[e.type];
@@ -108,14 +115,20 @@ export class ServiceKit {
           `event ${e.type} does not match its schema: ${r.map((i) => `${i.path} ${i.message}`).join("; ")}`,
         );
     };
-    const repo = new Repository(this.rt.events, this.storeRef, decider, {
-      system: this.system,
-      stream: this.stream,
-      retries: this.rt.config.COMMAND_RETRIES,
-      validate,
-      clock: this.rt.clock,
-      ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
-    });
+    const repo = new Repository(
+      this.rt.events,
+      this.storeRef,
+      decider,
+      {
+        system: this.system,
+        stream: this.stream,
+        retries: this.rt.config.COMMAND_RETRIES,
+        validate,
+        clock: this.rt.clock,
+        ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
+      },
+      declared,
+    );
     this.copies.push({ projector: repo.projector(), freshness: repo.freshness });
     this.repositories.set(
       decider as unknown as Decider<Stated, unknown, DomainEvent>,
@@ -175,11 +188,6 @@ export class ServiceKit {
     return this.rt.clock;
   }
 
-  /** Runs every ticker of this instance once now (tests that moved the clock, operators). */
-  async tickNow(): Promise<void> {
-    for (const t of this.tickers) await t.runNow();
-  }
-
   /** Lifecycle hooks to mix into the Moleculer service. */
   mixin(): Partial<ServiceSchema> {
     const kit = this;
@@ -189,7 +197,7 @@ export class ServiceKit {
         tick: {
           visibility: "public",
           async handler() {
-            await kit.tickNow();
+            for (const t of kit.tickers) await t.runNow();
             return { tickers: kit.tickers.length };
           },
         },

@@ -15,6 +15,7 @@
 
 import {
   caller,
+  correlateBy,
   endpoint,
   ListQuery,
   ownedReadActions,
@@ -36,7 +37,7 @@ const staff: Role[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(deliveryDecider);
+  const deliveries = kit.aggregate(deliveryDecider, { correlation: correlateBy("orderId") });
 
   kit.react(deliveryPolicy);
 
@@ -102,7 +103,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
           const { state } = await deliveries.execute(
             id,
             { type: "Complete" },
-            { correlationId: orderId, idSeed: `complete:${id}` },
+            { idSeed: `complete:${id}`, deadline: "none" },
           );
           return deliveryView(state);
         },

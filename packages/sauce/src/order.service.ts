@@ -10,7 +10,6 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   forbidden,
@@ -86,18 +85,17 @@ export function orderService(rt: Runtime): ServiceSchema {
           });
           if (payment.status === "Canceled")
             throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
-          let deadline = deadlineOf(ctx);
+          let storeBy: number | undefined;
           if (payment.status === "Authorized") {
             // the payment is stamped on the services' clock, as every sauce event is
-            const storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
+            storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
             if (storeBy === undefined)
               throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
-            deadline = Math.min(deadline ?? storeBy, storeBy);
           }
           const { state } = await orders.execute(
             orderId,
             { type: "Place", orderId, customerId: user.id, branchId, sauceId, qty, price },
-            { correlationId: orderId, ...(deadline !== undefined ? { deadline } : {}) },
+            { storeBy },
           );
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
@@ -155,11 +153,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const order = await orders.getLatest(ctx.params.id);
           if (!order) throw notFound("order", ctx.params.id);
           ensureOwnerOr(caller(ctx), order.customerId);
-          const { state } = await orders.execute(
-            order.id,
-            { type: "Cancel" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await orders.execute(order.id, { type: "Cancel" }, { idSeed: `cancel:${order.id}` });
           return orderView(state);
         },
       }),
@@ -179,7 +173,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             id,
             { type: "MarkDelivered", deliveryId },
-            { correlationId: id, idSeed: `delivered:${id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `delivered:${id}` },
           );
           return orderView(state);
         },

@@ -7,7 +7,7 @@
 // Calls: nothing.
 
 import {
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
   PageOf,
@@ -35,7 +35,7 @@ const staff: Role[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(paymentDecider);
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("orderId") });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
   // The reconciliation approves as the policy does (same seed, same event id).
@@ -59,7 +59,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Expire", now, afterMs },
-        { correlationId: p.orderId, causationId: p.id, idSeed: `expire:${p.orderId}` },
+        { causationId: p.id, idSeed: `expire:${p.orderId}` },
       );
     }
   });
@@ -78,7 +78,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const { state } = await payments.execute(
             paymentId,
             { type: "Authorize", paymentId, orderId, amount, customerId },
-            { correlationId: orderId, idSeed: `authorize:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `authorize:${orderId}` },
           );
           const { id, status, createdAt } = state;
           return { id, orderId, amount: state.amount, status, createdAt };

@@ -236,19 +236,23 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
         const prev = snapshot?.seq ?? 0;
         const basis = { prev, last: snapshot?.last ?? prev };
         const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, basis);
-        let state: S = snapshot?.state ?? this.decider.initialState;
-        for (const e of decided) state = this.decider.evolve(state, e, { at: now, seq });
-        if (!exists(state)) throw new Error(`${this.decider.name} ${id}: its events left it empty`);
+        const decidedState = (): Existing<S> => {
+          let state: S = snapshot?.state ?? this.decider.initialState;
+          for (const e of decided) state = this.decider.evolve(state, e, { at: now, seq });
+          // A command that appends brings its aggregate into being: events that leave it empty are a decider's bug.
+          if (!exists(state)) throw new Error(`${this.decider.name} ${id}: its events left it empty`);
+          return state;
+        };
         if (duplicate) {
           // The same command (same seeded ids) was appended before: a redelivered
           // reaction or a retried request. Nothing new was stored, so answer
           // what is stored rather than applying the events a second time.
           await this.reach(seq);
           const stored = (await this.snapshot(id)) ?? snapshot;
-          return { state: stored?.state ?? state, events: [] };
+          return { state: stored?.state ?? decidedState(), events: [] };
         }
         this.remember(id, seq);
-        return { state, events: envelopes };
+        return { state: decidedState(), events: envelopes };
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
         if (err.voided !== undefined) voided = err.voided;

@@ -156,7 +156,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           if (!reservation) throw notFound("reservation", ctx.params.id);
           if (reservation.customerId !== user.id)
             throw forbidden("NotOwner", "only the customer who reserved may cancel");
-          if (reservation.status === "ReservationCanceled") return reservationView(reservation);
+          // Canceled already: decide appends nothing and the reservation is answered as it is.
           const { state } = await reservations.execute(
             reservation.id,
             { type: "Cancel" },

@@ -6,17 +6,19 @@
 // reads this instance's copy afterwards (a GET, a list, the next command on the
 // same aggregate) first waits until the follower has applied it.
 import type { Clock } from "./clock.js";
-import { DEADLINE_MARGIN_MS } from "./deadline.js";
-import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
-import { notReadyHere, unavailable } from "./errors.js";
+import type { Correlation } from "./correlation.js";
+import { commandDeadline, DEADLINE_MARGIN_MS } from "./deadline.js";
+import { type Decider, type DomainEvent, type Existing, exists, Refusal, type Stated } from "./domain.js";
+import { unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
+import { Freshness } from "./freshness.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { currentRequestId } from "./observability/request-scope.js";
-import type { Projection, Projector } from "./projection.js";
+import { currentDeadline, currentRequestId } from "./observability/request-scope.js";
+import type { Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
-/** What the instance stores per aggregate: its state and the subject sequence it reflects. */
+/** What the instance stores per aggregate that has events: its state and the subject sequence it reflects. */
 export interface Snapshot<S> {
   /** The last valid commit folded into `state` (what a command decided on it names as its predecessor). */
   seq: number;
@@ -25,10 +27,16 @@ export interface Snapshot<S> {
   state: S;
 }
 
+/**
+ * What a command's events are stamped with and when it may still be stored.
+ * Inside an action, nothing needs saying: the events are correlated as the
+ * repository declares, caused by the request, and stored only before its
+ * caller's deadline (the request scope, observability/request-scope.ts).
+ */
 export interface ExecuteOptions {
-  /** The spec's correlation key for the events (orderId, requestId…). */
-  correlationId: string;
-  /** The event or request that caused this command. */
+  /** The spec's correlation key for the events (orderId, requestId…); by default the repository's `correlation`. */
+  correlationId?: string;
+  /** The event or request that caused this command; by default the request being served. */
   causationId?: string;
   /**
    * Makes event ids deterministic (e.g. `pay:<causing event id>`), so a
@@ -39,12 +47,24 @@ export interface ExecuteOptions {
   idTime?: number;
   /** Event time; defaults to now. */
   now?: string;
-  /** When the caller stops waiting (ms); past it the command is refused with 503 and appends nothing. */
+  /**
+   * When the caller stops waiting (ms); past it the command is refused with
+   * 503 and appends nothing. By default the deadline of the request being
+   * served; `"none"` for a command stored even after its caller gave up.
+   */
+  deadline?: number | "none";
+  /** A time the command must be stored by whatever the deadline (a hold that lapses): the earlier one counts. */
+  storeBy?: number;
+}
+
+/** A command's options once the request scope has filled them in. */
+interface Resolved extends Omit<ExecuteOptions, "deadline" | "storeBy"> {
   deadline?: number;
 }
 
-export interface Outcome<S> {
-  state: S;
+export interface Outcome<S extends Stated> {
+  /** The state after the command: the aggregate exists once a command on it went through. */
+  state: Existing<S>;
   /** The events this command appended; empty when it changed nothing. */
   events: EventEnvelope[];
 }
@@ -61,13 +81,17 @@ export interface RepositoryOptions {
   clock?: Clock;
 }
 
-/** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
-const WAIT_FOR_OWN_WRITE_MS = 1000;
+/** What a repository's owner declares about its commands. */
+export interface RepositoryDeclaration<S extends Stated, C> {
+  /** Reads the aggregate as it exists (undefined before its first event). */
+  correlation?: Correlation<Existing<S>, C>;
+}
 
-export class Repository<S, C, E extends DomainEvent> {
+export class Repository<S extends Stated, C, E extends DomainEvent> {
   readonly section: string;
   private readonly locks = new KeyedLock();
-  private follower?: Projection;
+  /** How current this instance's copy is, from its follower projection (given when the service starts). */
+  readonly freshness = new Freshness();
   /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
   private readonly unapplied = new Map<string, number>();
   private lastAppended = 0;
@@ -75,36 +99,33 @@ export class Repository<S, C, E extends DomainEvent> {
   constructor(
     private readonly events: EventStore,
     private readonly store: () => Store,
-    readonly aggregate: Aggregate<S, C, E>,
+    readonly decider: Decider<S, C, E>,
     private readonly opts: RepositoryOptions,
+    private readonly declared: RepositoryDeclaration<S, C> = {},
   ) {
-    this.section = `agg:${aggregate.name}`;
+    this.section = `agg:${decider.name}`;
   }
 
   /** The projection that keeps this instance's copy of every aggregate current. */
   projector(): Projector {
-    const { aggregate, section } = this;
+    const { decider, section } = this;
     return {
       name: section,
-      filter: `${this.opts.system}.${aggregate.name}.>`,
+      filter: `${this.opts.system}.${decider.name}.>`,
       sections: [section],
-      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
+      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
   }
 
-  attach(follower: Projection): void {
-    this.follower = follower;
-  }
-
-  private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
+  private async applyCommit(batch: WriteBatch, commit: Commit): Promise<void> {
     const id = idOfSubject(commit.subject);
-    const current = await batch.get<Snapshot<S>>(this.section, id);
+    const current = await batch.get<Snapshot<Existing<S>>>(this.section, id);
     if (current && (current.last ?? current.seq) >= commit.seq) return;
-    let state = current?.state;
+    let state: S = current?.state ?? this.decider.initialState;
     for (const e of commit.events)
-      state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
-    if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
+      state = this.decider.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
+    if (exists(state)) batch.put(this.section, id, { seq: commit.seq, state });
   }
 
   /**
@@ -113,40 +134,31 @@ export class Repository<S, C, E extends DomainEvent> {
    */
   private async noteVoid(batch: WriteBatch, commit: Commit): Promise<void> {
     const id = idOfSubject(commit.subject);
-    const current = await batch.get<Snapshot<S>>(this.section, id);
+    const current = await batch.get<Snapshot<Existing<S>>>(this.section, id);
     if (current && (current.last ?? current.seq) < commit.seq)
       batch.put(this.section, id, { ...current, last: commit.seq });
   }
 
-  /** This instance's current state of one aggregate, including its own writes. */
-  async get(id: string): Promise<S | undefined> {
+  /** This instance's current state of one aggregate, including its own writes; undefined while it has no events. */
+  async get(id: string): Promise<Existing<S> | undefined> {
     return (await this.snapshot(id))?.state;
   }
 
-  private async snapshot(id: string): Promise<Snapshot<S> | undefined> {
+  private async snapshot(id: string): Promise<Snapshot<Existing<S>> | undefined> {
     const own = this.unapplied.get(id);
     await this.reach(own ?? 0);
-    return this.store().get<Snapshot<S>>(this.section, id);
+    return this.store().get<Snapshot<Existing<S>>>(this.section, id);
   }
 
-  /**
-   * Waits until this instance's copy has applied `seq`. A copy that cannot get
-   * there in time (catching up, rebuilding, cut off from NATS) must not answer
-   * "not found" or decide on old state: the caller is told to retry (503).
-   */
-  private async reach(seq: number): Promise<void> {
-    const follower = this.follower;
-    if (!follower) return;
-    const ready = follower.ready || (await follower.whenReady(WAIT_FOR_OWN_WRITE_MS));
-    if (!ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
-      throw notReadyHere("this instance is catching up with the event stream, try again shortly");
-    }
+  /** Waits until this instance's copy has applied `seq` (503 when it cannot in time, see Freshness). */
+  private reach(seq: number): Promise<void> {
+    return this.freshness.reach(seq);
   }
 
   private remember(id: string, seq: number): void {
     this.unapplied.set(id, seq);
     this.lastAppended = Math.max(this.lastAppended, seq);
-    void this.follower?.waitFor(seq, 0).then(() => {
+    void this.freshness.applied(seq).then(() => {
       if (this.unapplied.get(id) === seq) this.unapplied.delete(id);
     });
   }
@@ -156,16 +168,16 @@ export class Repository<S, C, E extends DomainEvent> {
    * across replicas): waits until the local copy has reached the subject's
    * last sequence. One look-up in the stream; used by GET one.
    */
-  async getLatest(id: string): Promise<S | undefined> {
-    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.aggregate.name, id));
+  async getLatest(id: string): Promise<Existing<S> | undefined> {
+    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.decider.name, id));
     await this.reach(last);
     return this.get(id);
   }
 
   /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
-  async all(): Promise<S[]> {
+  async all(): Promise<Existing<S>[]> {
     await this.reach(this.lastAppended);
-    return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);
+    return (await this.store().list<Snapshot<Existing<S>>>(this.section)).map((r) => r.value.state);
   }
 
   /**
@@ -173,8 +185,9 @@ export class Repository<S, C, E extends DomainEvent> {
    * writer reloads and decides again, a bounded number of times. A refusal from
    * `decide` is thrown as it is.
    */
-  execute(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
-    return this.locks.run(id, () => this.decideAndAppend(id, command, opts));
+  execute(id: string, command: C, opts: ExecuteOptions = {}): Promise<Outcome<S>> {
+    const resolved = inRequestScope(opts);
+    return this.locks.run(id, () => this.decideAndAppend(id, command, resolved));
   }
 
   /**
@@ -183,13 +196,15 @@ export class Repository<S, C, E extends DomainEvent> {
    */
   exclusive<T>(
     id: string,
-    work: (execute: (command: C, opts: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>,
+    work: (execute: (command: C, opts?: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>,
   ): Promise<T> {
-    return this.locks.run(id, () => work((command, opts) => this.decideAndAppend(id, command, opts)));
+    return this.locks.run(id, () =>
+      work((command, opts = {}) => this.decideAndAppend(id, command, inRequestScope(opts))),
+    );
   }
 
-  private async decideAndAppend(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
-    const subject = subjectOf(this.opts.system, this.aggregate.name, id);
+  private async decideAndAppend(id: string, command: C, opts: Resolved): Promise<Outcome<S>> {
+    const subject = subjectOf(this.opts.system, this.decider.name, id);
     // The last void commit this command's seeded ids were found on: ids of the
     // next attempt are derived from it too, so they are not matched to it again.
     let voided: number | undefined;
@@ -198,7 +213,8 @@ export class Repository<S, C, E extends DomainEvent> {
       const now = opts.now ?? new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
       let decided: E[];
       try {
-        decided = this.aggregate.decide(snapshot?.state, command, { now });
+        // An aggregate without events is the decider's initial state: "not found" is for decide to say.
+        decided = this.decider.decide(snapshot?.state ?? this.decider.initialState, command, { now });
       } catch (err) {
         // Unknown here may only mean that another replica created it a moment ago.
         if (!(err instanceof Refusal && err.status === 404 && snapshot === undefined && attempt === 0)) throw err;
@@ -208,10 +224,11 @@ export class Repository<S, C, E extends DomainEvent> {
         continue;
       }
       if (decided.length === 0) {
-        if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
+        if (snapshot === undefined) throw new Error(`${this.decider.name} ${id}: command produced nothing`);
         return { state: snapshot.state, events: [] };
       }
-      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts, voided));
+      const correlationId = opts.correlationId ?? this.declared.correlation?.(id, command, snapshot?.state) ?? id;
+      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, { ...opts, correlationId }, voided));
       if (opts.deadline !== undefined && Date.now() > opts.deadline - DEADLINE_MARGIN_MS) {
         throw unavailable("the caller stopped waiting; nothing was changed");
       }
@@ -219,18 +236,23 @@ export class Repository<S, C, E extends DomainEvent> {
         const prev = snapshot?.seq ?? 0;
         const basis = { prev, last: snapshot?.last ?? prev };
         const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, basis);
+        const decidedState = (): Existing<S> => {
+          let state: S = snapshot?.state ?? this.decider.initialState;
+          for (const e of decided) state = this.decider.evolve(state, e, { at: now, seq });
+          // A command that appends brings its aggregate into being: events that leave it empty are a decider's bug.
+          if (!exists(state)) throw new Error(`${this.decider.name} ${id}: its events left it empty`);
+          return state;
+        };
         if (duplicate) {
           // The same command (same seeded ids) was appended before: a redelivered
           // reaction or a retried request. Nothing new was stored, so answer
           // what is stored rather than applying the events a second time.
           await this.reach(seq);
-          const stored = await this.snapshot(id);
-          return { state: (stored ?? snapshot)?.state as S, events: [] };
+          const stored = (await this.snapshot(id)) ?? snapshot;
+          return { state: stored?.state ?? decidedState(), events: [] };
         }
-        let state = snapshot?.state;
-        for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
         this.remember(id, seq);
-        return { state: state as S, events: envelopes };
+        return { state: decidedState(), events: envelopes };
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
         if (err.voided !== undefined) voided = err.voided;
@@ -246,7 +268,7 @@ export class Repository<S, C, E extends DomainEvent> {
     e: E,
     index: number,
     now: string,
-    opts: ExecuteOptions,
+    opts: Resolved & { correlationId: string },
     voided: number | undefined,
   ): EventEnvelope {
     this.opts.validate?.(e);
@@ -256,12 +278,12 @@ export class Repository<S, C, E extends DomainEvent> {
     // seed: every re-execution walks the same ids to the commit that counts.
     const seed = opts.idSeed && voided !== undefined ? `${opts.idSeed}:after:${voided}` : opts.idSeed;
     return {
-      id: seed ? idFrom(`${this.aggregate.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
+      id: seed ? idFrom(`${this.decider.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
       type: e.type,
-      aggregate: this.aggregate.name,
+      aggregate: this.decider.name,
       aggregateId: id,
       correlationId: opts.correlationId,
-      ...causation(opts.causationId),
+      ...(opts.causationId ? { causationId: opts.causationId } : {}),
       occurredAt: now,
       version: this.opts.versionOf?.(e.type) ?? 1,
       data: e.data,
@@ -271,10 +293,16 @@ export class Repository<S, C, E extends DomainEvent> {
 
 const idOfSubject = (subject: string) => subject.slice(subject.lastIndexOf(".") + 1);
 
-/** The event or request that caused a command: given by a policy, else the request being served (X-Request-Id). */
-function causation(given: string | undefined): { causationId?: string } {
-  const causationId = given ?? currentRequestId();
-  return causationId ? { causationId } : {};
+/**
+ * A command's options with what the request being served gives: its cause
+ * (X-Request-Id) unless a policy names one, and its caller's deadline. Read
+ * when the command is issued, where the request's scope is the caller's.
+ */
+function inRequestScope(opts: ExecuteOptions): Resolved {
+  const { deadline, storeBy, causationId, ...rest } = opts;
+  const cause = causationId ?? currentRequestId();
+  const by = commandDeadline(currentDeadline(), deadline, storeBy);
+  return { ...rest, ...(cause ? { causationId: cause } : {}), ...(by !== undefined ? { deadline: by } : {}) };
 }
 
 /**

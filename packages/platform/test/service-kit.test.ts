@@ -6,7 +6,7 @@ import { systemClock } from "../src/clock.js";
 import { streamName, subjectOf } from "../src/event-store.js";
 import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
-import { causedBy } from "../src/repository.js";
+import { execute } from "../src/reaction.js";
 import { ServiceKit } from "../src/service-kit.js";
 import { TypeBoxValidator } from "../src/validator.js";
 import { eventually } from "../testing/index.js";
@@ -33,12 +33,11 @@ function services(rt: Runtime, system: string) {
     filter: `${system}.counter.>`,
   });
   const auditKit = new ServiceKit(rt, `${system}.audit`, { eventSchemas });
-  const audits = auditKit.aggregate({ ...counter, name: "audit" });
+  const audit = { ...counter, name: "audit" };
+  const audits = auditKit.aggregate(audit);
   auditKit.react<CounterEvent>({
-    Added: async (e) => {
-      if (e.aggregate !== "counter") return; // the policy sees the whole system, its own events too
-      await audits.execute(e.aggregateId, { type: "Add", by: 1 }, causedBy(e, "audit"));
-    },
+    // The policy sees the whole system, its own events too.
+    Added: (e) => (e.aggregate === "counter" ? [execute(audit, e.aggregateId, { type: "Add", by: 1 })] : []),
   });
   return {
     counterKit,
@@ -115,7 +114,7 @@ describe("ServiceKit", () => {
 
     for (let i = 1; i <= 5; i++) await broker.call(`${system}.counter.add`, { id: "k", by: i });
     await broker.call(`${system}.counter.add`, { id: "m", by: 7 });
-    expect(await counters.get("k")).toEqual({ total: 15, adds: 5 });
+    expect(await counters.get("k")).toEqual({ status: "Counting", total: 15, adds: 5 });
     await eventually(async () =>
       expect(await totals.all()).toEqual([
         { id: "k", sum: 15 },
@@ -123,8 +122,10 @@ describe("ServiceKit", () => {
       ]),
     );
     // The policy reacted to each Added of a counter exactly once.
-    await eventually(async () => expect(await audits.getLatest("k")).toEqual({ total: 5, adds: 5 }));
-    expect(await audits.getLatest("m")).toEqual({ total: 1, adds: 1 });
+    await eventually(async () =>
+      expect(await audits.getLatest("k")).toEqual({ status: "Counting", total: 5, adds: 5 }),
+    );
+    expect(await audits.getLatest("m")).toEqual({ status: "Counting", total: 1, adds: 1 });
 
     // rebuild replays every projection of the service and answers their positions.
     const positions = await broker.call<Record<string, number>, Record<string, never>>(`${system}.counter.rebuild`, {});
@@ -149,13 +150,17 @@ describe("ServiceKit", () => {
   it("a restarted node finds its LevelDB again and the policy does not react twice", async () => {
     const first = await startBroker();
     await broker.call(`${system}.counter.add`, { id: "k", by: 2 });
-    await eventually(async () => expect(await first.audits.getLatest("k")).toEqual({ total: 1, adds: 1 }));
+    await eventually(async () =>
+      expect(await first.audits.getLatest("k")).toEqual({ status: "Counting", total: 1, adds: 1 }),
+    );
     await broker.stop();
 
     const second = await startBroker();
-    expect(await second.counters.get("k")).toEqual({ total: 2, adds: 1 });
+    expect(await second.counters.get("k")).toEqual({ status: "Counting", total: 2, adds: 1 });
     await broker.call(`${system}.counter.add`, { id: "k", by: 3 });
-    await eventually(async () => expect(await second.audits.getLatest("k")).toEqual({ total: 2, adds: 2 }));
+    await eventually(async () =>
+      expect(await second.audits.getLatest("k")).toEqual({ status: "Counting", total: 2, adds: 2 }),
+    );
     expect(await countOn(c.events, system, subjectOf(system, "audit", "k"))).toBe(2);
   });
 });

@@ -11,6 +11,7 @@ import type { FaultPlan } from "./crash-points.js";
 import { clusterEnv, privateNats } from "./fault-env.js";
 import {
   type ConfigOverrides,
+  eventually,
   type SpawnedNode,
   type SpawnNodeOptions,
   spawnNode,
@@ -40,7 +41,7 @@ export interface SpawnOptions extends Omit<SpawnNodeOptions, "services" | "env" 
    * takes the dead one's place, and the gateway forgets the dead one at once.
    */
   nodeId?: string;
-  /** Wait until the main node sees these services (default: the node's own, when it has no wildcard). */
+  /** Wait until the main node sees these services on it (default: the node's own, when it has no wildcard). */
   waitFor?: string[];
 }
 
@@ -90,7 +91,7 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
     });
     children.push(child);
     const expected = waitFor ?? (services.includes("*") ? [] : services.split(","));
-    if (expected.length > 0 && main) await main.node.broker.waitForServices(expected, 10_000);
+    if (main) await seenOn(child, expected);
     return child;
   };
 
@@ -99,6 +100,17 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
       .node.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true })
       .filter((s) => s.name === service)
       .flatMap((s) => (s.nodeID ? [s.nodeID] : []));
+
+  /** Until the main node sees `services` on this child (not only on itself or another replica). */
+  const seenOn = (child: SpawnedNode, services: string[]) =>
+    eventually(
+      () => {
+        const missing = services.filter((s) => !nodesRunning(s).includes(child.env.NODE_ID ?? ""));
+        if (missing.length > 0)
+          throw new Error(`the main node does not see ${missing.join(", ")} on ${child.env.NODE_ID}`);
+      },
+      { timeout: 10_000, interval: 25 },
+    );
 
   const cluster: FaultCluster = {
     get nats() {
@@ -151,10 +163,14 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
     ]);
     main = started[0] as TestNode;
     // the main node was not there to wait for them while they started
-    const spawnedServices = spawnedAtStart
-      .flatMap((s) => s.waitFor ?? s.services.split(","))
-      .filter((s) => !s.includes("*"));
-    if (spawnedServices.length > 0) await main.node.broker.waitForServices(spawnedServices, 10_000);
+    await Promise.all(
+      spawnedAtStart.map((s, i) =>
+        seenOn(
+          started[i + 1] as SpawnedNode,
+          (s.waitFor ?? s.services.split(",")).filter((x) => !x.includes("*")),
+        ),
+      ),
+    );
   }, 60_000);
 
   afterAll(async () => {

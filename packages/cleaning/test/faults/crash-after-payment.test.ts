@@ -44,9 +44,9 @@ const reservationNode = (faults?: FaultPlan): Promise<SpawnedNode> =>
 const doomedReservationNode = () => reservationNode({ killAfterCall: "cleaning.payment.approve" });
 const healthyReservationNode = () => reservationNode();
 
-/** The shared clock moved to `at`, and both payment replicas reconcile there. */
+/** The shared clock moved on to `at` (where it already is, if later), and both payment replicas reconcile there. */
 async function reconcileAt(at: number): Promise<void> {
-  await cluster.advance(at - cluster.clock.now());
+  await cluster.advance(Math.max(0, at - cluster.clock.now()));
   expect(await cluster.tick("cleaning.payment"), "payment replicas that reconciled").toBe(2);
 }
 
@@ -96,10 +96,10 @@ async function keyedRetry(body: object, key: string) {
 describe("the reservation node dies between the payment and the reservation", () => {
   it("a keyed retry within the wait completes it (no refund); without a retry the payment is canceled once", async () => {
     // 1. abandoned: paid, never stored, never retried in time
-    const beforeCrash = cluster.clock.now(); // every payment below is later
     const abandonedBody = reservationBody();
     const abandoned = await reserveAndCrash(await doomedReservationNode(), abandonedBody, "abandoned-1");
     expect(await paymentOf(abandoned)).toMatchObject({ status: "PaymentApproved", amount: 50_000 });
+    const abandonedPaidAt = Date.parse((await paymentOf(abandoned)).createdAt);
 
     // 2. retried: paid, the node dies, the client retries with its key on a healthy node
     const retriedBody = reservationBody({ price: 61_000 });
@@ -110,10 +110,10 @@ describe("the reservation node dies between the payment and the reservation", ()
     expect(retry.body).toMatchObject({ id: retried, status: "ReservationApplied", price: 61_000 });
 
     // not before its wait is over: both replicas reconcile now and cancel nothing
-    await reconcileAt(beforeCrash + RECONCILE_AFTER_MS - 60_000);
+    await reconcileAt(abandonedPaidAt + RECONCILE_AFTER_MS - 1000);
     expect(await paymentOf(abandoned)).toMatchObject({ status: "PaymentApproved" });
     // the abandoned payment is canceled once its wait is over — once, with two replicas ticking
-    await reconcileAt(cluster.clock.now() + RECONCILE_AFTER_MS); // past the wait of every payment so far
+    await reconcileAt(abandonedPaidAt + RECONCILE_AFTER_MS + 1);
     await eventually(async () => expect((await paymentOf(abandoned)).status).toBe("PaymentCanceled"));
     await messagesOf(u.dave, abandoned, ["PaymentApproved", "PaymentCanceled"]);
     // its request never shows: no reservation, no row
@@ -128,8 +128,8 @@ describe("the reservation node dies between the payment and the reservation", ()
 
     // the retried request's wait is over too: its payment stands, after more ticks on both replicas
     const paidAt = Date.parse((await paymentOf(retried)).createdAt);
+    await reconcileAt(paidAt + RECONCILE_AFTER_MS + 1);
     expect(cluster.clock.now()).toBeGreaterThan(paidAt + RECONCILE_AFTER_MS);
-    await reconcileAt(cluster.clock.now());
     expect(await paymentOf(retried)).toMatchObject({ status: "PaymentApproved", amount: 61_000 });
     await messagesOf(u.dave, retried, ["ReservationApplied", "PaymentApproved"]);
     // and still exactly one cancellation of the abandoned one, after more ticks on both replicas

@@ -6,7 +6,7 @@
 // SAUCE_RECONCILE_AFTER_MS has passed, and no order, delivery or row appears.
 // Time is the services' clock, shared by every node: the test moves it past
 // the window instead of waiting it out.
-import { eventCounts, eventually, type SpawnedNode } from "@seed/platform/testing";
+import { commitsOn, eventCounts, eventually, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -40,8 +40,16 @@ const orderNode = (dieAfterPay: boolean): Promise<SpawnedNode> =>
     ...(dieAfterPay ? { faults: { killAfterCall: "sauce.payment.pay" } } : {}),
   });
 
-/** The shared clock moved to `at`, and the payment's reconciliation run there. */
-const reconcileAt = (at: number) => cluster.advance(at - cluster.clock.now(), ["sauce.payment"]);
+/** The shared clock moved on to `at` (where it already is, if later), and the payment's reconciliation run there. */
+const reconcileAt = (at: number) => cluster.advance(Math.max(0, at - cluster.clock.now()), ["sauce.payment"]);
+
+/** When the payment of `amount` was authorized, read from the stream: no API shows an authorization. */
+async function authorizedAt(amount: number): Promise<number> {
+  const events = (await commitsOn(cluster.main.node.runtime.nc, "sauce", "sauce.payment.>")).flatMap((c) => c.events);
+  const authorized = events.find((e) => (e.data as { amount?: number }).amount === amount);
+  if (!authorized) throw new Error(`no payment of ${amount} in the stream`);
+  return Date.parse(authorized.occurredAt);
+}
 
 /** Every payment with this amount (amounts are unique per test order), as an admin sees them. */
 const paymentsOf = async (amount: number): Promise<Json[]> =>
@@ -61,7 +69,6 @@ describe("order node dies between payment and order", () => {
   it("a retry with the same key completes the order; an order never retried is refunded", async () => {
     const refunded = orderBody({ qty: 3, price: 7_771 });
     const retried = orderBody({ qty: 3, price: 7_772 });
-    const beforeCrash = cluster.clock.now(); // the refunded order's payment is later
     await crashAfterPay(refunded, "crash-refund");
     await crashAfterPay(retried, "crash-retry");
     // charged, but no order: nothing is visible yet (an authorization is not an approved payment)
@@ -85,12 +92,13 @@ describe("order node dies between payment and order", () => {
     await rowWithStatus(u.alice, order.id, "Started");
 
     // not before SAUCE_RECONCILE_AFTER_MS: the reconciliation runs now and refunds nothing
-    await reconcileAt(beforeCrash + RECONCILE_AFTER_MS - 60_000);
+    const paidAt = await authorizedAt(3 * 7_771);
+    await reconcileAt(paidAt + RECONCILE_AFTER_MS - 1000);
     const refunds = () =>
       eventCounts(cluster.main.node.runtime.nc, "sauce", "sauce.payment.>", "PaymentCanceled", "orderId");
     expect((await refunds()).size).toBe(0);
     // the order never retried: refunded once SAUCE_RECONCILE_AFTER_MS has passed, once
-    await reconcileAt(cluster.clock.now() + RECONCILE_AFTER_MS); // past the wait of every payment so far
+    await reconcileAt(paidAt + RECONCILE_AFTER_MS + 1);
     const refund = await eventually(async () => {
       const found = await paymentsOf(3 * 7_771);
       expect(found).toHaveLength(1);

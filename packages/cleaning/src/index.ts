@@ -9,6 +9,7 @@ import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
 import { routes } from "./routes.js";
 import { CleaningEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const cleaning: SystemModule = {
   name: "cleaning",
@@ -22,4 +23,6 @@ export const cleaning: SystemModule = {
   },
   routes,
   events: CleaningEvents,
+  roles: ["customer", "cleaner", "admin"],
+  settings,
 };

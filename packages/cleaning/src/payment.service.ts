@@ -27,6 +27,7 @@ import { paymentIdOf } from "./ids.js";
 import { Payment, paymentView, reservationDueAt } from "./payment.js";
 import { Reservation } from "./reservation.js";
 import { ByRequestParams, type CleaningEvent, CleaningEvents, Id } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
@@ -38,7 +39,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   const payments = kit.aggregate(Payment);
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(Reservation);
-  const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).CLEANING_RECONCILE_AFTER_MS;
   // A reservation is stored within its caller's deadline or not at all, so the
   // wait is never shorter than one request.
   const waitMs = Math.max(afterMs, rt.config.REQUEST_TIMEOUT_MS);

@@ -12,7 +12,6 @@ import {
   ListQuery,
   ownedReadActions,
   type RequestMeta,
-  ROLES,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -79,7 +78,7 @@ export function reviewService(rt: Runtime): ServiceSchema {
         load: (id) => reviews.getLatest(id),
         all: () => reviews.all(),
         ownerOf: (r) => r.cleanerId,
-        staff: [...ROLES],
+        staff: "any",
         present: reviewView,
         getParams: ByIdParams,
         listQuery: ReviewListQuery,

@@ -7,6 +7,7 @@ import type { ServiceFactory, SystemModule } from "@seed/platform";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { AllowedMethods } from "./allowed-methods.js";
+import { checkRouteRoles, rolesOf } from "./auth/roles.js";
 import { GatewayCore } from "./core.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
@@ -19,8 +20,10 @@ const baseHttpHandler = ApiGateway.methods?.httpHandler as HttpHandler | undefin
 /** A gateway for these systems, as a service factory for `startNode`. */
 export function createGateway(systems: SystemModule[]): ServiceFactory {
   checkRoutes(systems);
+  checkRouteRoles(systems);
+  const roles = rolesOf(systems);
   return (rt) => {
-    const gw = new GatewayCore(rt);
+    const gw = new GatewayCore(rt, roles);
     const live = new LiveStreams(gw, rt.nc, systems);
     const routes = buildRoutes(gw, systems, live);
     gw.useRoutes(new AllowedMethods(routes));

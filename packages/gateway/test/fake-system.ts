@@ -160,6 +160,7 @@ const routes: RouteSpec[] = [
 export const demoSystem: SystemModule = {
   name: "demo",
   routes,
+  roles: ["customer", "member"],
   services: {
     "demo.thing": () => ({
       name: "demo.thing",

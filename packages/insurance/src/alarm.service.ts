@@ -18,6 +18,7 @@ import {
   type MsgKind,
   MsgKind as MsgKindSchema,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const MsgListQuery = ListQuery({
   customerId: T.Optional(Id),
@@ -28,7 +29,7 @@ export const MsgListQuery = ListQuery({
 export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
   const msgs = kit.aggregate(Msg);
-  const prefix = rt.config.ALARM_PREFIX;
+  const prefix = settings.of(rt.config).ALARM_PREFIX;
 
   const send = async (e: EventEnvelope<{ customerId: string; userId: string; planNo?: string }>) => {
     const msgId = msgIdOf(e);

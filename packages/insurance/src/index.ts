@@ -10,6 +10,7 @@ import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
 import { routes } from "./routes.js";
 import { InsuranceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const insurance: SystemModule = {
   name: "insurance",
@@ -24,4 +25,6 @@ export const insurance: SystemModule = {
   },
   routes,
   events: InsuranceEvents,
+  roles: ["customer", "manager"],
+  settings,
 };

@@ -20,6 +20,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Payment, paymentView } from "./payment.js";
 import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, PaymentStatus, PayParams } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -35,7 +36,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
 
   // The client was charged but no contract was ever stored: cancel the payment.
   // Every replica ticks; the aggregate decides (expected sequence, seeded id), so it is canceled once.
-  const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).INSURANCE_RECONCILE_AFTER_MS;
   watchOrphans(rt, kit, {
     name: "cancel payments whose proposal was never contracted",
     afterMs,

@@ -28,6 +28,7 @@ import { caughtUp } from "./fresh.js";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
 import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
 import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, ProposalStatus, ProposeBody } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const ProposalListQuery = ListQuery({ planNo: T.Optional(Id), status: T.Optional(ProposalStatus) });
 
@@ -41,7 +42,7 @@ interface PlanFacts {
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
   const proposals = kit.aggregate(Proposal);
-  const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",
     key: planNoOf,

@@ -19,4 +19,5 @@ export const mall: SystemModule = {
   },
   routes,
   events: MallEvents,
+  roles: ["customer", "seller", "admin"],
 };

@@ -29,6 +29,7 @@ import { nowIso } from "./caught-up.js";
 import { Conference, type ConferenceState } from "./conference.js";
 import type { CheckedReserve } from "./reserve.service.js";
 import { ByIdParams, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const ConferenceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -54,7 +55,7 @@ export const conferenceView = (s: ConferenceState) => ({
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
   const conferences = kit.aggregate(Conference);
-  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
   // command finds the meeting ended and appends nothing.

@@ -8,6 +8,7 @@ import { roomService } from "./room.service.js";
 import { routes } from "./routes.js";
 import { scheduleService } from "./schedule.service.js";
 import { MeetingroomEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const meetingroom: SystemModule = {
   name: "meetingroom",
@@ -20,4 +21,9 @@ export const meetingroom: SystemModule = {
   },
   routes,
   events: MeetingroomEvents,
+  roles: ["member", "admin"],
+  settings,
 };
+
+/** The slots and time zone, for what a launcher prints about them. */
+export { settings as meetingroomSettings };

@@ -29,6 +29,7 @@ import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
 import type { MaintenanceHold } from "./reserve.service.js";
 import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -46,7 +47,7 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
   const maintenances = kit.aggregate(Maintenance);
-  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
     name: "meetingroom.maintenance",

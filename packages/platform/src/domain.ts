@@ -27,7 +27,7 @@ export interface DecideContext {
  * `evolve` folds one event into the state. Both are pure.
  */
 export interface Aggregate<S, C, E extends DomainEvent> {
-  /** Subject token and name, e.g. "order" → `mall.order.<id>`. */
+  /** Subject token and name, e.g. "order" → `shop.order.<id>`. */
   name: string;
   decide(state: S | undefined, command: C, ctx: DecideContext): E[];
   evolve(state: S | undefined, event: E, meta: EventMeta): S;

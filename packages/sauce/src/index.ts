@@ -6,6 +6,7 @@ import { orderDashboardService } from "./order-dashboard.service.js";
 import { paymentService } from "./payment.service.js";
 import { routes } from "./routes.js";
 import { SauceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const sauce: SystemModule = {
   name: "sauce",
@@ -17,4 +18,6 @@ export const sauce: SystemModule = {
   },
   routes,
   events: SauceEvents,
+  roles: ["customer", "admin"],
+  settings,
 };

@@ -22,6 +22,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
 import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -31,7 +32,7 @@ export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
   const payments = kit.aggregate(Payment);
-  const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).SAUCE_RECONCILE_AFTER_MS;
 
   // Approving is the same command from the policy and from the reconciliation:
   // the same seed gives the same event id, so whichever comes second stores nothing.

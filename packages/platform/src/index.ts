@@ -19,7 +19,6 @@ export {
   invalidValue,
   isClientError,
   notFound,
-  notReadyHere,
   paymentDeclined,
   ruleOf,
   unauthorized,
@@ -27,26 +26,24 @@ export {
   validationError,
 } from "./errors.js";
 export { type EventEnvelope, streamName, subjectOf } from "./event-store.js";
-export {
-  PathId,
-  type RefusalCode,
-  type RequestMeta,
-  type Role,
-  type RouteReasons,
-  type RouteSpec,
-  type User,
+export type {
+  RefusalCode,
+  RequestMeta,
+  Role,
+  RouteReasons,
+  RouteSpec,
+  User,
 } from "./http.js";
 export {
   caller,
   creationId,
   ensureOwnerOr,
-  hasRole,
   labelLanguage,
   labeller,
   type StatusLabels,
 } from "./identity.js";
 export { idFrom, idTime, newId, ULID_PATTERN } from "./ids.js";
-export { ListQuery, type Page, PageOf, Paging, page } from "./list.js";
+export { ListQuery, type Page, PageOf, page } from "./list.js";
 export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
 export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
 export { type OwnedReadOptions, ownedReadActions } from "./read-actions.js";

@@ -8,7 +8,6 @@ export {
   type Config,
   configVariables,
   loadConfig,
-  PlatformSettings,
   refuseKnownSecrets,
   type SettingsOwner,
 } from "../config.js";

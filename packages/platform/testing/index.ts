@@ -68,7 +68,7 @@ export function natsUrl(): string {
 /**
  * Variables a test sets: the platform's (typed) and the systems' own, which
  * the platform does not know by name (`startTestNode` refuses a name that no
- * system declares).
+ * system declares, `testConfig` one the platform does not read).
  */
 export type ConfigOverrides = Partial<Record<keyof Config, string | number>> & Record<string, string | number>;
 
@@ -95,8 +95,16 @@ export function testEnv(overrides: ConfigOverrides = {}): Record<string, string>
   );
 }
 
-/** A validated Config for a test (see testEnv); `overrides` win. */
+/** Overrides may only name variables the config reads: a typo fails the test instead of being ignored. */
+function refuseUnknown(overrides: ConfigOverrides, variables: ReadonlyArray<{ name: string }>): void {
+  const known = new Set(variables.map((v) => v.name));
+  const unknown = Object.keys(overrides).filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new Error(`not configuration variables: ${unknown.join(", ")}`);
+}
+
+/** A validated Config of the platform's variables for a test (see testEnv); `overrides` win. */
 export function testConfig(overrides: ConfigOverrides = {}): Config {
+  refuseUnknown(overrides, configVariables());
   return loadConfig(testEnv(overrides));
 }
 
@@ -130,9 +138,7 @@ export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<Te
     import("../../../scripts/launch.js"),
     import("../../../scripts/systems.js"),
   ]);
-  const known = new Set(configVariables(systems).map((v) => v.name));
-  const unknown = Object.keys(opts.config ?? {}).filter((name) => !known.has(name));
-  if (unknown.length > 0) throw new Error(`not configuration variables: ${unknown.join(", ")}`);
+  refuseUnknown(opts.config ?? {}, configVariables(systems));
   const config = loadConfig(testEnv({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config }), systems);
   const launched = await launchNode(config, {
     namespace: opts.namespace ?? TEST_NAMESPACE,

@@ -6,6 +6,7 @@
 // answer must pass.
 import { Agent, request as httpRequest } from "node:http";
 import type { RouteSpec } from "@seed/platform";
+import { routesOf } from "@seed/platform/node";
 import { api, ManualClock, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { connect, type JetStreamManager, type NatsConnection } from "nats";
@@ -26,7 +27,7 @@ const PARAM = /:([A-Za-z0-9_]+)/g;
 
 /** Every route of every registered system: the tests below cover new routes without being told. */
 export const ROUTES: CatalogRoute[] = systems.flatMap((s) =>
-  s.routes.map((r) => ({
+  routesOf(s).map((r) => ({
     ...r,
     system: s.name,
     params: [...r.path.matchAll(PARAM)].map((m) => m[1] as string),

@@ -7,7 +7,6 @@ import { messageService } from "./message.service.js";
 import { paymentService } from "./payment.service.js";
 import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
-import { routes } from "./routes.js";
 import { CleaningEvents } from "./schemas.js";
 import { settings } from "./settings.js";
 
@@ -21,7 +20,6 @@ export const cleaning: SystemModule = {
     "cleaning.message": messageService,
     "cleaning.dashboard": dashboardService,
   },
-  routes,
   events: CleaningEvents,
   roles: ["customer", "cleaner", "admin"],
   settings,

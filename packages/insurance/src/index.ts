@@ -8,7 +8,6 @@ import { paymentService } from "./payment.service.js";
 import { planService } from "./plan.service.js";
 import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
-import { routes } from "./routes.js";
 import { InsuranceEvents } from "./schemas.js";
 import { settings } from "./settings.js";
 
@@ -23,7 +22,6 @@ export const insurance: SystemModule = {
     "insurance.alarm": alarmService,
     "insurance.mypage": mypageService,
   },
-  routes,
   events: InsuranceEvents,
   roles: ["customer", "manager"],
   settings,

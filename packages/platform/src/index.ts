@@ -6,6 +6,7 @@
 
 export type { Clock } from "./clock.js";
 export { defineEvents, type EventCatalog, type EventsOf, type Upcast } from "./contracts/events.js";
+export { type Correlation, correlateBy } from "./correlation.js";
 export { deadlineOf } from "./deadline.js";
 export {
   ApiError,
@@ -26,13 +27,16 @@ export {
   validationError,
 } from "./errors.js";
 export { type EventEnvelope, streamName, subjectOf } from "./event-store.js";
-export type {
-  RefusalCode,
-  RequestMeta,
-  Role,
-  RouteReasons,
-  RouteSpec,
-  User,
+export {
+  type Endpoint,
+  endpoint,
+  type HttpRoute,
+  type RefusalCode,
+  type RequestMeta,
+  type Role,
+  type RouteReasons,
+  type RouteSpec,
+  type User,
 } from "./http.js";
 export {
   caller,
@@ -46,8 +50,9 @@ export { idFrom, idTime, newId, ULID_PATTERN } from "./ids.js";
 export { ListQuery, type Page, PageOf, page } from "./list.js";
 export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
 export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
+export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type Reactions } from "./reaction.js";
 export { type OwnedReadOptions, ownedReadActions } from "./read-actions.js";
-export { causedBy } from "./repository.js";
-export { type KitOptions, type Reactions, ServiceKit } from "./service-kit.js";
+export type { ExecuteOptions } from "./repository.js";
+export { type KitOptions, ServiceKit } from "./service-kit.js";
 export { defineSettings, type SystemSettings } from "./settings.js";
 export { AVAILABLE_SHARD } from "./shard.js";

@@ -11,7 +11,7 @@ import type { Config } from "./config.js";
 import type { EventCatalog } from "./contracts/events.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";
-import type { Role, RouteSpec } from "./http.js";
+import type { Role } from "./http.js";
 import { timeAppends } from "./observability/metrics.js";
 import { opsService } from "./observability/ops-service.js";
 import type { SystemSettings } from "./settings.js";
@@ -32,13 +32,12 @@ export interface Runtime {
 
 export type ServiceFactory = (rt: Runtime) => ServiceSchema;
 
-/** A business system as the platform sees it: its services, its HTTP routes, its roles and settings. */
+/** A business system as the platform sees it: its services (whose actions declare its HTTP routes), its roles and settings. */
 export interface SystemModule {
   /** Prefix of routes and subjects, e.g. "shop". */
   name: string;
   /** Service name from the spec → factory, e.g. "shop.pay" → payService. */
   services: Record<string, ServiceFactory>;
-  routes: RouteSpec[];
   /** The system's event contract (`defineEvents`), checked against contracts/events/<name>.json. */
   events?: EventCatalog;
   /** Roles its routes and services name; a user's roles are checked against those of the systems a gateway serves. */

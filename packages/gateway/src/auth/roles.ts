@@ -1,11 +1,11 @@
 // The roles a gateway knows are those the systems it serves declare: a users
 // file naming another role is refused, a token's other roles are ignored, and
 // a route may only name roles its own system declares.
-import type { Role, SystemModule } from "@seed/platform";
+import type { Role, RouteSpec } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 
 /** Every role the systems declare, each once, in the order they declare them. */
-export const rolesOf = (systems: ReadonlyArray<Pick<SystemModule, "roles">>): Role[] => [
+export const rolesOf = (systems: ReadonlyArray<{ roles: readonly Role[] }>): Role[] => [
   ...new Set(systems.flatMap((s) => s.roles)),
 ];
 
@@ -13,7 +13,9 @@ export const rolesOf = (systems: ReadonlyArray<Pick<SystemModule, "roles">>): Ro
 export const RoleSchema = (roles: readonly Role[]) => T.Union(roles.map((r) => T.Literal(r)));
 
 /** Throws at start when a route names a role its system does not declare. */
-export function checkRouteRoles(systems: ReadonlyArray<Pick<SystemModule, "name" | "roles" | "routes">>): void {
+export function checkRouteRoles(
+  systems: ReadonlyArray<{ name: string; roles: readonly Role[]; routes: readonly RouteSpec[] }>,
+): void {
   for (const system of systems) {
     for (const route of system.routes) {
       if (!Array.isArray(route.roles)) continue;

@@ -20,4 +20,5 @@ export { PROMETHEUS_TYPE, renderPrometheus } from "../metrics.js";
 export { natsOptions, type RunningNode, type StartNodeOptions, selectServices, startNode } from "../node.js";
 export { logFields, loggerOptions } from "../observability/logging.js";
 export { requestScopeMiddleware } from "../observability/request-scope.js";
+export { routesOf } from "../system-routes.js";
 export { compileChecker, TypeBoxValidator } from "../validator.js";

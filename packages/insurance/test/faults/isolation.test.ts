@@ -5,7 +5,7 @@
 //   nothing charged; a healthy payment brings proposals back;
 // - payment stopped → 503 fast, nothing stored;
 // - proposal stopped → customers, quotes, plans and documents keep working.
-import type { BreakerView } from "@seed/platform";
+import type { BreakerView } from "@seed/platform/operations";
 import { eventually, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster, timed } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -5,8 +5,9 @@
 // replicas ticking on one moved clock, counted in the stream — and the
 // customer is told. A proposal within the store window contracts with that
 // same payment (never canceled); one after it is refused and stores nothing.
-import { decodeCommit, type EventEnvelope, ManualClock, type NatsServer, storeWindowMs } from "@seed/platform";
-import { eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type EventEnvelope, storeWindowMs } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
+import { decodeCommit, eventually, ManualClock, startTestNode, type TestNode } from "@seed/platform/testing";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentIdOf, proposalNoOf } from "../../src/ids.js";

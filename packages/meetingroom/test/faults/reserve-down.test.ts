@@ -2,8 +2,8 @@
 // maintenance: with its node killed they answer 503 + Retry-After fast and
 // store nothing. A meeting still ends without it, and the room's hold is
 // released once when reserve returns and reads the ConferenceEnded it missed.
-import { decodeCommit, type EventEnvelope } from "@seed/platform";
-import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import type { EventEnvelope } from "@seed/platform";
+import { decodeCommit, eventually, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster, timed } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Actors, actors, addRoom, expectError, get, reserve, show, startMeeting } from "../integration/helpers.js";

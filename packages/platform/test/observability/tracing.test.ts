@@ -91,7 +91,7 @@ describe("trace context in a commit's headers", () => {
         },
       ),
     ).rejects.toThrow("boom");
-    expect(finished.find((s) => s.traceID === "t-2")?.error?.message).toBe("boom");
+    expect((finished.find((s) => s.traceID === "t-2")?.error as Error).message).toBe("boom");
   });
 
   it("a commit without a trace runs untraced", async () => {

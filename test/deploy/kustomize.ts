@@ -200,7 +200,9 @@ export function renderKustomization(dir: string, opts: RenderOptions = {}): K8sO
         : isObj(body) && o.kind === body.kind && o.metadata.name === (body.metadata as Obj | undefined)?.name;
     let hits = 0;
     if (isObj(body) && body.$patch === "delete") {
-      objects = objects.filter((o) => !matches(o) || (hits++, false));
+      const kept = objects.filter((o) => !matches(o));
+      hits = objects.length - kept.length;
+      objects = kept;
       if (hits === 0) throw new Error(`${dir}: patch ${p.path ?? JSON.stringify(p.target)} matches no object`);
       continue;
     }

@@ -91,7 +91,8 @@ describe("trace context in a commit's headers", () => {
         },
       ),
     ).rejects.toThrow("boom");
-    expect((finished.find((s) => s.traceID === "t-2")?.error as Error).message).toBe("boom");
+    const failed = finished.find((s) => s.traceID === "t-2");
+    expect(failed?.error).toMatchObject({ message: "boom" });
   });
 
   it("a commit without a trace runs untraced", async () => {

@@ -1,6 +1,7 @@
 // Observability of the platform: structured logs with request, correlation
 // and trace ids, tracing across calls and events, operator metrics, the per-node $ops service, and what the REPL's
 // operator commands do.
+export * from "./flow.js";
 export * from "./logging.js";
 export * from "./metrics.js";
 export * from "./operator.js";

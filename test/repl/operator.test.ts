@@ -144,6 +144,22 @@ describe("flow", () => {
     expect(text).toContain(`call ${requestId} +0 ms`);
   });
 
+  it("is served to staff at GET /flows/<correlationId>, the dashboard's flow page", async () => {
+    const requestId = `flow-http-${Date.now()}`;
+    const orderId = await placeOrder(requestId);
+    const res = await eventually(async () => {
+      const res = await bob.get(`/flows/${orderId}`);
+      expect(res.body.steps?.map((s: { type: string }) => s.type)).toContain("PayPlaced");
+      return res;
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.correlationId).toBe(orderId);
+    expect(res.body.steps[0]).toMatchObject({ type: "OrderPlaced", writer: "mall.order", causationId: requestId });
+    expect((await alice.get(`/flows/${orderId}`)).status).toBe(403); // a customer reads her own orders, not flows
+    expect((await bob.get("/flows/no-such-flow")).status).toBe(404);
+    expect((await api(node.url).get(`/flows/${orderId}`)).status).toBe(401);
+  });
+
   it("says when no event has the correlation id", async () => {
     expect(formatFlow("nothing-here", await readFlow(events(), ["mall"], "nothing-here"))).toBe(
       "no events with correlation id nothing-here",

@@ -8,6 +8,7 @@ import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "mole
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { AllowedMethods } from "./allowed-methods.js";
 import { GatewayCore } from "./core.js";
+import { flowAliases } from "./flows.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
 import { requestIdFromHeaders } from "./request.js";
@@ -22,7 +23,7 @@ export function createGateway(systems: SystemModule[]): ServiceFactory {
   return (rt) => {
     const gw = new GatewayCore(rt);
     const live = new LiveStreams(gw, rt.nc, systems);
-    const routes = buildRoutes(gw, systems, live);
+    const routes = buildRoutes(gw, systems, live, flowAliases(gw, rt.events, systems));
     gw.useRoutes(new AllowedMethods(routes));
     const schema: ServiceSchema<ApiSettingsSchema> = {
       name: "api",

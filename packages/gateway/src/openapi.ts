@@ -1,9 +1,11 @@
 // The OpenAPI 3.1 document, generated from the same RouteSpecs and TypeBox
 // schemas that route and validate requests, so docs cannot drift from code.
 // (OpenAPI 3.1 schemas are JSON Schema, which TypeBox schemas already are.)
+
 import { pathParamsOf, type RefusalCode, type RouteSpec, type SystemModule } from "@seed/platform";
 import type { TSchema } from "@sinclair/typebox";
 import { LoginBody, LoginResult, UserView } from "./auth/schemas.js";
+import { CORRELATION_ID } from "./flows.js";
 
 type Json = Record<string, unknown>;
 
@@ -268,6 +270,34 @@ function platformPaths(): Json {
         summary: "The caller's identity, from the bearer token",
         operationId: "getAuthMe",
         responses: { "200": json(user), "401": errorRef(401), "429": errorRef(429) },
+      },
+    },
+    "/flows/{correlationId}": {
+      get: {
+        tags: ["platform"],
+        summary: "One flow's steps in order across services (admin, manager, seller)",
+        operationId: "getFlow",
+        parameters: [
+          {
+            name: "correlationId",
+            in: "path",
+            required: true,
+            schema: { type: "string", pattern: CORRELATION_ID.source },
+          },
+        ],
+        responses: {
+          "200": json({
+            type: "object",
+            required: ["correlationId", "steps"],
+            properties: { correlationId: { type: "string" }, steps: { type: "array", items: { type: "object" } } },
+          }),
+          "400": errorRef(400),
+          "401": errorRef(401),
+          "403": errorRef(403),
+          "404": errorRef(404),
+          "422": errorRef(422),
+          "429": errorRef(429),
+        },
       },
     },
     "/health/live": {

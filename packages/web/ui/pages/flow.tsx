@@ -1,0 +1,126 @@
+// One business flow, step by step across services (GET /flows/<id>): each
+// event in the order it happened, the service that wrote it, what caused it
+// (a call with its request id, or the event a policy reacted to) and how long
+// after its cause it came. Staff read any flow; the page is #/flow/<id>, and
+// the mall's order cards link to theirs.
+import { useEffect, useState } from "preact/hooks";
+import { ApiProblem, get } from "../api.js";
+
+export interface FlowStep {
+  seq: number;
+  writer: string;
+  type: string;
+  eventId: string;
+  occurredAt: string;
+  cause: "call" | "reaction";
+  causationId?: string;
+  after?: string;
+  durationMs: number;
+  traceId?: string;
+}
+
+interface Flow {
+  correlationId: string;
+  steps: FlowStep[];
+}
+
+/** The correlation id in the page's hash: `#/flow/<id>`. */
+const idOfHash = (): string => decodeURIComponent(location.hash.replace(/^#\/?flow\/?/, ""));
+
+const clock = (iso: string) => {
+  const at = new Date(iso);
+  return `${at.toLocaleTimeString([], { hour12: false })}.${String(at.getMilliseconds()).padStart(3, "0")}`;
+};
+
+function causeOf(step: FlowStep, steps: FlowStep[]): string {
+  if (step.cause === "reaction")
+    return `reaction to ${steps.find((s) => s.eventId === step.after)?.type ?? step.after}`;
+  return `call ${step.causationId ?? ""}`.trim();
+}
+
+export function FlowPage() {
+  const [id, setId] = useState(idOfHash());
+  const [flow, setFlow] = useState<Flow | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const show = async (correlationId: string) => {
+    if (!correlationId) return;
+    try {
+      setFlow(await get<Flow>(`/flows/${encodeURIComponent(correlationId)}`));
+      setProblem(undefined);
+    } catch (err) {
+      setFlow(undefined);
+      setProblem(err instanceof ApiProblem ? err.plain : String(err));
+    }
+  };
+  useEffect(() => {
+    const onHash = () => {
+      const next = idOfHash();
+      setId(next);
+      void show(next);
+    };
+    onHash();
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  return (
+    <section class="flow">
+      <h2>Flow</h2>
+      <form
+        class="form"
+        data-testid="flow-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          location.hash = `#/flow/${encodeURIComponent(id.trim())}`;
+        }}
+      >
+        <label>
+          Correlation id
+          <input
+            name="correlationId"
+            value={id}
+            placeholder="an order, reservation or plan id"
+            onInput={(e) => setId((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+      {problem ? (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {flow ? (
+        <table class="flow-steps" data-testid="flow-steps">
+          <caption>
+            {flow.steps.length} steps of <code>{flow.correlationId}</code>
+          </caption>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Time</th>
+              <th>Service</th>
+              <th>Event</th>
+              <th>Caused by</th>
+              <th>After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {flow.steps.map((s, i) => (
+              <tr key={s.eventId} data-step={s.type} class={s.cause}>
+                <td>{i + 1}</td>
+                <td>
+                  <time dateTime={s.occurredAt}>{clock(s.occurredAt)}</time>
+                </td>
+                <td class="writer">{s.writer}</td>
+                <td class="type">{s.type}</td>
+                <td class="cause">{causeOf(s, flow.steps)}</td>
+                <td class="after">+{s.durationMs} ms</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

@@ -152,9 +152,7 @@ describe("dashboard", () => {
 
     // A customer reads her own orders, not flows: the page says why.
     await refused(alice, async () => {
-      await alice.page.evaluate((id) => {
-        location.hash = `#/flow/${id}`;
-      }, orderId);
+      await alice.page.evaluate(`location.hash = "#/flow/${orderId}"`);
       await expect.poll(() => alice.page.getByRole("alert").textContent()).toMatch(/roles/);
     });
     expect(await alice.page.getByTestId("flow-steps").count()).toBe(0);

@@ -51,6 +51,9 @@ export interface Results {
   B4base?: Throughput;
   B5?: Throughput;
   B5base?: Throughput;
+  /** B1 with the tracer on (every request traced, spans posted), and its twin with it off. */
+  B6?: Throughput & { spans: number };
+  B6off?: Throughput;
   MEM?: Memory;
 }
 
@@ -180,6 +183,8 @@ export function formatReport(r: Results): string {
     throughputRow("B4", "GET /mall/orderStatuses/{id} (req/s)", r.B4, r.B4base),
     throughputRow("B5b", "bare across processes: gateway | no-op publish (req/s)", r.B5base),
     throughputRow("B5", "POST /mall/orders across processes: gateway | mall (req/s)", r.B5, r.B5base),
+    throughputRow("B6o", "POST /mall/orders, one node, tracing off (req/s)", r.B6off),
+    throughputRow("B6", "POST /mall/orders, one node, tracing on, every request (req/s)", r.B6, r.B6off),
   ].filter((row) => row.length > 0);
   if (r.B2) {
     rows.push(
@@ -235,6 +240,10 @@ export function formatReport(r: Results): string {
   }
   const cross = ratio(r.B5?.rps, r.B5base?.rps);
   if (cross !== undefined) out.push("", `across-processes ratio: ${cross.toFixed(2)}`);
+  const traced = ratio(r.B6?.rps, r.B6off?.rps);
+  if (traced !== undefined && r.B6) {
+    out.push("", `tracing on / off: ${traced.toFixed(2)} (${whole(r.B6.spans)} spans posted to the collector)`);
+  }
   out.push("", commandPathLine(r));
   return out.join("\n");
 }

@@ -14,6 +14,7 @@ import { type Child, killAll, ROOT, rssMb, rssSampler, start } from "./processes
 import { writeHistory } from "./replay.js";
 import { formatReport, medianRun, type Results, type Throughput } from "./report.js";
 import { http, mallFixture, type Started, settle, startBaseline, startNode, until } from "./stack.js";
+import { startCollector, startOwnNats, TRACED_ENV } from "./tracing-cost.js";
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -212,6 +213,35 @@ async function acrossProcesses(run: Run): Promise<void> {
   }
 }
 
+/** B6: B1 with tracing on, next to B1 with it off (bench/tracing-cost.ts). */
+async function tracingCost(run: Run): Promise<void> {
+  const [collector, tracedNats] = await Promise.all([startCollector(), startOwnNats(run.dataRoot)]);
+  say("B6: one node with tracing off and one with it on (every request), each on a nats-server of its own");
+  try {
+    const [off, on] = await Promise.all([
+      startNode("mall-untraced", "*", run.nats.url, run.dataRoot, "bench-untraced"),
+      startNode("mall-traced", "*", tracedNats.url, run.dataRoot, "bench-traced", TRACED_ENV(collector.url)),
+    ]);
+    try {
+      const [fixOff, fixOn] = await Promise.all([mallFixture(off.url), mallFixture(on.url)]);
+      const median = await alternate(run, [
+        { scenario: "B6off", spec: orderSpec(off.url, fixOff.customer, fixOff.orderBody) },
+        { scenario: "B6", spec: orderSpec(on.url, fixOn.customer, fixOn.orderBody) },
+      ]);
+      // The last spans of the run are posted within the exporter's interval.
+      await new Promise((r) => setTimeout(r, 1500));
+      run.results.B6off = median("B6off");
+      const traced = median("B6");
+      if (traced) run.results.B6 = { ...traced, spans: collector.spans() };
+    } finally {
+      await Promise.all([off.child.stop(), on.child.stop()]);
+    }
+  } finally {
+    await collector.close();
+    await tracedNats.stop();
+  }
+}
+
 /** B3: a history written straight into a fresh stream, then mall.orderStatus.rebuild timed. */
 async function replay(run: Run): Promise<void> {
   const { events } = run.opts;
@@ -313,6 +343,7 @@ async function main(): Promise<void> {
     const began = performance.now();
     if (wants(run, "B0", "B1", "B2", "B4", "MEM")) await oneProcess(run);
     if (wants(run, "B5")) await acrossProcesses(run);
+    if (wants(run, "B6")) await tracingCost(run);
     if (wants(run, "B3")) await replay(run);
     const seconds = (performance.now() - began) / 1000;
 

@@ -54,6 +54,8 @@ export interface Results {
   /** B1 with the tracer on (every request traced, spans posted), and its twin with it off. */
   B6?: Throughput & { spans: number };
   B6off?: Throughput;
+  /** The same with one request in ten traced. */
+  B6tenth?: Throughput;
   MEM?: Memory;
 }
 
@@ -185,6 +187,7 @@ export function formatReport(r: Results): string {
     throughputRow("B5", "POST /mall/orders across processes: gateway | mall (req/s)", r.B5, r.B5base),
     throughputRow("B6o", "POST /mall/orders, one node, tracing off (req/s)", r.B6off),
     throughputRow("B6", "POST /mall/orders, one node, tracing on, every request (req/s)", r.B6, r.B6off),
+    throughputRow("B6t", "POST /mall/orders, one node, tracing on, 1 request in 10 (req/s)", r.B6tenth, r.B6off),
   ].filter((row) => row.length > 0);
   if (r.B2) {
     rows.push(
@@ -242,7 +245,12 @@ export function formatReport(r: Results): string {
   if (cross !== undefined) out.push("", `across-processes ratio: ${cross.toFixed(2)}`);
   const traced = ratio(r.B6?.rps, r.B6off?.rps);
   if (traced !== undefined && r.B6) {
-    out.push("", `tracing on / off: ${traced.toFixed(2)} (${whole(r.B6.spans)} spans posted to the collector)`);
+    const tenth = ratio(r.B6tenth?.rps, r.B6off?.rps);
+    const sampled = tenth === undefined ? "" : `, one request in ten: ${tenth.toFixed(2)}`;
+    out.push(
+      "",
+      `tracing on / off: ${traced.toFixed(2)}${sampled} (${whole(r.B6.spans)} spans posted to the collector)`,
+    );
   }
   out.push("", commandPathLine(r));
   return out.join("\n");

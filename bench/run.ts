@@ -215,30 +215,39 @@ async function acrossProcesses(run: Run): Promise<void> {
 
 /** B6: B1 with tracing on, next to B1 with it off (bench/tracing-cost.ts). */
 async function tracingCost(run: Run): Promise<void> {
-  const [collector, tracedNats] = await Promise.all([startCollector(), startOwnNats(run.dataRoot)]);
-  say("B6: one node with tracing off and one with it on (every request), each on a nats-server of its own");
+  const [collector, allNats, tenthNats] = await Promise.all([
+    startCollector(),
+    startOwnNats(run.dataRoot, "traced-all"),
+    startOwnNats(run.dataRoot, "traced-tenth"),
+  ]);
+  say("B6: nodes with tracing off, on for every request and on for one in ten, each on a nats-server of its own");
   try {
-    const [off, on] = await Promise.all([
+    const nodes = await Promise.all([
       startNode("mall-untraced", "*", run.nats.url, run.dataRoot, "bench-untraced"),
-      startNode("mall-traced", "*", tracedNats.url, run.dataRoot, "bench-traced", TRACED_ENV(collector.url)),
+      startNode("mall-traced", "*", allNats.url, run.dataRoot, "bench-traced", TRACED_ENV(collector.url, 1)),
+      startNode("mall-tenth", "*", tenthNats.url, run.dataRoot, "bench-tenth", TRACED_ENV(collector.url, 0.1)),
     ]);
     try {
-      const [fixOff, fixOn] = await Promise.all([mallFixture(off.url), mallFixture(on.url)]);
-      const median = await alternate(run, [
-        { scenario: "B6off", spec: orderSpec(off.url, fixOff.customer, fixOff.orderBody) },
-        { scenario: "B6", spec: orderSpec(on.url, fixOn.customer, fixOn.orderBody) },
-      ]);
+      const scenarios = ["B6off", "B6", "B6tenth"];
+      const targets = await Promise.all(
+        nodes.map(async (n, i) => {
+          const fixture = await mallFixture(n.url);
+          return { scenario: scenarios[i] ?? "", spec: orderSpec(n.url, fixture.customer, fixture.orderBody) };
+        }),
+      );
+      const median = await alternate(run, targets);
       // The last spans of the run are posted within the exporter's interval.
       await new Promise((r) => setTimeout(r, 1500));
       run.results.B6off = median("B6off");
+      run.results.B6tenth = median("B6tenth");
       const traced = median("B6");
       if (traced) run.results.B6 = { ...traced, spans: collector.spans() };
     } finally {
-      await Promise.all([off.child.stop(), on.child.stop()]);
+      await Promise.all(nodes.map((n) => n.child.stop()));
     }
   } finally {
     await collector.close();
-    await tracedNats.stop();
+    await Promise.all([allNats.stop(), tenthNats.stop()]);
   }
 }
 

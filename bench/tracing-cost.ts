@@ -1,20 +1,20 @@
 // B6: what tracing costs. The B1 command path (POST /mall/orders, one node
-// running everything) with the tracer on — every request, reaction and view
-// apply in a span, every commit carrying its trace, spans posted to a
+// running everything) with the tracer on — every traced request, reaction and
+// view apply in a span, every commit carrying its trace, spans posted to a
 // Zipkin-compatible collector (a sink here that answers 202 and counts) —
-// next to the same node with it off (the default), round after round. Each
-// node has a nats-server of its own, so neither's policies take the other's
-// events.
+// next to the same node with it off (the default), round after round: once
+// with every request traced, once with one in ten. Each node has a
+// nats-server of its own, so no node's policies take another's events.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform";
 
-/** Settings of the traced node: every request traced, spans posted every second. */
-export const TRACED_ENV = (collector: string): Record<string, string> => ({
+/** Settings of a traced node: `rate` of the requests traced, spans posted every second. */
+export const TRACED_ENV = (collector: string, rate: number): Record<string, string> => ({
   TRACING_EXPORTER: "zipkin",
   TRACING_URL: collector,
-  TRACING_SAMPLE_RATE: "1",
+  TRACING_SAMPLE_RATE: String(rate),
   TRACING_INTERVAL_SECONDS: "1",
 });
 
@@ -51,7 +51,7 @@ export function startCollector(): Promise<Collector> {
   );
 }
 
-/** A second nats-server for the traced node. */
-export function startOwnNats(dataRoot: string): Promise<NatsServer> {
-  return startNatsServer({ bin: findNatsServer({ install: false }), storeDir: join(dataRoot, "nats-traced") });
+/** A nats-server of a traced node's own. */
+export function startOwnNats(dataRoot: string, name: string): Promise<NatsServer> {
+  return startNatsServer({ bin: findNatsServer({ install: false }), storeDir: join(dataRoot, `nats-${name}`) });
 }

@@ -12,7 +12,7 @@
 //         before a payment is canceled.
 
 import {
-  causedBy,
+  correlateBy,
   deadlineOf,
   notFound,
   type Runtime,
@@ -25,17 +25,18 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { Payment, paymentView, reservationDueAt } from "./payment.js";
+import { paymentPolicy } from "./payment.policy.js";
 import { Reservation } from "./reservation.js";
-import { ByRequestParams, type CleaningEvent, CleaningEvents, Id } from "./schemas.js";
+import { ByRequestParams, CleaningEvents, Id } from "./schemas.js";
 
-export const ApproveParams = T.Object(
+const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
   { additionalProperties: false },
 );
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(Payment, { correlation: correlateBy("requestId") });
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(Reservation);
   const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
@@ -43,13 +44,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   // wait is never shorter than one request.
   const waitMs = Math.max(afterMs, rt.config.REQUEST_TIMEOUT_MS);
 
-  kit.react<CleaningEvent>({
-    ReservationCanceled: async (e) => {
-      const { requestId } = e.data;
-      const paymentId = paymentIdOf(requestId);
-      await payments.execute(paymentId, { type: "Cancel", paymentId, requestId }, causedBy(e, "cleaning.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   /** Is the request's reservation stored? The local copy first; when it has none, the stream itself. */
   const reservationStored = async (requestId: string) =>
@@ -65,7 +60,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Reconcile", reservationStored: false, now, waitMs },
-        { correlationId: p.requestId, causationId: p.id, idSeed: `reconcile:${p.requestId}` },
+        { causationId: p.id, idSeed: `reconcile:${p.requestId}` },
       );
     }
   });
@@ -98,7 +93,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
               waitMs,
               ...(answerByOnClock !== undefined ? { answerBy: answerByOnClock } : {}),
             },
-            { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: answerBy },
+            { idSeed: `approve:${requestId}` },
           );
           return paymentView(state);
         },

@@ -2,7 +2,7 @@
 // services (observability/flow.ts), for staff and the dashboard's flow page.
 // It reads the systems' streams, so it is an operator's look-up: staff only,
 // and rate limited like every authenticated call.
-import { type EventStore, notFound, readFlow, type SystemModule, validationError } from "@seed/platform";
+import { type EventStore, notFound, readFlow, validationError } from "@seed/platform";
 import { authenticate, authorize } from "./auth/authenticate.js";
 import type { GatewayCore } from "./core.js";
 import { type AliasHandler, pathOf } from "./request.js";
@@ -15,7 +15,7 @@ export const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function flowAliases(
   gw: GatewayCore,
   events: EventStore,
-  systems: SystemModule[],
+  systems: Array<{ name: string }>,
 ): Record<string, AliasHandler> {
   const names = systems.map((s) => s.name);
   return {

@@ -4,7 +4,7 @@
 // gateway does more per request than moleculer-web's call path allows
 // (idempotency replay without calling the action, query conversion, one error
 // format).
-import type { RouteSpec, SystemModule } from "@seed/platform";
+import type { RouteSpec } from "@seed/platform";
 import type { ApiRouteSchema } from "moleculer-web";
 import { loginHandler, meHandler } from "./auth/handlers.js";
 import type { GatewayCore } from "./core.js";
@@ -12,6 +12,7 @@ import { routeHandler } from "./dispatch.js";
 import type { LiveStreams } from "./live.js";
 import { platformAliases } from "./platform-routes.js";
 import type { AliasHandler } from "./request.js";
+import type { RoutedSystem } from "./routed-systems.js";
 import { webAliases } from "./web.js";
 
 const METHODS = new Set<RouteSpec["method"]>(["GET", "POST", "PATCH", "PUT", "DELETE"]);
@@ -21,7 +22,7 @@ const METHODS = new Set<RouteSpec["method"]>(["GET", "POST", "PATCH", "PUT", "DE
  * prefix, no method+path twice. A mistake here should stop the node, not
  * surface as a 404 in production.
  */
-export function checkRoutes(systems: SystemModule[]): void {
+export function checkRoutes(systems: RoutedSystem[]): void {
   const seen = new Set<string>();
   for (const system of systems) {
     const prefix = `/${system.name}`;
@@ -46,7 +47,7 @@ function jsonBodyParser(limit: string) {
 
 export function buildRoutes(
   gw: GatewayCore,
-  systems: SystemModule[],
+  systems: RoutedSystem[],
   live?: LiveStreams,
   flows?: Record<string, AliasHandler>,
 ): ApiRouteSchema[] {

@@ -4,28 +4,51 @@
 //   order ends canceled after all).
 // Reacts to: nothing. Calls: nothing.
 
-import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  caller,
+  creationId,
+  endpoint,
+  ListQuery,
+  notFound,
+  PageOf,
+  page,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, productView } from "./product.js";
-import { ByIdParams, Id, MallEvents, RegisterProductBody } from "./schemas.js";
+import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
-export const DecreaseStockParams = T.Object(
+const DecreaseStockParams = T.Object(
   { orderId: Id, productId: Id, qty: T.Integer({ minimum: 1, maximum: 1000 }) },
   { additionalProperties: false },
 );
-export const RestoreStockParams = T.Object({ orderId: Id, productId: Id }, { additionalProperties: false });
-export const ProductListQuery = ListQuery({});
+const RestoreStockParams = T.Object({ orderId: Id, productId: Id }, { additionalProperties: false });
+const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
-  const products = kit.aggregate(Product);
+  const products = kit.aggregate(Product, {
+    // Stock taken or given back for an order belongs to that order's story.
+    correlation: (id, command) => ("orderId" in command ? command.orderId : id),
+  });
 
   return {
     name: "mall.product",
     mixins: [kit.mixin()],
     actions: {
-      register: {
+      register: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/products",
+          roles: ["seller", "admin"],
+          summary: "Register a product with its stock",
+          input: "body",
+          status: 201,
+          response: ProductResource,
+          example: { name: "Keyboard", price: 30000, qty: 10 },
+        },
         params: RegisterProductBody,
         async handler(ctx: Context<Static<typeof RegisterProductBody>>) {
           const user = caller(ctx);
@@ -33,27 +56,43 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "Register", productId, ...ctx.params },
-            { correlationId: productId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return productView(state);
         },
-      },
+      }),
 
-      get: {
+      get: endpoint({
+        http: {
+          method: "GET",
+          path: "/mall/products/:id",
+          roles: "any",
+          summary: "One product with its current stock",
+          response: ProductResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const product = await products.getLatest(ctx.params.id);
           if (!product) throw notFound("product", ctx.params.id);
           return productView(product);
         },
-      },
+      }),
 
-      list: {
+      list: endpoint({
+        http: {
+          method: "GET",
+          path: "/mall/products",
+          roles: "any",
+          summary: "List products",
+          input: "query",
+          response: PageOf(ProductResource),
+        },
         params: ProductListQuery,
         async handler(ctx: Context<Static<typeof ProductListQuery>>) {
           return page((await products.all()).map(productView), ctx.params);
         },
-      },
+      }),
 
       /** Takes the ordered quantity from stock once per order; 409 OutOfStock when short. */
       decreaseStock: {
@@ -64,7 +103,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "DecreaseStock", orderId, qty },
-            { correlationId: orderId, idSeed: `decrease:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `decrease:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },
@@ -79,7 +118,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "RestoreStock", orderId },
-            { correlationId: orderId, idSeed: `restore:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `restore:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },

@@ -12,25 +12,27 @@
 import {
   caller,
   conflict,
+  correlateBy,
   creationId,
-  deadlineOf,
+  endpoint,
   ensureOwnerOr,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { Conference, type ConferenceState } from "./conference.js";
+import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
-import { ByIdParams, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
+import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
 
-export const ConferenceListQuery = ListQuery({
+const ConferenceListQuery = ListQuery({
   roomId: T.Optional(Id),
   reserveId: T.Optional(Id),
   status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
@@ -53,7 +55,7 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(Conference);
+  const conferences = kit.aggregate(Conference, { correlation: correlateBy("roomId") });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
@@ -64,7 +66,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
       await conferences.execute(
         c.id,
         { type: "EndAtSlotEnd", now },
-        { correlationId: c.roomId, idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
+        { idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
       );
     }
   });
@@ -83,7 +85,30 @@ export function conferenceService(rt: Runtime): ServiceSchema {
     mixins: [kit.mixin()],
     actions: {
       /** The member who reserved starts the meeting; reserve decides whether they may. */
-      start: {
+      start: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/conferences",
+          roles: ["member"],
+          summary:
+            "Start the meeting of a reservation; 403 unless the caller reserved it; 503 when reserve is unavailable",
+          input: "body",
+          status: 201,
+          response: ConferenceResource,
+          errors: [404, 409, 503],
+          example: { reserveId: "01JD0000000000000000000000" },
+          reasons: {
+            403: ["NotTheReserver"],
+            409: [
+              "ReserveCanceled",
+              "ReserveExpired",
+              "ReserveUsed",
+              "ReserveNotActive",
+              "StartTooLate",
+              "HoldReleased",
+            ],
+          },
+        },
         params: StartConferenceBody,
         async handler(ctx: Context<Static<typeof StartConferenceBody>>) {
           const user = caller(ctx);
@@ -104,32 +129,36 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
           if (storeBy === undefined)
             throw conflict("StartTooLate", "this meeting was not started in time and its room is being given back");
-          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await conferences.execute(
             conferenceId,
             { type: "Start", conferenceId, ...checked },
-            { correlationId: checked.roomId, deadline, now: nowIso(kit) },
+            { storeBy, now: nowIso(kit) },
           );
           return conferenceView(state);
         },
-      },
+      }),
 
       /** The member (or an admin) ends the meeting; ending an ended one answers it as it is. */
-      end: {
+      end: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/conferences/:id/end",
+          roles: "any",
+          summary: "End a meeting (its member or an admin)",
+          response: ConferenceResource,
+          errors: [403, 404],
+          reasons: { 403: ["NotOwner"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const found = await conferences.getLatest(ctx.params.id);
           if (!found) throw notFound("conference", ctx.params.id);
           ensureOwnerOr(caller(ctx), found.userId, "admin");
-          const { state } = await conferences.execute(
-            found.id,
-            { type: "End" },
-            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
-          );
+          const { state } = await conferences.execute(found.id, { type: "End" }, { now: nowIso(kit) });
           await release(ctx, state);
           return conferenceView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "conference",
@@ -141,6 +170,24 @@ export function conferenceService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ConferenceListQuery,
         filters: ["roomId", "reserveId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/conferences/:id",
+            roles: "any",
+            summary: "One meeting (its member or an admin)",
+            response: ConferenceResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/conferences",
+            roles: "any",
+            summary: "List meetings (a member sees their own; ?roomId= ?status=)",
+            response: PageOf(ConferenceResource),
+          },
+        },
       }),
     },
   };

@@ -13,24 +13,33 @@
 import {
   caller,
   conflict,
+  correlateBy,
   creationId,
-  deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { nowIso } from "./now.js";
 import type { MaintenanceHold } from "./reserve.service.js";
-import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
+import {
+  ByIdParams,
+  Id,
+  Maintenance as MaintenanceResource,
+  MeetingroomEvents,
+  StartMaintenanceBody,
+} from "./schemas.js";
 
-export const MaintenanceListQuery = ListQuery({
+const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
   status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
 });
@@ -43,16 +52,32 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
   updatedAt,
 });
 
+/** Who sees every maintenance (and only they see any). */
+const staff: Role[] = ["admin"];
+
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
-  const maintenances = kit.aggregate(Maintenance);
+  const maintenances = kit.aggregate(Maintenance, { correlation: correlateBy("roomId") });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
     name: "meetingroom.maintenance",
     mixins: [kit.mixin()],
     actions: {
-      start: {
+      start: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/maintenances",
+          roles: ["admin"],
+          summary:
+            "Put a free room under maintenance; 409 when it is reserved or in a meeting; 503 when reserve is unavailable",
+          input: "body",
+          status: 201,
+          response: MaintenanceResource,
+          errors: [404, 409, 503],
+          example: { roomId: "01JD0000000000000000000000" },
+          reasons: { 409: ["UnderMaintenance", "InConference", "RoomReserved", "StartTooLate", "HoldReleased"] },
+        },
         params: StartMaintenanceBody,
         async handler(ctx: Context<Static<typeof StartMaintenanceBody>>) {
           caller(ctx);
@@ -70,27 +95,30 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
           if (storeBy === undefined)
             throw conflict("StartTooLate", "this maintenance was not started in time and its room is being given back");
-          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await maintenances.execute(
             maintenanceId,
             { type: "Start", maintenanceId, roomId },
-            { correlationId: roomId, deadline, now: nowIso(kit) },
+            { storeBy, now: nowIso(kit) },
           );
           return maintenanceView(state);
         },
-      },
+      }),
 
-      end: {
+      end: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/maintenances/:id/end",
+          roles: ["admin"],
+          summary: "End a maintenance: the room can be reserved again",
+          response: MaintenanceResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           caller(ctx);
           const found = await maintenances.getLatest(ctx.params.id);
           if (!found) throw notFound("maintenance", ctx.params.id);
-          const { state } = await maintenances.execute(
-            found.id,
-            { type: "End" },
-            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
-          );
+          const { state } = await maintenances.execute(found.id, { type: "End" }, { now: nowIso(kit) });
           try {
             await ctx.call("meetingroom.reserve.release", { roomId: state.roomId, maintenanceId: state.id });
           } catch {
@@ -98,18 +126,35 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           }
           return maintenanceView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "maintenance",
         load: (id) => maintenances.getLatest(id),
         all: () => maintenances.all(),
         ownerOf: () => "",
-        staff: ["admin"],
+        staff,
         present: maintenanceView,
         getParams: ByIdParams,
         listQuery: MaintenanceListQuery,
         filters: ["roomId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/maintenances/:id",
+            roles: staff,
+            summary: "One maintenance",
+            response: MaintenanceResource,
+            errors: [404],
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/maintenances",
+            roles: staff,
+            summary: "List maintenances (?roomId= ?status=)",
+            response: PageOf(MaintenanceResource),
+          },
+        },
       }),
     },
   };

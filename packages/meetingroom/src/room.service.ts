@@ -6,16 +6,33 @@
 //            catch up by themselves, each event once, after the service was away.
 // Calls: nothing. Nothing else waits for this service.
 
-import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  caller,
+  creationId,
+  endpoint,
+  ListQuery,
+  notFound,
+  PageOf,
+  page,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { roomIdOf } from "./ids.js";
+import { nowIso } from "./now.js";
 import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
-import { AddRoomBody, ByIdParams, type MeetingroomEvent, MeetingroomEvents, RoomStatus } from "./schemas.js";
+import {
+  AddRoomBody,
+  ByIdParams,
+  type MeetingroomEvent,
+  MeetingroomEvents,
+  Room as RoomResource,
+  RoomStatus,
+} from "./schemas.js";
 
-export const RoomListQuery = ListQuery({
+const RoomListQuery = ListQuery({
   status: T.Optional(RoomStatus),
   name: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
 });
@@ -43,7 +60,17 @@ export function roomService(rt: Runtime): ServiceSchema {
     name: "meetingroom.room",
     mixins: [kit.mixin()],
     actions: {
-      add: {
+      add: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/rooms",
+          roles: ["admin"],
+          summary: "Add a meeting room",
+          input: "body",
+          status: 201,
+          response: RoomResource,
+          example: { name: "Room A", capacity: 8 },
+        },
         params: AddRoomBody,
         async handler(ctx: Context<Static<typeof AddRoomBody>>) {
           const user = caller(ctx);
@@ -52,29 +79,45 @@ export function roomService(rt: Runtime): ServiceSchema {
           const { state } = await rooms.execute(
             roomId,
             { type: "Add", roomId, name, capacity },
-            { correlationId: roomId, causationId: user.id, deadline: deadlineOf(ctx), now: nowIso(kit) },
+            { causationId: user.id, now: nowIso(kit) },
           );
           return roomView(state, await statuses.get(roomId));
         },
-      },
+      }),
 
-      get: {
+      get: endpoint({
+        http: {
+          method: "GET",
+          path: "/meetingroom/rooms/:id",
+          roles: "any",
+          summary: "One room with its status",
+          response: RoomResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const room = await rooms.getLatest(ctx.params.id);
           if (!room) throw notFound("room", ctx.params.id);
           return roomView(room, await statuses.get(room.id));
         },
-      },
+      }),
 
-      list: {
+      list: endpoint({
+        http: {
+          method: "GET",
+          path: "/meetingroom/rooms",
+          roles: "any",
+          summary: "List rooms with their status (?status=)",
+          input: "query",
+          response: PageOf(RoomResource),
+        },
         params: RoomListQuery,
         async handler(ctx: Context<Static<typeof RoomListQuery>>) {
           const all = await rooms.all();
           const shown = await Promise.all(all.map(async (r) => roomView(r, await statuses.get(r.id))));
           return page(shown, ctx.params, ["status", "name"]);
         },
-      },
+      }),
     },
   };
 }

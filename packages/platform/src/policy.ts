@@ -20,7 +20,8 @@ import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
 
-export type Reaction = (event: EventEnvelope) => Promise<void>;
+/** Carries out the policy's reaction to one event; resolves once its effects are stored. */
+export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
 export interface PolicyOptions {
   /** Durable consumer name, e.g. "mall-pay". */
@@ -28,7 +29,7 @@ export interface PolicyOptions {
   stream: string;
   /** Subject filter; nats-server 2.9 allows one, so a policy over several aggregates takes `<system>.>`. */
   filter: string;
-  reactions: Record<string, Reaction>;
+  reactions: Record<string, EventHandler>;
   maxDeliver: number;
   ackWaitMs: number;
   backoffMs: number;
@@ -177,7 +178,7 @@ export class Policy {
   }
 
   /** Runs a reaction; with tracing on, in a span of the trace its event was appended in. */
-  private traced(event: EventEnvelope, headers: MsgHdrs | undefined, seq: number, react: Reaction): Promise<void> {
+  private traced(event: EventEnvelope, headers: MsgHdrs | undefined, seq: number, react: EventHandler): Promise<void> {
     const trace = this.opts.trace;
     if (!trace) return react(event);
     return trace(

@@ -1,10 +1,11 @@
 // The read side of a resource that belongs to a customer: `get` (404 unknown,
 // 403 not the owner) and `list` (a customer sees their own, staff see all,
-// equality filters and paging). Every system has several of these.
+// equality filters and paging), each with its HTTP route. Every system has
+// several of these.
 import type { TSchema } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context } from "moleculer";
 import { notFound } from "./errors.js";
-import type { Role } from "./http.js";
+import { type Endpoint, endpoint, type HttpRoute, type Role } from "./http.js";
 import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
 import { page } from "./list.js";
 
@@ -25,12 +26,15 @@ export interface OwnedReadOptions<S, V> {
   listQuery: TSchema;
   /** Fields of V that `list` filters on by equality. */
   filters?: Array<keyof V & string>;
+  /** The routes of `get` and `list` (the list's query is `listQuery`). */
+  http: { get: HttpRoute; list: Omit<HttpRoute, "input"> };
 }
 
-export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<ServiceSchema["actions"]> {
+export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoint; list: Endpoint } {
   const idParam = o.idParam ?? "id";
   return {
-    get: {
+    get: endpoint({
+      http: o.http.get,
       params: o.getParams,
       async handler(ctx: Context<Record<string, string>>) {
         const id = ctx.params[idParam] as string;
@@ -39,8 +43,9 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<S
         ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
       },
-    },
-    list: {
+    }),
+    list: endpoint({
+      http: { ...o.http.list, input: "query" },
       params: o.listQuery,
       async handler(ctx: Context<Record<string, unknown>>) {
         const user = caller(ctx);
@@ -53,6 +58,6 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<S
           o.filters ?? [],
         );
       },
-    },
+    }),
   };
 }

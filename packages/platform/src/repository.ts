@@ -6,14 +6,16 @@
 // reads this instance's copy afterwards (a GET, a list, the next command on the
 // same aggregate) first waits until the follower has applied it.
 import type { Clock } from "./clock.js";
-import { DEADLINE_MARGIN_MS } from "./deadline.js";
+import type { Correlation } from "./correlation.js";
+import { commandDeadline, DEADLINE_MARGIN_MS } from "./deadline.js";
 import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
-import { notReadyHere, unavailable } from "./errors.js";
+import { unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
+import { Freshness } from "./freshness.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { currentRequestId } from "./observability/request-scope.js";
-import type { Projection, Projector } from "./projection.js";
+import { currentDeadline, currentRequestId } from "./observability/request-scope.js";
+import type { Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
 /** What the instance stores per aggregate: its state and the subject sequence it reflects. */
@@ -25,10 +27,16 @@ export interface Snapshot<S> {
   state: S;
 }
 
+/**
+ * What a command's events are stamped with and when it may still be stored.
+ * Inside an action, nothing needs saying: the events are correlated as the
+ * repository declares, caused by the request, and stored only before its
+ * caller's deadline (the request scope, observability/request-scope.ts).
+ */
 export interface ExecuteOptions {
-  /** The spec's correlation key for the events (orderId, requestId…). */
-  correlationId: string;
-  /** The event or request that caused this command. */
+  /** The spec's correlation key for the events (orderId, requestId…); by default the repository's `correlation`. */
+  correlationId?: string;
+  /** The event or request that caused this command; by default the request being served. */
   causationId?: string;
   /**
    * Makes event ids deterministic (e.g. `pay:<causing event id>`), so a
@@ -39,7 +47,18 @@ export interface ExecuteOptions {
   idTime?: number;
   /** Event time; defaults to now. */
   now?: string;
-  /** When the caller stops waiting (ms); past it the command is refused with 503 and appends nothing. */
+  /**
+   * When the caller stops waiting (ms); past it the command is refused with
+   * 503 and appends nothing. By default the deadline of the request being
+   * served; `"none"` for a command stored even after its caller gave up.
+   */
+  deadline?: number | "none";
+  /** A time the command must be stored by whatever the deadline (a hold that lapses): the earlier one counts. */
+  storeBy?: number;
+}
+
+/** A command's options once the request scope has filled them in. */
+interface Resolved extends Omit<ExecuteOptions, "deadline" | "storeBy"> {
   deadline?: number;
 }
 
@@ -61,13 +80,16 @@ export interface RepositoryOptions {
   clock?: Clock;
 }
 
-/** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
-const WAIT_FOR_OWN_WRITE_MS = 1000;
+/** What a repository's owner declares about its commands. */
+export interface RepositoryDeclaration<S, C> {
+  correlation?: Correlation<S, C>;
+}
 
 export class Repository<S, C, E extends DomainEvent> {
   readonly section: string;
   private readonly locks = new KeyedLock();
-  private follower?: Projection;
+  /** How current this instance's copy is, from its follower projection (given when the service starts). */
+  readonly freshness = new Freshness();
   /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
   private readonly unapplied = new Map<string, number>();
   private lastAppended = 0;
@@ -77,6 +99,7 @@ export class Repository<S, C, E extends DomainEvent> {
     private readonly store: () => Store,
     readonly aggregate: Aggregate<S, C, E>,
     private readonly opts: RepositoryOptions,
+    private readonly declared: RepositoryDeclaration<S, C> = {},
   ) {
     this.section = `agg:${aggregate.name}`;
   }
@@ -91,10 +114,6 @@ export class Repository<S, C, E extends DomainEvent> {
       apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
-  }
-
-  attach(follower: Projection): void {
-    this.follower = follower;
   }
 
   private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
@@ -129,24 +148,15 @@ export class Repository<S, C, E extends DomainEvent> {
     return this.store().get<Snapshot<S>>(this.section, id);
   }
 
-  /**
-   * Waits until this instance's copy has applied `seq`. A copy that cannot get
-   * there in time (catching up, rebuilding, cut off from NATS) must not answer
-   * "not found" or decide on old state: the caller is told to retry (503).
-   */
-  private async reach(seq: number): Promise<void> {
-    const follower = this.follower;
-    if (!follower) return;
-    const ready = follower.ready || (await follower.whenReady(WAIT_FOR_OWN_WRITE_MS));
-    if (!ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
-      throw notReadyHere("this instance is catching up with the event stream, try again shortly");
-    }
+  /** Waits until this instance's copy has applied `seq` (503 when it cannot in time, see Freshness). */
+  private reach(seq: number): Promise<void> {
+    return this.freshness.reach(seq);
   }
 
   private remember(id: string, seq: number): void {
     this.unapplied.set(id, seq);
     this.lastAppended = Math.max(this.lastAppended, seq);
-    void this.follower?.waitFor(seq, 0).then(() => {
+    void this.freshness.applied(seq).then(() => {
       if (this.unapplied.get(id) === seq) this.unapplied.delete(id);
     });
   }
@@ -173,8 +183,9 @@ export class Repository<S, C, E extends DomainEvent> {
    * writer reloads and decides again, a bounded number of times. A refusal from
    * `decide` is thrown as it is.
    */
-  execute(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
-    return this.locks.run(id, () => this.decideAndAppend(id, command, opts));
+  execute(id: string, command: C, opts: ExecuteOptions = {}): Promise<Outcome<S>> {
+    const resolved = inRequestScope(opts);
+    return this.locks.run(id, () => this.decideAndAppend(id, command, resolved));
   }
 
   /**
@@ -183,12 +194,14 @@ export class Repository<S, C, E extends DomainEvent> {
    */
   exclusive<T>(
     id: string,
-    work: (execute: (command: C, opts: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>,
+    work: (execute: (command: C, opts?: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>,
   ): Promise<T> {
-    return this.locks.run(id, () => work((command, opts) => this.decideAndAppend(id, command, opts)));
+    return this.locks.run(id, () =>
+      work((command, opts = {}) => this.decideAndAppend(id, command, inRequestScope(opts))),
+    );
   }
 
-  private async decideAndAppend(id: string, command: C, opts: ExecuteOptions): Promise<Outcome<S>> {
+  private async decideAndAppend(id: string, command: C, opts: Resolved): Promise<Outcome<S>> {
     const subject = subjectOf(this.opts.system, this.aggregate.name, id);
     // The last void commit this command's seeded ids were found on: ids of the
     // next attempt are derived from it too, so they are not matched to it again.
@@ -211,7 +224,8 @@ export class Repository<S, C, E extends DomainEvent> {
         if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
         return { state: snapshot.state, events: [] };
       }
-      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, opts, voided));
+      const correlationId = opts.correlationId ?? this.declared.correlation?.(id, command, snapshot?.state) ?? id;
+      const envelopes = decided.map((e, i) => this.envelope(id, e, i, now, { ...opts, correlationId }, voided));
       if (opts.deadline !== undefined && Date.now() > opts.deadline - DEADLINE_MARGIN_MS) {
         throw unavailable("the caller stopped waiting; nothing was changed");
       }
@@ -246,7 +260,7 @@ export class Repository<S, C, E extends DomainEvent> {
     e: E,
     index: number,
     now: string,
-    opts: ExecuteOptions,
+    opts: Resolved & { correlationId: string },
     voided: number | undefined,
   ): EventEnvelope {
     this.opts.validate?.(e);
@@ -261,7 +275,7 @@ export class Repository<S, C, E extends DomainEvent> {
       aggregate: this.aggregate.name,
       aggregateId: id,
       correlationId: opts.correlationId,
-      ...causation(opts.causationId),
+      ...(opts.causationId ? { causationId: opts.causationId } : {}),
       occurredAt: now,
       version: this.opts.versionOf?.(e.type) ?? 1,
       data: e.data,
@@ -271,10 +285,16 @@ export class Repository<S, C, E extends DomainEvent> {
 
 const idOfSubject = (subject: string) => subject.slice(subject.lastIndexOf(".") + 1);
 
-/** The event or request that caused a command: given by a policy, else the request being served (X-Request-Id). */
-function causation(given: string | undefined): { causationId?: string } {
-  const causationId = given ?? currentRequestId();
-  return causationId ? { causationId } : {};
+/**
+ * A command's options with what the request being served gives: its cause
+ * (X-Request-Id) unless a policy names one, and its caller's deadline. Read
+ * when the command is issued, where the request's scope is the caller's.
+ */
+function inRequestScope(opts: ExecuteOptions): Resolved {
+  const { deadline, storeBy, causationId, ...rest } = opts;
+  const cause = causationId ?? currentRequestId();
+  const by = commandDeadline(currentDeadline(), deadline, storeBy);
+  return { ...rest, ...(cause ? { causationId: cause } : {}), ...(by !== undefined ? { deadline: by } : {}) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { type Aggregate, type DomainEvent, refuse } from "../src/domain.js";
 import { type EventEnvelope, EventStore, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { newId } from "../src/ids.js";
 import { Projection } from "../src/projection.js";
-import { Repository } from "../src/repository.js";
+import { Repository, type RepositoryDeclaration } from "../src/repository.js";
 import { openStore, type Store } from "../src/store.js";
 import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../testing/index.js";
 
@@ -139,18 +139,24 @@ export interface Instance {
 export async function startInstance(
   connected: Connected,
   system: string,
-  opts: { dir?: string; retries?: number } = {},
+  opts: { dir?: string; retries?: number; declared?: RepositoryDeclaration<CounterState, CounterCommand> } = {},
 ): Promise<Instance> {
   const dir = opts.dir ?? tempDir();
   const store = await openStore(dir, "0");
   const stream = streamName(system);
-  const repo = new Repository(connected.events, () => store, counter, {
-    system,
-    stream,
-    retries: opts.retries ?? connected.config.COMMAND_RETRIES,
-  });
+  const repo = new Repository(
+    connected.events,
+    () => store,
+    counter,
+    {
+      system,
+      stream,
+      retries: opts.retries ?? connected.config.COMMAND_RETRIES,
+    },
+    opts.declared,
+  );
   const follower = new Projection(connected.events, store, stream, repo.projector(), recordingLogger());
-  repo.attach(follower);
+  repo.freshness.follow(follower);
   await follower.start();
   return {
     dir,

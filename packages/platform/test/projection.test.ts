@@ -173,7 +173,7 @@ describe("Projection", () => {
 
   it("getLatest: a row the stream has is found even before this copy applied it; a miss is confirmed", async () => {
     const { projection, view } = await setup();
-    view.attach(projection);
+    view.freshness.follow(projection);
     await projection.start();
     await publishMany(c.events, system, 1, { aggregates: 1 });
     // Asked at once: the copy waits until it holds what the stream holds.
@@ -183,6 +183,18 @@ describe("Projection", () => {
     await projection.stop();
     await c.events.js.publish(`${system}.counter.late`, encodeCommit([envelope("late", 1)]));
     await expect(view.getLatest("late")).rejects.toMatchObject({ code: 503, data: { nothingDone: true } });
+  });
+
+  it("caughtUp: the whole view holds what the stream holds when asked, or the read answers 503", async () => {
+    const { projection, view } = await setup();
+    view.freshness.follow(projection);
+    await projection.start();
+    await publishMany(c.events, system, 3, { aggregates: 3 });
+    await view.caughtUp();
+    expect((await view.all()).map((r) => r.id).sort()).toEqual(["c0", "c1", "c2"]);
+    await projection.stop();
+    await c.events.js.publish(`${system}.counter.late`, encodeCommit([envelope("late", 1)]));
+    await expect(view.caughtUp()).rejects.toMatchObject({ code: 503, data: { nothingDone: true } });
   });
 
   it("is ready at once on an empty stream", async () => {
@@ -283,6 +295,33 @@ describe("Projection", () => {
     await projection.start();
     expect(projection.ready).toBe(true);
     expect(projection.seq).toBe(50);
+  });
+
+  it("answers a caller waiting for a commit only once the batch holding it is on disk", async () => {
+    const { projection, store } = await setup();
+    await projection.start();
+    const write = store.write.bind(store);
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    store.write = async (ops) => {
+      await held;
+      return write(ops);
+    };
+    await publishMany(c.events, system, 3);
+    const last = await c.events.lastSeq(stream);
+    let answered = false;
+    const waiting = projection.waitFor(last, 0).then((ok) => {
+      answered = true;
+      return ok;
+    });
+    await sleep(300);
+    expect(answered).toBe(false);
+    expect(projection.seq).toBeLessThan(last);
+    release();
+    expect(await waiting).toBe(true);
+    expect(projection.seq).toBe(last);
   });
 
   it("a failure in the middle of a batch replays from the committed position, applying nothing twice", async () => {

@@ -10,13 +10,15 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -25,14 +27,24 @@ import type { Context, ServiceSchema } from "moleculer";
 import { deliveryIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
-import { ByIdParams, MarkDeliveredParams, OrderStatus, PlaceOrderBody, SauceEvents } from "./schemas.js";
+import {
+  ByIdParams,
+  MarkDeliveredParams,
+  Order as OrderResource,
+  OrderStatus,
+  PlaceOrderBody,
+  SauceEvents,
+} from "./schemas.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
-export const OrderListQuery = ListQuery({
+const OrderListQuery = ListQuery({
   status: T.Optional(OrderStatus),
   branchId: T.Optional(Ref),
   sauceId: T.Optional(Ref),
 });
+
+/** Who sees every order; a customer sees their own. */
+const staff: Role[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
@@ -47,7 +59,19 @@ export function orderService(rt: Runtime): ServiceSchema {
     name: "sauce.order",
     mixins: [kit.mixin()],
     actions: {
-      place: {
+      place: endpoint({
+        http: {
+          method: "POST",
+          path: "/sauce/orders",
+          roles: ["customer"],
+          summary: "Order a sauce for a branch; paid at once (503 and nothing stored when payment is unavailable)",
+          input: "body",
+          status: 201,
+          response: OrderResource,
+          errors: [409, 503],
+          example: { branchId: "gangnam-1", sauceId: "soy-garlic", qty: 20, price: 3500 },
+          reasons: { 403: ["NotOwner"], 409: ["PaymentRefunded", "PaymentExpired"] },
+        },
         params: PlaceOrderBody,
         async handler(ctx: Context<Static<typeof PlaceOrderBody>>) {
           const user = caller(ctx);
@@ -61,34 +85,51 @@ export function orderService(rt: Runtime): ServiceSchema {
           });
           if (payment.status === "Canceled")
             throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
-          let deadline = deadlineOf(ctx);
+          let storeBy: number | undefined;
           if (payment.status === "Authorized") {
             // the payment is stamped on the services' clock, as every sauce event is
-            const storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
+            storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
             if (storeBy === undefined)
               throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
-            deadline = Math.min(deadline ?? storeBy, storeBy);
           }
           const { state } = await orders.execute(
             orderId,
             { type: "Place", orderId, customerId: user.id, branchId, sauceId, qty, price },
-            { correlationId: orderId, ...(deadline !== undefined ? { deadline } : {}) },
+            { storeBy },
           );
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "order",
         load: (id) => orders.getLatest(id),
         all: () => orders.all(),
         ownerOf: (o) => o.customerId,
-        staff: ["admin"],
+        staff,
         present: orderView,
         getParams: ByIdParams,
         listQuery: OrderListQuery,
         filters: ["status", "branchId", "sauceId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/orders/:id",
+            roles: ["customer", ...staff],
+            summary: "One order",
+            response: OrderResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/orders",
+            roles: ["customer", ...staff],
+            summary: "List orders (a customer sees their own; ?status=&branchId=&sauceId=)",
+            response: PageOf(OrderResource),
+          },
+        },
       }),
 
       /**
@@ -97,20 +138,25 @@ export function orderService(rt: Runtime): ServiceSchema {
        * events. Decided on this aggregate like markDelivered, so of a cancel and
        * a completion of one order exactly one is stored.
        */
-      cancel: {
+      cancel: endpoint({
+        http: {
+          method: "POST",
+          path: "/sauce/orders/:id/cancel",
+          roles: ["customer"],
+          summary: "Cancel an order (owner); the payment is refunded and the delivery canceled; 409 once delivered",
+          response: OrderResource,
+          errors: [404, 409, 503],
+          reasons: { 403: ["NotOwner"], 409: ["AlreadyDelivered"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await orders.getLatest(ctx.params.id);
           if (!order) throw notFound("order", ctx.params.id);
           ensureOwnerOr(caller(ctx), order.customerId);
-          const { state } = await orders.execute(
-            order.id,
-            { type: "Cancel" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await orders.execute(order.id, { type: "Cancel" }, { idSeed: `cancel:${order.id}` });
           return orderView(state);
         },
-      },
+      }),
 
       /**
        * The delivery service records a completed delivery here first: 404
@@ -127,7 +173,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             id,
             { type: "MarkDelivered", deliveryId },
-            { correlationId: id, idSeed: `delivered:${id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `delivered:${id}` },
           );
           return orderView(state);
         },

@@ -7,10 +7,11 @@
 // Calls: nothing.
 
 import {
-  causedBy,
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
+  PageOf,
+  type Role,
   type Runtime,
   reconcilePeriod,
   ServiceKit,
@@ -21,35 +22,27 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
-import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEvents } from "./schemas.js";
+import { approvalOf, paymentPolicy } from "./payment.policy.js";
+import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
 
-export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
+const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
 /** What `pay` answers sauce.order: the payment as it is, including a not yet approved authorization. */
 export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
 
+/** Who sees every payment; a customer sees their own. */
+const staff: Role[] = ["admin"];
+
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(Payment, { correlation: correlateBy("orderId") });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
-  // Approving is the same command from the policy and from the reconciliation:
-  // the same seed gives the same event id, so whichever comes second stores nothing.
+  // The reconciliation approves as the policy does (same seed, same event id).
   const approve = (orderId: string, causationId: string) =>
-    payments.execute(
-      paymentIdOf(orderId),
-      { type: "Approve" },
-      { correlationId: orderId, causationId, idSeed: `approve:${orderId}` },
-    );
+    payments.execute(paymentIdOf(orderId), { type: "Approve" }, approvalOf(orderId, causationId));
 
-  kit.react<SauceEvent>({
-    OrderPlaced: async (e) => {
-      await approve(e.data.orderId, e.id);
-    },
-    OrderCanceled: async (e) => {
-      await payments.execute(paymentIdOf(e.data.orderId), { type: "Cancel" }, causedBy(e, "sauce.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   /** Is the order stored? Asked of the stream itself (the order subject has a message), not of a lagging copy. */
   const orderStored = async (orderId: string) =>
@@ -66,7 +59,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Expire", now, afterMs },
-        { correlationId: p.orderId, causationId: p.id, idSeed: `expire:${p.orderId}` },
+        { causationId: p.id, idSeed: `expire:${p.orderId}` },
       );
     }
   });
@@ -85,7 +78,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const { state } = await payments.execute(
             paymentId,
             { type: "Authorize", paymentId, orderId, amount, customerId },
-            { correlationId: orderId, idSeed: `authorize:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `authorize:${orderId}` },
           );
           const { id, status, createdAt } = state;
           return { id, orderId, amount: state.amount, status, createdAt };
@@ -100,11 +93,29 @@ export function paymentService(rt: Runtime): ServiceSchema {
         },
         all: async () => (await payments.all()).filter(isVisible),
         ownerOf: (p) => p.customerId,
-        staff: ["admin"],
+        staff,
         present: paymentView,
         getParams: ByIdParams,
         listQuery: PaymentListQuery,
         filters: ["orderId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/payments/:id",
+            roles: ["customer", ...staff],
+            summary: "One payment",
+            response: PaymentResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/payments",
+            roles: ["customer", ...staff],
+            summary: "List payments (?orderId=&status=)",
+            response: PageOf(PaymentResource),
+          },
+        },
       }),
     },
   };

@@ -29,6 +29,9 @@ export interface EventPath {
   missing: number;
 }
 
+/** A throughput run with what the node's CPU spent per answered request (user + system, ms; median round). */
+export type Traced = Throughput & { cpuMsPerRequest: number };
+
 export interface Replay {
   events: number;
   seconds: number;
@@ -52,10 +55,10 @@ export interface Results {
   B5?: Throughput;
   B5base?: Throughput;
   /** B1 with the tracer on (every request traced, spans posted), and its twin with it off. */
-  B6?: Throughput & { spans: number };
-  B6off?: Throughput;
+  B6?: Traced & { spans: number };
+  B6off?: Traced;
   /** The same with one request in ten traced. */
-  B6tenth?: Throughput;
+  B6tenth?: Traced;
   MEM?: Memory;
 }
 
@@ -251,6 +254,8 @@ export function formatReport(r: Results): string {
       "",
       `tracing on / off: ${traced.toFixed(2)}${sampled} (${whole(r.B6.spans)} spans posted to the collector)`,
     );
+    const cpu = (t: Traced | undefined) => (t ? fixed(t.cpuMsPerRequest) : "n/a");
+    out.push(`node CPU per order (ms): off ${cpu(r.B6off)}, every request ${cpu(r.B6)}, one in ten ${cpu(r.B6tenth)}`);
   }
   out.push("", commandPathLine(r));
   return out.join("\n");

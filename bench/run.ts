@@ -10,7 +10,7 @@ import { connect, type NatsConnection } from "nats";
 import { eventPathFigures } from "./event-path.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 import { type BenchOptions, parseBenchArgs, type ScenarioId, USAGE } from "./options.js";
-import { type Child, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
+import { type Child, cpuMs, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
 import { writeHistory } from "./replay.js";
 import { formatReport, medianRun, type Results, type Throughput } from "./report.js";
 import { http, mallFixture, type Started, settle, startBaseline, startNode, until } from "./stack.js";
@@ -235,12 +235,27 @@ async function tracingCost(run: Run): Promise<void> {
           return { scenario: scenarios[i] ?? "", spec: orderSpec(n.url, fixture.customer, fixture.orderBody) };
         }),
       );
-      const median = await alternate(run, targets);
+      // CPU each node used per order it answered, measured round by round (the
+      // node measured is the one under load; its aftermath is counted too).
+      const cpu: number[][] = scenarios.map(() => []);
+      let measured = 0;
+      const median = await alternate(run, targets, (during) => {
+        const i = measured++ % nodes.length;
+        const pid = nodes[i]?.child.pid ?? 0;
+        const before = cpuMs(pid);
+        during
+          .then(async (r) => {
+            await new Promise((res) => setTimeout(res, 1000));
+            cpu[i]?.push((cpuMs(pid) - before) / Math.max(1, (r as LoadResult).requests));
+          })
+          .catch(() => {});
+      });
       // The last spans of the run are posted within the exporter's interval.
       await new Promise((r) => setTimeout(r, 1500));
-      run.results.B6off = median("B6off");
-      run.results.B6tenth = median("B6tenth");
-      const traced = median("B6");
+      const perOrder = (i: number) => median1(cpu[i] ?? []);
+      run.results.B6off = withCpu(median("B6off"), perOrder(0));
+      run.results.B6tenth = withCpu(median("B6tenth"), perOrder(2));
+      const traced = withCpu(median("B6"), perOrder(1));
       if (traced) run.results.B6 = { ...traced, spans: collector.spans() };
     } finally {
       await Promise.all(nodes.map((n) => n.child.stop()));
@@ -250,6 +265,9 @@ async function tracingCost(run: Run): Promise<void> {
     await Promise.all([allNats.stop(), tenthNats.stop()]);
   }
 }
+
+const median1 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
+const withCpu = (t: Throughput | undefined, cpuMsPerRequest: number) => (t ? { ...t, cpuMsPerRequest } : undefined);
 
 /** B3: a history written straight into a fresh stream, then mall.orderStatus.rebuild timed. */
 async function replay(run: Run): Promise<void> {

@@ -27,9 +27,11 @@ interface Flow {
 /** The correlation id in the page's hash: `#/flow/<id>`. */
 const idOfHash = (): string => decodeURIComponent(location.hash.replace(/^#\/?flow\/?/, ""));
 
+/** `17:41:16.194`, local time to the millisecond: steps are often milliseconds apart. */
 const clock = (iso: string) => {
   const at = new Date(iso);
-  return `${at.toLocaleTimeString([], { hour12: false })}.${String(at.getMilliseconds()).padStart(3, "0")}`;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, "0")}`;
 };
 
 function causeOf(step: FlowStep, steps: FlowStep[]): string {
@@ -102,7 +104,7 @@ export function FlowPage() {
               <th>Service</th>
               <th>Event</th>
               <th>Caused by</th>
-              <th>After</th>
+              <th title="A reaction: after the event it reacted to. A call: after the flow's first step.">After</th>
             </tr>
           </thead>
           <tbody>

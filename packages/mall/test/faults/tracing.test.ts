@@ -124,4 +124,37 @@ describe("one order's spans form one trace", () => {
     // Parameters never leave in a span (they may hold personal data).
     expect(JSON.stringify(trace)).not.toContain("Seoul");
   });
+
+  it("the seller's deposit check: stock taken by a call to another service, the delivery started by a policy, one trace", async () => {
+    const product = await newProduct(u.bob, 10, 1500);
+    const order = await u.alice.post("/mall/orders", { productId: product.id, qty: 1, address: "Busan" });
+    expect(order.status, show(order)).toBe(201);
+    const pay = await payOf(u.bob, order.body.id);
+    const requestId = randomUUID();
+    const check = await u.bob.post(`/mall/pays/${pay.id}/check`, undefined, { headers: { "x-request-id": requestId } });
+    expect(check.status, show(check)).toBe(200);
+    await rowWithStatus(u.alice, order.body.id, "DeliveryStarted");
+    const traceId = exportedId(requestId);
+
+    const trace = await eventually(
+      () => {
+        const spans = received.filter((s) => s.traceId === traceId);
+        const names = spans.map((s) => `${s.localEndpoint.serviceName} ${s.name}`);
+        expect(names, names.join(" | ")).toEqual(
+          expect.arrayContaining([
+            `api POST /mall/pays/${pay.id}/check`,
+            "mall.pay action 'mall.pay.check'",
+            "mall.product action 'mall.product.decreaseStock'",
+            "mall.delivery policy mall-delivery: PayChecked",
+            "mall.orderStatus view:orderStatuses: DeliveryStarted",
+          ]),
+        );
+        return spans;
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    const ids = new Set(trace.map((s) => s.id));
+    expect(trace.filter((s) => !s.parentId)).toHaveLength(1);
+    for (const s of trace.filter((x) => x.parentId)) expect(ids, s.name).toContain(s.parentId);
+  });
 });

@@ -25,7 +25,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
-import { Clean, cleanView } from "./clean.js";
+import { cleanDecider, cleanView } from "./clean.js";
 import { cleanPolicy } from "./clean.policy.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
@@ -41,7 +41,7 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(Clean, { correlation: correlateBy("requestId") });
+  const cleans = kit.aggregate(cleanDecider, { correlation: correlateBy("requestId") });
 
   kit.react(cleanPolicy);
 

@@ -25,7 +25,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { cleanIdOf } from "./ids.js";
-import { Reservation, reservationView } from "./reservation.js";
+import { reservationDecider, reservationView } from "./reservation.js";
 import {
   ApplyReservationBody,
   ByIdParams,
@@ -47,7 +47,7 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
-  const reservations = kit.aggregate(Reservation);
+  const reservations = kit.aggregate(reservationDecider);
 
   return {
     name: "cleaning.reservation",
@@ -156,7 +156,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           if (!reservation) throw notFound("reservation", ctx.params.id);
           if (reservation.customerId !== user.id)
             throw forbidden("NotOwner", "only the customer who reserved may cancel");
-          if (reservation.status === "ReservationCanceled") return reservationView(reservation);
+          // Canceled already: decide appends nothing and the reservation is answered as it is.
           const { state } = await reservations.execute(
             reservation.id,
             { type: "Cancel" },

@@ -21,7 +21,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { reviewIdOf } from "./ids.js";
-import { Review, reviewView } from "./review.js";
+import { reviewDecider, reviewView } from "./review.js";
 import { ByIdParams, CleaningEvents, CompleteReviewBody, Id, Review as ReviewResource } from "./schemas.js";
 
 const ReviewListQuery = ListQuery({
@@ -31,7 +31,7 @@ const ReviewListQuery = ListQuery({
 
 export function reviewService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.review", { events: CleaningEvents });
-  const reviews = kit.aggregate(Review, { correlation: correlateBy("requestId") });
+  const reviews = kit.aggregate(reviewDecider, { correlation: correlateBy("requestId") });
 
   /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */
   async function cleanedBy(ctx: Context, requestId: string): Promise<string | undefined> {

@@ -18,7 +18,7 @@ import {
 } from "@seed/platform";
 import type { Static } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Customer, customerView } from "./customer.js";
+import { customerDecider, customerView } from "./customer.js";
 import { customerIdOf } from "./ids.js";
 import { ByIdParams, Customer as CustomerResource, InsuranceEvents, RegisterCustomerBody } from "./schemas.js";
 import { isCalendarDate, todayIn } from "./underwriting.js";
@@ -30,7 +30,7 @@ const staff: Role[] = ["manager"];
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
-  const customers = kit.aggregate(Customer);
+  const customers = kit.aggregate(customerDecider);
 
   return {
     name: "insurance.customer",

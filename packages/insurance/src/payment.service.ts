@@ -18,7 +18,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Payment, paymentView } from "./payment.js";
+import { paymentDecider, paymentView } from "./payment.js";
 import { paymentPolicy } from "./payment.policy.js";
 import { ByIdParams, Id, InsuranceEvents, Payment as PaymentResource, PaymentStatus, PayParams } from "./schemas.js";
 
@@ -26,7 +26,7 @@ const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optio
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(Payment, { correlation: correlateBy("proposalNo") });
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("proposalNo") });
 
   kit.react(paymentPolicy);
 

@@ -23,7 +23,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { customerIdOf, planNoOf } from "./ids.js";
-import { Plan, type PlanState, planView } from "./plan.js";
+import { ensureRequotable, type PlanState, planDecider, planView } from "./plan.js";
 import {
   ByIdParams,
   type InsuranceEvent,
@@ -43,7 +43,7 @@ type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
 export function planService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.plan", { events: InsuranceEvents });
-  const plans = kit.aggregate(Plan);
+  const plans = kit.aggregate(planDecider);
   const issued = kit.view<{ documentId: string }, InsuranceEvent>({
     name: "issuedDocuments",
     filter: "insurance.productDocument.>",
@@ -185,8 +185,7 @@ export function planService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof RequotePlanParams>>) {
           const user = caller(ctx);
           const plan = await ownPlan(ctx);
-          if (plan.status !== "PlanSaved")
-            throw conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+          ensureRequotable(plan);
           const { id, customerId, ...changes } = ctx.params;
           const input: QuoteInput = {
             productCode: changes.productCode ?? plan.productCode,

@@ -22,8 +22,8 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
-import { inconsistencies, Product, type ProductFields, productView } from "./product.js";
-import { type DocumentRequested, documentView, ProductDocument } from "./product-document.js";
+import { inconsistencies, type ProductFields, productDecider, productView } from "./product.js";
+import { type DocumentRequested, documentView, productDocumentDecider } from "./product-document.js";
 import {
   ByCodeParams,
   ByIdParams,
@@ -55,8 +55,8 @@ function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.product", { events: InsuranceEvents });
-  const products = kit.aggregate(Product);
-  const documents = kit.aggregate(ProductDocument);
+  const products = kit.aggregate(productDecider);
+  const documents = kit.aggregate(productDocumentDecider);
   // Documents asked for and not yet issued, with what they will state.
   const requests = kit.view<{ request: DocumentRequested; requestedAt: string; issued: boolean }, InsuranceEvent>({
     name: "documentRequests",

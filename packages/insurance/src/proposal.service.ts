@@ -27,7 +27,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
-import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
+import { ensureNotProposed, proposalDecider, proposalView } from "./proposal.js";
 import {
   ByIdParams,
   Id,
@@ -49,7 +49,7 @@ interface PlanFacts {
 
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
-  const proposals = kit.aggregate(Proposal);
+  const proposals = kit.aggregate(proposalDecider);
   const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",

@@ -23,7 +23,7 @@ import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { orderIdOf, payIdOf } from "./ids.js";
-import { Order, orderView } from "./order.js";
+import { orderDecider, orderView } from "./order.js";
 import { orderPolicy } from "./order.policy.js";
 import {
   ByIdParams,
@@ -42,7 +42,7 @@ const staff: Role[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
-  const orders = kit.aggregate(Order);
+  const orders = kit.aggregate(orderDecider);
   // Orders whose delivery has started: only those can be received.
   const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",

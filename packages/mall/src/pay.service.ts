@@ -23,7 +23,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
-import { ensureCheckable, Pay, payView } from "./pay.js";
+import { ensureCheckable, payDecider, payView } from "./pay.js";
 import { payPolicy } from "./pay.policy.js";
 import { ByIdParams, Id, MallEvents, Pay as PayResource } from "./schemas.js";
 
@@ -43,7 +43,7 @@ const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKe
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
-  const pays = kit.aggregate(Pay, { correlation: correlateBy("orderId") });
+  const pays = kit.aggregate(payDecider, { correlation: correlateBy("orderId") });
 
   kit.react(payPolicy);
 

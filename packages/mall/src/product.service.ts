@@ -17,7 +17,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Product, productView } from "./product.js";
+import { productDecider, productView } from "./product.js";
 import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
 const DecreaseStockParams = T.Object(
@@ -29,7 +29,7 @@ const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
-  const products = kit.aggregate(Product, {
+  const products = kit.aggregate(productDecider, {
     // Stock taken or given back for an order belongs to that order's story.
     correlation: (id, command) => ("orderId" in command ? command.orderId : id),
   });

@@ -27,7 +27,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Conference, type ConferenceState } from "./conference.js";
+import { type ConferenceState, conferenceDecider } from "./conference.js";
 import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
 import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
@@ -55,7 +55,7 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(Conference, { correlation: correlateBy("roomId") });
+  const conferences = kit.aggregate(conferenceDecider, { correlation: correlateBy("roomId") });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's

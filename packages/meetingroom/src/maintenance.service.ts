@@ -28,7 +28,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { type MaintenanceState, maintenanceDecider } from "./maintenance.js";
 import { nowIso } from "./now.js";
 import type { MaintenanceHold } from "./reserve.service.js";
 import {
@@ -57,7 +57,7 @@ const staff: Role[] = ["admin"];
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
-  const maintenances = kit.aggregate(Maintenance, { correlation: correlateBy("roomId") });
+  const maintenances = kit.aggregate(maintenanceDecider, { correlation: correlateBy("roomId") });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {

@@ -21,7 +21,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
 import { nowIso } from "./now.js";
-import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
+import { DEFAULT_CAPACITY, type RoomState, roomDecider } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
 import {
   AddRoomBody,
@@ -49,7 +49,7 @@ export const roomView = (room: RoomState, status: RoomTableRow | undefined) => (
 
 export function roomService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.room", { events: MeetingroomEvents });
-  const rooms = kit.aggregate(Room);
+  const rooms = kit.aggregate(roomDecider);
   const statuses = kit.view<RoomTableRow, MeetingroomEvent>({
     name: "roomStatuses",
     key: roomIdOf,

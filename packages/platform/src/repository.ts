@@ -8,7 +8,7 @@
 import type { Clock } from "./clock.js";
 import type { Correlation } from "./correlation.js";
 import { commandDeadline, DEADLINE_MARGIN_MS } from "./deadline.js";
-import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
+import { type Decider, type DomainEvent, type Existing, exists, Refusal, type Stated } from "./domain.js";
 import { unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { Freshness } from "./freshness.js";
@@ -18,7 +18,7 @@ import { currentDeadline, currentRequestId } from "./observability/request-scope
 import type { Projector } from "./projection.js";
 import type { Store, WriteBatch } from "./store.js";
 
-/** What the instance stores per aggregate: its state and the subject sequence it reflects. */
+/** What the instance stores per aggregate that has events: its state and the subject sequence it reflects. */
 export interface Snapshot<S> {
   /** The last valid commit folded into `state` (what a command decided on it names as its predecessor). */
   seq: number;
@@ -62,8 +62,9 @@ interface Resolved extends Omit<ExecuteOptions, "deadline" | "storeBy"> {
   deadline?: number;
 }
 
-export interface Outcome<S> {
-  state: S;
+export interface Outcome<S extends Stated> {
+  /** The state after the command: the aggregate exists once a command on it went through. */
+  state: Existing<S>;
   /** The events this command appended; empty when it changed nothing. */
   events: EventEnvelope[];
 }
@@ -81,11 +82,12 @@ export interface RepositoryOptions {
 }
 
 /** What a repository's owner declares about its commands. */
-export interface RepositoryDeclaration<S, C> {
-  correlation?: Correlation<S, C>;
+export interface RepositoryDeclaration<S extends Stated, C> {
+  /** Reads the aggregate as it exists (undefined before its first event). */
+  correlation?: Correlation<Existing<S>, C>;
 }
 
-export class Repository<S, C, E extends DomainEvent> {
+export class Repository<S extends Stated, C, E extends DomainEvent> {
   readonly section: string;
   private readonly locks = new KeyedLock();
   /** How current this instance's copy is, from its follower projection (given when the service starts). */
@@ -97,33 +99,33 @@ export class Repository<S, C, E extends DomainEvent> {
   constructor(
     private readonly events: EventStore,
     private readonly store: () => Store,
-    readonly aggregate: Aggregate<S, C, E>,
+    readonly decider: Decider<S, C, E>,
     private readonly opts: RepositoryOptions,
     private readonly declared: RepositoryDeclaration<S, C> = {},
   ) {
-    this.section = `agg:${aggregate.name}`;
+    this.section = `agg:${decider.name}`;
   }
 
   /** The projection that keeps this instance's copy of every aggregate current. */
   projector(): Projector {
-    const { aggregate, section } = this;
+    const { decider, section } = this;
     return {
       name: section,
-      filter: `${this.opts.system}.${aggregate.name}.>`,
+      filter: `${this.opts.system}.${decider.name}.>`,
       sections: [section],
-      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
+      apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
   }
 
-  private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
+  private async applyCommit(batch: WriteBatch, commit: Commit): Promise<void> {
     const id = idOfSubject(commit.subject);
-    const current = await batch.get<Snapshot<S>>(this.section, id);
+    const current = await batch.get<Snapshot<Existing<S>>>(this.section, id);
     if (current && (current.last ?? current.seq) >= commit.seq) return;
-    let state = current?.state;
+    let state: S = current?.state ?? this.decider.initialState;
     for (const e of commit.events)
-      state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
-    if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
+      state = this.decider.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
+    if (exists(state)) batch.put(this.section, id, { seq: commit.seq, state });
   }
 
   /**
@@ -132,20 +134,20 @@ export class Repository<S, C, E extends DomainEvent> {
    */
   private async noteVoid(batch: WriteBatch, commit: Commit): Promise<void> {
     const id = idOfSubject(commit.subject);
-    const current = await batch.get<Snapshot<S>>(this.section, id);
+    const current = await batch.get<Snapshot<Existing<S>>>(this.section, id);
     if (current && (current.last ?? current.seq) < commit.seq)
       batch.put(this.section, id, { ...current, last: commit.seq });
   }
 
-  /** This instance's current state of one aggregate, including its own writes. */
-  async get(id: string): Promise<S | undefined> {
+  /** This instance's current state of one aggregate, including its own writes; undefined while it has no events. */
+  async get(id: string): Promise<Existing<S> | undefined> {
     return (await this.snapshot(id))?.state;
   }
 
-  private async snapshot(id: string): Promise<Snapshot<S> | undefined> {
+  private async snapshot(id: string): Promise<Snapshot<Existing<S>> | undefined> {
     const own = this.unapplied.get(id);
     await this.reach(own ?? 0);
-    return this.store().get<Snapshot<S>>(this.section, id);
+    return this.store().get<Snapshot<Existing<S>>>(this.section, id);
   }
 
   /** Waits until this instance's copy has applied `seq` (503 when it cannot in time, see Freshness). */
@@ -166,16 +168,16 @@ export class Repository<S, C, E extends DomainEvent> {
    * across replicas): waits until the local copy has reached the subject's
    * last sequence. One look-up in the stream; used by GET one.
    */
-  async getLatest(id: string): Promise<S | undefined> {
-    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.aggregate.name, id));
+  async getLatest(id: string): Promise<Existing<S> | undefined> {
+    const last = await this.events.lastSeqOf(this.opts.stream, subjectOf(this.opts.system, this.decider.name, id));
     await this.reach(last);
     return this.get(id);
   }
 
   /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
-  async all(): Promise<S[]> {
+  async all(): Promise<Existing<S>[]> {
     await this.reach(this.lastAppended);
-    return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);
+    return (await this.store().list<Snapshot<Existing<S>>>(this.section)).map((r) => r.value.state);
   }
 
   /**
@@ -202,7 +204,7 @@ export class Repository<S, C, E extends DomainEvent> {
   }
 
   private async decideAndAppend(id: string, command: C, opts: Resolved): Promise<Outcome<S>> {
-    const subject = subjectOf(this.opts.system, this.aggregate.name, id);
+    const subject = subjectOf(this.opts.system, this.decider.name, id);
     // The last void commit this command's seeded ids were found on: ids of the
     // next attempt are derived from it too, so they are not matched to it again.
     let voided: number | undefined;
@@ -211,7 +213,8 @@ export class Repository<S, C, E extends DomainEvent> {
       const now = opts.now ?? new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
       let decided: E[];
       try {
-        decided = this.aggregate.decide(snapshot?.state, command, { now });
+        // An aggregate without events is the decider's initial state: "not found" is for decide to say.
+        decided = this.decider.decide(snapshot?.state ?? this.decider.initialState, command, { now });
       } catch (err) {
         // Unknown here may only mean that another replica created it a moment ago.
         if (!(err instanceof Refusal && err.status === 404 && snapshot === undefined && attempt === 0)) throw err;
@@ -221,7 +224,7 @@ export class Repository<S, C, E extends DomainEvent> {
         continue;
       }
       if (decided.length === 0) {
-        if (snapshot === undefined) throw new Error(`${this.aggregate.name} ${id}: command produced nothing`);
+        if (snapshot === undefined) throw new Error(`${this.decider.name} ${id}: command produced nothing`);
         return { state: snapshot.state, events: [] };
       }
       const correlationId = opts.correlationId ?? this.declared.correlation?.(id, command, snapshot?.state) ?? id;
@@ -233,18 +236,23 @@ export class Repository<S, C, E extends DomainEvent> {
         const prev = snapshot?.seq ?? 0;
         const basis = { prev, last: snapshot?.last ?? prev };
         const { seq, duplicate } = await this.events.appendCommit(subject, envelopes, basis);
+        const decidedState = (): Existing<S> => {
+          let state: S = snapshot?.state ?? this.decider.initialState;
+          for (const e of decided) state = this.decider.evolve(state, e, { at: now, seq });
+          // A command that appends brings its aggregate into being: events that leave it empty are a decider's bug.
+          if (!exists(state)) throw new Error(`${this.decider.name} ${id}: its events left it empty`);
+          return state;
+        };
         if (duplicate) {
           // The same command (same seeded ids) was appended before: a redelivered
           // reaction or a retried request. Nothing new was stored, so answer
           // what is stored rather than applying the events a second time.
           await this.reach(seq);
-          const stored = await this.snapshot(id);
-          return { state: (stored ?? snapshot)?.state as S, events: [] };
+          const stored = (await this.snapshot(id)) ?? snapshot;
+          return { state: stored?.state ?? decidedState(), events: [] };
         }
-        let state = snapshot?.state;
-        for (const e of decided) state = this.aggregate.evolve(state, e, { at: now, seq });
         this.remember(id, seq);
-        return { state: state as S, events: envelopes };
+        return { state: decidedState(), events: envelopes };
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
         if (err.voided !== undefined) voided = err.voided;
@@ -270,9 +278,9 @@ export class Repository<S, C, E extends DomainEvent> {
     // seed: every re-execution walks the same ids to the commit that counts.
     const seed = opts.idSeed && voided !== undefined ? `${opts.idSeed}:after:${voided}` : opts.idSeed;
     return {
-      id: seed ? idFrom(`${this.aggregate.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
+      id: seed ? idFrom(`${this.decider.name}:${id}:${seed}:${index}`, opts.idTime ?? Date.parse(now)) : newId(),
       type: e.type,
-      aggregate: this.aggregate.name,
+      aggregate: this.decider.name,
       aggregateId: id,
       correlationId: opts.correlationId,
       ...(opts.causationId ? { causationId: opts.causationId } : {}),

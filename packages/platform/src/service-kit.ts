@@ -5,7 +5,7 @@ import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import type { Context, Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Clock } from "./clock.js";
 import type { EventCatalog } from "./contracts/events.js";
-import type { Aggregate, DomainEvent } from "./domain.js";
+import type { Decider, DomainEvent, Stated } from "./domain.js";
 import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import type { Freshness } from "./freshness.js";
@@ -58,8 +58,8 @@ export class ServiceKit {
   private readonly copies: Array<{ projector: Projector; freshness: Freshness }> = [];
   /** The repository of each aggregate this service declared, for the commands its reactions issue. */
   private readonly repositories = new Map<
-    Aggregate<unknown, unknown, DomainEvent>,
-    Repository<unknown, unknown, DomainEvent>
+    Decider<Stated, unknown, DomainEvent>,
+    Repository<Stated, unknown, DomainEvent>
   >();
   private projections: Projection[] = [];
   private reactions?: Record<string, EventHandler>;
@@ -100,11 +100,12 @@ export class ServiceKit {
   }
 
   /**
-   * A repository for an aggregate this service owns; `declared.correlation`
-   * says which id its events are correlated by when it is not the aggregate's.
+   * A repository for an aggregate this service owns, decided by `decider`;
+   * `declared.correlation` says which id its events are correlated by when it
+   * is not the aggregate's.
    */
-  aggregate<S, C, E extends DomainEvent>(
-    aggregate: Aggregate<S, C, E>,
+  aggregate<S extends Stated, C, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
     declared: RepositoryDeclaration<S, C> = {},
   ): Repository<S, C, E> {
     const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
@@ -120,7 +121,7 @@ export class ServiceKit {
     const repo = new Repository(
       this.rt.events,
       this.storeRef,
-      aggregate,
+      decider,
       {
         system: this.system,
         stream: this.stream,
@@ -133,8 +134,8 @@ export class ServiceKit {
     );
     this.copies.push({ projector: repo.projector(), freshness: repo.freshness });
     this.repositories.set(
-      aggregate as Aggregate<unknown, unknown, DomainEvent>,
-      repo as unknown as Repository<unknown, unknown, DomainEvent>,
+      decider as unknown as Decider<Stated, unknown, DomainEvent>,
+      repo as unknown as Repository<Stated, unknown, DomainEvent>,
     );
     return repo;
   }
@@ -170,7 +171,7 @@ export class ServiceKit {
     );
   }
 
-  private repositoryOf(aggregate: Aggregate<unknown, unknown, DomainEvent>): Repository<unknown, unknown, DomainEvent> {
+  private repositoryOf(aggregate: Decider<Stated, unknown, DomainEvent>): Repository<Stated, unknown, DomainEvent> {
     const repository = this.repositories.get(aggregate);
     if (!repository)
       throw new Error(`${this.service} reacts with a command on ${aggregate.name}, not one of its aggregates`);

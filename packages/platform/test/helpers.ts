@@ -4,7 +4,7 @@
 import type { Logger as LoggerInstance } from "moleculer";
 import { connect, type NatsConnection } from "nats";
 import type { Config } from "../src/config.js";
-import { type Aggregate, type DomainEvent, refuse } from "../src/domain.js";
+import { type Decider, type DomainEvent, refuse } from "../src/domain.js";
 import { type EventEnvelope, EventStore, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { newId } from "../src/ids.js";
 import { Projection } from "../src/projection.js";
@@ -15,16 +15,14 @@ import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../testing/i
 /** A system name no other test uses: its own stream `T…` over `t….>`. */
 export const uniqueSystem = (): string => `t${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
 
-export interface CounterState {
-  total: number;
-  adds: number;
-}
+export type CounterState = { status: "Empty" } | { status: "Counting"; total: number; adds: number };
 export type CounterCommand = { type: "Add"; by: number } | { type: "Reject" } | { type: "Nothing" };
 export type CounterEvent = DomainEvent<"Added", { by: number }>;
 
 /** A counter: Add appends Added; Reject and a non-positive Add are refused; Nothing changes nothing. */
-export const counter: Aggregate<CounterState, CounterCommand, CounterEvent> = {
+export const counter: Decider<CounterState, CounterCommand, CounterEvent> = {
   name: "counter",
+  initialState: { status: "Empty" },
   decide(_state, command) {
     switch (command.type) {
       case "Add":
@@ -37,7 +35,8 @@ export const counter: Aggregate<CounterState, CounterCommand, CounterEvent> = {
     }
   },
   evolve(state, event) {
-    return { total: (state?.total ?? 0) + event.data.by, adds: (state?.adds ?? 0) + 1 };
+    const { total, adds } = state.status === "Counting" ? state : { total: 0, adds: 0 };
+    return { status: "Counting", total: total + event.data.by, adds: adds + 1 };
   },
 };
 

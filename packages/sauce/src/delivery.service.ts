@@ -26,7 +26,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
+import { deliveryDecider, deliveryView, ensureCompletable } from "./delivery.js";
 import { deliveryPolicy } from "./delivery.policy.js";
 import { ByIdParams, Delivery as DeliveryResource, DeliveryStatus, Id, SauceEvents } from "./schemas.js";
 
@@ -37,7 +37,7 @@ const staff: Role[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(Delivery, { correlation: correlateBy("orderId") });
+  const deliveries = kit.aggregate(deliveryDecider, { correlation: correlateBy("orderId") });
 
   kit.react(deliveryPolicy);
 

@@ -25,7 +25,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { deliveryIdOf } from "./ids.js";
-import { Order, orderView } from "./order.js";
+import { orderDecider, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
 import {
   ByIdParams,
@@ -48,7 +48,7 @@ const staff: Role[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
-  const orders = kit.aggregate(Order);
+  const orders = kit.aggregate(orderDecider);
   // An order is stored within a window of its payment, or not at all: the
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an

@@ -21,7 +21,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
-import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
+import { isOverdue, isVisible, type PaymentState, paymentDecider, paymentView } from "./payment.js";
 import { approvalOf, paymentPolicy } from "./payment.policy.js";
 import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
 
@@ -35,7 +35,7 @@ const staff: Role[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(Payment, { correlation: correlateBy("orderId") });
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("orderId") });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
   // The reconciliation approves as the policy does (same seed, same event id).

@@ -198,7 +198,7 @@ async function main(): Promise<void> {
         const correlationId = String(args.correlationId);
         try {
           const steps = await platform.readFlow(events, system ? [system] : systemNames, correlationId);
-          print(platform.formatFlow(correlationId, steps));
+          print(platform.formatFlow(correlationId, steps, await platform.readFlowCalls(broker, steps)));
         } catch (err) {
           failed(err);
         }

@@ -1,8 +1,10 @@
 // `GET /flows/<correlationId>`: one business flow's steps in order across
-// services (observability/flow.ts), for staff and the dashboard's flow page.
+// services (observability/flow.ts) and, with tracing on, its calls, for staff
+// and the dashboard's flow page.
 // It reads the systems' streams, so it is an operator's look-up: staff only,
 // and rate limited like every authenticated call.
-import { type EventStore, notFound, readFlow, validationError } from "@seed/platform";
+import { type EventStore, notFound, readFlow, readFlowCalls, validationError } from "@seed/platform";
+import type { ServiceBroker } from "moleculer";
 import { authenticate, authorize } from "./auth/authenticate.js";
 import type { GatewayCore } from "./core.js";
 import { type AliasHandler, pathOf } from "./request.js";
@@ -14,6 +16,7 @@ export const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function flowAliases(
   gw: GatewayCore,
+  broker: ServiceBroker,
   events: EventStore,
   systems: Array<{ name: string }>,
 ): Record<string, AliasHandler> {
@@ -33,7 +36,9 @@ export function flowAliases(
       }
       const steps = await readFlow(events, names, id);
       if (steps.length === 0) throw notFound("flow", id);
-      sendJson(req, res, 200, { correlationId: id, steps });
+      // With tracing on, the calls too (each node's recorded spans of the flow's traces).
+      const calls = await readFlowCalls(broker, steps);
+      sendJson(req, res, 200, { correlationId: id, steps, calls });
     }),
   };
 }

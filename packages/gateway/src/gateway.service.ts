@@ -27,7 +27,7 @@ export function createGateway(modules: SystemModule[]): ServiceFactory {
     checkRoutes(systems);
     const gw = new GatewayCore(rt);
     const live = new LiveStreams(gw, rt.nc, systems);
-    const routes = buildRoutes(gw, systems, live, flowAliases(gw, rt.events, systems));
+    const routes = buildRoutes(gw, systems, live, flowAliases(gw, rt.broker, rt.events, systems));
     gw.useRoutes(new AllowedMethods(routes));
     const schema: ServiceSchema<ApiSettingsSchema> = {
       name: "api",

@@ -288,8 +288,12 @@ function platformPaths(): Json {
         responses: {
           "200": json({
             type: "object",
-            required: ["correlationId", "steps"],
-            properties: { correlationId: { type: "string" }, steps: { type: "array", items: { type: "object" } } },
+            required: ["correlationId", "steps", "calls"],
+            properties: {
+              correlationId: { type: "string" },
+              steps: { type: "array", items: { type: "object" } },
+              calls: { type: "array", items: { type: "object" } },
+            },
           }),
           "400": errorRef(400),
           "401": errorRef(401),

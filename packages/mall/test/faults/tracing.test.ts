@@ -3,7 +3,8 @@
 // spans — the gateway's request, mall.order's action, the pay policy's
 // reaction to OrderPlaced (which creates the pay), and the orderStatuses
 // view's apply — form one trace: one root, every other span's parent in it.
-// The node has a nats-server of its own: the pay policy that reacts must be
+// The flow view then shows the order's calls as well, from the spans the
+// node keeps. The node has a nats-server of its own: the pay policy that reacts must be
 // this node's, not another test file's node sharing the durable consumer.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -156,5 +157,25 @@ describe("one order's spans form one trace", () => {
     const ids = new Set(trace.map((s) => s.id));
     expect(trace.filter((s) => !s.parentId)).toHaveLength(1);
     for (const s of trace.filter((x) => x.parentId)) expect(ids, s.name).toContain(s.parentId);
+
+    // The flow view shows the calls too, from the spans the node kept: service, start, duration.
+    const flow = await u.bob.get(`/flows/${order.body.id}`);
+    expect(flow.status, show(flow)).toBe(200);
+    const calls = flow.body.calls as Array<{ name: string; service: string; durationMs: number; startedAt: string }>;
+    expect(calls.map((c) => `${c.service} ${c.name}`)).toEqual(
+      expect.arrayContaining([
+        "api POST /mall/orders",
+        "mall.order mall.order.place",
+        `api POST /mall/pays/${pay.id}/check`,
+        "mall.pay mall.pay.check",
+        "mall.product mall.product.decreaseStock",
+      ]),
+    );
+    for (const c of calls) expect(c.durationMs).toBeGreaterThanOrEqual(0);
+    const checkCall = calls.find((c) => c.name === "mall.pay.check");
+    const decrease = calls.find((c) => c.name === "mall.product.decreaseStock");
+    // The stock is taken inside the check: it starts after it and takes no longer.
+    expect(Date.parse(String(decrease?.startedAt))).toBeGreaterThanOrEqual(Date.parse(String(checkCall?.startedAt)));
+    expect(decrease?.durationMs ?? 0).toBeLessThanOrEqual(checkCall?.durationMs ?? 0);
   });
 });

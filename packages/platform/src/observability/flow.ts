@@ -4,10 +4,16 @@
 // (and so the service) that wrote it, when, what caused it (the request, or the event a policy
 // reacted to) and how long after its cause it came. A step caused by a
 // request is a call into that service; a step caused by an event is a
-// policy's reaction to it.
+// policy's reaction to it. With tracing on, the calls themselves are shown
+// too — each action the flow's requests and reactions called, with its
+// service, start and duration — from the spans every node keeps
+// (span-recorder.ts), found by the trace ids the events carry.
+import type { ServiceBroker } from "moleculer";
 import { AckPolicy, DeliverPolicy } from "nats";
 import { decodeCommit, type EventEnvelope, type EventStore, streamName } from "../event-store.js";
-import { exportedId, traceOf } from "./tracing.js";
+import type { RecordedSpan } from "./span-recorder.js";
+import { exportedId } from "./trace-ids.js";
+import { traceOf } from "./tracing.js";
 
 /** One step of a flow: an event, with where it came from. */
 export interface FlowStep {
@@ -118,22 +124,87 @@ async function flowEventsOf(events: EventStore, system: string, correlationId: s
   return found;
 }
 
+/** A call of the flow: an action a request or a reaction called (tracing on only). */
+export interface FlowCall {
+  /** The action, e.g. "mall.pay.check"; for the gateway, the request ("POST /mall/orders"). */
+  name: string;
+  service: string;
+  startedAt: string;
+  durationMs: number;
+  nodeID: string;
+  traceId: string;
+  error?: string | undefined;
+}
+
+/** "action 'mall.pay.check'" → "mall.pay.check"; a gateway request's span is named by the request already. */
+const actionOf = (spanName: string) => /^action '(.+)'$/.exec(spanName)?.[1] ?? spanName;
+
+/** The calls in the recorded spans, oldest first: action spans only (deliveries show as their events). */
+export function flowCalls(spans: RecordedSpan[]): FlowCall[] {
+  const seen = new Set<string>();
+  return spans
+    .filter((s) => s.type === "action" && !seen.has(s.id) && seen.add(s.id))
+    .map((s) => ({
+      name: actionOf(s.name),
+      service: s.service ?? "",
+      startedAt: s.startedAt,
+      durationMs: s.durationMs,
+      nodeID: s.nodeID,
+      traceId: s.traceId,
+      error: s.error,
+    }))
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/** The spans every node recorded of these traces (`$ops.spans` on each node; a node that does not answer is skipped). */
+export async function clusterSpans(broker: ServiceBroker, traceIds: string[]): Promise<RecordedSpan[]> {
+  if (traceIds.length === 0) return [];
+  const found = broker.registry.getActionEndpoints("$ops.spans") as unknown as
+    | { endpoints: Array<{ id: string }> }
+    | undefined;
+  const nodes = [...new Set((found?.endpoints ?? []).map((ep) => ep.id))];
+  const answers = await Promise.all(
+    nodes.map((nodeID) =>
+      broker.call<RecordedSpan[], { traceIds: string[] }>("$ops.spans", { traceIds }, { nodeID }).catch(() => []),
+    ),
+  );
+  return answers.flat();
+}
+
+/** The calls of a flow whose events carry traces (none with tracing off). */
+export async function readFlowCalls(broker: ServiceBroker, steps: FlowStep[]): Promise<FlowCall[]> {
+  const traceIds = [...new Set(steps.flatMap((s) => (s.traceId ? [s.traceId] : [])))];
+  return flowCalls(await clusterSpans(broker, traceIds));
+}
+
 /** One flow's steps across the given systems' streams, in the order they happened. */
 export async function readFlow(events: EventStore, systems: string[], correlationId: string): Promise<FlowStep[]> {
   const found = await Promise.all(systems.map((s) => flowEventsOf(events, s, correlationId)));
   return flowSteps(found.flat());
 }
 
-/** The flow as the REPL prints it: one line per step. */
-export function formatFlow(correlationId: string, steps: FlowStep[]): string {
+/**
+ * The flow as the REPL prints it: one line per event, and, with tracing on,
+ * one per call (marked `→`), in the order they happened.
+ */
+export function formatFlow(correlationId: string, steps: FlowStep[], calls: FlowCall[] = []): string {
   if (steps.length === 0) return `no events with correlation id ${correlationId}`;
-  const lines = steps.map((s, i) => {
+  const eventLines = steps.map((s) => {
     const why =
       s.cause === "reaction"
         ? `reacting to ${steps.find((x) => x.eventId === s.after)?.type ?? s.after} +${s.durationMs} ms`
         : `call ${s.causationId ?? "?"} +${s.durationMs} ms`;
     const trace = s.traceId ? ` trace=${s.traceId}` : "";
-    return `${String(i + 1).padStart(3)}  ${s.occurredAt.slice(11, 23)}  ${s.writer.padEnd(26)} ${s.type.padEnd(22)} ${why}${trace}`;
+    return { at: s.occurredAt, text: `${s.writer.padEnd(26)} ${s.type.padEnd(22)} ${why}${trace}` };
   });
-  return [`flow ${correlationId}: ${steps.length} step(s)`, ...lines].join("\n");
+  const callLines = calls.map((c) => ({
+    at: c.startedAt,
+    text: `→ ${c.service.padEnd(24)} ${c.name.padEnd(22)} ${c.durationMs} ms on ${c.nodeID}${c.error ? ` failed: ${c.error}` : ""}`,
+  }));
+  const lines = [...eventLines, ...callLines]
+    .map((l, order) => ({ ...l, order }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order)
+    .map((l, i) => `${String(i + 1).padStart(3)}  ${l.at.slice(11, 23)}  ${l.text}`);
+  const counted = calls.length > 0 ? `${steps.length} step(s), ${calls.length} call(s)` : `${steps.length} step(s)`;
+  return [`flow ${correlationId}: ${counted}`, ...lines].join("\n");
 }

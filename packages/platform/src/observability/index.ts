@@ -7,4 +7,6 @@ export * from "./metrics.js";
 export * from "./operator.js";
 export * from "./ops-service.js";
 export * from "./request-scope.js";
+export * from "./span-recorder.js";
+export * from "./trace-ids.js";
 export * from "./tracing.js";

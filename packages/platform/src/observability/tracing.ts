@@ -11,7 +11,6 @@
 // action's context (its span is read when needed) or a delivery's span. With
 // tracing off, nothing is stored, no header is written and no span is made.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHash } from "node:crypto";
 import type {
   ActionHandler,
   CallingOptions,
@@ -24,6 +23,8 @@ import type {
 } from "moleculer";
 import { TracerExporters } from "moleculer";
 import type { MsgHdrs } from "nats";
+import { SpanRecorder } from "./span-recorder.js";
+import { exportedId } from "./trace-ids.js";
 
 export const TRACE_HEADER = "Seed-Trace";
 export const SPAN_HEADER = "Seed-Span";
@@ -66,18 +67,6 @@ export function traceOf(h: MsgHdrs | undefined): TraceRef | undefined {
   const traceID = h?.get(TRACE_HEADER);
   const spanID = h?.get(SPAN_HEADER);
   return traceID && spanID ? { traceID, spanID } : undefined;
-}
-
-/**
- * A trace id as exporters and logs show it: Zipkin and Jaeger take 16 or 32
- * hex digits. Moleculer's ids are UUIDs (their first 16 hex digits, as its own
- * Zipkin exporter does); a request id the client chose (X-Request-Id) is
- * hashed, so the same request always gets the same trace id.
- */
-export function exportedId(id: string): string {
-  const hex = id.replaceAll("-", "").toLowerCase();
-  if (/^[0-9a-f]{16,}$/.test(hex)) return hex.slice(0, 16);
-  return createHash("sha256").update(id).digest("hex").slice(0, 16);
 }
 
 /** The exported id of the running trace, for log lines. */
@@ -193,10 +182,13 @@ export interface TracingSettings {
  */
 export function tracingOptions(s: TracingSettings): TracerOptions {
   if (s.TRACING_EXPORTER === "none") return { enabled: false };
-  const exporter =
+  const exporter = [
+    // Every node keeps its last spans for the flow view (span-recorder.ts).
+    new SpanRecorder(),
     s.TRACING_EXPORTER === "zipkin"
       ? new ZipkinExporter({ baseURL: s.TRACING_URL, interval: s.TRACING_INTERVAL_SECONDS })
-      : { type: "Console", options: { colors: false } };
+      : { type: "Console", options: { colors: false } },
+  ];
   return {
     enabled: true,
     exporter,

@@ -10,7 +10,10 @@ import {
   deliveryTracer,
   exportedId,
   jsonFormatter,
+  opsService,
+  recorderOf,
   SPAN_HEADER,
+  SpanRecorder,
   stampTrace,
   TRACE_HEADER,
   traceOf,
@@ -122,5 +125,44 @@ describe("exported ids and options", () => {
     expect(on).toMatchObject({ enabled: true, sampling: { rate: 0.5 }, tags: { action: { params: false } } });
     const off = new ServiceBroker({ logger: false, tracing: { enabled: false } });
     expect(deliveryTracer(off, "mall.pay")).toBeUndefined();
+  });
+});
+
+describe("the span recorder", () => {
+  it("keeps a node's last spans, the oldest making room, and answers them by trace through $ops.spans", async () => {
+    const node = new ServiceBroker({
+      logger: false,
+      nodeID: "rec-1",
+      tracing: { enabled: true, exporter: [new SpanRecorder(3)] } as never,
+    });
+    node.createService({ name: "echo", actions: { say: { handler: () => "hi" } } });
+    node.createService(opsService(node));
+    await node.start();
+    try {
+      for (let i = 0; i < 4; i++)
+        await node.call("echo.say", {}, { requestID: `7f3c2d9a-0000-4000-8000-00000000000${i}` });
+      const recorder = recorderOf(node);
+      const ids = [0, 1, 2, 3].map((i) => exportedId(`7f3c2d9a-0000-4000-8000-00000000000${i}`));
+      // Four traces, room for three: the first made room.
+      expect(recorder?.spansOf(new Set(ids)).map((s) => s.traceId)).toEqual(ids.slice(1));
+      const [span] = await node.call<Array<Record<string, unknown>>, { traceIds: string[] }>("$ops.spans", {
+        traceIds: [ids[3] as string],
+      });
+      expect(span).toMatchObject({ name: "action 'echo.say'", service: "echo", type: "action", nodeID: "rec-1" });
+      expect(Number(span?.durationMs)).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(String(span?.startedAt))).not.toBeNaN();
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("is on whenever the tracer is: tracing options always include it", () => {
+    const on = tracingOptions({
+      TRACING_EXPORTER: "zipkin",
+      TRACING_URL: "http://z:9411",
+      TRACING_SAMPLE_RATE: 1,
+      TRACING_INTERVAL_SECONDS: 5,
+    }) as { exporter: unknown[] };
+    expect(on.exporter.some((e) => e instanceof SpanRecorder)).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 // One business flow, step by step across services (GET /flows/<id>): each
 // event in the order it happened, the service that wrote it, what caused it
 // (a call with its request id, or the event a policy reacted to) and how long
-// after its cause it came. Staff read any flow; the page is #/flow/<id>, and
-// the mall's order cards link to theirs.
+// after its cause it came; with tracing on, each call too (the action, its
+// service and how long it took). Staff read any flow; the page is
+// #/flow/<id>, and the mall's order cards link to theirs.
 import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, get } from "../api.js";
 
@@ -19,9 +20,34 @@ export interface FlowStep {
   traceId?: string;
 }
 
+/** An action the flow called (recorded with tracing on only). */
+export interface FlowCall {
+  name: string;
+  service: string;
+  startedAt: string;
+  durationMs: number;
+  nodeID: string;
+  error?: string;
+}
+
 interface Flow {
   correlationId: string;
   steps: FlowStep[];
+  calls?: FlowCall[];
+}
+
+type Row = { at: string; step: FlowStep; call?: undefined } | { at: string; call: FlowCall; step?: undefined };
+
+/** Events and calls in the order they happened (an event before a call that starts at the same moment). */
+function rowsOf(flow: Flow): Row[] {
+  const rows: Row[] = [
+    ...flow.steps.map((step) => ({ at: step.occurredAt, step })),
+    ...(flow.calls ?? []).map((call) => ({ at: call.startedAt, call })),
+  ];
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.at.localeCompare(b.r.at) || a.i - b.i)
+    .map(({ r }) => r);
 }
 
 /** The correlation id in the page's hash: `#/flow/<id>`. */
@@ -95,7 +121,8 @@ export function FlowPage() {
       {flow ? (
         <table class="flow-steps" data-testid="flow-steps">
           <caption>
-            {flow.steps.length} steps of <code>{flow.correlationId}</code>
+            {flow.steps.length} steps{flow.calls?.length ? `, ${flow.calls.length} calls` : ""} of{" "}
+            <code>{flow.correlationId}</code>
           </caption>
           <thead>
             <tr>
@@ -108,18 +135,31 @@ export function FlowPage() {
             </tr>
           </thead>
           <tbody>
-            {flow.steps.map((s, i) => (
-              <tr key={s.eventId} data-step={s.type} class={s.cause}>
-                <td>{i + 1}</td>
-                <td>
-                  <time dateTime={s.occurredAt}>{clock(s.occurredAt)}</time>
-                </td>
-                <td class="writer">{s.writer}</td>
-                <td class="type">{s.type}</td>
-                <td class="cause">{causeOf(s, flow.steps)}</td>
-                <td class="after">+{s.durationMs} ms</td>
-              </tr>
-            ))}
+            {rowsOf(flow).map(({ step: s, call: c }, i) =>
+              s ? (
+                <tr key={s.eventId} data-step={s.type} class={s.cause}>
+                  <td>{i + 1}</td>
+                  <td>
+                    <time dateTime={s.occurredAt}>{clock(s.occurredAt)}</time>
+                  </td>
+                  <td class="writer">{s.writer}</td>
+                  <td class="type">{s.type}</td>
+                  <td class="cause">{causeOf(s, flow.steps)}</td>
+                  <td class="after">+{s.durationMs} ms</td>
+                </tr>
+              ) : c ? (
+                <tr key={`call-${i}`} data-call={c.name} class="call-row">
+                  <td>{i + 1}</td>
+                  <td>
+                    <time dateTime={c.startedAt}>{clock(c.startedAt)}</time>
+                  </td>
+                  <td class="writer">{c.service}</td>
+                  <td class="type">→ {c.name}</td>
+                  <td class="cause">{c.error ? `failed: ${c.error}` : `on ${c.nodeID}`}</td>
+                  <td class="after">{c.durationMs} ms</td>
+                </tr>
+              ) : null,
+            )}
           </tbody>
         </table>
       ) : null}

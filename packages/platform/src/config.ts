@@ -53,10 +53,10 @@ export const ConfigSchema = T.Object(
       },
     ),
     LOG_FORMAT: T.Union([T.Literal("json"), T.Literal("pretty")], { default: "pretty", description: "log format" }),
-    TRACING_EXPORTER: T.Union([T.Literal("none"), T.Literal("zipkin"), T.Literal("console")], {
+    TRACING_EXPORTER: T.Union([T.Literal("none"), T.Literal("local"), T.Literal("zipkin"), T.Literal("console")], {
       default: "none",
       description:
-        "where spans go: none (tracer off), zipkin (a Zipkin-compatible collector: Zipkin, Jaeger, an OpenTelemetry Collector) or console",
+        "where spans go: none (tracer off), local (kept on each node for the flow view only), zipkin (also to a Zipkin-compatible collector: Zipkin, Jaeger, an OpenTelemetry Collector) or console",
     }),
     TRACING_URL: T.String({
       default: "http://localhost:9411",

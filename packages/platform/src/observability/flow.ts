@@ -142,18 +142,21 @@ const actionOf = (spanName: string) => /^action '(.+)'$/.exec(spanName)?.[1] ?? 
 /** The calls in the recorded spans, oldest first: action spans only (deliveries show as their events). */
 export function flowCalls(spans: RecordedSpan[]): FlowCall[] {
   const seen = new Set<string>();
-  return spans
-    .filter((s) => s.type === "action" && !seen.has(s.id) && seen.add(s.id))
-    .map((s) => ({
-      name: actionOf(s.name),
-      service: s.service ?? "",
-      startedAt: s.startedAt,
-      durationMs: s.durationMs,
-      nodeID: s.nodeID,
-      traceId: s.traceId,
-      error: s.error,
-    }))
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return (
+    spans
+      .filter((s) => s.type === "action" && !seen.has(s.id) && seen.add(s.id))
+      .map((s) => ({
+        name: actionOf(s.name),
+        service: s.service ?? "",
+        startedAt: s.startedAt,
+        durationMs: s.durationMs,
+        nodeID: s.nodeID,
+        traceId: s.traceId,
+        error: s.error,
+      }))
+      // Of two calls started the same millisecond, the outer one (it lasts longer) comes first.
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || b.durationMs - a.durationMs)
+  );
 }
 
 /** The spans every node recorded of these traces (`$ops.spans` on each node; a node that does not answer is skipped). */

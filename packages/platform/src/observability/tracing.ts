@@ -162,7 +162,8 @@ class ZipkinExporter extends TracerExporters.Zipkin {
   }
 }
 
-export type TracingExporter = "none" | "zipkin" | "console";
+/** none: tracer off; local: spans kept on each node only (the flow view's calls); zipkin, console: posted or printed as well. */
+export type TracingExporter = "none" | "local" | "zipkin" | "console";
 
 export interface TracingSettings {
   TRACING_EXPORTER: TracingExporter;
@@ -182,13 +183,13 @@ export interface TracingSettings {
  */
 export function tracingOptions(s: TracingSettings): TracerOptions {
   if (s.TRACING_EXPORTER === "none") return { enabled: false };
-  const exporter = [
-    // Every node keeps its last spans for the flow view (span-recorder.ts).
-    new SpanRecorder(),
-    s.TRACING_EXPORTER === "zipkin"
-      ? new ZipkinExporter({ baseURL: s.TRACING_URL, interval: s.TRACING_INTERVAL_SECONDS })
-      : { type: "Console", options: { colors: false } },
-  ];
+  // Every node keeps its last spans for the flow view (span-recorder.ts).
+  const exporter: unknown[] = [new SpanRecorder()];
+  if (s.TRACING_EXPORTER === "zipkin") {
+    exporter.push(new ZipkinExporter({ baseURL: s.TRACING_URL, interval: s.TRACING_INTERVAL_SECONDS }));
+  } else if (s.TRACING_EXPORTER === "console") {
+    exporter.push({ type: "Console", options: { colors: false } });
+  }
   return {
     enabled: true,
     exporter,

@@ -164,5 +164,15 @@ describe("the span recorder", () => {
       TRACING_INTERVAL_SECONDS: 5,
     }) as { exporter: unknown[] };
     expect(on.exporter.some((e) => e instanceof SpanRecorder)).toBe(true);
+    // `local`: the tracer on with the recorder alone, no collector.
+    const local = tracingOptions({
+      TRACING_EXPORTER: "local",
+      TRACING_URL: "http://z:9411",
+      TRACING_SAMPLE_RATE: 1,
+      TRACING_INTERVAL_SECONDS: 5,
+    }) as { enabled: boolean; exporter: unknown[] };
+    expect(local.enabled).toBe(true);
+    expect(local.exporter).toHaveLength(1);
+    expect(local.exporter[0]).toBeInstanceOf(SpanRecorder);
   });
 });

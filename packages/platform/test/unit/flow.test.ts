@@ -78,6 +78,14 @@ describe("the calls of a flow", () => {
     expect(calls[0]).toMatchObject({ durationMs: 12.5, nodeID: "n1", traceId: "t1", error: "boom" });
   });
 
+  it("started the same millisecond: the outer call (the longer) first", () => {
+    const calls = flowCalls([
+      span("inner", "action 'mall.pay.check'", "action", "02.000", { durationMs: 10 }),
+      span("outer", "POST /mall/pays/p1/check", "action", "02.000", { service: "api", durationMs: 12 }),
+    ]);
+    expect(calls.map((c) => c.name)).toEqual(["POST /mall/pays/p1/check", "mall.pay.check"]);
+  });
+
   it("are printed among the events, in the order they happened, marked →", () => {
     const steps = flowSteps([{ seq: 1, system: "mall", event: event("e1", "PayChecked", "pay", "01.020", "r1") }]);
     const text = formatFlow("o-1", steps, flowCalls([span("s1", "action 'mall.pay.check'", "action", "01.000")]));

@@ -119,49 +119,51 @@ export function FlowPage() {
         </p>
       ) : null}
       {flow ? (
-        <table class="flow-steps" data-testid="flow-steps">
-          <caption>
-            {flow.steps.length} steps{flow.calls?.length ? `, ${flow.calls.length} calls` : ""} of{" "}
-            <code>{flow.correlationId}</code>
-          </caption>
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Time</th>
-              <th>Service</th>
-              <th>Event</th>
-              <th>Caused by</th>
-              <th title="A reaction: after the event it reacted to. A call: after the flow's first step.">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rowsOf(flow).map(({ step: s, call: c }, i) =>
-              s ? (
-                <tr key={s.eventId} data-step={s.type} class={s.cause}>
-                  <td>{i + 1}</td>
-                  <td>
-                    <time dateTime={s.occurredAt}>{clock(s.occurredAt)}</time>
-                  </td>
-                  <td class="writer">{s.writer}</td>
-                  <td class="type">{s.type}</td>
-                  <td class="cause">{causeOf(s, flow.steps)}</td>
-                  <td class="after">+{s.durationMs} ms</td>
-                </tr>
-              ) : c ? (
-                <tr key={`call-${i}`} data-call={c.name} class="call-row">
-                  <td>{i + 1}</td>
-                  <td>
-                    <time dateTime={c.startedAt}>{clock(c.startedAt)}</time>
-                  </td>
-                  <td class="writer">{c.service}</td>
-                  <td class="type">→ {c.name}</td>
-                  <td class="cause">{c.error ? `failed: ${c.error}` : `on ${c.nodeID}`}</td>
-                  <td class="after">{c.durationMs} ms</td>
-                </tr>
-              ) : null,
-            )}
-          </tbody>
-        </table>
+        <div class="flow-scroll">
+          <table class="flow-steps" data-testid="flow-steps">
+            <caption>
+              {flow.steps.length} steps{flow.calls?.length ? `, ${flow.calls.length} calls` : ""} of{" "}
+              <code>{flow.correlationId}</code>
+            </caption>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Time</th>
+                <th>Service</th>
+                <th>Event</th>
+                <th>Caused by</th>
+                <th title="A reaction: after the event it reacted to. A call: after the flow's first step.">After</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rowsOf(flow).map(({ step: s, call: c }, i) =>
+                s ? (
+                  <tr key={s.eventId} data-step={s.type} class={s.cause}>
+                    <td>{i + 1}</td>
+                    <td class="when">
+                      <time dateTime={s.occurredAt}>{clock(s.occurredAt)}</time>
+                    </td>
+                    <td class="writer">{s.writer}</td>
+                    <td class="type">{s.type}</td>
+                    <td class="cause">{causeOf(s, flow.steps)}</td>
+                    <td class="after">+{s.durationMs} ms</td>
+                  </tr>
+                ) : c ? (
+                  <tr key={`call-${i}`} data-call={c.name} class="call-row">
+                    <td>{i + 1}</td>
+                    <td class="when">
+                      <time dateTime={c.startedAt}>{clock(c.startedAt)}</time>
+                    </td>
+                    <td class="writer">{c.service}</td>
+                    <td class="type">→ {c.name}</td>
+                    <td class="cause">{c.error ? `failed: ${c.error}` : `on ${c.nodeID}`}</td>
+                    <td class="after">{c.durationMs} ms</td>
+                  </tr>
+                ) : null,
+              )}
+            </tbody>
+          </table>
+        </div>
       ) : null}
     </section>
   );

@@ -139,7 +139,7 @@ export function FlowPage() {
               {rowsOf(flow).map(({ step: s, call: c }, i) =>
                 s ? (
                   <tr key={s.eventId} data-step={s.type} class={s.cause}>
-                    <td>{i + 1}</td>
+                    <td class="n">{i + 1}</td>
                     <td class="when">
                       <time dateTime={s.occurredAt}>{clock(s.occurredAt)}</time>
                     </td>
@@ -150,7 +150,7 @@ export function FlowPage() {
                   </tr>
                 ) : c ? (
                   <tr key={`call-${i}`} data-call={c.name} class="call-row">
-                    <td>{i + 1}</td>
+                    <td class="n">{i + 1}</td>
                     <td class="when">
                       <time dateTime={c.startedAt}>{clock(c.startedAt)}</time>
                     </td>

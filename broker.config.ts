@@ -14,7 +14,7 @@ import {
   TypeBoxValidator,
   traceScopeMiddleware,
   tracingOptions,
-} from "@seed/platform";
+} from "@seed/platform/node";
 import { type BrokerOptions, Errors } from "moleculer";
 
 /** Attempts for a call that a stopping node turned away (see retryPolicy). */

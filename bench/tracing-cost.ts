@@ -8,7 +8,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform";
+import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform/operations";
 
 /** Settings of a traced node: `rate` of the requests traced, spans posted every second. */
 export const TRACED_ENV = (collector: string, rate: number): Record<string, string> => ({

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from "@seed/platform";
+import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from "@seed/platform/node";
 import { describe, expect, it } from "vitest";
 import { PER_SERVICE_FILE, perServiceYaml } from "../../scripts/k8s-per-service.js";
 import { allServices } from "../../scripts/launch.js";
@@ -91,7 +91,7 @@ describe("every manifest is a valid Kubernetes object", () => {
 });
 
 describe("configuration agrees with the code", () => {
-  const variables = configVariables().map((v) => v.name);
+  const variables = configVariables(systems).map((v) => v.name);
 
   it("the ConfigMap sets every variable the config reads, except the secrets, which the Secret holds", () => {
     const data = config(base);
@@ -110,7 +110,7 @@ describe("configuration agrees with the code", () => {
     ["overlay local", local],
   ] as const) {
     it(`${name}: the ConfigMap and Secret together are a valid configuration`, () => {
-      const cfg = loadConfig({ ...config(objs), ...secret(objs) });
+      const cfg = loadConfig({ ...config(objs), ...secret(objs) }, systems);
       expect(cfg.STREAM_REPLICAS).toBe(3);
       expect(cfg.PORT).toBe(8080);
       expect(cfg.DATA_DIR).toBe("/data");
@@ -136,7 +136,7 @@ describe("configuration agrees with the code", () => {
   });
 
   it("a gateway given the example's placeholder refuses to start", () => {
-    const gatewayConfig = loadConfig({ ...config(base), ...secret(base), SERVICES: "api" });
+    const gatewayConfig = loadConfig({ ...config(base), ...secret(base), SERVICES: "api" }, systems);
     expect(() => refuseKnownSecrets(gatewayConfig)).toThrow(/placeholder/);
   });
 });
@@ -162,7 +162,7 @@ describe("Deployments agree with the code", () => {
 /** What every Deployment of a rendering must satisfy, and its autoscaler and disruption budget. */
 function deploymentChecks(objs: K8sObject[]): void {
   const all = deployments(objs);
-  const cfg = loadConfig({ ...config(objs), ...secret(objs) });
+  const cfg = loadConfig({ ...config(objs), ...secret(objs) }, systems);
 
   for (const d of all) {
     const name = d.metadata.name;
@@ -361,7 +361,7 @@ describe("the local overlay", () => {
   });
 
   it("keeps every check of the base: probes, grace period, one replica to start with", () => {
-    const cfg = loadConfig({ ...config(local), ...secret(local) });
+    const cfg = loadConfig({ ...config(local), ...secret(local) }, systems);
     for (const d of deployments(local)) {
       const c = nodeContainer(d);
       expect(d.spec.replicas).toBe(1);

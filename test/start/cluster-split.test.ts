@@ -1,7 +1,7 @@
 // `npm run cluster` splits the systems into nodes as the Kubernetes manifests
 // do: one node per system (the base), or one per service (the per-service
 // overlay), each with its replicas; every service runs on exactly one kind of node.
-import { selectServices } from "@seed/platform";
+import { selectServices } from "@seed/platform/node";
 import { describe, expect, it } from "vitest";
 import { allServices } from "../../scripts/launch.js";
 import { serviceNodes } from "../../scripts/local-cluster.js";

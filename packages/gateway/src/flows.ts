@@ -3,7 +3,8 @@
 // and the dashboard's flow page.
 // It reads the systems' streams, so it is an operator's look-up: staff only,
 // and rate limited like every authenticated call.
-import { type EventStore, notFound, readFlow, readFlowCalls, validationError } from "@seed/platform";
+import { notFound, validationError } from "@seed/platform";
+import { type EventStore, readFlow, readFlowCalls } from "@seed/platform/operations";
 import type { ServiceBroker } from "moleculer";
 import { authenticate, authorize } from "./auth/authenticate.js";
 import type { GatewayCore } from "./core.js";

@@ -38,6 +38,7 @@ import {
   QuoteParams,
   RegisterProductBody,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 import { ageOn, isCalendarDate, quote, RATE_DECIMALS, rateFraction, todayIn } from "./underwriting.js";
 
 const ProductListQuery = ListQuery({});
@@ -67,7 +68,7 @@ export function productService(rt: Runtime): ServiceSchema {
     },
   });
 
-  const delay = rt.config.INSURANCE_DOCUMENT_DELAY_MS;
+  const delay = settings.of(rt.config).INSURANCE_DOCUMENT_DELAY_MS;
   kit.every("issue documents", Math.min(500, Math.max(50, Math.floor(delay / 4))), async (now) => {
     const due = (await requests.all()).filter((r) => !r.issued && Date.parse(r.requestedAt) + delay <= now);
     // Every replica ticks: the document's id is the plan's, and issuing is "only if absent".

@@ -38,6 +38,7 @@ import {
   MeetingroomEvents,
   StartMaintenanceBody,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -58,7 +59,7 @@ const staff: Role[] = ["admin"];
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
   const maintenances = kit.aggregate(maintenanceDecider, { correlation: correlateBy("roomId") });
-  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
     name: "meetingroom.maintenance",

@@ -16,8 +16,8 @@ export interface OwnedReadOptions<S, V> {
   load: (id: string) => Promise<S | undefined>;
   all: () => Promise<S[]>;
   ownerOf: (s: S) => string;
-  /** Roles that see every resource, not only their own. */
-  staff: Role[];
+  /** Roles that see every resource, not only their own; "any": every signed-in user does. */
+  staff: Role[] | "any";
   /** What the client sees, in the asked label language. */
   present: (s: S, lang: "ko" | "en") => V;
   /** Params of `get`; the id is read from `idParam` (default "id"). */
@@ -40,7 +40,8 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoi
         const id = ctx.params[idParam] as string;
         const found = await o.load(id);
         if (!found) throw notFound(o.name, id);
-        ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
+        const user = caller(ctx);
+        if (o.staff !== "any") ensureOwnerOr(user, o.ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
       },
     }),
@@ -50,7 +51,8 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoi
       async handler(ctx: Context<Record<string, unknown>>) {
         const user = caller(ctx);
         const all = await o.all();
-        const visible = hasRole(user, ...o.staff) ? all : all.filter((s) => o.ownerOf(s) === user.id);
+        const seesAll = o.staff === "any" || hasRole(user, ...o.staff);
+        const visible = seesAll ? all : all.filter((s) => o.ownerOf(s) === user.id);
         const lang = labelLanguage(ctx, ctx.params as { lang?: string });
         return page(
           visible.map((s) => o.present(s, lang)),

@@ -24,6 +24,7 @@ import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, type PaymentState, paymentDecider, paymentView } from "./payment.js";
 import { approvalOf, paymentPolicy } from "./payment.policy.js";
 import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -36,7 +37,7 @@ const staff: Role[] = ["admin"];
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
   const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("orderId") });
-  const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).SAUCE_RECONCILE_AFTER_MS;
 
   // The reconciliation approves as the policy does (same seed, same event id).
   const approve = (orderId: string, causationId: string) =>

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportedId, type NatsServer } from "@seed/platform";
+import { exportedId, type NatsServer } from "@seed/platform/operations";
 import { eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -34,7 +34,7 @@ export const CleanListQuery = ListQuery({
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(Clean);
+  const cleans = kit.aggregate(Clean, { indexes: ["requestId", "cleanerId"] });
 
   kit.react<CleaningEvent>({
     // The reservation accepted this cleaning. Normally the finish action
@@ -87,8 +87,9 @@ export function cleanService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "clean",
         load: (id) => cleans.getLatest(id),
-        all: () => cleans.all(),
+        page: (q) => cleans.page(q),
         ownerOf: (c) => c.cleanerId,
+        ownerIndex: "cleanerId",
         staff: ["cleaner", "admin"],
         present: cleanView,
         getParams: ByIdParams,

@@ -17,7 +17,12 @@ export const DashBoardListQuery = ListQuery({ status: T.Optional(T.String({ maxL
 
 export function dashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.dashboard", { events: CleaningEvents });
-  const rows = kit.view<DashBoardRow>({ name: "dashBoardViews", key: requestIdOf, on: dashBoardReducers });
+  const rows = kit.view<DashBoardRow>({
+    name: "dashBoardViews",
+    key: requestIdOf,
+    on: dashBoardReducers,
+    indexes: ["customerId", "status", { name: "shown", of: isShown }],
+  });
 
   return {
     name: "cleaning.dashboard",
@@ -29,8 +34,9 @@ export function dashboardService(rt: Runtime): ServiceSchema {
           const row = await rows.getLatest(requestId);
           return row && isShown(row) ? row : undefined;
         },
-        all: async () => (await rows.all()).filter(isShown),
+        page: (q) => rows.page({ ...q, where: { ...q.where, shown: true } }),
         ownerOf: (row) => row.customerId ?? "",
+        ownerIndex: "customerId",
         staff: ["cleaner", "admin"],
         present: localized,
         getParams: DashBoardParams,

@@ -34,7 +34,7 @@ export const RecordCleaningParams = T.Object(
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
-  const reservations = kit.aggregate(Reservation);
+  const reservations = kit.aggregate(Reservation, { indexes: ["customerId", "status", "requestDate"] });
 
   return {
     name: "cleaning.reservation",
@@ -74,8 +74,9 @@ export function reservationService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "reservation",
         load: (id) => reservations.getLatest(id),
-        all: () => reservations.all(),
+        page: (q) => reservations.page(q),
         ownerOf: (r) => r.customerId,
+        ownerIndex: "customerId",
         staff: ["cleaner", "admin"],
         present: reservationView,
         getParams: ByIdParams,

@@ -29,7 +29,7 @@ export const ReviewListQuery = ListQuery({
 
 export function reviewService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.review", { events: CleaningEvents });
-  const reviews = kit.aggregate(Review);
+  const reviews = kit.aggregate(Review, { indexes: ["requestId", "cleanerId"] });
 
   /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */
   async function cleanedBy(ctx: Context, requestId: string): Promise<string | undefined> {
@@ -77,8 +77,9 @@ export function reviewService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "review",
         load: (id) => reviews.getLatest(id),
-        all: () => reviews.all(),
+        page: (q) => reviews.page(q),
         ownerOf: (r) => r.cleanerId,
+        ownerIndex: "cleanerId",
         staff: [...ROLES],
         present: reviewView,
         getParams: ByIdParams,

@@ -27,7 +27,7 @@ export const MsgListQuery = ListQuery({
 
 export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
-  const msgs = kit.aggregate(Msg);
+  const msgs = kit.aggregate(Msg, { indexes: ["userId", "customerId", "kind", "planNo"] });
   const prefix = rt.config.ALARM_PREFIX;
 
   const send = async (e: EventEnvelope<{ customerId: string; userId: string; planNo?: string }>) => {
@@ -63,8 +63,9 @@ export function alarmService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "message",
         load: (id) => msgs.getLatest(id),
-        all: () => msgs.all(),
+        page: (q) => msgs.page(q),
         ownerOf: (m) => m.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: msgView,
         getParams: ByIdParams,

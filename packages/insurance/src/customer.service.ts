@@ -25,7 +25,7 @@ export const CustomerListQuery = ListQuery({});
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
-  const customers = kit.aggregate(Customer);
+  const customers = kit.aggregate(Customer, { indexes: ["userId"] });
 
   return {
     name: "insurance.customer",
@@ -69,8 +69,9 @@ export function customerService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "customer",
         load: (id) => customers.getLatest(id),
-        all: () => customers.all(),
+        page: (q) => customers.page(q),
         ownerOf: (c) => c.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: customerView,
         getParams: ByIdParams,

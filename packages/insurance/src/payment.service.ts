@@ -25,7 +25,7 @@ export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: 
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(Payment);
+  const payments = kit.aggregate(Payment, { indexes: ["userId", "proposalNo", "status"] });
 
   kit.react<InsuranceEvent>({
     ProposalWithdrawn: async (e) => {
@@ -39,7 +39,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   watchOrphans(rt, kit, {
     name: "cancel payments whose proposal was never contracted",
     afterMs,
-    candidates: () => payments.all(),
+    candidates: () => payments.rows({ status: "Approved" }),
     waiting: (p) =>
       p.status === "Approved"
         ? { key: p.id, since: Date.parse(p.createdAt), owner: { aggregate: "proposal", id: p.proposalNo } }
@@ -90,8 +90,9 @@ export function paymentService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "payment",
         load: (id) => payments.getLatest(id),
-        all: () => payments.all(),
+        page: (q) => payments.page(q),
         ownerOf: (p) => p.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: paymentView,
         getParams: ByIdParams,

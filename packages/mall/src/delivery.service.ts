@@ -21,7 +21,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
-  const deliveries = kit.aggregate(Delivery);
+  const deliveries = kit.aggregate(Delivery, { indexes: ["customerId", "orderId"] });
   // Where each order goes, whose it is, and whether it was canceled: PayChecked says none of that.
   const orders = kit.view<{ customerId: string; address: string; canceled?: boolean }, MallEvent>({
     name: "orderAddresses",
@@ -57,8 +57,9 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "delivery",
         load: (id) => deliveries.getLatest(id),
-        all: () => deliveries.all(),
+        page: (q) => deliveries.page(q),
         ownerOf: (d) => d.customerId,
+        ownerIndex: "customerId",
         staff: ["seller", "admin"],
         present: deliveryView,
         getParams: ByIdParams,

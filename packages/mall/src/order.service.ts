@@ -29,7 +29,7 @@ export const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), produ
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
-  const orders = kit.aggregate(Order);
+  const orders = kit.aggregate(Order, { indexes: ["customerId", "status", "productId"] });
   // Orders whose delivery has started: only those can be received.
   const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",
@@ -91,8 +91,9 @@ export function orderService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         load: (id) => orders.getLatest(id),
-        all: () => orders.all(),
+        page: (q) => orders.page(q),
         ownerOf: (o) => o.customerId,
+        ownerIndex: "customerId",
         staff: ["seller", "admin"],
         present: orderView,
         getParams: ByIdParams,

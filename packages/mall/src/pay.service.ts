@@ -41,7 +41,7 @@ const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKe
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
-  const pays = kit.aggregate(Pay);
+  const pays = kit.aggregate(Pay, { indexes: ["customerId", "orderId"] });
 
   kit.react<MallEvent>({
     // Stock taken for the order means its deposit check stands. Normally the
@@ -73,8 +73,9 @@ export function payService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "pay",
         load: (id) => pays.getLatest(id),
-        all: () => pays.all(),
+        page: (q) => pays.page(q),
         ownerOf: (p) => p.customerId,
+        ownerIndex: "customerId",
         staff: ["seller", "admin"],
         present: payView,
         getParams: ByIdParams,

@@ -4,7 +4,17 @@
 //   order ends canceled after all).
 // Reacts to: nothing. Calls: nothing.
 
-import { caller, creationId, deadlineOf, ListQuery, notFound, page, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  caller,
+  creationId,
+  deadlineOf,
+  ListQuery,
+  notFound,
+  pageOf,
+  type Runtime,
+  rowQuery,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, productView } from "./product.js";
@@ -51,7 +61,7 @@ export function productService(rt: Runtime): ServiceSchema {
       list: {
         params: ProductListQuery,
         async handler(ctx: Context<Static<typeof ProductListQuery>>) {
-          return page((await products.all()).map(productView), ctx.params);
+          return pageOf(await products.page(rowQuery(ctx.params)), productView);
         },
       },
 

@@ -45,7 +45,7 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
-  const maintenances = kit.aggregate(Maintenance);
+  const maintenances = kit.aggregate(Maintenance, { indexes: ["roomId", "status"] });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
@@ -103,7 +103,8 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "maintenance",
         load: (id) => maintenances.getLatest(id),
-        all: () => maintenances.all(),
+        page: (q) => maintenances.page(q),
+        // Maintenance belongs to no customer: only staff see it.
         ownerOf: () => "",
         staff: ["admin"],
         present: maintenanceView,

@@ -90,12 +90,13 @@ export function reserveService(rt: Runtime): ServiceSchema {
   // An invalid MEETINGROOM_SLOTS or MEETINGROOM_TZ stops the node here, with the reason.
   const plan = parseSlotPlan(rt.config.MEETINGROOM_SLOTS, rt.config.MEETINGROOM_TZ);
   const kit = new ServiceKit(rt, "meetingroom.reserve", { events: MeetingroomEvents });
-  const holdings = kit.aggregate(RoomHolding);
+  const holdings = kit.aggregate(RoomHolding, { indexes: [{ name: "hold", of: (h) => h.hold?.kind }] });
   const reserves = kit.view<Reserve, MeetingroomEvent>({
     name: "reserves",
     filter: "meetingroom.holding.>",
     key: reserveIdOf,
     on: reserveReducers,
+    indexes: ["userId", "roomId", "status"],
   });
   const knownRooms = kit.view<{ name: string }, MeetingroomEvent>({
     name: "knownRooms",
@@ -137,11 +138,9 @@ export function reserveService(rt: Runtime): ServiceSchema {
   // finds the reservation gone and appends nothing (and the seeded event id
   // would be dropped by the stream anyway).
   kit.every("expire unused reservations", EXPIRY_PERIOD_MS, async (now) => {
-    const due = (await holdings.all()).filter(
-      (h: HoldingState) => h.hold?.kind === "reserve" && !h.hold.conferenceId && Date.parse(h.hold.slotEnd) <= now,
-    );
-    for (const h of due) {
-      if (h.hold?.kind !== "reserve") continue;
+    // Only rooms held by a reservation can expire: the hold index walks those, a page at a time.
+    for await (const h of holdings.rows({ hold: "reserve" })) {
+      if (h.hold?.kind !== "reserve" || h.hold.conferenceId || Date.parse(h.hold.slotEnd) > now) continue;
       const { reserveId, slotEnd } = h.hold;
       await holdings.execute(
         h.roomId,
@@ -158,7 +157,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
   watchOrphans(rt, kit, {
     name: "release holds whose meeting or maintenance never came",
     afterMs,
-    candidates: () => holdings.all(),
+    candidates: () => holdings.rows(),
     waiting: (h: HoldingState) => {
       const owner = heldFor(h);
       return owner && { key: `${h.roomId}:${owner.id}`, since: owner.since, owner };
@@ -245,11 +244,12 @@ export function reserveService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "reserve",
         load: reserveOf,
-        all: async () => {
+        page: async (q) => {
           await reservesCaughtUp();
-          return reserves.all();
+          return reserves.page(q);
         },
         ownerOf: (r) => r.userId,
+        ownerIndex: "userId",
         staff: ["admin"],
         present: (r) => r,
         getParams: ByIdParams,

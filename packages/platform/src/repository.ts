@@ -12,8 +12,11 @@ import { notReadyHere, unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
+import type { RowPage, RowQuery } from "./list.js";
 import { currentRequestId } from "./observability/request-scope.js";
+import { eachRow, readPage } from "./page-scan.js";
 import type { Projection, Projector } from "./projection.js";
+import { type IndexSpec, SecondaryIndexes } from "./secondary-index.js";
 import type { Store, WriteBatch } from "./store.js";
 
 /** What the instance stores per aggregate: its state and the subject sequence it reflects. */
@@ -61,11 +64,18 @@ export interface RepositoryOptions {
   clock?: Clock;
 }
 
+/** What the service declares with an aggregate besides the aggregate itself. */
+export interface AggregateOptions<S> {
+  /** Fields of the state (or named values) lists filter on by equality: secondary indexes written with each copy. */
+  indexes?: ReadonlyArray<IndexSpec<S>>;
+}
+
 /** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
 const WAIT_FOR_OWN_WRITE_MS = 1000;
 
 export class Repository<S, C, E extends DomainEvent> {
   readonly section: string;
+  readonly indexes: SecondaryIndexes<Snapshot<S>, S>;
   private readonly locks = new KeyedLock();
   private follower?: Projection;
   /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
@@ -77,17 +87,20 @@ export class Repository<S, C, E extends DomainEvent> {
     private readonly store: () => Store,
     readonly aggregate: Aggregate<S, C, E>,
     private readonly opts: RepositoryOptions,
+    declared: AggregateOptions<S> = {},
   ) {
     this.section = `agg:${aggregate.name}`;
+    this.indexes = new SecondaryIndexes<Snapshot<S>, S>(this.section, declared.indexes ?? [], (s) => s.state);
   }
 
   /** The projection that keeps this instance's copy of every aggregate current. */
   projector(): Projector {
-    const { aggregate, section } = this;
+    const { aggregate, section, indexes } = this;
     return {
       name: section,
       filter: `${this.opts.system}.${aggregate.name}.>`,
-      sections: [section],
+      sections: [section, indexes.section],
+      layout: indexes.layout,
       apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
@@ -104,7 +117,10 @@ export class Repository<S, C, E extends DomainEvent> {
     let state = current?.state;
     for (const e of commit.events)
       state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
-    if (state !== undefined) batch.put(this.section, id, { seq: commit.seq, state });
+    if (state === undefined) return;
+    const next = { seq: commit.seq, state };
+    batch.put(this.section, id, next);
+    this.indexes.update(batch, id, current, next);
   }
 
   /**
@@ -162,7 +178,25 @@ export class Repository<S, C, E extends DomainEvent> {
     return this.get(id);
   }
 
-  /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
+  /** One page of aggregates, newest id first, matching equality filters on declared indexes; includes own writes. */
+  async page(query: RowQuery): Promise<RowPage<S>> {
+    await this.reach(this.lastAppended);
+    const store = this.store();
+    return readPage(
+      store,
+      this.section,
+      this.indexes as SecondaryIndexes<unknown>,
+      query,
+      async (id) => (await store.get<Snapshot<S>>(this.section, id))?.state,
+    );
+  }
+
+  /** Every matching aggregate, read in bounded pages (a timer's sweep; never a list answer). */
+  rows(where: Record<string, unknown> = {}): AsyncGenerator<S> {
+    return eachRow((q) => this.page(q), where);
+  }
+
+  /** Every aggregate this instance knows, in id (creation) order, all at once: for tests only. */
   async all(): Promise<S[]> {
     await this.reach(this.lastAppended);
     return (await this.store().list<Snapshot<S>>(this.section)).map((r) => r.value.state);

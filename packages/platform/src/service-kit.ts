@@ -13,7 +13,7 @@ import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
 import { Policy, type PolicyOutcome, type Reaction } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
-import { Repository } from "./repository.js";
+import { type AggregateOptions, Repository } from "./repository.js";
 import { openStore, type Store } from "./store.js";
 import { type Tick, Ticker } from "./ticker.js";
 import { compileChecker } from "./validator.js";
@@ -95,7 +95,10 @@ export class ServiceKit {
   }
 
   /** A repository for an aggregate this service owns. */
-  aggregate<S, C, E extends DomainEvent>(aggregate: Aggregate<S, C, E>): Repository<S, C, E> {
+  aggregate<S, C, E extends DomainEvent>(
+    aggregate: Aggregate<S, C, E>,
+    declared: AggregateOptions<S> = {},
+  ): Repository<S, C, E> {
     const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
     const validate = (e: DomainEvent) => {
       const schema = schemas[e.type];
@@ -106,14 +109,20 @@ export class ServiceKit {
           `event ${e.type} does not match its schema: ${r.map((i) => `${i.path} ${i.message}`).join("; ")}`,
         );
     };
-    const repo = new Repository(this.rt.events, this.storeRef, aggregate, {
-      system: this.system,
-      stream: this.stream,
-      retries: this.rt.config.COMMAND_RETRIES,
-      validate,
-      clock: this.rt.clock,
-      ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
-    });
+    const repo = new Repository(
+      this.rt.events,
+      this.storeRef,
+      aggregate,
+      {
+        system: this.system,
+        stream: this.stream,
+        retries: this.rt.config.COMMAND_RETRIES,
+        validate,
+        clock: this.rt.clock,
+        ...(this.options.events ? { versionOf: this.options.events.versionOf } : {}),
+      },
+      declared,
+    );
     this.projectors.push(repo.projector());
     this.repositories.push(repo as unknown as Repository<unknown, unknown, DomainEvent>);
     return repo;

@@ -24,7 +24,7 @@ export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(Delivery);
+  const deliveries = kit.aggregate(Delivery, { indexes: ["customerId", "orderId", "status"] });
 
   kit.react<SauceEvent>({
     PaymentApproved: async (e) => {
@@ -62,8 +62,9 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "delivery",
         load: (id) => deliveries.getLatest(id),
-        all: () => deliveries.all(),
+        page: (q) => deliveries.page(q),
         ownerOf: (d) => d.customerId,
+        ownerIndex: "customerId",
         staff: ["admin"],
         present: deliveryView,
         getParams: ByIdParams,

@@ -36,7 +36,7 @@ export const OrderListQuery = ListQuery({
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
-  const orders = kit.aggregate(Order);
+  const orders = kit.aggregate(Order, { indexes: ["customerId", "status", "branchId", "sauceId"] });
   // An order is stored within a window of its payment, or not at all: the
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
@@ -82,8 +82,9 @@ export function orderService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         load: (id) => orders.getLatest(id),
-        all: () => orders.all(),
+        page: (q) => orders.page(q),
         ownerOf: (o) => o.customerId,
+        ownerIndex: "customerId",
         staff: ["admin"],
         present: orderView,
         getParams: ByIdParams,

@@ -30,7 +30,10 @@ export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(Payment);
+  // An authorization not yet approved is no payment to show: lists read the "visible" index.
+  const payments = kit.aggregate(Payment, {
+    indexes: ["customerId", "orderId", "status", { name: "visible", of: isVisible }],
+  });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
   // Approving is the same command from the policy and from the reconciliation:
@@ -57,7 +60,8 @@ export function paymentService(rt: Runtime): ServiceSchema {
 
   // Every replica ticks; the aggregate decides, so a second replica finds the work done.
   kit.every("reconcile", reconcilePeriod(afterMs), async (now) => {
-    for (const p of await payments.all()) {
+    // Only authorizations can be overdue: the status index walks those, a page at a time.
+    for await (const p of payments.rows({ status: "Authorized" })) {
       if (!isOverdue(p, now, afterMs)) continue;
       if (await orderStored(p.orderId)) {
         await approve(p.orderId, p.id); // stored, but its OrderPlaced has not reached our policy yet
@@ -98,8 +102,9 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const p = await payments.getLatest(id);
           return p && isVisible(p) ? p : undefined;
         },
-        all: async () => (await payments.all()).filter(isVisible),
+        page: (q) => payments.page({ ...q, where: { ...q.where, visible: true } }),
         ownerOf: (p) => p.customerId,
+        ownerIndex: "customerId",
         staff: ["admin"],
         present: paymentView,
         getParams: ByIdParams,

@@ -76,6 +76,7 @@ async function leapfrog(
     }
     if (agreed) {
       found.push(candidate);
+      if (found.length === wanted) break;
       candidate = await first.next();
     } else {
       first.seek((ranges[0]?.prefix ?? "") + candidate);

@@ -92,8 +92,8 @@ export class Projection {
   async start(): Promise<void> {
     this.stopped = false;
     try {
-      await this.replayIfLayoutChanged();
       this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
+      if (await this.forgotOtherLayout()) this.position = 0;
       this.chainedFrom = await this.chainStart();
       this.target = await this.lastSeqWhenAnswered();
     } catch (err) {
@@ -163,15 +163,20 @@ export class Projection {
     await this.store.delete(POSITIONS, this.projector.name + CHAINED_FROM);
   }
 
-  /** A copy written before its indexes were declared (or changed) lacks entries: it starts from scratch. */
-  private async replayIfLayoutChanged(): Promise<void> {
+  /**
+   * A copy written before its indexes were declared (or changed) lacks entries:
+   * it is forgotten, to be replayed from the start. True when it was.
+   */
+  private async forgotOtherLayout(): Promise<boolean> {
     const layout = this.projector.layout ?? "";
     const key = this.projector.name + LAYOUT;
     const written = await this.store.get<string>(POSITIONS, key);
-    if (written === layout) return;
-    const position = await this.store.get<number>(POSITIONS, this.projector.name);
-    if (position !== undefined && (written ?? "") !== layout) await this.forget();
+    if (written === layout) return false;
+    // A copy older than layouts was written without indexes: the empty layout.
+    const forget = this.position > 0 && (written ?? "") !== layout;
+    if (forget) await this.forget();
     await this.store.write([{ section: POSITIONS, key, value: layout }]);
+    return forget;
   }
 
   /**

@@ -161,6 +161,11 @@ export class ServiceKit {
     for (const t of this.tickers) await t.runNow();
   }
 
+  /** This instance's LevelDB while it runs (operators and tests look at what a read cost). */
+  get localStore(): Store | undefined {
+    return this.store;
+  }
+
   /** Projections of this instance, e.g. for a rebuild from the REPL. */
   get projectionList(): readonly Projection[] {
     return this.projections;

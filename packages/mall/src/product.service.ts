@@ -17,7 +17,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Product, productView } from "./product.js";
+import { Product, type ProductCommand, productView } from "./product.js";
 import { ByIdParams, Id, MallEvents, RegisterProductBody } from "./schemas.js";
 
 export const DecreaseStockParams = T.Object(
@@ -29,7 +29,15 @@ export const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
-  const products = kit.aggregate(Product);
+  // The orders a product took stock for (and gave it back to) grow with its sales: each is a record
+  // of its own beside the product's row, and a command loads only its own order's.
+  const byOrder = (cmd: ProductCommand) => (cmd.type === "Register" ? [] : [cmd.orderId]);
+  const products = kit.aggregate(Product, {
+    records: [
+      { field: "decreasedFor", needs: byOrder },
+      { field: "restoredFor", needs: byOrder },
+    ],
+  });
 
   return {
     name: "mall.product",

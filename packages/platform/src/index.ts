@@ -16,6 +16,7 @@ export * from "./health-server.js";
 export * from "./http.js";
 export * from "./identity.js";
 export * from "./ids.js";
+export * from "./keyed-records.js";
 export * from "./list.js";
 export * from "./messages.js";
 export * from "./metrics.js";

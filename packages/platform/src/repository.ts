@@ -12,6 +12,7 @@ import { notReadyHere, unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { type KeyedRecord, KeyedRecords } from "./keyed-records.js";
 import type { RowPage, RowQuery } from "./list.js";
 import { currentRequestId } from "./observability/request-scope.js";
 import { eachRow, readPage } from "./page-scan.js";
@@ -65,9 +66,11 @@ export interface RepositoryOptions {
 }
 
 /** What the service declares with an aggregate besides the aggregate itself. */
-export interface AggregateOptions<S> {
+export interface AggregateOptions<S, C = unknown> {
   /** Fields of the state (or named values) lists filter on by equality: secondary indexes written with each copy. */
   indexes?: ReadonlyArray<IndexSpec<S>>;
+  /** Map fields that grow with the history, kept one key per entry so the state's row keeps its size. */
+  records?: ReadonlyArray<KeyedRecord<S, C>>;
 }
 
 /** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
@@ -76,6 +79,7 @@ const WAIT_FOR_OWN_WRITE_MS = 1000;
 export class Repository<S, C, E extends DomainEvent> {
   readonly section: string;
   readonly indexes: SecondaryIndexes<Snapshot<S>, S>;
+  private readonly records: KeyedRecords<S, C>;
   private readonly locks = new KeyedLock();
   private follower?: Projection;
   /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
@@ -87,20 +91,21 @@ export class Repository<S, C, E extends DomainEvent> {
     private readonly store: () => Store,
     readonly aggregate: Aggregate<S, C, E>,
     private readonly opts: RepositoryOptions,
-    declared: AggregateOptions<S> = {},
+    declared: AggregateOptions<S, C> = {},
   ) {
     this.section = `agg:${aggregate.name}`;
     this.indexes = new SecondaryIndexes<Snapshot<S>, S>(this.section, declared.indexes ?? [], (s) => s.state);
+    this.records = new KeyedRecords<S, C>(this.section, declared.records ?? []);
   }
 
   /** The projection that keeps this instance's copy of every aggregate current. */
   projector(): Projector {
-    const { aggregate, section, indexes } = this;
+    const { aggregate, section, indexes, records } = this;
     return {
       name: section,
       filter: `${this.opts.system}.${aggregate.name}.>`,
-      sections: [section, indexes.section],
-      layout: indexes.layout,
+      sections: [section, indexes.section, records.section],
+      layout: [indexes.layout, records.layout].filter(Boolean).join(";"),
       apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
@@ -118,7 +123,7 @@ export class Repository<S, C, E extends DomainEvent> {
     for (const e of commit.events)
       state = aggregate.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
     if (state === undefined) return;
-    const next = { seq: commit.seq, state };
+    const next = { seq: commit.seq, state: this.records.store(batch, id, state) };
     batch.put(this.section, id, next);
     this.indexes.update(batch, id, current, next);
   }
@@ -196,6 +201,13 @@ export class Repository<S, C, E extends DomainEvent> {
     return eachRow((q) => this.page(q), where);
   }
 
+  /** The state a command decides on: this instance's copy with the records the command names loaded. */
+  async decisionState(id: string, command: C): Promise<Snapshot<S> | undefined> {
+    const snapshot = await this.snapshot(id);
+    if (!snapshot) return undefined;
+    return { ...snapshot, state: (await this.records.load(this.store(), id, snapshot.state, command)) as S };
+  }
+
   /** Every aggregate this instance knows, in id (creation) order, all at once: for tests only. */
   async all(): Promise<S[]> {
     await this.reach(this.lastAppended);
@@ -228,7 +240,7 @@ export class Repository<S, C, E extends DomainEvent> {
     // next attempt are derived from it too, so they are not matched to it again.
     let voided: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      const snapshot = await this.snapshot(id);
+      const snapshot = await this.decisionState(id, command);
       const now = opts.now ?? new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
       let decided: E[];
       try {

@@ -97,7 +97,7 @@ export class ServiceKit {
   /** A repository for an aggregate this service owns. */
   aggregate<S, C, E extends DomainEvent>(
     aggregate: Aggregate<S, C, E>,
-    declared: AggregateOptions<S> = {},
+    declared: AggregateOptions<S, C> = {},
   ): Repository<S, C, E> {
     const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
     const validate = (e: DomainEvent) => {

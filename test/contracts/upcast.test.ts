@@ -5,10 +5,10 @@
 import { join } from "node:path";
 import {
   type Aggregate,
-  causedBy,
   type DomainEvent,
   defineEvents,
   type EventEnvelope,
+  execute,
   healthOf,
   type Runtime,
   ServiceKit,
@@ -93,15 +93,16 @@ it("reads v1 events of the stream as v2 everywhere, and writes v2", async () => 
     },
   });
   const reacted: EventEnvelope<Event["data"]>[] = [];
-  const notes = kit.aggregate<{ n: number }, { note: string }, DomainEvent<"Noted", { note: string }>>({
+  const note: Aggregate<{ n: number }, { note: string }, DomainEvent<"Noted", { note: string }>> = {
     name: "note",
     decide: (_s, cmd) => [{ type: "Noted", data: { note: cmd.note } }],
     evolve: (s) => ({ n: (s?.n ?? 0) + 1 }),
-  });
+  };
+  kit.aggregate(note);
   kit.react<Event>({
-    Added: async (e) => {
+    Added: (e) => {
       reacted.push(e);
-      await notes.execute(e.aggregateId, { note: `${e.data.by.amount}` }, causedBy(e, "note"));
+      return [execute(note, e.aggregateId, { note: `${e.data.by.amount}` })];
     },
   });
   broker.createService({

@@ -5,7 +5,7 @@
 // the route catalogue of every registered system, and the checks every error
 // answer must pass.
 import { Agent, request as httpRequest } from "node:http";
-import { ManualClock, type RouteSpec } from "@seed/platform";
+import { ManualClock, type RouteSpec, routesOf } from "@seed/platform";
 import { api, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { connect, type JetStreamManager, type NatsConnection } from "nats";
@@ -26,7 +26,7 @@ const PARAM = /:([A-Za-z0-9_]+)/g;
 
 /** Every route of every registered system: the tests below cover new routes without being told. */
 export const ROUTES: CatalogRoute[] = systems.flatMap((s) =>
-  s.routes.map((r) => ({
+  routesOf(s).map((r) => ({
     ...r,
     system: s.name,
     params: [...r.path.matchAll(PARAM)].map((m) => m[1] as string),

@@ -11,11 +11,13 @@
 
 import {
   caller,
-  causedBy,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -23,32 +25,24 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { Clean, cleanView } from "./clean.js";
+import { cleanPolicy } from "./clean.policy.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
-import { ByIdParams, ByRequestParams, type CleaningEvent, CleaningEvents, FinishCleanBody, Id } from "./schemas.js";
+import { ByIdParams, ByRequestParams, CleaningEvents, Clean as CleanResource, FinishCleanBody, Id } from "./schemas.js";
 
-export const CleanListQuery = ListQuery({
+const CleanListQuery = ListQuery({
   requestId: T.Optional(Id),
   cleanerId: T.Optional(T.String({ maxLength: 100 })),
 });
+
+/** Who sees every clean, not only their own. */
+const staff: Role[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
   const cleans = kit.aggregate(Clean, { indexes: ["requestId", "cleanerId"] });
 
-  kit.react<CleaningEvent>({
-    // The reservation accepted this cleaning. Normally the finish action
-    // stored its CleaningFinished a moment ago (then this decides nothing);
-    // if that node died in between, this stores it, once.
-    CleaningRecorded: async (e) => {
-      const { cleanId, requestId, cleanDate, cleanerId } = e.data;
-      await cleans.execute(
-        cleanId,
-        { type: "Finish", cleanId, requestId, cleanDate, cleanerId },
-        causedBy(e, "cleaning.clean"),
-      );
-    },
-  });
+  kit.react(cleanPolicy);
 
   return {
     name: "cleaning.clean",
@@ -61,7 +55,20 @@ export function cleanService(rt: Runtime): ServiceSchema {
        * stopped waiting (a keyed retry then gets it), and if this node dies
        * first, the CleaningRecorded policy stores it.
        */
-      finish: {
+      finish: endpoint({
+        http: {
+          method: "POST",
+          path: "/cleaning/cleans",
+          roles: ["cleaner"],
+          summary:
+            "Record a finished cleaning; 409 if the reservation is unknown, canceled, or already cleaned; 503 when the reservation service is unavailable",
+          input: "body",
+          status: 201,
+          response: CleanResource,
+          errors: [409, 503],
+          example: { requestId: "01JD0000000000000000000000", cleanDate: "20250302" },
+          reasons: { 409: ["ReservationUnknown", "ReservationCanceled", "AlreadyCleaned"], 422: ["NotACalendarDay"] },
+        },
         params: FinishCleanBody,
         async handler(ctx: Context<Static<typeof FinishCleanBody>>) {
           const user = caller(ctx);
@@ -82,7 +89,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           );
           return cleanView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "clean",
@@ -90,11 +97,28 @@ export function cleanService(rt: Runtime): ServiceSchema {
         page: (q) => cleans.page(q),
         ownerOf: (c) => c.cleanerId,
         ownerIndex: "cleanerId",
-        staff: ["cleaner", "admin"],
+        staff,
         present: cleanView,
         getParams: ByIdParams,
         listQuery: CleanListQuery,
         filters: ["requestId", "cleanerId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/cleaning/cleans/:id",
+            roles: staff,
+            summary: "One clean",
+            response: CleanResource,
+            errors: [404],
+          },
+          list: {
+            method: "GET",
+            path: "/cleaning/cleans",
+            roles: staff,
+            summary: "List cleans (?requestId=, ?cleanerId=)",
+            response: PageOf(CleanResource),
+          },
+        },
       }),
 
       /** The request's finished cleaning (404 when there is none), as fresh as the stream. */

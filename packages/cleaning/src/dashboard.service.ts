@@ -2,18 +2,21 @@
 // Reads every cleaning event; owns nothing else. Offers: get, list.
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, PageOf, type Role, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { type DashBoardRow, dashBoardReducers, isShown, localized } from "./dashboard.js";
 import { requestIdOf } from "./ids.js";
-import { CleaningEvents, Id } from "./schemas.js";
+import { CleaningEvents, DashBoardView, Id } from "./schemas.js";
 
-export const DashBoardParams = T.Object(
+const DashBoardParams = T.Object(
   { requestId: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
   { additionalProperties: false },
 );
-export const DashBoardListQuery = ListQuery({ status: T.Optional(T.String({ maxLength: 40 })) });
+const DashBoardListQuery = ListQuery({ status: T.Optional(T.String({ maxLength: 40 })) });
+
+/** Who sees every customer's dashboard row; a customer sees their own. */
+const staff: Role[] = ["cleaner", "admin"];
 
 export function dashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.dashboard", { events: CleaningEvents });
@@ -37,12 +40,30 @@ export function dashboardService(rt: Runtime): ServiceSchema {
         page: (q) => rows.page({ ...q, where: { ...q.where, shown: true } }),
         ownerOf: (row) => row.customerId ?? "",
         ownerIndex: "customerId",
-        staff: ["cleaner", "admin"],
+        staff,
         present: localized,
         getParams: DashBoardParams,
         idParam: "requestId",
         listQuery: DashBoardListQuery,
         filters: ["status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/cleaning/dashBoardViews/:requestId",
+            roles: ["customer", ...staff],
+            summary: "One request's row: status with its label, cleaning date, review",
+            response: DashBoardView,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/cleaning/dashBoardViews",
+            roles: ["customer", ...staff],
+            summary: "The dashBoardViews view (a customer sees their own; eventually consistent)",
+            response: PageOf(DashBoardView),
+          },
+        },
       }),
     },
   };

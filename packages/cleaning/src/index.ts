@@ -7,7 +7,6 @@ import { messageService } from "./message.service.js";
 import { paymentService } from "./payment.service.js";
 import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
-import { routes } from "./routes.js";
 import { CleaningEvents } from "./schemas.js";
 
 export const cleaning: SystemModule = {
@@ -20,6 +19,5 @@ export const cleaning: SystemModule = {
     "cleaning.message": messageService,
     "cleaning.dashboard": dashboardService,
   },
-  routes,
   events: CleaningEvents,
 };

@@ -5,14 +5,24 @@
 // become messages when it is back, each once; a lost store is rebuilt the same.
 // Offers: list (?requestId=, ?status=). Calls: nothing.
 
-import { caller, filtersOf, ListQuery, pageOf, type Runtime, rowQuery, ServiceKit } from "@seed/platform";
+import {
+  caller,
+  endpoint,
+  filtersOf,
+  ListQuery,
+  PageOf,
+  pageOf,
+  type Runtime,
+  rowQuery,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { messageIdOf } from "./ids.js";
 import { type MessageRow, messageReducers } from "./message.js";
-import { CleaningEvents, Id } from "./schemas.js";
+import { CleaningEvents, Id, Message } from "./schemas.js";
 
-export const MessageListQuery = ListQuery({
+const MessageListQuery = ListQuery({
   requestId: T.Optional(Id),
   status: T.Optional(T.String({ maxLength: 40 })),
 });
@@ -31,14 +41,23 @@ export function messageService(rt: Runtime): ServiceSchema {
     mixins: [kit.mixin()],
     actions: {
       /** Newest change first (message ids follow event time). */
-      list: {
+      list: endpoint({
+        http: {
+          method: "GET",
+          path: "/cleaning/messages",
+          roles: ["admin", "cleaner"],
+          summary:
+            "Messages to the cleaning company, one per state change (?requestId=, ?status=; eventually consistent)",
+          input: "query",
+          response: PageOf(Message),
+        },
         params: MessageListQuery,
         async handler(ctx: Context<Static<typeof MessageListQuery>>) {
           caller(ctx);
           const where = filtersOf(ctx.params, ["requestId", "status"]);
           return pageOf(await messages.page(rowQuery(ctx.params, where)), (m) => m);
         },
-      },
+      }),
     },
   };
 }

@@ -11,24 +11,16 @@
 //         request's reservation stored?), confirmed with the stream itself
 //         before a payment is canceled.
 
-import {
-  causedBy,
-  deadlineOf,
-  notFound,
-  type Runtime,
-  reconcilePeriod,
-  ServiceKit,
-  streamName,
-  subjectOf,
-} from "@seed/platform";
+import { deadlineOf, notFound, type Runtime, reconcilePeriod, ServiceKit, streamName, subjectOf } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { Payment, paymentView, reservationDueAt } from "./payment.js";
+import { paymentPolicy } from "./payment.policy.js";
 import { Reservation } from "./reservation.js";
-import { ByRequestParams, type CleaningEvent, CleaningEvents, Id } from "./schemas.js";
+import { ByRequestParams, CleaningEvents, Id } from "./schemas.js";
 
-export const ApproveParams = T.Object(
+const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
   { additionalProperties: false },
 );
@@ -43,13 +35,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   // wait is never shorter than one request.
   const waitMs = Math.max(afterMs, rt.config.REQUEST_TIMEOUT_MS);
 
-  kit.react<CleaningEvent>({
-    ReservationCanceled: async (e) => {
-      const { requestId } = e.data;
-      const paymentId = paymentIdOf(requestId);
-      await payments.execute(paymentId, { type: "Cancel", paymentId, requestId }, causedBy(e, "cleaning.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   /** Is the request's reservation stored? The local copy first; when it has none, the stream itself. */
   const reservationStored = async (requestId: string) =>

@@ -11,11 +11,14 @@ import {
   caller,
   creationId,
   deadlineOf,
+  endpoint,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -24,13 +27,24 @@ import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { cleanIdOf } from "./ids.js";
 import { Reservation, reservationView } from "./reservation.js";
-import { ApplyReservationBody, ByIdParams, CleaningEvents, Day, Id, ReservationStatus } from "./schemas.js";
+import {
+  ApplyReservationBody,
+  ByIdParams,
+  CleaningEvents,
+  Day,
+  Id,
+  Reservation as ReservationResource,
+  ReservationStatus,
+} from "./schemas.js";
 
-export const ReservationListQuery = ListQuery({ status: T.Optional(ReservationStatus), requestDate: T.Optional(Day) });
-export const RecordCleaningParams = T.Object(
+const ReservationListQuery = ListQuery({ status: T.Optional(ReservationStatus), requestDate: T.Optional(Day) });
+const RecordCleaningParams = T.Object(
   { requestId: Id, cleanDate: Day, cleanerId: T.String({ maxLength: 100 }), retry: T.Boolean() },
   { additionalProperties: false },
 );
+
+/** Who sees every reservation; a customer sees their own. */
+const staff: Role[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
@@ -46,7 +60,23 @@ export function reservationService(rt: Runtime): ServiceSchema {
        * request: a retry after a crash between the two completes the same
        * reservation with the same payment.
        */
-      apply: {
+      apply: endpoint({
+        http: {
+          method: "POST",
+          path: "/cleaning/cleaningReservations",
+          roles: ["customer"],
+          summary: "Reserve a cleaning and pay for it; 503 when payment is unavailable (nothing stored)",
+          input: "body",
+          status: 201,
+          response: ReservationResource,
+          errors: [409, 503],
+          example: { requestDate: "20250301", place: "Seoul, Mapo-gu 7", price: 50000, customerName: "Alice" },
+          reasons: {
+            403: ["NotOwner"],
+            409: ["PaymentCanceled", "ReservationTooLate", "AmountMismatch"],
+            422: ["NotACalendarDay"],
+          },
+        },
         params: ApplyReservationBody,
         async handler(ctx: Context<Static<typeof ApplyReservationBody>>) {
           const user = caller(ctx);
@@ -69,7 +99,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           );
           return reservationView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "reservation",
@@ -77,11 +107,29 @@ export function reservationService(rt: Runtime): ServiceSchema {
         page: (q) => reservations.page(q),
         ownerOf: (r) => r.customerId,
         ownerIndex: "customerId",
-        staff: ["cleaner", "admin"],
+        staff,
         present: reservationView,
         getParams: ByIdParams,
         listQuery: ReservationListQuery,
         filters: ["status", "requestDate"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/cleaning/cleaningReservations/:id",
+            roles: ["customer", ...staff],
+            summary: "One reservation (its owner, cleaners, admins)",
+            response: ReservationResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/cleaning/cleaningReservations",
+            roles: ["customer", ...staff],
+            summary: "List reservations (a customer sees their own; ?status=, ?requestDate=)",
+            response: PageOf(ReservationResource),
+          },
+        },
       }),
 
       /**
@@ -89,7 +137,16 @@ export function reservationService(rt: Runtime): ServiceSchema {
        * Decided on this aggregate like recordCleaning, so of a cancel and a
        * clean of one request exactly one is stored.
        */
-      cancel: {
+      cancel: endpoint({
+        http: {
+          method: "POST",
+          path: "/cleaning/cleaningReservations/:id/cancel",
+          roles: "any",
+          summary: "Cancel one's own reservation (its payment is canceled); 409 once the cleaning is finished",
+          response: ReservationResource,
+          errors: [403, 404, 409],
+          reasons: { 403: ["NotOwner"], 409: ["CleaningFinished"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const user = caller(ctx);
@@ -105,7 +162,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
           );
           return reservationView(state);
         },
-      },
+      }),
 
       /**
        * The clean service records a finished cleaning here first: 409

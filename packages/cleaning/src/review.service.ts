@@ -8,9 +8,11 @@
 import {
   caller,
   deadlineOf,
+  endpoint,
   isClientError,
   ListQuery,
   ownedReadActions,
+  PageOf,
   type RequestMeta,
   ROLES,
   type Runtime,
@@ -20,9 +22,9 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { reviewIdOf } from "./ids.js";
 import { Review, reviewView } from "./review.js";
-import { ByIdParams, CleaningEvents, CompleteReviewBody, Id } from "./schemas.js";
+import { ByIdParams, CleaningEvents, CompleteReviewBody, Id, Review as ReviewResource } from "./schemas.js";
 
-export const ReviewListQuery = ListQuery({
+const ReviewListQuery = ListQuery({
   requestId: T.Optional(Id),
   cleanerId: T.Optional(T.String({ maxLength: 100 })),
 });
@@ -49,7 +51,20 @@ export function reviewService(rt: Runtime): ServiceSchema {
     mixins: [kit.mixin()],
     actions: {
       /** One review per request (a second is 409), only once its cleaning is finished. */
-      complete: {
+      complete: endpoint({
+        http: {
+          method: "POST",
+          path: "/cleaning/reviews",
+          roles: ["cleaner"],
+          summary:
+            "Review the customer of a finished cleaning; 409 unless it is finished or when already reviewed; 503 when the clean service is unavailable",
+          input: "body",
+          status: 201,
+          response: ReviewResource,
+          errors: [409, 503],
+          example: { requestId: "01JD0000000000000000000000", content: "Kind customer, tidy home", score: 5 },
+          reasons: { 403: ["NotTheCleaner"], 409: ["AlreadyReviewed", "CleaningNotFinished"] },
+        },
         params: CompleteReviewBody,
         async handler(ctx: Context<Static<typeof CompleteReviewBody>>) {
           const user = caller(ctx);
@@ -71,7 +86,7 @@ export function reviewService(rt: Runtime): ServiceSchema {
           );
           return reviewView(state);
         },
-      },
+      }),
 
       // Reviews are open to every signed-in user.
       ...ownedReadActions({
@@ -85,6 +100,23 @@ export function reviewService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ReviewListQuery,
         filters: ["requestId", "cleanerId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/cleaning/reviews/:id",
+            roles: "any",
+            summary: "One review",
+            response: ReviewResource,
+            errors: [404],
+          },
+          list: {
+            method: "GET",
+            path: "/cleaning/reviews",
+            roles: "any",
+            summary: "List reviews (?requestId=, ?cleanerId=)",
+            response: PageOf(ReviewResource),
+          },
+        },
       }),
     },
   };

@@ -10,24 +10,10 @@ import { buildParams } from "./params.js";
 import { type AliasHandler, clientAddress, type GatewayRequest, header, pathOf, requestIdOf } from "./request.js";
 import { type PreparedResponse, send } from "./respond.js";
 
-/**
- * Gateway-only options a route may carry beside RouteSpec.
- * `locationKey`: field of a 201 result that names the created resource in
- * `Location` (default `id`).
- */
-export interface GatewayRouteOptions {
-  locationKey?: string;
-}
-
 // Headers an action may not set through ctx.meta.$responseHeaders: the gateway owns them.
 const RESERVED_HEADERS = new Set(["content-type", "content-length", "x-request-id", "transfer-encoding", "set-cookie"]);
 
-function successResponse(
-  route: RouteSpec & GatewayRouteOptions,
-  req: GatewayRequest,
-  meta: RequestMeta,
-  result: unknown,
-): PreparedResponse {
+function successResponse(route: RouteSpec, req: GatewayRequest, meta: RequestMeta, result: unknown): PreparedResponse {
   let status = typeof meta.$statusCode === "number" ? meta.$statusCode : (route.status ?? 200);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta.$responseHeaders ?? {})) {
@@ -46,7 +32,7 @@ function successResponse(
   return { status, headers, body: result === undefined ? "" : JSON.stringify(result) };
 }
 
-export function routeHandler(gw: GatewayCore, route: RouteSpec & GatewayRouteOptions): AliasHandler {
+export function routeHandler(gw: GatewayCore, route: RouteSpec): AliasHandler {
   return gw.handler(async (req, res) => {
     const ctx = req.$ctx;
     if (!ctx) throw new Error("request without api.rest context");

@@ -11,15 +11,19 @@ import { GatewayCore } from "./core.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
 import { requestIdFromHeaders } from "./request.js";
+import { type RoutedSystem, routedSystems } from "./routed-systems.js";
 import { buildRoutes, checkRoutes, corsSettings } from "./routes.js";
 
 type HttpHandler = (this: Service, req: IncomingMessage, res: ServerResponse, next?: unknown) => Promise<void>;
 const baseHttpHandler = ApiGateway.methods?.httpHandler as HttpHandler | undefined;
 
 /** A gateway for these systems, as a service factory for `startNode`. */
-export function createGateway(systems: SystemModule[]): ServiceFactory {
-  checkRoutes(systems);
+export function createGateway(modules: SystemModule[]): ServiceFactory {
   return (rt) => {
+    // The systems' services need not run on this node: their routes are read
+    // from their actions' declarations, built here and never started.
+    const systems = routedSystems(modules, rt.config);
+    checkRoutes(systems);
     const gw = new GatewayCore(rt);
     const live = new LiveStreams(gw, rt.nc, systems);
     const routes = buildRoutes(gw, systems, live);
@@ -105,7 +109,7 @@ const WARM_UP_MS = 3000;
  * every routed action has a node, or once the warm-up is over (a system that
  * is down must not keep the gateway of every other system out of service).
  */
-function warmUp(broker: ServiceBroker, systems: SystemModule[]): () => { ok: boolean; detail?: string } {
+function warmUp(broker: ServiceBroker, systems: RoutedSystem[]): () => { ok: boolean; detail?: string } {
   const actions = [...new Set(systems.flatMap((s) => s.routes.map((r) => r.action)))];
   const until = Date.now() + WARM_UP_MS;
   let warm = false;

@@ -3,7 +3,7 @@
 
 export { hashPassword, verifyPassword } from "./auth/passwords.js";
 export { DEMO_PASSWORD, demoUserId, demoUsers } from "./auth/users.js";
-export type { GatewayRouteOptions } from "./dispatch.js";
 export { createGateway, gatewayAddress } from "./gateway.service.js";
 export { problemResponse, toProblem } from "./http-errors.js";
 export { buildOpenApi } from "./openapi.js";
+export { type RoutedSystem, routedSystems } from "./routed-systems.js";

@@ -15,7 +15,7 @@
 // as a cookie that only `/live/...` receives (HttpOnly, SameSite=Strict, for
 // the token's remaining life). A stream accepts that cookie or a bearer header,
 // and ends when the token expires, so a reconnect has to show a valid one.
-import { notFound, type RouteSpec, type SystemModule, type User, unauthorized } from "@seed/platform";
+import { notFound, type RouteSpec, type User, unauthorized } from "@seed/platform";
 import type { ServiceBroker } from "moleculer";
 import type { NatsConnection, Subscription } from "nats";
 import { authorize, bearerToken } from "./auth/authenticate.js";
@@ -23,6 +23,7 @@ import type { GatewayCore } from "./core.js";
 import { buildParams } from "./params.js";
 import { type AliasHandler, type GatewayRequest, type GatewayResponse, header, requestIdOf } from "./request.js";
 import { sendJson } from "./respond.js";
+import type { RoutedSystem } from "./routed-systems.js";
 
 export const LIVE_COOKIE = "seed_live";
 /** After a commit, the list is read again at these delays (ms): the view may lag the commit a little. */
@@ -48,7 +49,7 @@ export class LiveStreams {
   constructor(
     private readonly gw: GatewayCore,
     private readonly nc: NatsConnection,
-    private readonly systems: SystemModule[],
+    private readonly systems: RoutedSystem[],
   ) {}
 
   aliases(): Record<string, AliasHandler> {

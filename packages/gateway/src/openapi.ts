@@ -1,9 +1,10 @@
-// The OpenAPI 3.1 document, generated from the same RouteSpecs and TypeBox
+// The OpenAPI 3.1 document, generated from the same route declarations and TypeBox
 // schemas that route and validate requests, so docs cannot drift from code.
 // (OpenAPI 3.1 schemas are JSON Schema, which TypeBox schemas already are.)
-import { pathParamsOf, type RefusalCode, type RouteSpec, type SystemModule } from "@seed/platform";
+import { pathParamsOf, type RefusalCode, type RouteSpec } from "@seed/platform";
 import type { TSchema } from "@sinclair/typebox";
 import { LoginBody, LoginResult, UserView } from "./auth/schemas.js";
+import type { RoutedSystem } from "./routed-systems.js";
 
 type Json = Record<string, unknown>;
 
@@ -310,7 +311,7 @@ export interface OpenApiInfo {
   version?: string;
 }
 
-export function buildOpenApi(systems: SystemModule[], info: OpenApiInfo = {}): Json {
+export function buildOpenApi(systems: RoutedSystem[], info: OpenApiInfo = {}): Json {
   const paths: Record<string, Json> = platformPaths() as Record<string, Json>;
   const tags = new Map<string, string>([
     ["auth", "Log in and identity"],

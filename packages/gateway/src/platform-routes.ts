@@ -1,7 +1,6 @@
 // Routes of the platform itself: health probes, metrics, the OpenAPI
 // document and its viewer. None needs a token — probes and scrapers have
 // none — and none is rate limited, so a busy client cannot fail a probe.
-import type { SystemModule } from "@seed/platform";
 import { notFound } from "@seed/platform";
 import type { GatewayCore } from "./core.js";
 import { docsAsset } from "./docs.js";
@@ -9,8 +8,9 @@ import { PROMETHEUS_TYPE } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
 import type { AliasHandler } from "./request.js";
 import { JSON_TYPE, sendJson, sendText } from "./respond.js";
+import type { RoutedSystem } from "./routed-systems.js";
 
-export function platformAliases(gw: GatewayCore, systems: SystemModule[]): Record<string, AliasHandler> {
+export function platformAliases(gw: GatewayCore, systems: RoutedSystem[]): Record<string, AliasHandler> {
   let openapi: string | undefined;
   return {
     "GET /health/live": gw.handler(async (req, res) => {

@@ -4,13 +4,14 @@
 // gateway does more per request than moleculer-web's call path allows
 // (idempotency replay without calling the action, query conversion, one error
 // format).
-import type { RouteSpec, SystemModule } from "@seed/platform";
+import type { RouteSpec } from "@seed/platform";
 import type { ApiRouteSchema } from "moleculer-web";
 import { loginHandler, meHandler } from "./auth/handlers.js";
 import type { GatewayCore } from "./core.js";
 import { routeHandler } from "./dispatch.js";
 import type { LiveStreams } from "./live.js";
 import { platformAliases } from "./platform-routes.js";
+import type { RoutedSystem } from "./routed-systems.js";
 import { webAliases } from "./web.js";
 
 const METHODS = new Set<RouteSpec["method"]>(["GET", "POST", "PATCH", "PUT", "DELETE"]);
@@ -20,7 +21,7 @@ const METHODS = new Set<RouteSpec["method"]>(["GET", "POST", "PATCH", "PUT", "DE
  * prefix, no method+path twice. A mistake here should stop the node, not
  * surface as a 404 in production.
  */
-export function checkRoutes(systems: SystemModule[]): void {
+export function checkRoutes(systems: RoutedSystem[]): void {
   const seen = new Set<string>();
   for (const system of systems) {
     const prefix = `/${system.name}`;
@@ -43,7 +44,7 @@ function jsonBodyParser(limit: string) {
   };
 }
 
-export function buildRoutes(gw: GatewayCore, systems: SystemModule[], live?: LiveStreams): ApiRouteSchema[] {
+export function buildRoutes(gw: GatewayCore, systems: RoutedSystem[], live?: LiveStreams): ApiRouteSchema[] {
   const bodyParsers = jsonBodyParser(gw.config.BODY_LIMIT);
   const systemRoutes: ApiRouteSchema[] = systems.map((system) => {
     const prefix = `/${system.name}`;

@@ -17,7 +17,7 @@ let bob: ApiClient;
 let anon: ApiClient;
 
 beforeAll(async () => {
-  main = await startDemoNode("*", { REQUEST_TIMEOUT_MS: 500, RETRY_ATTEMPTS: 0 });
+  main = await startDemoNode("api,demo.thing", { REQUEST_TIMEOUT_MS: 500, RETRY_ATTEMPTS: 0 });
   limited = await startDemoNode("api", { RATE_LIMIT_PER_MINUTE: 3, REQUEST_TIMEOUT_MS: 500 });
   alice = api(main.url);
   bob = api(main.url);

@@ -12,13 +12,15 @@ import { fileURLToPath } from "node:url";
 import type { RouteSpec } from "@seed/platform";
 import { ApiContract } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { systems } from "../../../scripts/systems.js";
+import { systems as modules } from "../../../scripts/systems.js";
 import { buildOpenApi, openApiPath, reasonsOf } from "../src/openapi.js";
+import { routedSystems } from "../src/routed-systems.js";
 
 const PACKAGES = fileURLToPath(new URL("../../", import.meta.url));
 const PASCAL = /^[A-Z][A-Za-z0-9]+$/;
 
 type Json = Record<string, unknown>;
+const systems = routedSystems(modules);
 const doc = buildOpenApi(systems) as { paths: Record<string, Record<string, { responses: Record<string, Json> }>> };
 
 /** The `reason` enum of one response of the document, or undefined when it names none. */

@@ -5,56 +5,24 @@
 //   derived from the event, so a redelivered event finds its message sent.
 // Calls: nothing.
 
-import { causedBy, type EventEnvelope, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
-import { msgIdOf } from "./ids.js";
-import { Msg, msgBody, msgView } from "./msg.js";
-import {
-  ByIdParams,
-  Id,
-  type InsuranceEvent,
-  InsuranceEvents,
-  type MsgKind,
-  MsgKind as MsgKindSchema,
-} from "./schemas.js";
+import { alarmPolicy } from "./alarm.policy.js";
+import { Msg, msgView } from "./msg.js";
+import { ByIdParams, Id, InsuranceEvents, MsgKind, Msg as MsgResource } from "./schemas.js";
 
-export const MsgListQuery = ListQuery({
+const MsgListQuery = ListQuery({
   customerId: T.Optional(Id),
-  kind: T.Optional(MsgKindSchema),
+  kind: T.Optional(MsgKind),
   planNo: T.Optional(Id),
 });
 
 export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
   const msgs = kit.aggregate(Msg, { indexes: ["userId", "customerId", "kind", "planNo"] });
-  const prefix = rt.config.ALARM_PREFIX;
 
-  const send = async (e: EventEnvelope<{ customerId: string; userId: string; planNo?: string }>) => {
-    const msgId = msgIdOf(e);
-    const { customerId, userId, planNo } = e.data;
-    await msgs.execute(
-      msgId,
-      {
-        type: "Send",
-        msgId,
-        customerId,
-        userId,
-        ...(planNo ? { planNo } : {}),
-        kind: e.type as MsgKind,
-        text: `${prefix}${msgBody(e)}`,
-      },
-      causedBy(e, "insurance.alarm"),
-    );
-  };
-
-  kit.react<InsuranceEvent>({
-    PlanSaved: send,
-    DocumentIssued: send,
-    ProposalContracted: send,
-    ProposalWithdrawn: send,
-    PaymentCanceled: send,
-  });
+  kit.react(alarmPolicy, { prefix: rt.config.ALARM_PREFIX });
 
   return {
     name: "insurance.alarm",
@@ -71,6 +39,24 @@ export function alarmService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: MsgListQuery,
         filters: ["customerId", "kind", "planNo"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/msgs/:id",
+            roles: "any",
+            summary: "One message (owner or manager)",
+            response: MsgResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/msgs",
+            roles: "any",
+            summary: "Messages sent to customers (?customerId=; a customer sees their own)",
+            response: PageOf(MsgResource),
+          },
+        },
       }),
     },
   };

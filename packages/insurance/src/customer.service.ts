@@ -7,10 +7,13 @@ import {
   caller,
   creationId,
   deadlineOf,
+  endpoint,
   invalidValue,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -18,10 +21,13 @@ import type { Static } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Customer, customerView } from "./customer.js";
 import { customerIdOf } from "./ids.js";
-import { ByIdParams, InsuranceEvents, RegisterCustomerBody } from "./schemas.js";
+import { ByIdParams, Customer as CustomerResource, InsuranceEvents, RegisterCustomerBody } from "./schemas.js";
 import { isCalendarDate, todayIn } from "./underwriting.js";
 
-export const CustomerListQuery = ListQuery({});
+const CustomerListQuery = ListQuery({});
+
+/** Who sees every customer; a customer sees their own registration. */
+const staff: Role[] = ["manager"];
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
@@ -31,7 +37,19 @@ export function customerService(rt: Runtime): ServiceSchema {
     name: "insurance.customer",
     mixins: [kit.mixin()],
     actions: {
-      register: {
+      register: endpoint({
+        http: {
+          method: "POST",
+          path: "/insurance/customers",
+          roles: ["customer"],
+          summary: "Register the caller as an insurance customer; 409 if they already are",
+          input: "body",
+          status: 201,
+          response: CustomerResource,
+          errors: [409],
+          example: { name: "홍길동", birthDate: "1990-05-17", phone: "010-1234-5678", email: "hong@example.com" },
+          reasons: { 409: ["CustomerExists"], 422: ["InvalidBirthDate"] },
+        },
         params: RegisterCustomerBody,
         async handler(ctx: Context<Static<typeof RegisterCustomerBody>>) {
           const user = caller(ctx);
@@ -55,16 +73,24 @@ export function customerService(rt: Runtime): ServiceSchema {
           );
           return customerView(state);
         },
-      },
+      }),
 
-      me: {
+      me: endpoint({
+        http: {
+          method: "GET",
+          path: "/insurance/customers/me",
+          roles: ["customer"],
+          summary: "The caller's own customer record; 404 if none",
+          response: CustomerResource,
+          errors: [404],
+        },
         async handler(ctx: Context) {
           const user = caller(ctx);
           const customer = await customers.getLatest(customerIdOf(user.id));
           if (!customer) throw notFound("customer record of this user");
           return customerView(customer);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "customer",
@@ -72,10 +98,28 @@ export function customerService(rt: Runtime): ServiceSchema {
         page: (q) => customers.page(q),
         ownerOf: (c) => c.userId,
         ownerIndex: "userId",
-        staff: ["manager"],
+        staff,
         present: customerView,
         getParams: ByIdParams,
         listQuery: CustomerListQuery,
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/customers/:id",
+            roles: "any",
+            summary: "One customer (owner or manager)",
+            response: CustomerResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/customers",
+            roles: ["customer", ...staff],
+            summary: "List customers (a customer sees their own record)",
+            response: PageOf(CustomerResource),
+          },
+        },
       }),
     },
   };

@@ -8,7 +8,6 @@ import { paymentService } from "./payment.service.js";
 import { planService } from "./plan.service.js";
 import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
-import { routes } from "./routes.js";
 import { InsuranceEvents } from "./schemas.js";
 
 export const insurance: SystemModule = {
@@ -22,6 +21,5 @@ export const insurance: SystemModule = {
     "insurance.alarm": alarmService,
     "insurance.mypage": mypageService,
   },
-  routes,
   events: InsuranceEvents,
 };

@@ -1,18 +1,18 @@
 // insurance.mypage — keeps the mypages view ("my insurance", CQRS read model).
 // Reads every insurance event; owns nothing else. Offers: get, list (owner or manager).
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
 import { localized, type MypageRow, mypageReducers } from "./mypage.js";
-import { Id, InsuranceEvents, ProductCode } from "./schemas.js";
+import { Id, InsuranceEvents, MypageRow as MypageRowResource, ProductCode } from "./schemas.js";
 
-export const MypageParams = T.Object(
+const MypageParams = T.Object(
   { planNo: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
   { additionalProperties: false },
 );
-export const MypageListQuery = ListQuery({
+const MypageListQuery = ListQuery({
   customerId: T.Optional(Id),
   productCode: T.Optional(ProductCode),
   progressStatus: T.Optional(T.String({ maxLength: 40 })),
@@ -44,6 +44,24 @@ export function mypageService(rt: Runtime): ServiceSchema {
         idParam: "planNo",
         listQuery: MypageListQuery,
         filters: ["customerId", "productCode", "progressStatus", "proposalNo"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/mypages/:planNo",
+            roles: "any",
+            summary: "One plan's progress on the mypages view (owner or manager)",
+            response: MypageRowResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/mypages",
+            roles: "any",
+            summary: "The mypages view (eventually consistent; a customer sees their own)",
+            response: PageOf(MypageRowResource),
+          },
+        },
       }),
     },
   };

@@ -8,10 +8,10 @@
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
 import {
-  causedBy,
   deadlineOf,
   ListQuery,
   ownedReadActions,
+  PageOf,
   type Runtime,
   ServiceKit,
   watchOrphans,
@@ -19,19 +19,16 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Payment, paymentView } from "./payment.js";
-import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, PaymentStatus, PayParams } from "./schemas.js";
+import { paymentPolicy } from "./payment.policy.js";
+import { ByIdParams, Id, InsuranceEvents, Payment as PaymentResource, PaymentStatus, PayParams } from "./schemas.js";
 
-export const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
+const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
   const payments = kit.aggregate(Payment, { indexes: ["userId", "proposalNo", "status"] });
 
-  kit.react<InsuranceEvent>({
-    ProposalWithdrawn: async (e) => {
-      await payments.execute(e.data.paymentId, { type: "Cancel" }, causedBy(e, "insurance.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   // The client was charged but no contract was ever stored: cancel the payment.
   // Every replica ticks; the aggregate decides (expected sequence, seeded id), so it is canceled once.
@@ -98,6 +95,24 @@ export function paymentService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: PaymentListQuery,
         filters: ["proposalNo", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/payments/:id",
+            roles: "any",
+            summary: "One payment (owner or manager)",
+            response: PaymentResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/payments",
+            roles: "any",
+            summary: "List payments (?proposalNo=; a customer sees their own)",
+            response: PageOf(PaymentResource),
+          },
+        },
       }),
     },
   };

@@ -10,11 +10,13 @@ import {
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type Runtime,
   ServiceKit,
   type User,
@@ -27,14 +29,16 @@ import {
   ByIdParams,
   type InsuranceEvent,
   InsuranceEvents,
+  Plan as PlanResource,
   PlanStatus,
   ProductCode,
   type Quote,
+  RequotePlanBody,
   RequotePlanParams,
   SavePlanBody,
 } from "./schemas.js";
 
-export const PlanListQuery = ListQuery({ status: T.Optional(PlanStatus), productCode: T.Optional(ProductCode) });
+const PlanListQuery = ListQuery({ status: T.Optional(PlanStatus), productCode: T.Optional(ProductCode) });
 
 type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
@@ -116,13 +120,50 @@ export function planService(rt: Runtime): ServiceSchema {
     getParams: ByIdParams,
     listQuery: PlanListQuery,
     filters: ["status", "productCode"],
+    http: {
+      get: {
+        method: "GET",
+        path: "/insurance/plans/:id",
+        roles: "any",
+        summary: "One plan (owner or manager)",
+        response: PlanResource,
+        errors: [403, 404],
+        reasons: { 403: ["NotOwner"] },
+      },
+      list: {
+        method: "GET",
+        path: "/insurance/plans",
+        roles: "any",
+        summary: "List plans (a customer sees their own)",
+        response: PageOf(PlanResource),
+      },
+    },
   });
 
   return {
     name: "insurance.plan",
     mixins: [kit.mixin()],
     actions: {
-      save: {
+      save: endpoint({
+        http: {
+          method: "POST",
+          path: "/insurance/plans",
+          roles: ["customer"],
+          summary:
+            "Quote and save a plan; 409 UnderwritingRejected naming the rule; 503 when product or customer is unavailable",
+          input: "body",
+          status: 201,
+          response: PlanResource,
+          errors: [404, 409, 503],
+          example: {
+            productCode: "CANCER-01",
+            entryAmount: 50_000_000,
+            insurancePeriod: 20,
+            paymentPeriod: 10,
+            paymentCycle: "monthly",
+          },
+          reasons: { 403: ["NotOwner"], 409: ["CustomerNotRegistered", "UnderwritingRejected"] },
+        },
         params: SavePlanBody,
         async handler(ctx: Context<Static<typeof SavePlanBody>>) {
           const user = caller(ctx);
@@ -136,10 +177,24 @@ export function planService(rt: Runtime): ServiceSchema {
           );
           return planView(state);
         },
-      },
+      }),
 
       /** Re-quotes with any changed inputs (and the product's current terms), saving the plan again. */
-      requote: {
+      requote: endpoint({
+        http: {
+          method: "PATCH",
+          path: "/insurance/plans/:id",
+          roles: "any",
+          summary: "Re-quote a plan with any changed inputs (owner); 409 once its document was requested",
+          body: RequotePlanBody,
+          response: PlanResource,
+          errors: [403, 404, 409, 503],
+          example: { entryAmount: 30_000_000, paymentCycle: "yearly" },
+          reasons: {
+            403: ["NotOwner"],
+            409: ["DocumentRequested", "CustomerNotRegistered", "UnderwritingRejected"],
+          },
+        },
         params: RequotePlanParams,
         async handler(ctx: Context<Static<typeof RequotePlanParams>>) {
           const user = caller(ctx);
@@ -162,10 +217,20 @@ export function planService(rt: Runtime): ServiceSchema {
           );
           return planView(state);
         },
-      },
+      }),
 
       /** Asks for the product document; it is issued asynchronously (202). */
-      requestDocument: {
+      requestDocument: endpoint({
+        http: {
+          method: "POST",
+          path: "/insurance/plans/:id/document",
+          roles: "any",
+          summary: "Ask for the plan's product document (owner); it is issued asynchronously",
+          status: 202,
+          response: PlanResource,
+          errors: [403, 404],
+          reasons: { 403: ["NotOwner"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const plan = await ownPlan(ctx);
@@ -176,7 +241,7 @@ export function planService(rt: Runtime): ServiceSchema {
           );
           return planView(state, (await issued.get(plan.id)) !== undefined);
         },
-      },
+      }),
 
       ...reads,
     },

@@ -10,34 +10,40 @@ import {
   caller,
   creationId,
   deadlineOf,
+  endpoint,
   invalidValue,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   pageOf,
   type Runtime,
   rowQuery,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
-import type { ActionSchema, Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
 import { inconsistencies, Product, type ProductFields, productView } from "./product.js";
 import { type DocumentRequested, documentView, ProductDocument } from "./product-document.js";
 import {
   ByCodeParams,
   ByIdParams,
+  ChangeProductBody,
   ChangeProductParams,
   Id,
   type InsuranceEvent,
   InsuranceEvents,
+  ProductCode,
+  ProductDocument as ProductDocumentResource,
+  Product as ProductResource,
   QuoteParams,
   RegisterProductBody,
 } from "./schemas.js";
 import { ageOn, isCalendarDate, quote, RATE_DECIMALS, rateFraction, todayIn } from "./underwriting.js";
 
-export const ProductListQuery = ListQuery({});
-export const DocumentListQuery = ListQuery({ planNo: T.Optional(Id) });
+const ProductListQuery = ListQuery({});
+const DocumentListQuery = ListQuery({ planNo: T.Optional(Id) });
 
 /** 422 for terms that do not fit together or a rate the premium cannot be computed exactly with. */
 function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
@@ -99,13 +105,55 @@ export function productService(rt: Runtime): ServiceSchema {
     getParams: ByIdParams,
     listQuery: DocumentListQuery,
     filters: ["planNo"],
+    http: {
+      get: {
+        method: "GET",
+        path: "/insurance/productDocuments/:id",
+        roles: "any",
+        summary: "One product document (owner or manager)",
+        response: ProductDocumentResource,
+        errors: [403, 404],
+        reasons: { 403: ["NotOwner"] },
+      },
+      list: {
+        method: "GET",
+        path: "/insurance/productDocuments",
+        roles: "any",
+        summary: "List issued product documents (?planNo=; a customer sees their own)",
+        response: PageOf(ProductDocumentResource),
+      },
+    },
   });
 
   return {
     name: "insurance.product",
     mixins: [kit.mixin()],
     actions: {
-      register: {
+      register: endpoint({
+        http: {
+          method: "POST",
+          path: "/insurance/products",
+          roles: ["manager"],
+          summary: "Register a product (its code is its key); 409 when the code is taken",
+          input: "body",
+          status: 201,
+          response: ProductResource,
+          errors: [409],
+          reasons: { 409: ["ProductCodeTaken"], 422: ["InvalidTerms"] },
+          // A product is named by its code: Location is built from `code` instead of `id`.
+          locationKey: "code",
+          example: {
+            code: "CANCER-01",
+            name: "EZ 암보험",
+            minAge: 20,
+            maxAge: 60,
+            minEntryAmount: 10_000_000,
+            maxEntryAmount: 100_000_000,
+            ratePerMille: 0.3,
+            insurancePeriods: [10, 20],
+            paymentPeriods: [5, 10, 20],
+          },
+        },
         params: RegisterProductBody,
         async handler(ctx: Context<Static<typeof RegisterProductBody>>) {
           const user = caller(ctx);
@@ -118,10 +166,22 @@ export function productService(rt: Runtime): ServiceSchema {
           );
           return productView(state);
         },
-      },
+      }),
 
       /** Any subset of the terms; the code stays. Plans keep the premium they were quoted. */
-      change: {
+      change: endpoint({
+        http: {
+          method: "PATCH",
+          path: "/insurance/products/:code",
+          roles: ["manager"],
+          summary: "Change any of a product's terms except its code; existing plans keep their premium",
+          body: ChangeProductBody,
+          response: ProductResource,
+          errors: [404, 409],
+          example: { ratePerMille: 0.35, maxAge: 65 },
+          reasons: { 409: ["InconsistentTerms"], 422: ["InvalidTerms"] },
+          pathParams: { code: ProductCode },
+        },
         params: ChangeProductParams,
         async handler(ctx: Context<Static<typeof ChangeProductParams>>) {
           const user = caller(ctx);
@@ -136,23 +196,40 @@ export function productService(rt: Runtime): ServiceSchema {
           );
           return productView(state);
         },
-      },
+      }),
 
-      get: {
+      get: endpoint({
+        http: {
+          method: "GET",
+          path: "/insurance/products/:code",
+          roles: "any",
+          summary: "One product",
+          response: ProductResource,
+          errors: [404],
+          pathParams: { code: ProductCode },
+        },
         params: ByCodeParams,
         async handler(ctx: Context<Static<typeof ByCodeParams>>) {
           const product = await products.getLatest(ctx.params.code);
           if (!product) throw notFound("product", ctx.params.code);
           return productView(product);
         },
-      },
+      }),
 
-      list: {
+      list: endpoint({
+        http: {
+          method: "GET",
+          path: "/insurance/products",
+          roles: "any",
+          summary: "List products",
+          input: "query",
+          response: PageOf(ProductResource),
+        },
         params: ProductListQuery,
         async handler(ctx: Context<Static<typeof ProductListQuery>>) {
           return pageOf(await products.page(rowQuery(ctx.params)), productView);
         },
-      },
+      }),
 
       /**
        * Underwriting and premium for someone born on `birthDate`, aged as of
@@ -182,8 +259,8 @@ export function productService(rt: Runtime): ServiceSchema {
         },
       },
 
-      getDocument: documentReads.get as ActionSchema,
-      listDocuments: documentReads.list as ActionSchema,
+      getDocument: documentReads.get,
+      listDocuments: documentReads.list,
     },
   };
 }

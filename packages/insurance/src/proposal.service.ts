@@ -13,23 +13,32 @@ import {
   caller,
   conflict,
   creationId,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { caughtUp } from "./fresh.js";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
 import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
-import { ByIdParams, Id, type InsuranceEvent, InsuranceEvents, ProposalStatus, ProposeBody } from "./schemas.js";
+import {
+  ByIdParams,
+  Id,
+  type InsuranceEvent,
+  InsuranceEvents,
+  Proposal as ProposalResource,
+  ProposalStatus,
+  ProposeBody,
+} from "./schemas.js";
 
-export const ProposalListQuery = ListQuery({ planNo: T.Optional(Id), status: T.Optional(ProposalStatus) });
+const ProposalListQuery = ListQuery({ planNo: T.Optional(Id), status: T.Optional(ProposalStatus) });
 
 interface PlanFacts {
   userId: string;
@@ -66,12 +75,33 @@ export function proposalService(rt: Runtime): ServiceSchema {
        * retry — also one after a crash between paying and storing — pays
        * nothing twice and completes the same proposal.
        */
-      propose: {
+      propose: endpoint({
+        http: {
+          method: "POST",
+          path: "/insurance/proposals",
+          roles: "any",
+          summary:
+            "Propose a plan and pay its first premium (owner of the plan); 409 unless its document was issued; 402 when the payment is declined; 503 when payment is unavailable",
+          input: "body",
+          status: 201,
+          response: ProposalResource,
+          errors: [402, 403, 404, 409, 503],
+          example: {
+            planNo: "01JD0000000000000000000000",
+            account: { bankCode: "004", accountNo: "123-45-678901", holderName: "홍길동" },
+          },
+          reasons: {
+            402: ["InsufficientFunds"],
+            403: ["NotOwner"],
+            409: ["DocumentNotIssued", "ProposalWithdrawn", "AlreadyContracted", "PaymentCanceled", "PaymentExpired"],
+          },
+        },
         params: ProposeBody,
         async handler(ctx: Context<Static<typeof ProposeBody>>) {
           const user = caller(ctx);
           const { planNo, account } = ctx.params;
-          await caughtUp(rt, kit, plans);
+          // The decision depends on the view: a client that just saw the document issued is not told "not yet".
+          await plans.caughtUp();
           const plan = await plans.get(planNo);
           if (!plan) throw notFound("plan", planNo);
           if (plan.userId !== user.id) throw forbidden("NotOwner", "only the plan's owner can propose it");
@@ -110,10 +140,19 @@ export function proposalService(rt: Runtime): ServiceSchema {
             return proposalView(state);
           });
         },
-      },
+      }),
 
       /** Withdraws a contracted proposal; the payment service cancels its payment. */
-      withdraw: {
+      withdraw: endpoint({
+        http: {
+          method: "POST",
+          path: "/insurance/proposals/:id/withdraw",
+          roles: "any",
+          summary: "Withdraw a proposal (owner); its payment is canceled asynchronously",
+          response: ProposalResource,
+          errors: [403, 404],
+          reasons: { 403: ["NotOwner"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const proposal = await proposals.getLatest(ctx.params.id);
@@ -126,7 +165,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
           );
           return proposalView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "proposal",
@@ -139,6 +178,24 @@ export function proposalService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ProposalListQuery,
         filters: ["planNo", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/insurance/proposals/:id",
+            roles: "any",
+            summary: "One proposal (owner or manager)",
+            response: ProposalResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/insurance/proposals",
+            roles: "any",
+            summary: "List proposals (?planNo=; a customer sees their own)",
+            response: PageOf(ProposalResource),
+          },
+        },
       }),
     },
   };

@@ -5,7 +5,6 @@ import { orderService } from "./order.service.js";
 import { orderStatusService } from "./order-status.service.js";
 import { payService } from "./pay.service.js";
 import { productService } from "./product.service.js";
-import { routes } from "./routes.js";
 import { MallEvents } from "./schemas.js";
 
 export const mall: SystemModule = {
@@ -17,6 +16,5 @@ export const mall: SystemModule = {
     "mall.delivery": deliveryService,
     "mall.orderStatus": orderStatusService,
   },
-  routes,
   events: MallEvents,
 };

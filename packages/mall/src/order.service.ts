@@ -7,14 +7,16 @@
 
 import {
   caller,
-  causedBy,
   creationId,
   deadlineOf,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -23,9 +25,21 @@ import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { orderIdOf, payIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
-import { ByIdParams, Id, type MallEvent, MallEvents, OrderStatus, PlaceOrderBody } from "./schemas.js";
+import { orderPolicy } from "./order.policy.js";
+import {
+  ByIdParams,
+  Id,
+  type MallEvent,
+  MallEvents,
+  Order as OrderResource,
+  OrderStatus,
+  PlaceOrderBody,
+} from "./schemas.js";
 
-export const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), productId: T.Optional(Id) });
+const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), productId: T.Optional(Id) });
+
+/** Who sees every order; a customer sees their own. */
+const staff: Role[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
@@ -49,12 +63,7 @@ export function orderService(rt: Runtime): ServiceSchema {
     on: { ProductRegistered: (_, e) => ({ name: e.data.name, price: e.data.price }) },
   });
 
-  kit.react<MallEvent>({
-    PayCanceled: async (e) => {
-      const reason = e.data.reason === "OutOfStock" ? "OutOfStock" : "CustomerCanceled";
-      await orders.execute(e.data.orderId, { type: "Cancel", reason }, causedBy(e, "mall.order"));
-    },
-  });
+  kit.react(orderPolicy);
 
   /** The caller's own order (cancel and receive are the customer's alone). */
   async function ownOrder(ctx: Context<{ id: string }>) {
@@ -68,7 +77,19 @@ export function orderService(rt: Runtime): ServiceSchema {
     name: "mall.order",
     mixins: [kit.mixin()],
     actions: {
-      place: {
+      place: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/orders",
+          roles: ["customer"],
+          summary: "Place an order at the catalog's price; 409 PriceChanged if the price the customer saw differs",
+          input: "body",
+          status: 201,
+          response: OrderResource,
+          errors: [404, 409, 503],
+          example: { productId: "01JD0000000000000000000000", qty: 1, address: "Seoul", price: 30000 },
+          reasons: { 403: ["NotOwner"], 409: ["PriceChanged"] },
+        },
         params: PlaceOrderBody,
         async handler(ctx: Context<Static<typeof PlaceOrderBody>>) {
           const user = caller(ctx);
@@ -86,7 +107,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "order",
@@ -94,15 +115,42 @@ export function orderService(rt: Runtime): ServiceSchema {
         page: (q) => orders.page(q),
         ownerOf: (o) => o.customerId,
         ownerIndex: "customerId",
-        staff: ["seller", "admin"],
+        staff,
         present: orderView,
         getParams: ByIdParams,
         listQuery: OrderListQuery,
         filters: ["status", "productId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/mall/orders/:id",
+            roles: ["customer", ...staff],
+            summary: "One order",
+            response: OrderResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/mall/orders",
+            roles: ["customer", ...staff],
+            summary: "List orders (a customer sees their own)",
+            response: PageOf(OrderResource),
+          },
+        },
       }),
 
       /** Only until the deposit is checked; mall.pay decides, so a racing check and cancel never both win. */
-      cancel: {
+      cancel: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/orders/:id/cancel",
+          roles: "any",
+          summary: "Cancel an order; 409 once the deposit was checked",
+          response: OrderResource,
+          errors: [403, 404, 409, 503],
+          reasons: { 403: ["NotOwner"], 409: ["AlreadyClosed", "DepositChecked"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownOrder(ctx);
@@ -115,9 +163,18 @@ export function orderService(rt: Runtime): ServiceSchema {
           );
           return orderView(state);
         },
-      },
+      }),
 
-      receive: {
+      receive: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/orders/:id/receive",
+          roles: "any",
+          summary: "Confirm receipt; 409 unless the delivery has started",
+          response: OrderResource,
+          errors: [403, 404, 409],
+          reasons: { 403: ["NotOwner"], 409: ["OrderCanceled", "DeliveryNotStarted"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownOrder(ctx);
@@ -129,7 +186,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           );
           return orderView(state);
         },
-      },
+      }),
     },
   };
 }

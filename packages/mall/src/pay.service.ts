@@ -9,12 +9,13 @@
 import {
   AVAILABLE_SHARD,
   caller,
-  causedBy,
   conflict,
   deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type Runtime,
   ruleOf,
   ServiceKit,
@@ -23,10 +24,11 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { ensureCheckable, Pay, payView } from "./pay.js";
-import { ByIdParams, Id, type MallEvent, MallEvents } from "./schemas.js";
+import { payPolicy } from "./pay.policy.js";
+import { ByIdParams, Id, MallEvents, Pay as PayResource } from "./schemas.js";
 
-export const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
-export const CancelPayParams = T.Object(
+const PayListQuery = ListQuery({ orderId: T.Optional(Id) });
+const CancelPayParams = T.Object(
   { id: Id, orderId: Id, customerId: T.String({ maxLength: 100 }) },
   { additionalProperties: false },
 );
@@ -43,28 +45,7 @@ export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
   const pays = kit.aggregate(Pay, { indexes: ["customerId", "orderId"] });
 
-  kit.react<MallEvent>({
-    // Stock taken for the order means its deposit check stands. Normally the
-    // check appended PayChecked itself a moment ago (then this does nothing);
-    // if that check's answer was lost after the stock was taken, this completes
-    // it. But a decrease can land after its caller gave up, and a cancel may
-    // have won the pay since: the order ends canceled, so the stock goes back.
-    QtyDecreased: async (e) => {
-      const { orderId, productId } = e.data;
-      try {
-        await pays.execute(payIdOf(orderId), { type: "Check" }, causedBy(e, "mall.pay"));
-      } catch (err) {
-        if (ruleOf(err) !== "OrderCanceled") throw err;
-        await rt.broker.call("mall.product.restoreStock", { orderId, productId });
-      }
-    },
-    OrderPlaced: async (e) => {
-      const { orderId, customerId, productId, qty, price } = e.data;
-      const payId = payIdOf(orderId);
-      const place = { type: "Place" as const, payId, orderId, customerId, productId, qty, amount: price * qty };
-      await pays.execute(payId, place, causedBy(e, "mall.pay"));
-    },
-  });
+  kit.react(payPolicy);
 
   return {
     name: "mall.pay",
@@ -81,6 +62,24 @@ export function payService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: PayListQuery,
         filters: ["orderId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/mall/pays/:id",
+            roles: "any",
+            summary: "One pay",
+            response: PayResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/mall/pays",
+            roles: "any",
+            summary: "List pays (?orderId=)",
+            response: PageOf(PayResource),
+          },
+        },
       }),
 
       /**
@@ -88,7 +87,16 @@ export function payService(rt: Runtime): ServiceSchema {
        * only then is the pay checked. Short stock cancels the pay, and the
        * order follows (compensation). Product unavailable: nothing changes, 503.
        */
-      check: {
+      check: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/pays/:id/check",
+          roles: ["seller"],
+          summary: "Confirm the deposit: takes stock; 409 OutOfStock compensates; 503 when product is unavailable",
+          response: PayResource,
+          errors: [404, 409, 503],
+          reasons: { 409: ["OrderCanceled", "OutOfStock"] },
+        },
         ...onePayOneReplica,
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
@@ -112,7 +120,7 @@ export function payService(rt: Runtime): ServiceSchema {
             return payView(state);
           });
         },
-      },
+      }),
 
       /** Cancels the order's pay unless its deposit was checked (409 DepositChecked). */
       cancel: {

@@ -8,8 +8,10 @@ import {
   caller,
   creationId,
   deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
+  PageOf,
   pageOf,
   type Runtime,
   rowQuery,
@@ -18,14 +20,14 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Product, type ProductCommand, productView } from "./product.js";
-import { ByIdParams, Id, MallEvents, RegisterProductBody } from "./schemas.js";
+import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
-export const DecreaseStockParams = T.Object(
+const DecreaseStockParams = T.Object(
   { orderId: Id, productId: Id, qty: T.Integer({ minimum: 1, maximum: 1000 }) },
   { additionalProperties: false },
 );
-export const RestoreStockParams = T.Object({ orderId: Id, productId: Id }, { additionalProperties: false });
-export const ProductListQuery = ListQuery({});
+const RestoreStockParams = T.Object({ orderId: Id, productId: Id }, { additionalProperties: false });
+const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
@@ -43,7 +45,17 @@ export function productService(rt: Runtime): ServiceSchema {
     name: "mall.product",
     mixins: [kit.mixin()],
     actions: {
-      register: {
+      register: endpoint({
+        http: {
+          method: "POST",
+          path: "/mall/products",
+          roles: ["seller", "admin"],
+          summary: "Register a product with its stock",
+          input: "body",
+          status: 201,
+          response: ProductResource,
+          example: { name: "Keyboard", price: 30000, qty: 10 },
+        },
         params: RegisterProductBody,
         async handler(ctx: Context<Static<typeof RegisterProductBody>>) {
           const user = caller(ctx);
@@ -55,23 +67,39 @@ export function productService(rt: Runtime): ServiceSchema {
           );
           return productView(state);
         },
-      },
+      }),
 
-      get: {
+      get: endpoint({
+        http: {
+          method: "GET",
+          path: "/mall/products/:id",
+          roles: "any",
+          summary: "One product with its current stock",
+          response: ProductResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const product = await products.getLatest(ctx.params.id);
           if (!product) throw notFound("product", ctx.params.id);
           return productView(product);
         },
-      },
+      }),
 
-      list: {
+      list: endpoint({
+        http: {
+          method: "GET",
+          path: "/mall/products",
+          roles: "any",
+          summary: "List products",
+          input: "query",
+          response: PageOf(ProductResource),
+        },
         params: ProductListQuery,
         async handler(ctx: Context<Static<typeof ProductListQuery>>) {
           return pageOf(await products.page(rowQuery(ctx.params)), productView);
         },
-      },
+      }),
 
       /** Takes the ordered quantity from stock once per order; 409 OutOfStock when short. */
       decreaseStock: {

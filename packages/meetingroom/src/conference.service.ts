@@ -14,23 +14,25 @@ import {
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ensureOwnerOr,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { Conference, type ConferenceState } from "./conference.js";
+import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
-import { ByIdParams, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
+import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
 
-export const ConferenceListQuery = ListQuery({
+const ConferenceListQuery = ListQuery({
   roomId: T.Optional(Id),
   reserveId: T.Optional(Id),
   status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
@@ -84,7 +86,30 @@ export function conferenceService(rt: Runtime): ServiceSchema {
     mixins: [kit.mixin()],
     actions: {
       /** The member who reserved starts the meeting; reserve decides whether they may. */
-      start: {
+      start: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/conferences",
+          roles: ["member"],
+          summary:
+            "Start the meeting of a reservation; 403 unless the caller reserved it; 503 when reserve is unavailable",
+          input: "body",
+          status: 201,
+          response: ConferenceResource,
+          errors: [404, 409, 503],
+          example: { reserveId: "01JD0000000000000000000000" },
+          reasons: {
+            403: ["NotTheReserver"],
+            409: [
+              "ReserveCanceled",
+              "ReserveExpired",
+              "ReserveUsed",
+              "ReserveNotActive",
+              "StartTooLate",
+              "HoldReleased",
+            ],
+          },
+        },
         params: StartConferenceBody,
         async handler(ctx: Context<Static<typeof StartConferenceBody>>) {
           const user = caller(ctx);
@@ -113,10 +138,19 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           );
           return conferenceView(state);
         },
-      },
+      }),
 
       /** The member (or an admin) ends the meeting; ending an ended one answers it as it is. */
-      end: {
+      end: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/conferences/:id/end",
+          roles: "any",
+          summary: "End a meeting (its member or an admin)",
+          response: ConferenceResource,
+          errors: [403, 404],
+          reasons: { 403: ["NotOwner"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const found = await conferences.getLatest(ctx.params.id);
@@ -130,7 +164,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           await release(ctx, state);
           return conferenceView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "conference",
@@ -143,6 +177,24 @@ export function conferenceService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ConferenceListQuery,
         filters: ["roomId", "reserveId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/conferences/:id",
+            roles: "any",
+            summary: "One meeting (its member or an admin)",
+            response: ConferenceResource,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/conferences",
+            roles: "any",
+            summary: "List meetings (a member sees their own; ?roomId= ?status=)",
+            response: PageOf(ConferenceResource),
+          },
+        },
       }),
     },
   };

@@ -5,7 +5,6 @@ import { conferenceService } from "./conference.service.js";
 import { maintenanceService } from "./maintenance.service.js";
 import { reserveService } from "./reserve.service.js";
 import { roomService } from "./room.service.js";
-import { routes } from "./routes.js";
 import { scheduleService } from "./schedule.service.js";
 import { MeetingroomEvents } from "./schemas.js";
 
@@ -18,6 +17,5 @@ export const meetingroom: SystemModule = {
     "meetingroom.maintenance": maintenanceService,
     "meetingroom.schedule": scheduleService,
   },
-  routes,
   events: MeetingroomEvents,
 };

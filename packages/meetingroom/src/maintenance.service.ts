@@ -15,22 +15,31 @@ import {
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
   type RequestMeta,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { nowIso } from "./now.js";
 import type { MaintenanceHold } from "./reserve.service.js";
-import { ByIdParams, Id, MeetingroomEvents, StartMaintenanceBody } from "./schemas.js";
+import {
+  ByIdParams,
+  Id,
+  Maintenance as MaintenanceResource,
+  MeetingroomEvents,
+  StartMaintenanceBody,
+} from "./schemas.js";
 
-export const MaintenanceListQuery = ListQuery({
+const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
   status: T.Optional(T.Union([T.Literal("Started"), T.Literal("Ended")])),
 });
@@ -43,6 +52,9 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
   updatedAt,
 });
 
+/** Who sees every maintenance (and only they see any). */
+const staff: Role[] = ["admin"];
+
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
   const maintenances = kit.aggregate(Maintenance, { indexes: ["roomId", "status"] });
@@ -52,7 +64,20 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
     name: "meetingroom.maintenance",
     mixins: [kit.mixin()],
     actions: {
-      start: {
+      start: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/maintenances",
+          roles: ["admin"],
+          summary:
+            "Put a free room under maintenance; 409 when it is reserved or in a meeting; 503 when reserve is unavailable",
+          input: "body",
+          status: 201,
+          response: MaintenanceResource,
+          errors: [404, 409, 503],
+          example: { roomId: "01JD0000000000000000000000" },
+          reasons: { 409: ["UnderMaintenance", "InConference", "RoomReserved", "StartTooLate", "HoldReleased"] },
+        },
         params: StartMaintenanceBody,
         async handler(ctx: Context<Static<typeof StartMaintenanceBody>>) {
           caller(ctx);
@@ -78,9 +103,17 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           );
           return maintenanceView(state);
         },
-      },
+      }),
 
-      end: {
+      end: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/maintenances/:id/end",
+          roles: ["admin"],
+          summary: "End a maintenance: the room can be reserved again",
+          response: MaintenanceResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           caller(ctx);
@@ -98,7 +131,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           }
           return maintenanceView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "maintenance",
@@ -106,11 +139,28 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
         page: (q) => maintenances.page(q),
         // Maintenance belongs to no customer: only staff see it.
         ownerOf: () => "",
-        staff: ["admin"],
+        staff,
         present: maintenanceView,
         getParams: ByIdParams,
         listQuery: MaintenanceListQuery,
         filters: ["roomId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/maintenances/:id",
+            roles: staff,
+            summary: "One maintenance",
+            response: MaintenanceResource,
+            errors: [404],
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/maintenances",
+            roles: staff,
+            summary: "List maintenances (?roomId= ?status=)",
+            response: PageOf(MaintenanceResource),
+          },
+        },
       }),
     },
   };

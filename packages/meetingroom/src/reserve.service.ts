@@ -14,15 +14,16 @@
 
 import {
   caller,
-  causedBy,
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
+  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -30,32 +31,33 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { caughtUp, nowIso } from "./caught-up.js";
 import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
 import { roomIdOf } from "./ids.js";
+import { nowIso } from "./now.js";
+import { reservePolicy } from "./reserve.policy.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
 import {
   ByIdParams,
   Id,
   type MeetingroomEvent,
   MeetingroomEvents,
-  type Reserve,
+  Reserve,
   ReserveBody,
   ReserveStatus,
 } from "./schemas.js";
 import { describeSlots, parseSlotPlan, slotAt } from "./slots.js";
 
-export const ReserveListQuery = ListQuery({
+const ReserveListQuery = ListQuery({
   roomId: T.Optional(Id),
   status: T.Optional(ReserveStatus),
   userId: T.Optional(T.String({ maxLength: 128 })),
 });
-export const CheckUserParams = T.Object(
+const CheckUserParams = T.Object(
   { reserveId: Id, userId: T.String({ minLength: 1, maxLength: 128 }), conferenceId: Id },
   { additionalProperties: false },
 );
-export const HoldForMaintenanceParams = T.Object({ roomId: Id, maintenanceId: Id }, { additionalProperties: false });
-export const ReleaseParams = T.Object(
+const HoldForMaintenanceParams = T.Object({ roomId: Id, maintenanceId: Id }, { additionalProperties: false });
+const ReleaseParams = T.Object(
   { roomId: Id, reserveId: T.Optional(Id), conferenceId: T.Optional(Id), maintenanceId: T.Optional(Id) },
   { additionalProperties: false },
 );
@@ -104,15 +106,14 @@ export function reserveService(rt: Runtime): ServiceSchema {
     key: roomIdOf,
     on: { RoomAdded: (row, e) => (row ? undefined : { name: e.data.name }) },
   });
-  const reservesCaughtUp = caughtUp(rt, kit, "reserves", "meetingroom.holding.>");
-  const roomsCaughtUp = caughtUp(rt, kit, "knownRooms", "meetingroom.room.>");
-
+  // Read-your-writes: a member reading the reservation they just made, or
+  // reserving a room an admin just added, finds it on any replica.
   async function reserveOf(id: string): Promise<Reserve | undefined> {
-    await reservesCaughtUp();
+    await reserves.caughtUp();
     return reserves.get(id);
   }
   async function roomKnown(roomId: string): Promise<boolean> {
-    await roomsCaughtUp();
+    await knownRooms.caughtUp();
     return (await knownRooms.get(roomId)) !== undefined;
   }
   const commandOpts = (ctx: Context, roomId: string) => ({
@@ -121,18 +122,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
     now: nowIso(kit),
   });
 
-  kit.react<MeetingroomEvent>({
-    ConferenceEnded: async (e) => {
-      const { roomId, conferenceId, reserveId } = e.data;
-      if (!(await holdings.get(roomId))) return;
-      await holdings.execute(roomId, { type: "Release", conferenceId, reserveId }, causedBy(e, "meetingroom.reserve"));
-    },
-    MaintEnded: async (e) => {
-      const { roomId, maintenanceId } = e.data;
-      if (!(await holdings.get(roomId))) return;
-      await holdings.execute(roomId, { type: "Release", maintenanceId }, causedBy(e, "meetingroom.reserve"));
-    },
-  });
+  kit.react(reservePolicy, { holding: (roomId) => holdings.get(roomId) });
 
   // Runs on every replica: the holding decides, so a second replica's Expire
   // finds the reservation gone and appends nothing (and the seeded event id
@@ -179,7 +169,23 @@ export function reserveService(rt: Runtime): ServiceSchema {
     mixins: [kit.mixin()],
     actions: {
       /** A member takes a room for the slot running now: first come, first served. */
-      reserve: {
+      reserve: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/reserves",
+          roles: ["member"],
+          summary:
+            "Reserve a room for the slot running now (first come, first served); 409 when held or no slot is open",
+          input: "body",
+          status: 201,
+          response: Reserve,
+          errors: [409, 503],
+          example: { roomId: "01JD0000000000000000000000" },
+          reasons: {
+            403: ["NotOwner"],
+            409: ["NoSlotOpen", "UnknownRoom", "UnderMaintenance", "InConference", "RoomReserved"],
+          },
+        },
         params: ReserveBody,
         async handler(ctx: Context<Static<typeof ReserveBody>>) {
           const user = caller(ctx);
@@ -218,10 +224,19 @@ export function reserveService(rt: Runtime): ServiceSchema {
             updatedAt: at,
           };
         },
-      },
+      }),
 
       /** The member who reserved gives the room back; 409 once the meeting started. */
-      cancel: {
+      cancel: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/reserves/:id/cancel",
+          roles: "any",
+          summary: "Cancel a reservation (its member); 409 once the meeting started",
+          response: Reserve,
+          errors: [403, 404, 409],
+          reasons: { 403: ["NotOwner"], 409: ["ReserveExpired", "MeetingStarted", "ReserveNotActive"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const user = caller(ctx);
@@ -239,13 +254,13 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const at = events[0]?.occurredAt ?? row.updatedAt;
           return { ...row, status: "Canceled", updatedAt: at };
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "reserve",
         load: reserveOf,
         page: async (q) => {
-          await reservesCaughtUp();
+          await reserves.caughtUp();
           return reserves.page(q);
         },
         ownerOf: (r) => r.userId,
@@ -255,6 +270,24 @@ export function reserveService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ReserveListQuery,
         filters: ["roomId", "status", "userId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/meetingroom/reserves/:id",
+            roles: "any",
+            summary: "One reservation (its member or an admin)",
+            response: Reserve,
+            errors: [403, 404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/meetingroom/reserves",
+            roles: "any",
+            summary: "List reservations (a member sees their own; ?roomId= ?status=)",
+            response: PageOf(Reserve),
+          },
+        },
       }),
 
       /**

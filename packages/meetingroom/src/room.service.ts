@@ -10,8 +10,10 @@ import {
   caller,
   creationId,
   deadlineOf,
+  endpoint,
   ListQuery,
   notFound,
+  PageOf,
   pageOf,
   type Runtime,
   rowQuery,
@@ -19,13 +21,20 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { nowIso } from "./caught-up.js";
 import { roomIdOf } from "./ids.js";
+import { nowIso } from "./now.js";
 import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
-import { AddRoomBody, ByIdParams, type MeetingroomEvent, MeetingroomEvents, RoomStatus } from "./schemas.js";
+import {
+  AddRoomBody,
+  ByIdParams,
+  type MeetingroomEvent,
+  MeetingroomEvents,
+  Room as RoomResource,
+  RoomStatus,
+} from "./schemas.js";
 
-export const RoomListQuery = ListQuery({
+const RoomListQuery = ListQuery({
   status: T.Optional(RoomStatus),
   name: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
 });
@@ -54,7 +63,17 @@ export function roomService(rt: Runtime): ServiceSchema {
     name: "meetingroom.room",
     mixins: [kit.mixin()],
     actions: {
-      add: {
+      add: endpoint({
+        http: {
+          method: "POST",
+          path: "/meetingroom/rooms",
+          roles: ["admin"],
+          summary: "Add a meeting room",
+          input: "body",
+          status: 201,
+          response: RoomResource,
+          example: { name: "Room A", capacity: 8 },
+        },
         params: AddRoomBody,
         async handler(ctx: Context<Static<typeof AddRoomBody>>) {
           const user = caller(ctx);
@@ -67,18 +86,34 @@ export function roomService(rt: Runtime): ServiceSchema {
           );
           return roomView(state, await statuses.get(roomId));
         },
-      },
+      }),
 
-      get: {
+      get: endpoint({
+        http: {
+          method: "GET",
+          path: "/meetingroom/rooms/:id",
+          roles: "any",
+          summary: "One room with its status",
+          response: RoomResource,
+          errors: [404],
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const room = await rooms.getLatest(ctx.params.id);
           if (!room) throw notFound("room", ctx.params.id);
           return roomView(room, await statuses.get(room.id));
         },
-      },
+      }),
 
-      list: {
+      list: endpoint({
+        http: {
+          method: "GET",
+          path: "/meetingroom/rooms",
+          roles: "any",
+          summary: "List rooms with their status (?status=)",
+          input: "query",
+          response: PageOf(RoomResource),
+        },
         params: RoomListQuery,
         async handler(ctx: Context<Static<typeof RoomListQuery>>) {
           const { status, name } = ctx.params;
@@ -97,7 +132,7 @@ export function roomService(rt: Runtime): ServiceSchema {
           );
           return pageOf({ ...found, rows: shown.filter((r) => r !== undefined) }, (r) => r);
         },
-      },
+      }),
     },
   };
 }

@@ -1,7 +1,9 @@
-// How a system publishes its HTTP resources. Each system package exports a
-// list of routes; the gateway turns them into moleculer-web aliases and the
-// OpenAPI document, so one declaration drives routing, auth and docs.
+// How a system publishes its HTTP resources. An action declares its route
+// beside its handler (`endpoint`); the gateway reads those declarations and
+// turns them into moleculer-web aliases and the OpenAPI document, so one
+// declaration drives routing, auth and docs.
 import { Type as T, type TSchema } from "@sinclair/typebox";
+import type { ActionSchema } from "moleculer";
 import { ULID_PATTERN } from "./ids.js";
 
 export type Role = "customer" | "seller" | "cleaner" | "admin" | "manager" | "member";
@@ -46,6 +48,7 @@ export function pathParamsOf(route: Pick<RouteSpec, "path" | "pathParams">): Arr
   });
 }
 
+/** A route as the gateway serves it: what an action declares, with the action's name and its system's tag. */
 export interface RouteSpec {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   /** Express-style path, e.g. `/mall/orders/:id/cancel`. */
@@ -61,6 +64,8 @@ export interface RouteSpec {
   query?: TSchema;
   /** Success status: 200 by default; 201 adds a Location header `<path>/<id>`. */
   status?: 200 | 201 | 202;
+  /** Field of a 201 result that names the created resource in `Location` (default `id`). */
+  locationKey?: string;
   /** Schema of the success body, for the OpenAPI document. */
   response: TSchema;
   /** Error statuses this route can answer beyond 400/401/403/422/429 (e.g. 404, 409, 503). */
@@ -81,4 +86,53 @@ export interface RouteSpec {
   /** Example request body, for the docs. */
   example?: unknown;
   tag: string;
+}
+
+/**
+ * The route an action declares. The action's name and the tag come from where
+ * it is declared (service and system); its body or query is, in most routes,
+ * the action's own `params`.
+ */
+export interface HttpRoute extends Omit<RouteSpec, "action" | "tag" | "body" | "query"> {
+  /** The action's `params` are the request body (POST) or its query string (lists). */
+  input?: "body" | "query";
+  /** The body, when the action's `params` hold more than it (the path params beside it). */
+  body?: TSchema;
+}
+
+/** An action that is also an HTTP endpoint. */
+export interface Endpoint extends ActionSchema {
+  http: HttpRoute;
+}
+
+/**
+ * Declares an action with its HTTP route, so a reader sees the route, its
+ * roles, its schemas and the handler in one block:
+ *
+ *     cancel: endpoint({
+ *       http: { method: "POST", path: "/mall/orders/:id/cancel", roles: "any", summary: "…", response: OrderResource },
+ *       params: ByIdParams,
+ *       async handler(ctx) { … },
+ *     }),
+ */
+export function endpoint(action: Endpoint): Endpoint {
+  return action;
+}
+
+/** The route `action` declares, as the gateway serves it; undefined for an action without one. */
+export function routeOfAction(action: unknown, name: string, tag: string): RouteSpec | undefined {
+  // An action may also be a bare handler (a function) or `false` (disabled): neither has a route.
+  if (typeof action !== "object" || action === null || !("http" in action)) return undefined;
+  const { http, params } = action as Endpoint;
+  const { input, body, ...route } = http;
+  if (input && !params)
+    throw new Error(`${name}: route ${http.method} ${http.path} takes its ${input} from params it does not have`);
+  if (input && body) throw new Error(`${name}: route ${http.method} ${http.path} declares both input and body`);
+  return {
+    ...route,
+    action: name,
+    tag,
+    ...(input === "body" ? { body: params as TSchema } : body ? { body } : {}),
+    ...(input === "query" ? { query: params as TSchema } : {}),
+  };
 }

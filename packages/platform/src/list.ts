@@ -4,16 +4,28 @@
 // the cursor (page-scan.ts): its cost is the page, not the data. There is no
 // `offset` (skipping rows means reading them) and no `total` (an exact count
 // of every filter combination would cost a scan or a counter per combination).
-import { Type as T, type TProperties, type TSchema } from "@sinclair/typebox";
+import { FormatRegistry, Type as T, type TProperties, type TSchema } from "@sinclair/typebox";
 import { validationError } from "./errors.js";
 
 /** A cursor is a row key in base64url: opaque to clients, cheap to check. */
 const CURSOR = "^[A-Za-z0-9_-]{1,200}$";
 
+/** Whether a string is a cursor this service makes: the base64url of a printable key, written the one way it is. */
+function isCursor(cursor: string): boolean {
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  return key.length > 0 && cursorOf(key) === cursor && [...key].every((c) => c >= " " && c !== "\ufffd");
+}
+// A schema format, so the query's check (and every client reading the schema) refuses a bad cursor like any bad value.
+FormatRegistry.Set("cursor", isCursor);
+
 export const Paging = {
   limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 50, description: "page size" })),
   after: T.Optional(
-    T.String({ pattern: CURSOR, description: "the nextCursor of the previous page; absent = the newest rows" }),
+    T.String({
+      pattern: CURSOR,
+      format: "cursor",
+      description: "the nextCursor of the previous page; absent = the newest rows",
+    }),
   ),
   lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")], { description: "language of status labels" })),
 };
@@ -56,17 +68,15 @@ export function cursorOf(key: string): string {
   return Buffer.from(key, "utf8").toString("base64url");
 }
 
-/** The row key a cursor names; 422 for one this service cannot have made. */
+/** The row key a cursor names; 422 for one this service cannot have made (the query schema refuses it first). */
 export function keyOfCursor(cursor: string): string {
-  const key = Buffer.from(cursor, "base64url").toString("utf8");
   // Decoding is lenient: only a cursor that encodes back to itself is one we made.
-  const printable = [...key].every((c) => c >= " " && c !== "\ufffd");
-  if (key.length === 0 || cursorOf(key) !== cursor || !printable) {
+  if (!isCursor(cursor)) {
     throw validationError("after is not a cursor this list gave", [
       { path: "/after", message: "not a cursor this list gave" },
     ]);
   }
-  return key;
+  return Buffer.from(cursor, "base64url").toString("utf8");
 }
 
 /** The store query a list request asks for: its cursor and limit, and the given filters. */

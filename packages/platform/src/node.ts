@@ -11,7 +11,6 @@ import type { Config } from "./config.js";
 import type { EventCatalog } from "./contracts/events.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";
-import type { RouteSpec } from "./http.js";
 import { timeAppends } from "./observability/metrics.js";
 import { opsService } from "./observability/ops-service.js";
 import { watchVitals } from "./vitals.js";
@@ -31,13 +30,12 @@ export interface Runtime {
 
 export type ServiceFactory = (rt: Runtime) => ServiceSchema;
 
-/** A business system as the platform sees it: its services and its HTTP routes. */
+/** A business system as the platform sees it: its services (whose actions declare its HTTP routes). */
 export interface SystemModule {
   /** Prefix of routes and subjects, e.g. "mall". */
   name: string;
   /** Service name from the spec → factory, e.g. "mall.pay" → payService. */
   services: Record<string, ServiceFactory>;
-  routes: RouteSpec[];
   /** The system's event contract (`defineEvents`), checked against contracts/events/<name>.json. */
   events?: EventCatalog;
 }

@@ -19,7 +19,8 @@ import { logFields } from "./observability/logging.js";
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
 
-export type Reaction = (event: EventEnvelope) => Promise<void>;
+/** Carries out the policy's reaction to one event; resolves once its effects are stored. */
+export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
 export interface PolicyOptions {
   /** Durable consumer name, e.g. "mall-pay". */
@@ -27,7 +28,7 @@ export interface PolicyOptions {
   stream: string;
   /** Subject filter; nats-server 2.9 allows one, so a policy over several aggregates takes `<system>.>`. */
   filter: string;
-  reactions: Record<string, Reaction>;
+  reactions: Record<string, EventHandler>;
   maxDeliver: number;
   ackWaitMs: number;
   backoffMs: number;

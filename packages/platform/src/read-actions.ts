@@ -1,11 +1,12 @@
 // The read side of a resource that belongs to a customer: `get` (404 unknown,
 // 403 not the owner) and `list` (a customer sees their own, staff see all,
-// equality filters and cursor paging). Every system has several of these. A
-// customer's list walks the owner index, so it reads only their rows.
+// equality filters and cursor paging), each with its HTTP route. Every system
+// has several of these. A customer's list walks the owner index, so it reads
+// only their rows.
 import type { TSchema } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context } from "moleculer";
 import { notFound } from "./errors.js";
-import type { Role } from "./http.js";
+import { type Endpoint, endpoint, type HttpRoute, type Role } from "./http.js";
 import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
 import { filtersOf, pageOf, type RowPage, type RowQuery, rowQuery } from "./list.js";
 
@@ -29,12 +30,15 @@ export interface OwnedReadOptions<S, V> {
   listQuery: TSchema;
   /** Fields of V that `list` filters on by equality; each is an index of the same name. */
   filters?: Array<keyof V & string>;
+  /** The routes of `get` and `list` (the list's query is `listQuery`). */
+  http: { get: HttpRoute; list: Omit<HttpRoute, "input"> };
 }
 
-export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<ServiceSchema["actions"]> {
+export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoint; list: Endpoint } {
   const idParam = o.idParam ?? "id";
   return {
-    get: {
+    get: endpoint({
+      http: o.http.get,
       params: o.getParams,
       async handler(ctx: Context<Record<string, string>>) {
         const id = ctx.params[idParam] as string;
@@ -43,8 +47,9 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<S
         ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
       },
-    },
-    list: {
+    }),
+    list: endpoint({
+      http: { ...o.http.list, input: "query" },
       params: o.listQuery,
       async handler(ctx: Context<Record<string, unknown>>) {
         const user = caller(ctx);
@@ -61,6 +66,6 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): NonNullable<S
         const lang = labelLanguage(ctx, ctx.params as { lang?: string });
         return pageOf(visible, (s) => o.present(s, lang));
       },
-    },
+    }),
   };
 }

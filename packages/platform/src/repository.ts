@@ -8,15 +8,16 @@
 import type { Clock } from "./clock.js";
 import { DEADLINE_MARGIN_MS } from "./deadline.js";
 import { type Aggregate, type DomainEvent, Refusal } from "./domain.js";
-import { notReadyHere, unavailable } from "./errors.js";
+import { unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
+import { Freshness } from "./freshness.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { type KeyedRecord, KeyedRecords } from "./keyed-records.js";
 import type { RowPage, RowQuery } from "./list.js";
 import { currentRequestId } from "./observability/request-scope.js";
 import { eachRow, readPage } from "./page-scan.js";
-import type { Projection, Projector } from "./projection.js";
+import type { Projector } from "./projection.js";
 import { type IndexSpec, SecondaryIndexes } from "./secondary-index.js";
 import type { Store, WriteBatch } from "./store.js";
 
@@ -73,15 +74,13 @@ export interface AggregateOptions<S, C = unknown> {
   records?: ReadonlyArray<KeyedRecord<S, C>>;
 }
 
-/** Bound on waiting for the local copy; past it the answer is computed from the decided events. */
-const WAIT_FOR_OWN_WRITE_MS = 1000;
-
 export class Repository<S, C, E extends DomainEvent> {
   readonly section: string;
   readonly indexes: SecondaryIndexes<Snapshot<S>, S>;
   private readonly records: KeyedRecords<S, C>;
   private readonly locks = new KeyedLock();
-  private follower?: Projection;
+  /** How current this instance's copy is, from its follower projection (given when the service starts). */
+  readonly freshness = new Freshness();
   /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
   private readonly unapplied = new Map<string, number>();
   private lastAppended = 0;
@@ -109,10 +108,6 @@ export class Repository<S, C, E extends DomainEvent> {
       apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit, aggregate),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
-  }
-
-  attach(follower: Projection): void {
-    this.follower = follower;
   }
 
   private async applyCommit(batch: WriteBatch, commit: Commit, aggregate: Aggregate<S, C, E>): Promise<void> {
@@ -150,24 +145,15 @@ export class Repository<S, C, E extends DomainEvent> {
     return this.store().get<Snapshot<S>>(this.section, id);
   }
 
-  /**
-   * Waits until this instance's copy has applied `seq`. A copy that cannot get
-   * there in time (catching up, rebuilding, cut off from NATS) must not answer
-   * "not found" or decide on old state: the caller is told to retry (503).
-   */
-  private async reach(seq: number): Promise<void> {
-    const follower = this.follower;
-    if (!follower) return;
-    const ready = follower.ready || (await follower.whenReady(WAIT_FOR_OWN_WRITE_MS));
-    if (!ready || (seq > 0 && !(await follower.waitFor(seq, WAIT_FOR_OWN_WRITE_MS)))) {
-      throw notReadyHere("this instance is catching up with the event stream, try again shortly");
-    }
+  /** Waits until this instance's copy has applied `seq` (503 when it cannot in time, see Freshness). */
+  private reach(seq: number): Promise<void> {
+    return this.freshness.reach(seq);
   }
 
   private remember(id: string, seq: number): void {
     this.unapplied.set(id, seq);
     this.lastAppended = Math.max(this.lastAppended, seq);
-    void this.follower?.waitFor(seq, 0).then(() => {
+    void this.freshness.applied(seq).then(() => {
       if (this.unapplied.get(id) === seq) this.unapplied.delete(id);
     });
   }

@@ -8,11 +8,13 @@ import type { EventCatalog } from "./contracts/events.js";
 import type { Aggregate, DomainEvent } from "./domain.js";
 import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
+import type { Freshness } from "./freshness.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
-import { Policy, type PolicyOutcome, type Reaction } from "./policy.js";
+import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
+import { carryOut, type Effect, type EffectPorts, type Reactions } from "./reaction.js";
 import { type AggregateOptions, Repository } from "./repository.js";
 import { openStore, type Store } from "./store.js";
 import { type Tick, Ticker } from "./ticker.js";
@@ -47,19 +49,19 @@ export function declaredConsumers(): EventConsumer[] {
 
 const ReplayParams = T.Object({ seq: T.Integer({ minimum: 1 }) }, { additionalProperties: false });
 
-export type Reactions<E extends DomainEvent> = {
-  [K in E["type"]]?: (event: EventEnvelope<Extract<E, { type: K }>["data"]>) => Promise<void>;
-};
-
 export class ServiceKit {
   readonly system: string;
   readonly stream: string;
   private store?: Store;
-  private readonly projectors: Projector[] = [];
-  private readonly repositories: Array<Repository<unknown, unknown, DomainEvent>> = [];
-  private readonly views: Array<{ section: string; attach(p: Projection): void }> = [];
+  /** What this instance keeps a copy of: each projector, and the freshness of the repository or view it fills. */
+  private readonly copies: Array<{ projector: Projector; freshness: Freshness }> = [];
+  /** The repository of each aggregate this service declared, for the commands its reactions issue. */
+  private readonly repositories = new Map<
+    Aggregate<unknown, unknown, DomainEvent>,
+    Repository<unknown, unknown, DomainEvent>
+  >();
   private projections: Projection[] = [];
-  private reactions?: Record<string, Reaction>;
+  private reactions?: Record<string, EventHandler>;
   private policy?: Policy;
   private readonly timed: Array<{ name: string; periodMs: number; tick: Tick }> = [];
   private tickers: Ticker[] = [];
@@ -123,8 +125,11 @@ export class ServiceKit {
       },
       declared,
     );
-    this.projectors.push(repo.projector());
-    this.repositories.push(repo as unknown as Repository<unknown, unknown, DomainEvent>);
+    this.copies.push({ projector: repo.projector(), freshness: repo.freshness });
+    this.repositories.set(
+      aggregate as Aggregate<unknown, unknown, DomainEvent>,
+      repo as unknown as Repository<unknown, unknown, DomainEvent>,
+    );
     return repo;
   }
 
@@ -132,15 +137,38 @@ export class ServiceKit {
   view<Row, E extends DomainEvent = DomainEvent>(definition: ViewDefinition<Row, E>): View<Row, E> {
     this.consumes(`view:${definition.name}`, Object.keys(definition.on));
     const view = new View(definition, this.storeRef, this.system);
-    this.projectors.push(view.projector());
-    this.views.push(view);
+    this.copies.push({ projector: view.projector(), freshness: view.freshness });
     return view;
   }
 
-  /** What this service does when events happen (its policy). One durable consumer per service. */
-  react<E extends DomainEvent>(reactions: Reactions<E>): void {
+  /**
+   * What this service does when events happen (its policy): each reaction
+   * gives its effects for an event and `reads`, and the kit carries them out
+   * before the event is acknowledged. One durable consumer per service.
+   */
+  react<E extends DomainEvent, R = void>(reactions: Reactions<E, R>, ...given: R extends void ? [] : [reads: R]): void {
     this.consumes("policy", Object.keys(reactions));
-    this.reactions = reactions as Record<string, Reaction>;
+    const reads = given[0] as R;
+    const ports: EffectPorts = {
+      reactor: this.service,
+      execute: (effect, options) => this.repositoryOf(effect.aggregate).execute(effect.id, effect.command, options),
+      call: (action, params) => this.rt.broker.call(action, params),
+    };
+    // Events come off the stream untyped; the reaction map is keyed by their type.
+    const byType = reactions as Record<string, (event: EventEnvelope, reads: R) => Effect[] | Promise<Effect[]>>;
+    this.reactions = Object.fromEntries(
+      Object.entries(byType).map(([type, reaction]) => [
+        type,
+        async (event: EventEnvelope) => carryOut(await reaction(event, reads), event, ports),
+      ]),
+    );
+  }
+
+  private repositoryOf(aggregate: Aggregate<unknown, unknown, DomainEvent>): Repository<unknown, unknown, DomainEvent> {
+    const repository = this.repositories.get(aggregate);
+    if (!repository)
+      throw new Error(`${this.service} reacts with a command on ${aggregate.name}, not one of its aggregates`);
+    return repository;
   }
 
   /**
@@ -164,15 +192,6 @@ export class ServiceKit {
   /** This instance's LevelDB while it runs (operators and tests look at what a read cost). */
   get localStore(): Store | undefined {
     return this.store;
-  }
-
-  /** Projections of this instance, e.g. for a rebuild from the REPL. */
-  get projectionList(): readonly Projection[] {
-    return this.projections;
-  }
-
-  get policyRunner(): Policy | undefined {
-    return this.policy;
   }
 
   /** Lifecycle hooks to mix into the Moleculer service. */
@@ -254,7 +273,7 @@ export class ServiceKit {
     rt.health.register(`${this.service} writes`, () => ({ ok: true, detail: writes }));
     await rt.events.ensureDeadLetters();
     this.store = await openStore(rt.dataDir(this.service), rt.config.NODE_ID || undefined);
-    this.projections = this.projectors.map((projector) => {
+    this.projections = this.copies.map(({ projector, freshness }) => {
       const projection = new Projection(
         rt.events,
         this.storeRef(),
@@ -272,8 +291,7 @@ export class ServiceKit {
       );
       // A repository answers reads once its own follower has applied its writes;
       // a view answers 503 while it is rebuilt.
-      this.repositories.find((repo) => repo.section === projector.name)?.attach(projection);
-      this.views.find((view) => view.section === projector.name)?.attach(projection);
+      freshness.follow(projection);
       return projection;
     });
     await Promise.all(this.projections.map((p) => p.start()));
@@ -320,7 +338,7 @@ export class ServiceKit {
     await Promise.all(this.tickers.map((t) => t.stop()));
     await this.policy?.stop();
     await Promise.all(this.projections.map((p) => p.stop()));
-    for (const p of this.projectors) this.rt.health.unregister(`${this.service} ${p.name}`);
+    for (const { projector } of this.copies) this.rt.health.unregister(`${this.service} ${projector.name}`);
     this.rt.health.unregister(`${this.service} writes`);
     const store = this.store;
     this.store = undefined;

@@ -3,14 +3,12 @@
 import type { DomainEvent } from "./domain.js";
 import { notReadyHere } from "./errors.js";
 import type { Commit, EventEnvelope } from "./event-store.js";
+import { Freshness } from "./freshness.js";
 import type { RowPage, RowQuery } from "./list.js";
 import { eachRow, readPage } from "./page-scan.js";
-import type { Projection, Projector } from "./projection.js";
+import type { Projector } from "./projection.js";
 import { type IndexSpec, SecondaryIndexes } from "./secondary-index.js";
 import type { Store, WriteBatch } from "./store.js";
-
-/** How long a read that missed waits for this copy to reach the stream's end. */
-const CONFIRM_MISS_MS = 1000;
 
 export type Reducer<Row, Data = unknown> = (row: Row | undefined, event: EventEnvelope<Data>) => Row | undefined;
 
@@ -35,7 +33,8 @@ export interface ViewDefinition<Row, E extends DomainEvent = DomainEvent> {
 export class View<Row, E extends DomainEvent = DomainEvent> {
   readonly section: string;
   readonly indexes: SecondaryIndexes<Row>;
-  private projection?: Projection;
+  /** How current this instance's copy of the view is (its projection is given when the service starts). */
+  readonly freshness = new Freshness();
 
   constructor(
     readonly definition: ViewDefinition<Row, E>,
@@ -71,11 +70,6 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
     };
   }
 
-  /** The projection that fills this view; while it is not caught up (a rebuild), reads answer 503. */
-  attach(projection: Projection): void {
-    this.projection = projection;
-  }
-
   /** One row as this copy has it (fast; may be behind the stream). */
   get(key: string): Promise<Row | undefined> {
     this.ensureReady();
@@ -92,11 +86,20 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
    */
   async getLatest(key: string): Promise<Row | undefined> {
     const row = await this.get(key);
-    if (row !== undefined || !this.projection) return row;
-    if (!(await this.projection.reachStreamEnd(CONFIRM_MISS_MS))) {
-      throw notReadyHere("this view is catching up with the event stream, try again shortly");
-    }
+    if (row !== undefined) return row;
+    await this.freshness.reachStreamEnd();
     return this.store().get<Row>(this.section, key);
+  }
+
+  /**
+   * Read-your-writes for a whole view: waits until this copy holds every
+   * event the stream holds now on the view's subjects (one look-up in the
+   * stream), so what a client was already told exists is found here too
+   * (503 when the copy cannot catch up in time). For reads and decisions
+   * that must not see an old copy; `get` and `all` afterwards read it.
+   */
+  caughtUp(): Promise<void> {
+    return this.freshness.reachStreamEnd();
   }
 
   /** One page of rows, newest key first, matching equality filters on declared indexes. */
@@ -120,6 +123,6 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
   }
 
   private ensureReady(): void {
-    if (this.projection && !this.projection.ready) throw notReadyHere("this view is being rebuilt, try again shortly");
+    if (!this.freshness.ready) throw notReadyHere("this view is being rebuilt, try again shortly");
   }
 }

@@ -150,7 +150,7 @@ export async function startInstance(
     retries: opts.retries ?? connected.config.COMMAND_RETRIES,
   });
   const follower = new Projection(connected.events, store, stream, repo.projector(), recordingLogger());
-  repo.attach(follower);
+  repo.freshness.follow(follower);
   await follower.start();
   return {
     dir,

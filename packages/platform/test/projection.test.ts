@@ -190,7 +190,7 @@ describe("Projection", () => {
 
   it("getLatest: a row the stream has is found even before this copy applied it; a miss is confirmed", async () => {
     const { projection, view } = await setup();
-    view.attach(projection);
+    view.freshness.follow(projection);
     await projection.start();
     await publishMany(c.events, system, 1, { aggregates: 1 });
     // Asked at once: the copy waits until it holds what the stream holds.
@@ -200,6 +200,18 @@ describe("Projection", () => {
     await projection.stop();
     await c.events.js.publish(`${system}.counter.late`, encodeCommit([envelope("late", 1)]));
     await expect(view.getLatest("late")).rejects.toMatchObject({ code: 503, data: { nothingDone: true } });
+  });
+
+  it("caughtUp: the whole view holds what the stream holds when asked, or the read answers 503", async () => {
+    const { projection, view } = await setup();
+    view.freshness.follow(projection);
+    await projection.start();
+    await publishMany(c.events, system, 3, { aggregates: 3 });
+    await view.caughtUp();
+    expect((await view.all()).map((r) => r.id).sort()).toEqual(["c0", "c1", "c2"]);
+    await projection.stop();
+    await c.events.js.publish(`${system}.counter.late`, encodeCommit([envelope("late", 1)]));
+    await expect(view.caughtUp()).rejects.toMatchObject({ code: 503, data: { nothingDone: true } });
   });
 
   it("is ready at once on an empty stream", async () => {

@@ -6,7 +6,7 @@ import { systemClock } from "../src/clock.js";
 import { streamName, subjectOf } from "../src/event-store.js";
 import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
-import { causedBy } from "../src/repository.js";
+import { execute } from "../src/reaction.js";
 import { ServiceKit } from "../src/service-kit.js";
 import { TypeBoxValidator } from "../src/validator.js";
 import { eventually } from "../testing/index.js";
@@ -33,12 +33,11 @@ function services(rt: Runtime, system: string) {
     filter: `${system}.counter.>`,
   });
   const auditKit = new ServiceKit(rt, `${system}.audit`, { eventSchemas });
-  const audits = auditKit.aggregate({ ...counter, name: "audit" });
+  const audit = { ...counter, name: "audit" };
+  const audits = auditKit.aggregate(audit);
   auditKit.react<CounterEvent>({
-    Added: async (e) => {
-      if (e.aggregate !== "counter") return; // the policy sees the whole system, its own events too
-      await audits.execute(e.aggregateId, { type: "Add", by: 1 }, causedBy(e, "audit"));
-    },
+    // The policy sees the whole system, its own events too.
+    Added: (e) => (e.aggregate === "counter" ? [execute(audit, e.aggregateId, { type: "Add", by: 1 })] : []),
   });
   return {
     counterKit,

@@ -138,9 +138,10 @@ async function loadDocument(origin: string): Promise<Json> {
   } catch {
     // not a gateway, or not answering now: use the document of this repository's systems
   }
-  const [{ buildOpenApi }, { systems }] = await Promise.all([
+  const [{ buildOpenApi }, { routedSystems }, { systems }] = await Promise.all([
     import("../../gateway/src/openapi.js"),
+    import("../../gateway/src/routed-systems.js"),
     import("../../../scripts/systems.js"),
   ]);
-  return buildOpenApi(systems) as Json;
+  return buildOpenApi(routedSystems(systems)) as Json;
 }

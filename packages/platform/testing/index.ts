@@ -397,4 +397,5 @@ export * from "./chains.js";
 export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
+export * from "./policy.js";
 export { commitsOn, eventCounts } from "./stream.js";

@@ -13,47 +13,32 @@
 //   on the same aggregate that decides a cancel, so a cancel and a completion
 //   of one order never both succeed. Unavailable: 503, nothing stored.
 
-import { caller, causedBy, ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  caller,
+  endpoint,
+  ListQuery,
+  ownedReadActions,
+  PageOf,
+  type Role,
+  type Runtime,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
-import { deliveryIdOf } from "./ids.js";
-import { ByIdParams, DeliveryStatus, Id, type SauceEvent, SauceEvents } from "./schemas.js";
+import { deliveryPolicy } from "./delivery.policy.js";
+import { ByIdParams, Delivery as DeliveryResource, DeliveryStatus, Id, SauceEvents } from "./schemas.js";
 
-export const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
+const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
+
+/** Who sees every delivery; a customer sees their own. */
+const staff: Role[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
   const deliveries = kit.aggregate(Delivery, { indexes: ["customerId", "orderId", "status"] });
 
-  kit.react<SauceEvent>({
-    PaymentApproved: async (e) => {
-      const { orderId, customerId } = e.data;
-      const deliveryId = deliveryIdOf(orderId);
-      await deliveries.execute(
-        deliveryId,
-        { type: "Start", deliveryId, orderId, customerId },
-        causedBy(e, "sauce.delivery"),
-      );
-    },
-    PaymentCanceled: async (e) => {
-      // An authorization refunded because its order was never stored was never
-      // approved and never will be: no delivery to cancel, none to prevent.
-      if (e.data.reason === "OrderNotStored") return;
-      const { orderId, customerId } = e.data;
-      const deliveryId = deliveryIdOf(orderId);
-      await deliveries.execute(
-        deliveryId,
-        { type: "Cancel", deliveryId, orderId, customerId },
-        causedBy(e, "sauce.delivery"),
-      );
-    },
-    // The order recorded the delivery; normally the complete request stored
-    // DeliveryCompleted a moment ago (then this decides nothing).
-    OrderDelivered: async (e) => {
-      await deliveries.execute(e.data.deliveryId, { type: "Complete" }, causedBy(e, "sauce.delivery"));
-    },
-  });
+  kit.react(deliveryPolicy);
 
   return {
     name: "sauce.delivery",
@@ -65,11 +50,29 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         page: (q) => deliveries.page(q),
         ownerOf: (d) => d.customerId,
         ownerIndex: "customerId",
-        staff: ["admin"],
+        staff,
         present: deliveryView,
         getParams: ByIdParams,
         listQuery: DeliveryListQuery,
         filters: ["orderId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/deliveries/:id",
+            roles: ["customer", ...staff],
+            summary: "One delivery",
+            response: DeliveryResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/deliveries",
+            roles: ["customer", ...staff],
+            summary: "List deliveries (?orderId=&status=)",
+            response: PageOf(DeliveryResource),
+          },
+        },
       }),
 
       /**
@@ -78,7 +81,16 @@ export function deliveryService(rt: Runtime): ServiceSchema {
        * from then on the outcome is decided and DeliveryCompleted is stored by
        * this request, by a retry, or by the OrderDelivered policy.
        */
-      complete: {
+      complete: endpoint({
+        http: {
+          method: "POST",
+          path: "/sauce/deliveries/:id/complete",
+          roles: ["admin"],
+          summary: "Mark a delivery as delivered (admin); 409 when it or its order was canceled",
+          response: DeliveryResource,
+          errors: [404, 409],
+          reasons: { 409: ["DeliveryCanceled", "OrderCanceled"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           caller(ctx);
@@ -95,7 +107,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
           );
           return deliveryView(state);
         },
-      },
+      }),
     },
   };
 }

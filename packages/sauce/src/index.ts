@@ -4,7 +4,6 @@ import { deliveryService } from "./delivery.service.js";
 import { orderService } from "./order.service.js";
 import { orderDashboardService } from "./order-dashboard.service.js";
 import { paymentService } from "./payment.service.js";
-import { routes } from "./routes.js";
 import { SauceEvents } from "./schemas.js";
 
 export const sauce: SystemModule = {
@@ -15,6 +14,5 @@ export const sauce: SystemModule = {
     "sauce.delivery": deliveryService,
     "sauce.orderDashboard": orderDashboardService,
   },
-  routes,
   events: SauceEvents,
 };

@@ -1,19 +1,27 @@
 // sauce.orderDashboard — keeps the orderDashboards view (CQRS read model).
 // Reads every sauce event; owns nothing else. Offers: get, list, rebuild.
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, PageOf, type Role, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
 import { localized, type OrderDashboardRow, orderDashboardReducers } from "./order-dashboard.js";
-import { DeliveryStatus, Id, OrderStatus, PaymentStatus, type SauceEvent, SauceEvents } from "./schemas.js";
+import {
+  DeliveryStatus,
+  Id,
+  OrderDashboardRow as OrderDashboardRowResource,
+  OrderStatus,
+  PaymentStatus,
+  type SauceEvent,
+  SauceEvents,
+} from "./schemas.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
-export const OrderDashboardParams = T.Object(
+const OrderDashboardParams = T.Object(
   { orderId: Id, lang: T.Optional(T.Union([T.Literal("ko"), T.Literal("en")])) },
   { additionalProperties: false },
 );
-export const OrderDashboardListQuery = ListQuery({
+const OrderDashboardListQuery = ListQuery({
   status: T.Optional(T.String({ maxLength: 40 })),
   orderStatus: T.Optional(OrderStatus),
   paymentStatus: T.Optional(PaymentStatus),
@@ -21,6 +29,9 @@ export const OrderDashboardListQuery = ListQuery({
   branchId: T.Optional(Ref),
   sauceId: T.Optional(Ref),
 });
+
+/** Who sees every order's dashboard row; a customer sees their own. */
+const staff: Role[] = ["admin"];
 
 export function orderDashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.orderDashboard", { events: SauceEvents });
@@ -54,12 +65,30 @@ export function orderDashboardService(rt: Runtime): ServiceSchema {
         page: (q) => orderDashboards.page({ ...q, where: { ...q.where, placed: true } }),
         ownerOf: (row) => row.customerId,
         ownerIndex: "customerId",
-        staff: ["admin"],
+        staff,
         present: localized,
         getParams: OrderDashboardParams,
         idParam: "orderId",
         listQuery: OrderDashboardListQuery,
         filters: ["status", "orderStatus", "paymentStatus", "deliveryStatus", "branchId", "sauceId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/orderDashboards/:orderId",
+            roles: ["customer", ...staff],
+            summary: "One order's order, payment and delivery state",
+            response: OrderDashboardRowResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/orderDashboards",
+            roles: ["customer", ...staff],
+            summary: "The orderDashboards view (eventually consistent; ?lang=en for English labels)",
+            response: PageOf(OrderDashboardRowResource),
+          },
+        },
       }),
     },
   };

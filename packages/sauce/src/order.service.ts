@@ -11,12 +11,15 @@ import {
   conflict,
   creationId,
   deadlineOf,
+  endpoint,
   ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
   ownerStoreBy,
+  PageOf,
+  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -25,14 +28,24 @@ import type { Context, ServiceSchema } from "moleculer";
 import { deliveryIdOf } from "./ids.js";
 import { Order, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
-import { ByIdParams, MarkDeliveredParams, OrderStatus, PlaceOrderBody, SauceEvents } from "./schemas.js";
+import {
+  ByIdParams,
+  MarkDeliveredParams,
+  Order as OrderResource,
+  OrderStatus,
+  PlaceOrderBody,
+  SauceEvents,
+} from "./schemas.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
-export const OrderListQuery = ListQuery({
+const OrderListQuery = ListQuery({
   status: T.Optional(OrderStatus),
   branchId: T.Optional(Ref),
   sauceId: T.Optional(Ref),
 });
+
+/** Who sees every order; a customer sees their own. */
+const staff: Role[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
@@ -47,7 +60,19 @@ export function orderService(rt: Runtime): ServiceSchema {
     name: "sauce.order",
     mixins: [kit.mixin()],
     actions: {
-      place: {
+      place: endpoint({
+        http: {
+          method: "POST",
+          path: "/sauce/orders",
+          roles: ["customer"],
+          summary: "Order a sauce for a branch; paid at once (503 and nothing stored when payment is unavailable)",
+          input: "body",
+          status: 201,
+          response: OrderResource,
+          errors: [409, 503],
+          example: { branchId: "gangnam-1", sauceId: "soy-garlic", qty: 20, price: 3500 },
+          reasons: { 403: ["NotOwner"], 409: ["PaymentRefunded", "PaymentExpired"] },
+        },
         params: PlaceOrderBody,
         async handler(ctx: Context<Static<typeof PlaceOrderBody>>) {
           const user = caller(ctx);
@@ -77,7 +102,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
-      },
+      }),
 
       ...ownedReadActions({
         name: "order",
@@ -85,11 +110,29 @@ export function orderService(rt: Runtime): ServiceSchema {
         page: (q) => orders.page(q),
         ownerOf: (o) => o.customerId,
         ownerIndex: "customerId",
-        staff: ["admin"],
+        staff,
         present: orderView,
         getParams: ByIdParams,
         listQuery: OrderListQuery,
         filters: ["status", "branchId", "sauceId"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/orders/:id",
+            roles: ["customer", ...staff],
+            summary: "One order",
+            response: OrderResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/orders",
+            roles: ["customer", ...staff],
+            summary: "List orders (a customer sees their own; ?status=&branchId=&sauceId=)",
+            response: PageOf(OrderResource),
+          },
+        },
       }),
 
       /**
@@ -98,7 +141,16 @@ export function orderService(rt: Runtime): ServiceSchema {
        * events. Decided on this aggregate like markDelivered, so of a cancel and
        * a completion of one order exactly one is stored.
        */
-      cancel: {
+      cancel: endpoint({
+        http: {
+          method: "POST",
+          path: "/sauce/orders/:id/cancel",
+          roles: ["customer"],
+          summary: "Cancel an order (owner); the payment is refunded and the delivery canceled; 409 once delivered",
+          response: OrderResource,
+          errors: [404, 409, 503],
+          reasons: { 403: ["NotOwner"], 409: ["AlreadyDelivered"] },
+        },
         params: ByIdParams,
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await orders.getLatest(ctx.params.id);
@@ -111,7 +163,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           );
           return orderView(state);
         },
-      },
+      }),
 
       /**
        * The delivery service records a completed delivery here first: 404

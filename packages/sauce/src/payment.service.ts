@@ -7,10 +7,11 @@
 // Calls: nothing.
 
 import {
-  causedBy,
   deadlineOf,
   ListQuery,
   ownedReadActions,
+  PageOf,
+  type Role,
   type Runtime,
   reconcilePeriod,
   ServiceKit,
@@ -21,12 +22,16 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
-import { ByIdParams, Id, PaymentStatus, PayParams, type SauceEvent, SauceEvents } from "./schemas.js";
+import { approvalOf, paymentPolicy } from "./payment.policy.js";
+import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
 
-export const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
+const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
 /** What `pay` answers sauce.order: the payment as it is, including a not yet approved authorization. */
 export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
+
+/** Who sees every payment; a customer sees their own. */
+const staff: Role[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
@@ -36,23 +41,11 @@ export function paymentService(rt: Runtime): ServiceSchema {
   });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
 
-  // Approving is the same command from the policy and from the reconciliation:
-  // the same seed gives the same event id, so whichever comes second stores nothing.
+  // The reconciliation approves as the policy does (same seed, same event id).
   const approve = (orderId: string, causationId: string) =>
-    payments.execute(
-      paymentIdOf(orderId),
-      { type: "Approve" },
-      { correlationId: orderId, causationId, idSeed: `approve:${orderId}` },
-    );
+    payments.execute(paymentIdOf(orderId), { type: "Approve" }, approvalOf(orderId, causationId));
 
-  kit.react<SauceEvent>({
-    OrderPlaced: async (e) => {
-      await approve(e.data.orderId, e.id);
-    },
-    OrderCanceled: async (e) => {
-      await payments.execute(paymentIdOf(e.data.orderId), { type: "Cancel" }, causedBy(e, "sauce.payment"));
-    },
-  });
+  kit.react(paymentPolicy);
 
   /** Is the order stored? Asked of the stream itself (the order subject has a message), not of a lagging copy. */
   const orderStored = async (orderId: string) =>
@@ -105,11 +98,29 @@ export function paymentService(rt: Runtime): ServiceSchema {
         page: (q) => payments.page({ ...q, where: { ...q.where, visible: true } }),
         ownerOf: (p) => p.customerId,
         ownerIndex: "customerId",
-        staff: ["admin"],
+        staff,
         present: paymentView,
         getParams: ByIdParams,
         listQuery: PaymentListQuery,
         filters: ["orderId", "status"],
+        http: {
+          get: {
+            method: "GET",
+            path: "/sauce/payments/:id",
+            roles: ["customer", ...staff],
+            summary: "One payment",
+            response: PaymentResource,
+            errors: [404],
+            reasons: { 403: ["NotOwner"] },
+          },
+          list: {
+            method: "GET",
+            path: "/sauce/payments",
+            roles: ["customer", ...staff],
+            summary: "List payments (?orderId=&status=)",
+            response: PageOf(PaymentResource),
+          },
+        },
       }),
     },
   };

@@ -94,6 +94,7 @@ const COMMANDS = {
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
   demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
+  "bench:lists": (args) => [...tsx("bench/lists.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   "test:e2e": (args) => [

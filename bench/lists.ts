@@ -51,9 +51,13 @@ async function writeOrders(natsUrl: string, orders: number, customerId: string, 
         price: 5000,
         address: "Seoul",
       };
-      await store.append(`mall.order.${orderId}`, [envelope("OrderPlaced", "order", orderId, orderId, placed)], 0);
+      await store.appendCommit(
+        `mall.order.${orderId}`,
+        [envelope("OrderPlaced", "order", orderId, orderId, placed)],
+        0,
+      );
       const pay = { payId, orderId, amount: 5000, productId, qty: 1, customerId: owner };
-      await store.append(`mall.pay.${payId}`, [envelope("PayPlaced", "pay", payId, orderId, pay)], 0);
+      await store.appendCommit(`mall.pay.${payId}`, [envelope("PayPlaced", "pay", payId, orderId, pay)], 0);
     };
     for (let i = 0; i < orders; i += IN_FLIGHT) {
       await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, orders - i) }, (_, k) => one(i + k)));

@@ -32,7 +32,7 @@ export async function writeHistory(natsUrl: string, events: number, onProgress?:
     const one = async () => {
       const orderId = newId();
       const payId = idFrom(`pay:${orderId}`, idTime(orderId));
-      await store.append(
+      await store.appendCommit(
         `mall.order.${orderId}`,
         [
           envelope("OrderPlaced", "order", orderId, orderId, {
@@ -47,7 +47,7 @@ export async function writeHistory(natsUrl: string, events: number, onProgress?:
         ],
         0,
       );
-      await store.append(
+      await store.appendCommit(
         `mall.pay.${payId}`,
         [envelope("PayPlaced", "pay", payId, orderId, { payId, orderId, amount: 5000 })],
         0,

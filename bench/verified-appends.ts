@@ -65,7 +65,7 @@ async function measure(where: string, url: string, replicas: number): Promise<vo
     });
     return ack.seq;
   };
-  const verified: Append = (subject, e, last) => events.append(subject, e, last);
+  const verified: Append = async (subject, e, last) => (await events.appendCommit(subject, e, last)).seq;
   for (const writers of [1, 32]) {
     // In the order A B B A, averaged: a loaded machine drifts, and what runs first warms up.
     const plain1 = await rate(unverified, system, writers);

@@ -105,7 +105,7 @@ const COMMANDS = {
     ...args,
   ],
   "build:web": (args) => [...tsx("packages/web/build.ts"), ...args],
-  typecheck: (args) => [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT, ...args],
+  typecheck: (args) => [join(ROOT, "scripts", "typecheck.mjs"), ...args],
   lint: (args) => [join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", ROOT, ...args],
   format: (args) => [
     join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome"),

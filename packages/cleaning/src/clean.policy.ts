@@ -1,7 +1,7 @@
 // What cleaning.clean does when events happen: a cleaning the reservation
 // recorded is finished, once.
 import { execute, type Reactions } from "@seed/platform";
-import { Clean } from "./clean.js";
+import { cleanDecider } from "./clean.js";
 import type { CleaningEvent } from "./schemas.js";
 
 export const cleanPolicy: Reactions<CleaningEvent> = {
@@ -9,6 +9,6 @@ export const cleanPolicy: Reactions<CleaningEvent> = {
   // this decides nothing); if that node died in between, this stores it.
   CleaningRecorded: (e) => {
     const { cleanId, requestId, cleanDate, cleanerId } = e.data;
-    return [execute(Clean, cleanId, { type: "Finish", cleanId, requestId, cleanDate, cleanerId })];
+    return [execute(cleanDecider, cleanId, { type: "Finish", cleanId, requestId, cleanDate, cleanerId })];
   },
 };

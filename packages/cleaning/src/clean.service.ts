@@ -11,6 +11,7 @@
 
 import {
   caller,
+  correlateBy,
   endpoint,
   ListQuery,
   notFound,
@@ -24,7 +25,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
-import { Clean, cleanView } from "./clean.js";
+import { cleanDecider, cleanView } from "./clean.js";
 import { cleanPolicy } from "./clean.policy.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
@@ -40,7 +41,10 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(Clean, { indexes: ["requestId", "cleanerId"] });
+  const cleans = kit.aggregate(cleanDecider, {
+    correlation: correlateBy("requestId"),
+    indexes: ["requestId", "cleanerId"],
+  });
 
   kit.react(cleanPolicy);
 
@@ -85,7 +89,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
           const { state } = await cleans.execute(
             cleanId,
             { type: "Finish", cleanId, requestId, cleanDate: recorded.cleanDate, cleanerId: recorded.cleanerId },
-            { correlationId: requestId },
+            { deadline: "none" },
           );
           return cleanView(state);
         },

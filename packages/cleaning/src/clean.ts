@@ -2,18 +2,12 @@
 // only a reservation that stands (known, not canceled) can be cleaned, once —
 // the reservation decides that (see reservation.ts); this aggregate stores the
 // cleaning it accepted, once.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { Clean, CleaningEvent } from "./schemas.js";
 
-export interface CleanState {
-  id: string;
-  requestId: string;
-  cleanDate: string;
-  cleanerId: string;
-  status: "CleaningFinished";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A finished cleaning is what its resource shows. */
+export type CleanState = Static<typeof Clean>;
 
 /**
  * Records the cleaning the reservation has accepted (its CleaningRecorded):
@@ -30,11 +24,12 @@ export type CleanCommand = {
 
 type CleanEvent = Extract<CleaningEvent, { type: "CleaningFinished" }>;
 
-export const Clean: Aggregate<CleanState, CleanCommand, CleanEvent> = {
+export const cleanDecider: Decider<Empty | CleanState, CleanCommand, CleanEvent> = {
   name: "clean",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
-    if (state) {
+    if (state.status !== "Empty") {
       // The same recording arriving twice (the finish action and the policy
       // completing it, or a keyed retry): it is stored already.
       if (state.cleanerId === cmd.cleanerId && state.cleanDate === cmd.cleanDate) return [];

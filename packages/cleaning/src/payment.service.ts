@@ -11,13 +11,22 @@
 //         request's reservation stored?), confirmed with the stream itself
 //         before a payment is canceled.
 
-import { deadlineOf, notFound, type Runtime, reconcilePeriod, ServiceKit, streamName, subjectOf } from "@seed/platform";
+import {
+  correlateBy,
+  deadlineOf,
+  notFound,
+  type Runtime,
+  reconcilePeriod,
+  ServiceKit,
+  streamName,
+  subjectOf,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
-import { Payment, paymentView, reservationDueAt } from "./payment.js";
+import { paymentDecider, paymentView, reservationDueAt } from "./payment.js";
 import { paymentPolicy } from "./payment.policy.js";
-import { Reservation } from "./reservation.js";
+import { reservationDecider } from "./reservation.js";
 import { ByRequestParams, CleaningEvents, Id } from "./schemas.js";
 
 const ApproveParams = T.Object(
@@ -27,9 +36,9 @@ const ApproveParams = T.Object(
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
-  const payments = kit.aggregate(Payment, { indexes: ["status"] });
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("requestId"), indexes: ["status"] });
   // Read only: reservations belong to cleaning.reservation.
-  const reservations = kit.aggregate(Reservation);
+  const reservations = kit.aggregate(reservationDecider);
   const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
   // A reservation is stored within its caller's deadline or not at all, so the
   // wait is never shorter than one request.
@@ -52,7 +61,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Reconcile", reservationStored: false, now, waitMs },
-        { correlationId: p.requestId, causationId: p.id, idSeed: `reconcile:${p.requestId}` },
+        { causationId: p.id, idSeed: `reconcile:${p.requestId}` },
       );
     }
   });
@@ -85,7 +94,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
               waitMs,
               ...(answerByOnClock !== undefined ? { answerBy: answerByOnClock } : {}),
             },
-            { correlationId: requestId, idSeed: `approve:${requestId}`, deadline: answerBy },
+            { idSeed: `approve:${requestId}` },
           );
           return paymentView(state);
         },

@@ -9,19 +9,12 @@
 // a caller whose deadline falls within the wait: the caller refuses to store
 // the reservation past its deadline. A canceled payment is never approved
 // again: a late retry of that request is 409, and a new request pays anew.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { CleaningEvent, Payment } from "./schemas.js";
 
-export type PaymentStatus = "PaymentApproved" | "PaymentCanceled";
-
-export interface PaymentState {
-  id: string;
-  requestId: string;
-  amount: number;
-  status: PaymentStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A payment is what its resource shows. */
+export type PaymentState = Static<typeof Payment>;
 
 export type PaymentCommand =
   | {
@@ -43,24 +36,25 @@ export const reservationDueAt = (p: Pick<PaymentState, "createdAt">, waitMs: num
 
 type PaymentEvent = Extract<CleaningEvent, { type: "PaymentApproved" | "PaymentCanceled" }>;
 
-export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
+export const paymentDecider: Decider<Empty | PaymentState, PaymentCommand, PaymentEvent> = {
   name: "payment",
+  initialState: { status: "Empty" },
 
   decide(state, cmd, { now }) {
     switch (cmd.type) {
       case "Approve": {
-        if (state?.status === "PaymentCanceled")
+        if (state.status === "PaymentCanceled")
           throw refuse.conflict(
             "PaymentCanceled",
             "the payment of this request was canceled; make a new reservation (with a new Idempotency-Key)",
           );
-        const dueAt = reservationDueAt(state ?? { createdAt: now }, cmd.waitMs);
+        const dueAt = reservationDueAt(state.status === "Empty" ? { createdAt: now } : state, cmd.waitMs);
         if (cmd.answerBy !== undefined && cmd.answerBy > dueAt)
           throw refuse.conflict(
             "ReservationTooLate",
             "this request's payment no longer waits for its reservation and is being canceled; make a new reservation (with a new Idempotency-Key)",
           );
-        if (state) {
+        if (state.status !== "Empty") {
           if (state.amount !== cmd.amount)
             throw refuse.conflict("AmountMismatch", "this request was paid with another amount");
           return []; // approved already: a retry charges nothing more
@@ -70,11 +64,11 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
         ];
       }
       case "Cancel":
-        if (state?.status === "PaymentCanceled") return [];
+        if (state.status === "PaymentCanceled") return [];
         return [{ type: "PaymentCanceled", data: { paymentId: cmd.paymentId, requestId: cmd.requestId } }];
       case "Reconcile":
         // Done already (another replica, a redelivery), its reservation came, or not due yet: nothing to do.
-        if (!state || state.status === "PaymentCanceled" || cmd.reservationStored) return [];
+        if (state.status === "Empty" || state.status === "PaymentCanceled" || cmd.reservationStored) return [];
         if (cmd.now <= reservationDueAt(state, cmd.waitMs)) return [];
         return [{ type: "PaymentCanceled", data: { paymentId: state.id, requestId: state.requestId } }];
     }
@@ -88,7 +82,7 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
       }
       case "PaymentCanceled": {
         const { paymentId, requestId } = event.data;
-        const before = state ?? { id: paymentId, requestId, amount: 0, createdAt: at };
+        const before = state.status === "Empty" ? { id: paymentId, requestId, amount: 0, createdAt: at } : state;
         return { ...before, status: "PaymentCanceled", updatedAt: at };
       }
     }

@@ -10,7 +10,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   forbidden,
   ListQuery,
@@ -26,7 +25,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { cleanIdOf } from "./ids.js";
-import { Reservation, reservationView } from "./reservation.js";
+import { reservationDecider, reservationView } from "./reservation.js";
 import {
   ApplyReservationBody,
   ByIdParams,
@@ -48,7 +47,7 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
-  const reservations = kit.aggregate(Reservation, { indexes: ["customerId", "status", "requestDate"] });
+  const reservations = kit.aggregate(reservationDecider, { indexes: ["customerId", "status", "requestDate"] });
 
   return {
     name: "cleaning.reservation",
@@ -92,11 +91,15 @@ export function reservationService(rt: Runtime): ServiceSchema {
             }
           }
           await ctx.call("cleaning.payment.approve", { requestId, amount: price });
-          const { state } = await reservations.execute(
+          const { state } = await reservations.execute(requestId, {
+            type: "Apply",
             requestId,
-            { type: "Apply", requestId, requestDate, place, price, customerName, customerId: user.id },
-            { correlationId: requestId, deadline: deadlineOf(ctx) },
-          );
+            requestDate,
+            place,
+            price,
+            customerName,
+            customerId: user.id,
+          });
           return reservationView(state);
         },
       }),
@@ -154,11 +157,11 @@ export function reservationService(rt: Runtime): ServiceSchema {
           if (!reservation) throw notFound("reservation", ctx.params.id);
           if (reservation.customerId !== user.id)
             throw forbidden("NotOwner", "only the customer who reserved may cancel");
-          if (reservation.status === "ReservationCanceled") return reservationView(reservation);
+          // Canceled already: decide appends nothing and the reservation is answered as it is.
           const { state } = await reservations.execute(
             reservation.id,
             { type: "Cancel" },
-            { correlationId: reservation.id, idSeed: `cancel:${reservation.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${reservation.id}` },
           );
           return reservationView(state);
         },
@@ -178,11 +181,14 @@ export function reservationService(rt: Runtime): ServiceSchema {
           // Caught up with the stream: a reservation stored a moment ago, anywhere, is known.
           await reservations.getLatest(requestId);
           const cleanId = cleanIdOf(requestId);
-          const { state } = await reservations.execute(
+          const { state } = await reservations.execute(requestId, {
+            type: "RecordCleaning",
             requestId,
-            { type: "RecordCleaning", requestId, cleanId, cleanDate, cleanerId, retry },
-            { correlationId: requestId, deadline: deadlineOf(ctx) },
-          );
+            cleanId,
+            cleanDate,
+            cleanerId,
+            retry,
+          });
           return state.cleaning;
         },
       },

@@ -7,23 +7,14 @@
 // cleaning is refused once the reservation is canceled. Both are appended to
 // this aggregate's subject with the expected sequence, so of a cancel and a
 // clean racing on one request, on any replicas, exactly one is stored.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { CleaningEvent, Reservation } from "./schemas.js";
 
-export type ReservationStatus = "ReservationApplied" | "ReservationCanceled";
-
-export interface ReservationState {
-  id: string;
-  requestDate: string;
-  place: string;
-  price: number;
-  customerName: string;
-  customerId: string;
-  status: ReservationStatus;
+/** A reservation is what its resource shows, and the cleaning recorded for it. */
+export interface ReservationState extends Static<typeof Reservation> {
   /** The cleaning recorded for this request; from then on it can no longer be canceled. */
   cleaning?: RecordedCleaning;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface RecordedCleaning {
@@ -55,17 +46,18 @@ type ReservationEvent = Extract<
   { type: "ReservationApplied" | "ReservationCanceled" | "CleaningRecorded" }
 >;
 
-export const Reservation: Aggregate<ReservationState, ReservationCommand, ReservationEvent> = {
+export const reservationDecider: Decider<Empty | ReservationState, ReservationCommand, ReservationEvent> = {
   name: "reservation",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     if (cmd.type === "Apply") {
-      if (state) return []; // the same Idempotency-Key applied it already
+      if (state.status !== "Empty") return []; // the same Idempotency-Key applied it already
       const { type: _, ...data } = cmd;
       return [{ type: "ReservationApplied", data }];
     }
     if (cmd.type === "RecordCleaning") return recordCleaning(state, cmd);
-    if (!state) throw refuse.notFound("reservation not found");
+    if (state.status === "Empty") throw refuse.notFound("reservation not found");
     if (state.status === "ReservationCanceled") return []; // canceling twice is harmless
     if (state.cleaning)
       throw refuse.conflict("CleaningFinished", "the cleaning is finished; it can no longer be canceled");
@@ -79,21 +71,21 @@ export const Reservation: Aggregate<ReservationState, ReservationCommand, Reserv
         return { ...applied, id: requestId, status: "ReservationApplied", createdAt: at, updatedAt: at };
       }
       case "ReservationCanceled":
-        return { ...(state as ReservationState), status: "ReservationCanceled", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "ReservationCanceled", updatedAt: at };
       case "CleaningRecorded": {
         const { cleanId, cleanDate, cleanerId } = event.data;
         // Nothing the customer sees changes (no field, no status): updatedAt stays.
-        return { ...(state as ReservationState), cleaning: { cleanId, cleanDate, cleanerId } };
+        return state.status === "Empty" ? state : { ...state, cleaning: { cleanId, cleanDate, cleanerId } };
       }
     }
   },
 };
 
 function recordCleaning(
-  state: ReservationState | undefined,
+  state: Empty | ReservationState,
   cmd: Extract<ReservationCommand, { type: "RecordCleaning" }>,
 ): ReservationEvent[] {
-  if (!state) throw refuse.conflict("ReservationUnknown", "no such reservation");
+  if (state.status === "Empty") throw refuse.conflict("ReservationUnknown", "no such reservation");
   if (state.status === "ReservationCanceled")
     throw refuse.conflict("ReservationCanceled", "the reservation was canceled");
   const { cleanId, requestId, cleanDate, cleanerId } = cmd;

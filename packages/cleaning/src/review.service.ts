@@ -7,7 +7,7 @@
 
 import {
   caller,
-  deadlineOf,
+  correlateBy,
   endpoint,
   isClientError,
   ListQuery,
@@ -21,7 +21,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { reviewIdOf } from "./ids.js";
-import { Review, reviewView } from "./review.js";
+import { reviewDecider, reviewView } from "./review.js";
 import { ByIdParams, CleaningEvents, CompleteReviewBody, Id, Review as ReviewResource } from "./schemas.js";
 
 const ReviewListQuery = ListQuery({
@@ -31,7 +31,10 @@ const ReviewListQuery = ListQuery({
 
 export function reviewService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.review", { events: CleaningEvents });
-  const reviews = kit.aggregate(Review, { indexes: ["requestId", "cleanerId"] });
+  const reviews = kit.aggregate(reviewDecider, {
+    correlation: correlateBy("requestId"),
+    indexes: ["requestId", "cleanerId"],
+  });
 
   /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */
   async function cleanedBy(ctx: Context, requestId: string): Promise<string | undefined> {
@@ -70,20 +73,16 @@ export function reviewService(rt: Runtime): ServiceSchema {
           const user = caller(ctx);
           const { requestId, content, score } = ctx.params;
           const reviewId = reviewIdOf(requestId);
-          const { state } = await reviews.execute(
+          const { state } = await reviews.execute(reviewId, {
+            type: "Complete",
             reviewId,
-            {
-              type: "Complete",
-              reviewId,
-              requestId,
-              content,
-              score,
-              cleanerId: user.id,
-              cleanedBy: await cleanedBy(ctx, requestId),
-              retry: Boolean((ctx.meta as RequestMeta).idempotencyKey),
-            },
-            { correlationId: requestId, deadline: deadlineOf(ctx) },
-          );
+            requestId,
+            content,
+            score,
+            cleanerId: user.id,
+            cleanedBy: await cleanedBy(ctx, requestId),
+            retry: Boolean((ctx.meta as RequestMeta).idempotencyKey),
+          });
           return reviewView(state);
         },
       }),

@@ -1,18 +1,11 @@
 // Review: the cleaner's review of the customer, one per request, only after
 // the cleaning was finished (the clean service's answer, asked synchronously).
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { CleaningEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { CleaningEvent, Review } from "./schemas.js";
 
-export interface ReviewState {
-  id: string;
-  requestId: string;
-  content: string;
-  score: number;
-  cleanerId: string;
-  status: "ReviewCompleted";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A review is what its resource shows. */
+export type ReviewState = Static<typeof Review>;
 
 export type ReviewCommand = {
   type: "Complete";
@@ -29,11 +22,12 @@ export type ReviewCommand = {
 
 type ReviewEvent = Extract<CleaningEvent, { type: "ReviewCompleted" }>;
 
-export const Review: Aggregate<ReviewState, ReviewCommand, ReviewEvent> = {
+export const reviewDecider: Decider<Empty | ReviewState, ReviewCommand, ReviewEvent> = {
   name: "review",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
-    if (state) {
+    if (state.status !== "Empty") {
       const same = state.cleanerId === cmd.cleanerId && state.content === cmd.content && state.score === cmd.score;
       if (cmd.retry && same) return [];
       throw refuse.conflict("AlreadyReviewed", "this request was already reviewed");

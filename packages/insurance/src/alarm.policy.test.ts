@@ -5,7 +5,7 @@ import { effectsOf, envelopeOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { alarmPolicy } from "./alarm.policy.js";
 import { msgIdOf } from "./ids.js";
-import { Msg } from "./msg.js";
+import { msgDecider } from "./msg.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
 const PLAN = id(101);
@@ -32,7 +32,7 @@ describe("alarm policy", () => {
     );
     const msgId = msgIdOf(withdrawn);
     expect(await effectsOf(alarmPolicy, withdrawn, reads)).toEqual([
-      execute(Msg, msgId, {
+      execute(msgDecider, msgId, {
         type: "Send",
         msgId,
         ...owner,

@@ -3,7 +3,7 @@
 // redelivered event finds its message sent.
 import { type EventEnvelope, execute, type Reactions } from "@seed/platform";
 import { msgIdOf } from "./ids.js";
-import { Msg, msgBody } from "./msg.js";
+import { msgBody, msgDecider } from "./msg.js";
 import type { InsuranceEvent, MsgKind } from "./schemas.js";
 
 /** What the policy reads: the sender's prefix of every message (a setting). */
@@ -16,7 +16,9 @@ function send(e: EventEnvelope<{ customerId: string; userId: string; planNo?: st
   const { customerId, userId, planNo } = e.data;
   const text = `${prefix}${msgBody(e)}`;
   const kind = e.type as MsgKind;
-  return [execute(Msg, msgId, { type: "Send", msgId, customerId, userId, ...(planNo ? { planNo } : {}), kind, text })];
+  return [
+    execute(msgDecider, msgId, { type: "Send", msgId, customerId, userId, ...(planNo ? { planNo } : {}), kind, text }),
+  ];
 }
 
 export const alarmPolicy: Reactions<InsuranceEvent, AlarmReads> = {

@@ -9,7 +9,7 @@ import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { alarmPolicy } from "./alarm.policy.js";
-import { Msg, msgView } from "./msg.js";
+import { msgDecider, msgView } from "./msg.js";
 import { ByIdParams, Id, InsuranceEvents, MsgKind, Msg as MsgResource } from "./schemas.js";
 
 const MsgListQuery = ListQuery({
@@ -20,7 +20,7 @@ const MsgListQuery = ListQuery({
 
 export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
-  const msgs = kit.aggregate(Msg, { indexes: ["userId", "customerId", "kind", "planNo"] });
+  const msgs = kit.aggregate(msgDecider, { indexes: ["userId", "customerId", "kind", "planNo"] });
 
   kit.react(alarmPolicy, { prefix: rt.config.ALARM_PREFIX });
 

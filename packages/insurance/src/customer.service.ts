@@ -6,7 +6,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   invalidValue,
   ListQuery,
@@ -19,7 +18,7 @@ import {
 } from "@seed/platform";
 import type { Static } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Customer, customerView } from "./customer.js";
+import { customerDecider, customerView } from "./customer.js";
 import { customerIdOf } from "./ids.js";
 import { ByIdParams, Customer as CustomerResource, InsuranceEvents, RegisterCustomerBody } from "./schemas.js";
 import { isCalendarDate, todayIn } from "./underwriting.js";
@@ -31,7 +30,7 @@ const staff: Role[] = ["manager"];
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
-  const customers = kit.aggregate(Customer, { indexes: ["userId"] });
+  const customers = kit.aggregate(customerDecider, { indexes: ["userId"] });
 
   return {
     name: "insurance.customer",
@@ -69,7 +68,7 @@ export function customerService(rt: Runtime): ServiceSchema {
               userId: user.id,
               ...ctx.params,
             },
-            { correlationId: customerId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return customerView(state);
         },

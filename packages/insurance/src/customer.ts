@@ -1,12 +1,13 @@
 // Customer: the insurance customer record of one user. Its id is derived from
 // the user's id, so a user can only ever have one (a second registration is
 // 409 CustomerExists, a retry of the same request answers the first).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { EventData, InsuranceEvent } from "./schemas.js";
 
 export type CustomerRegistered = EventData<"CustomerRegistered">;
 
 export interface CustomerState {
+  status: "Registered";
   id: string;
   registrationId: string;
   userId: string;
@@ -22,11 +23,12 @@ export type CustomerCommand = { type: "Register" } & CustomerRegistered;
 
 type CustomerEvent = Extract<InsuranceEvent, { type: "CustomerRegistered" }>;
 
-export const Customer: Aggregate<CustomerState, CustomerCommand, CustomerEvent> = {
+export const customerDecider: Decider<Empty | CustomerState, CustomerCommand, CustomerEvent> = {
   name: "customer",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
-    if (state) {
+    if (state.status !== "Empty") {
       if (state.registrationId === cmd.registrationId) return []; // the same request again
       throw refuse.conflict("CustomerExists", "this user is already registered as a customer");
     }
@@ -36,11 +38,11 @@ export const Customer: Aggregate<CustomerState, CustomerCommand, CustomerEvent> 
 
   evolve(_state, event, { at }) {
     const { customerId, ...registered } = event.data;
-    return { id: customerId, ...registered, createdAt: at, updatedAt: at };
+    return { status: "Registered", id: customerId, ...registered, createdAt: at, updatedAt: at };
   },
 };
 
 export const customerView = (s: CustomerState) => {
-  const { registrationId: _, ...customer } = s;
+  const { status: _status, registrationId: _, ...customer } = s;
   return customer;
 };

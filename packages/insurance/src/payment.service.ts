@@ -8,7 +8,7 @@
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
 import {
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
   PageOf,
@@ -18,7 +18,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Payment, paymentView } from "./payment.js";
+import { paymentDecider, paymentView } from "./payment.js";
 import { paymentPolicy } from "./payment.policy.js";
 import { ByIdParams, Id, InsuranceEvents, Payment as PaymentResource, PaymentStatus, PayParams } from "./schemas.js";
 
@@ -26,7 +26,10 @@ const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optio
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(Payment, { indexes: ["userId", "proposalNo", "status"] });
+  const payments = kit.aggregate(paymentDecider, {
+    correlation: correlateBy("proposalNo"),
+    indexes: ["userId", "proposalNo", "status"],
+  });
 
   kit.react(paymentPolicy);
 
@@ -46,7 +49,6 @@ export function paymentService(rt: Runtime): ServiceSchema {
         p.id,
         { type: "Reconcile", now, afterMs },
         {
-          correlationId: p.proposalNo,
           causationId: p.id,
           idSeed: `reconcile:${p.id}`,
           idTime: Date.parse(p.createdAt),
@@ -74,11 +76,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
             paymentId,
             { type: "Pay", paymentId, account, ...payment },
             // stamped with the service clock: the proposal's store window and the reconciliation count from it
-            {
-              correlationId: payment.proposalNo,
-              deadline: deadlineOf(ctx),
-              now: new Date(kit.clock.now()).toISOString(),
-            },
+            { now: new Date(kit.clock.now()).toISOString() },
           );
           return paymentView(state);
         },

@@ -8,7 +8,7 @@
 // (INSURANCE_RECONCILE_AFTER_MS); the proposal service stores a contract only
 // within a shorter window of the payment, so never after. A canceled payment
 // is never charged again: the plan needs a new proposal (a new plan).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { Account, EventData, InsuranceEvent } from "./schemas.js";
 
 type CancelReason = NonNullable<EventData<"PaymentCanceled">["reason"]>;
@@ -58,18 +58,19 @@ export const maskAccountNo = (accountNo: string): string => {
   return `${"*".repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}`;
 };
 
-export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
+export const paymentDecider: Decider<Empty | PaymentState, PaymentCommand, PaymentEvent> = {
   name: "payment",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Pay": {
-        if (state?.status === "Canceled")
+        if (state.status === "Canceled")
           throw refuse.conflict(
             "PaymentCanceled",
             "this proposal's payment was canceled because it was not completed in time; save a new plan to apply again",
           );
-        if (state) return []; // paid already: the same proposal again is not a second charge
+        if (state.status !== "Empty") return []; // paid already: the same proposal again is not a second charge
         const { type: _, account, ...payment } = cmd;
         if (isDeclined(account))
           throw refuse.declined("InsufficientFunds", "the bank declined the payment (insufficient funds)");
@@ -81,14 +82,14 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
         return [{ type: "PaymentApproved", data: { ...payment, ...stored } }];
       }
       case "Cancel": {
-        if (!state) throw refuse.notFound("payment not found");
+        if (state.status === "Empty") throw refuse.notFound("payment not found");
         if (state.status === "Canceled") return [];
         const { id, proposalNo, planNo, customerId, userId } = state;
         return [{ type: "PaymentCanceled", data: { paymentId: id, proposalNo, planNo, customerId, userId } }];
       }
       case "Reconcile": {
         // Canceled already (withdrawn, another replica) or not due yet: nothing to do.
-        if (!state || !isOverdue(state, cmd.now, cmd.afterMs)) return [];
+        if (state.status === "Empty" || !isOverdue(state, cmd.now, cmd.afterMs)) return [];
         const { id, proposalNo, planNo, customerId, userId } = state;
         const reason = "ProposalNotContracted";
         return [{ type: "PaymentCanceled", data: { paymentId: id, proposalNo, planNo, customerId, userId, reason } }];
@@ -104,7 +105,9 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
       }
       case "PaymentCanceled": {
         const { reason } = event.data;
-        return { ...(state as PaymentState), status: "Canceled", ...(reason ? { reason } : {}), updatedAt: at };
+        return state.status === "Empty"
+          ? state
+          : { ...state, status: "Canceled", ...(reason ? { reason } : {}), updatedAt: at };
       }
     }
   },

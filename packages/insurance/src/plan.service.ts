@@ -9,7 +9,6 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   forbidden,
@@ -24,7 +23,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { customerIdOf, planNoOf } from "./ids.js";
-import { Plan, type PlanState, planView } from "./plan.js";
+import { ensureRequotable, type PlanState, planDecider, planView } from "./plan.js";
 import {
   ByIdParams,
   type InsuranceEvent,
@@ -44,7 +43,7 @@ type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
 export function planService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.plan", { events: InsuranceEvents });
-  const plans = kit.aggregate(Plan, { indexes: ["userId", "status", "productCode"] });
+  const plans = kit.aggregate(planDecider, { indexes: ["userId", "status", "productCode"] });
   const issued = kit.view<{ documentId: string }, InsuranceEvent>({
     name: "issuedDocuments",
     filter: "insurance.productDocument.>",
@@ -170,11 +169,7 @@ export function planService(rt: Runtime): ServiceSchema {
           const { customerId, ...input } = ctx.params;
           const quoted = await quoteFor(ctx, user, input, customerId);
           const planNo = creationId(ctx, "plan");
-          const { state } = await plans.execute(
-            planNo,
-            { type: "Save", planNo, ...quoted },
-            { correlationId: planNo, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await plans.execute(planNo, { type: "Save", planNo, ...quoted });
           return planView(state);
         },
       }),
@@ -199,8 +194,7 @@ export function planService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof RequotePlanParams>>) {
           const user = caller(ctx);
           const plan = await ownPlan(ctx);
-          if (plan.status !== "PlanSaved")
-            throw conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+          ensureRequotable(plan);
           const { id, customerId, ...changes } = ctx.params;
           const input: QuoteInput = {
             productCode: changes.productCode ?? plan.productCode,
@@ -210,11 +204,7 @@ export function planService(rt: Runtime): ServiceSchema {
             paymentCycle: changes.paymentCycle ?? plan.paymentCycle,
           };
           const quoted = await quoteFor(ctx, user, input, customerId);
-          const { state } = await plans.execute(
-            id,
-            { type: "Requote", planNo: id, ...quoted },
-            { correlationId: id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await plans.execute(id, { type: "Requote", planNo: id, ...quoted });
           return planView(state);
         },
       }),
@@ -237,7 +227,7 @@ export function planService(rt: Runtime): ServiceSchema {
           const { state } = await plans.execute(
             plan.id,
             { type: "RequestDocument" },
-            { correlationId: plan.id, idSeed: `document:${plan.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `document:${plan.id}` },
           );
           return planView(state, (await issued.get(plan.id)) !== undefined);
         },

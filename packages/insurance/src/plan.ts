@@ -2,7 +2,7 @@
 // and the premium it was quoted. Re-quoting saves it again; once its product
 // document was requested the plan is fixed (the document states its premium,
 // and the proposal pays it).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import { documentIdOf } from "./ids.js";
 import type { EventData, InsuranceEvent } from "./schemas.js";
 
@@ -25,25 +25,31 @@ export type PlanCommand =
 
 type PlanEvent = Extract<InsuranceEvent, { type: "PlanSaved" | "DocumentRequested" }>;
 
-export const Plan: Aggregate<PlanState, PlanCommand, PlanEvent> = {
+/** Refuses to re-quote a plan whose document was requested; checked before quoting too. */
+export function ensureRequotable(plan: PlanState): void {
+  if (plan.status !== "PlanSaved")
+    throw refuse.conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+}
+
+export const planDecider: Decider<Empty | PlanState, PlanCommand, PlanEvent> = {
   name: "plan",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Save": {
-        if (state) return [];
+        if (state.status !== "Empty") return [];
         const { type: _, ...data } = cmd;
         return [{ type: "PlanSaved", data }];
       }
       case "Requote": {
-        if (!state) throw refuse.notFound("plan not found");
-        if (state.status !== "PlanSaved")
-          throw refuse.conflict("DocumentRequested", "the plan's document was requested; save a new plan to change it");
+        if (state.status === "Empty") throw refuse.notFound("plan not found");
+        ensureRequotable(state);
         const { type: _, ...data } = cmd;
         return [{ type: "PlanSaved", data }];
       }
       case "RequestDocument": {
-        if (!state) throw refuse.notFound("plan not found");
+        if (state.status === "Empty") throw refuse.notFound("plan not found");
         if (state.status === "DocumentRequested") return [];
         const { id, status: _s, customerName: _n, documentId: _d, createdAt: _c, updatedAt: _u, ...quote } = state;
         return [{ type: "DocumentRequested", data: { planNo: id, documentId: documentIdOf(id), ...quote } }];
@@ -55,15 +61,17 @@ export const Plan: Aggregate<PlanState, PlanCommand, PlanEvent> = {
     switch (event.type) {
       case "PlanSaved": {
         const { planNo, ...saved } = event.data;
-        return { ...saved, id: planNo, status: "PlanSaved", createdAt: state?.createdAt ?? at, updatedAt: at };
-      }
-      case "DocumentRequested":
         return {
-          ...(state as PlanState),
-          status: "DocumentRequested",
-          documentId: event.data.documentId,
+          ...saved,
+          id: planNo,
+          status: "PlanSaved",
+          createdAt: state.status === "Empty" ? at : state.createdAt,
           updatedAt: at,
         };
+      }
+      case "DocumentRequested":
+        if (state.status === "Empty") return state;
+        return { ...state, status: "DocumentRequested", documentId: event.data.documentId, updatedAt: at };
     }
   },
 };

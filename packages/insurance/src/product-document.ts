@@ -1,13 +1,14 @@
 // ProductDocument (상품설명서): the description of a product as quoted in one
 // plan. One per plan: its id is derived from the plan, and issuing is "only
 // if absent", so replicas and redeliveries cannot issue a second one.
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { EventData, InsuranceEvent } from "./schemas.js";
 import { CYCLE_MONTHS } from "./underwriting.js";
 
 export type DocumentRequested = EventData<"DocumentRequested">;
 
 export interface ProductDocumentState {
+  status: "Issued";
   id: string;
   planNo: string;
   customerId: string;
@@ -40,11 +41,12 @@ export function documentText(r: DocumentRequested): string {
   ].join("\n");
 }
 
-export const ProductDocument: Aggregate<ProductDocumentState, ProductDocumentCommand, DocumentEvent> = {
+export const productDocumentDecider: Decider<Empty | ProductDocumentState, ProductDocumentCommand, DocumentEvent> = {
   name: "productDocument",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
-    if (state) return []; // issued already (another replica, a redelivery, a second tick)
+    if (state.status !== "Empty") return []; // issued already (another replica, a redelivery, a second tick)
     const r = cmd.request;
     if (!r.documentId) throw refuse.notFound("document not requested");
     const { planNo, documentId, customerId, userId, productCode } = r;
@@ -55,7 +57,7 @@ export const ProductDocument: Aggregate<ProductDocumentState, ProductDocumentCom
 
   evolve(_state, event, { at }) {
     const { documentId, ...issued } = event.data;
-    return { id: documentId, ...issued, issuedAt: at, createdAt: at, updatedAt: at };
+    return { status: "Issued", id: documentId, ...issued, issuedAt: at, createdAt: at, updatedAt: at };
   },
 };
 

@@ -9,7 +9,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   invalidValue,
   ListQuery,
@@ -24,8 +23,8 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
-import { inconsistencies, Product, type ProductFields, productView } from "./product.js";
-import { type DocumentRequested, documentView, ProductDocument } from "./product-document.js";
+import { inconsistencies, type ProductFields, productDecider, productView } from "./product.js";
+import { type DocumentRequested, documentView, productDocumentDecider } from "./product-document.js";
 import {
   ByCodeParams,
   ByIdParams,
@@ -57,8 +56,8 @@ function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.product", { events: InsuranceEvents });
-  const products = kit.aggregate(Product);
-  const documents = kit.aggregate(ProductDocument, { indexes: ["userId", "planNo"] });
+  const products = kit.aggregate(productDecider);
+  const documents = kit.aggregate(productDocumentDecider, { indexes: ["userId", "planNo"] });
   // Documents asked for and not yet issued, with what they will state.
   const requests = kit.view<{ request: DocumentRequested; requestedAt: string; issued: boolean }, InsuranceEvent>({
     name: "documentRequests",
@@ -162,7 +161,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             code,
             { type: "Register", registrationId: creationId(ctx, "product"), code, fields },
-            { correlationId: code, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return productView(state);
         },
@@ -189,11 +188,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const product = await products.getLatest(code);
           if (!product) throw notFound("product", code);
           checkTerms(changes, { ...product, ...changes });
-          const { state } = await products.execute(
-            code,
-            { type: "Change", changes },
-            { correlationId: code, causationId: user.id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await products.execute(code, { type: "Change", changes }, { causationId: user.id });
           return productView(state);
         },
       }),

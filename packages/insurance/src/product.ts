@@ -1,12 +1,13 @@
 // Product: an insurance product a manager registers and changes. Its key is
 // the manager's code. A change affects quotes from then on; plans keep the
 // premium they were quoted (they carry it in their own events).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { EventData, InsuranceEvent, ProductChanges } from "./schemas.js";
 
 export type ProductFields = Omit<EventData<"ProductRegistered">, "code" | "registrationId">;
 
 export interface ProductState extends ProductFields {
+  status: "Registered";
   code: string;
   /** Which request registered it: a retry of that request is not a second registration. */
   registrationId: string;
@@ -45,13 +46,25 @@ const FIELDS = [
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
+/** The fields of `changes` that differ from the product's. */
+function changedFields(state: ProductState, changes: ProductChanges): ProductChanges {
+  const changed: ProductChanges = {};
+  const take = <F extends (typeof FIELDS)[number]>(field: F) => {
+    const value = changes[field];
+    if (value !== undefined && !same(value, state[field])) changed[field] = value;
+  };
+  for (const field of FIELDS) take(field);
+  return changed;
+}
+
+export const productDecider: Decider<Empty | ProductState, ProductCommand, ProductEvent> = {
   name: "product",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Register": {
-        if (state) {
+        if (state.status !== "Empty") {
           if (state.registrationId === cmd.registrationId) return []; // the same request again
           throw refuse.conflict("ProductCodeTaken", `a product with code ${cmd.code} already exists`);
         }
@@ -59,13 +72,8 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
         return [{ type: "ProductRegistered", data: { code, registrationId, ...fields } }];
       }
       case "Change": {
-        if (!state) throw refuse.notFound("product not found");
-        const changed = Object.fromEntries(
-          FIELDS.filter((f) => cmd.changes[f] !== undefined && !same(cmd.changes[f], state[f])).map((f) => [
-            f,
-            cmd.changes[f],
-          ]),
-        ) as ProductChanges;
+        if (state.status === "Empty") throw refuse.notFound("product not found");
+        const changed = changedFields(state, cmd.changes);
         if (Object.keys(changed).length === 0) return [];
         const after = { ...state, ...changed };
         const problems = inconsistencies(after);
@@ -78,10 +86,10 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
   evolve(state, event, { at }) {
     switch (event.type) {
       case "ProductRegistered":
-        return { ...event.data, createdAt: at, updatedAt: at };
+        return { status: "Registered", ...event.data, createdAt: at, updatedAt: at };
       case "ProductChanged": {
         const { code: _, ...changes } = event.data;
-        return { ...(state as ProductState), ...changes, updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, ...changes, updatedAt: at };
       }
     }
   },
@@ -89,6 +97,6 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
 
 /** The public face of a product. */
 export const productView = (s: ProductState) => {
-  const { registrationId: _, ...product } = s;
+  const { status: _status, registrationId: _, ...product } = s;
   return product;
 };

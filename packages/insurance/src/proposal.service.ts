@@ -27,7 +27,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
-import { ensureNotProposed, Proposal, proposalView } from "./proposal.js";
+import { ensureNotProposed, proposalDecider, proposalView } from "./proposal.js";
 import {
   ByIdParams,
   Id,
@@ -49,7 +49,7 @@ interface PlanFacts {
 
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
-  const proposals = kit.aggregate(Proposal, { indexes: ["userId", "planNo", "status"] });
+  const proposals = kit.aggregate(proposalDecider, { indexes: ["userId", "planNo", "status"] });
   const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",
@@ -135,7 +135,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
               );
             const { state } = await execute(
               { type: "Contract", proposalNo, planNo, customerId, userId, paymentId, amount, requestId },
-              { correlationId: proposalNo, deadline: storeBy },
+              { deadline: storeBy },
             );
             return proposalView(state);
           });
@@ -161,7 +161,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
           const { state } = await proposals.execute(
             proposal.id,
             { type: "Withdraw" },
-            { correlationId: proposal.id, idSeed: `withdraw:${proposal.id}` },
+            { idSeed: `withdraw:${proposal.id}` },
           );
           return proposalView(state);
         },

@@ -2,7 +2,7 @@
 // once its first premium is paid. One per plan (its number is derived from
 // the plan's), so any retry of a proposal addresses the same one; withdrawing
 // it is final and cancels the payment (asynchronously, by the payment service).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { EventData, InsuranceEvent } from "./schemas.js";
 
 export interface ProposalState {
@@ -24,26 +24,27 @@ export type ProposalCommand = ({ type: "Contract" } & EventData<"ProposalContrac
 type ProposalEvent = Extract<InsuranceEvent, { type: "ProposalContracted" | "ProposalWithdrawn" }>;
 
 /** Refuses a proposal that exists already, unless `requestId` is the request that made it (a retry). */
-export function ensureNotProposed(state: ProposalState | undefined, requestId: string): void {
-  if (!state || state.requestId === requestId) return;
+export function ensureNotProposed(state: Empty | ProposalState | undefined, requestId: string): void {
+  if (!state || state.status === "Empty" || state.requestId === requestId) return;
   if (state.status === "Withdrawn")
     throw refuse.conflict("ProposalWithdrawn", "the plan's proposal was withdrawn; save a new plan to apply again");
   throw refuse.conflict("AlreadyContracted", "the plan is already contracted");
 }
 
-export const Proposal: Aggregate<ProposalState, ProposalCommand, ProposalEvent> = {
+export const proposalDecider: Decider<Empty | ProposalState, ProposalCommand, ProposalEvent> = {
   name: "proposal",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Contract": {
         ensureNotProposed(state, cmd.requestId);
-        if (state) return [];
+        if (state.status !== "Empty") return [];
         const { type: _, ...data } = cmd;
         return [{ type: "ProposalContracted", data }];
       }
       case "Withdraw": {
-        if (!state) throw refuse.notFound("proposal not found");
+        if (state.status === "Empty") throw refuse.notFound("proposal not found");
         if (state.status === "Withdrawn") return [];
         const { id, planNo, customerId, userId, paymentId } = state;
         return [{ type: "ProposalWithdrawn", data: { proposalNo: id, planNo, customerId, userId, paymentId } }];
@@ -58,7 +59,7 @@ export const Proposal: Aggregate<ProposalState, ProposalCommand, ProposalEvent> 
         return { ...contracted, id: proposalNo, status: "Contracted", createdAt: at, updatedAt: at };
       }
       case "ProposalWithdrawn":
-        return { ...(state as ProposalState), status: "Withdrawn", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "Withdrawn", updatedAt: at };
     }
   },
 };

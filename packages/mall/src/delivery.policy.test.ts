@@ -3,7 +3,7 @@
 import { execute } from "@seed/platform";
 import { effectsOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Delivery } from "./delivery.js";
+import { deliveryDecider } from "./delivery.js";
 import { type DeliveryReads, deliveryPolicy, type OrderAddress } from "./delivery.policy.js";
 import { deliveryIdOf, payIdOf } from "./ids.js";
 
@@ -21,7 +21,7 @@ describe("delivery policy", () => {
   it("given PayChecked → starts the order's delivery to its address", async () => {
     const reads = reading({ [ORDER]: { customerId: "customer-1", address: "Seoul" } });
     expect(await effectsOf(deliveryPolicy, checked, reads)).toEqual([
-      execute(Delivery, DELIVERY, {
+      execute(deliveryDecider, DELIVERY, {
         type: "Start",
         deliveryId: DELIVERY,
         orderId: ORDER,
@@ -42,7 +42,7 @@ describe("delivery policy", () => {
 
   it("given OrderClosed → completes the order's delivery", async () => {
     expect(await effectsOf(deliveryPolicy, { type: "OrderClosed", data: { orderId: ORDER } }, reading({}))).toEqual([
-      execute(Delivery, DELIVERY, { type: "Complete" }),
+      execute(deliveryDecider, DELIVERY, { type: "Complete" }),
     ]);
   });
 });

@@ -6,7 +6,7 @@
 //   check gave up can meet a cancel that wins the pay, and then gives its
 //   stock back.)
 import { execute, type Reactions } from "@seed/platform";
-import { Delivery } from "./delivery.js";
+import { deliveryDecider } from "./delivery.js";
 import { deliveryIdOf } from "./ids.js";
 import type { MallEvent } from "./schemas.js";
 
@@ -31,7 +31,7 @@ export const deliveryPolicy: Reactions<MallEvent, DeliveryReads> = {
     if (order.canceled) return []; // a canceled order is never delivered
     const { customerId, address } = order;
     const deliveryId = deliveryIdOf(orderId);
-    return [execute(Delivery, deliveryId, { type: "Start", deliveryId, orderId, customerId, address })];
+    return [execute(deliveryDecider, deliveryId, { type: "Start", deliveryId, orderId, customerId, address })];
   },
-  OrderClosed: (e) => [execute(Delivery, deliveryIdOf(e.data.orderId), { type: "Complete" })],
+  OrderClosed: (e) => [execute(deliveryDecider, deliveryIdOf(e.data.orderId), { type: "Complete" })],
 };

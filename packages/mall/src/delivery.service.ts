@@ -8,7 +8,7 @@
 import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
-import { Delivery, deliveryView } from "./delivery.js";
+import { deliveryDecider, deliveryView } from "./delivery.js";
 import { deliveryPolicy, type OrderAddress } from "./delivery.policy.js";
 import { orderIdOf } from "./ids.js";
 import { ByIdParams, Delivery as DeliveryResource, Id, type MallEvent, MallEvents } from "./schemas.js";
@@ -17,7 +17,7 @@ const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
-  const deliveries = kit.aggregate(Delivery, { indexes: ["customerId", "orderId"] });
+  const deliveries = kit.aggregate(deliveryDecider, { indexes: ["customerId", "orderId"] });
   const orders = kit.view<OrderAddress, MallEvent>({
     name: "orderAddresses",
     filter: "mall.order.>",

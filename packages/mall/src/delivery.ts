@@ -1,16 +1,12 @@
 // Delivery: started once stock was taken for an order, completed when the
 // customer confirmed receipt. At most one per order.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { MallEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { Delivery, MallEvent } from "./schemas.js";
 
-export interface DeliveryState {
-  id: string;
-  orderId: string;
+/** A delivery is what its resource shows, and whose it is. */
+export interface DeliveryState extends Static<typeof Delivery> {
   customerId: string;
-  address: string;
-  status: "DeliveryStarted" | "DeliveryCompleted";
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type DeliveryCommand =
@@ -19,13 +15,14 @@ export type DeliveryCommand =
 
 type DeliveryEvent = Extract<MallEvent, { type: "DeliveryStarted" | "DeliveryCompleted" }>;
 
-export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> = {
+export const deliveryDecider: Decider<Empty | DeliveryState, DeliveryCommand, DeliveryEvent> = {
   name: "delivery",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Start":
-        if (state) return [];
+        if (state.status !== "Empty") return [];
         return [
           {
             type: "DeliveryStarted",
@@ -38,7 +35,7 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
           },
         ];
       case "Complete":
-        if (!state) throw refuse.notFound("delivery not found");
+        if (state.status === "Empty") throw refuse.notFound("delivery not found");
         if (state.status === "DeliveryCompleted") return [];
         return [{ type: "DeliveryCompleted", data: { deliveryId: state.id, orderId: state.orderId } }];
     }
@@ -59,7 +56,7 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
         };
       }
       case "DeliveryCompleted":
-        return { ...(state as DeliveryState), status: "DeliveryCompleted", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "DeliveryCompleted", updatedAt: at };
     }
   },
 };

@@ -2,7 +2,7 @@
 import { execute } from "@seed/platform";
 import { effectsOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Order } from "./order.js";
+import { orderDecider } from "./order.js";
 import { orderPolicy } from "./order.policy.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -13,14 +13,14 @@ describe("order policy", () => {
   it("given PayCanceled (OutOfStock) → cancels the order with reason OutOfStock", async () => {
     const canceled = { payId: PAY, orderId: ORDER, reason: "OutOfStock" as const, customerId: "customer-1" };
     expect(await effectsOf(orderPolicy, { type: "PayCanceled", data: canceled })).toEqual([
-      execute(Order, ORDER, { type: "Cancel", reason: "OutOfStock" }),
+      execute(orderDecider, ORDER, { type: "Cancel", reason: "OutOfStock" }),
     ]);
   });
 
   it("given PayCanceled (OrderCanceled) → cancels the order as canceled by its customer", async () => {
     const canceled = { payId: PAY, orderId: ORDER, reason: "OrderCanceled" as const, customerId: "customer-1" };
     expect(await effectsOf(orderPolicy, { type: "PayCanceled", data: canceled })).toEqual([
-      execute(Order, ORDER, { type: "Cancel", reason: "CustomerCanceled" }),
+      execute(orderDecider, ORDER, { type: "Cancel", reason: "CustomerCanceled" }),
     ]);
   });
 

@@ -1,6 +1,6 @@
 // What mall.order does when events happen: the order follows its pay.
 import { execute, type Reactions } from "@seed/platform";
-import { Order } from "./order.js";
+import { orderDecider } from "./order.js";
 import type { MallEvent } from "./schemas.js";
 
 export const orderPolicy: Reactions<MallEvent> = {
@@ -8,6 +8,6 @@ export const orderPolicy: Reactions<MallEvent> = {
   // customer) cancels the order, saying why.
   PayCanceled: (e) => {
     const reason = e.data.reason === "OutOfStock" ? "OutOfStock" : "CustomerCanceled";
-    return [execute(Order, e.data.orderId, { type: "Cancel", reason })];
+    return [execute(orderDecider, e.data.orderId, { type: "Cancel", reason })];
   },
 };

@@ -8,7 +8,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   forbidden,
@@ -24,7 +23,7 @@ import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { orderIdOf, payIdOf } from "./ids.js";
-import { Order, orderView } from "./order.js";
+import { orderDecider, orderView } from "./order.js";
 import { orderPolicy } from "./order.policy.js";
 import {
   ByIdParams,
@@ -43,7 +42,7 @@ const staff: Role[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
-  const orders = kit.aggregate(Order, { indexes: ["customerId", "status", "productId"] });
+  const orders = kit.aggregate(orderDecider, { indexes: ["customerId", "status", "productId"] });
   // Orders whose delivery has started: only those can be received.
   const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",
@@ -99,11 +98,17 @@ export function orderService(rt: Runtime): ServiceSchema {
             (await ctx.call<{ name: string; price: number }, { id: string }>("mall.product.get", { id: productId }));
           const { name: productName, price } = product;
           const orderId = creationId(ctx, "order");
-          const { state } = await orders.execute(
+          const { state } = await orders.execute(orderId, {
+            type: "Place",
             orderId,
-            { type: "Place", orderId, customerId: user.id, productId, productName, qty, price, address, seenPrice },
-            { correlationId: orderId, deadline: deadlineOf(ctx) },
-          );
+            customerId: user.id,
+            productId,
+            productName,
+            qty,
+            price,
+            address,
+            seenPrice,
+          });
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
         },
@@ -159,7 +164,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             order.id,
             { type: "Cancel", reason: "CustomerCanceled" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${order.id}` },
           );
           return orderView(state);
         },
@@ -179,11 +184,7 @@ export function orderService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ByIdParams>>) {
           const order = await ownOrder(ctx);
           const deliveryStarted = (await startedDeliveries.get(order.id)) !== undefined;
-          const { state } = await orders.execute(
-            order.id,
-            { type: "Close", deliveryStarted },
-            { correlationId: order.id, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await orders.execute(order.id, { type: "Close", deliveryStarted });
           return orderView(state);
         },
       }),

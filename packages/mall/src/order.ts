@@ -1,23 +1,11 @@
 // Order: placed by a customer at the catalog's price, canceled until the
 // deposit is checked, closed when the customer confirms receipt of a started
 // delivery.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { MallEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { MallEvent, Order } from "./schemas.js";
 
-export type OrderStatus = "OrderPlaced" | "OrderCanceled" | "OrderClosed";
-
-export interface OrderState {
-  id: string;
-  customerId: string;
-  productId: string;
-  productName: string;
-  qty: number;
-  price: number;
-  address: string;
-  status: OrderStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A placed order is what its resource shows. */
+export type OrderState = Order;
 
 export type OrderCommand =
   | {
@@ -40,17 +28,18 @@ export type OrderCommand =
 
 type OrderEvent = Extract<MallEvent, { type: "OrderPlaced" | "OrderCanceled" | "OrderClosed" }>;
 
-export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
+export const orderDecider: Decider<Empty | OrderState, OrderCommand, OrderEvent> = {
   name: "order",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     if (cmd.type === "Place") {
-      if (state) return []; // the same Idempotency-Key placed it already
+      if (state.status !== "Empty") return []; // the same Idempotency-Key placed it already
       const { type: _, seenPrice, ...data } = cmd;
       ensureSamePrice(data.productName, data.price, seenPrice);
       return [{ type: "OrderPlaced", data }];
     }
-    if (!state) throw refuse.notFound("order not found");
+    if (state.status === "Empty") throw refuse.notFound("order not found");
     switch (cmd.type) {
       case "Cancel":
         if (state.status === "OrderCanceled") return [];
@@ -72,9 +61,9 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
         return { ...placed, id: orderId, status: "OrderPlaced", createdAt: at, updatedAt: at };
       }
       case "OrderCanceled":
-        return { ...(state as OrderState), status: "OrderCanceled", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "OrderCanceled", updatedAt: at };
       case "OrderClosed":
-        return { ...(state as OrderState), status: "OrderClosed", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "OrderClosed", updatedAt: at };
     }
   },
 };

@@ -4,7 +4,7 @@ import { call, execute } from "@seed/platform";
 import { carriedOut, effectsOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { payIdOf } from "./ids.js";
-import { Pay } from "./pay.js";
+import { payDecider } from "./pay.js";
 import { payPolicy } from "./pay.policy.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -13,7 +13,7 @@ const PRODUCT = id(1);
 const PAY = payIdOf(ORDER);
 
 const decreased = { type: "QtyDecreased" as const, data: { orderId: ORDER, productId: PRODUCT, qty: 2, remaining: 8 } };
-const check = execute(Pay, PAY, { type: "Check" });
+const check = execute(payDecider, PAY, { type: "Check" });
 const restoreStock = call("mall.product.restoreStock", { orderId: ORDER, productId: PRODUCT });
 
 describe("pay policy", () => {
@@ -28,7 +28,7 @@ describe("pay policy", () => {
       address: "Seoul",
     };
     expect(await effectsOf(payPolicy, { type: "OrderPlaced", data: placed })).toEqual([
-      execute(Pay, PAY, {
+      execute(payDecider, PAY, {
         type: "Place",
         payId: PAY,
         orderId: ORDER,

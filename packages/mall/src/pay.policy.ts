@@ -3,14 +3,16 @@
 // the pay meanwhile, goes back.
 import { call, execute, type Reactions } from "@seed/platform";
 import { payIdOf } from "./ids.js";
-import { Pay } from "./pay.js";
+import { payDecider } from "./pay.js";
 import type { MallEvent } from "./schemas.js";
 
 export const payPolicy: Reactions<MallEvent> = {
   OrderPlaced: (e) => {
     const { orderId, customerId, productId, qty, price } = e.data;
     const payId = payIdOf(orderId);
-    return [execute(Pay, payId, { type: "Place", payId, orderId, customerId, productId, qty, amount: price * qty })];
+    return [
+      execute(payDecider, payId, { type: "Place", payId, orderId, customerId, productId, qty, amount: price * qty }),
+    ];
   },
 
   // Stock taken for the order means its deposit check stands. Normally the
@@ -21,6 +23,6 @@ export const payPolicy: Reactions<MallEvent> = {
   QtyDecreased: (e) => {
     const { orderId, productId } = e.data;
     const giveBack = call("mall.product.restoreStock", { orderId, productId });
-    return [execute(Pay, payIdOf(orderId), { type: "Check" }, { whenRefused: { OrderCanceled: [giveBack] } })];
+    return [execute(payDecider, payIdOf(orderId), { type: "Check" }, { whenRefused: { OrderCanceled: [giveBack] } })];
   },
 };

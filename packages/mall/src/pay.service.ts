@@ -10,7 +10,7 @@ import {
   AVAILABLE_SHARD,
   caller,
   conflict,
-  deadlineOf,
+  correlateBy,
   endpoint,
   ListQuery,
   notFound,
@@ -23,7 +23,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
-import { ensureCheckable, Pay, payView } from "./pay.js";
+import { ensureCheckable, payDecider, payView } from "./pay.js";
 import { payPolicy } from "./pay.policy.js";
 import { ByIdParams, Id, MallEvents, Pay as PayResource } from "./schemas.js";
 
@@ -43,7 +43,7 @@ const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKe
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
-  const pays = kit.aggregate(Pay, { indexes: ["customerId", "orderId"] });
+  const pays = kit.aggregate(payDecider, { correlation: correlateBy("orderId"), indexes: ["customerId", "orderId"] });
 
   kit.react(payPolicy);
 
@@ -110,13 +110,10 @@ export function payService(rt: Runtime): ServiceSchema {
               await ctx.call("mall.product.decreaseStock", { orderId, productId, qty });
             } catch (err) {
               if (ruleOf(err) !== "OutOfStock") throw err;
-              await execute(
-                { type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" },
-                { correlationId: orderId, deadline: deadlineOf(ctx) },
-              );
+              await execute({ type: "Cancel", payId: id, orderId, customerId, reason: "OutOfStock" });
               throw conflict("OutOfStock", (err as Error).message);
             }
-            const { state } = await execute({ type: "Check" }, { correlationId: orderId, deadline: deadlineOf(ctx) });
+            const { state } = await execute({ type: "Check" });
             return payView(state);
           });
         },
@@ -133,7 +130,7 @@ export function payService(rt: Runtime): ServiceSchema {
           const { state } = await pays.execute(
             payId,
             { type: "Cancel", payId, orderId, customerId, reason: "OrderCanceled" },
-            { correlationId: orderId, idSeed: `cancel:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `cancel:${orderId}` },
           );
           return payView(state);
         },

@@ -1,22 +1,15 @@
 // Pay: the bank-transfer payment of one order. The pay service is the
 // authority on whether the deposit was checked, so "cancel only until checked"
 // holds under any race: both go through this one aggregate.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { MallEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { MallEvent, Pay } from "./schemas.js";
 
-export type PayStatus = "PayPlaced" | "PayChecked" | "PayCanceled";
-
-export interface PayState {
-  id: string;
-  orderId: string;
+/** A pay is what its resource shows, and what the order asks of the stock. */
+export interface PayState extends Static<typeof Pay> {
   customerId: string;
   productId: string;
   qty: number;
-  amount: number;
-  status: PayStatus;
-  reason?: "OrderCanceled" | "OutOfStock";
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type PayCommand =
@@ -36,18 +29,19 @@ export type PayCommand =
 type PayEvent = Extract<MallEvent, { type: "PayPlaced" | "PayChecked" | "PayCanceled" }>;
 
 /** Refuses a check that can no longer happen; used before and after taking stock. */
-export function ensureCheckable(state: PayState | undefined): asserts state is PayState {
-  if (!state) throw refuse.notFound("pay not found");
+export function ensureCheckable(state: Empty | PayState | undefined): asserts state is PayState {
+  if (!state || state.status === "Empty") throw refuse.notFound("pay not found");
   if (state.status === "PayCanceled") throw refuse.conflict("OrderCanceled", "the order was canceled");
 }
 
-export const Pay: Aggregate<PayState, PayCommand, PayEvent> = {
+export const payDecider: Decider<Empty | PayState, PayCommand, PayEvent> = {
   name: "pay",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Place": {
-        if (state) return []; // one Pay per order, also when OrderPlaced is redelivered or came after a cancel
+        if (state.status !== "Empty") return []; // one Pay per order, also when OrderPlaced is redelivered or came after a cancel
         const { payId, orderId, amount, productId, qty, customerId } = cmd;
         return [{ type: "PayPlaced", data: { payId, orderId, amount, productId, qty, customerId } }];
       }
@@ -56,8 +50,8 @@ export const Pay: Aggregate<PayState, PayCommand, PayEvent> = {
         if (state.status === "PayChecked") return [];
         return [{ type: "PayChecked", data: { payId: state.id, orderId: state.orderId } }];
       case "Cancel":
-        if (state?.status === "PayCanceled") return [];
-        if (state?.status === "PayChecked") throw refuse.conflict("DepositChecked", "the deposit was already checked");
+        if (state.status === "PayCanceled") return [];
+        if (state.status === "PayChecked") throw refuse.conflict("DepositChecked", "the deposit was already checked");
         // A cancel may come before the Pay exists (the customer was quicker than the policy):
         // the canceled Pay then stands, and the late OrderPlaced creates nothing.
         return [
@@ -76,10 +70,13 @@ export const Pay: Aggregate<PayState, PayCommand, PayEvent> = {
         return { ...placed, id: payId, status: "PayPlaced", createdAt: at, updatedAt: at };
       }
       case "PayChecked":
-        return { ...(state as PayState), status: "PayChecked", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "PayChecked", updatedAt: at };
       case "PayCanceled": {
         const { payId, orderId, customerId, reason } = event.data;
-        const before = state ?? { id: payId, orderId, customerId, productId: "", qty: 0, amount: 0, createdAt: at };
+        const before =
+          state.status === "Empty"
+            ? { id: payId, orderId, customerId, productId: "", qty: 0, amount: 0, createdAt: at }
+            : state;
         return { ...before, status: "PayCanceled", reason, updatedAt: at };
       }
     }

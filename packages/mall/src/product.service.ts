@@ -7,7 +7,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   ListQuery,
   notFound,
@@ -19,7 +18,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Product, type ProductCommand, productView } from "./product.js";
+import { type ProductCommand, productDecider, productView } from "./product.js";
 import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
 const DecreaseStockParams = T.Object(
@@ -34,7 +33,9 @@ export function productService(rt: Runtime): ServiceSchema {
   // The orders a product took stock for (and gave it back to) grow with its sales: each is a record
   // of its own beside the product's row, and a command loads only its own order's.
   const byOrder = (cmd: ProductCommand) => (cmd.type === "Register" ? [] : [cmd.orderId]);
-  const products = kit.aggregate(Product, {
+  const products = kit.aggregate(productDecider, {
+    // Stock taken or given back for an order belongs to that order's story.
+    correlation: (id, command) => ("orderId" in command ? command.orderId : id),
     records: [
       { field: "decreasedFor", needs: byOrder },
       { field: "restoredFor", needs: byOrder },
@@ -63,7 +64,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "Register", productId, ...ctx.params },
-            { correlationId: productId, causationId: user.id, deadline: deadlineOf(ctx) },
+            { causationId: user.id },
           );
           return productView(state);
         },
@@ -110,7 +111,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "DecreaseStock", orderId, qty },
-            { correlationId: orderId, idSeed: `decrease:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `decrease:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },
@@ -125,7 +126,7 @@ export function productService(rt: Runtime): ServiceSchema {
           const { state } = await products.execute(
             productId,
             { type: "RestoreStock", orderId },
-            { correlationId: orderId, idSeed: `restore:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `restore:${orderId}` },
           );
           return { productId, remaining: state.qty };
         },

@@ -1,10 +1,11 @@
 // Product: a seller's item and its stock. Stock is decreased once per order,
 // never below zero, whatever the retries; and given back once if that order
 // ends canceled after all (the compensation of the saga's stock step).
-import { type Aggregate, refuse } from "@seed/platform/domain";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
 import type { EventData, MallEvent } from "./schemas.js";
 
 export interface ProductState {
+  status: "Registered";
   id: string;
   name: string;
   price: number;
@@ -29,18 +30,19 @@ export type ProductCommand =
 
 type ProductEvent = Extract<MallEvent, { type: "ProductRegistered" | "QtyDecreased" | "StockRestored" }>;
 
-export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
+export const productDecider: Decider<Empty | ProductState, ProductCommand, ProductEvent> = {
   name: "product",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Register": {
-        if (state) return [];
+        if (state.status !== "Empty") return [];
         const { productId, name, price, qty } = cmd;
         return [{ type: "ProductRegistered", data: { productId, name, price, qty } }];
       }
       case "DecreaseStock": {
-        if (!state) throw refuse.notFound("product not found");
+        if (state.status === "Empty") throw refuse.notFound("product not found");
         if (state.decreasedFor[cmd.orderId] !== undefined) return [];
         if (cmd.qty > state.qty) throw refuse.conflict("OutOfStock", `only ${state.qty} left, ${cmd.qty} ordered`);
         const data: EventData<"QtyDecreased"> = {
@@ -52,7 +54,7 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
         return [{ type: "QtyDecreased", data }];
       }
       case "RestoreStock": {
-        if (!state) throw refuse.notFound("product not found");
+        if (state.status === "Empty") throw refuse.notFound("product not found");
         const qty = state.decreasedFor[cmd.orderId];
         // Nothing was taken for this order, or it was already given back.
         if (qty === undefined || state.restoredFor?.[cmd.orderId]) return [];
@@ -71,26 +73,33 @@ export const Product: Aggregate<ProductState, ProductCommand, ProductEvent> = {
     switch (event.type) {
       case "ProductRegistered": {
         const { productId, name, price, qty } = event.data;
-        return { id: productId, name, price, qty, decreasedFor: {}, createdAt: at, updatedAt: at };
-      }
-      case "QtyDecreased": {
-        const s = state as ProductState;
         return {
-          ...s,
-          qty: event.data.remaining,
-          decreasedFor: { ...s.decreasedFor, [event.data.orderId]: event.data.qty },
+          status: "Registered",
+          id: productId,
+          name,
+          price,
+          qty,
+          decreasedFor: {},
+          createdAt: at,
           updatedAt: at,
         };
       }
-      case "StockRestored": {
-        const s = state as ProductState;
+      case "QtyDecreased":
+        if (state.status === "Empty") return state;
         return {
-          ...s,
+          ...state,
           qty: event.data.remaining,
-          restoredFor: { ...s.restoredFor, [event.data.orderId]: true },
+          decreasedFor: { ...state.decreasedFor, [event.data.orderId]: event.data.qty },
           updatedAt: at,
         };
-      }
+      case "StockRestored":
+        if (state.status === "Empty") return state;
+        return {
+          ...state,
+          qty: event.data.remaining,
+          restoredFor: { ...state.restoredFor, [event.data.orderId]: true },
+          updatedAt: at,
+        };
     }
   },
 };

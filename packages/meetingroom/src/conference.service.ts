@@ -12,8 +12,8 @@
 import {
   caller,
   conflict,
+  correlateBy,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   ListQuery,
@@ -27,7 +27,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Conference, type ConferenceState } from "./conference.js";
+import { type ConferenceState, conferenceDecider } from "./conference.js";
 import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
 import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
@@ -55,7 +55,10 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(Conference, { indexes: ["userId", "roomId", "reserveId", "status"] });
+  const conferences = kit.aggregate(conferenceDecider, {
+    correlation: correlateBy("roomId"),
+    indexes: ["userId", "roomId", "reserveId", "status"],
+  });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
@@ -67,7 +70,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
       await conferences.execute(
         c.id,
         { type: "EndAtSlotEnd", now },
-        { correlationId: c.roomId, idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
+        { idSeed: `slot-end:${c.id}`, idTime: Date.parse(c.slotEnd), now: c.slotEnd },
       );
     }
   });
@@ -130,11 +133,10 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
           if (storeBy === undefined)
             throw conflict("StartTooLate", "this meeting was not started in time and its room is being given back");
-          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await conferences.execute(
             conferenceId,
             { type: "Start", conferenceId, ...checked },
-            { correlationId: checked.roomId, deadline, now: nowIso(kit) },
+            { storeBy, now: nowIso(kit) },
           );
           return conferenceView(state);
         },
@@ -156,11 +158,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
           const found = await conferences.getLatest(ctx.params.id);
           if (!found) throw notFound("conference", ctx.params.id);
           ensureOwnerOr(caller(ctx), found.userId, "admin");
-          const { state } = await conferences.execute(
-            found.id,
-            { type: "End" },
-            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
-          );
+          const { state } = await conferences.execute(found.id, { type: "End" }, { now: nowIso(kit) });
           await release(ctx, state);
           return conferenceView(state);
         },

@@ -1,20 +1,12 @@
 // Conference: a meeting in a reserved room. It starts only after the room
 // holding accepted the caller as the member who reserved (UserChecked), and
 // ends by its member, an admin, or the end of its slot.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { MeetingroomEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { Conference, MeetingroomEvent } from "./schemas.js";
 
-export interface ConferenceState {
-  id: string;
-  reserveId: string;
-  roomId: string;
-  userId: string;
-  slotStart: string;
-  slotEnd: string;
-  status: "Started" | "Ended";
-  createdAt: string;
-  updatedAt: string;
-}
+/** A meeting is what its resource shows. */
+export type ConferenceState = Static<typeof Conference>;
 
 export type ConferenceCommand =
   | {
@@ -36,16 +28,17 @@ function ended(s: ConferenceState): ConferenceEvent[] {
   return [{ type: "ConferenceEnded", data: { conferenceId: s.id, reserveId: s.reserveId, roomId: s.roomId } }];
 }
 
-export const Conference: Aggregate<ConferenceState, ConferenceCommand, ConferenceEvent> = {
+export const conferenceDecider: Decider<Empty | ConferenceState, ConferenceCommand, ConferenceEvent> = {
   name: "conference",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     if (cmd.type === "Start") {
-      if (state) return []; // the same start again
+      if (state.status !== "Empty") return []; // the same start again
       const { type: _, ...data } = cmd;
       return [{ type: "UserChecked", data }];
     }
-    if (!state) throw refuse.notFound("conference not found");
+    if (state.status === "Empty") throw refuse.notFound("conference not found");
     if (state.status === "Ended") return [];
     if (cmd.type === "EndAtSlotEnd" && Date.parse(state.slotEnd) > cmd.now) return [];
     return ended(state);
@@ -58,7 +51,7 @@ export const Conference: Aggregate<ConferenceState, ConferenceCommand, Conferenc
         return { ...started, id: conferenceId, status: "Started", createdAt: at, updatedAt: at };
       }
       case "ConferenceEnded":
-        return { ...(state as ConferenceState), status: "Ended", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "Ended", updatedAt: at };
     }
   },
 };

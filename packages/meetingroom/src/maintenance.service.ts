@@ -13,8 +13,8 @@
 import {
   caller,
   conflict,
+  correlateBy,
   creationId,
-  deadlineOf,
   endpoint,
   ListQuery,
   notFound,
@@ -28,7 +28,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Maintenance, type MaintenanceState } from "./maintenance.js";
+import { type MaintenanceState, maintenanceDecider } from "./maintenance.js";
 import { nowIso } from "./now.js";
 import type { MaintenanceHold } from "./reserve.service.js";
 import {
@@ -57,7 +57,10 @@ const staff: Role[] = ["admin"];
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
-  const maintenances = kit.aggregate(Maintenance, { indexes: ["roomId", "status"] });
+  const maintenances = kit.aggregate(maintenanceDecider, {
+    correlation: correlateBy("roomId"),
+    indexes: ["roomId", "status"],
+  });
   const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
@@ -95,11 +98,10 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           const storeBy = ownerStoreBy(Date.parse(heldAt), afterMs, kit.clock);
           if (storeBy === undefined)
             throw conflict("StartTooLate", "this maintenance was not started in time and its room is being given back");
-          const deadline = Math.min(deadlineOf(ctx) ?? storeBy, storeBy);
           const { state } = await maintenances.execute(
             maintenanceId,
             { type: "Start", maintenanceId, roomId },
-            { correlationId: roomId, deadline, now: nowIso(kit) },
+            { storeBy, now: nowIso(kit) },
           );
           return maintenanceView(state);
         },
@@ -119,11 +121,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
           caller(ctx);
           const found = await maintenances.getLatest(ctx.params.id);
           if (!found) throw notFound("maintenance", ctx.params.id);
-          const { state } = await maintenances.execute(
-            found.id,
-            { type: "End" },
-            { correlationId: found.roomId, deadline: deadlineOf(ctx), now: nowIso(kit) },
-          );
+          const { state } = await maintenances.execute(found.id, { type: "End" }, { now: nowIso(kit) });
           try {
             await ctx.call("meetingroom.reserve.release", { roomId: state.roomId, maintenanceId: state.id });
           } catch {

@@ -3,7 +3,7 @@
 import { execute } from "@seed/platform";
 import { effectsOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { type HoldingState, RoomHolding } from "./holding.js";
+import { type HoldingState, roomHoldingDecider } from "./holding.js";
 import { type ReserveReads, reservePolicy } from "./reserve.policy.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -15,21 +15,21 @@ const MAINTENANCE = id(301);
 /** The service's copy of the holdings: `held` rooms have one. */
 const holdings = (...held: string[]): ReserveReads => ({
   holding: async (roomId): Promise<HoldingState | undefined> =>
-    held.includes(roomId) ? { roomId, updatedAt: "2025-01-01T00:00:00.000Z" } : undefined,
+    held.includes(roomId) ? { status: "Tracked", roomId, updatedAt: "2025-01-01T00:00:00.000Z" } : undefined,
 });
 
 describe("reserve policy", () => {
   it("given ConferenceEnded → releases the room's hold of that meeting", async () => {
     const ended = { conferenceId: CONFERENCE, reserveId: RESERVE, roomId: ROOM };
     expect(await effectsOf(reservePolicy, { type: "ConferenceEnded", data: ended }, holdings(ROOM))).toEqual([
-      execute(RoomHolding, ROOM, { type: "Release", conferenceId: CONFERENCE, reserveId: RESERVE }),
+      execute(roomHoldingDecider, ROOM, { type: "Release", conferenceId: CONFERENCE, reserveId: RESERVE }),
     ]);
   });
 
   it("given MaintEnded → releases the room's hold of that maintenance", async () => {
     const ended = { maintenanceId: MAINTENANCE, roomId: ROOM };
     expect(await effectsOf(reservePolicy, { type: "MaintEnded", data: ended }, holdings(ROOM))).toEqual([
-      execute(RoomHolding, ROOM, { type: "Release", maintenanceId: MAINTENANCE }),
+      execute(roomHoldingDecider, ROOM, { type: "Release", maintenanceId: MAINTENANCE }),
     ]);
   });
 

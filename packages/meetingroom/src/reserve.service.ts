@@ -16,10 +16,8 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
-  forbidden,
   ListQuery,
   notFound,
   ownedReadActions,
@@ -31,7 +29,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { type HoldingState, heldFor, RoomHolding } from "./holding.js";
+import { type HoldingState, heldFor, reservationMade, roomHoldingDecider } from "./holding.js";
 import { roomIdOf } from "./ids.js";
 import { nowIso } from "./now.js";
 import { reservePolicy } from "./reserve.policy.js";
@@ -92,7 +90,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
   // An invalid MEETINGROOM_SLOTS or MEETINGROOM_TZ stops the node here, with the reason.
   const plan = parseSlotPlan(rt.config.MEETINGROOM_SLOTS, rt.config.MEETINGROOM_TZ);
   const kit = new ServiceKit(rt, "meetingroom.reserve", { events: MeetingroomEvents });
-  const holdings = kit.aggregate(RoomHolding, { indexes: [{ name: "hold", of: (h) => h.hold?.kind }] });
+  const holdings = kit.aggregate(roomHoldingDecider, { indexes: [{ name: "hold", of: (h) => h.hold?.kind }] });
   const reserves = kit.view<Reserve, MeetingroomEvent>({
     name: "reserves",
     filter: "meetingroom.holding.>",
@@ -116,11 +114,6 @@ export function reserveService(rt: Runtime): ServiceSchema {
     await knownRooms.caughtUp();
     return (await knownRooms.get(roomId)) !== undefined;
   }
-  const commandOpts = (ctx: Context, roomId: string) => ({
-    correlationId: roomId,
-    deadline: deadlineOf(ctx),
-    now: nowIso(kit),
-  });
 
   kit.react(reservePolicy, { holding: (roomId) => holdings.get(roomId) });
 
@@ -135,7 +128,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
       await holdings.execute(
         h.roomId,
         { type: "Expire", reserveId, now },
-        { correlationId: h.roomId, idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
+        { idSeed: `expire:${reserveId}`, idTime: Date.parse(slotEnd), now: slotEnd },
       );
     }
   });
@@ -159,7 +152,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
       await holdings.execute(
         h.roomId,
         { type: "ReleaseUnowned", ...which, now, afterMs },
-        { correlationId: h.roomId, idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
+        { idSeed: `release-unowned:${owner.id}`, idTime: owner.since, now: isoOf(now) },
       );
     },
   });
@@ -198,31 +191,23 @@ export function reserveService(rt: Runtime): ServiceSchema {
             return before;
           }
           const now = kit.clock.now();
-          const slot = slotAt(plan, now);
-          const known = await roomKnown(roomId);
-          if (known && !slot) {
-            const slots = `${describeSlots(plan)} (${plan.timeZone})`;
-            throw conflict("NoSlotOpen", `no reservation slot is open now; reservations open in the slots ${slots}`);
-          }
-          const { events } = await holdings.execute(
+          const { state, events } = await holdings.execute(
             roomId,
-            { type: "Reserve", reserveId, roomId, userId: user.id, slot, roomKnown: known, now },
-            commandOpts(ctx, roomId),
+            {
+              type: "Reserve",
+              reserveId,
+              roomId,
+              userId: user.id,
+              slot: slotAt(plan, now),
+              openSlots: `${describeSlots(plan)} (${plan.timeZone})`,
+              roomKnown: await roomKnown(roomId),
+              now,
+            },
+            { now: nowIso(kit) },
           );
-          const made = events.find((e) => e.type === "Reserved");
-          if (!made) return (await reserveOf(reserveId)) as Reserve;
-          const d = made.data as { userId: string; slotStart: string; slotEnd: string };
-          const at = made.occurredAt;
-          return {
-            id: reserveId,
-            roomId,
-            userId: d.userId,
-            slotStart: d.slotStart,
-            slotEnd: d.slotEnd,
-            status: "Reserved",
-            createdAt: at,
-            updatedAt: at,
-          };
+          const made = events.length > 0 ? reservationMade(state) : undefined;
+          // Nothing decided: this reservation held the room already (a retry the view had not seen yet).
+          return made ?? reserveOf(reserveId);
         },
       }),
 
@@ -243,16 +228,12 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const row = await reserveOf(ctx.params.id);
           if (!row) throw notFound("reserve", ctx.params.id);
           ensureOwnerOr(user, row.userId);
-          if (row.status === "Canceled") return row;
-          if (row.status === "Expired") throw conflict("ReserveExpired", "the reservation has expired");
-          if (row.status === "Used") throw conflict("MeetingStarted", "the meeting has already started");
-          const { events } = await holdings.execute(
+          const { state, events } = await holdings.execute(
             row.roomId,
-            { type: "Cancel", reserveId: row.id, now: kit.clock.now() },
-            commandOpts(ctx, row.roomId),
+            { type: "Cancel", reserveId: row.id, now: kit.clock.now(), recorded: row },
+            { now: nowIso(kit) },
           );
-          const at = events[0]?.occurredAt ?? row.updatedAt;
-          return { ...row, status: "Canceled", updatedAt: at };
+          return events.length > 0 ? { ...row, status: "Canceled", updatedAt: state.updatedAt } : row;
         },
       }),
 
@@ -303,23 +284,19 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { reserveId, userId, conferenceId } = ctx.params;
           const row = await reserveOf(reserveId);
           if (!row) throw notFound("reserve", reserveId);
-          if (row.userId !== userId)
-            throw forbidden("NotTheReserver", "only the member who reserved may start the meeting");
           const answer = { reserveId, roomId: row.roomId, userId, slotStart: row.slotStart, slotEnd: row.slotEnd };
           const heldForThis = (state: HoldingState | undefined) => {
             const owner = heldFor(state);
             if (owner?.aggregate !== "conference" || owner.id !== conferenceId) throw notHeldAnyMore();
             return { ...answer, heldAt: isoOf(owner.since) };
           };
-          if (row.status === "Used" && row.conferenceId === conferenceId)
+          // The same start again: answered with the hold as it is now, on any replica.
+          if (row.userId === userId && row.status === "Used" && row.conferenceId === conferenceId)
             return heldForThis(await holdings.getLatest(row.roomId));
-          if (row.status === "Canceled") throw conflict("ReserveCanceled", "the reservation was canceled");
-          if (row.status === "Expired") throw conflict("ReserveExpired", "the reservation has expired");
-          if (row.status === "Used") throw conflict("ReserveUsed", "the reservation was already used by a meeting");
           const { state } = await holdings.execute(
             row.roomId,
-            { type: "Use", reserveId, userId, conferenceId, now: kit.clock.now() },
-            commandOpts(ctx, row.roomId),
+            { type: "Use", reserveId, userId, conferenceId, now: kit.clock.now(), recorded: row },
+            { now: nowIso(kit) },
           );
           return heldForThis(state);
         },
@@ -335,7 +312,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           const { state } = await holdings.execute(
             roomId,
             { type: "HoldForMaintenance", roomId, maintenanceId, roomKnown: await roomKnown(roomId), now },
-            commandOpts(ctx, roomId),
+            { now: nowIso(kit) },
           );
           const owner = heldFor(state);
           if (owner?.aggregate !== "maintenance" || owner.id !== maintenanceId) throw notHeldAnyMore();
@@ -350,7 +327,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
         async handler(ctx: Context<Static<typeof ReleaseParams>>) {
           const { roomId, ...which } = ctx.params;
           if (!(await holdings.getLatest(roomId))) return { roomId }; // never held: nothing to give back
-          await holdings.execute(roomId, { type: "Release", ...which }, commandOpts(ctx, roomId));
+          await holdings.execute(roomId, { type: "Release", ...which }, { now: nowIso(kit) });
           return { roomId };
         },
       },

@@ -9,7 +9,6 @@
 import {
   caller,
   creationId,
-  deadlineOf,
   endpoint,
   ListQuery,
   notFound,
@@ -23,7 +22,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
 import { nowIso } from "./now.js";
-import { DEFAULT_CAPACITY, Room, type RoomState } from "./room.js";
+import { DEFAULT_CAPACITY, type RoomState, roomDecider } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
 import {
   AddRoomBody,
@@ -51,7 +50,7 @@ export const roomView = (room: RoomState, status: RoomTableRow | undefined) => (
 
 export function roomService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.room", { events: MeetingroomEvents });
-  const rooms = kit.aggregate(Room, { indexes: ["name"] });
+  const rooms = kit.aggregate(roomDecider, { indexes: ["name"] });
   const statuses = kit.view<RoomTableRow, MeetingroomEvent>({
     name: "roomStatuses",
     key: roomIdOf,
@@ -82,7 +81,7 @@ export function roomService(rt: Runtime): ServiceSchema {
           const { state } = await rooms.execute(
             roomId,
             { type: "Add", roomId, name, capacity },
-            { correlationId: roomId, causationId: user.id, deadline: deadlineOf(ctx), now: nowIso(kit) },
+            { causationId: user.id, now: nowIso(kit) },
           );
           return roomView(state, await statuses.get(roomId));
         },

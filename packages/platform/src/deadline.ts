@@ -15,6 +15,21 @@ export function deadlineOf(ctx: Pick<Context, "meta">): number | undefined {
   return (ctx.meta as DeadlineMeta).deadline;
 }
 
+/**
+ * By when a command must be stored: the deadline of the request it serves,
+ * unless the command names its own (`"none"`: stored even after its caller
+ * gave up), and never after `storeBy` (a hold that lapses) when there is one.
+ */
+export function commandDeadline(
+  requestDeadline: number | undefined,
+  own: number | "none" | undefined,
+  storeBy: number | undefined,
+): number | undefined {
+  const deadline = own === "none" ? undefined : (own ?? requestDeadline);
+  if (storeBy === undefined) return deadline;
+  return deadline === undefined ? storeBy : Math.min(deadline, storeBy);
+}
+
 export type Call = (actionName: string, params?: unknown, opts?: CallingOptions) => Promise<unknown>;
 
 /**

@@ -1,4 +1,4 @@
-// The vocabulary of pure domain code: aggregates as `decide`/`evolve`, events
+// The vocabulary of pure domain code: aggregates as deciders, events
 // as plain data, refusals as values. Nothing here touches I/O or Moleculer, so
 // aggregates are tested with plain function calls.
 
@@ -21,16 +21,35 @@ export interface DecideContext {
   now: string;
 }
 
+/** What a stream with no events folds to: the first member of every decider's state. */
+export interface Empty {
+  status: "Empty";
+}
+
+/** A state's `status` tells its members apart; `Empty` is the state of an id never written. */
+export interface Stated {
+  status: string;
+}
+
+/** The states an aggregate can be in once it has events. */
+export type Existing<S extends Stated> = Exclude<S, Empty>;
+
+/** Whether an aggregate has come into being (its stream has events). */
+export const exists = <S extends Stated>(state: S): state is Existing<S> => state.status !== "Empty";
+
 /**
- * An aggregate: the consistency boundary of one kind of thing. `decide` says
- * which events a command produces from the current state (or refuses it);
- * `evolve` folds one event into the state. Both are pure.
+ * A decider: the consistency boundary of one kind of thing. Its state is a
+ * union told apart by `status`, starting at `initialState` (`Empty`, what an id
+ * without events is). `decide` says which events a command produces from the
+ * current state (or refuses it); `evolve` folds one event into the state. Both
+ * are pure.
  */
-export interface Aggregate<S, C, E extends DomainEvent> {
+export interface Decider<S extends Stated, C, E extends DomainEvent> {
   /** Subject token and name, e.g. "order" → `mall.order.<id>`. */
   name: string;
-  decide(state: S | undefined, command: C, ctx: DecideContext): E[];
-  evolve(state: S | undefined, event: E, meta: EventMeta): S;
+  initialState: Extract<S, Empty>;
+  decide(state: S, command: C, ctx: DecideContext): E[];
+  evolve(state: S, event: E, meta: EventMeta): S;
 }
 
 export type RefusalStatus = 402 | 403 | 404 | 409;

@@ -231,19 +231,12 @@ export class EventStore {
   /**
    * Appends one commit. `basis` is what the decision was based on; a number
    * is a subject without void messages (0 = the aggregate must not exist
-   * yet). Returns the commit's stream sequence; throws ConcurrencyError when
-   * someone was faster.
-   */
-  async append(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<number> {
-    return (await this.appendCommit(subject, events, basis)).seq;
-  }
-
-  /**
-   * Like `append`, and says whether the server dropped the commit as a
-   * re-publish of one it stored before (same first event id inside the
-   * duplicate window): then `seq` is the stored commit's sequence. The server
-   * checks duplicates before the expected sequence, so a re-executed command
-   * is answered "duplicate", not "concurrent write".
+   * yet). Returns the commit's stream sequence and whether the server
+   * dropped it as a re-publish of one it stored before (same first event id
+   * inside the duplicate window): then `seq` is the stored commit's sequence.
+   * The server checks duplicates before the expected sequence, so a
+   * re-executed command is answered "duplicate", not "concurrent write".
+   * Throws ConcurrencyError when someone was faster.
    */
   async appendCommit(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
     const on = typeof basis === "number" ? { prev: basis, last: basis } : basis;

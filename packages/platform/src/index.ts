@@ -5,6 +5,7 @@ export * from "./clock.js";
 export * from "./config.js";
 export * from "./consumer-watch.js";
 export * from "./contracts/index.js";
+export * from "./correlation.js";
 export * from "./dead-letters.js";
 export * from "./deadline.js";
 export * from "./domain.js";

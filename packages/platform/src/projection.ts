@@ -8,10 +8,11 @@
 // (a write that lost) to the projector's `skip` instead.
 
 import type { Logger as LoggerInstance } from "moleculer";
-import { AckPolicy, type ConsumerMessages, DeliverPolicy } from "nats";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager } from "nats";
 import { continues, prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { type Commit, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
+import { GroupCommit } from "./group-commit.js";
 import type { Store, WriteBatch } from "./store.js";
 
 export interface Projector {
@@ -38,7 +39,6 @@ const POSITIONS = "pos";
 const CHAINED_FROM = ":chainedFrom";
 /** Under POSITIONS, per projection: the layout its copy was written under. */
 const LAYOUT = ":layout";
-const FLUSH_EVERY = 2000;
 
 export class Projection {
   private position = 0;
@@ -180,10 +180,6 @@ export class Projection {
   }
 
   /**
-   * Resolves true once the projection has applied the commit at `seq` (timeout
-   * 0 = wait as long as it takes), false on timeout or stop.
-   */
-  /**
    * Resolves true once the projection is ready (caught up and following),
    * false after `timeoutMs`. A consumer lost with a NATS server is back within
    * moments; a command waits that moment out instead of failing at once.
@@ -206,6 +202,10 @@ export class Projection {
     return this.waitFor(await this.events.lastSeqOf(this.stream, this.projector.filter), timeoutMs);
   }
 
+  /**
+   * Resolves true once the projection has applied the commit at `seq` (timeout
+   * 0 = wait as long as it takes), false on timeout or stop.
+   */
   waitFor(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.position >= seq) {
       this.markCaughtUp();
@@ -251,10 +251,38 @@ export class Projection {
   }
 
   private async consume(): Promise<void> {
-    // An ephemeral consumer without acks, created from our own position. The
-    // server numbers what it delivers; a gap in that numbering means a message
-    // was lost in transit, so we start over from the position we hold (what an
-    // ordered consumer does; nats.js's own one needs nats-server 2.10).
+    const { jsm, name, messages } = await this.follow();
+    const commits = new GroupCommit<WriteBatch>(
+      { open: (under) => this.store.batch(under), write: (batch, upTo) => this.flush(batch, upTo) },
+      this.position,
+    );
+    let delivered = 0;
+    try {
+      for await (const m of messages) {
+        if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${commits.applied}`);
+        await commits.apply(m.seq, async (batch) => {
+          const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
+          if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.projector.apply(batch, commit);
+          else await this.projector.skip?.(batch, commit);
+        });
+      }
+      await commits.drain();
+    } finally {
+      // Leave no write behind: the next consumer starts from the position it sets.
+      await commits.close();
+      messages.stop();
+      jsm.consumers.delete(this.stream, name).catch(() => {});
+    }
+  }
+
+  /**
+   * Creates the consumer that delivers from our position on, and watches it.
+   * An ephemeral consumer without acks: the server numbers what it delivers;
+   * a gap in that numbering means a message was lost in transit, so we start
+   * over from the position we hold (what an ordered consumer does; nats.js's
+   * own one needs nats-server 2.10).
+   */
+  private async follow(): Promise<{ jsm: JetStreamManager; name: string; messages: ConsumerMessages }> {
     const jsm = await this.events.jsm();
     const resumeAt = this.caughtUp ? await this.lastSeqWhenAnswered() : 0;
     const info = await jsm.consumers.add(this.stream, {
@@ -271,7 +299,7 @@ export class Projection {
     this.resumeAt = resumeAt;
     this.interrupted = false;
     // A consumer that vanishes from the server (a restarted server forgets
-    // in-memory consumers) must end this loop, so it starts over from our
+    // in-memory consumers) must end the loop, so it starts over from our
     // position; without the flag nats.js waits for it to come back, forever.
     const messages = await consumer.consume({
       max_messages: 1000,
@@ -285,65 +313,7 @@ export class Projection {
       this.logger.warn(`projection ${this.projector.name}: consumer went quiet at ${this.position}; starting over`);
     });
     if (this.stopped) messages.stop();
-    // Group commit: one write at a time. What arrives while a batch is being
-    // written is applied to the next one (which reads through the batch being
-    // written) and written as soon as that write is done. Waiting for each
-    // write before applying more made a view fall behind by a tenth of a
-    // second at a few hundred events per second whenever LevelDB was slow.
-    let batch = this.store.batch();
-    let applied = 0;
-    let last = this.position;
-    let delivered = 0;
-    let applying = false;
-    let closing = false;
-    let writing: Promise<void> | undefined;
-    let failed: unknown;
-    const write = () => {
-      const done = batch;
-      const upTo = last;
-      batch = this.store.batch(done);
-      applied = 0;
-      writing = this.flush(done, upTo).then(
-        () => {
-          writing = undefined;
-          // Not while an event is half applied to the batch: the loop writes it after.
-          if (!applying && !closing && applied > 0) write();
-        },
-        (err: unknown) => {
-          writing = undefined;
-          failed = err;
-        },
-      );
-    };
-    const settle = async () => {
-      while (writing) await writing;
-      if (failed) throw failed;
-    };
-    try {
-      for await (const m of messages) {
-        if (failed) throw failed;
-        if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${last}`);
-        applying = true;
-        const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
-        if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.projector.apply(batch, commit);
-        else await this.projector.skip?.(batch, commit);
-        applying = false;
-        last = m.seq;
-        applied++;
-        // A batch that grew this big waits for the write before it (bounded memory).
-        if (writing && applied >= FLUSH_EVERY) await settle();
-        if (!writing && applied > 0) write();
-      }
-      await settle();
-      if (applied > 0) write();
-      await settle();
-    } finally {
-      // Leave no write behind: the next consumer starts from the position it sets.
-      closing = true;
-      while (writing) await writing;
-      messages.stop();
-      jsm.consumers.delete(this.stream, info.name).catch(() => {});
-    }
+    return { jsm, name: info.name, messages };
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {

@@ -5,15 +5,16 @@
 // (`carryOut`), with the idempotency every reaction needs: commands are caused
 // by the event and their event ids are derived from it, so a redelivered event
 // appends nothing twice.
-import type { Aggregate, DomainEvent } from "./domain.js";
+import type { Decider, DomainEvent, Stated } from "./domain.js";
 import { ruleOf } from "./errors.js";
 import type { EventEnvelope } from "./event-store.js";
-import { causedBy, type ExecuteOptions, type Outcome } from "./repository.js";
+import { causedBy, type ExecuteOptions } from "./repository.js";
 
 /** A command on an aggregate the reacting service owns. */
 export interface ExecuteEffect {
   kind: "execute";
-  aggregate: Aggregate<unknown, unknown, DomainEvent>;
+  /** The decider of the aggregate the command is for. */
+  aggregate: Decider<Stated, unknown, DomainEvent>;
   id: string;
   command: unknown;
   /** How the command is stamped; by default it is caused by the event (`causedBy`). */
@@ -35,13 +36,14 @@ export interface CallEffect {
 export type Effect = ExecuteEffect | CallEffect;
 
 /** `command` on the aggregate `id`; `more` overrides its stamping or says what a refusal leads to. */
-export function execute<S, C, E extends DomainEvent>(
-  aggregate: Aggregate<S, C, E>,
+export function execute<S extends Stated, C, E extends DomainEvent>(
+  decider: Decider<S, C, E>,
   id: string,
   command: C,
   more: Pick<ExecuteEffect, "options" | "whenRefused"> = {},
 ): ExecuteEffect {
-  return { kind: "execute", aggregate: aggregate as Aggregate<unknown, unknown, DomainEvent>, id, command, ...more };
+  const aggregate = decider as unknown as Decider<Stated, unknown, DomainEvent>;
+  return { kind: "execute", aggregate, id, command, ...more };
 }
 
 export function call(action: string, params: Record<string, unknown>): CallEffect {
@@ -61,7 +63,7 @@ export type Reactions<E extends DomainEvent, R = void> = {
 export interface EffectPorts {
   /** Names the commands' seeded ids (the service name). */
   reactor: string;
-  execute(effect: ExecuteEffect, options: ExecuteOptions): Promise<Outcome<unknown>>;
+  execute(effect: ExecuteEffect, options: ExecuteOptions): Promise<unknown>;
   call(action: string, params: Record<string, unknown>): Promise<unknown>;
 }
 

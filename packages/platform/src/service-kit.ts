@@ -5,7 +5,7 @@ import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import type { Context, Logger as LoggerInstance, ServiceSchema } from "moleculer";
 import type { Clock } from "./clock.js";
 import type { EventCatalog } from "./contracts/events.js";
-import type { Aggregate, DomainEvent } from "./domain.js";
+import type { Decider, DomainEvent, Stated } from "./domain.js";
 import { notFound, unavailable } from "./errors.js";
 import { type EventEnvelope, streamName } from "./event-store.js";
 import type { Freshness } from "./freshness.js";
@@ -15,7 +15,7 @@ import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability
 import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
 import { carryOut, type Effect, type EffectPorts, type Reactions } from "./reaction.js";
-import { type AggregateOptions, Repository } from "./repository.js";
+import { Repository, type RepositoryDeclaration } from "./repository.js";
 import { openStore, type Store } from "./store.js";
 import { type Tick, Ticker } from "./ticker.js";
 import { compileChecker } from "./validator.js";
@@ -57,8 +57,8 @@ export class ServiceKit {
   private readonly copies: Array<{ projector: Projector; freshness: Freshness }> = [];
   /** The repository of each aggregate this service declared, for the commands its reactions issue. */
   private readonly repositories = new Map<
-    Aggregate<unknown, unknown, DomainEvent>,
-    Repository<unknown, unknown, DomainEvent>
+    Decider<Stated, unknown, DomainEvent>,
+    Repository<Stated, unknown, DomainEvent>
   >();
   private projections: Projection[] = [];
   private reactions?: Record<string, EventHandler>;
@@ -96,10 +96,14 @@ export class ServiceKit {
     consumers.set(`${this.service} ${consumer}`, { service: this.service, consumer, types });
   }
 
-  /** A repository for an aggregate this service owns. */
-  aggregate<S, C, E extends DomainEvent>(
-    aggregate: Aggregate<S, C, E>,
-    declared: AggregateOptions<S, C> = {},
+  /**
+   * A repository for an aggregate this service owns, decided by `decider`;
+   * `declared.correlation` says which id its events are correlated by when it
+   * is not the aggregate's.
+   */
+  aggregate<S extends Stated, C, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    declared: RepositoryDeclaration<S, C> = {},
   ): Repository<S, C, E> {
     const schemas: Record<string, TSchema> = this.options.events?.schemas ?? this.options.eventSchemas ?? {};
     const validate = (e: DomainEvent) => {
@@ -114,7 +118,7 @@ export class ServiceKit {
     const repo = new Repository(
       this.rt.events,
       this.storeRef,
-      aggregate,
+      decider,
       {
         system: this.system,
         stream: this.stream,
@@ -127,8 +131,8 @@ export class ServiceKit {
     );
     this.copies.push({ projector: repo.projector(), freshness: repo.freshness });
     this.repositories.set(
-      aggregate as Aggregate<unknown, unknown, DomainEvent>,
-      repo as unknown as Repository<unknown, unknown, DomainEvent>,
+      decider as unknown as Decider<Stated, unknown, DomainEvent>,
+      repo as unknown as Repository<Stated, unknown, DomainEvent>,
     );
     return repo;
   }
@@ -164,7 +168,7 @@ export class ServiceKit {
     );
   }
 
-  private repositoryOf(aggregate: Aggregate<unknown, unknown, DomainEvent>): Repository<unknown, unknown, DomainEvent> {
+  private repositoryOf(aggregate: Decider<Stated, unknown, DomainEvent>): Repository<Stated, unknown, DomainEvent> {
     const repository = this.repositories.get(aggregate);
     if (!repository)
       throw new Error(`${this.service} reacts with a command on ${aggregate.name}, not one of its aggregates`);
@@ -184,11 +188,6 @@ export class ServiceKit {
     return this.rt.clock;
   }
 
-  /** Runs every ticker of this instance once now (tests that moved the clock, operators). */
-  async tickNow(): Promise<void> {
-    for (const t of this.tickers) await t.runNow();
-  }
-
   /** This instance's LevelDB while it runs (operators and tests look at what a read cost). */
   get localStore(): Store | undefined {
     return this.store;
@@ -203,7 +202,7 @@ export class ServiceKit {
         tick: {
           visibility: "public",
           async handler() {
-            await kit.tickNow();
+            for (const t of kit.tickers) await t.runNow();
             return { tickers: kit.tickers.length };
           },
         },

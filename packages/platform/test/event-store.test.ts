@@ -41,7 +41,7 @@ describe("EventStore", () => {
 
   it("ensureStream brings the limits in line when the config changes, keeping the events", async () => {
     await c.events.ensureStream(system);
-    await c.events.append(subjectOf(system, "counter", "a"), [envelope("a", 1)], 0);
+    await c.events.appendCommit(subjectOf(system, "counter", "a"), [envelope("a", 1)], 0);
 
     const changed = await connectEvents({
       STREAM_DUPLICATE_WINDOW_SECONDS: 120,
@@ -91,23 +91,23 @@ describe("EventStore", () => {
   it("append with expected sequence 0 creates; a second create fails with ConcurrencyError", async () => {
     await c.events.ensureStream(system);
     const subject = subjectOf(system, "counter", "x");
-    const seq = await c.events.append(subject, [envelope("x", 1)], 0);
+    const seq = (await c.events.appendCommit(subject, [envelope("x", 1)], 0)).seq;
     expect(seq).toBeGreaterThan(0);
-    await expect(c.events.append(subject, [envelope("x", 2)], 0)).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(c.events.append(subject, [envelope("x", 2)], 0)).rejects.toMatchObject({ subject });
+    await expect(c.events.appendCommit(subject, [envelope("x", 2)], 0)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(c.events.appendCommit(subject, [envelope("x", 2)], 0)).rejects.toMatchObject({ subject });
     expect(await countOn(c.events, system, subject)).toBe(1);
   });
 
   it("a stale expected sequence fails; the current one succeeds", async () => {
     await c.events.ensureStream(system);
     const subject = subjectOf(system, "counter", "x");
-    const s1 = await c.events.append(subject, [envelope("x", 1)], 0);
-    const s2 = await c.events.append(subject, [envelope("x", 2)], s1);
+    const s1 = (await c.events.appendCommit(subject, [envelope("x", 1)], 0)).seq;
+    const s2 = (await c.events.appendCommit(subject, [envelope("x", 2)], s1)).seq;
     expect(s2).toBeGreaterThan(s1);
-    await expect(c.events.append(subject, [envelope("x", 3)], s1)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(c.events.appendCommit(subject, [envelope("x", 3)], s1)).rejects.toBeInstanceOf(ConcurrencyError);
     // A sequence from the future is as wrong as a stale one.
-    await expect(c.events.append(subject, [envelope("x", 3)], s2 + 100)).rejects.toBeInstanceOf(ConcurrencyError);
-    const s3 = await c.events.append(subject, [envelope("x", 3)], s2);
+    await expect(c.events.appendCommit(subject, [envelope("x", 3)], s2 + 100)).rejects.toBeInstanceOf(ConcurrencyError);
+    const s3 = (await c.events.appendCommit(subject, [envelope("x", 3)], s2)).seq;
     expect(s3).toBeGreaterThan(s2);
     expect(await countOn(c.events, system, subject)).toBe(3);
   });
@@ -117,12 +117,12 @@ describe("EventStore", () => {
     const a = subjectOf(system, "counter", "a");
     const b = subjectOf(system, "counter", "b");
     const o = subjectOf(system, "other", "a");
-    const sa = await c.events.append(a, [envelope("a", 1)], 0);
-    const sb = await c.events.append(b, [envelope("b", 1)], 0);
-    const so = await c.events.append(o, [envelope("a", 1, { aggregate: "other" })], 0);
+    const sa = (await c.events.appendCommit(a, [envelope("a", 1)], 0)).seq;
+    const sb = (await c.events.appendCommit(b, [envelope("b", 1)], 0)).seq;
+    const so = (await c.events.appendCommit(o, [envelope("a", 1, { aggregate: "other" })], 0)).seq;
     expect([sa, sb, so]).toEqual([sa, sa + 1, sa + 2]);
     // a's last sequence is still sa although the stream moved on.
-    await c.events.append(a, [envelope("a", 2)], sa);
+    await c.events.appendCommit(a, [envelope("a", 2)], sa);
     expect(await c.events.lastSeqOf(streamName(system), a)).toBe(so + 1);
     expect(await c.events.lastSeqOf(streamName(system), b)).toBe(sb);
     expect(await c.events.lastSeqOf(streamName(system), o)).toBe(so);
@@ -137,7 +137,7 @@ describe("EventStore", () => {
     expect(first.duplicate).toBe(false);
     const s1 = first.seq;
     // Same msg id: dropped before the expected sequence is looked at, answered with the original sequence.
-    const again = await c.events.append(subject, commit, 0);
+    const again = (await c.events.appendCommit(subject, commit, 0)).seq;
     expect(again).toBe(s1);
     expect(await c.events.appendCommit(subject, commit, 0)).toEqual({ seq: s1, duplicate: true });
     const raw = await c.events.js.publish(subject, encodeCommit(commit), { msgID: commit[0]?.id });
@@ -152,7 +152,7 @@ describe("EventStore", () => {
     await c.events.ensureStream(system);
     const subject = subjectOf(system, "counter", "m");
     const commit = [envelope("m", 1), envelope("m", 2), envelope("m", 3)];
-    const seq = await c.events.append(subject, commit, 0);
+    const seq = (await c.events.appendCommit(subject, commit, 0)).seq;
     const m = await (await c.events.jsm()).streams.getMessage(streamName(system), { seq });
     expect(m.subject).toBe(subject);
     expect(m.header?.get("Nats-Msg-Id")).toBe(commit[0]?.id);
@@ -160,7 +160,7 @@ describe("EventStore", () => {
   });
 
   it("refuses an empty commit", async () => {
-    await expect(c.events.append(subjectOf(system, "counter", "e"), [], 0)).rejects.toThrow(/empty commit/);
+    await expect(c.events.appendCommit(subjectOf(system, "counter", "e"), [], 0)).rejects.toThrow(/empty commit/);
   });
 
   it("lastSeqOf is 0 for a subject without messages, also with a wildcard filter", async () => {
@@ -168,8 +168,8 @@ describe("EventStore", () => {
     const stream = streamName(system);
     expect(await c.events.lastSeqOf(stream, subjectOf(system, "counter", "nobody"))).toBe(0);
     expect(await c.events.lastSeqOf(stream, `${system}.counter.>`)).toBe(0);
-    const seq = await c.events.append(subjectOf(system, "counter", "one"), [envelope("one", 1)], 0);
-    await c.events.append(subjectOf(system, "other", "one"), [envelope("one", 1, { aggregate: "other" })], 0);
+    const seq = (await c.events.appendCommit(subjectOf(system, "counter", "one"), [envelope("one", 1)], 0)).seq;
+    await c.events.appendCommit(subjectOf(system, "other", "one"), [envelope("one", 1, { aggregate: "other" })], 0);
     // Projections use a wildcard filter to find where they must catch up to.
     expect(await c.events.lastSeqOf(stream, `${system}.counter.>`)).toBe(seq);
     expect(await c.events.lastSeqOf(stream, `${system}.>`)).toBe(seq + 1);

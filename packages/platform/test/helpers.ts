@@ -4,27 +4,25 @@
 import type { Logger as LoggerInstance } from "moleculer";
 import { connect, type NatsConnection } from "nats";
 import type { Config } from "../src/config.js";
-import { type Aggregate, type DomainEvent, refuse } from "../src/domain.js";
+import { type Decider, type DomainEvent, refuse } from "../src/domain.js";
 import { type EventEnvelope, EventStore, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
 import { newId } from "../src/ids.js";
 import { Projection } from "../src/projection.js";
-import { Repository } from "../src/repository.js";
+import { Repository, type RepositoryDeclaration } from "../src/repository.js";
 import { openStore, type Store } from "../src/store.js";
 import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../testing/index.js";
 
 /** A system name no other test uses: its own stream `T…` over `t….>`. */
 export const uniqueSystem = (): string => `t${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
 
-export interface CounterState {
-  total: number;
-  adds: number;
-}
+export type CounterState = { status: "Empty" } | { status: "Counting"; total: number; adds: number };
 export type CounterCommand = { type: "Add"; by: number } | { type: "Reject" } | { type: "Nothing" };
 export type CounterEvent = DomainEvent<"Added", { by: number }>;
 
 /** A counter: Add appends Added; Reject and a non-positive Add are refused; Nothing changes nothing. */
-export const counter: Aggregate<CounterState, CounterCommand, CounterEvent> = {
+export const counter: Decider<CounterState, CounterCommand, CounterEvent> = {
   name: "counter",
+  initialState: { status: "Empty" },
   decide(_state, command) {
     switch (command.type) {
       case "Add":
@@ -37,7 +35,8 @@ export const counter: Aggregate<CounterState, CounterCommand, CounterEvent> = {
     }
   },
   evolve(state, event) {
-    return { total: (state?.total ?? 0) + event.data.by, adds: (state?.adds ?? 0) + 1 };
+    const { total, adds } = state.status === "Counting" ? state : { total: 0, adds: 0 };
+    return { status: "Counting", total: total + event.data.by, adds: adds + 1 };
   },
 };
 
@@ -139,16 +138,22 @@ export interface Instance {
 export async function startInstance(
   connected: Connected,
   system: string,
-  opts: { dir?: string; retries?: number } = {},
+  opts: { dir?: string; retries?: number; declared?: RepositoryDeclaration<CounterState, CounterCommand> } = {},
 ): Promise<Instance> {
   const dir = opts.dir ?? tempDir();
   const store = await openStore(dir, "0");
   const stream = streamName(system);
-  const repo = new Repository(connected.events, () => store, counter, {
-    system,
-    stream,
-    retries: opts.retries ?? connected.config.COMMAND_RETRIES,
-  });
+  const repo = new Repository(
+    connected.events,
+    () => store,
+    counter,
+    {
+      system,
+      stream,
+      retries: opts.retries ?? connected.config.COMMAND_RETRIES,
+    },
+    opts.declared,
+  );
   const follower = new Projection(connected.events, store, stream, repo.projector(), recordingLogger());
   repo.freshness.follow(follower);
   await follower.start();

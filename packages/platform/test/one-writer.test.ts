@@ -184,11 +184,11 @@ describe("one writer per aggregate version on a 3-node cluster (nats-server as i
     );
     for (const inst of instances) {
       expect(await inst.follower.waitFor(last, 10_000)).toBe(true);
-      expect(await inst.repo.get("shared")).toEqual({ total, adds: successes.size });
+      expect(await inst.repo.get("shared")).toEqual({ status: "Counting", total, adds: successes.size });
     }
     const fresh = await startInstance(writers[3] as Connected, system);
     instances.push(fresh);
-    expect(await fresh.repo.getLatest("shared")).toEqual({ total, adds: successes.size });
+    expect(await fresh.repo.getLatest("shared")).toEqual({ status: "Counting", total, adds: successes.size });
     await eventually(() => expect(new Set(handled.keys())).toEqual(new Set(successes.keys())), { timeout: 20_000 });
 
     for (const p of policies) await p.stop();

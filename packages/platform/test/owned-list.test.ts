@@ -3,7 +3,7 @@ import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
-import type { Aggregate } from "../src/domain.js";
+import type { Decider, Empty } from "../src/domain.js";
 import { healthOf } from "../src/health.js";
 import type { User } from "../src/http.js";
 import { ListQuery, type Page } from "../src/list.js";
@@ -24,14 +24,15 @@ type TicketEvent =
   | { type: "Closed"; data: Record<string, never> };
 type TicketCommand = { type: "Open"; id: string; owner: string } | { type: "Close" };
 
-const ticket: Aggregate<Ticket, TicketCommand, TicketEvent> = {
+const ticket: Decider<Empty | Ticket, TicketCommand, TicketEvent> = {
   name: "ticket",
+  initialState: { status: "Empty" },
   decide: (state, cmd) =>
     cmd.type === "Open"
-      ? state
+      ? state.status !== "Empty"
         ? []
         : [{ type: "Opened", data: { id: cmd.id, owner: cmd.owner } }]
-      : state?.status === "Open"
+      : state.status === "Open"
         ? [{ type: "Closed", data: {} }]
         : [],
   evolve: (state, e) =>

@@ -315,6 +315,33 @@ describe("Projection", () => {
     expect(projection.seq).toBe(50);
   });
 
+  it("answers a caller waiting for a commit only once the batch holding it is on disk", async () => {
+    const { projection, store } = await setup();
+    await projection.start();
+    const write = store.write.bind(store);
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    store.write = async (ops) => {
+      await held;
+      return write(ops);
+    };
+    await publishMany(c.events, system, 3);
+    const last = await c.events.lastSeq(stream);
+    let answered = false;
+    const waiting = projection.waitFor(last, 0).then((ok) => {
+      answered = true;
+      return ok;
+    });
+    await sleep(300);
+    expect(answered).toBe(false);
+    expect(projection.seq).toBeLessThan(last);
+    release();
+    expect(await waiting).toBe(true);
+    expect(projection.seq).toBe(last);
+  });
+
   it("a failure in the middle of a batch replays from the committed position, applying nothing twice", async () => {
     const published = await publishMany(c.events, system, 1500);
     let calls = 0;

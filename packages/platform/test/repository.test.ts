@@ -51,7 +51,7 @@ describe("Repository", () => {
   it("execute appends one commit and the instance's LevelDB holds the new state with its sequence", async () => {
     const a = await instance();
     const out = await a.repo.execute("k1", { type: "Add", by: 3 }, { correlationId: "corr-1" });
-    expect(out.state).toEqual({ total: 3, adds: 1 });
+    expect(out.state).toEqual({ status: "Counting", total: 3, adds: 1 });
     expect(out.events).toHaveLength(1);
     expect(out.events[0]).toMatchObject({
       type: "Added",
@@ -67,24 +67,24 @@ describe("Repository", () => {
     // for the follower, so the write is readable right away, and then the
     // instance's LevelDB holds it with its sequence.
     const seq = await c.events.lastSeqOf(streamName(system), subject("k1"));
-    expect(await a.repo.get("k1")).toEqual({ total: 3, adds: 1 });
+    expect(await a.repo.get("k1")).toEqual({ status: "Counting", total: 3, adds: 1 });
     expect(await a.store.get<Snapshot<CounterState>>("agg:counter", "k1")).toEqual({
       seq,
-      state: { total: 3, adds: 1 },
+      state: { status: "Counting", total: 3, adds: 1 },
     });
 
     const out2 = await a.repo.execute("k1", { type: "Add", by: 4 }, { correlationId: "corr-1" });
-    expect(out2.state).toEqual({ total: 7, adds: 2 });
-    expect(await a.repo.get("k1")).toEqual({ total: 7, adds: 2 });
-    expect(await a.repo.getLatest("k1")).toEqual({ total: 7, adds: 2 });
+    expect(out2.state).toEqual({ status: "Counting", total: 7, adds: 2 });
+    expect(await a.repo.get("k1")).toEqual({ status: "Counting", total: 7, adds: 2 });
+    expect(await a.repo.getLatest("k1")).toEqual({ status: "Counting", total: 7, adds: 2 });
     expect(await a.repo.get("nobody")).toBeUndefined();
     expect(await a.repo.getLatest("nobody")).toBeUndefined();
     expect(await countOn(c.events, system, subject("k1"))).toBe(2);
 
     await a.repo.execute("k2", { type: "Add", by: 1 }, { correlationId: "corr-2" });
     expect(await a.repo.all()).toEqual([
-      { total: 7, adds: 2 },
-      { total: 1, adds: 1 },
+      { status: "Counting", total: 7, adds: 2 },
+      { status: "Counting", total: 1, adds: 1 },
     ]);
   });
 
@@ -99,7 +99,7 @@ describe("Repository", () => {
     expect(err).toBeInstanceOf(Refusal);
     expect(err).toMatchObject({ status: 409, rule: "NotPositive" });
     expect(await countOn(c.events, system, subject("r"))).toBe(1);
-    expect(await a.repo.getLatest("r")).toEqual({ total: 2, adds: 1 });
+    expect(await a.repo.getLatest("r")).toEqual({ status: "Counting", total: 2, adds: 1 });
   });
 
   it("a command that decides nothing appends nothing and answers the current state", async () => {
@@ -107,7 +107,7 @@ describe("Repository", () => {
     await expect(a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" })).rejects.toThrow(/produced nothing/);
     await a.repo.execute("n", { type: "Add", by: 5 }, { correlationId: "n" });
     const out = await a.repo.execute("n", { type: "Nothing" }, { correlationId: "n" });
-    expect(out).toEqual({ state: { total: 5, adds: 1 }, events: [] });
+    expect(out).toEqual({ state: { status: "Counting", total: 5, adds: 1 }, events: [] });
     expect(await countOn(c.events, system, subject("n"))).toBe(1);
   });
 
@@ -122,16 +122,16 @@ describe("Repository", () => {
     expect(first.events).toHaveLength(1);
 
     const out = await a.repo.execute("v", { type: "Add", by: 2 }, { correlationId: "v" });
-    expect(out.state).toEqual({ total: 3, adds: 2 });
+    expect(out.state).toEqual({ status: "Counting", total: 3, adds: 2 });
     const stored = await (await c.events.jsm()).streams.getMessage(streamName(system), { last_by_subj: subject("v") });
     expect(stored.seq).toBeGreaterThan(lost.seq);
     expect(stored.header.get(PREV_HEADER)).toBe(String(tip));
     // A copy made from the stream skips it too, and the writer knows the subject's last message.
     const late = await instance(await connection());
-    expect(await late.repo.get("v")).toEqual({ total: 3, adds: 2 });
+    expect(await late.repo.get("v")).toEqual({ status: "Counting", total: 3, adds: 2 });
     expect(await a.store.get<Snapshot<CounterState>>("agg:counter", "v")).toEqual({
       seq: stored.seq,
-      state: { total: 3, adds: 2 },
+      state: { status: "Counting", total: 3, adds: 2 },
     });
   });
 
@@ -139,14 +139,14 @@ describe("Repository", () => {
     const a = await instance();
     const b = await instance(await connection());
     await a.repo.execute("x", { type: "Add", by: 2 }, { correlationId: "x" });
-    expect(await b.repo.getLatest("x")).toEqual({ total: 2, adds: 1 });
+    expect(await b.repo.getLatest("x")).toEqual({ status: "Counting", total: 2, adds: 1 });
     // b decides on top of a's write (its local copy is current), a on top of b's.
     await b.repo.execute("x", { type: "Add", by: 3 }, { correlationId: "x" });
-    expect(await a.repo.getLatest("x")).toEqual({ total: 5, adds: 2 });
+    expect(await a.repo.getLatest("x")).toEqual({ status: "Counting", total: 5, adds: 2 });
     // A late instance catches up from the stream before it starts.
     const late = await instance(await connection());
     expect(late.follower.ready).toBe(true);
-    expect(await late.repo.get("x")).toEqual({ total: 5, adds: 2 });
+    expect(await late.repo.get("x")).toEqual({ status: "Counting", total: 5, adds: 2 });
   });
 
   it('an instance whose copy cannot catch up answers 503, never "not found" for what exists', async () => {
@@ -159,7 +159,7 @@ describe("Repository", () => {
     await expect(b.repo.execute("y", { type: "Add", by: 1 }, { correlationId: "y" })).rejects.toMatchObject({
       code: 503,
     });
-    expect(await a.repo.getLatest("y")).toEqual({ total: 1, adds: 1 });
+    expect(await a.repo.getLatest("y")).toEqual({ status: "Counting", total: 1, adds: 1 });
   });
 
   it("two instances racing 50 commands on one aggregate lose no update", async () => {
@@ -195,7 +195,7 @@ describe("Repository", () => {
     }
     expect(ok.length).toBeGreaterThanOrEqual(40);
     expect(lost).toBeGreaterThan(0); // they did race
-    const expected = { total: ok.reduce((s, by) => s + by, 0), adds: ok.length };
+    const expected = { status: "Counting", total: ok.reduce((s, by) => s + by, 0), adds: ok.length };
     expect(await countOn(c.events, system, subject("hot"))).toBe(ok.length);
     expect(await a.repo.getLatest("hot")).toEqual(expected);
     expect(await b.repo.getLatest("hot")).toEqual(expected);
@@ -214,7 +214,7 @@ describe("Repository", () => {
     expect(err).toMatchObject({ code: 503, type: "ServiceUnavailable" });
     expect(await countOn(c.events, system, subject("z"))).toBe(2);
     await slow.follower.start();
-    expect(await slow.repo.getLatest("z")).toEqual({ total: 2, adds: 2 });
+    expect(await slow.repo.getLatest("z")).toEqual({ status: "Counting", total: 2, adds: 2 });
   });
 
   it("causedBy gives deterministic ids: a re-executed reaction adds nothing", async () => {
@@ -236,15 +236,15 @@ describe("Repository", () => {
     expect(elsewhere.events).toEqual([]);
 
     expect(await countOn(c.events, system, subject("pay-1"))).toBe(1);
-    expect(await a.repo.getLatest("pay-1")).toEqual({ total: 5, adds: 1 });
-    expect(await b.repo.getLatest("pay-1")).toEqual({ total: 5, adds: 1 });
+    expect(await a.repo.getLatest("pay-1")).toEqual({ status: "Counting", total: 5, adds: 1 });
+    expect(await b.repo.getLatest("pay-1")).toEqual({ status: "Counting", total: 5, adds: 1 });
     // The answer of a re-execution is the state that is stored, not a second application.
-    expect(again.state).toEqual({ total: 5, adds: 1 });
-    expect(elsewhere.state).toEqual({ total: 5, adds: 1 });
+    expect(again.state).toEqual({ status: "Counting", total: 5, adds: 1 });
+    expect(elsewhere.state).toEqual({ status: "Counting", total: 5, adds: 1 });
 
     // A different reactor (or a different cause) is a different command.
     await a.repo.execute("pay-1", { type: "Add", by: 5 }, causedBy(cause, "another-reactor"));
-    expect(await a.repo.getLatest("pay-1")).toEqual({ total: 10, adds: 2 });
+    expect(await a.repo.getLatest("pay-1")).toEqual({ status: "Counting", total: 10, adds: 2 });
   });
 
   it("the same seed on two aggregates gives two different ids: neither append is taken for a copy", async () => {
@@ -256,7 +256,7 @@ describe("Repository", () => {
     expect(two.events).toHaveLength(1);
     expect(one.events[0]?.id).not.toBe(two.events[0]?.id);
     expect(await countOn(c.events, system, subject("k-two"))).toBe(1);
-    expect(await a.repo.getLatest("k-two")).toEqual({ total: 2, adds: 1 });
+    expect(await a.repo.getLatest("k-two")).toEqual({ status: "Counting", total: 2, adds: 1 });
   });
 
   it("exclusive runs a multi-step command while no other command of the instance touches the aggregate", async () => {
@@ -275,6 +275,6 @@ describe("Repository", () => {
     });
     await Promise.all([long, short]);
     expect(order).toEqual(["long:start", "long:end", "short"]);
-    expect((await short).state).toEqual({ total: 12, adds: 3 });
+    expect((await short).state).toEqual({ status: "Counting", total: 12, adds: 3 });
   });
 });

@@ -114,7 +114,7 @@ describe("ServiceKit", () => {
 
     for (let i = 1; i <= 5; i++) await broker.call(`${system}.counter.add`, { id: "k", by: i });
     await broker.call(`${system}.counter.add`, { id: "m", by: 7 });
-    expect(await counters.get("k")).toEqual({ total: 15, adds: 5 });
+    expect(await counters.get("k")).toEqual({ status: "Counting", total: 15, adds: 5 });
     await eventually(async () =>
       expect(await totals.all()).toEqual([
         { id: "k", sum: 15 },
@@ -122,8 +122,10 @@ describe("ServiceKit", () => {
       ]),
     );
     // The policy reacted to each Added of a counter exactly once.
-    await eventually(async () => expect(await audits.getLatest("k")).toEqual({ total: 5, adds: 5 }));
-    expect(await audits.getLatest("m")).toEqual({ total: 1, adds: 1 });
+    await eventually(async () =>
+      expect(await audits.getLatest("k")).toEqual({ status: "Counting", total: 5, adds: 5 }),
+    );
+    expect(await audits.getLatest("m")).toEqual({ status: "Counting", total: 1, adds: 1 });
 
     // rebuild replays every projection of the service and answers their positions.
     const positions = await broker.call<Record<string, number>, Record<string, never>>(`${system}.counter.rebuild`, {});
@@ -148,13 +150,17 @@ describe("ServiceKit", () => {
   it("a restarted node finds its LevelDB again and the policy does not react twice", async () => {
     const first = await startBroker();
     await broker.call(`${system}.counter.add`, { id: "k", by: 2 });
-    await eventually(async () => expect(await first.audits.getLatest("k")).toEqual({ total: 1, adds: 1 }));
+    await eventually(async () =>
+      expect(await first.audits.getLatest("k")).toEqual({ status: "Counting", total: 1, adds: 1 }),
+    );
     await broker.stop();
 
     const second = await startBroker();
-    expect(await second.counters.get("k")).toEqual({ total: 2, adds: 1 });
+    expect(await second.counters.get("k")).toEqual({ status: "Counting", total: 2, adds: 1 });
     await broker.call(`${system}.counter.add`, { id: "k", by: 3 });
-    await eventually(async () => expect(await second.audits.getLatest("k")).toEqual({ total: 2, adds: 2 }));
+    await eventually(async () =>
+      expect(await second.audits.getLatest("k")).toEqual({ status: "Counting", total: 2, adds: 2 }),
+    );
     expect(await countOn(c.events, system, subjectOf(system, "audit", "k"))).toBe(2);
   });
 });

@@ -392,10 +392,10 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
   };
   return client;
 }
-export * from "./aggregate.js";
 export * from "./chains.js";
 export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
+export * from "./decider.js";
 export * from "./policy.js";
 export { commitsOn, eventCounts } from "./stream.js";

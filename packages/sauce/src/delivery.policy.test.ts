@@ -3,7 +3,7 @@
 import { execute } from "@seed/platform";
 import { effectsOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Delivery } from "./delivery.js";
+import { deliveryDecider } from "./delivery.js";
 import { deliveryPolicy } from "./delivery.policy.js";
 import { deliveryIdOf, paymentIdOf } from "./ids.js";
 
@@ -17,14 +17,14 @@ describe("sauce delivery policy", () => {
   it("given PaymentApproved → starts the order's delivery", async () => {
     const approved = { paymentId: PAYMENT, orderId: ORDER, amount: 3000, customerId };
     expect(await effectsOf(deliveryPolicy, { type: "PaymentApproved", data: approved })).toEqual([
-      execute(Delivery, DELIVERY, { type: "Start", deliveryId: DELIVERY, orderId: ORDER, customerId }),
+      execute(deliveryDecider, DELIVERY, { type: "Start", deliveryId: DELIVERY, orderId: ORDER, customerId }),
     ]);
   });
 
   it("given PaymentCanceled (OrderCanceled) → cancels the delivery, started or not", async () => {
     const refunded = { paymentId: PAYMENT, orderId: ORDER, reason: "OrderCanceled" as const, customerId };
     expect(await effectsOf(deliveryPolicy, { type: "PaymentCanceled", data: refunded })).toEqual([
-      execute(Delivery, DELIVERY, { type: "Cancel", deliveryId: DELIVERY, orderId: ORDER, customerId }),
+      execute(deliveryDecider, DELIVERY, { type: "Cancel", deliveryId: DELIVERY, orderId: ORDER, customerId }),
     ]);
   });
 
@@ -36,6 +36,6 @@ describe("sauce delivery policy", () => {
   it("given OrderDelivered → completes the delivery", async () => {
     expect(
       await effectsOf(deliveryPolicy, { type: "OrderDelivered", data: { orderId: ORDER, deliveryId: DELIVERY } }),
-    ).toEqual([execute(Delivery, DELIVERY, { type: "Complete" })]);
+    ).toEqual([execute(deliveryDecider, DELIVERY, { type: "Complete" })]);
   });
 });

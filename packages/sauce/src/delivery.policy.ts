@@ -2,7 +2,7 @@
 // order's delivery, a refund cancels it (also before it started), and an
 // order that recorded its delivery completes it.
 import { execute, type Reactions } from "@seed/platform";
-import { Delivery } from "./delivery.js";
+import { deliveryDecider } from "./delivery.js";
 import { deliveryIdOf } from "./ids.js";
 import type { SauceEvent } from "./schemas.js";
 
@@ -10,7 +10,7 @@ export const deliveryPolicy: Reactions<SauceEvent> = {
   PaymentApproved: (e) => {
     const { orderId, customerId } = e.data;
     const deliveryId = deliveryIdOf(orderId);
-    return [execute(Delivery, deliveryId, { type: "Start", deliveryId, orderId, customerId })];
+    return [execute(deliveryDecider, deliveryId, { type: "Start", deliveryId, orderId, customerId })];
   },
   PaymentCanceled: (e) => {
     // An authorization refunded because its order was never stored was never
@@ -18,9 +18,9 @@ export const deliveryPolicy: Reactions<SauceEvent> = {
     if (e.data.reason === "OrderNotStored") return [];
     const { orderId, customerId } = e.data;
     const deliveryId = deliveryIdOf(orderId);
-    return [execute(Delivery, deliveryId, { type: "Cancel", deliveryId, orderId, customerId })];
+    return [execute(deliveryDecider, deliveryId, { type: "Cancel", deliveryId, orderId, customerId })];
   },
   // The order recorded the delivery; normally the complete request stored
   // DeliveryCompleted a moment ago (then this decides nothing).
-  OrderDelivered: (e) => [execute(Delivery, e.data.deliveryId, { type: "Complete" })],
+  OrderDelivered: (e) => [execute(deliveryDecider, e.data.deliveryId, { type: "Complete" })],
 };

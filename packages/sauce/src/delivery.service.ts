@@ -15,6 +15,7 @@
 
 import {
   caller,
+  correlateBy,
   endpoint,
   ListQuery,
   ownedReadActions,
@@ -25,7 +26,7 @@ import {
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { Delivery, deliveryView, ensureCompletable } from "./delivery.js";
+import { deliveryDecider, deliveryView, ensureCompletable } from "./delivery.js";
 import { deliveryPolicy } from "./delivery.policy.js";
 import { ByIdParams, Delivery as DeliveryResource, DeliveryStatus, Id, SauceEvents } from "./schemas.js";
 
@@ -36,7 +37,10 @@ const staff: Role[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(Delivery, { indexes: ["customerId", "orderId", "status"] });
+  const deliveries = kit.aggregate(deliveryDecider, {
+    correlation: correlateBy("orderId"),
+    indexes: ["customerId", "orderId", "status"],
+  });
 
   kit.react(deliveryPolicy);
 
@@ -103,7 +107,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
           const { state } = await deliveries.execute(
             id,
             { type: "Complete" },
-            { correlationId: orderId, idSeed: `complete:${id}` },
+            { idSeed: `complete:${id}`, deadline: "none" },
           );
           return deliveryView(state);
         },

@@ -8,16 +8,13 @@
 // late start finds a delivery and starts nothing. Whatever order the approval
 // and the refund are handled in, the delivery ends Canceled: never left
 // running for a canceled order.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { SauceEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { Delivery, SauceEvent } from "./schemas.js";
 
-export interface DeliveryState {
-  id: string;
-  orderId: string;
+/** A delivery is what its resource shows, and whose it is. */
+export interface DeliveryState extends Static<typeof Delivery> {
   customerId: string;
-  status: "Started" | "Canceled" | "Completed";
-  createdAt: string;
-  updatedAt: string;
 }
 
 interface DeliveryOf {
@@ -36,20 +33,21 @@ export type DeliveryCommand =
 type DeliveryEvent = Extract<SauceEvent, { type: "DeliveryStarted" | "DeliveryCanceled" | "DeliveryCompleted" }>;
 
 /** The admin may complete this delivery (the order still has its say): 404 unknown, 409 canceled. */
-export function ensureCompletable(state: DeliveryState | undefined): asserts state is DeliveryState {
-  if (!state) throw refuse.notFound("delivery not found");
+export function ensureCompletable(state: Empty | DeliveryState | undefined): asserts state is DeliveryState {
+  if (!state || state.status === "Empty") throw refuse.notFound("delivery not found");
   if (state.status === "Canceled") throw refuse.conflict("DeliveryCanceled", "the delivery was canceled");
 }
 
-export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> = {
+export const deliveryDecider: Decider<Empty | DeliveryState, DeliveryCommand, DeliveryEvent> = {
   name: "delivery",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     switch (cmd.type) {
       case "Start": {
         // One delivery per order, also when PaymentApproved is redelivered; and
         // none at all once it was canceled, even if it never started.
-        if (state) return [];
+        if (state.status !== "Empty") return [];
         const { deliveryId, orderId, customerId } = cmd;
         return [{ type: "DeliveryStarted", data: { deliveryId, orderId, customerId } }];
       }
@@ -59,7 +57,7 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
         return [{ type: "DeliveryCompleted", data: { deliveryId: state.id, orderId: state.orderId } }];
       case "Cancel": {
         const { deliveryId, orderId, customerId } = cmd;
-        if (!state) return [{ type: "DeliveryCanceled", data: { deliveryId, orderId, customerId } }]; // the tombstone
+        if (state.status === "Empty") return [{ type: "DeliveryCanceled", data: { deliveryId, orderId, customerId } }]; // the tombstone
         if (state.status === "Canceled") return [];
         if (state.status === "Completed") throw refuse.conflict("AlreadyDelivered", "the delivery was completed");
         return [
@@ -79,12 +77,12 @@ export const Delivery: Aggregate<DeliveryState, DeliveryCommand, DeliveryEvent> 
         return { id: deliveryId, orderId, customerId, status: "Started", createdAt: at, updatedAt: at };
       }
       case "DeliveryCanceled": {
-        if (state) return { ...state, status: "Canceled", updatedAt: at };
+        if (state.status !== "Empty") return { ...state, status: "Canceled", updatedAt: at };
         const { deliveryId, orderId, customerId } = event.data;
         return { id: deliveryId, orderId, customerId, status: "Canceled", createdAt: at, updatedAt: at };
       }
       case "DeliveryCompleted":
-        return { ...(state as DeliveryState), status: "Completed", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "Completed", updatedAt: at };
     }
   },
 };

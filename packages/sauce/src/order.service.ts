@@ -10,7 +10,6 @@ import {
   caller,
   conflict,
   creationId,
-  deadlineOf,
   endpoint,
   ensureOwnerOr,
   forbidden,
@@ -26,7 +25,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { deliveryIdOf } from "./ids.js";
-import { Order, orderView } from "./order.js";
+import { orderDecider, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
 import {
   ByIdParams,
@@ -49,7 +48,7 @@ const staff: Role[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
-  const orders = kit.aggregate(Order, { indexes: ["customerId", "status", "branchId", "sauceId"] });
+  const orders = kit.aggregate(orderDecider, { indexes: ["customerId", "status", "branchId", "sauceId"] });
   // An order is stored within a window of its payment, or not at all: the
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
@@ -86,18 +85,17 @@ export function orderService(rt: Runtime): ServiceSchema {
           });
           if (payment.status === "Canceled")
             throw conflict("PaymentRefunded", "this order's payment was refunded; place a new order");
-          let deadline = deadlineOf(ctx);
+          let storeBy: number | undefined;
           if (payment.status === "Authorized") {
             // the payment is stamped on the services' clock, as every sauce event is
-            const storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
+            storeBy = ownerStoreBy(Date.parse(payment.createdAt), reconcileAfterMs, rt.clock);
             if (storeBy === undefined)
               throw conflict("PaymentExpired", "this order was not completed in time and its payment is refunded");
-            deadline = Math.min(deadline ?? storeBy, storeBy);
           }
           const { state } = await orders.execute(
             orderId,
             { type: "Place", orderId, customerId: user.id, branchId, sauceId, qty, price },
-            { correlationId: orderId, ...(deadline !== undefined ? { deadline } : {}) },
+            { storeBy },
           );
           if (state.customerId !== user.id) throw forbidden("NotOwner", "only the customer who ordered may do this");
           return orderView(state);
@@ -156,11 +154,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const order = await orders.getLatest(ctx.params.id);
           if (!order) throw notFound("order", ctx.params.id);
           ensureOwnerOr(caller(ctx), order.customerId);
-          const { state } = await orders.execute(
-            order.id,
-            { type: "Cancel" },
-            { correlationId: order.id, idSeed: `cancel:${order.id}`, deadline: deadlineOf(ctx) },
-          );
+          const { state } = await orders.execute(order.id, { type: "Cancel" }, { idSeed: `cancel:${order.id}` });
           return orderView(state);
         },
       }),
@@ -180,7 +174,7 @@ export function orderService(rt: Runtime): ServiceSchema {
           const { state } = await orders.execute(
             id,
             { type: "MarkDelivered", deliveryId },
-            { correlationId: id, idSeed: `delivered:${id}`, deadline: deadlineOf(ctx) },
+            { idSeed: `delivered:${id}` },
           );
           return orderView(state);
         },

@@ -7,21 +7,13 @@
 // Both are appended to this aggregate's subject with the expected sequence, so
 // of a cancel and a completion racing on one order, on any replicas and in any
 // timing, exactly one is stored.
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { SauceEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Order, SauceEvent } from "./schemas.js";
 
-export interface OrderState {
-  id: string;
-  customerId: string;
-  branchId: string;
-  sauceId: string;
-  qty: number;
-  price: number;
-  status: "Paid" | "Canceled";
+/** An order is what its resource shows, and whether its delivery was recorded. */
+export interface OrderState extends Order {
   /** The delivery recorded as completed; from then on the order can no longer be canceled. */
   deliveredBy?: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type OrderCommand =
@@ -40,16 +32,17 @@ export type OrderCommand =
 
 type OrderEvent = Extract<SauceEvent, { type: "OrderPlaced" | "OrderCanceled" | "OrderDelivered" }>;
 
-export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
+export const orderDecider: Decider<Empty | OrderState, OrderCommand, OrderEvent> = {
   name: "order",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     if (cmd.type === "Place") {
-      if (state) return []; // the same Idempotency-Key placed it already
+      if (state.status !== "Empty") return []; // the same Idempotency-Key placed it already
       const { type: _, ...data } = cmd;
       return [{ type: "OrderPlaced", data }];
     }
-    if (!state) throw refuse.notFound("order not found");
+    if (state.status === "Empty") throw refuse.notFound("order not found");
     switch (cmd.type) {
       case "Cancel":
         if (state.status === "Canceled") return [];
@@ -69,9 +62,9 @@ export const Order: Aggregate<OrderState, OrderCommand, OrderEvent> = {
         return { ...placed, id: orderId, status: "Paid", createdAt: at, updatedAt: at };
       }
       case "OrderCanceled":
-        return { ...(state as OrderState), status: "Canceled", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "Canceled", updatedAt: at };
       case "OrderDelivered":
-        return { ...(state as OrderState), deliveredBy: event.data.deliveryId, updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, deliveredBy: event.data.deliveryId, updatedAt: at };
     }
   },
 };

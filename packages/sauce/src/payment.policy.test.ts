@@ -5,7 +5,7 @@ import { execute } from "@seed/platform";
 import { effectsOf, envelopeOf } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { paymentIdOf } from "./ids.js";
-import { Payment } from "./payment.js";
+import { paymentDecider } from "./payment.js";
 import { approvalOf, paymentPolicy } from "./payment.policy.js";
 
 const id = (n: number) => `01HZX${String(n).padStart(21, "0")}`;
@@ -25,18 +25,20 @@ describe("sauce payment policy", () => {
     const effects = await effectsOf(paymentPolicy, placed);
     expect(effects).toEqual([
       execute(
-        Payment,
+        paymentDecider,
         PAYMENT,
         { type: "Approve" },
         { options: { correlationId: ORDER, causationId: EVENT, idSeed: `approve:${ORDER}` } },
       ),
     ]);
-    expect(effects).toEqual([execute(Payment, PAYMENT, { type: "Approve" }, { options: approvalOf(ORDER, EVENT) })]);
+    expect(effects).toEqual([
+      execute(paymentDecider, PAYMENT, { type: "Approve" }, { options: approvalOf(ORDER, EVENT) }),
+    ]);
   });
 
   it("given OrderCanceled → refunds the order's payment", async () => {
     expect(await effectsOf(paymentPolicy, { type: "OrderCanceled", data: { orderId: ORDER } })).toEqual([
-      execute(Payment, PAYMENT, { type: "Cancel" }),
+      execute(paymentDecider, PAYMENT, { type: "Cancel" }),
     ]);
   });
 });

@@ -2,7 +2,7 @@
 // payment, a canceled order refunds it.
 import { type ExecuteOptions, execute, type Reactions } from "@seed/platform";
 import { paymentIdOf } from "./ids.js";
-import { Payment } from "./payment.js";
+import { paymentDecider } from "./payment.js";
 import type { SauceEvent } from "./schemas.js";
 
 /**
@@ -17,7 +17,12 @@ export const approvalOf = (orderId: string, causationId: string): ExecuteOptions
 
 export const paymentPolicy: Reactions<SauceEvent> = {
   OrderPlaced: (e) => [
-    execute(Payment, paymentIdOf(e.data.orderId), { type: "Approve" }, { options: approvalOf(e.data.orderId, e.id) }),
+    execute(
+      paymentDecider,
+      paymentIdOf(e.data.orderId),
+      { type: "Approve" },
+      { options: approvalOf(e.data.orderId, e.id) },
+    ),
   ],
-  OrderCanceled: (e) => [execute(Payment, paymentIdOf(e.data.orderId), { type: "Cancel" })],
+  OrderCanceled: (e) => [execute(paymentDecider, paymentIdOf(e.data.orderId), { type: "Cancel" })],
 };

@@ -7,7 +7,7 @@
 // Calls: nothing.
 
 import {
-  deadlineOf,
+  correlateBy,
   ListQuery,
   ownedReadActions,
   PageOf,
@@ -21,7 +21,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
-import { isOverdue, isVisible, Payment, type PaymentState, paymentView } from "./payment.js";
+import { isOverdue, isVisible, type PaymentState, paymentDecider, paymentView } from "./payment.js";
 import { approvalOf, paymentPolicy } from "./payment.policy.js";
 import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
 
@@ -36,7 +36,8 @@ const staff: Role[] = ["admin"];
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
   // An authorization not yet approved is no payment to show: lists read the "visible" index.
-  const payments = kit.aggregate(Payment, {
+  const payments = kit.aggregate(paymentDecider, {
+    correlation: correlateBy("orderId"),
     indexes: ["customerId", "orderId", "status", { name: "visible", of: isVisible }],
   });
   const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
@@ -63,7 +64,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       await payments.execute(
         p.id,
         { type: "Expire", now, afterMs },
-        { correlationId: p.orderId, causationId: p.id, idSeed: `expire:${p.orderId}` },
+        { causationId: p.id, idSeed: `expire:${p.orderId}` },
       );
     }
   });
@@ -82,7 +83,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const { state } = await payments.execute(
             paymentId,
             { type: "Authorize", paymentId, orderId, amount, customerId },
-            { correlationId: orderId, idSeed: `authorize:${orderId}`, deadline: deadlineOf(ctx) },
+            { idSeed: `authorize:${orderId}` },
           );
           const { id, status, createdAt } = state;
           return { id, orderId, amount: state.amount, status, createdAt };
@@ -95,7 +96,10 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const p = await payments.getLatest(id);
           return p && isVisible(p) ? p : undefined;
         },
-        page: (q) => payments.page({ ...q, where: { ...q.where, visible: true } }),
+        page: async (q) => {
+          const found = await payments.page({ ...q, where: { ...q.where, visible: true } });
+          return { ...found, rows: found.rows.filter(isVisible) };
+        },
         ownerOf: (p) => p.customerId,
         ownerIndex: "customerId",
         staff,

@@ -3,21 +3,16 @@
 // appended once the order is stored, so there is never an approved payment
 // without its order. An authorization whose order never appeared (the order
 // node died in between) is refunded after a while (Expire).
-import { type Aggregate, refuse } from "@seed/platform/domain";
-import type { SauceEvent } from "./schemas.js";
+import { type Decider, type Empty, refuse } from "@seed/platform/domain";
+import type { Static } from "@sinclair/typebox";
+import type { Payment, SauceEvent } from "./schemas.js";
 
-export type PaymentStatus = "Authorized" | "Approved" | "Canceled";
-export type RefundReason = "OrderCanceled" | "OrderNotStored";
+type PaymentResource = Static<typeof Payment>;
 
-export interface PaymentState {
-  id: string;
-  orderId: string;
+/** A payment is what its resource shows, and whose it is; until its order is stored it is only Authorized. */
+export interface PaymentState extends Omit<PaymentResource, "status"> {
   customerId: string;
-  amount: number;
-  status: PaymentStatus;
-  reason?: RefundReason;
-  createdAt: string;
-  updatedAt: string;
+  status: "Authorized" | PaymentResource["status"];
 }
 
 export type PaymentCommand =
@@ -36,16 +31,17 @@ type PaymentEvent = Extract<SauceEvent, { type: "PaymentAuthorized" | "PaymentAp
 export const isOverdue = (p: PaymentState, now: number, afterMs: number): boolean =>
   p.status === "Authorized" && Date.parse(p.createdAt) + afterMs <= now;
 
-export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
+export const paymentDecider: Decider<Empty | PaymentState, PaymentCommand, PaymentEvent> = {
   name: "payment",
+  initialState: { status: "Empty" },
 
   decide(state, cmd) {
     if (cmd.type === "Authorize") {
-      if (state) return []; // one payment per order: never charge twice
+      if (state.status !== "Empty") return []; // one payment per order: never charge twice
       const { paymentId, orderId, amount, customerId } = cmd;
       return [{ type: "PaymentAuthorized", data: { paymentId, orderId, amount, customerId } }];
     }
-    if (!state) throw refuse.notFound("payment not found");
+    if (state.status === "Empty") throw refuse.notFound("payment not found");
     const { id: paymentId, orderId, customerId } = state;
     switch (cmd.type) {
       case "Approve":
@@ -69,21 +65,26 @@ export const Payment: Aggregate<PaymentState, PaymentCommand, PaymentEvent> = {
         return { ...authorized, id: paymentId, status: "Authorized", createdAt: at, updatedAt: at };
       }
       case "PaymentApproved":
-        return { ...(state as PaymentState), status: "Approved", updatedAt: at };
+        return state.status === "Empty" ? state : { ...state, status: "Approved", updatedAt: at };
       case "PaymentCanceled":
-        return { ...(state as PaymentState), status: "Canceled", reason: event.data.reason, updatedAt: at };
+        return state.status === "Empty"
+          ? state
+          : { ...state, status: "Canceled", reason: event.data.reason, updatedAt: at };
     }
   },
 };
 
-/** What a client sees; an authorization that is not approved yet is not a payment to show. */
-export const isVisible = (s: PaymentState): boolean => s.status !== "Authorized";
+/** A payment a client may see: approved, or refunded since. */
+export type VisiblePayment = PaymentState & { status: PaymentResource["status"] };
 
-export const paymentView = (s: PaymentState) => ({
+/** What a client sees; an authorization that is not approved yet is not a payment to show. */
+export const isVisible = (s: PaymentState): s is VisiblePayment => s.status !== "Authorized";
+
+export const paymentView = (s: VisiblePayment) => ({
   id: s.id,
   orderId: s.orderId,
   amount: s.amount,
-  status: s.status as "Approved" | "Canceled",
+  status: s.status,
   ...(s.reason ? { reason: s.reason } : {}),
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,

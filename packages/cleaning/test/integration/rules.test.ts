@@ -145,7 +145,7 @@ describe("compensation", () => {
       version: 1,
       data: { requestId: reservation.id },
     };
-    const copySeq = await events.append(subject, [copy], last);
+    const copySeq = (await events.appendCommit(subject, [copy], last)).seq;
     // the message service reports every event; the payment was canceled only once
     await messagesOf(u.dave, reservation.id, [
       "ReservationApplied",

@@ -4,7 +4,7 @@ import type { Commit, EventEnvelope, EventStore } from "@seed/platform";
 import { openStore, Repository } from "@seed/platform";
 import { tempDir } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Product, type ProductCommand, type ProductState } from "../../src/product.js";
+import { type ProductCommand, type ProductState, productDecider } from "../../src/product.js";
 
 const PRODUCT = "01HZX000000000000000000001";
 const orderId = (n: number) => `01HZY${String(n).padStart(21, "0")}`;
@@ -34,7 +34,7 @@ describe("a product's orders are records of their own", () => {
       const repo = new Repository(
         {} as EventStore,
         () => store,
-        Product,
+        productDecider,
         { system: "mall", stream: "MALL", retries: 0 },
         {
           records: [
@@ -65,7 +65,8 @@ describe("a product's orders are records of their own", () => {
       const check = async (n: number, expectTaken: boolean) => {
         const cmd: ProductCommand = { type: "DecreaseStock", orderId: orderId(n), qty: 1 };
         const started = performance.now();
-        const decided = Product.decide((await repo.decisionState(PRODUCT, cmd))?.state, cmd, { now: "" });
+        const state = (await repo.decisionState(PRODUCT, cmd))?.state ?? productDecider.initialState;
+        const decided = productDecider.decide(state, cmd, { now: "" });
         const took = performance.now() - started;
         expect(decided.length, `order ${n}`).toBe(expectTaken ? 0 : 1);
         return took;

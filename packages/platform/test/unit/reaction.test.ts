@@ -8,10 +8,12 @@ import type { ExecuteOptions } from "../../src/repository.js";
 import { envelopeOf } from "../../testing/policy.js";
 
 type Cmd = { type: "Check" } | { type: "Place"; by: number };
+type PayState = { status: "Empty" };
 const pay = {
   name: "pay",
+  initialState: { status: "Empty" } as const,
   decide: (): DomainEvent[] => [],
-  evolve: (s: number | undefined) => s ?? 0,
+  evolve: (s: PayState) => s,
 };
 const event = envelopeOf({ type: "QtyDecreased", data: {} }, { correlationId: "order-1" });
 
@@ -36,7 +38,7 @@ function recording(refuse: (effect: ExecuteEffect) => string | undefined = () =>
 describe("carryOut", () => {
   it("stamps a command as caused by the event, with ids seeded from it and the reactor", async () => {
     const { done, ports } = recording();
-    await carryOut([execute<number, Cmd, DomainEvent>(pay, "p1", { type: "Check" })], event, ports);
+    await carryOut([execute<PayState, Cmd, DomainEvent>(pay, "p1", { type: "Check" })], event, ports);
     expect(done).toEqual([
       [
         "execute",
@@ -55,7 +57,7 @@ describe("carryOut", () => {
     const { done, ports } = recording();
     const own = { correlationId: "order-1", idSeed: "approve:order-1" };
     const effects: Effect[] = [
-      execute<number, Cmd, DomainEvent>(pay, "p1", { type: "Place", by: 1 }, { options: own }),
+      execute<PayState, Cmd, DomainEvent>(pay, "p1", { type: "Place", by: 1 }, { options: own }),
       call("mall.product.restoreStock", { orderId: "order-1" }),
     ];
     await carryOut(effects, event, ports);
@@ -67,7 +69,7 @@ describe("carryOut", () => {
 
   it("follows the alternative of a refusal it names, and stops at any other failure", async () => {
     const giveBack = call("mall.product.restoreStock", { orderId: "order-1" });
-    const check = execute<number, Cmd, DomainEvent>(
+    const check = execute<PayState, Cmd, DomainEvent>(
       pay,
       "p1",
       { type: "Check" },

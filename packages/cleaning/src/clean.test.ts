@@ -1,11 +1,11 @@
 // Clean: one per request, stored once; whether the request may be cleaned is the reservation's decision.
-import { aggregateHarness, refusalOf } from "@seed/platform/testing";
+import { deciderSpec } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
-import { Clean, type CleanCommand, type CleanState, cleanView } from "../../src/clean.js";
-import { cleanIdOf } from "../../src/ids.js";
-import { CleaningEventSchemas } from "../../src/schemas.js";
+import { type CleanCommand, cleanDecider, cleanView } from "./clean.js";
+import { cleanIdOf } from "./ids.js";
+import { CleaningEventSchemas } from "./schemas.js";
 
-const { ctx, at, run } = aggregateHarness(Clean, CleaningEventSchemas);
+const { given, history, at } = deciderSpec(cleanDecider, CleaningEventSchemas);
 const REQUEST = `01HZX${"4".padStart(21, "0")}`;
 const CLEAN = cleanIdOf(REQUEST);
 
@@ -17,18 +17,19 @@ const finish = (o: Partial<CleanCommand> = {}): CleanCommand => ({
   cleanerId: "cleaner-1",
   ...o,
 });
-const finished = () => run(undefined, finish()).state as CleanState;
+const finished = history(finish());
 
-describe("Clean.decide Finish", () => {
+describe("Clean Finish", () => {
   it("records the finished cleaning of a standing reservation", () => {
-    const { events, state } = run(undefined, finish());
-    expect(events).toEqual([
-      {
-        type: "CleaningFinished",
-        data: { cleanId: CLEAN, requestId: REQUEST, cleanDate: "20250302", cleanerId: "cleaner-1" },
-      },
-    ]);
-    expect(cleanView(state as CleanState)).toEqual({
+    const state = given([])
+      .when(finish())
+      .then([
+        {
+          type: "CleaningFinished",
+          data: { cleanId: CLEAN, requestId: REQUEST, cleanDate: "20250302", cleanerId: "cleaner-1" },
+        },
+      ]);
+    expect(cleanView(state)).toEqual({
       id: CLEAN,
       requestId: REQUEST,
       cleanDate: "20250302",
@@ -40,13 +41,12 @@ describe("Clean.decide Finish", () => {
   });
 
   it("the same cleaning arriving twice (the action and the policy, a keyed retry) stores nothing more", () => {
-    expect(Clean.decide(finished(), finish(), ctx)).toEqual([]);
+    given(finished).when(finish()).thenNothing();
   });
 
   it("refuses another cleaning of the same request (409 AlreadyCleaned)", () => {
     for (const other of [{ cleanerId: "other" }, { cleanDate: "20250303" }]) {
-      const r = refusalOf(() => Clean.decide(finished(), finish(other), ctx));
-      expect([r.status, r.rule]).toEqual([409, "AlreadyCleaned"]);
+      given(finished).when(finish(other)).thenRefuses(409, "AlreadyCleaned");
     }
   });
 });

@@ -17,9 +17,11 @@ export interface KeyPage {
   more: boolean;
 }
 
+/** Row keys of one range, descending. */
 interface KeyIterator {
   next(): Promise<string | undefined>;
-  seek(target: string): void;
+  /** Continues at the highest row key ≤ `rowKey`. */
+  seek(rowKey: string): void;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function scanKeys(
 
   const iterators = ranges.map((r) => openRange(store, r.section, r.prefix, r.end, req.after));
   try {
-    const keys = await leapfrog(iterators, ranges, wanted);
+    const keys = await leapfrog(iterators, wanted);
     return { keys: keys.slice(0, req.limit), more: keys.length > req.limit };
   } finally {
     await Promise.all(iterators.map((it) => it.close()));
@@ -52,19 +54,14 @@ export async function scanKeys(
 }
 
 /** Keys present in every range, highest first, until `wanted` are found or one range ends. */
-async function leapfrog(
-  iterators: KeyIterator[],
-  ranges: Array<{ prefix: string }>,
-  wanted: number,
-): Promise<string[]> {
+async function leapfrog(iterators: KeyIterator[], wanted: number): Promise<string[]> {
   const found: string[] = [];
   const [first, ...others] = iterators as [KeyIterator, ...KeyIterator[]];
   let candidate = await first.next();
   while (candidate !== undefined && found.length < wanted) {
     let agreed = true;
-    for (let i = 0; i < others.length; i++) {
-      const it = others[i] as KeyIterator;
-      it.seek((ranges[i + 1]?.prefix ?? "") + candidate);
+    for (const it of others) {
+      it.seek(candidate);
       const key = await it.next();
       if (key === undefined) return found;
       if (key !== candidate) {
@@ -79,7 +76,7 @@ async function leapfrog(
       if (found.length === wanted) break;
       candidate = await first.next();
     } else {
-      first.seek((ranges[0]?.prefix ?? "") + candidate);
+      first.seek(candidate);
       candidate = await first.next();
     }
   }
@@ -100,7 +97,7 @@ function openRange(store: Store, section: string, prefix: string, end: string, a
       store.keysScanned++;
       return key.slice(prefix.length);
     },
-    seek: (target) => it.seek(target),
+    seek: (rowKey) => it.seek(prefix + rowKey),
     close: () => it.close(),
   };
 }

@@ -95,6 +95,7 @@ const COMMANDS = {
   demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
   "bench:lists": (args) => [...tsx("bench/lists.ts"), ...args],
+  "bench:list-scan": (args) => [...tsx("bench/list-scan.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   "test:e2e": (args) => [

@@ -12,7 +12,7 @@ import {
   refusalMiddleware,
   requestScopeMiddleware,
   TypeBoxValidator,
-} from "@seed/platform";
+} from "@seed/platform/node";
 import { type BrokerOptions, Errors } from "moleculer";
 
 /** Attempts for a call that a stopping node turned away (see retryPolicy). */

@@ -6,7 +6,9 @@
 //   bench.noop.publish — one awaited JetStream publish of a commit-sized message (B0, B5)
 //   bench.noop.read    — returns a constant (B4)
 // BASELINE_SERVICES picks what this process runs: "api", "noop" or "api,noop".
-import { EventStore, loadConfig } from "@seed/platform";
+
+import { loadConfig } from "@seed/platform/node";
+import { EventStore } from "@seed/platform/operations";
 import { ServiceBroker, type ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { connect } from "nats";

@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idFrom, openStore, readPage, SecondaryIndexes, type Store } from "@seed/platform";
+import { idFrom } from "@seed/platform";
+import { openStore, readPage, SecondaryIndexes, type Store } from "@seed/platform/testing";
 
 interface Row {
   orderId: string;

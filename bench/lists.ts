@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventEnvelope, EventStore, idFrom, idTime, loadConfig, newId, startNatsServer } from "@seed/platform";
+import { type EventEnvelope, idFrom, idTime, newId } from "@seed/platform";
+import { loadConfig } from "@seed/platform/node";
+import { EventStore, startNatsServer } from "@seed/platform/operations";
 import { connect } from "nats";
 import { killAll } from "./processes.js";
 import { http, login, settle, startNode } from "./stack.js";

@@ -8,8 +8,11 @@
 // orders' OrderPlaced and PayPlaced each batch carried, and stamps them with the
 // wall-clock time of the commit. Cost per batch: a loop over the batch's events
 // and a Map write per order — nothing touches the request path.
-import { loadConfig, Projection } from "@seed/platform";
+import { loadConfig } from "@seed/platform/node";
+// Projections are the platform's own; the bench observes them from the inside.
+import { Projection } from "../packages/platform/src/projection.js";
 import { launchNode } from "../scripts/launch.js";
+import { systems } from "../scripts/systems.js";
 import { exitWithParent, type Message, tell } from "./processes.js";
 
 const projections: Projection[] = [];
@@ -61,7 +64,7 @@ function observe(view: Projection): void {
 const viewProjection = () => projections.find((p) => p.projector.name === "view:orderStatuses");
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, systems);
   const launched = await launchNode(config, { healthPort: config.HEALTH_PORT });
   let stopping: Promise<void> | undefined;
   const stop = () => {

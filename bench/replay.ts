@@ -2,7 +2,9 @@
 // platform's EventStore, as the services would have (one commit per command,
 // `OrderPlaced` on the order's subject, `PayPlaced` on its pay's), many
 // appends in flight at once so that generating is quick.
-import { type EventEnvelope, EventStore, idFrom, idTime, loadConfig, newId } from "@seed/platform";
+import { type EventEnvelope, idFrom, idTime, newId } from "@seed/platform";
+import { loadConfig } from "@seed/platform/node";
+import { EventStore } from "@seed/platform/operations";
 import { connect } from "nats";
 
 const IN_FLIGHT = 512;

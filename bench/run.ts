@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform";
+import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform/operations";
 import { connect, type NatsConnection } from "nats";
 import { eventPathFigures } from "./event-path.js";
 import type { LoadResult, LoadSpec } from "./load.js";

@@ -3,7 +3,7 @@
 // register a product, place an order). Also the wait for the system to settle
 // between runs, so one run's asynchronous aftermath is not billed to the next.
 import { join } from "node:path";
-import { freePort } from "@seed/platform";
+import { freePort } from "@seed/platform/operations";
 import type { JetStreamManager } from "nats";
 import { type Child, start } from "./processes.js";
 

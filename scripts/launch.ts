@@ -1,15 +1,15 @@
 // How `npm start`, `npm run node` and the test helpers build a node from the
 // config: every system, the gateway, the broker settings, and a health server
 // for nodes that run no gateway.
+import type { Clock } from "@seed/platform";
 import {
-  type Clock,
   type Config,
   type HealthServer,
   type RunningNode,
   selectServices,
   startHealthServer,
   startNode,
-} from "@seed/platform";
+} from "@seed/platform/node";
 import type { Middleware, ServiceBroker } from "moleculer";
 import brokerConfig from "../broker.config.js";
 import { createGateway, systems } from "./systems.js";

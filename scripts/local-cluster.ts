@@ -5,7 +5,7 @@
 // tests start it too and then kill parts of it.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, type NatsCluster, startNatsCluster } from "@seed/platform";
+import { freePort, type NatsCluster, startNatsCluster } from "@seed/platform/operations";
 import { type FrontDoor, startFrontDoor } from "./front-door.js";
 import { type NodeSpec, Supervisor, type SupervisorOptions } from "./supervisor.js";
 import { systems } from "./systems.js";

@@ -10,7 +10,7 @@
 //   rebuild <service> [--node <id>]       rebuild one instance's projections, with a progress bar
 //   breakers                              every node's circuit breakers
 //
-// What each command does lives in @seed/platform (observability/operator.ts);
+// What each command does lives in @seed/platform/operations (observability/operator.ts);
 // this file parses arguments and prints.
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
@@ -47,17 +47,19 @@ async function main(): Promise<void> {
     return;
   }
   process.env.LOG_LEVEL ??= "warn";
-  const [platform, { default: brokerConfig }, { ServiceBroker }, { connect }, { systems }] = await loadOrFail(() =>
-    Promise.all([
-      import("@seed/platform"),
-      import("../broker.config.js"),
-      import("moleculer"),
-      import("nats"),
-      import("./systems.js"),
-    ]),
+  const [node, operations, { default: brokerConfig }, { ServiceBroker }, { connect }, { systems }] = await loadOrFail(
+    () =>
+      Promise.all([
+        import("@seed/platform/node"),
+        import("@seed/platform/operations"),
+        import("../broker.config.js"),
+        import("moleculer"),
+        import("nats"),
+        import("./systems.js"),
+      ]),
   );
   const systemNames = systems.map((s) => s.name);
-  let config = configOrFail(() => platform.loadConfig(process.env));
+  let config = configOrFail(() => node.loadConfig(process.env, systems));
   config = {
     ...config,
     NATS_URL: natsUrlOrFail(config, "Run `npm start` first, or set NATS_URL to the NATS server the system uses."),
@@ -67,15 +69,15 @@ async function main(): Promise<void> {
   options.nodeID = config.NODE_ID || `repl-${hostname()}-${process.pid}`;
   options.skipProcessEventRegistration = true;
   const broker = new ServiceBroker(options);
-  broker.createService(platform.opsService(broker));
+  broker.createService(operations.opsService(broker));
   let nc: Awaited<ReturnType<typeof connect>>;
   try {
-    nc = await connect({ ...platform.natsOptions(config), name: `${options.nodeID}-events` });
+    nc = await connect({ ...node.natsOptions(config), name: `${options.nodeID}-events` });
     await broker.start();
   } catch (err) {
     fail(`Could not join the system at ${config.NATS_URL}. Is it running (\`npm start\`)?`, err);
   }
-  const events = new platform.EventStore(nc, config);
+  const events = new operations.EventStore(nc, config);
 
   // `events tail` runs in the foreground: until Enter or Ctrl-C, input lines
   // only stop it (they are not commands), and the prompt comes back after.
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
         if (from !== undefined && !(Number.isInteger(from) && from > 0)) return print("--from takes a sequence ≥ 1");
         let tail: { stop(): Promise<void> };
         try {
-          tail = await platform.tailEvents(events, system, { from }, (e) => print(platform.formatEventLine(e)));
+          tail = await operations.tailEvents(events, system, { from }, (e) => print(operations.formatEventLine(e)));
         } catch (err) {
           return failed(err);
         }
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
       description: "Streams (messages, bytes, first/last seq, replicas, leader) and durable consumers (lag)",
       async action() {
         try {
-          print(platform.formatStreams(await platform.streamsReport(events)));
+          print(operations.formatStreams(await operations.streamsReport(events)));
         } catch (err) {
           failed(err);
         }
@@ -145,11 +147,11 @@ async function main(): Promise<void> {
           if (args.system === "replay") {
             const seq = Number(args.seq);
             if (!Number.isInteger(seq) || seq < 1) return print("usage: deadletters replay <seq>");
-            const r = await platform.replayDeadLetter(broker, events, seq);
+            const r = await operations.replayDeadLetter(broker, events, seq);
             return print(`dead letter ${seq} replayed by ${r.service} (${r.subject} #${r.seq}); removed from the list`);
           }
           const system = typeof args.system === "string" ? args.system : undefined;
-          print(platform.formatDeadLetters(await platform.listDeadLetters(events, system ? { system } : {})));
+          print(operations.formatDeadLetters(await operations.listDeadLetters(events, system ? { system } : {})));
         } catch (err) {
           failed(err);
         }
@@ -164,12 +166,12 @@ async function main(): Promise<void> {
         const nodeID = typeof args.options.node === "string" ? args.options.node : undefined;
         try {
           let shown = 0;
-          const r = await platform.rebuildWithProgress(
+          const r = await operations.rebuildWithProgress(
             broker,
             service,
             (p) => {
               // Redraw the bars in place on a terminal; one block per report otherwise.
-              const text = platform.formatProgress(p);
+              const text = operations.formatProgress(p);
               if (process.stdout.isTTY && shown > 0) process.stdout.write(`\x1b[${shown}A\x1b[0J`);
               print(text);
               shown = text.split("\n").length;
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
       description: "Circuit breakers of every node: action, node it runs on, state, failures/calls",
       async action() {
         try {
-          print(platform.formatBreakers(await platform.clusterBreakers(broker)));
+          print(operations.formatBreakers(await operations.clusterBreakers(broker)));
         } catch (err) {
           failed(err);
         }

@@ -3,7 +3,7 @@
 // the gateway, and prints where to go. All state lives under DATA_DIR.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { ALL_DAY_SLOTS, banner } from "./banner.js";
 import { configOrFail, fail, loadOrFail, say, stopOnSignals } from "./lifecycle.js";
 
@@ -23,20 +23,26 @@ const DEMO_USERS = [
 ] as const;
 
 async function main(): Promise<void> {
-  const [platform, { launchNode }, { systems }] = await loadOrFail(() =>
-    Promise.all([import("@seed/platform"), import("./launch.js"), import("./systems.js")]),
+  const [node, operations, { launchNode }, { systems }, { meetingroomSettings }] = await loadOrFail(() =>
+    Promise.all([
+      import("@seed/platform/node"),
+      import("@seed/platform/operations"),
+      import("./launch.js"),
+      import("./systems.js"),
+      import("@seed/meetingroom"),
+    ]),
   );
-  let config = configOrFail(() => platform.refuseKnownSecrets(platform.loadConfig(process.env)));
+  let config = configOrFail(() => node.refuseKnownSecrets(node.loadConfig(process.env, systems)));
 
   let nats: NatsServer | undefined;
   const urlFile = join(config.DATA_DIR, "nats.url");
   if (!config.NATS_URL) {
     try {
-      const bin = platform.findNatsServer({ log: say });
+      const bin = operations.findNatsServer({ log: say });
       const wanted = process.env.NATS_PORT ? Number(process.env.NATS_PORT) : 4222;
       // The default port may be taken (another NATS, another checkout): then any free one.
-      const port = process.env.NATS_PORT || (await platform.portIsFree(wanted)) ? wanted : 0;
-      nats = await platform.startNatsServer({ bin, port, storeDir: join(config.DATA_DIR, "nats") });
+      const port = process.env.NATS_PORT || (await operations.portIsFree(wanted)) ? wanted : 0;
+      nats = await operations.startNatsServer({ bin, port, storeDir: join(config.DATA_DIR, "nats") });
     } catch (err) {
       fail(
         "No NATS server could be started. This project needs NATS with JetStream: install nats-server " +
@@ -88,8 +94,8 @@ async function main(): Promise<void> {
       natsUrl: config.NATS_URL,
       natsStore: local ? join(config.DATA_DIR, "nats") : undefined,
       services: launched.node.services,
-      meetingroomSlots: config.MEETINGROOM_SLOTS,
-      meetingroomTz: config.MEETINGROOM_TZ,
+      meetingroomSlots: meetingroomSettings.of(config).MEETINGROOM_SLOTS,
+      meetingroomTz: meetingroomSettings.of(config).MEETINGROOM_TZ,
       allDaySlots,
       demoUsers: config.DEMO_USERS === "true" ? DEMO_USERS : undefined,
     }),

@@ -6,8 +6,11 @@
 // 3. what producers really append — each system's main flow driven over HTTP
 //    against a real node — is, event by event, of a declared type and version
 //    and matches that version's schema.
-import { checkContract, compileChecker, declaredConsumers, type EventEnvelope, streamName } from "@seed/platform";
-import { eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+
+import { type EventEnvelope, streamName } from "@seed/platform";
+import { compileChecker } from "@seed/platform/node";
+import { checkContract } from "@seed/platform/operations";
+import { declaredConsumers, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as cleaning from "../../packages/cleaning/test/integration/helpers.js";
 import * as insurance from "../../packages/insurance/test/integration/helpers.js";

@@ -3,7 +3,7 @@
 // `npm run contracts:update`.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { EventSnapshot } from "@seed/platform";
+import type { EventSnapshot } from "@seed/platform/operations";
 
 const DIR = fileURLToPath(new URL("../../contracts/events/", import.meta.url));
 

@@ -4,19 +4,16 @@
 // events are stamped with the new version.
 import { join } from "node:path";
 import {
-  type Decider,
-  type DomainEvent,
   defineEvents,
   type EventEnvelope,
   execute,
-  healthOf,
   type Runtime,
   ServiceKit,
   streamName,
   subjectOf,
-  systemClock,
-  TypeBoxValidator,
 } from "@seed/platform";
+import type { Decider, DomainEvent } from "@seed/platform/domain";
+import { healthOf, systemClock, TypeBoxValidator } from "@seed/platform/node";
 import { eventually } from "@seed/platform/testing";
 import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";

@@ -4,7 +4,7 @@
 // upcaster); new types, new versions and compatible changes are written.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { checkContract, snapshotOf } from "@seed/platform";
+import { checkContract, snapshotOf } from "@seed/platform/operations";
 import { systems } from "../../scripts/systems.js";
 import { readSnapshot, snapshotPath, writeSnapshot } from "./snapshots.js";
 

@@ -5,7 +5,7 @@
 // on the routes the nodes serve, start order by health, shutdown in time.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { configVariables, loadConfig, selectServices } from "@seed/platform";
+import { configVariables, loadConfig, selectServices } from "@seed/platform/node";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -108,7 +108,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("every node: the one image, real variables only, a valid configuration", () => {
-    const known = configVariables().map((v) => v.name);
+    const known = configVariables(systems).map((v) => v.name);
     for (const [name, s] of nodes) {
       expect(s.image, name).toBe("seed:local");
       expect(s.build, name).toBe(".");
@@ -117,7 +117,7 @@ describe("docker-compose.yml", () => {
         Object.keys(env).filter((k) => !known.includes(k)),
         name,
       ).toEqual([]);
-      const cfg = loadConfig(env);
+      const cfg = loadConfig(env, systems);
       expect(cfg.NATS_URL).toBe("nats://nats:4222");
       expect(cfg.DEMO_USERS, "compose is a local tool: demo users on by default").toBe("true");
     }
@@ -125,20 +125,20 @@ describe("docker-compose.yml", () => {
 
   it("health checks probe /health/ready on the port each node serves; start waits for health", () => {
     for (const [name, s] of nodes) {
-      const cfg = loadConfig(s.environment ?? {});
+      const cfg = loadConfig(s.environment ?? {}, systems);
       const port = selectServices(cfg.SERVICES, allServices()).includes("api") ? cfg.PORT : cfg.HEALTH_PORT;
       expect(s.healthcheck?.test.join(" "), name).toContain(`http://127.0.0.1:${port}/health/ready`);
       expect(s.depends_on?.nats?.condition, name).toBe("service_healthy");
     }
     const api = compose.services.api as ComposeService;
     for (const system of systems) expect(api.depends_on?.[system.name]?.condition).toBe("service_healthy");
-    const cfg = loadConfig(api.environment ?? {});
+    const cfg = loadConfig(api.environment ?? {}, systems);
     expect(api.ports).toContain(`8080:${cfg.PORT}`);
   });
 
   it("stop_grace_period covers the graceful shutdown", () => {
     for (const [name, s] of nodes) {
-      const cfg = loadConfig(s.environment ?? {});
+      const cfg = loadConfig(s.environment ?? {}, systems);
       expect(seconds(s.stop_grace_period ?? "10s") * 1000, name).toBeGreaterThan(
         cfg.SHUTDOWN_DRAIN_MS + cfg.SHUTDOWN_TIMEOUT_MS + 2000,
       );

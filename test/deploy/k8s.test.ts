@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from "@seed/platform";
+import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from "@seed/platform/node";
 import { describe, expect, it } from "vitest";
 import { allServices } from "../../scripts/launch.js";
 import { systems } from "../../scripts/systems.js";
@@ -86,7 +86,7 @@ describe("every manifest is a valid Kubernetes object", () => {
 });
 
 describe("configuration agrees with the code", () => {
-  const variables = configVariables().map((v) => v.name);
+  const variables = configVariables(systems).map((v) => v.name);
 
   it("the ConfigMap sets every variable the config reads, except the secrets, which the Secret holds", () => {
     const data = config(base);
@@ -105,7 +105,7 @@ describe("configuration agrees with the code", () => {
     ["overlay local", local],
   ] as const) {
     it(`${name}: the ConfigMap and Secret together are a valid configuration`, () => {
-      const cfg = loadConfig({ ...config(objs), ...secret(objs) });
+      const cfg = loadConfig({ ...config(objs), ...secret(objs) }, systems);
       expect(cfg.STREAM_REPLICAS).toBe(3);
       expect(cfg.PORT).toBe(8080);
       expect(cfg.DATA_DIR).toBe("/data");
@@ -131,14 +131,14 @@ describe("configuration agrees with the code", () => {
   });
 
   it("a gateway given the example's placeholder refuses to start", () => {
-    const gatewayConfig = loadConfig({ ...config(base), ...secret(base), SERVICES: "api" });
+    const gatewayConfig = loadConfig({ ...config(base), ...secret(base), SERVICES: "api" }, systems);
     expect(() => refuseKnownSecrets(gatewayConfig)).toThrow(/placeholder/);
   });
 });
 
 describe("Deployments agree with the code", () => {
   const all = deployments(base);
-  const cfg = loadConfig({ ...config(base), ...secret(base) });
+  const cfg = loadConfig({ ...config(base), ...secret(base) }, systems);
 
   it("one Deployment per system (SERVICES=<system>.*) and one for the gateway (api); every service runs exactly once", () => {
     const selectors = all.map(servicesOf).sort();
@@ -332,7 +332,7 @@ describe("the local overlay", () => {
   });
 
   it("keeps every check of the base: probes, grace period, one replica to start with", () => {
-    const cfg = loadConfig({ ...config(local), ...secret(local) });
+    const cfg = loadConfig({ ...config(local), ...secret(local) }, systems);
     for (const d of deployments(local)) {
       const c = nodeContainer(d);
       expect(d.spec.replicas).toBe(1);

@@ -3,7 +3,9 @@
 // processes killed while load runs. Every check reads state through the API
 // (and the stream itself where the API cannot tell "once" from "twice").
 import { rmSync } from "node:fs";
-import { EventStore, freePort, listDeadLetters, loadConfig, newId, streamName } from "@seed/platform";
+import { newId, streamName } from "@seed/platform";
+import { loadConfig } from "@seed/platform/node";
+import { EventStore, freePort, listDeadLetters } from "@seed/platform/operations";
 import type { ApiClient } from "@seed/platform/testing";
 import { eventually, sleep, validCommits } from "@seed/platform/testing";
 import { ServiceBroker } from "moleculer";

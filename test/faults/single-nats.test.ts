@@ -7,7 +7,8 @@
 // acknowledged before the outage lost, keyed retries of what failed creating
 // each order once.
 import { join } from "node:path";
-import { freePort, type NatsServer, newId, startNatsServer } from "@seed/platform";
+import { newId } from "@seed/platform";
+import { freePort, type NatsServer, startNatsServer } from "@seed/platform/operations";
 import { type ApiClient, api, eventually, type SpawnedNode, spawnNode, tempDir } from "@seed/platform/testing";
 import { timed } from "@seed/platform/testing/faults";
 import { connect } from "nats";

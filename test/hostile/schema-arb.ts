@@ -5,7 +5,7 @@
 // declares. A valid body is built first (the route's example when it passes,
 // else one generated from the schema); each hostile variant breaks it in one
 // place, and the test knows which JSON pointer the answer must name.
-import { compileChecker } from "@seed/platform";
+import { compileChecker } from "@seed/platform/node";
 import type { TSchema } from "@sinclair/typebox";
 import fc from "fast-check";
 

@@ -5,8 +5,9 @@
 // the route catalogue of every registered system, and the checks every error
 // answer must pass.
 import { Agent, request as httpRequest } from "node:http";
-import { ManualClock, type RouteSpec, routesOf } from "@seed/platform";
-import { api, startTestNode, type TestNode } from "@seed/platform/testing";
+import type { RouteSpec } from "@seed/platform";
+import { routesOf } from "@seed/platform/node";
+import { api, ManualClock, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { connect, type JetStreamManager, type NatsConnection } from "nats";
 import { afterAll, beforeAll, expect } from "vitest";

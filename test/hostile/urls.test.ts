@@ -7,7 +7,7 @@
 // parameters are 422 naming the parameter (params.ts: query values are
 // converted only when they are plain decimals, anything else fails the
 // schema); a filter value the schema accepts is a 200 list. Nothing is stored.
-import { compileChecker } from "@seed/platform";
+import { compileChecker } from "@seed/platform/node";
 import type { TSchema } from "@sinclair/typebox";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -3,6 +3,7 @@
 // itself once, as a process fed through its standard input.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { renderPrometheus } from "@seed/platform/node";
 import {
   clusterBreakers,
   DEAD_LETTER_STREAM,
@@ -13,11 +14,10 @@ import {
   listDeadLetters,
   type Progress,
   rebuildWithProgress,
-  renderPrometheus,
   replayDeadLetter,
   streamsReport,
   tailEvents,
-} from "@seed/platform";
+} from "@seed/platform/operations";
 import {
   type ApiClient,
   api,

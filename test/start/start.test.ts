@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@seed/platform";
+import { freePort } from "@seed/platform/operations";
 import { eventually } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bannerUrls } from "../../scripts/banner.js";

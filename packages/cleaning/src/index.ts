@@ -8,6 +8,7 @@ import { paymentService } from "./payment.service.js";
 import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
 import { CleaningEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const cleaning: SystemModule = {
   name: "cleaning",
@@ -20,4 +21,6 @@ export const cleaning: SystemModule = {
     "cleaning.dashboard": dashboardService,
   },
   events: CleaningEvents,
+  roles: ["customer", "cleaner", "admin"],
+  settings,
 };

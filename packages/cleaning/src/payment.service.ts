@@ -28,6 +28,7 @@ import { paymentDecider, paymentView, reservationDueAt } from "./payment.js";
 import { paymentPolicy } from "./payment.policy.js";
 import { reservationDecider } from "./reservation.js";
 import { ByRequestParams, CleaningEvents, Id } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const ApproveParams = T.Object(
   { requestId: Id, amount: T.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
@@ -39,7 +40,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("requestId"), indexes: ["status"] });
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(reservationDecider);
-  const afterMs = rt.config.CLEANING_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).CLEANING_RECONCILE_AFTER_MS;
   // A reservation is stored within its caller's deadline or not at all, so the
   // wait is never shorter than one request.
   const waitMs = Math.max(afterMs, rt.config.REQUEST_TIMEOUT_MS);

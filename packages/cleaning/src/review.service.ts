@@ -14,7 +14,6 @@ import {
   ownedReadActions,
   PageOf,
   type RequestMeta,
-  ROLES,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -94,7 +93,7 @@ export function reviewService(rt: Runtime): ServiceSchema {
         page: (q) => reviews.page(q),
         ownerOf: (r) => r.cleanerId,
         ownerIndex: "cleanerId",
-        staff: [...ROLES],
+        staff: "any",
         present: reviewView,
         getParams: ByIdParams,
         listQuery: ReviewListQuery,

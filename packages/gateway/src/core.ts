@@ -1,7 +1,8 @@
 // What every handler of the gateway shares: config, tokens, users, rate
 // limiter, idempotency store, metrics — and the one way to answer an error.
 // Built once per gateway service; the moleculer-web schema only wires it.
-import { type Clock, type Config, type Health, logFields, systemClock } from "@seed/platform";
+import type { Clock, Role } from "@seed/platform";
+import { type Config, type Health, logFields, systemClock } from "@seed/platform/node";
 import type { ServiceBroker } from "moleculer";
 import type { NatsConnection } from "nats";
 import type { AllowedMethods } from "./allowed-methods.js";
@@ -43,7 +44,8 @@ export class GatewayCore {
   private logger: LoggerInstance;
   private allowed: AllowedMethods | undefined;
 
-  constructor(rt: GatewayRuntime) {
+  /** `roles`: those the systems behind this gateway declare. */
+  constructor(rt: GatewayRuntime, roles: readonly Role[]) {
     this.config = rt.config;
     this.health = rt.health;
     this.logger = rt.broker.getLogger("api");
@@ -62,8 +64,8 @@ export class GatewayCore {
     );
     // Started at once (scrypt takes a while); handlers await it, start() surfaces its errors.
     this.identityPromise = (async () => ({
-      tokens: await TokenService.create(rt.config),
-      users: await loadUsers(rt.config),
+      tokens: await TokenService.create(rt.config, roles),
+      users: await loadUsers(rt.config, roles),
       decoyHash: await hashPassword(Math.random().toString(36)),
     }))();
     this.identityPromise.catch(() => {});

@@ -7,6 +7,7 @@ import type { ServiceFactory, SystemModule } from "@seed/platform";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { AllowedMethods } from "./allowed-methods.js";
+import { checkRouteRoles, rolesOf } from "./auth/roles.js";
 import { GatewayCore } from "./core.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
@@ -19,12 +20,14 @@ const baseHttpHandler = ApiGateway.methods?.httpHandler as HttpHandler | undefin
 
 /** A gateway for these systems, as a service factory for `startNode`. */
 export function createGateway(modules: SystemModule[]): ServiceFactory {
+  const roles = rolesOf(modules);
   return (rt) => {
     // The systems' services need not run on this node: their routes are read
     // from their actions' declarations, built here and never started.
     const systems = routedSystems(modules, rt.config);
     checkRoutes(systems);
-    const gw = new GatewayCore(rt);
+    checkRouteRoles(systems);
+    const gw = new GatewayCore(rt, roles);
     const live = new LiveStreams(gw, rt.nc, systems);
     const routes = buildRoutes(gw, systems, live);
     gw.useRoutes(new AllowedMethods(routes));

@@ -5,7 +5,8 @@
 // `{error, reason?, message, details?, requestId}`. Anything not recognised is a 500
 // with a fixed message: internal names, node ids, subjects and stacks never
 // reach a client.
-import { type ErrorDetail, type ErrorDetails, type ErrorName, isUnavailable } from "@seed/platform";
+import type { ErrorDetail, ErrorDetails, ErrorName } from "@seed/platform";
+import { isUnavailable } from "@seed/platform/node";
 import type { PreparedResponse } from "./respond.js";
 
 export interface Problem {

@@ -1,6 +1,6 @@
 // /metrics: Moleculer's own metric registry (requests, events, process, ...)
 // plus the gateway's HTTP counters, in Prometheus text format.
-import { PROMETHEUS_TYPE, renderPrometheus } from "@seed/platform";
+import { PROMETHEUS_TYPE, renderPrometheus } from "@seed/platform/node";
 import type { ServiceBroker } from "moleculer";
 
 export const HTTP_REQUESTS = "http.requests.total";

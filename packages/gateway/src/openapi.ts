@@ -1,8 +1,10 @@
 // The OpenAPI 3.1 document, generated from the same route declarations and TypeBox
 // schemas that route and validate requests, so docs cannot drift from code.
 // (OpenAPI 3.1 schemas are JSON Schema, which TypeBox schemas already are.)
-import { pathParamsOf, type RefusalCode, type RouteSpec } from "@seed/platform";
+import type { RefusalCode, Role, RouteSpec } from "@seed/platform";
+import { pathParamsOf } from "@seed/platform/node";
 import type { TSchema } from "@sinclair/typebox";
+import { rolesOf } from "./auth/roles.js";
 import { LoginBody, LoginResult, UserView } from "./auth/schemas.js";
 import type { RoutedSystem } from "./routed-systems.js";
 
@@ -235,12 +237,12 @@ function operation(route: RouteSpec, operationId: string): Json {
   return op;
 }
 
-function platformPaths(): Json {
+function platformPaths(roles: readonly Role[]): Json {
   const json = (schema: Json, description = "success") => ({
     description,
     content: { "application/json": { schema } },
   });
-  const user = closed(plain(UserView)) as Json;
+  const user = closed(plain(UserView(roles))) as Json;
   return {
     "/auth/login": {
       post: {
@@ -255,7 +257,7 @@ function platformPaths(): Json {
           },
         },
         responses: {
-          "200": json(closed(plain(LoginResult)) as Json),
+          "200": json(closed(plain(LoginResult(roles))) as Json),
           "400": errorRef(400),
           "401": errorRef(401),
           "422": errorRef(422),
@@ -312,7 +314,7 @@ export interface OpenApiInfo {
 }
 
 export function buildOpenApi(systems: RoutedSystem[], info: OpenApiInfo = {}): Json {
-  const paths: Record<string, Json> = platformPaths() as Record<string, Json>;
+  const paths: Record<string, Json> = platformPaths(rolesOf(systems)) as Record<string, Json>;
   const tags = new Map<string, string>([
     ["auth", "Log in and identity"],
     ["platform", "Health and metrics"],

@@ -2,15 +2,8 @@
 // values and path params side by side, each checked against the route's
 // TypeBox schemas first so a client gets every violation with its JSON
 // pointer without a round trip to the service (which validates again).
-import {
-  ApiError,
-  badRequest,
-  compileChecker,
-  type ErrorDetail,
-  pathParamsOf,
-  type RouteSpec,
-  validationError,
-} from "@seed/platform";
+import { ApiError, badRequest, type ErrorDetail, type RouteSpec, validationError } from "@seed/platform";
+import { compileChecker, pathParamsOf } from "@seed/platform/node";
 import type { TSchema } from "@sinclair/typebox";
 import { summary } from "./http-errors.js";
 import type { GatewayRequest } from "./request.js";

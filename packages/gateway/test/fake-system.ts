@@ -45,6 +45,7 @@ type Ctx = Context<Record<string, unknown>, RequestMeta>;
 
 export const demoSystem: SystemModule = {
   name: "demo",
+  roles: ["customer", "member"],
   services: {
     "demo.thing": () => ({
       name: "demo.thing",

@@ -1,4 +1,6 @@
-import { ApiError, conflict, forbidden, invalidValue, Refusal, refusalAsApiError, unavailable } from "@seed/platform";
+import { ApiError, conflict, forbidden, invalidValue, unavailable } from "@seed/platform";
+import { Refusal } from "@seed/platform/domain";
+import { refusalAsApiError } from "@seed/platform/node";
 import { Errors } from "moleculer";
 import { describe, expect, it } from "vitest";
 import { methodNotAllowed, problemResponse, toProblem } from "../src/http-errors.js";

@@ -1,8 +1,7 @@
 // The 24-hour window of an Idempotency-Key through the gateway, on the
 // services' clock: the same key and body answer the first response until 24
 // hours after the key was first seen, and from then on are a new request.
-import { ManualClock } from "@seed/platform";
-import { type ApiClient, api, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type ApiClient, api, ManualClock, startTestNode, type TestNode } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 // Starts an in-process node (fake demo system and/or the gateway) on the
 // test run's real nats-server, in this test file's namespace.
-import { type RunningNode, startNode } from "@seed/platform";
+import { type RunningNode, startNode } from "@seed/platform/node";
 import { type ConfigOverrides, TEST_NAMESPACE, testConfig } from "@seed/platform/testing";
 import brokerConfig from "../../../broker.config.js";
 import { createGateway, gatewayAddress } from "../src/index.js";

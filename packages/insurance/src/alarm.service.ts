@@ -11,6 +11,7 @@ import type { ServiceSchema } from "moleculer";
 import { alarmPolicy } from "./alarm.policy.js";
 import { msgDecider, msgView } from "./msg.js";
 import { ByIdParams, Id, InsuranceEvents, MsgKind, Msg as MsgResource } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const MsgListQuery = ListQuery({
   customerId: T.Optional(Id),
@@ -22,7 +23,7 @@ export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
   const msgs = kit.aggregate(msgDecider, { indexes: ["userId", "customerId", "kind", "planNo"] });
 
-  kit.react(alarmPolicy, { prefix: rt.config.ALARM_PREFIX });
+  kit.react(alarmPolicy, { prefix: settings.of(rt.config).ALARM_PREFIX });
 
   return {
     name: "insurance.alarm",

@@ -9,6 +9,7 @@ import { planService } from "./plan.service.js";
 import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
 import { InsuranceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const insurance: SystemModule = {
   name: "insurance",
@@ -22,4 +23,6 @@ export const insurance: SystemModule = {
     "insurance.mypage": mypageService,
   },
   events: InsuranceEvents,
+  roles: ["customer", "manager"],
+  settings,
 };

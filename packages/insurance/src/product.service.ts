@@ -39,6 +39,7 @@ import {
   QuoteParams,
   RegisterProductBody,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 import { ageOn, isCalendarDate, quote, RATE_DECIMALS, rateFraction, todayIn } from "./underwriting.js";
 
 const ProductListQuery = ListQuery({});
@@ -69,7 +70,7 @@ export function productService(rt: Runtime): ServiceSchema {
     indexes: ["issued"],
   });
 
-  const delay = rt.config.INSURANCE_DOCUMENT_DELAY_MS;
+  const delay = settings.of(rt.config).INSURANCE_DOCUMENT_DELAY_MS;
   kit.every("issue documents", Math.min(500, Math.max(50, Math.floor(delay / 4))), async (now) => {
     // Only requests not issued yet can be due: the index walks those, a page at a time.
     const due = [];

@@ -37,6 +37,7 @@ import {
   ProposalStatus,
   ProposeBody,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const ProposalListQuery = ListQuery({ planNo: T.Optional(Id), status: T.Optional(ProposalStatus) });
 
@@ -50,7 +51,7 @@ interface PlanFacts {
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
   const proposals = kit.aggregate(proposalDecider, { indexes: ["userId", "planNo", "status"] });
-  const afterMs = rt.config.INSURANCE_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",
     key: planNoOf,

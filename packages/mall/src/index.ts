@@ -17,4 +17,5 @@ export const mall: SystemModule = {
     "mall.orderStatus": orderStatusService,
   },
   events: MallEvents,
+  roles: ["customer", "seller", "admin"],
 };

@@ -31,6 +31,7 @@ import { type ConferenceState, conferenceDecider } from "./conference.js";
 import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
 import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const ConferenceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -59,7 +60,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
     correlation: correlateBy("roomId"),
     indexes: ["userId", "roomId", "reserveId", "status"],
   });
-  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
   // command finds the meeting ended and appends nothing.

@@ -7,6 +7,7 @@ import { reserveService } from "./reserve.service.js";
 import { roomService } from "./room.service.js";
 import { scheduleService } from "./schedule.service.js";
 import { MeetingroomEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const meetingroom: SystemModule = {
   name: "meetingroom",
@@ -18,4 +19,9 @@ export const meetingroom: SystemModule = {
     "meetingroom.schedule": scheduleService,
   },
   events: MeetingroomEvents,
+  roles: ["member", "admin"],
+  settings,
 };
+
+/** The slots and time zone, for what a launcher prints about them. */
+export { settings as meetingroomSettings };

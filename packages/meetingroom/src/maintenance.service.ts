@@ -38,6 +38,7 @@ import {
   MeetingroomEvents,
   StartMaintenanceBody,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const MaintenanceListQuery = ListQuery({
   roomId: T.Optional(Id),
@@ -61,7 +62,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
     correlation: correlateBy("roomId"),
     indexes: ["roomId", "status"],
   });
-  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
     name: "meetingroom.maintenance",

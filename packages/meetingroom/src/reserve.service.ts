@@ -43,6 +43,7 @@ import {
   ReserveBody,
   ReserveStatus,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 import { describeSlots, parseSlotPlan, slotAt } from "./slots.js";
 
 const ReserveListQuery = ListQuery({
@@ -88,7 +89,8 @@ const EXPIRY_PERIOD_MS = 1000;
 
 export function reserveService(rt: Runtime): ServiceSchema {
   // An invalid MEETINGROOM_SLOTS or MEETINGROOM_TZ stops the node here, with the reason.
-  const plan = parseSlotPlan(rt.config.MEETINGROOM_SLOTS, rt.config.MEETINGROOM_TZ);
+  const { MEETINGROOM_SLOTS, MEETINGROOM_TZ } = settings.of(rt.config);
+  const plan = parseSlotPlan(MEETINGROOM_SLOTS, MEETINGROOM_TZ);
   const kit = new ServiceKit(rt, "meetingroom.reserve", { events: MeetingroomEvents });
   const holdings = kit.aggregate(roomHoldingDecider, { indexes: [{ name: "hold", of: (h) => h.hold?.kind }] });
   const reserves = kit.view<Reserve, MeetingroomEvent>({
@@ -136,7 +138,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
   // A meeting's start or a maintenance took the room and its node died before
   // storing it: nobody could ever end it. Every replica ticks; the holding
   // decides (expected sequence, seeded id), so the hold is released once.
-  const afterMs = rt.config.MEETINGROOM_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
   watchOrphans(rt, kit, {
     name: "release holds whose meeting or maintenance never came",
     afterMs,

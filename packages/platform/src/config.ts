@@ -1,8 +1,11 @@
 // Configuration comes only from environment variables, parsed and validated
 // once at start. Every variable has a default that works on a laptop; the k8s
-// ConfigMap sets the production values.
-import { type Static, Type as T } from "@sinclair/typebox";
+// ConfigMap sets the production values. The platform's own variables are
+// here; each system declares its own (`defineSettings`), and the loader
+// merges those of the systems it is given.
+import { type Static, Type as T, type TObject, type TProperties } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import type { SystemSettings } from "./settings.js";
 
 const Bool = (def: "true" | "false", description: string) =>
   T.Union([T.Literal("true"), T.Literal("false")], { default: def, description });
@@ -14,7 +17,7 @@ const DEVELOPMENT_JWT_SECRET = "local-development-secret-change-me";
 /** How the deployment templates mark the values an operator must replace. */
 const PLACEHOLDER_PREFIX = "REPLACE-ME";
 
-export const ConfigSchema = T.Object(
+export const PlatformSettings = T.Object(
   {
     NATS_URL: T.String({
       default: "",
@@ -27,7 +30,8 @@ export const ConfigSchema = T.Object(
     DATA_DIR: T.String({ default: ".data", description: "all local state: nats-server store and every LevelDB" }),
     SERVICES: T.String({
       default: "*",
-      description: "services this node runs: `*`, `mall.*`, or a list like `mall.pay,mall.delivery,api`",
+      description:
+        "services this node runs: `*`, `<system>.*`, or a list of services like `shop.pay,shop.delivery,api`",
     }),
     NODE_ID: T.String({
       default: "",
@@ -126,68 +130,58 @@ export const ConfigSchema = T.Object(
       60000,
       "NATS unreachable longer than this fails /health/live (readiness fails at once)",
     ),
-    // Settings of one system each, named after it.
-    SAUCE_RECONCILE_AFTER_MS: Int(
-      1000,
-      86400000,
-      30000,
-      "sauce: a payment whose order was never stored (the order node died in between) is refunded after this long",
-    ),
-    CLEANING_RECONCILE_AFTER_MS: Int(
-      1000,
-      86400000,
-      30000,
-      "cleaning: a payment whose reservation was never stored (the node died in between) is canceled after this long",
-    ),
-    MEETINGROOM_SLOTS: T.String({
-      default: "08:00-09:50,10:00-11:50,12:00-13:50,14:00-15:50,16:00-17:50,18:00-19:50",
-      description: "meetingroom: the day's reservation slots, `HH:MM-HH:MM` comma-separated",
-    }),
-    MEETINGROOM_TZ: T.String({ default: "Asia/Seoul", description: "meetingroom: time zone of the slots" }),
-    MEETINGROOM_RECONCILE_AFTER_MS: Int(
-      1000,
-      86400000,
-      30000,
-      "meetingroom: a room held for a maintenance or a meeting that was never stored (the node died in between) is released after this long",
-    ),
-    INSURANCE_DOCUMENT_DELAY_MS: Int(0, 600000, 2000, "insurance: time it takes to issue a product document"),
-    INSURANCE_RECONCILE_AFTER_MS: Int(
-      1000,
-      86400000,
-      30000,
-      "insurance: a payment whose proposal was never contracted (the node died in between) is canceled after this long",
-    ),
-    ALARM_PREFIX: T.String({
-      default: "[EZ보험] ",
-      maxLength: 100,
-      description: "insurance: text every alarm message starts with",
-    }),
   },
   { additionalProperties: true },
 );
 
-export type Config = Static<typeof ConfigSchema>;
+/**
+ * The platform's variables. A config loaded with systems also holds theirs,
+ * which each system reads through its own settings (`settings.of(config)`).
+ */
+export type Config = Static<typeof PlatformSettings>;
 
-/** Environment variables the config reads, with their descriptions (README, ConfigMap). */
-export const configVariables = (): Array<{ name: string; default: unknown; description: string }> =>
-  Object.entries(ConfigSchema.properties).map(([name, s]) => ({
+/** What the loader needs of a system: its name and the settings it declares, if any. */
+export interface SettingsOwner {
+  name: string;
+  settings?: SystemSettings | undefined;
+}
+
+/** The platform's variables and those of the systems, as one schema; a variable may be declared once only. */
+function schemaOf(systems: readonly SettingsOwner[]): TObject {
+  const properties: TProperties = { ...PlatformSettings.properties };
+  for (const system of systems) {
+    for (const [name, schema] of Object.entries(system.settings?.schema.properties ?? {})) {
+      if (name in properties) throw new Error(`${system.name} declares the setting ${name}, which is already declared`);
+      properties[name] = schema;
+    }
+  }
+  return T.Object(properties, { additionalProperties: true });
+}
+
+/** Environment variables the config reads (the platform's, then each system's), with their descriptions (README, ConfigMap). */
+export const configVariables = (
+  systems: readonly SettingsOwner[] = [],
+): Array<{ name: string; default: unknown; description: string }> =>
+  Object.entries(schemaOf(systems).properties).map(([name, s]) => ({
     name,
     default: (s as { default?: unknown }).default,
     description: (s as { description?: string }).description ?? "",
   }));
 
 /**
- * Reads and validates the configuration. Numbers arrive as strings and are
- * converted; anything invalid stops the process with every problem named.
+ * Reads and validates the configuration: the platform's variables and those
+ * the given systems declare. Numbers arrive as strings and are converted;
+ * anything invalid stops the process with every problem named.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, systems: readonly SettingsOwner[] = []): Config {
+  const schema = schemaOf(systems);
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(ConfigSchema.properties)) {
+  for (const key of Object.keys(schema.properties)) {
     const v = env[key];
     if (v !== undefined && v !== "") raw[key] = v;
   }
-  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
-  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  const withDefaults = Value.Default(schema, Value.Convert(schema, raw));
+  const errors = [...Value.Errors(schema, withDefaults)];
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.path.slice(1)}: ${e.message} (got ${JSON.stringify(e.value)})`);
     throw new Error(`invalid configuration:\n${lines.join("\n")}`);

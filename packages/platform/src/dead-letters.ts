@@ -8,7 +8,7 @@ import { DEAD_LETTER_STREAM, decodeCommit, type EventStore } from "./event-store
 export interface DeadLetter {
   /** Sequence in the dead-letter stream: what a replay names. */
   seq: number;
-  /** Durable name of the policy, e.g. "mall-pay"; its service is "mall.pay". */
+  /** Durable name of the policy, e.g. "shop-pay"; its service is "shop.pay". */
   policy: string;
   stream: string;
   /** Subject and sequence of the original commit. */

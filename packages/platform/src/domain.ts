@@ -45,7 +45,7 @@ export const exists = <S extends Stated>(state: S): state is Existing<S> => stat
  * are pure.
  */
 export interface Decider<S extends Stated, C, E extends DomainEvent> {
-  /** Subject token and name, e.g. "order" → `mall.order.<id>`. */
+  /** Subject token and name, e.g. "order" → `shop.order.<id>`. */
   name: string;
   initialState: Extract<S, Empty>;
   decide(state: S, command: C, ctx: DecideContext): E[];

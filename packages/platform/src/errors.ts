@@ -1,4 +1,4 @@
-// One small error family for every service. Each error carries the HTTP status
+// One error family for every service. Each error carries the HTTP status
 // as its `code` and the API's error name as its `type`, so the gateway maps any
 // of them in one place, even after they crossed NATS as plain Moleculer errors.
 import { Errors } from "moleculer";

@@ -1,5 +1,5 @@
-// JetStream is the log of record. One stream per system (`MALL` over `mall.>`),
-// one subject per aggregate (`mall.order.<id>`). A command's events are one
+// JetStream is the log of record. One stream per system (`SHOP` over `shop.>`),
+// one subject per aggregate (`shop.order.<id>`). A command's events are one
 // message — one commit — appended with the subject's expected last sequence
 // (optimistic concurrency), the valid commit it was decided on (`Seed-Prev`,
 // see chain.ts) and the first event's id as `Nats-Msg-Id` (the server drops a
@@ -63,7 +63,7 @@ export interface Appended {
 }
 
 export const streamName = (system: string) => system.toUpperCase();
-/** The stream of an aggregate subject (`mall.order.<id>` → `MALL`). */
+/** The stream of an aggregate subject (`shop.order.<id>` → `SHOP`). */
 export const streamOfSubject = (subject: string) => streamName(subject.slice(0, subject.indexOf(".")));
 /** Where policies put the events they gave up on: `deadletter.<system>.<durable>`, with Seed-* headers. */
 export const DEAD_LETTER_STREAM = "DEADLETTER";

@@ -1,4 +1,4 @@
-// The small HTTP server of a node that runs no gateway: k8s probes and
+// The HTTP server of a node that runs no gateway: k8s probes and
 // Prometheus scraping only. Nodes with the gateway serve the same routes there.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

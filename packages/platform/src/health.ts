@@ -1,5 +1,5 @@
 // Readiness and liveness of this process. Services register checks; the
-// gateway (or a node's small health server) reports them at /health/*.
+// gateway (or a node's own health server) reports them at /health/*.
 // Readiness says "send me work" (connected, caught up); liveness says "I can
 // recover by myself" — when it fails, the orchestrator restarts the process.
 export interface CheckResult {
@@ -14,7 +14,7 @@ export class Health {
   private readonly vitals = new Map<string, Check>();
   private shuttingDown = false;
 
-  /** A named readiness condition, e.g. "mall.orderStatus caught up". */
+  /** A named readiness condition, e.g. "shop.orderStatus caught up". */
   register(name: string, check: Check): void {
     this.checks.set(name, check);
   }

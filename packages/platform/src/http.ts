@@ -6,8 +6,11 @@ import { Type as T, type TSchema } from "@sinclair/typebox";
 import type { ActionSchema } from "moleculer";
 import { ULID_PATTERN } from "./ids.js";
 
-export type Role = "customer" | "seller" | "cleaner" | "admin" | "manager" | "member";
-export const ROLES: readonly Role[] = ["customer", "seller", "cleaner", "admin", "manager", "member"];
+/**
+ * A role a user holds, e.g. "admin". The systems declare theirs
+ * (`SystemModule.roles`); the gateway accepts only those of the systems it serves.
+ */
+export type Role = string;
 
 /** The caller, as the gateway puts it in `ctx.meta.user` after verifying the token. */
 export interface User {
@@ -51,9 +54,9 @@ export function pathParamsOf(route: Pick<RouteSpec, "path" | "pathParams">): Arr
 /** A route as the gateway serves it: what an action declares, with the action's name and its system's tag. */
 export interface RouteSpec {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-  /** Express-style path, e.g. `/mall/orders/:id/cancel`. */
+  /** Express-style path, e.g. `/shop/orders/:id/cancel`. */
   path: string;
-  /** Moleculer action that serves it, e.g. `mall.order.cancel`. */
+  /** Moleculer action that serves it, e.g. `shop.order.cancel`. */
   action: string;
   /** Roles allowed at all; "any" = every authenticated user; "public" = no token. Owner checks happen in the service. */
   roles: Role[] | "any" | "public";
@@ -110,7 +113,7 @@ export interface Endpoint extends ActionSchema {
  * roles, its schemas and the handler in one block:
  *
  *     cancel: endpoint({
- *       http: { method: "POST", path: "/mall/orders/:id/cancel", roles: "any", summary: "…", response: OrderResource },
+ *       http: { method: "POST", path: "/shop/orders/:id/cancel", roles: "any", summary: "…", response: OrderResource },
  *       params: ByIdParams,
  *       async handler(ctx) { … },
  *     }),

@@ -1,43 +1,67 @@
-// Public entry of the platform: everything a system or the gateway uses.
+// What a system is written with: the shape of a system module and its
+// services, the service kit, events, errors, ids, callers and lists. What
+// starts a node is in `@seed/platform/node`, what operators run in
+// `@seed/platform/operations`, pure domain code in `@seed/platform/domain`.
+// Everything not named here stays inside the platform.
 
-export * from "./breaker.js";
-export * from "./clock.js";
-export * from "./config.js";
-export * from "./consumer-watch.js";
-export * from "./contracts/index.js";
-export * from "./correlation.js";
-export * from "./dead-letters.js";
-export * from "./deadline.js";
-export * from "./domain.js";
-export * from "./error-handler.js";
-export * from "./errors.js";
-export * from "./event-store.js";
-export * from "./health.js";
-export * from "./health-server.js";
-export * from "./http.js";
-export * from "./identity.js";
-export * from "./ids.js";
-export * from "./keyed-records.js";
-export * from "./list.js";
-export * from "./messages.js";
-export * from "./metrics.js";
-export * from "./nats-cluster.js";
-export * from "./nats-server.js";
-export * from "./node.js";
-export * from "./observability/index.js";
-export * from "./orphans.js";
-export * from "./page-scan.js";
-export * from "./policy.js";
-export * from "./projection.js";
-export * from "./reaction.js";
-export * from "./read-actions.js";
-export * from "./repository.js";
-export * from "./secondary-index.js";
-export * from "./service-kit.js";
-export * from "./shard.js";
-export * from "./store.js";
-export * from "./system-routes.js";
-export * from "./ticker.js";
-export * from "./validator.js";
-export * from "./view.js";
-export * from "./vitals.js";
+export type { Clock } from "./clock.js";
+export { defineEvents, type EventCatalog, type EventsOf, type Upcast } from "./contracts/events.js";
+export { type Correlation, correlateBy } from "./correlation.js";
+export { deadlineOf } from "./deadline.js";
+export {
+  ApiError,
+  badRequest,
+  conflict,
+  type ErrorData,
+  type ErrorDetail,
+  type ErrorDetails,
+  type ErrorName,
+  forbidden,
+  invalidValue,
+  isClientError,
+  notFound,
+  paymentDeclined,
+  ruleOf,
+  unauthorized,
+  unavailable,
+  validationError,
+} from "./errors.js";
+export { type EventEnvelope, streamName, subjectOf } from "./event-store.js";
+export {
+  type Endpoint,
+  endpoint,
+  type HttpRoute,
+  type RefusalCode,
+  type RequestMeta,
+  type Role,
+  type RouteReasons,
+  type RouteSpec,
+  type User,
+} from "./http.js";
+export {
+  caller,
+  creationId,
+  ensureOwnerOr,
+  labelLanguage,
+  labeller,
+  type StatusLabels,
+} from "./identity.js";
+export { idFrom, idTime, newId, ULID_PATTERN } from "./ids.js";
+export {
+  filtersOf,
+  ListQuery,
+  type Page,
+  PageOf,
+  pageOf,
+  type RowPage,
+  type RowQuery,
+  rowQuery,
+} from "./list.js";
+export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
+export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
+export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type Reactions } from "./reaction.js";
+export { type OwnedReadOptions, ownedReadActions } from "./read-actions.js";
+export type { ExecuteOptions } from "./repository.js";
+export { type KitOptions, ServiceKit } from "./service-kit.js";
+export { defineSettings, type SystemSettings } from "./settings.js";
+export { AVAILABLE_SHARD } from "./shard.js";

@@ -1,6 +1,6 @@
 // The broker's metrics in Prometheus text format, rendered by Moleculer's own
 // Prometheus reporter — reused without the HTTP server it would otherwise open
-// on a port of its own. The gateway and a node's small health server both
+// on a port of its own. The gateway and a node's own health server both
 // answer /metrics with it.
 import { MetricReporters, type ServiceBroker } from "moleculer";
 

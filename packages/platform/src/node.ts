@@ -11,8 +11,10 @@ import type { Config } from "./config.js";
 import type { EventCatalog } from "./contracts/events.js";
 import { EventStore } from "./event-store.js";
 import { type Health, healthOf } from "./health.js";
+import type { Role } from "./http.js";
 import { timeAppends } from "./observability/metrics.js";
 import { opsService } from "./observability/ops-service.js";
+import type { SystemSettings } from "./settings.js";
 import { watchVitals } from "./vitals.js";
 
 /** What every service factory receives. */
@@ -30,14 +32,18 @@ export interface Runtime {
 
 export type ServiceFactory = (rt: Runtime) => ServiceSchema;
 
-/** A business system as the platform sees it: its services (whose actions declare its HTTP routes). */
+/** A business system as the platform sees it: its services (whose actions declare its HTTP routes), its roles and settings. */
 export interface SystemModule {
-  /** Prefix of routes and subjects, e.g. "mall". */
+  /** Prefix of routes and subjects, e.g. "shop". */
   name: string;
-  /** Service name from the spec → factory, e.g. "mall.pay" → payService. */
+  /** Service name from the spec → factory, e.g. "shop.pay" → payService. */
   services: Record<string, ServiceFactory>;
   /** The system's event contract (`defineEvents`), checked against contracts/events/<name>.json. */
   events?: EventCatalog;
+  /** Roles its routes and services name; a user's roles are checked against those of the systems a gateway serves. */
+  roles: readonly Role[];
+  /** Its environment variables (`defineSettings`), merged into the config by `loadConfig(env, systems)`. */
+  settings?: SystemSettings;
 }
 
 export interface StartNodeOptions {
@@ -64,7 +70,7 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** `*` → every service and the gateway; `mall.*`; or a comma list with `api` for the gateway. */
+/** `*` → every service and the gateway; `shop.*`; or a comma list with `api` for the gateway. */
 export function selectServices(selector: string, available: string[]): string[] {
   const wanted = selector
     .split(",")

@@ -13,7 +13,7 @@
 //
 // The gap between the two (at least a second, a quarter of `afterMs`) is the
 // margin for an append already on its way and for the clocks of different nodes.
-// Sauce, cleaning, meetingroom and insurance count their windows with these.
+// Every system that takes something before storing its owner counts its windows with these.
 import type { Clock } from "./clock.js";
 import { DEADLINE_MARGIN_MS } from "./deadline.js";
 import { subjectOf } from "./event-store.js";

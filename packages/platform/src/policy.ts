@@ -23,7 +23,7 @@ const MAX_BACKOFF_MS = 60_000;
 export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
 export interface PolicyOptions {
-  /** Durable consumer name, e.g. "mall-pay". */
+  /** Durable consumer name, e.g. "shop-pay". */
   durable: string;
   stream: string;
   /** Subject filter; nats-server 2.9 allows one, so a policy over several aggregates takes `<system>.>`. */

@@ -18,7 +18,7 @@ import type { Store, WriteBatch } from "./store.js";
 export interface Projector {
   /** Unique per service instance store, e.g. "agg:order" or "view:orderStatuses". */
   name: string;
-  /** Subject filter, e.g. `mall.order.>` or `mall.>`. */
+  /** Subject filter, e.g. `shop.order.>` or `shop.>`. */
   filter: string;
   /** Applies one commit to the batch. Must be deterministic: a rebuild gives the same rows. */
   apply(batch: WriteBatch, commit: Commit): void | Promise<void>;

@@ -20,8 +20,8 @@ export interface OwnedReadOptions<S, V> {
   ownerOf: (s: S) => string;
   /** The index that holds `ownerOf`'s value: a customer's list is read through it. None: nobody owns one, only staff list them. */
   ownerIndex?: string;
-  /** Roles that see every resource, not only their own. */
-  staff: Role[];
+  /** Roles that see every resource, not only their own; "any": every signed-in user does. */
+  staff: Role[] | "any";
   /** What the client sees, in the asked label language. */
   present: (s: S, lang: "ko" | "en") => V;
   /** Params of `get`; the id is read from `idParam` (default "id"). */
@@ -44,7 +44,8 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoi
         const id = ctx.params[idParam] as string;
         const found = await o.load(id);
         if (!found) throw notFound(o.name, id);
-        ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
+        const user = caller(ctx);
+        if (o.staff !== "any") ensureOwnerOr(user, o.ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
       },
     }),
@@ -53,16 +54,16 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoi
       params: o.listQuery,
       async handler(ctx: Context<Record<string, unknown>>) {
         const user = caller(ctx);
-        const staff = hasRole(user, ...o.staff);
+        const seesAll = o.staff === "any" || hasRole(user, ...o.staff);
         const where = filtersOf(ctx.params, o.filters ?? []);
         // Whatever the filters say, a customer's list is their own.
-        if (!staff) {
+        if (!seesAll) {
           if (o.ownerIndex === undefined) return { items: [], hasMore: false };
           where[o.ownerIndex] = user.id;
         }
         const found = await o.page(rowQuery(ctx.params, where));
         // The index scoped the page; each row still names its owner, and must name the caller.
-        const visible = staff ? found : { ...found, rows: found.rows.filter((s) => o.ownerOf(s) === user.id) };
+        const visible = seesAll ? found : { ...found, rows: found.rows.filter((s) => o.ownerOf(s) === user.id) };
         const lang = labelLanguage(ctx, ctx.params as { lang?: string });
         return pageOf(visible, (s) => o.present(s, lang));
       },

@@ -34,10 +34,11 @@ function describingRuntime(config: Config): Runtime {
 
 /**
  * Every route the system's actions declare, in the order of its services and
- * their actions. `config` defaults to the settings' defaults: routes never
- * depend on settings, but some factories read them while building.
+ * their actions. `config` defaults to the settings' defaults (the platform's
+ * and the system's own): routes never depend on settings, but some factories
+ * read them while building.
  */
-export function routesOf(system: SystemModule, config: Config = loadConfig({})): RouteSpec[] {
+export function routesOf(system: SystemModule, config: Config = loadConfig({}, [system])): RouteSpec[] {
   const rt = describingRuntime(config);
   const routes: RouteSpec[] = [];
   for (const factory of Object.values(system.services)) {

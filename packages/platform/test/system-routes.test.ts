@@ -6,21 +6,27 @@ import { describe, expect, it } from "vitest";
 import { endpoint, routeOfAction } from "../src/http.js";
 import type { SystemModule } from "../src/node.js";
 import { ownedReadActions } from "../src/read-actions.js";
+import { defineSettings } from "../src/settings.js";
 import { routesOf } from "../src/system-routes.js";
 
 const Body = T.Object({ name: T.String() }, { additionalProperties: false });
 const Query = T.Object({ limit: T.Optional(T.Integer()) }, { additionalProperties: false });
 const View = T.Object({ id: T.String(), name: T.String() });
 
+const settings = defineSettings({ SHOP_SHELVES: T.Integer({ default: 3, description: "shop: shelves" }) });
+
 const shop: SystemModule = {
   name: "shop",
+  roles: ["seller"],
+  settings,
   services: {
     "shop.item": (rt) => {
-      // A factory may read settings while it builds; it never connects.
+      // A factory may read settings, the platform's and its system's, while it builds; it never connects.
       const limit = rt.config.BODY_LIMIT;
+      const { SHOP_SHELVES: shelves } = settings.of(rt.config);
       return {
         name: "shop.item",
-        metadata: { limit },
+        metadata: { limit, shelves },
         actions: {
           add: endpoint({
             http: {
@@ -73,6 +79,7 @@ describe("routes of a system", () => {
   it("are read without starting anything: a factory that touches the node's connections is named", () => {
     const eager: SystemModule = {
       name: "eager",
+      roles: [],
       services: {
         "eager.x": (rt) => {
           void rt.nc.flush();

@@ -5,7 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { ServiceBroker } from "moleculer";
 import type { ConsumerInfo, NatsConnection } from "nats";
-import { streamName } from "../src/index.js";
+import { streamName } from "../src/event-store.js";
 import { eventually, sleep } from "./index.js";
 import { commitsOn } from "./stream.js";
 

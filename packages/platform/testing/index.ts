@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
 import type { Clock } from "../src/clock.js";
-import { type Config, loadConfig } from "../src/config.js";
+import { type Config, configVariables, loadConfig } from "../src/config.js";
 import { healthOf } from "../src/health.js";
 import { freePort } from "../src/nats-server.js";
 import type { RunningNode } from "../src/node.js";
@@ -65,7 +65,12 @@ export function natsUrl(): string {
   return url;
 }
 
-export type ConfigOverrides = Partial<Record<keyof Config, string | number>>;
+/**
+ * Variables a test sets: the platform's (typed) and the systems' own, which
+ * the platform does not know by name (`startTestNode` refuses a name that no
+ * system declares, `testConfig` one the platform does not read).
+ */
+export type ConfigOverrides = Partial<Record<keyof Config, string | number>> & Record<string, string | number>;
 
 /** Environment variables of a test node: fresh DATA_DIR, fixed JWT secret, demo users, short timeouts. */
 export function testEnv(overrides: ConfigOverrides = {}): Record<string, string> {
@@ -90,8 +95,16 @@ export function testEnv(overrides: ConfigOverrides = {}): Record<string, string>
   );
 }
 
-/** A validated Config for a test (see testEnv); `overrides` win. */
+/** Overrides may only name variables the config reads: a typo fails the test instead of being ignored. */
+function refuseUnknown(overrides: ConfigOverrides, variables: ReadonlyArray<{ name: string }>): void {
+  const known = new Set(variables.map((v) => v.name));
+  const unknown = Object.keys(overrides).filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new Error(`not configuration variables: ${unknown.join(", ")}`);
+}
+
+/** A validated Config of the platform's variables for a test (see testEnv); `overrides` win. */
 export function testConfig(overrides: ConfigOverrides = {}): Config {
+  refuseUnknown(overrides, configVariables());
   return loadConfig(testEnv(overrides));
 }
 
@@ -120,9 +133,13 @@ export interface StartTestNodeOptions {
 /** An in-process node with every system and the gateway on a free port. */
 export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<TestNode> {
   const port = await freePort();
-  const config = testConfig({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config });
   // Loaded lazily: the platform does not depend on the systems; the repository's launcher does.
-  const { launchNode } = await import("../../../scripts/launch.js");
+  const [{ launchNode }, { systems }] = await Promise.all([
+    import("../../../scripts/launch.js"),
+    import("../../../scripts/systems.js"),
+  ]);
+  refuseUnknown(opts.config ?? {}, configVariables(systems));
+  const config = loadConfig(testEnv({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config }), systems);
   const launched = await launchNode(config, {
     namespace: opts.namespace ?? TEST_NAMESPACE,
     ...(opts.clock ? { clock: opts.clock } : {}),
@@ -392,6 +409,16 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
   };
   return client;
 }
+// Platform pieces only tests (and the list benchmarks) reach for: a clock they
+// move, raw commits of the stream, the event consumers a process declared, and
+// a store with its indexes and a repository to drive without a stream.
+export { ManualClock } from "../src/clock.js";
+export { type Commit, decodeCommit, type EventStore } from "../src/event-store.js";
+export { readPage } from "../src/page-scan.js";
+export { Repository } from "../src/repository.js";
+export { SecondaryIndexes } from "../src/secondary-index.js";
+export { declaredConsumers } from "../src/service-kit.js";
+export { openStore, type Store } from "../src/store.js";
 export * from "./chains.js";
 export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";

@@ -5,6 +5,7 @@ import { orderService } from "./order.service.js";
 import { orderDashboardService } from "./order-dashboard.service.js";
 import { paymentService } from "./payment.service.js";
 import { SauceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 export const sauce: SystemModule = {
   name: "sauce",
@@ -15,4 +16,6 @@ export const sauce: SystemModule = {
     "sauce.orderDashboard": orderDashboardService,
   },
   events: SauceEvents,
+  roles: ["customer", "admin"],
+  settings,
 };

@@ -35,6 +35,7 @@ import {
   PlaceOrderBody,
   SauceEvents,
 } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const Ref = T.String({ minLength: 1, maxLength: 100 });
 const OrderListQuery = ListQuery({
@@ -53,7 +54,7 @@ export function orderService(rt: Runtime): ServiceSchema {
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
   // append already on its way (and for clocks of different nodes).
-  const reconcileAfterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
+  const reconcileAfterMs = settings.of(rt.config).SAUCE_RECONCILE_AFTER_MS;
 
   return {
     name: "sauce.order",

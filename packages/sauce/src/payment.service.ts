@@ -24,6 +24,7 @@ import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, type PaymentState, paymentDecider, paymentView } from "./payment.js";
 import { approvalOf, paymentPolicy } from "./payment.policy.js";
 import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
+import { settings } from "./settings.js";
 
 const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(PaymentStatus) });
 
@@ -40,7 +41,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
     correlation: correlateBy("orderId"),
     indexes: ["customerId", "orderId", "status", { name: "visible", of: isVisible }],
   });
-  const afterMs = rt.config.SAUCE_RECONCILE_AFTER_MS;
+  const afterMs = settings.of(rt.config).SAUCE_RECONCILE_AFTER_MS;
 
   // The reconciliation approves as the policy does (same seed, same event id).
   const approve = (orderId: string, causationId: string) =>

@@ -4,7 +4,7 @@
 // synchronous dependency of a reservation: with it killed, a reservation is a
 // fast 503 with Retry-After and nothing is stored; cancels still go in, and
 // the payment node cancels their payments, once, when it is back.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -3,7 +3,7 @@
 // or killed: 503 + Retry-After within the request timeout and nothing stored;
 // after repeated failures the circuit breaker answers at once; once the clean
 // service is back and the half-open time has passed, reviews go through.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

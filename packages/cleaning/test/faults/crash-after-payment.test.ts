@@ -7,10 +7,12 @@
 //   - without a retry, the payment is canceled (PaymentCanceled) once after
 //     the wait, with two payment replicas reconciling, and a retry after that
 //     is refused (409): no reservation is stored without its payment.
-import { ManualClock, type NatsServer } from "@seed/platform";
+
+import type { NatsServer } from "@seed/platform/operations";
 import {
   eventually,
   type FaultPlan,
+  ManualClock,
   type SpawnedNode,
   spawnNode,
   startTestNode,

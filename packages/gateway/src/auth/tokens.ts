@@ -2,8 +2,8 @@
 // issues and verifies. With JWT_PUBLIC_KEY set, tokens come from an outside
 // identity provider and are verified with RS256 only — accepting a single
 // algorithm is what prevents algorithm-confusion attacks.
-import type { Config, Role, User } from "@seed/platform";
-import { ROLES, unauthorized } from "@seed/platform";
+import { type Role, type User, unauthorized } from "@seed/platform";
+import type { Config } from "@seed/platform/node";
 import { errors, importSPKI, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 export interface IssuedToken {
@@ -24,15 +24,18 @@ export class TokenService {
     private readonly alg: "HS256" | "RS256",
     private readonly key: VerifyKey,
     private readonly ttlSeconds: number,
+    /** The roles the systems declare: a token's other roles are ignored. */
+    private readonly roles: readonly Role[],
   ) {}
 
   static async create(
     config: Pick<Config, "JWT_SECRET" | "JWT_PUBLIC_KEY" | "JWT_TTL_SECONDS">,
+    roles: readonly Role[],
   ): Promise<TokenService> {
     if (config.JWT_PUBLIC_KEY) {
       // Env values often carry "\n" escapes instead of line breaks.
       const pem = config.JWT_PUBLIC_KEY.replaceAll("\\n", "\n");
-      return new TokenService("RS256", await importSPKI(pem, "RS256"), config.JWT_TTL_SECONDS);
+      return new TokenService("RS256", await importSPKI(pem, "RS256"), config.JWT_TTL_SECONDS, roles);
     }
     // Imported once: given raw bytes, jose would import the key again on every verify.
     const secret = await crypto.subtle.importKey(
@@ -42,7 +45,7 @@ export class TokenService {
       false,
       ["sign", "verify"],
     );
-    return new TokenService("HS256", secret, config.JWT_TTL_SECONDS);
+    return new TokenService("HS256", secret, config.JWT_TTL_SECONDS, roles);
   }
 
   /** False when tokens are issued elsewhere (RS256: we hold only the public key). */
@@ -80,19 +83,19 @@ export class TokenService {
       if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) throw unauthorized("malformed token");
       throw unauthorized("invalid token");
     }
-    const user = userFromClaims(payload);
+    const user = userFromClaims(payload, this.roles);
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, { user, exp: payload.exp as number });
     return user;
   }
 }
 
-function userFromClaims(payload: JWTPayload): User {
+function userFromClaims(payload: JWTPayload, known: readonly Role[]): User {
   const sub = payload.sub;
   if (typeof sub !== "string" || sub === "" || sub.length > 128) throw unauthorized("token has no subject");
   const rawRoles = Array.isArray(payload.roles) ? payload.roles : [];
   // Unknown roles from a foreign issuer are ignored rather than trusted.
-  const roles = rawRoles.filter((r): r is Role => typeof r === "string" && (ROLES as readonly string[]).includes(r));
+  const roles = rawRoles.filter((r): r is Role => typeof r === "string" && known.includes(r));
   const username =
     typeof payload.username === "string"
       ? payload.username

@@ -1,28 +1,30 @@
 // Who may log in: the users of USERS_FILE and, when DEMO_USERS=true, the five
 // demo users of the spec. Loaded once at start; lookups are by user name.
 import { readFile } from "node:fs/promises";
-import { type Config, idFrom, ROLES, type Role, type User } from "@seed/platform";
+import { idFrom, type Role, type User } from "@seed/platform";
+import type { Config } from "@seed/platform/node";
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { hashPassword, parsePasswordHash } from "./passwords.js";
+import { RoleSchema } from "./roles.js";
 
 export interface StoredUser extends User {
   passwordHash: string;
 }
 
-const RoleSchema = T.Union(ROLES.map((r) => T.Literal(r)));
-
-/** One entry of USERS_FILE. `passwordHash` uses the format of passwords.ts. */
-export const UserFileEntry = T.Object(
-  {
-    id: T.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }),
-    username: T.String({ minLength: 1, maxLength: 100 }),
-    roles: T.Array(RoleSchema, { maxItems: ROLES.length }),
-    passwordHash: T.String({ minLength: 1, maxLength: 1000 }),
-  },
-  { additionalProperties: false },
-);
-export const UsersFile = T.Array(UserFileEntry);
+/** USERS_FILE: its entries may hold the `roles` the systems declare. `passwordHash` uses the format of passwords.ts. */
+export const UsersFile = (roles: readonly Role[]) =>
+  T.Array(
+    T.Object(
+      {
+        id: T.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }),
+        username: T.String({ minLength: 1, maxLength: 100 }),
+        roles: T.Array(RoleSchema(roles), { maxItems: roles.length }),
+        passwordHash: T.String({ minLength: 1, maxLength: 1000 }),
+      },
+      { additionalProperties: false },
+    ),
+  );
 
 const DEMO: ReadonlyArray<[string, Role[]]> = [
   ["alice", ["customer", "member"]],
@@ -67,18 +69,19 @@ export class UserDirectory {
   }
 }
 
-async function readUsersFile(path: string): Promise<StoredUser[]> {
+async function readUsersFile(path: string, roles: readonly Role[]): Promise<StoredUser[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, "utf8"));
   } catch (err) {
     throw new Error(`USERS_FILE ${path}: ${(err as Error).message}`);
   }
-  const errors = [...Value.Errors(UsersFile, parsed)].slice(0, 5);
+  const schema = UsersFile(roles);
+  const errors = [...Value.Errors(schema, parsed)].slice(0, 5);
   if (errors.length > 0) {
     throw new Error(`USERS_FILE ${path} is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`);
   }
-  const users = parsed as Static<typeof UsersFile>;
+  const users = parsed as Static<typeof schema>;
   for (const u of users) {
     if (!parsePasswordHash(u.passwordHash)) {
       throw new Error(
@@ -89,16 +92,28 @@ async function readUsersFile(path: string): Promise<StoredUser[]> {
   return users.map((u) => ({ ...u, roles: [...u.roles] }));
 }
 
-/** Users from the config: USERS_FILE, then the demo users (a file entry of the same name wins). */
-export async function loadUsers(config: Pick<Config, "USERS_FILE" | "DEMO_USERS">): Promise<UserDirectory> {
+/**
+ * Users from the config: USERS_FILE, then the demo users (a file entry of the
+ * same name wins). `roles` are those the systems declare; a file entry may
+ * hold no other.
+ */
+export async function loadUsers(
+  config: Pick<Config, "USERS_FILE" | "DEMO_USERS">,
+  roles: readonly Role[],
+): Promise<UserDirectory> {
   const dir = new UserDirectory();
   if (config.DEMO_USERS === "true") {
     // Hashed at start: the repository holds no password hash, not even a demo one.
     const demo = await Promise.all(
-      demoUsers.map(async (u) => ({ ...u, roles: [...u.roles], passwordHash: await hashPassword(DEMO_PASSWORD) })),
+      // A demo user holds the roles of the spec that the systems served here declare.
+      demoUsers.map(async (u) => ({
+        ...u,
+        roles: u.roles.filter((r) => roles.includes(r)),
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+      })),
     );
     for (const u of demo) dir.add(u);
   }
-  if (config.USERS_FILE) for (const u of await readUsersFile(config.USERS_FILE)) dir.add(u);
+  if (config.USERS_FILE) for (const u of await readUsersFile(config.USERS_FILE, roles)) dir.add(u);
   return dir;
 }

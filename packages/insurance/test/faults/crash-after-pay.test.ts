@@ -8,7 +8,9 @@
 //     has passed (two payment replicas reconciling), the customer is told, and
 //     a retry after that is refused: no contract without its payment, no
 //     payment without its contract.
-import { type NatsServer, reconcilePeriod, streamName, subjectOf } from "@seed/platform";
+
+import { reconcilePeriod, streamName, subjectOf } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -5,7 +5,7 @@
 //   nothing charged; a healthy payment brings proposals back;
 // - payment stopped → 503 fast, nothing stored;
 // - proposal stopped → customers, quotes, plans and documents keep working.
-import type { BreakerView, NatsServer } from "@seed/platform";
+import type { BreakerView, NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

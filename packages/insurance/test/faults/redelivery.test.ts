@@ -3,7 +3,7 @@
 // not acknowledged; they come back to its successor (counted on the durable
 // consumer). Every event still gets one message, every withdrawal one payment
 // cancel.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   eventually,
   freezeHoldingUnacked,

@@ -5,15 +5,10 @@
 // replicas ticking on one moved clock, counted in the stream — and the
 // customer is told. A proposal within the store window contracts with that
 // same payment (never canceled); one after it is refused and stores nothing.
-import {
-  decodeCommit,
-  type EventEnvelope,
-  ManualClock,
-  type NatsServer,
-  reconcilePeriod,
-  storeWindowMs,
-} from "@seed/platform";
-import { eventually, sleep, startTestNode, type TestNode } from "@seed/platform/testing";
+
+import { type EventEnvelope, reconcilePeriod, storeWindowMs } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
+import { decodeCommit, eventually, ManualClock, sleep, startTestNode, type TestNode } from "@seed/platform/testing";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentIdOf, proposalNoOf } from "../../src/ids.js";

@@ -3,7 +3,7 @@
 // they catch up on everything they missed, and each order gets exactly one
 // Pay and, once checked, exactly one Delivery — also when a pay node dies in
 // the middle of a burst and its events are delivered again.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   commitsOn,
   consumerInfo,

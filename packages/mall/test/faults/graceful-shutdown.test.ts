@@ -2,7 +2,7 @@
 // finishes the requests it already accepted, lets its consumers finish, closes
 // its stores and exits 0. Every order that was answered 201 is durably there,
 // once, when the services come back.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -4,7 +4,9 @@
 // product is back and the breaker's half-open time has passed, checks succeed.
 // Meanwhile orders of products the order service's catalog knows go on (with
 // their price check); an order of any other product is 503 and stores nothing.
-import { type NatsServer, newId } from "@seed/platform";
+
+import { newId } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -7,7 +7,7 @@
 // The main node runs product (in this process, so the test can slow its
 // decreaseStock down: a fault injected at the endpoint, the code is unchanged);
 // pay runs only in two child processes.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   allHandled,
   eventually,

@@ -12,7 +12,7 @@
 // check gives up. The node has a nats-server of its own: the pay policy that
 // reacts must be this node's, queued on the same pay, not another test file's
 // node sharing the durable consumer.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventCounts, type FaultPlan, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

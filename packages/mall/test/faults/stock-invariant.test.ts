@@ -5,7 +5,7 @@
 //   stock + Σ qty of the orders being delivered or delivered = initial stock,
 // and the log agrees: Σ QtyDecreased − Σ StockRestored is the same sum, with
 // at most one decrease and one restore per order.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   type ApiClient,
   commitsOn,

@@ -2,7 +2,8 @@
 // clients, the steps of the flow as one call each, and the checks every
 // error answer must pass. Everything goes over HTTP through the gateway.
 import { createHmac } from "node:crypto";
-import { type EventLine, streamName, tailEvents } from "@seed/platform";
+import { streamName } from "@seed/platform";
+import { type EventLine, tailEvents } from "@seed/platform/operations";
 import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { type Actors, actors, expectErrorBody, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";

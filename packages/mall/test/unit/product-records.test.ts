@@ -1,8 +1,7 @@
 // A popular product: the orders it took stock for are records beside its row,
 // so neither the stock check nor the row grows with its sales.
-import type { Commit, EventEnvelope, EventStore } from "@seed/platform";
-import { openStore, Repository } from "@seed/platform";
-import { tempDir } from "@seed/platform/testing";
+import type { EventEnvelope } from "@seed/platform";
+import { type Commit, type EventStore, openStore, Repository, tempDir } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import { type ProductCommand, type ProductState, productDecider } from "../../src/product.js";
 

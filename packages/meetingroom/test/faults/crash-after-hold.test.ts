@@ -9,7 +9,9 @@
 //   - without a retry, the hold is released once MEETINGROOM_RECONCILE_AFTER_MS
 //     has passed (two reserve replicas reconciling, counted in the stream), the
 //     room is Available and reservable, and a late retry stores nothing.
-import { type NatsServer, reconcilePeriod } from "@seed/platform";
+
+import { reconcilePeriod } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

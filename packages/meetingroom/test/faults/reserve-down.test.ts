@@ -2,9 +2,12 @@
 // maintenance: with its node killed they answer 503 + Retry-After fast and
 // store nothing. A meeting still ends without it, and the room's hold is
 // released once when reserve returns and reads the ConferenceEnded it missed.
-import { decodeCommit, type EventEnvelope, type NatsServer } from "@seed/platform";
+
+import type { EventEnvelope } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   clockFrom,
+  decodeCommit,
   eventually,
   type SpawnedNode,
   spawnNode,

@@ -2,7 +2,7 @@
 // cancellations, meeting starts and ends and maintenance go on; when it comes
 // back (same node name and folder, as a restarted pod) its statuses catch up
 // from the stream, each event applied once.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   clockFrom,
   eventually,

@@ -1,7 +1,7 @@
 // Every meetingroom flow over HTTP through the gateway, with a ManualClock:
 // add a room, reserve, start and end a meeting, cancel, maintenance, the
 // slot rules, and what happens at a slot's end.
-import type { ManualClock } from "@seed/platform";
+import type { ManualClock } from "@seed/platform/testing";
 import { allHandled, eventually } from "@seed/platform/testing";
 import { describe, expect, it } from "vitest";
 import {

@@ -3,13 +3,16 @@
 // stream), the demo users as HTTP clients, members made from signed tokens,
 // the steps of the flow as one call each, and the checks of error answers.
 import { createHmac } from "node:crypto";
-import { decodeCommit, type EventEnvelope, ManualClock, type NatsServer } from "@seed/platform";
+import type { EventEnvelope } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import {
   type ApiClient,
   type ApiResponse,
   api,
   type ConfigOverrides,
+  decodeCommit,
   eventually,
+  ManualClock,
   startTestNode,
   type TestNode,
 } from "@seed/platform/testing";

@@ -3,8 +3,9 @@
 // reservation expires once, each meeting ends once, each hold is released
 // once — counted in the event stream itself. The roomTables view rebuilt from
 // the stream equals the one built live.
-import { decodeCommit, type EventEnvelope } from "@seed/platform";
-import { allHandled, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+
+import type { EventEnvelope } from "@seed/platform";
+import { allHandled, decodeCommit, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRoom, get, kst, reserve, roomShows, SETTLE, type Stack, startMeeting, useStack } from "./helpers.js";
 

@@ -47,7 +47,7 @@ export interface EventCatalog<D extends EventDeclarations = EventDeclarations> {
 
 /**
  * Declares a system's events, e.g.
- * `defineEvents("mall", { OrderPlaced: { version: 1, schema: T.Object({…}) } })`.
+ * `defineEvents("shop", { OrderPlaced: { version: 1, schema: T.Object({…}) } })`.
  * Throws when a version above 1 comes without the upcaster from the previous one.
  */
 export function defineEvents<const D extends EventDeclarations>(system: string, declarations: D): EventCatalog<D> {

@@ -83,7 +83,7 @@ export async function tailEvents(
   };
 }
 
-/** `#42 mall.order.01J… OrderPlaced corr=01J… {"productId":…}` with the data cut to `width` characters. */
+/** `#42 shop.order.01J… OrderPlaced corr=01J… {"productId":…}` with the data cut to `width` characters. */
 export function formatEventLine(e: EventLine, width = 100): string {
   const data = JSON.stringify(e.data) ?? "";
   const short = data.length > width ? `${data.slice(0, width - 1)}…` : data;
@@ -208,7 +208,7 @@ export function formatDeadLetters(letters: DeadLetter[]): string {
   ]);
 }
 
-/** The service whose policy is the durable consumer `policy` ("mall-pay" → "mall.pay"). */
+/** The service whose policy is the durable consumer `policy` ("shop-pay" → "shop.pay"). */
 export function serviceOfPolicy(broker: ServiceBroker, policy: string): string {
   const known = broker.registry
     .getServiceList({ onlyAvailable: true, skipInternal: true })

@@ -13,7 +13,7 @@ export const OPS_SERVICE = "$ops";
 export type BreakerState = "closed" | "half-open" | "open";
 
 export interface BreakerView {
-  /** Action the breaker guards, e.g. "mall.product.decreaseStock". */
+  /** Action the breaker guards, e.g. "shop.product.decreaseStock". */
   action: string;
   /** Node that action runs on. */
   target: string;

@@ -6,10 +6,12 @@
 // SAUCE_RECONCILE_AFTER_MS has passed, and no order, delivery or row appears.
 // Time is the services' clock: the payment's node runs on a ManualClock the
 // test moves past the window, the order node's clock starts where it stands.
-import { ManualClock, type NatsServer } from "@seed/platform";
+
+import type { NatsServer } from "@seed/platform/operations";
 import {
   eventCounts,
   eventually,
+  ManualClock,
   type SpawnedNode,
   spawnNode,
   startTestNode,

@@ -3,7 +3,7 @@
 // back, it starts every delivery it missed exactly once. With the payment node
 // killed, placing an order answers 503 + Retry-After fast and stores nothing;
 // the circuit breaker opens, and closes again once payment is back.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -11,7 +11,7 @@
 //   delivery's policy completes the delivery, exactly once;
 // - the order, which decides, cannot be asked: "complete" answers 503 with
 //   Retry-After and nothing changes.
-import type { NatsServer } from "@seed/platform";
+import type { NatsServer } from "@seed/platform/operations";
 import { eventually, sleep, startTestNode, type TestNode } from "@seed/platform/testing";
 import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -97,7 +97,7 @@ async function oneSize(orders: number) {
     const started = Date.now();
     const ids = await writeOrders(nats.url, orders, customerId, newId());
     say(`${orders} orders written in ${Date.now() - started} ms; catching up`);
-    const node = await startNode("lists", "*", nats.url, join(dir, "data"), "bench-lists", 900_000);
+    const node = await startNode("lists", "*", nats.url, join(dir, "data"), "bench-lists", {}, 900_000);
     const nc = await connect({ servers: nats.url });
     await settle(await nc.jetstreamManager(), "MALL", 300_000);
     await nc.close();

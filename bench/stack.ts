@@ -41,6 +41,8 @@ export async function startNode(
   natsUrl: string,
   dataRoot: string,
   namespace: string,
+  /** Configuration on top of the bench's (e.g. tracing on). */
+  env: Record<string, string> = {},
   /** How long it may take to be ready (a node catching up on a long stream takes longer). */
   readyWithinMs = 90_000,
 ): Promise<Started> {
@@ -49,6 +51,7 @@ export async function startNode(
     name,
     "bench/node.ts",
     benchEnv(natsUrl, join(dataRoot, name), {
+      ...env,
       SERVICES: services,
       PORT: String(port),
       HEALTH_PORT: String(port),

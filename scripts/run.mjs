@@ -97,6 +97,7 @@ const COMMANDS = {
   "bench:lists": (args) => [...tsx("bench/lists.ts"), ...args],
   "bench:list-scan": (args) => [...tsx("bench/list-scan.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
+  "k8s:per-service": (args) => [...tsx("scripts/k8s-per-service.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   "test:e2e": (args) => [
     join(ROOT, "node_modules", "vitest", "vitest.mjs"),

@@ -74,7 +74,7 @@ describe("redelivery", () => {
       await eventually(
         async () => {
           const pays = await list(u.dave, `/insurance/payments?proposalNo=${p.id}`);
-          expect(pays.total).toBe(1);
+          expect(pays.items.length).toBe(1);
           expect(pays.items[0].status).toBe("Canceled");
         },
         { timeout: 20_000 },
@@ -87,7 +87,7 @@ describe("redelivery", () => {
     // Everything is handled: nothing more comes of it, and what the killed worker held came again.
     await handledUpTo(payment);
     await handledUpTo(alarm);
-    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).total).toBe(5);
+    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).items.length).toBe(5);
     expect(await redeliveriesOf(payment)).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -16,7 +16,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type RequestMeta,
   type Role,
   type Runtime,
@@ -106,22 +105,11 @@ export function cleanService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: CleanListQuery,
         filters: ["requestId", "cleanerId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/cleaning/cleans/:id",
-            roles: staff,
-            summary: "One clean",
-            response: CleanResource,
-            errors: [404],
-          },
-          list: {
-            method: "GET",
-            path: "/cleaning/cleans",
-            roles: staff,
-            summary: "List cleans (?requestId=, ?cleanerId=)",
-            response: PageOf(CleanResource),
-          },
+        resource: {
+          path: "/cleaning/cleans",
+          schema: CleanResource,
+          roles: staff,
+          summaries: { list: "List cleans (?requestId=, ?cleanerId=)" },
         },
       }),
 

@@ -2,7 +2,7 @@
 // Reads every cleaning event; owns nothing else. Offers: get, list.
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, PageOf, type Role, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Role, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { type DashBoardRow, dashBoardReducers, isShown, localized } from "./dashboard.js";
@@ -46,22 +46,13 @@ export function dashboardService(rt: Runtime): ServiceSchema {
         idParam: "requestId",
         listQuery: DashBoardListQuery,
         filters: ["status"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/cleaning/dashBoardViews/:requestId",
-            roles: ["customer", ...staff],
-            summary: "One request's row: status with its label, cleaning date, review",
-            response: DashBoardView,
-            errors: [404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/cleaning/dashBoardViews",
-            roles: ["customer", ...staff],
-            summary: "The dashBoardViews view (a customer sees their own; eventually consistent)",
-            response: PageOf(DashBoardView),
+        resource: {
+          path: "/cleaning/dashBoardViews",
+          schema: DashBoardView,
+          roles: ["customer", ...staff],
+          summaries: {
+            get: "One request's row: status with its label, cleaning date, review",
+            list: "The dashBoardViews view (a customer sees their own; eventually consistent)",
           },
         },
       }),

@@ -15,7 +15,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type RequestMeta,
   type Role,
   type Runtime,
@@ -115,22 +114,13 @@ export function reservationService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ReservationListQuery,
         filters: ["status", "requestDate"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/cleaning/cleaningReservations/:id",
-            roles: ["customer", ...staff],
-            summary: "One reservation (its owner, cleaners, admins)",
-            response: ReservationResource,
-            errors: [404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/cleaning/cleaningReservations",
-            roles: ["customer", ...staff],
-            summary: "List reservations (a customer sees their own; ?status=, ?requestDate=)",
-            response: PageOf(ReservationResource),
+        resource: {
+          path: "/cleaning/cleaningReservations",
+          schema: ReservationResource,
+          roles: ["customer", ...staff],
+          summaries: {
+            get: "One reservation (its owner, cleaners, admins)",
+            list: "List reservations (a customer sees their own; ?status=, ?requestDate=)",
           },
         },
       }),

@@ -5,7 +5,7 @@
 //   derived from the event, so a redelivered event finds its message sent.
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { alarmPolicy } from "./alarm.policy.js";
@@ -40,22 +40,13 @@ export function alarmService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: MsgListQuery,
         filters: ["customerId", "kind", "planNo"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/insurance/msgs/:id",
-            roles: "any",
-            summary: "One message (owner or manager)",
-            response: MsgResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/insurance/msgs",
-            roles: "any",
-            summary: "Messages sent to customers (?customerId=; a customer sees their own)",
-            response: PageOf(MsgResource),
+        resource: {
+          path: "/insurance/msgs",
+          schema: MsgResource,
+          roles: "any",
+          summaries: {
+            get: "One message (owner or manager)",
+            list: "Messages sent to customers (?customerId=; a customer sees their own)",
           },
         },
       }),

@@ -11,7 +11,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type Role,
   type Runtime,
   ServiceKit,
@@ -101,22 +100,14 @@ export function customerService(rt: Runtime): ServiceSchema {
         present: customerView,
         getParams: ByIdParams,
         listQuery: CustomerListQuery,
-        http: {
-          get: {
-            method: "GET",
-            path: "/insurance/customers/:id",
-            roles: "any",
-            summary: "One customer (owner or manager)",
-            response: CustomerResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/insurance/customers",
-            roles: ["customer", ...staff],
-            summary: "List customers (a customer sees their own record)",
-            response: PageOf(CustomerResource),
+        resource: {
+          path: "/insurance/customers",
+          schema: CustomerResource,
+          roles: ["customer", ...staff],
+          getRoles: "any",
+          summaries: {
+            get: "One customer (owner or manager)",
+            list: "List customers (a customer sees their own record)",
           },
         },
       }),

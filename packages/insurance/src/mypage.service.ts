@@ -1,7 +1,7 @@
 // insurance.mypage — keeps the mypages view ("my insurance", CQRS read model).
 // Reads every insurance event; owns nothing else. Offers: get, list (owner or manager).
 
-import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
@@ -44,22 +44,13 @@ export function mypageService(rt: Runtime): ServiceSchema {
         idParam: "planNo",
         listQuery: MypageListQuery,
         filters: ["customerId", "productCode", "progressStatus", "proposalNo"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/insurance/mypages/:planNo",
-            roles: "any",
-            summary: "One plan's progress on the mypages view (owner or manager)",
-            response: MypageRowResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/insurance/mypages",
-            roles: "any",
-            summary: "The mypages view (eventually consistent; a customer sees their own)",
-            response: PageOf(MypageRowResource),
+        resource: {
+          path: "/insurance/mypages",
+          schema: MypageRowResource,
+          roles: "any",
+          summaries: {
+            get: "One plan's progress on the mypages view (owner or manager)",
+            list: "The mypages view (eventually consistent; a customer sees their own)",
           },
         },
       }),

@@ -7,15 +7,7 @@
 //   after paying and the client never retried), once.
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
-import {
-  correlateBy,
-  ListQuery,
-  ownedReadActions,
-  PageOf,
-  type Runtime,
-  ServiceKit,
-  watchOrphans,
-} from "@seed/platform";
+import { correlateBy, ListQuery, ownedReadActions, type Runtime, ServiceKit, watchOrphans } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentDecider, paymentView } from "./payment.js";
@@ -94,22 +86,13 @@ export function paymentService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: PaymentListQuery,
         filters: ["proposalNo", "status"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/insurance/payments/:id",
-            roles: "any",
-            summary: "One payment (owner or manager)",
-            response: PaymentResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/insurance/payments",
-            roles: "any",
-            summary: "List payments (?proposalNo=; a customer sees their own)",
-            response: PageOf(PaymentResource),
+        resource: {
+          path: "/insurance/payments",
+          schema: PaymentResource,
+          roles: "any",
+          summaries: {
+            get: "One payment (owner or manager)",
+            list: "List payments (?proposalNo=; a customer sees their own)",
           },
         },
       }),

@@ -15,7 +15,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type Runtime,
   ServiceKit,
   type User,
@@ -119,23 +118,11 @@ export function planService(rt: Runtime): ServiceSchema {
     getParams: ByIdParams,
     listQuery: PlanListQuery,
     filters: ["status", "productCode"],
-    http: {
-      get: {
-        method: "GET",
-        path: "/insurance/plans/:id",
-        roles: "any",
-        summary: "One plan (owner or manager)",
-        response: PlanResource,
-        errors: [403, 404],
-        reasons: { 403: ["NotOwner"] },
-      },
-      list: {
-        method: "GET",
-        path: "/insurance/plans",
-        roles: "any",
-        summary: "List plans (a customer sees their own)",
-        response: PageOf(PlanResource),
-      },
+    resource: {
+      path: "/insurance/plans",
+      schema: PlanResource,
+      roles: "any",
+      summaries: { get: "One plan (owner or manager)", list: "List plans (a customer sees their own)" },
     },
   });
 

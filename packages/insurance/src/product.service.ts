@@ -105,22 +105,13 @@ export function productService(rt: Runtime): ServiceSchema {
     getParams: ByIdParams,
     listQuery: DocumentListQuery,
     filters: ["planNo"],
-    http: {
-      get: {
-        method: "GET",
-        path: "/insurance/productDocuments/:id",
-        roles: "any",
-        summary: "One product document (owner or manager)",
-        response: ProductDocumentResource,
-        errors: [403, 404],
-        reasons: { 403: ["NotOwner"] },
-      },
-      list: {
-        method: "GET",
-        path: "/insurance/productDocuments",
-        roles: "any",
-        summary: "List issued product documents (?planNo=; a customer sees their own)",
-        response: PageOf(ProductDocumentResource),
+    resource: {
+      path: "/insurance/productDocuments",
+      schema: ProductDocumentResource,
+      roles: "any",
+      summaries: {
+        get: "One product document (owner or manager)",
+        list: "List issued product documents (?planNo=; a customer sees their own)",
       },
     },
   });

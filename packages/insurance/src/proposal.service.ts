@@ -20,7 +20,6 @@ import {
   notFound,
   ownedReadActions,
   ownerStoreBy,
-  PageOf,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -179,22 +178,13 @@ export function proposalService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ProposalListQuery,
         filters: ["planNo", "status"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/insurance/proposals/:id",
-            roles: "any",
-            summary: "One proposal (owner or manager)",
-            response: ProposalResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/insurance/proposals",
-            roles: "any",
-            summary: "List proposals (?planNo=; a customer sees their own)",
-            response: PageOf(ProposalResource),
+        resource: {
+          path: "/insurance/proposals",
+          schema: ProposalResource,
+          roles: "any",
+          summaries: {
+            get: "One proposal (owner or manager)",
+            list: "List proposals (?planNo=; a customer sees their own)",
           },
         },
       }),

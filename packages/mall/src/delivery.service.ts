@@ -5,7 +5,7 @@
 //   when it comes back (its durable consumer resumes where it stopped).
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { deliveryDecider, deliveryView } from "./delivery.js";
@@ -45,23 +45,11 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: DeliveryListQuery,
         filters: ["orderId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/mall/deliveries/:id",
-            roles: "any",
-            summary: "One delivery",
-            response: DeliveryResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/mall/deliveries",
-            roles: "any",
-            summary: "List deliveries (?orderId=)",
-            response: PageOf(DeliveryResource),
-          },
+        resource: {
+          path: "/mall/deliveries",
+          schema: DeliveryResource,
+          roles: "any",
+          summaries: { list: "List deliveries (?orderId=)" },
         },
       }),
     },

@@ -1,7 +1,7 @@
 // mall.orderStatus — keeps the orderStatuses view (CQRS read model).
 // Reads every mall event; owns nothing else. Offers: get, list.
 
-import { ListQuery, ownedReadActions, PageOf, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
@@ -42,22 +42,13 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
         idParam: "orderId",
         listQuery: OrderStatusListQuery,
         filters: ["status", "productId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/mall/orderStatuses/:orderId",
-            roles: "any",
-            summary: "One order's status row with its history",
-            response: OrderStatusRowResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/mall/orderStatuses",
-            roles: "any",
-            summary: "The orderStatuses view (eventually consistent)",
-            response: PageOf(OrderStatusRowResource),
+        resource: {
+          path: "/mall/orderStatuses",
+          schema: OrderStatusRowResource,
+          roles: "any",
+          summaries: {
+            get: "One order's status row with its history",
+            list: "The orderStatuses view (eventually consistent)",
           },
         },
       }),

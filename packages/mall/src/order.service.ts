@@ -14,7 +14,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type Role,
   type Runtime,
   ServiceKit,
@@ -125,23 +124,11 @@ export function orderService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: OrderListQuery,
         filters: ["status", "productId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/mall/orders/:id",
-            roles: ["customer", ...staff],
-            summary: "One order",
-            response: OrderResource,
-            errors: [404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/mall/orders",
-            roles: ["customer", ...staff],
-            summary: "List orders (a customer sees their own)",
-            response: PageOf(OrderResource),
-          },
+        resource: {
+          path: "/mall/orders",
+          schema: OrderResource,
+          roles: ["customer", ...staff],
+          summaries: { list: "List orders (a customer sees their own)" },
         },
       }),
 

@@ -15,7 +15,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type Runtime,
   ruleOf,
   ServiceKit,
@@ -62,23 +61,11 @@ export function payService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: PayListQuery,
         filters: ["orderId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/mall/pays/:id",
-            roles: "any",
-            summary: "One pay",
-            response: PayResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/mall/pays",
-            roles: "any",
-            summary: "List pays (?orderId=)",
-            response: PageOf(PayResource),
-          },
+        resource: {
+          path: "/mall/pays",
+          schema: PayResource,
+          roles: "any",
+          summaries: { list: "List pays (?orderId=)" },
         },
       }),
 

@@ -20,7 +20,6 @@ import {
   notFound,
   ownedReadActions,
   ownerStoreBy,
-  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -176,22 +175,13 @@ export function conferenceService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ConferenceListQuery,
         filters: ["roomId", "reserveId", "status"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/meetingroom/conferences/:id",
-            roles: "any",
-            summary: "One meeting (its member or an admin)",
-            response: ConferenceResource,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/meetingroom/conferences",
-            roles: "any",
-            summary: "List meetings (a member sees their own; ?roomId= ?status=)",
-            response: PageOf(ConferenceResource),
+        resource: {
+          path: "/meetingroom/conferences",
+          schema: ConferenceResource,
+          roles: "any",
+          summaries: {
+            get: "One meeting (its member or an admin)",
+            list: "List meetings (a member sees their own; ?roomId= ?status=)",
           },
         },
       }),

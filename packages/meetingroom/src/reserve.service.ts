@@ -21,7 +21,6 @@ import {
   ListQuery,
   notFound,
   ownedReadActions,
-  PageOf,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -253,22 +252,13 @@ export function reserveService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: ReserveListQuery,
         filters: ["roomId", "status", "userId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/meetingroom/reserves/:id",
-            roles: "any",
-            summary: "One reservation (its member or an admin)",
-            response: Reserve,
-            errors: [403, 404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/meetingroom/reserves",
-            roles: "any",
-            summary: "List reservations (a member sees their own; ?roomId= ?status=)",
-            response: PageOf(Reserve),
+        resource: {
+          path: "/meetingroom/reserves",
+          schema: Reserve,
+          roles: "any",
+          summaries: {
+            get: "One reservation (its member or an admin)",
+            list: "List reservations (a member sees their own; ?roomId= ?status=)",
           },
         },
       }),

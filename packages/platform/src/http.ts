@@ -8,7 +8,8 @@ import { ULID_PATTERN } from "./ids.js";
 
 /**
  * A role a user holds, e.g. "admin". The systems declare theirs
- * (`SystemModule.roles`); the gateway accepts only those of the systems it serves.
+ * (`SystemModule.roles`, from `defineRoles`); the gateway accepts only those of
+ * the systems it serves. A system's own declarations use its narrower role type.
  */
 export type Role = string;
 
@@ -96,7 +97,10 @@ export interface RouteSpec {
  * it is declared (service and system); its body or query is, in most routes,
  * the action's own `params`.
  */
-export interface HttpRoute extends Omit<RouteSpec, "action" | "tag" | "body" | "query"> {
+export interface HttpRoute<R extends Role = Role>
+  extends Omit<RouteSpec, "action" | "tag" | "body" | "query" | "roles"> {
+  /** Roles allowed at all, from the declaring system's own roles. */
+  roles: R[] | "any" | "public";
   /** The action's `params` are the request body (POST) or its query string (lists). */
   input?: "body" | "query";
   /** The body, when the action's `params` hold more than it (the path params beside it). */
@@ -104,8 +108,8 @@ export interface HttpRoute extends Omit<RouteSpec, "action" | "tag" | "body" | "
 }
 
 /** An action that is also an HTTP endpoint. */
-export interface Endpoint extends ActionSchema {
-  http: HttpRoute;
+export interface Endpoint<R extends Role = Role> extends ActionSchema {
+  http: HttpRoute<R>;
 }
 
 /**
@@ -118,7 +122,7 @@ export interface Endpoint extends ActionSchema {
  *       async handler(ctx) { … },
  *     }),
  */
-export function endpoint(action: Endpoint): Endpoint {
+export function endpoint<R extends Role = Role>(action: Endpoint<R>): Endpoint<R> {
   return action;
 }
 

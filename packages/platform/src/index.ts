@@ -61,6 +61,7 @@ export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
 export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
 export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type Reactions } from "./reaction.js";
 export { type OwnedReadOptions, ownedReadActions } from "./read-actions.js";
+export type { ReadResource, ReadRoles } from "./read-routes.js";
 export type { ExecuteOptions } from "./repository.js";
 export { type KitOptions, ServiceKit } from "./service-kit.js";
 export { defineSettings, type SystemSettings } from "./settings.js";

@@ -6,11 +6,12 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { Context } from "moleculer";
 import { notFound } from "./errors.js";
-import { type Endpoint, endpoint, type HttpRoute, type Role } from "./http.js";
+import { type Endpoint, endpoint, type Role } from "./http.js";
 import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
 import { filtersOf, pageOf, type RowPage, type RowQuery, rowQuery } from "./list.js";
+import { type ReadResource, readRoutes } from "./read-routes.js";
 
-export interface OwnedReadOptions<S, V> {
+export interface OwnedReadOptions<S, V, R extends Role = Role> {
   /** Resource name for messages ("order"). */
   name: string;
   /** One resource by id, as fresh as the caller's own writes. */
@@ -21,7 +22,7 @@ export interface OwnedReadOptions<S, V> {
   /** The index that holds `ownerOf`'s value: a customer's list is read through it. None: nobody owns one, only staff list them. */
   ownerIndex?: string;
   /** Roles that see every resource, not only their own; "any": every signed-in user does. */
-  staff: Role[] | "any";
+  staff: R[] | "any";
   /** What the client sees, in the asked label language. */
   present: (s: S, lang: "ko" | "en") => V;
   /** Params of `get`; the id is read from `idParam` (default "id"). */
@@ -30,15 +31,18 @@ export interface OwnedReadOptions<S, V> {
   listQuery: TSchema;
   /** Fields of V that `list` filters on by equality; each is an index of the same name. */
   filters?: Array<keyof V & string>;
-  /** The routes of `get` and `list` (the list's query is `listQuery`). */
-  http: { get: HttpRoute; list: Omit<HttpRoute, "input"> };
+  /** Where the resource is served and to whom: its `get` and `list` routes follow (the list's query is `listQuery`). */
+  resource: ReadResource<R>;
 }
 
-export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoint; list: Endpoint } {
+export function ownedReadActions<S, V, R extends Role = Role>(
+  o: OwnedReadOptions<S, V, R>,
+): { get: Endpoint<R>; list: Endpoint<R> } {
   const idParam = o.idParam ?? "id";
+  const http = readRoutes(o.resource, { name: o.name, idParam, staff: o.staff });
   return {
     get: endpoint({
-      http: o.http.get,
+      http: http.get,
       params: o.getParams,
       async handler(ctx: Context<Record<string, string>>) {
         const id = ctx.params[idParam] as string;
@@ -50,7 +54,7 @@ export function ownedReadActions<S, V>(o: OwnedReadOptions<S, V>): { get: Endpoi
       },
     }),
     list: endpoint({
-      http: { ...o.http.list, input: "query" },
+      http: { ...http.list, input: "query" },
       params: o.listQuery,
       async handler(ctx: Context<Record<string, unknown>>) {
         const user = caller(ctx);

@@ -94,10 +94,7 @@ describe("an owned list read through its indexes", () => {
           getParams: T.Object({ id: T.String() }),
           listQuery: ListQuery({ status: T.Optional(T.Union([T.Literal("Open"), T.Literal("Closed")])) }),
           filters: ["status"],
-          http: {
-            get: { method: "GET", path: "/tickets/:id", roles: "any", summary: "one", response: T.Any() },
-            list: { method: "GET", path: "/tickets", roles: "any", summary: "a page", response: T.Any() },
-          },
+          resource: { path: "/tickets", schema: T.Any(), roles: "any", summaries: { get: "one", list: "a page" } },
         }),
       },
     });

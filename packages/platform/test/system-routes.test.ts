@@ -51,10 +51,7 @@ const shop: SystemModule = {
             present: (s: { id: string }) => s,
             getParams: T.Object({ id: T.String() }),
             listQuery: Query,
-            http: {
-              get: { method: "GET", path: "/shop/items/:id", roles: "any", summary: "one", response: View },
-              list: { method: "GET", path: "/shop/items", roles: "any", summary: "all", response: T.Array(View) },
-            },
+            resource: { path: "/shop/items", schema: View, roles: "any", summaries: { get: "one", list: "all" } },
           }),
         },
       };

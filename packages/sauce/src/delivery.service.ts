@@ -19,7 +19,6 @@ import {
   endpoint,
   ListQuery,
   ownedReadActions,
-  PageOf,
   type Role,
   type Runtime,
   ServiceKit,
@@ -59,23 +58,11 @@ export function deliveryService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: DeliveryListQuery,
         filters: ["orderId", "status"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/sauce/deliveries/:id",
-            roles: ["customer", ...staff],
-            summary: "One delivery",
-            response: DeliveryResource,
-            errors: [404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/sauce/deliveries",
-            roles: ["customer", ...staff],
-            summary: "List deliveries (?orderId=&status=)",
-            response: PageOf(DeliveryResource),
-          },
+        resource: {
+          path: "/sauce/deliveries",
+          schema: DeliveryResource,
+          roles: ["customer", ...staff],
+          summaries: { list: "List deliveries (?orderId=&status=)" },
         },
       }),
 

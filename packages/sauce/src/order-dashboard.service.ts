@@ -1,7 +1,7 @@
 // sauce.orderDashboard — keeps the orderDashboards view (CQRS read model).
 // Reads every sauce event; owns nothing else. Offers: get, list, rebuild.
 
-import { ListQuery, ownedReadActions, PageOf, type Role, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, ownedReadActions, type Role, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
@@ -71,22 +71,13 @@ export function orderDashboardService(rt: Runtime): ServiceSchema {
         idParam: "orderId",
         listQuery: OrderDashboardListQuery,
         filters: ["status", "orderStatus", "paymentStatus", "deliveryStatus", "branchId", "sauceId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/sauce/orderDashboards/:orderId",
-            roles: ["customer", ...staff],
-            summary: "One order's order, payment and delivery state",
-            response: OrderDashboardRowResource,
-            errors: [404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/sauce/orderDashboards",
-            roles: ["customer", ...staff],
-            summary: "The orderDashboards view (eventually consistent; ?lang=en for English labels)",
-            response: PageOf(OrderDashboardRowResource),
+        resource: {
+          path: "/sauce/orderDashboards",
+          schema: OrderDashboardRowResource,
+          roles: ["customer", ...staff],
+          summaries: {
+            get: "One order's order, payment and delivery state",
+            list: "The orderDashboards view (eventually consistent; ?lang=en for English labels)",
           },
         },
       }),

@@ -17,7 +17,6 @@ import {
   notFound,
   ownedReadActions,
   ownerStoreBy,
-  PageOf,
   type Role,
   type Runtime,
   ServiceKit,
@@ -114,23 +113,11 @@ export function orderService(rt: Runtime): ServiceSchema {
         getParams: ByIdParams,
         listQuery: OrderListQuery,
         filters: ["status", "branchId", "sauceId"],
-        http: {
-          get: {
-            method: "GET",
-            path: "/sauce/orders/:id",
-            roles: ["customer", ...staff],
-            summary: "One order",
-            response: OrderResource,
-            errors: [404],
-            reasons: { 403: ["NotOwner"] },
-          },
-          list: {
-            method: "GET",
-            path: "/sauce/orders",
-            roles: ["customer", ...staff],
-            summary: "List orders (a customer sees their own; ?status=&branchId=&sauceId=)",
-            response: PageOf(OrderResource),
-          },
+        resource: {
+          path: "/sauce/orders",
+          schema: OrderResource,
+          roles: ["customer", ...staff],
+          summaries: { list: "List orders (a customer sees their own; ?status=&branchId=&sauceId=)" },
         },
       }),
 

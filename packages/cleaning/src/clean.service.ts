@@ -9,18 +9,7 @@
 //        aggregate that decides a cancel, so a cancel and a clean of one
 //        request can never both succeed. Unavailable: 503, nothing stored.
 
-import {
-  caller,
-  correlateBy,
-  endpoint,
-  ListQuery,
-  notFound,
-  ownedReadActions,
-  type RequestMeta,
-  type Role,
-  type Runtime,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, correlateBy, ListQuery, notFound, type RequestMeta, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
@@ -28,6 +17,7 @@ import { cleanDecider, cleanView } from "./clean.js";
 import { cleanPolicy } from "./clean.policy.js";
 import { cleanIdOf } from "./ids.js";
 import type { RecordedCleaning } from "./reservation.js";
+import { type CleaningRole, endpoint, ownedReadActions } from "./roles.js";
 import { ByIdParams, ByRequestParams, CleaningEvents, Clean as CleanResource, FinishCleanBody, Id } from "./schemas.js";
 
 const CleanListQuery = ListQuery({
@@ -36,7 +26,7 @@ const CleanListQuery = ListQuery({
 });
 
 /** Who sees every clean, not only their own. */
-const staff: Role[] = ["cleaner", "admin"];
+const staff: CleaningRole[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });

@@ -2,11 +2,12 @@
 // Reads every cleaning event; owns nothing else. Offers: get, list.
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, type Role, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { type DashBoardRow, dashBoardReducers, isShown, localized } from "./dashboard.js";
 import { requestIdOf } from "./ids.js";
+import { type CleaningRole, ownedReadActions } from "./roles.js";
 import { CleaningEvents, DashBoardView, Id } from "./schemas.js";
 
 const DashBoardParams = T.Object(
@@ -16,7 +17,7 @@ const DashBoardParams = T.Object(
 const DashBoardListQuery = ListQuery({ status: T.Optional(T.String({ maxLength: 40 })) });
 
 /** Who sees every customer's dashboard row; a customer sees their own. */
-const staff: Role[] = ["cleaner", "admin"];
+const staff: CleaningRole[] = ["cleaner", "admin"];
 
 export function dashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.dashboard", { events: CleaningEvents });

@@ -7,6 +7,7 @@ import { messageService } from "./message.service.js";
 import { paymentService } from "./payment.service.js";
 import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
+import { cleaningRoles } from "./roles.js";
 import { CleaningEvents } from "./schemas.js";
 import { settings } from "./settings.js";
 
@@ -21,6 +22,6 @@ export const cleaning: SystemModule = {
     "cleaning.dashboard": dashboardService,
   },
   events: CleaningEvents,
-  roles: ["customer", "cleaner", "admin"],
+  roles: cleaningRoles.names,
   settings,
 };

@@ -5,21 +5,12 @@
 // become messages when it is back, each once; a lost store is rebuilt the same.
 // Offers: list (?requestId=, ?status=). Calls: nothing.
 
-import {
-  caller,
-  endpoint,
-  filtersOf,
-  ListQuery,
-  PageOf,
-  pageOf,
-  type Runtime,
-  rowQuery,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, filtersOf, ListQuery, PageOf, pageOf, type Runtime, rowQuery, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { messageIdOf } from "./ids.js";
 import { type MessageRow, messageReducers } from "./message.js";
+import { endpoint } from "./roles.js";
 import { CleaningEvents, Id, Message } from "./schemas.js";
 
 const MessageListQuery = ListQuery({

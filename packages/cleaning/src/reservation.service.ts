@@ -10,13 +10,10 @@
 import {
   caller,
   creationId,
-  endpoint,
   forbidden,
   ListQuery,
   notFound,
-  ownedReadActions,
   type RequestMeta,
-  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -25,6 +22,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { ensureCalendarDay } from "./calendar.js";
 import { cleanIdOf } from "./ids.js";
 import { reservationDecider, reservationView } from "./reservation.js";
+import { type CleaningRole, endpoint, ownedReadActions } from "./roles.js";
 import {
   ApplyReservationBody,
   ByIdParams,
@@ -42,7 +40,7 @@ const RecordCleaningParams = T.Object(
 );
 
 /** Who sees every reservation; a customer sees their own. */
-const staff: Role[] = ["cleaner", "admin"];
+const staff: CleaningRole[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });

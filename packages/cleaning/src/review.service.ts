@@ -8,10 +8,8 @@
 import {
   caller,
   correlateBy,
-  endpoint,
   isClientError,
   ListQuery,
-  ownedReadActions,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -20,6 +18,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { reviewIdOf } from "./ids.js";
 import { reviewDecider, reviewView } from "./review.js";
+import { endpoint, ownedReadActions } from "./roles.js";
 import { ByIdParams, CleaningEvents, CompleteReviewBody, Id, Review as ReviewResource } from "./schemas.js";
 
 const ReviewListQuery = ListQuery({

@@ -5,11 +5,12 @@
 //   derived from the event, so a redelivered event finds its message sent.
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { alarmPolicy } from "./alarm.policy.js";
 import { msgDecider, msgView } from "./msg.js";
+import { ownedReadActions } from "./roles.js";
 import { ByIdParams, Id, InsuranceEvents, MsgKind, Msg as MsgResource } from "./schemas.js";
 import { settings } from "./settings.js";
 

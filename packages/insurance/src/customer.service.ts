@@ -3,29 +3,19 @@
 //   what insurance.plan calls to learn a customer's name and birth date), list.
 // Reacts to: nothing. Calls: nothing.
 
-import {
-  caller,
-  creationId,
-  endpoint,
-  invalidValue,
-  ListQuery,
-  notFound,
-  ownedReadActions,
-  type Role,
-  type Runtime,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, creationId, invalidValue, ListQuery, notFound, type Runtime, ServiceKit } from "@seed/platform";
 import type { Static } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { customerDecider, customerView } from "./customer.js";
 import { customerIdOf } from "./ids.js";
+import { endpoint, type InsuranceRole, ownedReadActions } from "./roles.js";
 import { ByIdParams, Customer as CustomerResource, InsuranceEvents, RegisterCustomerBody } from "./schemas.js";
 import { isCalendarDate, todayIn } from "./underwriting.js";
 
 const CustomerListQuery = ListQuery({});
 
 /** Who sees every customer; a customer sees their own registration. */
-const staff: Role[] = ["manager"];
+const staff: InsuranceRole[] = ["manager"];
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });

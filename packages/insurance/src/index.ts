@@ -8,6 +8,7 @@ import { paymentService } from "./payment.service.js";
 import { planService } from "./plan.service.js";
 import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
+import { insuranceRoles } from "./roles.js";
 import { InsuranceEvents } from "./schemas.js";
 import { settings } from "./settings.js";
 
@@ -23,6 +24,6 @@ export const insurance: SystemModule = {
     "insurance.mypage": mypageService,
   },
   events: InsuranceEvents,
-  roles: ["customer", "manager"],
+  roles: insuranceRoles.names,
   settings,
 };

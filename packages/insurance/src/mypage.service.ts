@@ -1,11 +1,12 @@
 // insurance.mypage — keeps the mypages view ("my insurance", CQRS read model).
 // Reads every insurance event; owns nothing else. Offers: get, list (owner or manager).
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
 import { localized, type MypageRow, mypageReducers } from "./mypage.js";
+import { ownedReadActions } from "./roles.js";
 import { Id, InsuranceEvents, MypageRow as MypageRowResource, ProductCode } from "./schemas.js";
 
 const MypageParams = T.Object(

@@ -7,11 +7,12 @@
 //   after paying and the client never retried), once.
 // Calls: nothing (the bank is simulated: see payment.ts for its decline rule).
 
-import { correlateBy, ListQuery, ownedReadActions, type Runtime, ServiceKit, watchOrphans } from "@seed/platform";
+import { correlateBy, ListQuery, type Runtime, ServiceKit, watchOrphans } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentDecider, paymentView } from "./payment.js";
 import { paymentPolicy } from "./payment.policy.js";
+import { ownedReadActions } from "./roles.js";
 import { ByIdParams, Id, InsuranceEvents, Payment as PaymentResource, PaymentStatus, PayParams } from "./schemas.js";
 import { settings } from "./settings.js";
 

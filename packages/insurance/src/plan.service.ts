@@ -9,12 +9,9 @@ import {
   caller,
   conflict,
   creationId,
-  endpoint,
-  ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
-  ownedReadActions,
   type Runtime,
   ServiceKit,
   type User,
@@ -23,6 +20,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { customerIdOf, planNoOf } from "./ids.js";
 import { ensureRequotable, type PlanState, planDecider, planView } from "./plan.js";
+import { endpoint, ensureOwnerOr, ownedReadActions } from "./roles.js";
 import {
   ByIdParams,
   type InsuranceEvent,

@@ -9,11 +9,9 @@
 import {
   caller,
   creationId,
-  endpoint,
   invalidValue,
   ListQuery,
   notFound,
-  ownedReadActions,
   PageOf,
   pageOf,
   type Runtime,
@@ -25,6 +23,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
 import { inconsistencies, type ProductFields, productDecider, productView } from "./product.js";
 import { type DocumentRequested, documentView, productDocumentDecider } from "./product-document.js";
+import { endpoint, ownedReadActions } from "./roles.js";
 import {
   ByCodeParams,
   ByIdParams,

@@ -13,12 +13,9 @@ import {
   caller,
   conflict,
   creationId,
-  endpoint,
-  ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
-  ownedReadActions,
   ownerStoreBy,
   type Runtime,
   ServiceKit,
@@ -27,6 +24,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf, planNoOf, proposalNoOf } from "./ids.js";
 import { ensureNotProposed, proposalDecider, proposalView } from "./proposal.js";
+import { endpoint, ensureOwnerOr, ownedReadActions } from "./roles.js";
 import {
   ByIdParams,
   Id,

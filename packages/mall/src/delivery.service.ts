@@ -5,12 +5,13 @@
 //   when it comes back (its durable consumer resumes where it stopped).
 // Calls: nothing.
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { deliveryDecider, deliveryView } from "./delivery.js";
 import { deliveryPolicy, type OrderAddress } from "./delivery.policy.js";
 import { orderIdOf } from "./ids.js";
+import { ownedReadActions } from "./roles.js";
 import { ByIdParams, Delivery as DeliveryResource, Id, type MallEvent, MallEvents } from "./schemas.js";
 
 const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });

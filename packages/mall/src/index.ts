@@ -5,6 +5,7 @@ import { orderService } from "./order.service.js";
 import { orderStatusService } from "./order-status.service.js";
 import { payService } from "./pay.service.js";
 import { productService } from "./product.service.js";
+import { mallRoles } from "./roles.js";
 import { MallEvents } from "./schemas.js";
 
 export const mall: SystemModule = {
@@ -17,5 +18,5 @@ export const mall: SystemModule = {
     "mall.orderStatus": orderStatusService,
   },
   events: MallEvents,
-  roles: ["customer", "seller", "admin"],
+  roles: mallRoles.names,
 };

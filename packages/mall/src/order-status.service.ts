@@ -1,11 +1,12 @@
 // mall.orderStatus — keeps the orderStatuses view (CQRS read model).
 // Reads every mall event; owns nothing else. Offers: get, list.
 
-import { ListQuery, ownedReadActions, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
 import { localized, type OrderStatusRow, orderStatusReducers } from "./order-status.js";
+import { ownedReadActions } from "./roles.js";
 import { Id, MallEvents, OrderStatusRow as OrderStatusRowResource } from "./schemas.js";
 
 const OrderStatusParams = T.Object(

@@ -5,25 +5,14 @@
 // Calls: mall.product.get (only for a product not in the catalog yet),
 //        mall.pay.cancel (synchronously: the pay service decides whether a cancel is still allowed).
 
-import {
-  caller,
-  creationId,
-  endpoint,
-  ensureOwnerOr,
-  forbidden,
-  ListQuery,
-  notFound,
-  ownedReadActions,
-  type Role,
-  type Runtime,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, creationId, forbidden, ListQuery, notFound, type Runtime, ServiceKit } from "@seed/platform";
 import type { Static } from "@sinclair/typebox";
 import { Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { orderIdOf, payIdOf } from "./ids.js";
 import { orderDecider, orderView } from "./order.js";
 import { orderPolicy } from "./order.policy.js";
+import { endpoint, ensureOwnerOr, type MallRole, ownedReadActions } from "./roles.js";
 import {
   ByIdParams,
   Id,
@@ -37,7 +26,7 @@ import {
 const OrderListQuery = ListQuery({ status: T.Optional(OrderStatus), productId: T.Optional(Id) });
 
 /** Who sees every order; a customer sees their own. */
-const staff: Role[] = ["seller", "admin"];
+const staff: MallRole[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });

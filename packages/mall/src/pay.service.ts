@@ -11,10 +11,8 @@ import {
   caller,
   conflict,
   correlateBy,
-  endpoint,
   ListQuery,
   notFound,
-  ownedReadActions,
   type Runtime,
   ruleOf,
   ServiceKit,
@@ -24,6 +22,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { payIdOf } from "./ids.js";
 import { ensureCheckable, payDecider, payView } from "./pay.js";
 import { payPolicy } from "./pay.policy.js";
+import { endpoint, ownedReadActions } from "./roles.js";
 import { ByIdParams, Id, MallEvents, Pay as PayResource } from "./schemas.js";
 
 const PayListQuery = ListQuery({ orderId: T.Optional(Id) });

@@ -7,7 +7,6 @@
 import {
   caller,
   creationId,
-  endpoint,
   ListQuery,
   notFound,
   PageOf,
@@ -19,6 +18,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { type ProductCommand, productDecider, productView } from "./product.js";
+import { endpoint } from "./roles.js";
 import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
 const DecreaseStockParams = T.Object(

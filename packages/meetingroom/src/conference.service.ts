@@ -14,11 +14,8 @@ import {
   conflict,
   correlateBy,
   creationId,
-  endpoint,
-  ensureOwnerOr,
   ListQuery,
   notFound,
-  ownedReadActions,
   ownerStoreBy,
   type RequestMeta,
   type Runtime,
@@ -29,6 +26,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { type ConferenceState, conferenceDecider } from "./conference.js";
 import { nowIso } from "./now.js";
 import type { CheckedReserve } from "./reserve.service.js";
+import { endpoint, ensureOwnerOr, ownedReadActions } from "./roles.js";
 import { ByIdParams, Conference as ConferenceResource, Id, MeetingroomEvents, StartConferenceBody } from "./schemas.js";
 import { settings } from "./settings.js";
 

@@ -4,6 +4,7 @@ import type { SystemModule } from "@seed/platform";
 import { conferenceService } from "./conference.service.js";
 import { maintenanceService } from "./maintenance.service.js";
 import { reserveService } from "./reserve.service.js";
+import { meetingroomRoles } from "./roles.js";
 import { roomService } from "./room.service.js";
 import { scheduleService } from "./schedule.service.js";
 import { MeetingroomEvents } from "./schemas.js";
@@ -19,7 +20,7 @@ export const meetingroom: SystemModule = {
     "meetingroom.schedule": scheduleService,
   },
   events: MeetingroomEvents,
-  roles: ["member", "admin"],
+  roles: meetingroomRoles.names,
   settings,
 };
 

@@ -15,13 +15,10 @@ import {
   conflict,
   correlateBy,
   creationId,
-  endpoint,
   ListQuery,
   notFound,
-  ownedReadActions,
   ownerStoreBy,
   type RequestMeta,
-  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -30,6 +27,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { type MaintenanceState, maintenanceDecider } from "./maintenance.js";
 import { nowIso } from "./now.js";
 import type { MaintenanceHold } from "./reserve.service.js";
+import { endpoint, type MeetingroomRole, ownedReadActions } from "./roles.js";
 import {
   ByIdParams,
   Id,
@@ -53,7 +51,7 @@ export const maintenanceView = ({ id, roomId, status, createdAt, updatedAt }: Ma
 });
 
 /** Who sees every maintenance (and only they see any). */
-const staff: Role[] = ["admin"];
+const staff: MeetingroomRole[] = ["admin"];
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });

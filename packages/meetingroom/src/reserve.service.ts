@@ -16,11 +16,8 @@ import {
   caller,
   conflict,
   creationId,
-  endpoint,
-  ensureOwnerOr,
   ListQuery,
   notFound,
-  ownedReadActions,
   type RequestMeta,
   type Runtime,
   ServiceKit,
@@ -33,6 +30,7 @@ import { roomIdOf } from "./ids.js";
 import { nowIso } from "./now.js";
 import { reservePolicy } from "./reserve.policy.js";
 import { reserveIdOf, reserveReducers } from "./reserve-row.js";
+import { endpoint, ensureOwnerOr, ownedReadActions } from "./roles.js";
 import {
   ByIdParams,
   Id,

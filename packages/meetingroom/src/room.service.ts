@@ -9,7 +9,6 @@
 import {
   caller,
   creationId,
-  endpoint,
   ListQuery,
   notFound,
   PageOf,
@@ -22,6 +21,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
 import { nowIso } from "./now.js";
+import { endpoint } from "./roles.js";
 import { DEFAULT_CAPACITY, type RoomState, roomDecider } from "./room.js";
 import { type RoomTableRow, roomTableReducers } from "./room-table.js";
 import {

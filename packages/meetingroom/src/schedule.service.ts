@@ -4,7 +4,6 @@
 // Calls: nothing.
 
 import {
-  endpoint,
   filtersOf,
   ListQuery,
   labelLanguage,
@@ -18,6 +17,7 @@ import {
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
+import { endpoint } from "./roles.js";
 import { localized, type RoomTableRow, roomTableReducers } from "./room-table.js";
 import {
   Id,

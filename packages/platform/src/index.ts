@@ -63,6 +63,7 @@ export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type R
 export { type OwnedReadOptions, ownedReadActions } from "./read-actions.js";
 export type { ReadResource, ReadRoles } from "./read-routes.js";
 export type { ExecuteOptions } from "./repository.js";
+export { defineRoles, type RoleOf, type SystemRoles } from "./roles.js";
 export { type KitOptions, ServiceKit } from "./service-kit.js";
 export { defineSettings, type SystemSettings } from "./settings.js";
 export { AVAILABLE_SHARD } from "./shard.js";

@@ -13,26 +13,18 @@
 //   on the same aggregate that decides a cancel, so a cancel and a completion
 //   of one order never both succeed. Unavailable: 503, nothing stored.
 
-import {
-  caller,
-  correlateBy,
-  endpoint,
-  ListQuery,
-  ownedReadActions,
-  type Role,
-  type Runtime,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, correlateBy, ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { deliveryDecider, deliveryView, ensureCompletable } from "./delivery.js";
 import { deliveryPolicy } from "./delivery.policy.js";
+import { endpoint, ownedReadActions, type SauceRole } from "./roles.js";
 import { ByIdParams, Delivery as DeliveryResource, DeliveryStatus, Id, SauceEvents } from "./schemas.js";
 
 const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional(DeliveryStatus) });
 
 /** Who sees every delivery; a customer sees their own. */
-const staff: Role[] = ["admin"];
+const staff: SauceRole[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });

@@ -4,6 +4,7 @@ import { deliveryService } from "./delivery.service.js";
 import { orderService } from "./order.service.js";
 import { orderDashboardService } from "./order-dashboard.service.js";
 import { paymentService } from "./payment.service.js";
+import { sauceRoles } from "./roles.js";
 import { SauceEvents } from "./schemas.js";
 import { settings } from "./settings.js";
 
@@ -16,6 +17,6 @@ export const sauce: SystemModule = {
     "sauce.orderDashboard": orderDashboardService,
   },
   events: SauceEvents,
-  roles: ["customer", "admin"],
+  roles: sauceRoles.names,
   settings,
 };

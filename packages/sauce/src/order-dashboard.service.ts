@@ -1,11 +1,12 @@
 // sauce.orderDashboard — keeps the orderDashboards view (CQRS read model).
 // Reads every sauce event; owns nothing else. Offers: get, list, rebuild.
 
-import { ListQuery, ownedReadActions, type Role, type Runtime, ServiceKit } from "@seed/platform";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 import type { ServiceSchema } from "moleculer";
 import { orderIdOf } from "./ids.js";
 import { localized, type OrderDashboardRow, orderDashboardReducers } from "./order-dashboard.js";
+import { ownedReadActions, type SauceRole } from "./roles.js";
 import {
   DeliveryStatus,
   Id,
@@ -31,7 +32,7 @@ const OrderDashboardListQuery = ListQuery({
 });
 
 /** Who sees every order's dashboard row; a customer sees their own. */
-const staff: Role[] = ["admin"];
+const staff: SauceRole[] = ["admin"];
 
 export function orderDashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.orderDashboard", { events: SauceEvents });

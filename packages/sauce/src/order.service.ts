@@ -10,14 +10,10 @@ import {
   caller,
   conflict,
   creationId,
-  endpoint,
-  ensureOwnerOr,
   forbidden,
   ListQuery,
   notFound,
-  ownedReadActions,
   ownerStoreBy,
-  type Role,
   type Runtime,
   ServiceKit,
 } from "@seed/platform";
@@ -26,6 +22,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { deliveryIdOf } from "./ids.js";
 import { orderDecider, orderView } from "./order.js";
 import type { PayAnswer } from "./payment.service.js";
+import { endpoint, ensureOwnerOr, ownedReadActions, type SauceRole } from "./roles.js";
 import {
   ByIdParams,
   MarkDeliveredParams,
@@ -44,7 +41,7 @@ const OrderListQuery = ListQuery({
 });
 
 /** Who sees every order; a customer sees their own. */
-const staff: Role[] = ["admin"];
+const staff: SauceRole[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });

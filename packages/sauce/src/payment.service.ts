@@ -9,8 +9,6 @@
 import {
   correlateBy,
   ListQuery,
-  ownedReadActions,
-  type Role,
   type Runtime,
   reconcilePeriod,
   ServiceKit,
@@ -22,6 +20,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { paymentIdOf } from "./ids.js";
 import { isOverdue, isVisible, type PaymentState, paymentDecider, paymentView } from "./payment.js";
 import { approvalOf, paymentPolicy } from "./payment.policy.js";
+import { ownedReadActions, type SauceRole } from "./roles.js";
 import { ByIdParams, Id, Payment as PaymentResource, PaymentStatus, PayParams, SauceEvents } from "./schemas.js";
 import { settings } from "./settings.js";
 
@@ -31,7 +30,7 @@ const PaymentListQuery = ListQuery({ orderId: T.Optional(Id), status: T.Optional
 export type PayAnswer = Pick<PaymentState, "id" | "orderId" | "amount" | "status" | "createdAt">;
 
 /** Who sees every payment; a customer sees their own. */
-const staff: Role[] = ["admin"];
+const staff: SauceRole[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });

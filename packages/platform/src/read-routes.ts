@@ -9,7 +9,7 @@ import { PageOf } from "./list.js";
 export type ReadRoles<R extends Role> = R[] | "any";
 
 export interface ReadResource<R extends Role = Role> {
-  /** The collection, e.g. "/mall/orders"; one resource is at `<path>/:<idParam>`. */
+  /** The collection, e.g. "/shop/orders"; one resource is at `<path>/:<idParam>`. */
   path: string;
   /** One resource as the client sees it; the list answers pages of it. */
   schema: TSchema;

@@ -6,24 +6,13 @@
 //   simulates the slow part; the plan request never waits for it).
 // Calls: nothing.
 
-import {
-  caller,
-  creationId,
-  invalidValue,
-  ListQuery,
-  notFound,
-  PageOf,
-  pageOf,
-  type Runtime,
-  rowQuery,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, creationId, invalidValue, ListQuery, notFound, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { planNoOf } from "./ids.js";
 import { inconsistencies, type ProductFields, productDecider, productView } from "./product.js";
 import { type DocumentRequested, documentView, productDocumentDecider } from "./product-document.js";
-import { endpoint, ownedReadActions } from "./roles.js";
+import { endpoint, ownedReadActions, sharedReadActions } from "./roles.js";
 import {
   ByCodeParams,
   ByIdParams,
@@ -184,36 +173,19 @@ export function productService(rt: Runtime): ServiceSchema {
         },
       }),
 
-      get: endpoint({
-        http: {
-          method: "GET",
-          path: "/insurance/products/:code",
-          roles: "any",
-          summary: "One product",
-          response: ProductResource,
-          errors: [404],
-          pathParams: { code: ProductCode },
-        },
-        params: ByCodeParams,
-        async handler(ctx: Context<Static<typeof ByCodeParams>>) {
-          const product = await products.getLatest(ctx.params.code);
-          if (!product) throw notFound("product", ctx.params.code);
-          return productView(product);
-        },
-      }),
-
-      list: endpoint({
-        http: {
-          method: "GET",
+      ...sharedReadActions({
+        name: "product",
+        load: (code) => products.getLatest(code),
+        page: (q) => products.page(q),
+        present: productView,
+        getParams: ByCodeParams,
+        idParam: "code",
+        listQuery: ProductListQuery,
+        resource: {
           path: "/insurance/products",
+          schema: ProductResource,
           roles: "any",
-          summary: "List products",
-          input: "query",
-          response: PageOf(ProductResource),
-        },
-        params: ProductListQuery,
-        async handler(ctx: Context<Static<typeof ProductListQuery>>) {
-          return pageOf(await products.page(rowQuery(ctx.params)), productView);
+          pathParams: { code: ProductCode },
         },
       }),
 

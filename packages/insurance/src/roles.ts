@@ -4,4 +4,4 @@ import { defineRoles, type RoleOf } from "@seed/platform";
 
 export const insuranceRoles = defineRoles("customer", "manager");
 export type InsuranceRole = RoleOf<typeof insuranceRoles>;
-export const { endpoint, ownedReadActions, ensureOwnerOr } = insuranceRoles;
+export const { endpoint, ownedReadActions, sharedReadActions, ensureOwnerOr } = insuranceRoles;

@@ -4,21 +4,11 @@
 //   order ends canceled after all).
 // Reacts to: nothing. Calls: nothing.
 
-import {
-  caller,
-  creationId,
-  ListQuery,
-  notFound,
-  PageOf,
-  pageOf,
-  type Runtime,
-  rowQuery,
-  ServiceKit,
-} from "@seed/platform";
+import { caller, creationId, ListQuery, type Runtime, ServiceKit } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { type ProductCommand, productDecider, productView } from "./product.js";
-import { endpoint } from "./roles.js";
+import { endpoint, sharedReadActions } from "./roles.js";
 import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
 const DecreaseStockParams = T.Object(
@@ -70,35 +60,18 @@ export function productService(rt: Runtime): ServiceSchema {
         },
       }),
 
-      get: endpoint({
-        http: {
-          method: "GET",
-          path: "/mall/products/:id",
-          roles: "any",
-          summary: "One product with its current stock",
-          response: ProductResource,
-          errors: [404],
-        },
-        params: ByIdParams,
-        async handler(ctx: Context<Static<typeof ByIdParams>>) {
-          const product = await products.getLatest(ctx.params.id);
-          if (!product) throw notFound("product", ctx.params.id);
-          return productView(product);
-        },
-      }),
-
-      list: endpoint({
-        http: {
-          method: "GET",
+      ...sharedReadActions({
+        name: "product",
+        load: (id) => products.getLatest(id),
+        page: (q) => products.page(q),
+        present: productView,
+        getParams: ByIdParams,
+        listQuery: ProductListQuery,
+        resource: {
           path: "/mall/products",
+          schema: ProductResource,
           roles: "any",
-          summary: "List products",
-          input: "query",
-          response: PageOf(ProductResource),
-        },
-        params: ProductListQuery,
-        async handler(ctx: Context<Static<typeof ProductListQuery>>) {
-          return pageOf(await products.page(rowQuery(ctx.params)), productView);
+          summaries: { get: "One product with its current stock" },
         },
       }),
 

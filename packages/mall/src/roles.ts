@@ -4,4 +4,4 @@ import { defineRoles, type RoleOf } from "@seed/platform";
 
 export const mallRoles = defineRoles("customer", "seller", "admin");
 export type MallRole = RoleOf<typeof mallRoles>;
-export const { endpoint, ownedReadActions, ensureOwnerOr } = mallRoles;
+export const { endpoint, ownedReadActions, sharedReadActions, ensureOwnerOr } = mallRoles;

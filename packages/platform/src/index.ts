@@ -60,7 +60,12 @@ export {
 export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
 export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
 export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type Reactions } from "./reaction.js";
-export { type OwnedReadOptions, ownedReadActions } from "./read-actions.js";
+export {
+  type OwnedReadOptions,
+  ownedReadActions,
+  type ReadOptions,
+  sharedReadActions,
+} from "./read-actions.js";
 export type { ReadResource, ReadRoles } from "./read-routes.js";
 export type { ExecuteOptions } from "./repository.js";
 export { defineRoles, type RoleOf, type SystemRoles } from "./roles.js";

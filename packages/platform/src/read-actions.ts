@@ -2,7 +2,8 @@
 // 403 not the owner) and `list` (a customer sees their own, staff see all,
 // equality filters and cursor paging), each with its HTTP route. Every system
 // has several of these. A customer's list walks the owner index, so it reads
-// only their rows.
+// only their rows. A resource nobody owns (a catalog) has the same read side
+// with every caller seeing everything: `sharedReadActions`.
 import type { TSchema } from "@sinclair/typebox";
 import type { Context } from "moleculer";
 import { notFound } from "./errors.js";
@@ -11,18 +12,13 @@ import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
 import { filtersOf, pageOf, type RowPage, type RowQuery, rowQuery } from "./list.js";
 import { type ReadResource, readRoutes } from "./read-routes.js";
 
-export interface OwnedReadOptions<S, V, R extends Role = Role> {
+export interface ReadOptions<S, V, R extends Role = Role> {
   /** Resource name for messages ("order"). */
   name: string;
   /** One resource by id, as fresh as the caller's own writes. */
   load: (id: string) => Promise<S | undefined>;
   /** One page of resources, newest first (a repository's or view's `page`). */
   page: (query: RowQuery) => Promise<RowPage<S>>;
-  ownerOf: (s: S) => string;
-  /** The index that holds `ownerOf`'s value: a customer's list is read through it. None: nobody owns one, only staff list them. */
-  ownerIndex?: string;
-  /** Roles that see every resource, not only their own; "any": every signed-in user does. */
-  staff: R[] | "any";
   /** What the client sees, in the asked label language. */
   present: (s: S, lang: "ko" | "en") => V;
   /** Params of `get`; the id is read from `idParam` (default "id"). */
@@ -33,6 +29,21 @@ export interface OwnedReadOptions<S, V, R extends Role = Role> {
   filters?: Array<keyof V & string>;
   /** Where the resource is served and to whom: its `get` and `list` routes follow (the list's query is `listQuery`). */
   resource: ReadResource<R>;
+}
+
+export interface OwnedReadOptions<S, V, R extends Role = Role> extends ReadOptions<S, V, R> {
+  ownerOf: (s: S) => string;
+  /** The index that holds `ownerOf`'s value: a customer's list is read through it. None: nobody owns one, only staff list them. */
+  ownerIndex?: string;
+  /** Roles that see every resource, not only their own; "any": every signed-in user does. */
+  staff: R[] | "any";
+}
+
+/** The read side of a resource everyone who may call its routes sees whole, e.g. a catalog. */
+export function sharedReadActions<S, V, R extends Role = Role>(
+  o: ReadOptions<S, V, R>,
+): { get: Endpoint<R>; list: Endpoint<R> } {
+  return ownedReadActions({ ...o, staff: "any", ownerOf: () => "" });
 }
 
 export function ownedReadActions<S, V, R extends Role = Role>(
@@ -48,8 +59,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
         const id = ctx.params[idParam] as string;
         const found = await o.load(id);
         if (!found) throw notFound(o.name, id);
-        const user = caller(ctx);
-        if (o.staff !== "any") ensureOwnerOr(user, o.ownerOf(found), ...o.staff);
+        if (o.staff !== "any") ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
       },
     }),
@@ -57,17 +67,18 @@ export function ownedReadActions<S, V, R extends Role = Role>(
       http: { ...http.list, input: "query" },
       params: o.listQuery,
       async handler(ctx: Context<Record<string, unknown>>) {
-        const user = caller(ctx);
-        const seesAll = o.staff === "any" || hasRole(user, ...o.staff);
+        // Who the caller is matters only when some callers see only their own.
+        const owner = o.staff === "any" || hasRole(caller(ctx), ...o.staff) ? undefined : caller(ctx).id;
         const where = filtersOf(ctx.params, o.filters ?? []);
         // Whatever the filters say, a customer's list is their own.
-        if (!seesAll) {
+        if (owner !== undefined) {
           if (o.ownerIndex === undefined) return { items: [], hasMore: false };
-          where[o.ownerIndex] = user.id;
+          where[o.ownerIndex] = owner;
         }
         const found = await o.page(rowQuery(ctx.params, where));
         // The index scoped the page; each row still names its owner, and must name the caller.
-        const visible = seesAll ? found : { ...found, rows: found.rows.filter((s) => o.ownerOf(s) === user.id) };
+        const visible =
+          owner === undefined ? found : { ...found, rows: found.rows.filter((s) => o.ownerOf(s) === owner) };
         const lang = labelLanguage(ctx, ctx.params as { lang?: string });
         return pageOf(visible, (s) => o.present(s, lang));
       },

@@ -17,6 +17,8 @@ export interface ReadResource<R extends Role = Role> {
   roles: ReadRoles<R>;
   /** When one resource is open to more callers than the list (the owner check still applies). */
   getRoles?: ReadRoles<R>;
+  /** Schemas of path parameters that are not ids (e.g. a product code as the id param). */
+  pathParams?: Record<string, TSchema>;
   /** `get` defaults to "One <name>", `list` to "List <collection>". */
   summaries?: { get?: string; list?: string };
 }
@@ -51,6 +53,7 @@ export function readRoutes<R extends Role>(
       // A route open to every user has no role refusal, so its 403 is only the owner's.
       errors: notOwner && getRoles === "any" ? [403, 404] : [404],
       ...(notOwner ? { reasons: { 403: ["NotOwner"] } } : {}),
+      ...(r.pathParams ? { pathParams: r.pathParams } : {}),
     },
     list: {
       method: "GET",

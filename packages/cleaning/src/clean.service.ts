@@ -86,8 +86,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "clean",
-        load: (id) => cleans.getLatest(id),
-        page: (q) => cleans.page(q),
+        rows: cleans,
         ownerOf: (c) => c.cleanerId,
         ownerIndex: "cleanerId",
         staff,

@@ -103,8 +103,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "reservation",
-        load: (id) => reservations.getLatest(id),
-        page: (q) => reservations.page(q),
+        rows: reservations,
         ownerOf: (r) => r.customerId,
         ownerIndex: "customerId",
         staff,

@@ -87,8 +87,7 @@ export function reviewService(rt: Runtime): ServiceSchema {
       // Reviews are open to every signed-in user.
       ...ownedReadActions({
         name: "review",
-        load: (id) => reviews.getLatest(id),
-        page: (q) => reviews.page(q),
+        rows: reviews,
         ownerOf: (r) => r.cleanerId,
         ownerIndex: "cleanerId",
         staff: "any",

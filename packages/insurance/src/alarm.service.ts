@@ -32,8 +32,7 @@ export function alarmService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "message",
-        load: (id) => msgs.getLatest(id),
-        page: (q) => msgs.page(q),
+        rows: msgs,
         ownerOf: (m) => m.userId,
         ownerIndex: "userId",
         staff: ["manager"],

@@ -82,8 +82,7 @@ export function customerService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "customer",
-        load: (id) => customers.getLatest(id),
-        page: (q) => customers.page(q),
+        rows: customers,
         ownerOf: (c) => c.userId,
         ownerIndex: "userId",
         staff,

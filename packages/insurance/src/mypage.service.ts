@@ -35,8 +35,7 @@ export function mypageService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "plan",
-        load: (planNo) => mypages.getLatest(planNo),
-        page: (q) => mypages.page(q),
+        rows: mypages,
         ownerOf: (row) => row.userId,
         ownerIndex: "userId",
         staff: ["manager"],

@@ -78,8 +78,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "payment",
-        load: (id) => payments.getLatest(id),
-        page: (q) => payments.page(q),
+        rows: payments,
         ownerOf: (p) => p.userId,
         ownerIndex: "userId",
         staff: ["manager"],

@@ -84,8 +84,7 @@ export function productService(rt: Runtime): ServiceSchema {
 
   const documentReads = ownedReadActions({
     name: "document",
-    load: (id) => documents.getLatest(id),
-    page: (q) => documents.page(q),
+    rows: documents,
     ownerOf: (d) => d.userId,
     ownerIndex: "userId",
     staff: ["manager"],
@@ -175,8 +174,7 @@ export function productService(rt: Runtime): ServiceSchema {
 
       ...sharedReadActions({
         name: "product",
-        load: (code) => products.getLatest(code),
-        page: (q) => products.page(q),
+        rows: products,
         present: productView,
         getParams: ByCodeParams,
         idParam: "code",

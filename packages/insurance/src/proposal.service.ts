@@ -167,8 +167,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "proposal",
-        load: (id) => proposals.getLatest(id),
-        page: (q) => proposals.page(q),
+        rows: proposals,
         ownerOf: (p) => p.userId,
         ownerIndex: "userId",
         staff: ["manager"],

@@ -33,8 +33,7 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "order",
-        load: (orderId) => orderStatuses.getLatest(orderId),
-        page: (q) => orderStatuses.page(q),
+        rows: orderStatuses,
         ownerOf: (row) => row.customerId,
         ownerIndex: "customerId",
         staff: ["seller", "admin"],

@@ -51,8 +51,7 @@ export function payService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "pay",
-        load: (id) => pays.getLatest(id),
-        page: (q) => pays.page(q),
+        rows: pays,
         ownerOf: (p) => p.customerId,
         ownerIndex: "customerId",
         staff: ["seller", "admin"],

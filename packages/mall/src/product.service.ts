@@ -62,8 +62,7 @@ export function productService(rt: Runtime): ServiceSchema {
 
       ...sharedReadActions({
         name: "product",
-        load: (id) => products.getLatest(id),
-        page: (q) => products.page(q),
+        rows: products,
         present: productView,
         getParams: ByIdParams,
         listQuery: ProductListQuery,

@@ -164,8 +164,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "conference",
-        load: (id) => conferences.getLatest(id),
-        page: (q) => conferences.page(q),
+        rows: conferences,
         ownerOf: (c) => c.userId,
         ownerIndex: "userId",
         staff: ["admin"],

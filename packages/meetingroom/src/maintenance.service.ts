@@ -131,8 +131,7 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "maintenance",
-        load: (id) => maintenances.getLatest(id),
-        page: (q) => maintenances.page(q),
+        rows: maintenances,
         // Maintenance belongs to no customer: only staff see it.
         ownerOf: () => "",
         staff,

@@ -12,13 +12,28 @@ import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
 import { filtersOf, pageOf, type RowPage, type RowQuery, rowQuery } from "./list.js";
 import { type ReadResource, readRoutes } from "./read-routes.js";
 
-export interface ReadOptions<S, V, R extends Role = Role> {
+/** A repository or view, read as it is. */
+export interface RowSource<S> {
+  /** One resource by id, as fresh as the caller's own writes. */
+  getLatest(id: string): Promise<S | undefined>;
+  /** One page of resources, newest first. */
+  page(query: RowQuery): Promise<RowPage<S>>;
+}
+
+/** Where the resources are read: their repository or view, or both reads written out where some rows are hidden or joined. */
+export type ReadSource<S> =
+  | { rows: RowSource<S>; load?: never; page?: never }
+  | { rows?: never; load: RowSource<S>["getLatest"]; page: RowSource<S>["page"] };
+
+function sourceOf<S>(o: ReadSource<S>): RowSource<S> {
+  return o.rows ?? { getLatest: o.load, page: o.page };
+}
+
+export type ReadOptions<S, V, R extends Role = Role> = ReadSource<S> & ReadDeclaration<S, V, R>;
+
+export interface ReadDeclaration<S, V, R extends Role = Role> {
   /** Resource name for messages ("order"). */
   name: string;
-  /** One resource by id, as fresh as the caller's own writes. */
-  load: (id: string) => Promise<S | undefined>;
-  /** One page of resources, newest first (a repository's or view's `page`). */
-  page: (query: RowQuery) => Promise<RowPage<S>>;
   /** What the client sees, in the asked label language. */
   present: (s: S, lang: "ko" | "en") => V;
   /** Params of `get`; the id is read from `idParam` (default "id"). */
@@ -31,7 +46,9 @@ export interface ReadOptions<S, V, R extends Role = Role> {
   resource: ReadResource<R>;
 }
 
-export interface OwnedReadOptions<S, V, R extends Role = Role> extends ReadOptions<S, V, R> {
+export type OwnedReadOptions<S, V, R extends Role = Role> = ReadOptions<S, V, R> & OwnerRule<S, R>;
+
+export interface OwnerRule<S, R extends Role> {
   ownerOf: (s: S) => string;
   /** The index that holds `ownerOf`'s value: a customer's list is read through it. None: nobody owns one, only staff list them. */
   ownerIndex?: string;
@@ -50,6 +67,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
   o: OwnedReadOptions<S, V, R>,
 ): { get: Endpoint<R>; list: Endpoint<R> } {
   const idParam = o.idParam ?? "id";
+  const source = sourceOf(o);
   const http = readRoutes(o.resource, { name: o.name, idParam, staff: o.staff });
   return {
     get: endpoint({
@@ -57,7 +75,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
       params: o.getParams,
       async handler(ctx: Context<Record<string, string>>) {
         const id = ctx.params[idParam] as string;
-        const found = await o.load(id);
+        const found = await source.getLatest(id);
         if (!found) throw notFound(o.name, id);
         if (o.staff !== "any") ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
@@ -75,7 +93,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
           if (o.ownerIndex === undefined) return { items: [], hasMore: false };
           where[o.ownerIndex] = owner;
         }
-        const found = await o.page(rowQuery(ctx.params, where));
+        const found = await source.page(rowQuery(ctx.params, where));
         // The index scoped the page; each row still names its owner, and must name the caller.
         const visible =
           owner === undefined ? found : { ...found, rows: found.rows.filter((s) => o.ownerOf(s) === owner) };

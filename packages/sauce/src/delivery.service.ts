@@ -41,8 +41,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
     actions: {
       ...ownedReadActions({
         name: "delivery",
-        load: (id) => deliveries.getLatest(id),
-        page: (q) => deliveries.page(q),
+        rows: deliveries,
         ownerOf: (d) => d.customerId,
         ownerIndex: "customerId",
         staff,

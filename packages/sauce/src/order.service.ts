@@ -101,8 +101,7 @@ export function orderService(rt: Runtime): ServiceSchema {
 
       ...ownedReadActions({
         name: "order",
-        load: (id) => orders.getLatest(id),
-        page: (q) => orders.page(q),
+        rows: orders,
         ownerOf: (o) => o.customerId,
         ownerIndex: "customerId",
         staff,

@@ -87,8 +87,7 @@ export function cleanService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "clean",
         rows: cleans,
-        ownerOf: (c) => c.cleanerId,
-        ownerIndex: "cleanerId",
+        owner: "cleanerId",
         staff,
         present: cleanView,
         getParams: ByIdParams,

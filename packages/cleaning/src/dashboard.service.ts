@@ -39,8 +39,7 @@ export function dashboardService(rt: Runtime): ServiceSchema {
           return row && isShown(row) ? row : undefined;
         },
         page: (q) => rows.page({ ...q, where: { ...q.where, shown: true } }),
-        ownerOf: (row) => row.customerId ?? "",
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff,
         present: localized,
         getParams: DashBoardParams,

@@ -104,8 +104,7 @@ export function reservationService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "reservation",
         rows: reservations,
-        ownerOf: (r) => r.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff,
         present: reservationView,
         getParams: ByIdParams,

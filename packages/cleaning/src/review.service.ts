@@ -88,8 +88,7 @@ export function reviewService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "review",
         rows: reviews,
-        ownerOf: (r) => r.cleanerId,
-        ownerIndex: "cleanerId",
+        owner: "cleanerId",
         staff: "any",
         present: reviewView,
         getParams: ByIdParams,

@@ -33,8 +33,7 @@ export function alarmService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "message",
         rows: msgs,
-        ownerOf: (m) => m.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff: ["manager"],
         present: msgView,
         getParams: ByIdParams,

@@ -83,8 +83,7 @@ export function customerService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "customer",
         rows: customers,
-        ownerOf: (c) => c.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff,
         present: customerView,
         getParams: ByIdParams,

@@ -36,8 +36,7 @@ export function mypageService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "plan",
         rows: mypages,
-        ownerOf: (row) => row.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff: ["manager"],
         present: localized,
         getParams: MypageParams,

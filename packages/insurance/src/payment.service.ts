@@ -79,8 +79,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "payment",
         rows: payments,
-        ownerOf: (p) => p.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff: ["manager"],
         present: paymentView,
         getParams: ByIdParams,

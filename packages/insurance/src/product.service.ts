@@ -85,8 +85,7 @@ export function productService(rt: Runtime): ServiceSchema {
   const documentReads = ownedReadActions({
     name: "document",
     rows: documents,
-    ownerOf: (d) => d.userId,
-    ownerIndex: "userId",
+    owner: "userId",
     staff: ["manager"],
     present: documentView,
     getParams: ByIdParams,

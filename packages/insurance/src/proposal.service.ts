@@ -168,8 +168,7 @@ export function proposalService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "proposal",
         rows: proposals,
-        ownerOf: (p) => p.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff: ["manager"],
         present: proposalView,
         getParams: ByIdParams,

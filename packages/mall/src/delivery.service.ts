@@ -38,8 +38,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "delivery",
         rows: deliveries,
-        ownerOf: (d) => d.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff: ["seller", "admin"],
         present: deliveryView,
         getParams: ByIdParams,

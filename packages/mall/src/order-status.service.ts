@@ -34,8 +34,7 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         rows: orderStatuses,
-        ownerOf: (row) => row.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff: ["seller", "admin"],
         present: localized,
         getParams: OrderStatusParams,

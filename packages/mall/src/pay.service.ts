@@ -52,8 +52,7 @@ export function payService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "pay",
         rows: pays,
-        ownerOf: (p) => p.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff: ["seller", "admin"],
         present: payView,
         getParams: ByIdParams,

@@ -165,8 +165,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "conference",
         rows: conferences,
-        ownerOf: (c) => c.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff: ["admin"],
         present: conferenceView,
         getParams: ByIdParams,

@@ -243,8 +243,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
           await reserves.caughtUp();
           return reserves.page(q);
         },
-        ownerOf: (r) => r.userId,
-        ownerIndex: "userId",
+        owner: "userId",
         staff: ["admin"],
         present: (r) => r,
         getParams: ByIdParams,

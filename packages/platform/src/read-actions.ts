@@ -48,12 +48,29 @@ export interface ReadDeclaration<S, V, R extends Role = Role> {
 
 export type OwnedReadOptions<S, V, R extends Role = Role> = ReadOptions<S, V, R> & OwnerRule<S, R>;
 
-export interface OwnerRule<S, R extends Role> {
-  ownerOf: (s: S) => string;
-  /** The index that holds `ownerOf`'s value: a customer's list is read through it. None: nobody owns one, only staff list them. */
-  ownerIndex?: string;
+/** The fields of S that hold an id (a user's, for an owner). */
+export type IdField<S> = { [K in keyof S]-?: S[K] extends string | undefined ? K : never }[keyof S] & string;
+
+/**
+ * Whose a resource is: the field naming its owner, an index of the same name
+ * through which a customer's list is read; or, where the owner is not a field
+ * of the row, how to read it and the index that holds it (none: nobody owns
+ * one, only staff list them).
+ */
+export type ResourceOwner<S> =
+  | { owner: IdField<S>; ownerOf?: never; ownerIndex?: never }
+  | { owner?: never; ownerOf: (s: S) => string; ownerIndex?: string };
+
+export type OwnerRule<S, R extends Role> = ResourceOwner<S> & {
   /** Roles that see every resource, not only their own; "any": every signed-in user does. */
   staff: R[] | "any";
+};
+
+function ownerReadOf<S>(o: ResourceOwner<S>): { ownerOf: (s: S) => string; ownerIndex: string | undefined } {
+  if (o.ownerOf !== undefined) return { ownerOf: o.ownerOf, ownerIndex: o.ownerIndex };
+  const field = o.owner;
+  // A row whose owner is not known yet is nobody's: only staff see it.
+  return { ownerOf: (s) => (s[field] as string | undefined) ?? "", ownerIndex: field };
 }
 
 /** The read side of a resource everyone who may call its routes sees whole, e.g. a catalog. */
@@ -68,6 +85,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
 ): { get: Endpoint<R>; list: Endpoint<R> } {
   const idParam = o.idParam ?? "id";
   const source = sourceOf(o);
+  const { ownerOf, ownerIndex } = ownerReadOf(o);
   const http = readRoutes(o.resource, { name: o.name, idParam, staff: o.staff });
   return {
     get: endpoint({
@@ -77,7 +95,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
         const id = ctx.params[idParam] as string;
         const found = await source.getLatest(id);
         if (!found) throw notFound(o.name, id);
-        if (o.staff !== "any") ensureOwnerOr(caller(ctx), o.ownerOf(found), ...o.staff);
+        if (o.staff !== "any") ensureOwnerOr(caller(ctx), ownerOf(found), ...o.staff);
         return o.present(found, labelLanguage(ctx, ctx.params));
       },
     }),
@@ -86,17 +104,17 @@ export function ownedReadActions<S, V, R extends Role = Role>(
       params: o.listQuery,
       async handler(ctx: Context<Record<string, unknown>>) {
         // Who the caller is matters only when some callers see only their own.
-        const owner = o.staff === "any" || hasRole(caller(ctx), ...o.staff) ? undefined : caller(ctx).id;
+        const onlyOf = o.staff === "any" || hasRole(caller(ctx), ...o.staff) ? undefined : caller(ctx).id;
         const where = filtersOf(ctx.params, o.filters ?? []);
         // Whatever the filters say, a customer's list is their own.
-        if (owner !== undefined) {
-          if (o.ownerIndex === undefined) return { items: [], hasMore: false };
-          where[o.ownerIndex] = owner;
+        if (onlyOf !== undefined) {
+          if (ownerIndex === undefined) return { items: [], hasMore: false };
+          where[ownerIndex] = onlyOf;
         }
         const found = await source.page(rowQuery(ctx.params, where));
         // The index scoped the page; each row still names its owner, and must name the caller.
         const visible =
-          owner === undefined ? found : { ...found, rows: found.rows.filter((s) => o.ownerOf(s) === owner) };
+          onlyOf === undefined ? found : { ...found, rows: found.rows.filter((s) => ownerOf(s) === onlyOf) };
         const lang = labelLanguage(ctx, ctx.params as { lang?: string });
         return pageOf(visible, (s) => o.present(s, lang));
       },

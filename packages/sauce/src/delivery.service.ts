@@ -42,8 +42,7 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "delivery",
         rows: deliveries,
-        ownerOf: (d) => d.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff,
         present: deliveryView,
         getParams: ByIdParams,

@@ -64,8 +64,7 @@ export function orderDashboardService(rt: Runtime): ServiceSchema {
         },
         // Rows of payments whose order was never stored are not shown.
         page: (q) => orderDashboards.page({ ...q, where: { ...q.where, placed: true } }),
-        ownerOf: (row) => row.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff,
         present: localized,
         getParams: OrderDashboardParams,

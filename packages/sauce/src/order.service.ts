@@ -102,8 +102,7 @@ export function orderService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         rows: orders,
-        ownerOf: (o) => o.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff,
         present: orderView,
         getParams: ByIdParams,

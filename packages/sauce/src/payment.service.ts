@@ -99,8 +99,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const found = await payments.page({ ...q, where: { ...q.where, visible: true } });
           return { ...found, rows: found.rows.filter(isVisible) };
         },
-        ownerOf: (p) => p.customerId,
-        ownerIndex: "customerId",
+        owner: "customerId",
         staff,
         present: paymentView,
         getParams: ByIdParams,

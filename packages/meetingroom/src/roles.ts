@@ -4,4 +4,4 @@ import { defineRoles, type RoleOf } from "@seed/platform";
 
 export const meetingroomRoles = defineRoles("member", "admin");
 export type MeetingroomRole = RoleOf<typeof meetingroomRoles>;
-export const { endpoint, ownedReadActions, ensureOwnerOr } = meetingroomRoles;
+export const { endpoint, ownedReadActions, sharedReadActions, ensureOwnerOr } = meetingroomRoles;

@@ -3,21 +3,11 @@
 // Reads every meetingroom event; owns nothing else. Offers: get, list.
 // Calls: nothing.
 
-import {
-  filtersOf,
-  ListQuery,
-  labelLanguage,
-  notFound,
-  PageOf,
-  pageOf,
-  type Runtime,
-  rowQuery,
-  ServiceKit,
-} from "@seed/platform";
-import { type Static, Type as T } from "@sinclair/typebox";
-import type { Context, ServiceSchema } from "moleculer";
+import { ListQuery, type Runtime, ServiceKit } from "@seed/platform";
+import { Type as T } from "@sinclair/typebox";
+import type { ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
-import { endpoint } from "./roles.js";
+import { sharedReadActions } from "./roles.js";
 import { localized, type RoomTableRow, roomTableReducers } from "./room-table.js";
 import {
   Id,
@@ -44,37 +34,22 @@ export function scheduleService(rt: Runtime): ServiceSchema {
     name: "meetingroom.schedule",
     mixins: [kit.mixin()],
     actions: {
-      get: endpoint({
-        http: {
-          method: "GET",
-          path: "/meetingroom/roomTables/:roomId",
-          roles: "any",
-          summary: "One room's row of the roomTables view (?lang=en)",
-          response: RoomTableRowResource,
-          errors: [404],
-        },
-        params: RoomTableParams,
-        async handler(ctx: Context<Static<typeof RoomTableParams>>) {
-          const row = await roomTables.getLatest(ctx.params.roomId);
-          if (!row) throw notFound("room", ctx.params.roomId);
-          return localized(row, labelLanguage(ctx, ctx.params));
-        },
-      }),
-
-      list: endpoint({
-        http: {
-          method: "GET",
+      ...sharedReadActions({
+        name: "room",
+        rows: roomTables,
+        present: localized,
+        getParams: RoomTableParams,
+        idParam: "roomId",
+        listQuery: RoomTableListQuery,
+        filters: ["status"],
+        resource: {
           path: "/meetingroom/roomTables",
+          schema: RoomTableRowResource,
           roles: "any",
-          summary: "The roomTables view: every room's current state (eventually consistent; ?status= ?lang=en)",
-          input: "query",
-          response: PageOf(RoomTableRowResource),
-        },
-        params: RoomTableListQuery,
-        async handler(ctx: Context<Static<typeof RoomTableListQuery>>) {
-          const lang = labelLanguage(ctx, ctx.params);
-          const rows = await roomTables.page(rowQuery(ctx.params, filtersOf(ctx.params, ["status"])));
-          return pageOf(rows, (r) => localized(r, lang));
+          summaries: {
+            get: "One room's row of the roomTables view (?lang=en)",
+            list: "The roomTables view: every room's current state (eventually consistent; ?status= ?lang=en)",
+          },
         },
       }),
     },

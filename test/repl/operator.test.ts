@@ -185,7 +185,7 @@ describe("rebuild", () => {
     const agg = final?.projections.find((p) => p.name === "agg:order");
     expect(agg).toMatchObject({ rebuilding: false, lag: 0 });
     expect(agg?.seq).toBeGreaterThanOrEqual(last);
-    expect(final?.consumer?.name).toBe("mall-order");
+    expect(final?.consumers?.map((c) => c.name)).toEqual(["mall-order-pay"]);
     const after = await alice.get(`/mall/orders/${orderId}`);
     expect(after.body).toEqual(before.body);
   });

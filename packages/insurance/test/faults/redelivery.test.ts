@@ -63,8 +63,13 @@ describe("redelivery", () => {
     const product = await newProduct(u.dave);
     await customerOf(u.alice);
     const { nc } = main.node.runtime;
-    const payment = { nc, system: "insurance", durable: "insurance-payment" };
-    const alarm = { nc, system: "insurance", durable: "insurance-alarm" };
+    const payment = { nc, system: "insurance", durable: "insurance-payment-proposal" };
+    // The alarm reacts to four aggregates: one consumer each.
+    const alarm = ["payment", "plan", "productDocument", "proposal"].map((a) => ({
+      nc,
+      system: "insurance",
+      durable: `insurance-alarm-${a}`,
+    }));
     const worker = children[0] as SpawnedNode;
     const proposals: Json[] = [];
     let batch: Json[] = [];
@@ -111,7 +116,7 @@ describe("redelivery", () => {
     }
     // Everything is handled: nothing more comes of it, and what the killed worker held came again.
     await handledUpTo(payment);
-    await handledUpTo(alarm);
+    for (const consumer of alarm) await handledUpTo(consumer);
     for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).total).toBe(5);
     expect(await redeliveriesOf(payment)).toBeGreaterThan(0);
   }, 60_000);

@@ -3,7 +3,7 @@
 // override them. Pure: parsed from argv, nothing started.
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "MEM"] as const;
+export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "MEM"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -44,7 +44,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --rate <n>           orders per second of the event-path run (B2)
   --rate-duration <s>  seconds of the event-path run (B2)
   --events <n>         events the replay (B3) rebuilds the view from
-  --only <list>        scenarios to run, e.g. B0,B1 (B1, B4 and B5 bring their baselines;
+  --only <list>        scenarios to run, e.g. B0,B1 (B1, B4 and B5 bring their baselines,
+                       B6 = B1 with tracing on, next to it off;
                        MEM = RSS of the node running everything); default all
   --out <dir>          folder of the JSON results (default bench/results)
   --help, -h           this text

@@ -41,12 +41,15 @@ export async function startNode(
   natsUrl: string,
   dataRoot: string,
   namespace: string,
+  /** Configuration on top of the bench's (e.g. tracing on). */
+  env: Record<string, string> = {},
 ): Promise<Started> {
   const port = await freePort();
   const child = start(
     name,
     "bench/node.ts",
     benchEnv(natsUrl, join(dataRoot, name), {
+      ...env,
       SERVICES: services,
       PORT: String(port),
       HEALTH_PORT: String(port),

@@ -95,6 +95,7 @@ const COMMANDS = {
   demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
+  "k8s:per-service": (args) => [...tsx("scripts/k8s-per-service.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   "test:e2e": (args) => [
     join(ROOT, "node_modules", "vitest", "vitest.mjs"),

@@ -8,11 +8,12 @@
 // (a write that lost) to the projector's `skip` instead.
 
 import type { Logger as LoggerInstance } from "moleculer";
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager } from "nats";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager, type MsgHdrs } from "nats";
 import { continues, prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { type Commit, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import { GroupCommit } from "./group-commit.js";
+import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 import type { Store, WriteBatch } from "./store.js";
 
 export interface Projector {
@@ -58,6 +59,8 @@ export class Projection {
   private readonly waiters = new Waiters();
   /** Called after every flush with the position reached and the target of the start, for progress bars. */
   onProgress?: (position: number, target: number) => void;
+  /** With tracing on: applying a live commit joins the trace it was appended in (a catch-up does not). */
+  trace?: DeliveryTracer;
 
   constructor(
     private readonly events: EventStore,
@@ -233,7 +236,8 @@ export class Projection {
         if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${commits.applied}`);
         await commits.apply(m.seq, async (batch) => {
           const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
-          if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.projector.apply(batch, commit);
+          if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers)))
+            await this.applyOne(batch, commit, m.headers);
           else await this.projector.skip?.(batch, commit);
         });
       }
@@ -285,6 +289,14 @@ export class Projection {
     });
     if (this.stopped) messages.stop();
     return { jsm, name: info.name, messages };
+  }
+
+  /** Applies a commit; a live one, with tracing on, in a span of the trace it was appended in. */
+  private applyOne(batch: WriteBatch, commit: Commit, headers: MsgHdrs | undefined): void | Promise<void> {
+    const trace = this.caughtUp ? this.trace : undefined;
+    if (!trace) return this.projector.apply(batch, commit);
+    const label = () => deliveryLabel(this.projector.name, commit.events, commit.seq);
+    return trace(headers, label, () => this.projector.apply(batch, commit));
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {

@@ -12,6 +12,7 @@ import type { Freshness } from "./freshness.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
+import { type DeliveryTracer, deliveryTracer } from "./observability/tracing.js";
 import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
 import { type PolicyConsumers, policyConsumers } from "./policy-consumers.js";
 import { Projection, type Projector } from "./projection.js";
@@ -70,6 +71,8 @@ export class ServiceKit {
   private tickers: Ticker[] = [];
   private readonly rebuilds = new KeyedLock();
   private logger?: LoggerInstance;
+  /** Set with tracing on: the spans of this service's reactions and projections. */
+  private tracer?: DeliveryTracer;
   private stopLagWatch?: () => void;
   /** Per projection, where a rebuild under way stands (position reached, stream end at its start). */
   private readonly rebuilding = new Map<string, { seq: number; target: number }>();
@@ -270,6 +273,7 @@ export class ServiceKit {
   private async start(): Promise<void> {
     const { rt } = this;
     this.logger = rt.broker.getLogger(this.service);
+    this.tracer = deliveryTracer(rt.broker, this.service);
     const guarantee = await rt.events.ensureStream(this.system);
     // Which guarantee holds depends on the stream and the server: said once at
     // start and kept on /health/ready, where an operator looks.
@@ -288,6 +292,7 @@ export class ServiceKit {
         this.options.events?.upcast,
       );
       // A rebuild reports its progress after every write (the REPL's progress bar).
+      projection.trace = this.tracer;
       projection.onProgress = (seq, target) => {
         if (this.rebuilding.has(projector.name)) this.rebuilding.set(projector.name, { seq, target });
       };
@@ -336,6 +341,7 @@ export class ServiceKit {
             deadLetterSubject: `deadletter.${this.system}.${layout.policy}`,
             observe,
             ...(catalog?.upcast ? { upcast: catalog.upcast } : {}),
+            ...(this.tracer ? { trace: this.tracer } : {}),
           },
           this.logger as LoggerInstance,
         ),

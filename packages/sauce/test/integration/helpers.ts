@@ -24,7 +24,11 @@ export type Json = any;
 export function useSauceNode(ready: (node: TestNode, users: Actors) => void | Promise<void>): void {
   let node: TestNode | undefined;
   beforeAll(async () => {
-    node = await startTestNode({ services: "api,sauce.*", config: { POLICY_ACK_WAIT_MS: 2000 } });
+    node = await startTestNode({
+      services: "api,sauce.*",
+      config: { POLICY_ACK_WAIT_MS: 2000 },
+      notWaitedFor: ["api routes"], // every route of the system is served here; the gateway's warm-up would wait 3 s for the other systems' routes
+    });
     await ready(node, await actors(node.url));
   });
   afterAll(async () => {

@@ -49,6 +49,8 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
   const products = useLive<Product>("/mall/products", lang);
   const isSeller = user.roles.includes("seller") || user.roles.includes("admin");
   const isCustomer = user.roles.includes("customer");
+  // Staff may read any order's flow (GET /flows/<id>).
+  const staff = user.roles.some((r) => r === "seller" || r === "admin" || r === "manager");
   return (
     <section>
       <div class="forms">
@@ -136,7 +138,16 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
             status={o.status}
             statusLabel={o.statusLabel}
             facts={[
-              ["Order", short(o.orderId)],
+              [
+                "Order",
+                staff ? (
+                  <a href={`#/flow/${o.orderId}`} title="Every step of this order across services">
+                    {short(o.orderId)}
+                  </a>
+                ) : (
+                  short(o.orderId)
+                ),
+              ],
               ["Quantity", o.qty],
               ["Price", won(o.price)],
               ["Address", o.address],

@@ -43,6 +43,8 @@ export async function startNode(
   namespace: string,
   /** Configuration on top of the bench's (e.g. tracing on). */
   env: Record<string, string> = {},
+  /** How long it may take to be ready (a node catching up on a long stream takes longer). */
+  readyWithinMs = 90_000,
 ): Promise<Started> {
   const port = await freePort();
   const child = start(
@@ -57,7 +59,7 @@ export async function startNode(
       NAMESPACE: namespace,
     }),
   );
-  const ready = await child.next<{ type: string; url: string }>("ready", 90_000);
+  const ready = await child.next<{ type: string; url: string }>("ready", readyWithinMs);
   return { child, url: ready.url.replace("localhost", "127.0.0.1") };
 }
 

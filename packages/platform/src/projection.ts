@@ -27,11 +27,19 @@ export interface Projector {
   skip?(batch: WriteBatch, commit: Commit): void | Promise<void>;
   /** Sections the projector owns, cleared by a rebuild. */
   sections: string[];
+  /**
+   * What the projector writes besides its rows (its index declarations). A
+   * copy written under another layout is forgotten on start and replayed, so
+   * a newly declared index holds every row.
+   */
+  layout?: string;
 }
 
 const POSITIONS = "pos";
 /** Under POSITIONS, per projection: where it began keeping valid tips (a copy older than the chain rule). */
 const CHAINED_FROM = ":chainedFrom";
+/** Under POSITIONS, per projection: the layout its copy was written under. */
+const LAYOUT = ":layout";
 
 export class Projection {
   private position = 0;
@@ -88,6 +96,7 @@ export class Projection {
     this.stopped = false;
     try {
       this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
+      if (await this.forgotOtherLayout()) this.position = 0;
       this.chainedFrom = await this.chainStart();
       this.target = await this.lastSeqWhenAnswered();
     } catch (err) {
@@ -146,11 +155,31 @@ export class Projection {
   /** Forgets every row and the position, then replays the stream from the start. */
   async rebuild(): Promise<void> {
     await this.stop();
+    await this.forget();
+    this.caughtUp = false;
+    await this.start();
+  }
+
+  private async forget(): Promise<void> {
     for (const section of [...this.projector.sections, this.tips]) await this.store.clear(section);
     await this.store.delete(POSITIONS, this.projector.name);
     await this.store.delete(POSITIONS, this.projector.name + CHAINED_FROM);
-    this.caughtUp = false;
-    await this.start();
+  }
+
+  /**
+   * A copy written before its indexes were declared (or changed) lacks entries:
+   * it is forgotten, to be replayed from the start. True when it was.
+   */
+  private async forgotOtherLayout(): Promise<boolean> {
+    const layout = this.projector.layout ?? "";
+    const key = this.projector.name + LAYOUT;
+    const written = await this.store.get<string>(POSITIONS, key);
+    if (written === layout) return false;
+    // A copy older than layouts was written without indexes: the empty layout.
+    const forget = this.position > 0 && (written ?? "") !== layout;
+    if (forget) await this.forget();
+    await this.store.write([{ section: POSITIONS, key, value: layout }]);
+    return forget;
   }
 
   /**

@@ -199,6 +199,11 @@ export class ServiceKit {
     return this.rt.clock;
   }
 
+  /** This instance's LevelDB while it runs (operators and tests look at what a read cost). */
+  get localStore(): Store | undefined {
+    return this.store;
+  }
+
   /** Lifecycle hooks to mix into the Moleculer service. */
   mixin(): Partial<ServiceSchema> {
     const kit = this;

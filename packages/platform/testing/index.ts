@@ -412,11 +412,16 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
   };
   return client;
 }
-// Platform pieces only tests reach for: a clock they move, raw commits of the
-// stream, and the event consumers a process declared.
+// Platform pieces only tests (and the list benchmarks) reach for: a clock they
+// move, raw commits of the stream, the event consumers a process declared, and
+// a store with its indexes and a repository to drive without a stream.
 export { ManualClock } from "../src/clock.js";
-export { decodeCommit } from "../src/event-store.js";
+export { type Commit, decodeCommit, type EventStore } from "../src/event-store.js";
+export { readPage } from "../src/page-scan.js";
+export { Repository } from "../src/repository.js";
+export { SecondaryIndexes } from "../src/secondary-index.js";
 export { declaredConsumers } from "../src/service-kit.js";
+export { openStore, type Store } from "../src/store.js";
 export * from "./chains.js";
 export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";

@@ -58,7 +58,7 @@ async function paymentBreakerOnProposalNode(): Promise<string | undefined> {
 }
 
 const nothingStored = async () => {
-  expect((await list(u.dave, "/insurance/proposals")).total).toBe(0);
+  expect((await list(u.dave, "/insurance/proposals")).items.length).toBe(0);
 };
 
 describe("payment slow, then stopped", () => {
@@ -83,7 +83,7 @@ describe("payment slow, then stopped", () => {
     expect(fast.ms).toBeLessThan(TIMEOUT / 2);
     // the slow bank finished after its callers gave up: it charged nothing
     await new Promise((r) => setTimeout(r, 1000));
-    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).total).toBe(0));
+    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).items.length).toBe(0));
     await nothingStored();
 
     // a healthy payment replaces the slow one: proposals work again
@@ -99,13 +99,13 @@ describe("payment slow, then stopped", () => {
       { timeout: 20_000, interval: 300 },
     );
     expect(ok.status).toBe("Contracted");
-    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).total).toBe(1));
+    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).items.length).toBe(1));
   }, 50_000);
 
   it("payment stopped: 503 fast, nothing stored", async () => {
     const plan = await readyPlan();
     await paymentNode().kill("SIGKILL");
-    const before = (await list(u.dave, "/insurance/proposals")).total;
+    const before = (await list(u.dave, "/insurance/proposals")).items.length;
     const res = await eventually(
       async () => {
         const r = await timed(() => u.alice.post("/insurance/proposals", { planNo: plan.id, account: account() }));
@@ -116,7 +116,7 @@ describe("payment slow, then stopped", () => {
       { timeout: 10_000, interval: 200 },
     );
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await list(u.dave, "/insurance/proposals")).total).toBe(before);
+    expect((await list(u.dave, "/insurance/proposals")).items.length).toBe(before);
   });
 });
 

@@ -79,7 +79,7 @@ describe("redelivery", () => {
       await eventually(
         async () => {
           const pays = await list(u.dave, `/insurance/payments?proposalNo=${p.id}`);
-          expect(pays.total).toBe(1);
+          expect(pays.items.length).toBe(1);
           expect(pays.items[0].status).toBe("Canceled");
         },
         { timeout: 20_000 },
@@ -92,7 +92,7 @@ describe("redelivery", () => {
     // Everything is handled: nothing more comes of it, and what the killed worker held came again.
     await handledUpTo(payment);
     for (const consumer of alarm) await handledUpTo(consumer);
-    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).total).toBe(5);
+    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).items.length).toBe(5);
     expect(await redeliveriesOf(payment)).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -111,7 +111,8 @@ async function paidWithoutContract() {
 }
 
 const propose = (planNo: string) => u.alice.post("/insurance/proposals", { planNo, account: account() });
-const proposalsOf = async (planNo: string) => (await list(u.alice, `/insurance/proposals?planNo=${planNo}`)).total;
+const proposalsOf = async (planNo: string) =>
+  (await list(u.alice, `/insurance/proposals?planNo=${planNo}`)).items.length;
 
 describe("a payment whose proposal was never contracted", () => {
   it("is canceled once after the wait, and the customer is told; a proposal after that is refused", async () => {
@@ -154,7 +155,7 @@ describe("a payment whose proposal was never contracted", () => {
     await bothTicked();
     expect((await u.alice.get(`/insurance/payments/${paymentId}`)).body.status).toBe("Approved");
     expect(await cancelsOf(paymentId)).toBe(0);
-    expect((await list(u.alice, `/insurance/payments?proposalNo=${res.body.proposalNo}`)).total).toBe(1);
+    expect((await list(u.alice, `/insurance/payments?proposalNo=${res.body.proposalNo}`)).items.length).toBe(1);
   });
 
   it("a proposal after the store window is refused and stores nothing; the payment is canceled at the wait's end", async () => {

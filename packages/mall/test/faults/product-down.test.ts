@@ -97,7 +97,7 @@ describe("product down", () => {
     expectError(unknown.value, 503, "ServiceUnavailable");
     expect(Number(unknown.value.headers.get("retry-after")), "Retry-After").toBeGreaterThan(0);
     expect(unknown.ms).toBeLessThan(2 * timeout);
-    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).total).toBe(9);
+    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).items.length).toBe(9);
     await expectNoOrderStored(cluster.main, u.alice, product, before, address); // one more order of the product: the fence
     expectError(await u.alice.get(`/mall/products/${product.id}`), 503, "ServiceUnavailable");
 
@@ -147,6 +147,6 @@ describe("product down", () => {
     expect((await u.bob.get(`/mall/products/${product.id}`)).body.qty).toBe(10 - 7);
     await Promise.all(orders.slice(0, 7).map((o) => deliveryWithStatus(u.bob, o.id, "DeliveryStarted", 10_000)));
     expect((await u.bob.get(`/mall/pays/${pays[7].id}`)).body.status).toBe("PayPlaced");
-    expect((await list(u.bob, `/mall/deliveries?orderId=${orders[7].id}`)).total).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${orders[7].id}`)).items.length).toBe(0);
   });
 });

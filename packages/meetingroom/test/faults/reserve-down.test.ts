@@ -49,8 +49,8 @@ describe("reserve down", () => {
     expect(maintDown.ms).toBeLessThan(2 * timeout);
     expectError(await u.alice.post("/meetingroom/reserves", { roomId: free.id }), 503, "ServiceUnavailable");
     // nothing stored
-    expect((await get(u.dave, `/meetingroom/conferences?reserveId=${r.id}`)).total).toBe(0);
-    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${free.id}`)).total).toBe(0);
+    expect((await get(u.dave, `/meetingroom/conferences?reserveId=${r.id}`)).items.length).toBe(0);
+    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${free.id}`)).items.length).toBe(0);
     expect((await get(u.dave, `/meetingroom/roomTables/${free.id}`)).status).toBe("Available");
     expect((await get(u.dave, `/meetingroom/roomTables/${reserved.id}`)).status).toBe("Reserved");
 

@@ -75,6 +75,6 @@ describe("room down", () => {
       expect((await get(u.dave, `/meetingroom/rooms/${freed.id}`)).status).toBe("Available"),
     );
     const list = await get(u.dave, "/meetingroom/rooms?limit=500");
-    expect(list.total).toBe(3);
+    expect(list.items.length).toBe(3);
   });
 });

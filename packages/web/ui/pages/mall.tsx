@@ -99,7 +99,7 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
             title="Products"
             view="products"
             state={products.state}
-            total={products.list.total}
+            page={products.list}
             problem={products.problem}
           />
           <table class="stock" data-testid="mall-stock">
@@ -122,13 +122,7 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
           </table>
         </>
       ) : null}
-      <ViewHeader
-        title="Orders"
-        view="orderStatuses"
-        state={view.state}
-        total={view.list.total}
-        problem={view.problem}
-      />
+      <ViewHeader title="Orders" view="orderStatuses" state={view.state} page={view.list} problem={view.problem} />
       <div class="cards">
         {newestFirst(view.list.items, (o) => o.orderId).map((o) => (
           <Card

@@ -300,8 +300,8 @@ describe("breakers and metrics", () => {
     // Lag gauges are refreshed by the sampler, and at once by a progress call.
     await broker().call("mall.pay.progress", {});
     const text = renderPrometheus(broker());
-    expect(text).toMatch(/seed_consumer_pending\{[^}]*consumer="mall-pay"[^}]*\} \d+/);
-    expect(text).toMatch(/seed_consumer_redelivered\{[^}]*consumer="mall-pay"[^}]*\} \d+/);
+    expect(text).toMatch(/seed_consumer_pending\{[^}]*consumer="mall-pay-order"[^}]*\} \d+/);
+    expect(text).toMatch(/seed_consumer_redelivered\{[^}]*consumer="mall-pay-product"[^}]*\} \d+/);
     expect(text).toMatch(/seed_dead_letters\{[^}]*policy="mall-pay"[^}]*\} \d+/);
     expect(text).toMatch(/seed_projection_lag\{(?=[^}]*projection="agg:pay")(?=[^}]*service="mall\.pay")[^}]*\} \d+/);
     // Moleculer's exporter writes buckets only; le="+Inf" counts every append.

@@ -2,7 +2,8 @@
 // 1. each system's declared events match the published snapshot
 //    (contracts/events/<system>.json) — no breaking change inside a version,
 //    every older published version upcast to the current one;
-// 2. every reaction and view reads only types its system declares;
+// 2. every reaction and view reads only types its system declares, and every
+//    type a policy reacts to names the aggregate that appends it;
 // 3. what producers really append — each system's main flow driven over HTTP
 //    against a real node — is, event by event, of a declared type and version
 //    and matches that version's schema.
@@ -60,6 +61,16 @@ describe("events as producers append them", () => {
     }
   });
 
+  it("every type a policy reacts to names its aggregate, so the policy reads only that aggregate's subjects", () => {
+    for (const system of systems) {
+      for (const c of declaredConsumers().filter((c) => c.service.startsWith(`${system.name}.`))) {
+        if (c.consumer !== "policy") continue;
+        const undeclared = c.types.filter((t) => system.events?.aggregateOf(t) === undefined);
+        expect(undeclared, `${c.service} reacts to types without an aggregate`).toEqual([]);
+      }
+    }
+  });
+
   /** Every event appended to the system's stream since the node started, as stored. */
   async function storedSince(system: string): Promise<EventEnvelope[]> {
     const jsm = await node.node.runtime.events.jsm();
@@ -93,6 +104,10 @@ describe("events as producers append them", () => {
         continue;
       }
       if (e.version !== version) problems.push(`${e.type}: stored as v${e.version}, declared v${version}`);
+      const aggregate = catalog.aggregateOf(e.type);
+      if (aggregate !== undefined && e.aggregate !== aggregate) {
+        problems.push(`${e.type}: appended by ${e.aggregate}, declared for ${aggregate}`);
+      }
       const schema = catalog.schemas[e.type];
       const result = schema ? compileChecker(schema)(e.data) : [];
       if (result !== true) problems.push(`${e.type} ${JSON.stringify(e.data)}: ${JSON.stringify(result)}`);

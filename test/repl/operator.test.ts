@@ -181,20 +181,27 @@ describe("streams", () => {
     expect(mall?.messages).toBeGreaterThan(0);
     expect(mall?.replicas).toBe(1);
     expect(mall?.consumers.map((c) => c.name)).toEqual(
-      expect.arrayContaining(["mall-delivery", "mall-order", "mall-pay"]),
+      // One durable per aggregate each policy reacts to.
+      expect.arrayContaining([
+        "mall-delivery-order",
+        "mall-delivery-pay",
+        "mall-order-pay",
+        "mall-pay-order",
+        "mall-pay-product",
+      ]),
     );
     // Projections' ephemeral consumers are not listed.
     expect(mall?.consumers.every((c) => c.name.startsWith("mall-"))).toBe(true);
     await eventually(async () => {
       const pay = (await streamsReport(events()))
         .find((s) => s.name === "MALL")
-        ?.consumers.find((c) => c.name === "mall-pay");
+        ?.consumers.find((c) => c.name === "mall-pay-order");
       expect(pay?.deliveredSeq).toBeGreaterThanOrEqual(last);
     });
     const text = formatStreams(report);
     expect(text).toMatch(/^stream\s+subjects\s+messages/);
     expect(text).toContain("pending (lag)");
-    expect(text).toMatch(/MALL\s+mall-pay\s+\d+/);
+    expect(text).toMatch(/MALL\s+mall-pay-order\s+\d+/);
   });
 });
 
@@ -254,7 +261,7 @@ describe("rebuild", () => {
     const agg = final?.projections.find((p) => p.name === "agg:order");
     expect(agg).toMatchObject({ rebuilding: false, lag: 0 });
     expect(agg?.seq).toBeGreaterThanOrEqual(last);
-    expect(final?.consumer?.name).toBe("mall-order");
+    expect(final?.consumers?.map((c) => c.name)).toEqual(["mall-order-pay"]);
     const after = await alice.get(`/mall/orders/${orderId}`);
     expect(after.body).toEqual(before.body);
   });
@@ -293,8 +300,8 @@ describe("breakers and metrics", () => {
     // Lag gauges are refreshed by the sampler, and at once by a progress call.
     await broker().call("mall.pay.progress", {});
     const text = renderPrometheus(broker());
-    expect(text).toMatch(/seed_consumer_pending\{[^}]*consumer="mall-pay"[^}]*\} \d+/);
-    expect(text).toMatch(/seed_consumer_redelivered\{[^}]*consumer="mall-pay"[^}]*\} \d+/);
+    expect(text).toMatch(/seed_consumer_pending\{[^}]*consumer="mall-pay-order"[^}]*\} \d+/);
+    expect(text).toMatch(/seed_consumer_redelivered\{[^}]*consumer="mall-pay-product"[^}]*\} \d+/);
     expect(text).toMatch(/seed_dead_letters\{[^}]*policy="mall-pay"[^}]*\} \d+/);
     expect(text).toMatch(/seed_projection_lag\{(?=[^}]*projection="agg:pay")(?=[^}]*service="mall\.pay")[^}]*\} \d+/);
     // Moleculer's exporter writes buckets only; le="+Inf" counts every append.

@@ -107,7 +107,7 @@ export const DashBoardView = T.Object({
 export const CleaningEvents = defineEvents("cleaning", {
   ReservationApplied: { version: 1, schema: T.Object({ requestId: Id, ...RequestLine, customerId: UserId }) },
   PaymentApproved: { version: 1, schema: T.Object({ paymentId: Id, requestId: Id, amount: Price }) },
-  ReservationCanceled: { version: 1, schema: T.Object({ requestId: Id }) },
+  ReservationCanceled: { aggregate: "reservation", version: 1, schema: T.Object({ requestId: Id }) },
   PaymentCanceled: { version: 1, schema: T.Object({ paymentId: Id, requestId: Id }) },
   CleaningFinished: { version: 1, schema: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }) },
   ReviewCompleted: {
@@ -121,7 +121,11 @@ export const CleaningEvents = defineEvents("cleaning", {
    * (no message, no dashboard step); the clean service completes a
    * CleaningFinished from it if the node died in between.
    */
-  CleaningRecorded: { version: 1, schema: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }) },
+  CleaningRecorded: {
+    aggregate: "reservation",
+    version: 1,
+    schema: T.Object({ cleanId: Id, requestId: Id, cleanDate: Day, cleanerId: UserId }),
+  },
 });
 /** Schema of each event type's current version. */
 export const CleaningEventSchemas = CleaningEvents.schemas;

@@ -298,9 +298,14 @@ export const InsuranceEvents = defineEvents("insurance", {
       email: T.Optional(T.String()),
     }),
   },
-  PlanSaved: { version: 1, schema: T.Object({ planNo: Id, ...Owner, customerName: T.String(), ...PlanQuote }) },
+  PlanSaved: {
+    aggregate: "plan",
+    version: 1,
+    schema: T.Object({ planNo: Id, ...Owner, customerName: T.String(), ...PlanQuote }),
+  },
   DocumentRequested: { version: 1, schema: T.Object({ planNo: Id, documentId: Id, ...Owner, ...PlanQuote }) },
   DocumentIssued: {
+    aggregate: "productDocument",
     version: 1,
     schema: T.Object({ planNo: Id, documentId: Id, ...Owner, productCode: ProductCode, text: T.String() }),
   },
@@ -317,12 +322,18 @@ export const InsuranceEvents = defineEvents("insurance", {
   },
   /** `requestId` names the request that contracted it: its retry gets the proposal back, any other a 409. */
   ProposalContracted: {
+    aggregate: "proposal",
     version: 1,
     schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id, amount: Premium, requestId: Id }),
   },
-  ProposalWithdrawn: { version: 1, schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id }) },
+  ProposalWithdrawn: {
+    aggregate: "proposal",
+    version: 1,
+    schema: T.Object({ proposalNo: Id, planNo: Id, ...Owner, paymentId: Id }),
+  },
   /** `reason` is given when the payment is canceled because its proposal was never contracted. */
   PaymentCanceled: {
+    aggregate: "payment",
     version: 1,
     schema: T.Object({ paymentId: Id, proposalNo: Id, planNo: Id, ...Owner, reason: T.Optional(CancelReason) }),
   },

@@ -81,7 +81,7 @@ export const OrderCancelReason = T.Union([T.Literal("CustomerCanceled"), T.Liter
 
 export const MallEvents = defineEvents("mall", {
   ProductRegistered: { version: 1, schema: T.Object({ productId: Id, name: Name, price: Price, qty: Stock }) },
-  OrderPlaced: { version: 1, schema: T.Object({ orderId: Id, ...OrderLine }) },
+  OrderPlaced: { aggregate: "order", version: 1, schema: T.Object({ orderId: Id, ...OrderLine }) },
   PayPlaced: {
     version: 1,
     schema: T.Object({
@@ -93,11 +93,16 @@ export const MallEvents = defineEvents("mall", {
       customerId: T.String(),
     }),
   },
-  PayChecked: { version: 1, schema: T.Object({ payId: Id, orderId: Id }) },
-  QtyDecreased: { version: 1, schema: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }) },
+  PayChecked: { aggregate: "pay", version: 1, schema: T.Object({ payId: Id, orderId: Id }) },
+  QtyDecreased: {
+    aggregate: "product",
+    version: 1,
+    schema: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }),
+  },
   /** The stock an order took, given back because the order ended canceled (the saga's compensation). */
   StockRestored: { version: 1, schema: T.Object({ orderId: Id, productId: Id, qty: Qty, remaining: Stock }) },
   PayCanceled: {
+    aggregate: "pay",
     version: 1,
     schema: T.Object({ payId: Id, orderId: Id, reason: CancelReason, customerId: T.String() }),
   },
@@ -106,7 +111,7 @@ export const MallEvents = defineEvents("mall", {
     version: 1,
     schema: T.Object({ deliveryId: Id, orderId: Id, address: Address, customerId: T.String() }),
   },
-  OrderClosed: { version: 1, schema: T.Object({ orderId: Id }) },
+  OrderClosed: { aggregate: "order", version: 1, schema: T.Object({ orderId: Id }) },
   DeliveryCompleted: { version: 1, schema: T.Object({ deliveryId: Id, orderId: Id }) },
 });
 /** Schema of each event type's current version. */

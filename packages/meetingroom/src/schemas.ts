@@ -114,9 +114,13 @@ export const MeetingroomEvents = defineEvents("meetingroom", {
     version: 1,
     schema: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id, userId: UserId, ...Slot }),
   },
-  ConferenceEnded: { version: 1, schema: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id }) },
+  ConferenceEnded: {
+    aggregate: "conference",
+    version: 1,
+    schema: T.Object({ conferenceId: Id, reserveId: Id, roomId: Id }),
+  },
   MaintStarted: { version: 1, schema: T.Object({ maintenanceId: Id, roomId: Id }) },
-  MaintEnded: { version: 1, schema: T.Object({ maintenanceId: Id, roomId: Id }) },
+  MaintEnded: { aggregate: "maintenance", version: 1, schema: T.Object({ maintenanceId: Id, roomId: Id }) },
   // The room holding's own bookkeeping (meetingroom.reserve): a reservation
   // was used by a meeting, the room was held for a maintenance, a meeting's or
   // maintenance's hold was given back.

@@ -1,13 +1,25 @@
 // A policy reacts to events with commands ("whenever OrderPlaced, create a
-// Pay"). It is one durable consumer per service, shared by the service's
-// replicas as a queue group, so each event is handled by one replica. The event
+// Pay"). It reads through durable consumers shared by the service's replicas
+// as a queue group, so each event is handled by one replica: one consumer per
+// aggregate it reacts to, each taking only that aggregate's subjects
+// (nats-server 2.9 allows one filter per consumer). An instance of this class
+// runs one of them. The event
 // is acknowledged only after its effect was appended; a failure is retried with
 // a growing delay, and after the last attempt the event goes to the
 // dead-letter subject with its error, where an operator can list and replay it.
 // A void commit (a write that lost, see chain.ts) is acknowledged unhandled.
 
 import type { Logger as LoggerInstance } from "moleculer";
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, type MsgHdrs, NatsError } from "nats";
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  headers,
+  type JetStreamManager,
+  type JsMsg,
+  type MsgHdrs,
+  NatsError,
+} from "nats";
 import { prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { Refusal } from "./domain.js";
@@ -24,16 +36,27 @@ const MAX_BACKOFF_MS = 60_000;
 export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
 export interface PolicyOptions {
-  /** Durable consumer name, e.g. "shop-pay". */
+  /** Durable consumer name, e.g. "shop-pay-order". */
   durable: string;
+  /**
+   * The policy's name (the service's, e.g. "shop-pay"), shared by all its
+   * consumers: dead letters are filed and replayed under it. Default `durable`.
+   */
+  policy?: string;
+  /**
+   * A durable this one replaces (the policy's consumer before it took one per
+   * aggregate): created anew, this one starts after what that one had
+   * acknowledged instead of at the start of the stream.
+   */
+  replaces?: string;
   stream: string;
-  /** Subject filter; nats-server 2.9 allows one, so a policy over several aggregates takes `<system>.>`. */
+  /** Subject filter, e.g. `shop.order.*`; one per consumer on nats-server 2.9. */
   filter: string;
   reactions: Record<string, EventHandler>;
   maxDeliver: number;
   ackWaitMs: number;
   backoffMs: number;
-  /** Subject for events given up on: `deadletter.<system>.<durable>`. */
+  /** Subject for events given up on: `deadletter.<system>.<policy>`. */
   deadLetterSubject: string;
   /**
    * Events handled at once by this replica (default 1). Events of one
@@ -66,6 +89,11 @@ export class Policy {
     private readonly logger: LoggerInstance,
   ) {}
 
+  /** The name dead letters are filed under. */
+  get name(): string {
+    return this.opts.policy ?? this.opts.durable;
+  }
+
   async start(): Promise<void> {
     this.stopped = false;
     await this.ensureConsumer();
@@ -87,7 +115,7 @@ export class Policy {
       durable_name: opts.durable,
       filter_subject: opts.filter,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      ...(await this.startOf(jsm)),
       ack_wait: opts.ackWaitMs * 1e6,
       // Attempts are counted here, not by the server, so the last one can be dead-lettered with its error.
       max_deliver: -1,
@@ -100,6 +128,26 @@ export class Policy {
       if (!(err instanceof NatsError)) throw err;
       await jsm.consumers.update(opts.stream, opts.durable, { ack_wait: config.ack_wait, max_ack_pending: 1000 });
     }
+  }
+
+  /**
+   * Where a new consumer starts: after what the durable it replaces had
+   * acknowledged, if there is one (what was delivered and not acknowledged
+   * comes again; reactions are idempotent), else at the start of the stream.
+   * An existing consumer keeps its place whatever this says.
+   */
+  private async startOf(jsm: JetStreamManager) {
+    const exists = await jsm.consumers.info(this.opts.stream, this.opts.durable).then(
+      () => true,
+      () => false,
+    );
+    const old =
+      !exists && this.opts.replaces
+        ? await jsm.consumers.info(this.opts.stream, this.opts.replaces).catch(() => undefined)
+        : undefined;
+    return old
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: old.ack_floor.stream_seq + 1 }
+      : { deliver_policy: DeliverPolicy.All };
   }
 
   private async run(): Promise<void> {
@@ -196,7 +244,7 @@ export class Policy {
   async replay(deadLetterSeq: number): Promise<{ seq: number; subject: string }> {
     const jsm = await this.events.jsm();
     const letter = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: deadLetterSeq });
-    if (letter.header.get("Seed-Policy") !== this.opts.durable) {
+    if (letter.header.get("Seed-Policy") !== this.name) {
       throw new Error(`dead letter ${deadLetterSeq} belongs to ${letter.header.get("Seed-Policy") || "no policy"}`);
     }
     await this.react(letter.data);
@@ -274,7 +322,7 @@ export class Policy {
     h.set("Seed-Error", (err.message || String(err)).slice(0, 2000));
     h.set("Seed-Subject", m.subject);
     h.set("Seed-Seq", String(m.seq));
-    h.set("Seed-Policy", this.opts.durable);
+    h.set("Seed-Policy", this.name);
     h.set("Seed-Stream", this.opts.stream);
     await this.events.js.publish(this.opts.deadLetterSubject, m.data, {
       headers: h,

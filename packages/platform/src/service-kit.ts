@@ -14,6 +14,7 @@ import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
 import { type DeliveryTracer, deliveryTracer } from "./observability/tracing.js";
 import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
+import { type PolicyConsumers, policyConsumers } from "./policy-consumers.js";
 import { Projection, type Projector } from "./projection.js";
 import { carryOut, type Effect, type EffectPorts, type Reactions } from "./reaction.js";
 import { Repository, type RepositoryDeclaration } from "./repository.js";
@@ -63,7 +64,9 @@ export class ServiceKit {
   >();
   private projections: Projection[] = [];
   private reactions?: Record<string, EventHandler>;
-  private policy?: Policy;
+  /** The policy's consumers running here: one per aggregate it reacts to (see policy-consumers.ts). */
+  private policies: Policy[] = [];
+  private policyLayout?: PolicyConsumers;
   private readonly timed: Array<{ name: string; periodMs: number; tick: Tick }> = [];
   private tickers: Ticker[] = [];
   private readonly rebuilds = new KeyedLock();
@@ -112,6 +115,11 @@ export class ServiceKit {
     const validate = (e: DomainEvent) => {
       const schema = schemas[e.type];
       if (!schema) throw new Error(`event ${e.type} has no schema`);
+      // Policies take an event's declared aggregate's subjects only: appended elsewhere, they would miss it.
+      const declared = this.options.events?.aggregateOf(e.type);
+      if (declared !== undefined && declared !== decider.name) {
+        throw new Error(`event ${e.type} belongs to ${declared}, not ${decider.name}`);
+      }
       const r = compileChecker(schema)(e.data);
       if (r !== true)
         throw new Error(
@@ -250,8 +258,11 @@ export class ServiceKit {
           params: ReplayParams,
           handler(ctx: Context<Static<typeof ReplayParams>>) {
             if (!kit.reactions) throw notFound(`policy of ${kit.service}`);
-            if (!kit.policy) throw unavailable(`${kit.service} is not running here`);
-            return kit.policy.replay(ctx.params.seq);
+            // Dead letters are filed under the policy, whichever of its consumers gave up:
+            // any of them, holding every reaction, can handle one again.
+            const policy = kit.policies[0];
+            if (!policy) throw unavailable(`${kit.service} is not running here`);
+            return policy.replay(ctx.params.seq);
           },
         },
       },
@@ -299,33 +310,52 @@ export class ServiceKit {
       return projection;
     });
     await Promise.all(this.projections.map((p) => p.start()));
-    if (this.reactions) {
-      const durable = this.service.replaceAll(".", "-");
-      this.policy = new Policy(
-        rt.events,
-        {
-          durable,
-          stream: this.stream,
-          filter: `${this.system}.>`,
-          reactions: this.reactions,
-          maxDeliver: rt.config.POLICY_MAX_DELIVER,
-          ackWaitMs: rt.config.POLICY_ACK_WAIT_MS,
-          backoffMs: rt.config.POLICY_BACKOFF_MS,
-          concurrency: rt.config.POLICY_CONCURRENCY,
-          deadLetterSubject: `deadletter.${this.system}.${durable}`,
-          observe: policyMetrics(rt, durable),
-          ...(this.options.events?.upcast ? { upcast: this.options.events.upcast } : {}),
-          ...(this.tracer ? { trace: this.tracer } : {}),
-        },
-        this.logger,
-      );
-      await this.policy.start();
-    }
+    if (this.reactions) await this.startPolicy(this.reactions);
     this.tickers = this.timed.map(
       (t) => new Ticker(`${this.service} ${t.name}`, t.periodMs, t.tick, rt.clock, this.logger as LoggerInstance),
     );
     for (const t of this.tickers) t.start();
     this.stopLagWatch = watchLag(rt.broker, rt.events, () => this.lagSubject());
+  }
+
+  /**
+   * Starts one runner per consumer of the policy, then deletes the durable
+   * they replace: each new one started after what it had acknowledged.
+   */
+  private async startPolicy(reactions: Record<string, EventHandler>): Promise<void> {
+    const { rt } = this;
+    const catalog = this.options.events;
+    const layout = policyConsumers(this.service, Object.keys(reactions), (t) => catalog?.aggregateOf(t));
+    this.policyLayout = layout;
+    const observe = policyMetrics(rt, layout.policy);
+    this.policies = layout.consumers.map(
+      ({ durable, filter }) =>
+        new Policy(
+          rt.events,
+          {
+            durable,
+            policy: layout.policy,
+            ...(layout.replaces ? { replaces: layout.replaces } : {}),
+            stream: this.stream,
+            filter,
+            reactions,
+            maxDeliver: rt.config.POLICY_MAX_DELIVER,
+            ackWaitMs: rt.config.POLICY_ACK_WAIT_MS,
+            backoffMs: rt.config.POLICY_BACKOFF_MS,
+            concurrency: rt.config.POLICY_CONCURRENCY,
+            deadLetterSubject: `deadletter.${this.system}.${layout.policy}`,
+            observe,
+            ...(catalog?.upcast ? { upcast: catalog.upcast } : {}),
+            ...(this.tracer ? { trace: this.tracer } : {}),
+          },
+          this.logger as LoggerInstance,
+        ),
+    );
+    for (const policy of this.policies) await policy.start();
+    if (layout.replaces) {
+      const jsm = await rt.events.jsm();
+      await jsm.consumers.delete(this.stream, layout.replaces).catch(() => false); // gone already: nothing to do
+    }
   }
 
   /** What the lag gauges and the progress action look at. */
@@ -334,14 +364,18 @@ export class ServiceKit {
       service: this.service,
       stream: this.stream,
       projections: this.projections.map((p) => ({ name: p.projector.name, filter: p.projector.filter, seq: p.seq })),
-      consumer: this.policy ? this.service.replaceAll(".", "-") : undefined,
+      policy:
+        this.policies.length > 0 && this.policyLayout
+          ? { name: this.policyLayout.policy, consumers: this.policyLayout.consumers.map((c) => c.durable) }
+          : undefined,
     };
   }
 
   private async stop(): Promise<void> {
     this.stopLagWatch?.();
     await Promise.all(this.tickers.map((t) => t.stop()));
-    await this.policy?.stop();
+    await Promise.all(this.policies.map((p) => p.stop()));
+    this.policies = [];
     await Promise.all(this.projections.map((p) => p.stop()));
     for (const { projector } of this.copies) this.rt.health.unregister(`${this.service} ${projector.name}`);
     this.rt.health.unregister(`${this.service} writes`);

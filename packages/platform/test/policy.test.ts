@@ -319,4 +319,24 @@ describe("Policy", () => {
     expect(info.config.ack_wait).toBe(2500 * 1e6);
     expect(info.config.filter_subject).toBe(`${system}.>`);
   });
+
+  it("a durable replacing another starts after what that one acknowledged, and the former's events stay handled once", async () => {
+    const seen: string[] = [];
+    const former = await startPolicy({ Added: async (e) => void seen.push(e.id) });
+    await publishMany(c.events, system, 10);
+    await settledConsumer(10);
+    await former.stop();
+    await publishMany(c.events, system, 5);
+    // The policy now reads only the counter's subjects, under a new name.
+    await startPolicy(
+      { Added: async (e) => void seen.push(e.id) },
+      { durable: `${durable}-counter`, replaces: durable, filter: `${system}.counter.>` },
+    );
+    await eventually(() => expect(seen).toHaveLength(15));
+    await sleep(300);
+    expect(new Set(seen).size).toBe(15);
+    const info = await (await c.events.jsm()).consumers.info(stream, `${durable}-counter`);
+    expect(info.config.opt_start_seq).toBe(11);
+    expect(info.config.filter_subject).toBe(`${system}.counter.>`);
+  });
 });

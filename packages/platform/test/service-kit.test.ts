@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";
+import { AckPolicy, DeliverPolicy } from "nats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
+import { defineEvents } from "../src/contracts/events.js";
 import { streamName, subjectOf } from "../src/event-store.js";
 import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
@@ -71,7 +73,9 @@ describe("ServiceKit", () => {
   afterEach(async () => {
     await broker?.stop();
     await dropStream(c.events, system);
-    await (await c.events.jsm()).consumers.delete(streamName(system), `${system}-audit`).catch(() => {});
+    for (const durable of [`${system}-audit`, `${system}-audit-counter`]) {
+      await (await c.events.jsm()).consumers.delete(streamName(system), durable).catch(() => {});
+    }
     await c.close();
   });
 
@@ -162,5 +166,44 @@ describe("ServiceKit", () => {
       expect(await second.audits.getLatest("k")).toEqual({ status: "Counting", total: 2, adds: 2 }),
     );
     expect(await countOn(c.events, system, subjectOf(system, "audit", "k"))).toBe(2);
+  });
+
+  it("a policy over a declared aggregate takes that aggregate's subjects only, in place of its former durable", async () => {
+    const jsm = await c.events.jsm();
+    await c.events.ensureStream(system);
+    // The durable an earlier version kept on the whole stream.
+    const former = `${system}-audit`;
+    await jsm.consumers.add(streamName(system), {
+      durable_name: former,
+      filter_subject: `${system}.>`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const events = defineEvents(system, { Added: { version: 1, schema: eventSchemas.Added, aggregate: "counter" } });
+    broker = new ServiceBroker({ logger: false, nodeID: `kit-${system}`, validator: new TypeBoxValidator() });
+    const rt: Runtime = {
+      config: c.config,
+      broker,
+      nc: c.nc,
+      events: c.events,
+      health: healthOf(broker),
+      clock: systemClock,
+      dataDir: (service) => join(c.config.DATA_DIR, service),
+    };
+    const auditKit = new ServiceKit(rt, `${system}.audit`, { events });
+    const audits = auditKit.aggregate({ ...counter, name: "audit" });
+    auditKit.react<CounterEvent>({ Added: () => [] });
+    broker.createService({ name: `${system}.audit`, mixins: [auditKit.mixin()] });
+    await broker.start();
+
+    const durables: Record<string, string | undefined> = {};
+    for await (const info of jsm.consumers.list(streamName(system))) {
+      if (info.config.durable_name) durables[info.config.durable_name] = info.config.filter_subject;
+    }
+    expect(durables).toEqual({ [`${system}-audit-counter`]: `${system}.counter.>` });
+    // Added belongs to the counter: appended by another aggregate, the policy would never see it.
+    await expect(audits.execute("k", { type: "Add", by: 1 }, { correlationId: "k" })).rejects.toThrow(
+      /event Added belongs to counter, not audit/,
+    );
   });
 });

@@ -9,7 +9,11 @@ import { streamName } from "../src/event-store.js";
 import { eventually, sleep } from "./index.js";
 import { commitsOn } from "./stream.js";
 
-/** A policy's durable consumer: `durable` is the service name with dashes ("mall-pay"). */
+/**
+ * A policy's durable consumer: the service name with dashes and the aggregate
+ * it reads ("mall-pay-order"), or the service name alone for a policy on the
+ * whole stream.
+ */
 export interface Durable {
   nc: NatsConnection;
   system: string;
@@ -27,13 +31,25 @@ export async function lastSeqOf(nc: NatsConnection, system: string): Promise<num
   return (await jsm.streams.info(streamName(system))).state.last_seq;
 }
 
+/** The last sequence on a consumer's subjects: its acknowledged floor never passes it. */
+async function lastSeqOn(consumer: Durable): Promise<number> {
+  const jsm = await consumer.nc.jetstreamManager();
+  const filter = (await consumerInfo(consumer)).config.filter_subject ?? ">";
+  try {
+    return (await jsm.streams.getMessage(streamName(consumer.system), { last_by_subj: filter })).seq;
+  } catch {
+    return 0; // nothing on its subjects yet
+  }
+}
+
 /**
- * Waits until the policy has acknowledged every event up to `seq` (default:
- * the end of the stream now): whatever it was going to do with them is done,
- * so a check that nothing came of them can follow at once.
+ * Waits until the policy has acknowledged every event on its subjects up to
+ * `seq` (default: the end of the stream now): whatever it was going to do
+ * with them is done, so a check that nothing came of them can follow at once.
  */
 export async function handledUpTo(consumer: Durable, seq?: number, timeout = 20_000): Promise<void> {
-  const upTo = seq ?? (await lastSeqOf(consumer.nc, consumer.system));
+  const end = seq ?? (await lastSeqOf(consumer.nc, consumer.system));
+  const upTo = Math.min(end, await lastSeqOn(consumer));
   await eventually(
     async () => {
       const info = await consumerInfo(consumer);

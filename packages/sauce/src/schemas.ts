@@ -77,6 +77,7 @@ export const OrderDashboardRow = T.Object({
 // ── Events (correlation key: orderId) ───────────────────────────────────────
 export const SauceEvents = defineEvents("sauce", {
   OrderPlaced: {
+    aggregate: "order",
     version: 1,
     schema: T.Object({ orderId: Id, branchId: Ref, sauceId: Ref, qty: Qty, price: Price, customerId: CustomerId }),
   },
@@ -86,19 +87,21 @@ export const SauceEvents = defineEvents("sauce", {
     schema: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
   },
   PaymentApproved: {
+    aggregate: "payment",
     version: 1,
     schema: T.Object({ paymentId: Id, orderId: Id, amount: Amount, customerId: CustomerId }),
   },
   DeliveryStarted: { version: 1, schema: T.Object({ deliveryId: Id, orderId: Id, customerId: CustomerId }) },
-  OrderCanceled: { version: 1, schema: T.Object({ orderId: Id }) },
+  OrderCanceled: { aggregate: "order", version: 1, schema: T.Object({ orderId: Id }) },
   /**
    * Internal: the order's delivery was completed, recorded on the order first
    * (POST /sauce/deliveries/{id}/complete). From then on the order cannot be
    * canceled; DeliveryCompleted follows (from the same request, or from the
    * delivery service's policy if that request died in between).
    */
-  OrderDelivered: { version: 1, schema: T.Object({ orderId: Id, deliveryId: Id }) },
+  OrderDelivered: { aggregate: "order", version: 1, schema: T.Object({ orderId: Id, deliveryId: Id }) },
   PaymentCanceled: {
+    aggregate: "payment",
     version: 1,
     schema: T.Object({ paymentId: Id, orderId: Id, reason: RefundReason, customerId: CustomerId }),
   },

@@ -156,7 +156,7 @@ describe("compensation", () => {
     ]);
     // the payment policy has handled the copy: a (wrong) second PaymentCanceled would be in the log now
     const { nc } = node.node.runtime;
-    await handledUpTo({ nc, system: "cleaning", durable: "cleaning-payment" }, copySeq, 40_000);
+    await handledUpTo({ nc, system: "cleaning", durable: "cleaning-payment-reservation" }, copySeq, 40_000);
     const cancels = await eventCounts(nc, "cleaning", "cleaning.payment.>", "PaymentCanceled", "requestId");
     expect(cancels.get(reservation.id)).toBe(1);
     const page = await list(u.dave, `/cleaning/messages?requestId=${reservation.id}&status=PaymentCanceled`);

@@ -43,8 +43,13 @@ describe("redelivery", () => {
     const product = await newProduct(u.dave);
     await customerOf(u.alice);
     const { nc } = cluster.main.node.runtime;
-    const payment = { nc, system: "insurance", durable: "insurance-payment" };
-    const alarm = { nc, system: "insurance", durable: "insurance-alarm" };
+    const payment = { nc, system: "insurance", durable: "insurance-payment-proposal" };
+    // The alarm reacts to four aggregates: one consumer each.
+    const alarm = ["payment", "plan", "productDocument", "proposal"].map((a) => ({
+      nc,
+      system: "insurance",
+      durable: `insurance-alarm-${a}`,
+    }));
     const worker = cluster.children[0] as SpawnedNode;
     const proposals: Json[] = [];
     let batch: Json[] = [];
@@ -86,7 +91,7 @@ describe("redelivery", () => {
     }
     // Everything is handled: nothing more comes of it, and what the killed worker held came again.
     await handledUpTo(payment);
-    await handledUpTo(alarm);
+    for (const consumer of alarm) await handledUpTo(consumer);
     for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).items.length).toBe(5);
     expect(await redeliveriesOf(payment)).toBeGreaterThan(0);
   }, 60_000);

@@ -74,7 +74,7 @@ describe("pay and delivery down", () => {
     // the view records the orders, and nothing else happens to them while pay is away
     await Promise.all(orders.map((o) => rowWithStatus(u.bob, o.id, "OrderPlaced")));
     // a negative check: the pay policy's consumer handed none of the orders to anyone, and no pay was stored
-    const payDurable = await consumerInfo({ nc, system: "mall", durable: "mall-pay" });
+    const payDurable = await consumerInfo({ nc, system: "mall", durable: "mall-pay-order" });
     expect(payDurable.delivered.stream_seq).toBeLessThanOrEqual(before);
     expect((await commitsOn(nc, "mall", "mall.pay.>")).filter((c) => c.seq > before)).toEqual([]);
     for (const o of orders) {
@@ -122,7 +122,7 @@ describe("pay and delivery down", () => {
     const payNode = cluster.children.find((c) => c.env.SERVICES === "mall.pay" && c.process.exitCode === null);
     expect(payNode, "the pay node of the first test").toBeDefined();
 
-    const pay = { nc: cluster.main.node.runtime.nc, system: "mall", durable: "mall-pay" };
+    const pay = { nc: cluster.main.node.runtime.nc, system: "mall", durable: "mall-pay-order" };
     const orders: Json[] = [];
     // stop it while it holds orders it has not acknowledged (a larger burst each round), then kill it
     const held = await freezeHoldingUnacked(pay, (payNode as SpawnedNode).process, {

@@ -90,7 +90,13 @@ function slowDown(broker: ServiceBroker, action: string, ms: number): Slowed {
 /** Every policy of the mall has handled the whole stream, and the order view has applied it. */
 async function settled(): Promise<void> {
   const { nc, broker } = { nc: cluster.main.node.runtime.nc, broker: cluster.main.node.broker };
-  const end = await allHandled(nc, "mall", ["mall-order", "mall-pay", "mall-delivery"]);
+  const end = await allHandled(nc, "mall", [
+    "mall-order-pay",
+    "mall-pay-order",
+    "mall-pay-product",
+    "mall-delivery-order",
+    "mall-delivery-pay",
+  ]);
   await projectedUpTo(broker, "mall.orderStatus", end, { nodeID: broker.nodeID });
 }
 

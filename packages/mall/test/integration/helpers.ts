@@ -161,7 +161,7 @@ export async function expectNoOrderStored(
   // stopped node held holds the floor until the ack wait (10 s by default) ran out.
   await eventually(
     async () => {
-      const consumer = await jsm.consumers.info(streamName("mall"), "mall-pay");
+      const consumer = await jsm.consumers.info(streamName("mall"), "mall-pay-order");
       expect(consumer.ack_floor.stream_seq).toBeGreaterThanOrEqual(fenceSeq);
     },
     { timeout: NO_ORDER_TIMEOUT },

@@ -36,7 +36,7 @@ useStack((s) => {
 async function tickNow(): Promise<void> {
   const { broker, runtime } = stack.node.node;
   for (const service of ["meetingroom.reserve", "meetingroom.conference"]) await broker.call(`${service}.tick`);
-  await allHandled(runtime.nc, "meetingroom", ["meetingroom-reserve"]);
+  await allHandled(runtime.nc, "meetingroom", ["meetingroom-reserve-conference", "meetingroom-reserve-maintenance"]);
 }
 
 const SLOT = { slotStart: "2030-03-11T01:00:00.000Z", slotEnd: "2030-03-11T02:50:00.000Z" }; // 10:00–11:50 KST

@@ -71,7 +71,10 @@ describe("tickers on two replicas", () => {
     for (const nodeID of [broker.nodeID, replica.node.broker.nodeID])
       for (const service of ["meetingroom.reserve", "meetingroom.conference"])
         await broker.call(`${service}.tick`, {}, { nodeID });
-    await allHandled(s.node.node.runtime.nc, "meetingroom", ["meetingroom-reserve"]);
+    await allHandled(s.node.node.runtime.nc, "meetingroom", [
+      "meetingroom-reserve-conference",
+      "meetingroom-reserve-maintenance",
+    ]);
 
     const events = await storedEvents();
     const expired = countBy(events, "ReserveExpired", "reserveId");

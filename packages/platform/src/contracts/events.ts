@@ -23,6 +23,12 @@ export interface EventDeclaration<S extends TSchema = TSchema> {
    * above 1 needs at least the one from the previous version.
    */
   upcasters?: Record<number, Upcaster>;
+  /**
+   * The aggregate whose subject carries the event (`order` → `<system>.order.<id>`).
+   * Declared, a policy reacting to it takes only that aggregate's subjects;
+   * an append of it by another aggregate is refused.
+   */
+  aggregate?: string;
 }
 
 export type EventDeclarations = Record<string, EventDeclaration>;
@@ -41,6 +47,8 @@ export interface EventCatalog<D extends EventDeclarations = EventDeclarations> {
   union: TUnion<TObject<{ type: TLiteral<string>; version: TLiteral<number>; data: TSchema }>[]>;
   types: readonly string[];
   versionOf(type: string): number | undefined;
+  /** The aggregate that appends events of this type, when declared. */
+  aggregateOf(type: string): string | undefined;
   /** Present only when some type has upcasters: readers without any pay nothing. */
   upcast?: Upcast;
 }
@@ -80,6 +88,7 @@ export function defineEvents<const D extends EventDeclarations>(system: string, 
     union,
     types: Object.keys(declarations),
     versionOf: (type) => versions[type],
+    aggregateOf: (type) => declarations[type]?.aggregate,
   };
   if (chains.size > 0) catalog.upcast = upcasterOf(system, chains);
   return catalog;

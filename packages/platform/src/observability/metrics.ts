@@ -75,8 +75,8 @@ export interface LagSubject {
   service: string;
   stream: string;
   projections: ReadonlyArray<{ name: string; filter: string; seq: number }>;
-  /** Durable consumer name of the service's policy, if it has one. */
-  consumer?: string | undefined;
+  /** The service's policy, if it has one: its name (dead letters) and its durable consumers. */
+  policy?: { name: string; consumers: string[] } | undefined;
 }
 
 /** Reads the current lag of one service (also what the `progress` action answers). */
@@ -87,25 +87,24 @@ export async function sampleLag(events: EventStore, subject: LagSubject): Promis
       return { name: p.name, seq: p.seq, target: last, lag: Math.max(0, last - p.seq) };
     }),
   );
-  let consumer: LagSample["consumer"];
-  let deadLetters = 0;
-  if (subject.consumer) {
-    const jsm = await events.jsm();
-    const info = await jsm.consumers.info(subject.stream, subject.consumer);
-    consumer = {
-      name: subject.consumer,
-      pending: info.num_pending,
-      ackPending: info.num_ack_pending,
-      redelivered: info.num_redelivered,
-    };
-    deadLetters = await deadLettersOf(events, subject.consumer, subject.stream);
-  }
-  return { projections, ...(consumer ? { consumer } : {}), deadLetters };
+  const { policy } = subject;
+  if (!policy) return { projections, deadLetters: 0 };
+  const jsm = await events.jsm();
+  const consumers = await Promise.all(
+    policy.consumers.map(async (name) => {
+      const info = await jsm.consumers.info(subject.stream, name);
+      return { name, pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered };
+    }),
+  );
+  const deadLetters = await deadLettersOf(events, policy.name, subject.stream);
+  return { projections, policy: policy.name, consumers, deadLetters };
 }
 
 export interface LagSample {
   projections: Array<{ name: string; seq: number; target: number; lag: number }>;
-  consumer?: { name: string; pending: number; ackPending: number; redelivered: number };
+  /** The policy's name and each of its durable consumers. */
+  policy?: string;
+  consumers?: Array<{ name: string; pending: number; ackPending: number; redelivered: number }>;
   deadLetters: number;
 }
 
@@ -130,13 +129,12 @@ export function recordLag(broker: ServiceBroker, service: string, sample: LagSam
     m.set(METRICS.projectionPosition, p.seq, { service, projection: p.name });
     m.set(METRICS.projectionLag, p.lag, { service, projection: p.name });
   }
-  const c = sample.consumer;
-  if (c) {
+  for (const c of sample.consumers ?? []) {
     m.set(METRICS.consumerPending, c.pending, { consumer: c.name });
     m.set(METRICS.consumerAckPending, c.ackPending, { consumer: c.name });
     m.set(METRICS.consumerRedelivered, c.redelivered, { consumer: c.name });
-    m.set(METRICS.deadLetters, sample.deadLetters, { policy: c.name });
   }
+  if (sample.policy) m.set(METRICS.deadLetters, sample.deadLetters, { policy: sample.policy });
 }
 
 /**

@@ -172,8 +172,8 @@ describe("cancel → refund → delivery canceled", () => {
     };
     const resentCancel = await redeliver("order", order.id);
     const resentRefund = await redeliver("payment", payment.id);
-    await handled("sauce-payment", resentCancel);
-    await handled("sauce-delivery", resentRefund);
+    await handled("sauce-payment-order", resentCancel);
+    await handled("sauce-delivery-payment", resentRefund);
     expect(await lastSeq("delivery", delivery.id)).toBe(seqs.delivery);
     expect(await lastSeq("payment", payment.id)).toBe(resentRefund); // only the copy we published
     expect((await list(u.alice, `/sauce/payments?orderId=${order.id}`)).items.length).toBe(1);

@@ -35,7 +35,8 @@ let main: TestNode;
 const nodes: TestNode[] = [];
 let u: Actors;
 
-const DURABLE = "sauce-delivery";
+// The delivery policy's consumer of payment events (the approval and the refund are both on the payment).
+const DURABLE = "sauce-delivery-payment";
 type JetStreamManager = Awaited<ReturnType<TestNode["node"]["runtime"]["nc"]["jetstreamManager"]>>;
 
 async function node(services: string): Promise<TestNode> {
@@ -78,7 +79,7 @@ async function deliveryConsumerFrom(seq: number): Promise<void> {
   await m.consumers.delete("SAUCE", DURABLE).catch(() => undefined);
   await m.consumers.add("SAUCE", {
     durable_name: DURABLE,
-    filter_subject: "sauce.>",
+    filter_subject: "sauce.payment.>",
     ack_policy: "explicit",
     deliver_policy: "by_start_sequence",
     opt_start_seq: seq,

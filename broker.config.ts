@@ -81,7 +81,16 @@ export default function brokerConfig(config: Config): BrokerOptions {
     // it appends carry the request id (X-Request-Id). Calls carry deadlines;
     // breakers count what breaker.ts says.
     middlewares: [requestScopeMiddleware, refusalMiddleware, deadlineMiddleware(), breakerAccounting()],
-    metrics: { enabled: true, reporter: [] },
+    metrics: {
+      enabled: true,
+      reporter: [],
+      // Moleculer's action and event timings keep their buckets, count and sum
+      // (what /metrics and the dashboard read: histogram_quantile over buckets)
+      // but not the sliding-window quantiles it would otherwise add a sample
+      // to on every call and rotate a timer for per label set. Its options
+      // are merged with lodash's defaultsDeep: null, not [], turns them off.
+      defaultQuantiles: null as unknown as number[],
+    },
     tracing: { enabled: false },
     // A stopping node finishes the requests it already accepted.
     tracking: { enabled: true, shutdownTimeout: config.SHUTDOWN_TIMEOUT_MS },

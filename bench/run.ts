@@ -14,7 +14,7 @@ import { type BenchOptions, parseBenchArgs, type ScenarioId, USAGE } from "./opt
 import { type Child, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
 import { writeHistory } from "./replay.js";
 import { formatReport, medianRun, type Results, type Throughput } from "./report.js";
-import { http, mallFixture, type Started, settle, startBaseline, startNode, until } from "./stack.js";
+import { http, mallFixture, type Started, settle, startBaseline, startNode, until, useBuiltEntries } from "./stack.js";
 import { findWrk, runWrk } from "./wrk.js";
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -368,6 +368,8 @@ async function main(): Promise<void> {
         "WARNING: wrk not found and not installable; falling back to autocannon, a JavaScript load generator " +
           "that takes a core of its own: ratios come out higher than with wrk",
       );
+    await useBuiltEntries(join(dataRoot, "build"));
+    say("nodes and baselines run compiled JavaScript (built into the run's folder)");
     const monitorPort = await freePort();
     nats = await startNatsServer({
       bin: findNatsServer({ install: false }),

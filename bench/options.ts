@@ -3,7 +3,7 @@
 // override them. Pure: parsed from argv, nothing started.
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "MEM"] as const;
+export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B7", "MEM"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -20,7 +20,7 @@ export interface BenchOptions {
   rate: number;
   /** Seconds of the event-path run (B2). */
   rateDuration: number;
-  /** Requests per second of the fixed-rate latency runs (B6 and its baseline). */
+  /** Requests per second of the fixed-rate latency runs (B7 and its baseline). */
   fixedRate: number;
   /** Events the replay (B3) rebuilds the view from. */
   events: number;
@@ -63,7 +63,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --rounds <n>         measured runs per scenario, alternating with its baseline (median reported)
   --rate <n>           orders per second of the event-path run (B2)
   --rate-duration <s>  seconds of the event-path run (B2)
-  --fixed-rate <n>     requests per second of the fixed-rate latency runs (B6, default 400)
+  --fixed-rate <n>     requests per second of the fixed-rate latency runs (B7, default 400)
   --events <n>         events the replay (B3) rebuilds the view from
   --only <list>        scenarios to run, e.g. B0,B1 (B1, B4 and B5 bring their baselines;
                        MEM = RSS of the node running everything; B1 also counts NATS traffic
@@ -76,7 +76,7 @@ Profiles: quick = ${describe("quick")}
 
 function describe(p: BenchOptions["profile"]): string {
   const o = PROFILES[p];
-  return `${o.connections} connections, ${o.warmup}+${o.duration} s × ${o.rounds} round(s), B2 ${o.rate}/s for ${o.rateDuration} s, B6 at ${o.fixedRate}/s, B3 ${o.events.toLocaleString("en")} events`;
+  return `${o.connections} connections, ${o.warmup}+${o.duration} s × ${o.rounds} round(s), B2 ${o.rate}/s for ${o.rateDuration} s, B7 at ${o.fixedRate}/s, B3 ${o.events.toLocaleString("en")} events`;
 }
 
 function positive(name: string, raw: string | undefined, fallback: number, integer = true): number {

@@ -165,23 +165,23 @@ async function oneProcess(run: Run): Promise<void> {
       run.results.B1 = measured.median("B1");
       run.results.NATS = measured.natsPerOrder();
     }
-    if (wants(run, "B6")) {
+    if (wants(run, "B7")) {
       // Below saturation: a fixed rate, paced by the load generator, so the latency is the system's, not a queue's.
       const overallRate = run.opts.fixedRate;
       const measured = await alternate(
         run,
         [
           {
-            scenario: "B6base",
+            scenario: "B7base",
             spec: { url: base.url, method: "POST", path: "/noop/publish", body: fixture.orderBody, overallRate },
           },
-          { scenario: "B6", spec: { ...orderSpec(mall.url, fixture.customer, fixture.orderBody), overallRate } },
+          { scenario: "B7", spec: { ...orderSpec(mall.url, fixture.customer, fixture.orderBody), overallRate } },
         ],
         { connections: 16, warmup: false },
       );
       const atRate = (t: Throughput | undefined) => (t ? { ...t, rate: overallRate } : undefined);
-      run.results.B6base = atRate(measured.median("B6base"));
-      run.results.B6 = atRate(measured.median("B6"));
+      run.results.B7base = atRate(measured.median("B7base"));
+      run.results.B7 = atRate(measured.median("B7"));
     }
     if (wants(run, "B4")) {
       const order = await http(mall.url, "POST", "/mall/orders", JSON.parse(fixture.orderBody), fixture.customer);
@@ -382,7 +382,7 @@ async function main(): Promise<void> {
     const natsMonitor = `http://127.0.0.1:${monitorPort}`;
     const run: Run = { opts, dataRoot, nats, natsMonitor, nc, wrk, loader, results: {}, runs: [] };
     const began = performance.now();
-    if (wants(run, "B0", "B1", "B2", "B4", "B6", "MEM")) await oneProcess(run);
+    if (wants(run, "B0", "B1", "B2", "B4", "B7", "MEM")) await oneProcess(run);
     if (wants(run, "B5")) await acrossProcesses(run);
     if (wants(run, "B3")) await replay(run);
     const seconds = (performance.now() - began) / 1000;

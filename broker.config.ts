@@ -12,6 +12,8 @@ import {
   refusalMiddleware,
   requestScopeMiddleware,
   TypeBoxValidator,
+  traceScopeMiddleware,
+  tracingOptions,
 } from "@seed/platform/node";
 import { type BrokerOptions, Errors } from "moleculer";
 
@@ -80,7 +82,14 @@ export default function brokerConfig(config: Config): BrokerOptions {
     // Every action runs in its request's scope: its log lines and the events
     // it appends carry the request id (X-Request-Id). Calls carry deadlines;
     // breakers count what breaker.ts says.
-    middlewares: [requestScopeMiddleware, refusalMiddleware, deadlineMiddleware(), breakerAccounting()],
+    // With tracing on, events appended and calls made carry the running span.
+    middlewares: [
+      requestScopeMiddleware,
+      ...(config.TRACING_EXPORTER === "none" ? [] : [traceScopeMiddleware]),
+      refusalMiddleware,
+      deadlineMiddleware(),
+      breakerAccounting(),
+    ],
     metrics: {
       enabled: true,
       reporter: [],
@@ -91,7 +100,8 @@ export default function brokerConfig(config: Config): BrokerOptions {
       // are merged with lodash's defaultsDeep: null, not [], turns them off.
       defaultQuantiles: null as unknown as number[],
     },
-    tracing: { enabled: false },
+    // Off unless TRACING_EXPORTER names an exporter (tracing.ts; its cost: docs/PERFORMANCE.md).
+    tracing: tracingOptions(config),
     // A stopping node finishes the requests it already accepted.
     tracking: { enabled: true, shutdownTimeout: config.SHUTDOWN_TIMEOUT_MS },
   };

@@ -3,7 +3,7 @@
 // override them. Pure: parsed from argv, nothing started.
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B7", "MEM"] as const;
+export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "MEM"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -65,9 +65,10 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --rate-duration <s>  seconds of the event-path run (B2)
   --fixed-rate <n>     requests per second of the fixed-rate latency runs (B7, default 400)
   --events <n>         events the replay (B3) rebuilds the view from
-  --only <list>        scenarios to run, e.g. B0,B1 (B1, B4 and B5 bring their baselines;
-                       MEM = RSS of the node running everything; B1 also counts NATS traffic
-                       per order); default all
+  --only <list>        scenarios to run, e.g. B0,B1 (B1, B4 and B5 bring their baselines,
+                       B6 = B1 with tracing on, next to it off; B7 = orders at --fixed-rate,
+                       next to the bare publish; MEM = RSS of the node running everything;
+                       B1 also counts NATS traffic per order); default all
   --out <dir>          folder of the JSON results (default bench/results)
   --help, -h           this text
 

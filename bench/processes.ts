@@ -119,6 +119,26 @@ export function rssMb(pid: number): number {
   }
 }
 
+/**
+ * CPU time (user + system, ms) a process has used so far, from
+ * /proc/<pid>/stat: what a run cost the process, whatever else the machine
+ * was running at the time (throughput on a shared machine says less).
+ */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on Linux everywhere in practice. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Samples a process's RSS every `everyMs` until stopped; returns the peak seen. */
 export function rssSampler(pid: number, everyMs = 200): { stop(): number } {
   let peak = rssMb(pid);

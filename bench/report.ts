@@ -34,6 +34,9 @@ export interface EventPath {
   missing: number;
 }
 
+/** A throughput run with what the node's CPU spent per answered request (user + system, ms; median round). */
+export type Traced = Throughput & { cpuMsPerRequest: number };
+
 export interface Replay {
   events: number;
   seconds: number;
@@ -69,6 +72,11 @@ export interface Results {
   B7?: Throughput & { rate: number };
   B7base?: Throughput & { rate: number };
   NATS?: NatsPerOrder;
+  /** B1 with the tracer on (every request traced, spans posted), and its twin with it off. */
+  B6?: Traced & { spans: number };
+  B6off?: Traced;
+  /** The same with one request in ten traced. */
+  B6tenth?: Traced;
   MEM?: Memory;
 }
 
@@ -229,6 +237,9 @@ export function formatReport(r: Results): string {
     throughputRow("B5", "POST /mall/orders across processes: gateway | mall (req/s)", r.B5, r.B5base),
     throughputRow("B7b", `bare publish at a fixed ${whole(r.B7base?.rate)}/s (req/s achieved)`, r.B7base),
     throughputRow("B7", `POST /mall/orders at a fixed ${whole(r.B7?.rate)}/s (req/s achieved)`, r.B7),
+    throughputRow("B6o", "POST /mall/orders, one node, tracing off (req/s)", r.B6off),
+    throughputRow("B6", "POST /mall/orders, one node, tracing on, every request (req/s)", r.B6, r.B6off),
+    throughputRow("B6t", "POST /mall/orders, one node, tracing on, 1 request in 10 (req/s)", r.B6tenth, r.B6off),
   ].filter((row) => row.length > 0);
   if (r.B2) {
     rows.push(
@@ -307,6 +318,17 @@ export function formatReport(r: Results): string {
   }
   const cross = ratio(r.B5?.rps, r.B5base?.rps);
   if (cross !== undefined) out.push("", `across-processes ratio: ${cross.toFixed(2)}`);
+  const traced = ratio(r.B6?.rps, r.B6off?.rps);
+  if (traced !== undefined && r.B6) {
+    const tenth = ratio(r.B6tenth?.rps, r.B6off?.rps);
+    const sampled = tenth === undefined ? "" : `, one request in ten: ${tenth.toFixed(2)}`;
+    out.push(
+      "",
+      `tracing on / off: ${traced.toFixed(2)}${sampled} (${whole(r.B6.spans)} spans posted to the collector)`,
+    );
+    const cpu = (t: Traced | undefined) => (t ? fixed(t.cpuMsPerRequest) : "n/a");
+    out.push(`node CPU per order (ms): off ${cpu(r.B6off)}, every request ${cpu(r.B6)}, one in ten ${cpu(r.B6tenth)}`);
+  }
   out.push("", commandPathLine(r));
   return out.join("\n");
 }

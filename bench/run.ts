@@ -11,10 +11,11 @@ import { eventPathFigures } from "./event-path.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 import { difference, type NatsCounters, perOrder, readCounters, sum } from "./nats-traffic.js";
 import { type BenchOptions, parseBenchArgs, type ScenarioId, USAGE } from "./options.js";
-import { type Child, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
+import { type Child, cpuMs, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
 import { writeHistory } from "./replay.js";
 import { formatReport, medianRun, type Results, type Throughput } from "./report.js";
 import { http, mallFixture, type Started, settle, startBaseline, startNode, until, useBuiltEntries } from "./stack.js";
+import { startCollector, startOwnNats, TRACED_ENV } from "./tracing-cost.js";
 import { findWrk, runWrk } from "./wrk.js";
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -268,6 +269,64 @@ async function acrossProcesses(run: Run): Promise<void> {
   }
 }
 
+/** B6: B1 with tracing on, next to B1 with it off (bench/tracing-cost.ts). */
+async function tracingCost(run: Run): Promise<void> {
+  const [collector, allNats, tenthNats] = await Promise.all([
+    startCollector(),
+    startOwnNats(run.dataRoot, "traced-all"),
+    startOwnNats(run.dataRoot, "traced-tenth"),
+  ]);
+  say("B6: nodes with tracing off, on for every request and on for one in ten, each on a nats-server of its own");
+  try {
+    const nodes = await Promise.all([
+      startNode("mall-untraced", "*", run.nats.url, run.dataRoot, "bench-untraced"),
+      startNode("mall-traced", "*", allNats.url, run.dataRoot, "bench-traced", TRACED_ENV(collector.url, 1)),
+      startNode("mall-tenth", "*", tenthNats.url, run.dataRoot, "bench-tenth", TRACED_ENV(collector.url, 0.1)),
+    ]);
+    try {
+      const scenarios = ["B6off", "B6", "B6tenth"];
+      const targets = await Promise.all(
+        nodes.map(async (n, i) => {
+          const fixture = await mallFixture(n.url);
+          return { scenario: scenarios[i] ?? "", spec: orderSpec(n.url, fixture.customer, fixture.orderBody) };
+        }),
+      );
+      // CPU each node used per order it answered, measured round by round (the
+      // node measured is the one under load; its aftermath is counted too).
+      const cpu: number[][] = scenarios.map(() => []);
+      let measured = 0;
+      const { median } = await alternate(run, targets, {
+        onLoad: (during) => {
+          const i = measured++ % nodes.length;
+          const pid = nodes[i]?.child.pid ?? 0;
+          const before = cpuMs(pid);
+          during
+            .then(async (r) => {
+              await new Promise((res) => setTimeout(res, 1000));
+              cpu[i]?.push((cpuMs(pid) - before) / Math.max(1, (r as LoadResult).requests));
+            })
+            .catch(() => {});
+        },
+      });
+      // The last spans of the run are posted within the exporter's interval.
+      await new Promise((r) => setTimeout(r, 1500));
+      const cpuPerOrder = (i: number) => median1(cpu[i] ?? []);
+      run.results.B6off = withCpu(median("B6off"), cpuPerOrder(0));
+      run.results.B6tenth = withCpu(median("B6tenth"), cpuPerOrder(2));
+      const traced = withCpu(median("B6"), cpuPerOrder(1));
+      if (traced) run.results.B6 = { ...traced, spans: collector.spans() };
+    } finally {
+      await Promise.all(nodes.map((n) => n.child.stop()));
+    }
+  } finally {
+    await collector.close();
+    await Promise.all([allNats.stop(), tenthNats.stop()]);
+  }
+}
+
+const median1 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
+const withCpu = (t: Throughput | undefined, cpuMsPerRequest: number) => (t ? { ...t, cpuMsPerRequest } : undefined);
+
 /** B3: a history written straight into a fresh stream, then mall.orderStatus.rebuild timed. */
 async function replay(run: Run): Promise<void> {
   const { events } = run.opts;
@@ -384,6 +443,7 @@ async function main(): Promise<void> {
     const began = performance.now();
     if (wants(run, "B0", "B1", "B2", "B4", "B7", "MEM")) await oneProcess(run);
     if (wants(run, "B5")) await acrossProcesses(run);
+    if (wants(run, "B6")) await tracingCost(run);
     if (wants(run, "B3")) await replay(run);
     const seconds = (performance.now() - began) / 1000;
 

@@ -56,12 +56,17 @@ export async function startNode(
   natsUrl: string,
   dataRoot: string,
   namespace: string,
+  /** Configuration on top of the bench's (e.g. tracing on). */
+  env: Record<string, string> = {},
+  /** How long it may take to be ready (a node catching up on a long stream takes longer). */
+  readyWithinMs = 90_000,
 ): Promise<Started> {
   const port = await freePort();
   const child = start(
     name,
     entries.node,
     benchEnv(natsUrl, join(dataRoot, name), {
+      ...env,
       SERVICES: services,
       PORT: String(port),
       HEALTH_PORT: String(port),
@@ -69,7 +74,7 @@ export async function startNode(
       NAMESPACE: namespace,
     }),
   );
-  const ready = await child.next<{ type: string; url: string }>("ready", 90_000);
+  const ready = await child.next<{ type: string; url: string }>("ready", readyWithinMs);
   return { child, url: ready.url.replace("localhost", "127.0.0.1") };
 }
 

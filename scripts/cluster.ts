@@ -4,7 +4,10 @@
 import { parseArgs } from "node:util";
 import { fail, loadOrFail, say, stopOnSignals } from "./lifecycle.js";
 
-const USAGE = `usage: npm run cluster -- [--replicas N] [--systems mall,sauce] [--verbose]
+const USAGE = `usage: npm run cluster -- [--replicas N] [--systems mall,sauce] [--per-service] [--verbose]
+
+--per-service runs one node per service (mall.pay, mall.order, …), as the
+per-service Kubernetes overlay does, instead of one per system.
 
 Environment: PORT (front door, default 8080), DATA_DIR (default .data/cluster),
 and every configuration variable (passed to every node).`;
@@ -13,6 +16,7 @@ async function main(): Promise<void> {
   let values: {
     replicas?: string | undefined;
     systems?: string | undefined;
+    "per-service"?: boolean | undefined;
     verbose?: boolean | undefined;
     help?: boolean | undefined;
   };
@@ -21,6 +25,7 @@ async function main(): Promise<void> {
       options: {
         replicas: { type: "string", short: "r" },
         systems: { type: "string", short: "s" },
+        "per-service": { type: "boolean" },
         verbose: { type: "boolean", short: "v" },
         help: { type: "boolean", short: "h" },
       },
@@ -37,13 +42,17 @@ async function main(): Promise<void> {
   const [{ startLocalCluster }] = await loadOrFail(() => Promise.all([import("./local-cluster.js")]));
   const dataDir = process.env.DATA_DIR || ".data/cluster";
   const port = Number(process.env.PORT || 8080);
-  say(`starting 3 NATS servers and ${replicas} replicas of every node (first start installs nothing, takes ~10 s)`);
+  const split = values["per-service"] ? "service" : "system";
+  say(
+    `starting 3 NATS servers and ${replicas} replicas of every ${split === "service" ? "service" : "system"}'s node (first start installs nothing, takes ~10 s)`,
+  );
   let cluster: Awaited<ReturnType<typeof startLocalCluster>>;
   try {
     cluster = await startLocalCluster({
       dataDir,
       port,
       replicas,
+      split,
       ...(values.systems ? { systems: values.systems.split(",").map((s) => s.trim()) } : {}),
       log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : (line) => line.startsWith("[") || say(line),
     });

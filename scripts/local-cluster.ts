@@ -1,6 +1,8 @@
 // A production-shaped setup on one machine: a 3-member NATS cluster with
 // JetStream (streams with 3 replicas), every system's services in processes
-// of their own with N replicas each, gateway replicas behind one front door,
+// of their own with N replicas each (one node per system, or, split per
+// service, one per service as k8s/overlays/per-service runs them), gateway
+// replicas behind one front door,
 // all kept running by a supervisor. `npm run cluster` runs it; the fault
 // tests start it too and then kill parts of it.
 import { mkdirSync } from "node:fs";
@@ -18,6 +20,8 @@ export interface LocalClusterOptions {
   replicas?: number;
   /** Systems to run (default every one). */
   systems?: string[];
+  /** One node per system (`mall.*`, the default) or one per service (`mall.pay`, …). */
+  split?: Split;
   /** Configuration every node gets (config variables). */
   env?: Record<string, string>;
   namespace?: string;
@@ -35,6 +39,31 @@ export interface LocalCluster {
   /** Every node, one replica at a time, as a Kubernetes rolling update: the next only once this one serves again. */
   rollingRestart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export type Split = "system" | "service";
+
+/**
+ * The nodes of a cluster other than the gateways: name and SERVICES of each,
+ * `replicas` of every one. Split per service, a node's name is its service's
+ * (`mall-pay-1` runs mall.pay).
+ */
+export function serviceNodes(
+  names: string[],
+  replicas: number,
+  split: Split,
+): Array<{ name: string; services: string }> {
+  const groups =
+    split === "system"
+      ? names.map((system) => ({ name: system, services: `${system}.*` }))
+      : systems
+          .filter((s) => names.includes(s.name))
+          .flatMap((s) =>
+            Object.keys(s.services).map((service) => ({ name: service.replaceAll(".", "-"), services: service })),
+          );
+  return groups.flatMap((g) =>
+    Array.from({ length: replicas }, (_, i) => ({ name: `${g.name}-${i + 1}`, services: g.services })),
+  );
 }
 
 export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
@@ -63,7 +92,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     // The front door must see a gateway's readiness go off before its listener closes.
     await add(`api-${i}`, "api", { SHUTDOWN_DRAIN_MS: common.SHUTDOWN_DRAIN_MS ?? "600" });
   }
-  for (const system of names) for (let i = 1; i <= replicas; i++) await add(`${system}-${i}`, `${system}.*`);
+  for (const n of serviceNodes(names, replicas, opts.split ?? "system")) await add(n.name, n.services);
 
   const supervisor = new Supervisor({ log, ...opts.supervisor });
   try {

@@ -9,6 +9,7 @@
 //   deadletters replay <seq>              hand one back to the policy that wrote it
 //   rebuild <service> [--node <id>]       rebuild one instance's projections, with a progress bar
 //   breakers                              every node's circuit breakers
+//   flow <correlationId> [--system <s>]   one flow's steps in order across services
 //
 // What each command does lives in @seed/platform/operations (observability/operator.ts);
 // this file parses arguments and prints.
@@ -179,6 +180,27 @@ async function main(): Promise<void> {
             { nodeID },
           );
           print(`rebuilt ${service} on ${r.nodeID}: ${JSON.stringify(r.positions)}`);
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    {
+      command: "flow <correlationId>",
+      description:
+        "One flow's steps in order across services: each event, the call or event that caused it, when, how long after",
+      options: [
+        { option: "--system <system>", description: "look in this system's stream only (default: every system)" },
+      ],
+      async action(_broker, args) {
+        const system = typeof args.options.system === "string" ? args.options.system : undefined;
+        if (system && !systemNames.includes(system)) {
+          return print(`no system "${system}"; the systems are: ${systemNames.join(", ")}`);
+        }
+        const correlationId = String(args.correlationId);
+        try {
+          const steps = await operations.readFlow(events, system ? [system] : systemNames, correlationId);
+          print(operations.formatFlow(correlationId, steps, await operations.readFlowCalls(broker, steps)));
         } catch (err) {
           failed(err);
         }

@@ -130,7 +130,10 @@ const COMMANDS = {
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
   demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
+  "bench:lists": (args) => [...tsx("bench/lists.ts"), ...args],
+  "bench:list-scan": (args) => [...tsx("bench/list-scan.ts"), ...args],
   contracts: (args) => [...tsx("test/contracts/update.ts"), ...args],
+  "k8s:per-service": (args) => [...tsx("scripts/k8s-per-service.ts"), ...args],
   test: (args) => [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", ...args],
   "test:e2e": (args) => [
     join(ROOT, "node_modules", "vitest", "vitest.mjs"),

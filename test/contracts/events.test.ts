@@ -220,7 +220,7 @@ describe("events as producers append them", () => {
       await eventually(
         async () =>
           expect(
-            (await insurance.list(u.alice, `/insurance/msgs?planNo=${plan.planNo ?? plan.id}`)).total,
+            (await insurance.list(u.alice, `/insurance/msgs?planNo=${plan.planNo ?? plan.id}`)).items.length,
           ).toBeGreaterThan(0),
         { timeout: 15_000 },
       );

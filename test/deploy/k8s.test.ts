@@ -4,11 +4,13 @@
 // the nodes serve, SERVICES naming real services (each exactly once), the
 // grace period covering the graceful shutdown, no real secret committed.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from "@seed/platform/node";
 import { describe, expect, it } from "vitest";
+import { PER_SERVICE_FILE, perServiceYaml } from "../../scripts/k8s-per-service.js";
 import { allServices } from "../../scripts/launch.js";
+import { objectNameOf, sizingOf } from "../../scripts/service-sizing.js";
 import { systems } from "../../scripts/systems.js";
 import {
   BASE,
@@ -17,6 +19,7 @@ import {
   LOCAL,
   named,
   ofKind,
+  PER_SERVICE,
   preStopSeconds,
   ROOT,
   render,
@@ -30,6 +33,7 @@ import { type K8sObject, readYamlDocuments } from "./kustomize.js";
 
 const base = render(BASE);
 const local = render(LOCAL);
+const perService = render(PER_SERVICE);
 const SECRET_VARIABLES = ["JWT_SECRET", "NATS_USER", "NATS_PASSWORD"];
 /** The node's own bound around its shutdown step (scripts/node.ts: SHUTDOWN_TIMEOUT_MS + 2000). */
 const NODE_SHUTDOWN_MARGIN_MS = 2000;
@@ -63,6 +67,7 @@ describe("every manifest is a valid Kubernetes object", () => {
   for (const [name, objs] of [
     ["base", base],
     ["overlay local (rendered)", local],
+    ["overlay per-service (rendered)", perService],
   ] as const) {
     it(`${name}: every object validates against its schema`, () => {
       expect(objs.length).toBeGreaterThan(20);
@@ -137,15 +142,27 @@ describe("configuration agrees with the code", () => {
 });
 
 describe("Deployments agree with the code", () => {
-  const all = deployments(base);
-  const cfg = loadConfig({ ...config(base), ...secret(base) }, systems);
-
-  it("one Deployment per system (SERVICES=<system>.*) and one for the gateway (api); every service runs exactly once", () => {
+  it("base: one Deployment per system (SERVICES=<system>.*) and one for the gateway (api); every service runs exactly once", () => {
+    const all = deployments(base);
     const selectors = all.map(servicesOf).sort();
     expect(selectors).toEqual([...systems.map((s) => `${s.name}.*`), "api"].sort());
     const chosen = all.flatMap((d) => selectServices(servicesOf(d), allServices()));
     expect(chosen.sort()).toEqual(allServices().sort());
   });
+
+  it("per-service: one Deployment per service (SERVICES=mall.pay, …), the gateway its own (api)", () => {
+    const selectors = deployments(perService).map(servicesOf).sort();
+    expect(selectors).toEqual(allServices().sort());
+  });
+
+  describe("base", () => deploymentChecks(base));
+  describe("overlay per-service", () => deploymentChecks(perService));
+});
+
+/** What every Deployment of a rendering must satisfy, and its autoscaler and disruption budget. */
+function deploymentChecks(objs: K8sObject[]): void {
+  const all = deployments(objs);
+  const cfg = loadConfig({ ...config(objs), ...secret(objs) }, systems);
 
   for (const d of all) {
     const name = d.metadata.name;
@@ -217,7 +234,7 @@ describe("Deployments agree with the code", () => {
       });
 
       it("has an autoscaler on CPU and a disruption budget", () => {
-        const hpa = ofKind(base, "HorizontalPodAutoscaler").find(
+        const hpa = ofKind(objs, "HorizontalPodAutoscaler").find(
           (h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === name,
         );
         const spec = hpa?.spec as {
@@ -230,7 +247,7 @@ describe("Deployments agree with the code", () => {
         expect(spec.minReplicas).toBeGreaterThanOrEqual(2);
         expect(spec.maxReplicas).toBeGreaterThan(spec.minReplicas);
         expect(spec.metrics.map((m) => m.resource?.name)).toContain("cpu");
-        const pdbs = ofKind(base, "PodDisruptionBudget").filter((p) =>
+        const pdbs = ofKind(objs, "PodDisruptionBudget").filter((p) =>
           selects(
             (p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
             pod.metadata.labels,
@@ -241,8 +258,20 @@ describe("Deployments agree with the code", () => {
     });
   }
 
+  it("selects its own pods only: no other Deployment's pods carry its selector's labels", () => {
+    for (const d of all) {
+      const others = all.filter(
+        (x) => x !== d && selects(d.spec.selector.matchLabels, x.spec.template.metadata.labels),
+      );
+      expect(
+        others.map((x) => x.metadata.name),
+        d.metadata.name,
+      ).toEqual([]);
+    }
+  });
+
   it("only the gateway gets the JWT secret and the users file", () => {
-    const gateway = nodeContainer(named<Workload>(base, "Deployment", "seed-gateway"));
+    const gateway = nodeContainer(named<Workload>(objs, "Deployment", "seed-gateway"));
     expect(envValue(gateway, "JWT_SECRET")?.valueFrom?.secretKeyRef).toEqual({
       name: "seed-secrets",
       key: "JWT_SECRET",
@@ -254,22 +283,22 @@ describe("Deployments agree with the code", () => {
   });
 
   it("the gateway is exposed by a Service and the example Ingress", () => {
-    const gw = named<Workload>(base, "Deployment", "seed-gateway");
-    const svc = named(base, "Service", "seed-gateway").spec as {
+    const gw = named<Workload>(objs, "Deployment", "seed-gateway");
+    const svc = named(objs, "Service", "seed-gateway").spec as {
       selector: Record<string, string>;
       ports: Array<{ name: string; targetPort: string }>;
     };
     expect(selects(svc.selector, gw.spec.template.metadata.labels)).toBe(true);
     const targets = nodeContainer(gw).ports?.map((p) => p.name);
     for (const p of svc.ports) expect(targets).toContain(p.targetPort);
-    const ingress = named(base, "Ingress", "seed-gateway").spec as {
+    const ingress = named(objs, "Ingress", "seed-gateway").spec as {
       rules: Array<{ http: { paths: Array<{ backend: { service: { name: string; port: { name: string } } } }> } }>;
     };
     const backend = ingress.rules[0]?.http.paths[0]?.backend.service;
     expect(backend?.name).toBe("seed-gateway");
     expect(svc.ports.map((p) => p.name)).toContain(backend?.port.name);
   });
-});
+}
 
 describe("NATS", () => {
   const sts = named<Workload>(base, "StatefulSet", "seed-nats");
@@ -342,5 +371,49 @@ describe("the local overlay", () => {
       expect(graceMs).toBeGreaterThan(shutdownNeedsMs(preStopSeconds(c), cfg));
     }
     expect(named<Workload>(local, "StatefulSet", "seed-nats").spec.replicas).toBe(3);
+  });
+});
+
+describe("the per-service overlay", () => {
+  it("is what the generator writes (npm run k8s:per-service after changing a service, the sizing or the base)", () => {
+    expect(readFileSync(PER_SERVICE_FILE, "utf8")).toBe(perServiceYaml());
+  });
+
+  it("removes the base's per-system objects and keeps the rest of the base as it is", () => {
+    const perSystem = systems.map((s) => `seed-${s.name}`);
+    for (const kind of ["Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]) {
+      expect(ofKind(perService, kind).filter((o) => perSystem.includes(o.metadata.name))).toEqual([]);
+    }
+    for (const o of base.filter((x) => !perSystem.includes(x.metadata.name)))
+      expect(named(perService, o.kind, o.metadata.name), `${o.kind} ${o.metadata.name}`).toEqual(o);
+  });
+
+  it("sizes each service by its own entry: requests, limits, replica range, start-up allowance", () => {
+    for (const service of allServices().filter((s) => s !== "api")) {
+      const sizing = sizingOf(service);
+      const d = named<Workload>(perService, "Deployment", objectNameOf(service));
+      const c = nodeContainer(d);
+      expect(servicesOf(d)).toBe(service);
+      expect(c.resources).toEqual({ requests: sizing.requests, limits: sizing.limits });
+      const startup = c.startupProbe as { periodSeconds: number; failureThreshold: number };
+      expect(startup.periodSeconds * startup.failureThreshold).toBeGreaterThanOrEqual(sizing.startupSeconds);
+      const hpa = named(perService, "HorizontalPodAutoscaler", d.metadata.name).spec as {
+        scaleTargetRef: { name: string };
+        minReplicas: number;
+        maxReplicas: number;
+      };
+      expect(hpa).toMatchObject({ minReplicas: sizing.minReplicas, maxReplicas: sizing.maxReplicas });
+      expect(hpa.scaleTargetRef.name).toBe(d.metadata.name);
+      expect(d.spec.replicas).toBe(sizing.minReplicas);
+    }
+  });
+
+  it("mall's pay scales alone: its autoscaler targets only its Deployment, up to more replicas than the default", () => {
+    const pay = named(perService, "HorizontalPodAutoscaler", "seed-mall-pay").spec as { maxReplicas: number };
+    expect(pay.maxReplicas).toBeGreaterThan(sizingOf("mall.product").maxReplicas);
+    const targets = ofKind(perService, "HorizontalPodAutoscaler").filter(
+      (h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === "seed-mall-pay",
+    );
+    expect(targets.map((h) => h.metadata.name)).toEqual(["seed-mall-pay"]);
   });
 });

@@ -13,6 +13,7 @@ import { type K8sObject, renderKustomization } from "./kustomize.js";
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BASE = join(ROOT, "k8s", "base");
 export const LOCAL = join(ROOT, "k8s", "overlays", "local");
+export const PER_SERVICE = join(ROOT, "k8s", "overlays", "per-service");
 
 // Every kind k8s/ may contain, with the model that validates it.
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {

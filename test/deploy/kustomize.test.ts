@@ -126,6 +126,30 @@ patches:
     ]);
   });
 
+  it("a target's name is a regular expression over the whole name; `$patch: delete` removes what it matches", () => {
+    const second = deployment.replaceAll("web", "webhook");
+    const third = deployment.replaceAll("web", "api");
+    const dir = folder({
+      "kustomization.yaml": `resources: [all.yaml]
+patches:
+  - target: {kind: Deployment, name: "web|api"}
+    patch: |-
+      $patch: delete
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: any}
+`,
+      "all.yaml": [deployment, second, third].join("---\n"),
+    });
+    expect(renderKustomization(dir).map((o) => o.metadata.name)).toEqual(["webhook"]);
+    const none = folder({
+      "kustomization.yaml":
+        "resources: [web.yaml]\npatches: [{target: {kind: Deployment, name: we}, patch: '$patch: delete'}]\n",
+      "web.yaml": deployment,
+    });
+    expect(() => renderKustomization(none)).toThrow(/matches no object/);
+  });
+
   it("refuses unknown kustomization fields and patches that match nothing", () => {
     const unknown = folder({ "kustomization.yaml": "resources: [web.yaml]\nnamePrefix: x-\n", "web.yaml": deployment });
     expect(() => renderKustomization(unknown)).toThrow(/namePrefix/);

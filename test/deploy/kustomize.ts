@@ -8,7 +8,9 @@
 //   images      name → newName:newTag on every container
 //   patches     strategic merge (an object) or JSON 6902 (a list of ops), from
 //               `path` or inline `patch`, on `target` {kind, name} or on the
-//               object the patch names
+//               object the patch names; a target's name is a regular
+//               expression matching the whole name, and a strategic patch of
+//               `$patch: delete` removes what it matches
 //   secretGenerator   a Secret from `envs` files (KEY=value lines) and `files`,
 //               with generatorOptions.disableNameSuffixHash: true (the names
 //               the manifests refer to stay as they are)
@@ -193,9 +195,17 @@ export function renderKustomization(dir: string, opts: RenderOptions = {}): K8sO
     const body = p.path ? readYamlDocuments(join(dir, p.path))[0] : parseInlinePatch(p.patch ?? "");
     const matches = (o: K8sObject) =>
       p.target
-        ? (!p.target.kind || o.kind === p.target.kind) && (!p.target.name || o.metadata.name === p.target.name)
+        ? (!p.target.kind || o.kind === p.target.kind) &&
+          (!p.target.name || new RegExp(`^(?:${p.target.name})$`).test(o.metadata.name))
         : isObj(body) && o.kind === body.kind && o.metadata.name === (body.metadata as Obj | undefined)?.name;
     let hits = 0;
+    if (isObj(body) && body.$patch === "delete") {
+      const kept = objects.filter((o) => !matches(o));
+      hits = objects.length - kept.length;
+      objects = kept;
+      if (hits === 0) throw new Error(`${dir}: patch ${p.path ?? JSON.stringify(p.target)} matches no object`);
+      continue;
+    }
     objects = objects.map((o) => {
       if (!matches(o)) return o;
       hits++;

@@ -38,7 +38,13 @@ const button = (c: Locator, name: string): Locator => c.getByRole("button", { na
 
 beforeAll(async () => {
   node = await startTestNode({
-    config: { MEETINGROOM_SLOTS: "00:00-24:00", INSURANCE_DOCUMENT_DELAY_MS: 300, RATE_LIMIT_PER_MINUTE: 0 },
+    config: {
+      MEETINGROOM_SLOTS: "00:00-24:00",
+      INSURANCE_DOCUMENT_DELAY_MS: 300,
+      RATE_LIMIT_PER_MINUTE: 0,
+      // The flow page shows calls from the spans each node keeps.
+      TRACING_EXPORTER: "local",
+    },
   });
   browser = await launch();
   [alice, bob, carol, dave] = await Promise.all([
@@ -123,6 +129,45 @@ describe("dashboard", () => {
     expect(await steps(mine).locator(".label").first().textContent()).toBe("Order placed");
     await alice.page.getByRole("button", { name: "한국어" }).click();
     await expect.poll(() => badge(mine).textContent()).toMatch(/^(수령확인|배송완료)$/);
+  });
+
+  it("flow: the seller follows an order's link to its steps across services, in order; a customer may not", async () => {
+    const product = `Mug ${run}`;
+    await visit(bob, "mall");
+    const order = card(bob, product);
+    const orderId = String(await order.getAttribute("data-row"));
+    await order.getByRole("link", { name: /…/ }).click();
+    const table = bob.page.getByTestId("flow-steps");
+    await table.waitFor();
+    expect(bob.page.url()).toContain(`#/flow/${orderId}`);
+    const types = await table.locator("tbody tr[data-step] .type").allTextContents();
+    // The order, then the pay its policy placed; the deposit check's stock and pay; the delivery its policy started.
+    expect(types.slice(0, 2)).toEqual(["OrderPlaced", "PayPlaced"]);
+    expect(types).toEqual(expect.arrayContaining(["QtyDecreased", "PayChecked", "DeliveryStarted"]));
+    expect(new Set(await table.locator("tbody tr[data-step] .writer").allTextContents())).toEqual(
+      new Set(["mall.order", "mall.pay", "mall.product", "mall.delivery"]),
+    );
+    // The calls among them: the order placed, the deposit checked and the stock it took, each with its duration.
+    const calls = await table.locator("tbody tr[data-call] .type").allTextContents();
+    expect(calls).toEqual(
+      expect.arrayContaining(["→ mall.order.place", "→ mall.pay.check", "→ mall.product.decreaseStock"]),
+    );
+    expect(await table.locator('tr[data-call="mall.pay.check"] .after').textContent()).toMatch(/^[\d.]+ ms$/);
+    const row = (type: string) => table.locator(`tr[data-step="${type}"]`).first();
+    expect(await row("OrderPlaced").locator(".cause").textContent()).toMatch(/^call /);
+    expect(await row("PayPlaced").locator(".cause").textContent()).toBe("reaction to OrderPlaced");
+    expect(await row("PayPlaced").locator(".after").textContent()).toMatch(/^\+\d+ ms$/);
+    expect(await table.locator("tbody time").count()).toBe(types.length + calls.length);
+    const times = await table.locator("tbody time").evaluateAll((ts) => ts.map((t) => t.getAttribute("datetime")));
+    expect(times).toEqual([...times].sort());
+    await shot(bob, "flow-seller-desktop");
+
+    // A customer reads her own orders, not flows: the page says why.
+    await refused(alice, async () => {
+      await alice.page.evaluate(`location.hash = "#/flow/${orderId}"`);
+      await expect.poll(() => alice.page.getByRole("alert").textContent()).toMatch(/roles/);
+    });
+    expect(await alice.page.getByTestId("flow-steps").count()).toBe(0);
   });
 
   it("sauce: ordered and paid, delivered by the admin; a delivered order offers no cancel", async () => {

@@ -240,14 +240,15 @@ describe("mall on a cluster, under faults", () => {
       const meta = { user: { id: "dave", username: "dave", roles: ["admin", "manager"] } };
       const rowsOf = async (nodeID: string) => {
         const rows: unknown[] = [];
-        for (let offset = 0; ; offset += 500) {
-          const page = await broker.call<{ items: unknown[]; total: number }, object>(
+        for (let after: string | undefined; ; ) {
+          const page = await broker.call<{ items: unknown[]; hasMore: boolean; nextCursor?: string }, object>(
             "mall.orderStatus.list",
-            { limit: 500, offset },
+            { limit: 500, ...(after ? { after } : {}) },
             { nodeID, meta },
           );
           rows.push(...page.items);
-          if (rows.length >= page.total || page.items.length === 0) return rows;
+          if (!page.hasMore) return rows;
+          after = page.nextCursor;
         }
       };
       const [one, two] = await Promise.all([rowsOf("mall-1"), rowsOf("mall-2")]);

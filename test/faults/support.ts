@@ -108,15 +108,15 @@ export async function steadyLoad(opts: {
   return outcomes;
 }
 
-/** Every item of a paged list route (`{items, total}`), following `offset`. */
+/** Every item of a paged list route (`{items, hasMore, nextCursor}`), following the cursor. */
 export async function listAll<T = Record<string, unknown>>(client: ApiClient, path: string): Promise<T[]> {
   const items: T[] = [];
   const sep = path.includes("?") ? "&" : "?";
-  for (let offset = 0; ; offset += 500) {
+  for (let after = ""; ; ) {
     // A replica catching up after a fault answers 503: that is the API's promise, so ask again.
     const res = await eventually(
       async () => {
-        const r = await client.get(`${path}${sep}limit=500&offset=${offset}`);
+        const r = await client.get(`${path}${sep}limit=500${after}`);
         if (r.status === 503) throw new Error(`GET ${path}: 503 ${JSON.stringify(r.body)}`);
         return r;
       },
@@ -124,7 +124,8 @@ export async function listAll<T = Record<string, unknown>>(client: ApiClient, pa
     );
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
     items.push(...(res.body.items as T[]));
-    if (items.length >= res.body.total || res.body.items.length === 0) return items;
+    if (!res.body.hasMore) return items;
+    after = `&after=${res.body.nextCursor}`;
   }
 }
 

@@ -266,9 +266,12 @@ const BAD_QUERIES: Array<[string, string]> = [
   ["limit=99999999999999999999", "/limit"],
   ["limit=NaN", "/limit"],
   ["limit=Infinity", "/limit"],
-  ["offset=-1", "/offset"],
-  ["offset=x", "/offset"],
-  ["offset=1000001", "/offset"],
+  ["offset=0", "/offset"],
+  ["after=", "/after"],
+  ["after=a%2Bb", "/after"],
+  ["after=AAAA", "/after"],
+  ["after=abc%3D", "/after"],
+  ["after=1", "/after"],
   ["limit=1&limit=2", "/limit"],
   ["limit[]=1", "/limit"],
   ["limit[$gt]=1", "/limit"],
@@ -320,7 +323,7 @@ describe.concurrent("query strings", () => {
           const accepted = k in props && compileChecker(schema)({ [k]: converted(props[k], v) }) === true;
           if (accepted) {
             expect(res.status, `${what}: ${show(res)}`).toBe(200);
-            expect(res.body, what).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+            expect(res.body, what).toMatchObject({ items: expect.any(Array), hasMore: expect.any(Boolean) });
           } else {
             expectRefusal(res, [422], what, [k, v]);
             expect(detailPaths(res), `${what}: ${show(res)}`).toContain(`/${k}`);

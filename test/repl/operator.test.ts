@@ -10,9 +10,11 @@ import {
   type EventLine,
   formatBreakers,
   formatDeadLetters,
+  formatFlow,
   formatStreams,
   listDeadLetters,
   type Progress,
+  readFlow,
   rebuildWithProgress,
   replayDeadLetter,
   streamsReport,
@@ -35,7 +37,10 @@ let alice: ApiClient;
 let bob: ApiClient;
 
 beforeAll(async () => {
-  node = await startTestNode({ services: "mall.*,api" });
+  node = await startTestNode({
+    services: "mall.*,api",
+    notWaitedFor: ["api routes"], // every route it is asked is served here; the warm-up would wait 3 s for the other systems' routes
+  });
   alice = api(node.url);
   bob = api(node.url);
   await Promise.all([alice.login("alice"), bob.login("bob")]);
@@ -101,6 +106,70 @@ describe("events tail", () => {
   });
 });
 
+describe("flow", () => {
+  it("shows one order's saga in order across services: each event, the call or event that caused it, how long after", async () => {
+    const requestId = `flow-${Date.now()}`;
+    const orderId = await placeOrder(requestId);
+    const pays = await eventually(async () => {
+      const res = await bob.get(`/mall/pays?orderId=${orderId}`);
+      expect(res.body.items).toHaveLength(1);
+      return res.body.items as Array<{ id: string }>;
+    });
+    const check = await bob.post(`/mall/pays/${pays[0]?.id}/check`, undefined, {
+      headers: { "X-Request-Id": `${requestId}-check` },
+    });
+    expect(check.status).toBe(200);
+    const steps = await eventually(async () => {
+      const steps = await readFlow(events(), ["mall", "sauce"], orderId);
+      expect(steps.map((s) => s.type)).toContain("DeliveryStarted");
+      return steps;
+    });
+    const step = (type: string) => steps.find((s) => s.type === type);
+    expect(steps.map((s) => s.type).slice(0, 2)).toEqual(["OrderPlaced", "PayPlaced"]);
+    expect(steps.map((s) => s.occurredAt)).toEqual(steps.map((s) => s.occurredAt).sort());
+    expect(step("OrderPlaced")).toMatchObject({ writer: "mall.order", cause: "call", causationId: requestId });
+    expect(step("PayPlaced")).toMatchObject({
+      writer: "mall.pay",
+      cause: "reaction",
+      after: step("OrderPlaced")?.eventId,
+    });
+    expect(step("QtyDecreased")).toMatchObject({
+      writer: "mall.product",
+      cause: "call",
+      causationId: `${requestId}-check`,
+    });
+    expect(step("PayChecked")).toMatchObject({ writer: "mall.pay" });
+    expect(step("DeliveryStarted")).toMatchObject({ writer: "mall.delivery", cause: "reaction" });
+    for (const s of steps) expect(s.durationMs).toBeGreaterThanOrEqual(0);
+    const text = formatFlow(orderId, steps);
+    expect(text).toContain(`flow ${orderId}: ${steps.length} step(s)`);
+    expect(text).toMatch(/mall\.pay\s+PayPlaced\s+reacting to OrderPlaced \+\d+ ms/);
+    expect(text).toContain(`call ${requestId} +0 ms`);
+  });
+
+  it("is served to staff at GET /flows/<correlationId>, the dashboard's flow page", async () => {
+    const requestId = `flow-http-${Date.now()}`;
+    const orderId = await placeOrder(requestId);
+    const res = await eventually(async () => {
+      const res = await bob.get(`/flows/${orderId}`);
+      expect(res.body.steps?.map((s: { type: string }) => s.type)).toContain("PayPlaced");
+      return res;
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.correlationId).toBe(orderId);
+    expect(res.body.steps[0]).toMatchObject({ type: "OrderPlaced", writer: "mall.order", causationId: requestId });
+    expect((await alice.get(`/flows/${orderId}`)).status).toBe(403); // a customer reads her own orders, not flows
+    expect((await bob.get("/flows/no-such-flow")).status).toBe(404);
+    expect((await api(node.url).get(`/flows/${orderId}`)).status).toBe(401);
+  });
+
+  it("says when no event has the correlation id", async () => {
+    expect(formatFlow("nothing-here", await readFlow(events(), ["mall"], "nothing-here"))).toBe(
+      "no events with correlation id nothing-here",
+    );
+  });
+});
+
 describe("streams", () => {
   it("reports the system's stream and its policies' consumers with their lag", async () => {
     const orderId = await placeOrder(`streams-${Date.now()}`);
@@ -163,7 +232,7 @@ describe("deadletters", () => {
     expect((await listDeadLetters(events())).some((d) => d.seq === ack.seq)).toBe(false);
     await expect(jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: ack.seq })).rejects.toThrow();
     const pays = await bob.get(`/mall/pays?orderId=${orderId}`);
-    expect(pays.body.total).toBe(1);
+    expect(pays.body.items.length).toBe(1);
   });
 
   it("refuses to replay a sequence that holds no dead letter", async () => {
@@ -276,6 +345,16 @@ describe("the REPL", () => {
       await eventually(() => expect(out.slice(tailing)).toContain("stopped following mall"));
       await eventually(() => expect(out.slice(out.lastIndexOf("stopped following mall"))).toContain("seed $"));
       expect(child.exitCode).toBeNull();
+      // One order's flow, step by step.
+      const flowOf = await placeOrder(`repl-flow-${Date.now()}`);
+      child.stdin.write(`flow ${flowOf} --system mall\n`);
+      await eventually(
+        async () => {
+          expect(out).toMatch(new RegExp(`flow ${flowOf}: \\d+ step\\(s\\)`));
+          expect(out).toMatch(/mall\.order\s+OrderPlaced\s+call repl-flow-/);
+        },
+        { timeout: 10_000 },
+      );
       // An unknown system: the ones there are.
       child.stdin.write("events tail nosuch\n");
       await eventually(() =>

@@ -41,7 +41,10 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function cleanService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.clean", { events: CleaningEvents });
-  const cleans = kit.aggregate(cleanDecider, { correlation: correlateBy("requestId") });
+  const cleans = kit.aggregate(cleanDecider, {
+    correlation: correlateBy("requestId"),
+    indexes: ["requestId", "cleanerId"],
+  });
 
   kit.react(cleanPolicy);
 
@@ -95,8 +98,9 @@ export function cleanService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "clean",
         load: (id) => cleans.getLatest(id),
-        all: () => cleans.all(),
+        page: (q) => cleans.page(q),
         ownerOf: (c) => c.cleanerId,
+        ownerIndex: "cleanerId",
         staff,
         present: cleanView,
         getParams: ByIdParams,

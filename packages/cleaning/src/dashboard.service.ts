@@ -20,7 +20,12 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function dashboardService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.dashboard", { events: CleaningEvents });
-  const rows = kit.view<DashBoardRow>({ name: "dashBoardViews", key: requestIdOf, on: dashBoardReducers });
+  const rows = kit.view<DashBoardRow>({
+    name: "dashBoardViews",
+    key: requestIdOf,
+    on: dashBoardReducers,
+    indexes: ["customerId", "status", { name: "shown", of: isShown }],
+  });
 
   return {
     name: "cleaning.dashboard",
@@ -32,8 +37,9 @@ export function dashboardService(rt: Runtime): ServiceSchema {
           const row = await rows.getLatest(requestId);
           return row && isShown(row) ? row : undefined;
         },
-        all: async () => (await rows.all()).filter(isShown),
+        page: (q) => rows.page({ ...q, where: { ...q.where, shown: true } }),
         ownerOf: (row) => row.customerId ?? "",
+        ownerIndex: "customerId",
         staff,
         present: localized,
         getParams: DashBoardParams,

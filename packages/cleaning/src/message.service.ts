@@ -5,7 +5,17 @@
 // become messages when it is back, each once; a lost store is rebuilt the same.
 // Offers: list (?requestId=, ?status=). Calls: nothing.
 
-import { caller, endpoint, ListQuery, PageOf, page, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  caller,
+  endpoint,
+  filtersOf,
+  ListQuery,
+  PageOf,
+  pageOf,
+  type Runtime,
+  rowQuery,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { messageIdOf } from "./ids.js";
@@ -19,13 +29,18 @@ const MessageListQuery = ListQuery({
 
 export function messageService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.message", { events: CleaningEvents });
-  const messages = kit.view<MessageRow>({ name: "messages", key: messageIdOf, on: messageReducers });
+  const messages = kit.view<MessageRow>({
+    name: "messages",
+    key: messageIdOf,
+    on: messageReducers,
+    indexes: ["requestId", "status"],
+  });
 
   return {
     name: "cleaning.message",
     mixins: [kit.mixin()],
     actions: {
-      /** In the order the changes happened (message ids follow event time). */
+      /** Newest change first (message ids follow event time). */
       list: endpoint({
         http: {
           method: "GET",
@@ -39,7 +54,8 @@ export function messageService(rt: Runtime): ServiceSchema {
         params: MessageListQuery,
         async handler(ctx: Context<Static<typeof MessageListQuery>>) {
           caller(ctx);
-          return page(await messages.all(), ctx.params, ["requestId", "status"]);
+          const where = filtersOf(ctx.params, ["requestId", "status"]);
+          return pageOf(await messages.page(rowQuery(ctx.params, where)), (m) => m);
         },
       }),
     },

@@ -37,7 +37,7 @@ const ApproveParams = T.Object(
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.payment", { events: CleaningEvents });
-  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("requestId") });
+  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("requestId"), indexes: ["status"] });
   // Read only: reservations belong to cleaning.reservation.
   const reservations = kit.aggregate(reservationDecider);
   const afterMs = settings.of(rt.config).CLEANING_RECONCILE_AFTER_MS;
@@ -55,8 +55,9 @@ export function paymentService(rt: Runtime): ServiceSchema {
   // Every replica ticks; the payment aggregate decides (expected sequence,
   // seeded event id), so a second replica's command finds the work done.
   kit.every("cancel payments whose reservation never came", reconcilePeriod(afterMs), async (now) => {
-    for (const p of await payments.all()) {
-      if (p.status !== "PaymentApproved" || now <= reservationDueAt(p, waitMs)) continue;
+    // Only approved payments can lack their reservation: the status index walks those, a page at a time.
+    for await (const p of payments.rows({ status: "PaymentApproved" })) {
+      if (now <= reservationDueAt(p, waitMs)) continue;
       if (await reservationStored(p.requestId)) continue;
       await payments.execute(
         p.id,

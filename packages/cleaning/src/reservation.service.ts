@@ -47,7 +47,7 @@ const staff: Role[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
-  const reservations = kit.aggregate(reservationDecider);
+  const reservations = kit.aggregate(reservationDecider, { indexes: ["customerId", "status", "requestDate"] });
 
   return {
     name: "cleaning.reservation",
@@ -107,8 +107,9 @@ export function reservationService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "reservation",
         load: (id) => reservations.getLatest(id),
-        all: () => reservations.all(),
+        page: (q) => reservations.page(q),
         ownerOf: (r) => r.customerId,
+        ownerIndex: "customerId",
         staff,
         present: reservationView,
         getParams: ByIdParams,

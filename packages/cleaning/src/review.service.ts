@@ -30,7 +30,10 @@ const ReviewListQuery = ListQuery({
 
 export function reviewService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.review", { events: CleaningEvents });
-  const reviews = kit.aggregate(reviewDecider, { correlation: correlateBy("requestId") });
+  const reviews = kit.aggregate(reviewDecider, {
+    correlation: correlateBy("requestId"),
+    indexes: ["requestId", "cleanerId"],
+  });
 
   /** Who finished the request's cleaning; undefined when it is not finished. Other failures propagate (503). */
   async function cleanedBy(ctx: Context, requestId: string): Promise<string | undefined> {
@@ -87,8 +90,9 @@ export function reviewService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "review",
         load: (id) => reviews.getLatest(id),
-        all: () => reviews.all(),
+        page: (q) => reviews.page(q),
         ownerOf: (r) => r.cleanerId,
+        ownerIndex: "cleanerId",
         staff: "any",
         present: reviewView,
         getParams: ByIdParams,

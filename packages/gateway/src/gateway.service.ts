@@ -9,6 +9,7 @@ import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { AllowedMethods } from "./allowed-methods.js";
 import { checkRouteRoles, rolesOf } from "./auth/roles.js";
 import { GatewayCore } from "./core.js";
+import { flowAliases } from "./flows.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
 import { requestIdFromHeaders } from "./request.js";
@@ -29,7 +30,7 @@ export function createGateway(modules: SystemModule[]): ServiceFactory {
     checkRouteRoles(systems);
     const gw = new GatewayCore(rt, roles);
     const live = new LiveStreams(gw, rt.nc, systems);
-    const routes = buildRoutes(gw, systems, live);
+    const routes = buildRoutes(gw, systems, live, flowAliases(gw, rt.broker, rt.events, systems));
     gw.useRoutes(new AllowedMethods(routes));
     const schema: ServiceSchema<ApiSettingsSchema> = {
       name: "api",

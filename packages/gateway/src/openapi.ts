@@ -6,6 +6,7 @@ import { pathParamsOf } from "@seed/platform/node";
 import type { TSchema } from "@sinclair/typebox";
 import { rolesOf } from "./auth/roles.js";
 import { LoginBody, LoginResult, UserView } from "./auth/schemas.js";
+import { CORRELATION_ID } from "./flows.js";
 import type { RoutedSystem } from "./routed-systems.js";
 
 type Json = Record<string, unknown>;
@@ -271,6 +272,38 @@ function platformPaths(roles: readonly Role[]): Json {
         summary: "The caller's identity, from the bearer token",
         operationId: "getAuthMe",
         responses: { "200": json(user), "401": errorRef(401), "429": errorRef(429) },
+      },
+    },
+    "/flows/{correlationId}": {
+      get: {
+        tags: ["platform"],
+        summary: "One flow's steps in order across services (admin, manager, seller)",
+        operationId: "getFlow",
+        parameters: [
+          {
+            name: "correlationId",
+            in: "path",
+            required: true,
+            schema: { type: "string", pattern: CORRELATION_ID.source },
+          },
+        ],
+        responses: {
+          "200": json({
+            type: "object",
+            required: ["correlationId", "steps", "calls"],
+            properties: {
+              correlationId: { type: "string" },
+              steps: { type: "array", items: { type: "object" } },
+              calls: { type: "array", items: { type: "object" } },
+            },
+          }),
+          "400": errorRef(400),
+          "401": errorRef(401),
+          "403": errorRef(403),
+          "404": errorRef(404),
+          "422": errorRef(422),
+          "429": errorRef(429),
+        },
       },
     },
     "/health/live": {

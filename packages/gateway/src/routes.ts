@@ -11,6 +11,7 @@ import type { GatewayCore } from "./core.js";
 import { routeHandler } from "./dispatch.js";
 import type { LiveStreams } from "./live.js";
 import { platformAliases } from "./platform-routes.js";
+import type { AliasHandler } from "./request.js";
 import type { RoutedSystem } from "./routed-systems.js";
 import { webAliases } from "./web.js";
 
@@ -44,7 +45,12 @@ function jsonBodyParser(limit: string) {
   };
 }
 
-export function buildRoutes(gw: GatewayCore, systems: RoutedSystem[], live?: LiveStreams): ApiRouteSchema[] {
+export function buildRoutes(
+  gw: GatewayCore,
+  systems: RoutedSystem[],
+  live?: LiveStreams,
+  flows?: Record<string, AliasHandler>,
+): ApiRouteSchema[] {
   const bodyParsers = jsonBodyParser(gw.config.BODY_LIMIT);
   const systemRoutes: ApiRouteSchema[] = systems.map((system) => {
     const prefix = `/${system.name}`;
@@ -73,6 +79,10 @@ export function buildRoutes(gw: GatewayCore, systems: RoutedSystem[], live?: Liv
       logging: false,
       aliases: platformAliases(gw, systems),
     },
+    // One flow's steps across services (staff; the dashboard's flow page).
+    ...(flows
+      ? [{ name: "flows", path: "/flows", mappingPolicy: "restrict" as const, bodyParsers: false, aliases: flows }]
+      : []),
     // The dashboard's live lists (server-sent events) and its page.
     ...(live
       ? [

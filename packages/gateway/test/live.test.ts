@@ -17,7 +17,8 @@ afterAll(() => node?.stop());
 
 interface Snapshot {
   items: Array<Record<string, unknown>>;
-  total: number;
+  hasMore: boolean;
+  nextCursor?: string;
 }
 
 /** Opens a stream and collects its snapshots until `close()`. */

@@ -21,7 +21,7 @@ const MsgListQuery = ListQuery({
 
 export function alarmService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.alarm", { events: InsuranceEvents });
-  const msgs = kit.aggregate(msgDecider);
+  const msgs = kit.aggregate(msgDecider, { indexes: ["userId", "customerId", "kind", "planNo"] });
 
   kit.react(alarmPolicy, { prefix: settings.of(rt.config).ALARM_PREFIX });
 
@@ -32,8 +32,9 @@ export function alarmService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "message",
         load: (id) => msgs.getLatest(id),
-        all: () => msgs.all(),
+        page: (q) => msgs.page(q),
         ownerOf: (m) => m.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: msgView,
         getParams: ByIdParams,

@@ -30,7 +30,7 @@ const staff: Role[] = ["manager"];
 
 export function customerService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.customer", { events: InsuranceEvents });
-  const customers = kit.aggregate(customerDecider);
+  const customers = kit.aggregate(customerDecider, { indexes: ["userId"] });
 
   return {
     name: "insurance.customer",
@@ -94,8 +94,9 @@ export function customerService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "customer",
         load: (id) => customers.getLatest(id),
-        all: () => customers.all(),
+        page: (q) => customers.page(q),
         ownerOf: (c) => c.userId,
+        ownerIndex: "userId",
         staff,
         present: customerView,
         getParams: ByIdParams,

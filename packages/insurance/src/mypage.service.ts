@@ -21,7 +21,12 @@ const MypageListQuery = ListQuery({
 
 export function mypageService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.mypage", { events: InsuranceEvents });
-  const mypages = kit.view<MypageRow>({ name: "mypages", key: planNoOf, on: mypageReducers });
+  const mypages = kit.view<MypageRow>({
+    name: "mypages",
+    key: planNoOf,
+    on: mypageReducers,
+    indexes: ["userId", "customerId", "productCode", "progressStatus", "proposalNo"],
+  });
 
   return {
     name: "insurance.mypage",
@@ -30,8 +35,9 @@ export function mypageService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "plan",
         load: (planNo) => mypages.getLatest(planNo),
-        all: () => mypages.all(),
+        page: (q) => mypages.page(q),
         ownerOf: (row) => row.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: localized,
         getParams: MypageParams,

@@ -27,7 +27,10 @@ const PaymentListQuery = ListQuery({ proposalNo: T.Optional(Id), status: T.Optio
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
-  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("proposalNo") });
+  const payments = kit.aggregate(paymentDecider, {
+    correlation: correlateBy("proposalNo"),
+    indexes: ["userId", "proposalNo", "status"],
+  });
 
   kit.react(paymentPolicy);
 
@@ -37,7 +40,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   watchOrphans(rt, kit, {
     name: "cancel payments whose proposal was never contracted",
     afterMs,
-    candidates: () => payments.all(),
+    candidates: () => payments.rows({ status: "Approved" }),
     waiting: (p) =>
       p.status === "Approved"
         ? { key: p.id, since: Date.parse(p.createdAt), owner: { aggregate: "proposal", id: p.proposalNo } }
@@ -83,8 +86,9 @@ export function paymentService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "payment",
         load: (id) => payments.getLatest(id),
-        all: () => payments.all(),
+        page: (q) => payments.page(q),
         ownerOf: (p) => p.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: paymentView,
         getParams: ByIdParams,

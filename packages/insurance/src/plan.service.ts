@@ -43,7 +43,7 @@ type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
 export function planService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.plan", { events: InsuranceEvents });
-  const plans = kit.aggregate(planDecider);
+  const plans = kit.aggregate(planDecider, { indexes: ["userId", "status", "productCode"] });
   const issued = kit.view<{ documentId: string }, InsuranceEvent>({
     name: "issuedDocuments",
     filter: "insurance.productDocument.>",
@@ -100,11 +100,20 @@ export function planService(rt: Runtime): ServiceSchema {
   const reads = ownedReadActions({
     name: "plan",
     load: async (id) => withDocument(await plans.getLatest(id)),
-    all: async () =>
-      Promise.all(
-        (await plans.all()).map(async (p) => (await withDocument(p)) as { plan: PlanState; issued: boolean }),
-      ),
+    page: async (q) => {
+      // DocumentIssued is known to the issued view, not the plan (whose status stays DocumentRequested):
+      // both statuses walk the plan's DocumentRequested entries, and a page keeps the rows the view confirms.
+      const asked = q.where?.status;
+      const planStatus = asked === "DocumentIssued" ? "DocumentRequested" : asked;
+      const found = await plans.page({ ...q, where: { ...q.where, status: planStatus } });
+      const rows = await Promise.all(
+        found.rows.map(async (p) => (await withDocument(p)) as { plan: PlanState; issued: boolean }),
+      );
+      const shown = asked === undefined ? rows : rows.filter((r) => planView(r.plan, r.issued).status === asked);
+      return { ...found, rows: shown };
+    },
     ownerOf: ({ plan }) => plan.userId,
+    ownerIndex: "userId",
     staff: ["manager"],
     present: ({ plan, issued: done }) => planView(plan, done),
     getParams: ByIdParams,

@@ -15,8 +15,9 @@ import {
   notFound,
   ownedReadActions,
   PageOf,
-  page,
+  pageOf,
   type Runtime,
+  rowQuery,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
@@ -57,7 +58,7 @@ function checkTerms(p: Partial<ProductFields>, whole?: ProductFields): void {
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.product", { events: InsuranceEvents });
   const products = kit.aggregate(productDecider);
-  const documents = kit.aggregate(productDocumentDecider);
+  const documents = kit.aggregate(productDocumentDecider, { indexes: ["userId", "planNo"] });
   // Documents asked for and not yet issued, with what they will state.
   const requests = kit.view<{ request: DocumentRequested; requestedAt: string; issued: boolean }, InsuranceEvent>({
     name: "documentRequests",
@@ -66,11 +67,14 @@ export function productService(rt: Runtime): ServiceSchema {
       DocumentRequested: (row, e) => row ?? { request: e.data, requestedAt: e.occurredAt, issued: false },
       DocumentIssued: (row) => row && { ...row, issued: true },
     },
+    indexes: ["issued"],
   });
 
   const delay = settings.of(rt.config).INSURANCE_DOCUMENT_DELAY_MS;
   kit.every("issue documents", Math.min(500, Math.max(50, Math.floor(delay / 4))), async (now) => {
-    const due = (await requests.all()).filter((r) => !r.issued && Date.parse(r.requestedAt) + delay <= now);
+    // Only requests not issued yet can be due: the index walks those, a page at a time.
+    const due = [];
+    for await (const r of requests.rows({ issued: false })) if (Date.parse(r.requestedAt) + delay <= now) due.push(r);
     // Every replica ticks: the document's id is the plan's, and issuing is "only if absent".
     const results = await Promise.allSettled(
       due.map(({ request, requestedAt }) =>
@@ -93,8 +97,9 @@ export function productService(rt: Runtime): ServiceSchema {
   const documentReads = ownedReadActions({
     name: "document",
     load: (id) => documents.getLatest(id),
-    all: () => documents.all(),
+    page: (q) => documents.page(q),
     ownerOf: (d) => d.userId,
+    ownerIndex: "userId",
     staff: ["manager"],
     present: documentView,
     getParams: ByIdParams,
@@ -218,7 +223,7 @@ export function productService(rt: Runtime): ServiceSchema {
         },
         params: ProductListQuery,
         async handler(ctx: Context<Static<typeof ProductListQuery>>) {
-          return page((await products.all()).map(productView), ctx.params);
+          return pageOf(await products.page(rowQuery(ctx.params)), productView);
         },
       }),
 

@@ -50,7 +50,7 @@ interface PlanFacts {
 
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
-  const proposals = kit.aggregate(proposalDecider);
+  const proposals = kit.aggregate(proposalDecider, { indexes: ["userId", "planNo", "status"] });
   const afterMs = settings.of(rt.config).INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",
@@ -171,8 +171,9 @@ export function proposalService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "proposal",
         load: (id) => proposals.getLatest(id),
-        all: () => proposals.all(),
+        page: (q) => proposals.page(q),
         ownerOf: (p) => p.userId,
+        ownerIndex: "userId",
         staff: ["manager"],
         present: proposalView,
         getParams: ByIdParams,

@@ -17,7 +17,7 @@ const DeliveryListQuery = ListQuery({ orderId: T.Optional(Id) });
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.delivery", { events: MallEvents });
-  const deliveries = kit.aggregate(deliveryDecider);
+  const deliveries = kit.aggregate(deliveryDecider, { indexes: ["customerId", "orderId"] });
   const orders = kit.view<OrderAddress, MallEvent>({
     name: "orderAddresses",
     filter: "mall.order.>",
@@ -37,8 +37,9 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "delivery",
         load: (id) => deliveries.getLatest(id),
-        all: () => deliveries.all(),
+        page: (q) => deliveries.page(q),
         ownerOf: (d) => d.customerId,
+        ownerIndex: "customerId",
         staff: ["seller", "admin"],
         present: deliveryView,
         getParams: ByIdParams,

@@ -23,6 +23,7 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
     name: "orderStatuses",
     key: orderIdOf,
     on: orderStatusReducers,
+    indexes: ["customerId", "status", "productId"],
   });
 
   return {
@@ -32,8 +33,9 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         load: (orderId) => orderStatuses.getLatest(orderId),
-        all: () => orderStatuses.all(),
+        page: (q) => orderStatuses.page(q),
         ownerOf: (row) => row.customerId,
+        ownerIndex: "customerId",
         staff: ["seller", "admin"],
         present: localized,
         getParams: OrderStatusParams,

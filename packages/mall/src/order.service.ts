@@ -42,7 +42,7 @@ const staff: Role[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
-  const orders = kit.aggregate(orderDecider);
+  const orders = kit.aggregate(orderDecider, { indexes: ["customerId", "status", "productId"] });
   // Orders whose delivery has started: only those can be received.
   const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",
@@ -117,8 +117,9 @@ export function orderService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         load: (id) => orders.getLatest(id),
-        all: () => orders.all(),
+        page: (q) => orders.page(q),
         ownerOf: (o) => o.customerId,
+        ownerIndex: "customerId",
         staff,
         present: orderView,
         getParams: ByIdParams,

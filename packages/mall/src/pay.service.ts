@@ -43,7 +43,7 @@ const onePayOneReplica = { strategy: AVAILABLE_SHARD, strategyOptions: { shardKe
 
 export function payService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.pay", { events: MallEvents });
-  const pays = kit.aggregate(payDecider, { correlation: correlateBy("orderId") });
+  const pays = kit.aggregate(payDecider, { correlation: correlateBy("orderId"), indexes: ["customerId", "orderId"] });
 
   kit.react(payPolicy);
 
@@ -54,8 +54,9 @@ export function payService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "pay",
         load: (id) => pays.getLatest(id),
-        all: () => pays.all(),
+        page: (q) => pays.page(q),
         ownerOf: (p) => p.customerId,
+        ownerIndex: "customerId",
         staff: ["seller", "admin"],
         present: payView,
         getParams: ByIdParams,

@@ -11,13 +11,14 @@ import {
   ListQuery,
   notFound,
   PageOf,
-  page,
+  pageOf,
   type Runtime,
+  rowQuery,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
-import { productDecider, productView } from "./product.js";
+import { type ProductCommand, productDecider, productView } from "./product.js";
 import { ByIdParams, Id, MallEvents, Product as ProductResource, RegisterProductBody } from "./schemas.js";
 
 const DecreaseStockParams = T.Object(
@@ -29,9 +30,16 @@ const ProductListQuery = ListQuery({});
 
 export function productService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.product", { events: MallEvents });
+  // The orders a product took stock for (and gave it back to) grow with its sales: each is a record
+  // of its own beside the product's row, and a command loads only its own order's.
+  const byOrder = (cmd: ProductCommand) => (cmd.type === "Register" ? [] : [cmd.orderId]);
   const products = kit.aggregate(productDecider, {
     // Stock taken or given back for an order belongs to that order's story.
     correlation: (id, command) => ("orderId" in command ? command.orderId : id),
+    records: [
+      { field: "decreasedFor", needs: byOrder },
+      { field: "restoredFor", needs: byOrder },
+    ],
   });
 
   return {
@@ -90,7 +98,7 @@ export function productService(rt: Runtime): ServiceSchema {
         },
         params: ProductListQuery,
         async handler(ctx: Context<Static<typeof ProductListQuery>>) {
-          return page((await products.all()).map(productView), ctx.params);
+          return pageOf(await products.page(rowQuery(ctx.params)), productView);
         },
       }),
 

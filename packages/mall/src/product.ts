@@ -10,9 +10,13 @@ export interface ProductState {
   name: string;
   price: number;
   qty: number;
-  /** Orders whose quantity was taken, with that quantity: makes decreaseStock idempotent per order. */
+  /**
+   * Orders whose quantity was taken, with that quantity: makes decreaseStock
+   * idempotent per order. Stored one record per order (product.service.ts):
+   * `decide` sees the entry of its command's order, the stored row none.
+   */
   decreasedFor: Record<string, number>;
-  /** Orders whose quantity was given back: a restore happens once, and no decrease follows it. */
+  /** Orders whose quantity was given back: a restore happens once, and no decrease follows it. Kept like decreasedFor. */
   restoredFor?: Record<string, true>;
   createdAt: string;
   updatedAt: string;

@@ -56,14 +56,18 @@ export const conferenceView = (s: ConferenceState) => ({
 
 export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
-  const conferences = kit.aggregate(conferenceDecider, { correlation: correlateBy("roomId") });
+  const conferences = kit.aggregate(conferenceDecider, {
+    correlation: correlateBy("roomId"),
+    indexes: ["userId", "roomId", "reserveId", "status"],
+  });
   const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   // Runs on every replica: the aggregate decides, so a second replica's
   // command finds the meeting ended and appends nothing.
   kit.every("end meetings at slot end", SLOT_END_PERIOD_MS, async (now) => {
-    const due = (await conferences.all()).filter((c) => c.status === "Started" && Date.parse(c.slotEnd) <= now);
-    for (const c of due) {
+    // Only running meetings can end: the status index walks those, a page at a time.
+    for await (const c of conferences.rows({ status: "Started" })) {
+      if (Date.parse(c.slotEnd) > now) continue;
       await conferences.execute(
         c.id,
         { type: "EndAtSlotEnd", now },
@@ -164,8 +168,9 @@ export function conferenceService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "conference",
         load: (id) => conferences.getLatest(id),
-        all: () => conferences.all(),
+        page: (q) => conferences.page(q),
         ownerOf: (c) => c.userId,
+        ownerIndex: "userId",
         staff: ["admin"],
         present: conferenceView,
         getParams: ByIdParams,

@@ -58,7 +58,10 @@ const staff: Role[] = ["admin"];
 
 export function maintenanceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.maintenance", { events: MeetingroomEvents });
-  const maintenances = kit.aggregate(maintenanceDecider, { correlation: correlateBy("roomId") });
+  const maintenances = kit.aggregate(maintenanceDecider, {
+    correlation: correlateBy("roomId"),
+    indexes: ["roomId", "status"],
+  });
   const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 
   return {
@@ -132,7 +135,8 @@ export function maintenanceService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "maintenance",
         load: (id) => maintenances.getLatest(id),
-        all: () => maintenances.all(),
+        page: (q) => maintenances.page(q),
+        // Maintenance belongs to no customer: only staff see it.
         ownerOf: () => "",
         staff,
         present: maintenanceView,

@@ -92,12 +92,13 @@ export function reserveService(rt: Runtime): ServiceSchema {
   const { MEETINGROOM_SLOTS, MEETINGROOM_TZ } = settings.of(rt.config);
   const plan = parseSlotPlan(MEETINGROOM_SLOTS, MEETINGROOM_TZ);
   const kit = new ServiceKit(rt, "meetingroom.reserve", { events: MeetingroomEvents });
-  const holdings = kit.aggregate(roomHoldingDecider);
+  const holdings = kit.aggregate(roomHoldingDecider, { indexes: [{ name: "hold", of: (h) => h.hold?.kind }] });
   const reserves = kit.view<Reserve, MeetingroomEvent>({
     name: "reserves",
     filter: "meetingroom.holding.>",
     key: reserveIdOf,
     on: reserveReducers,
+    indexes: ["userId", "roomId", "status"],
   });
   const knownRooms = kit.view<{ name: string }, MeetingroomEvent>({
     name: "knownRooms",
@@ -122,11 +123,9 @@ export function reserveService(rt: Runtime): ServiceSchema {
   // finds the reservation gone and appends nothing (and the seeded event id
   // would be dropped by the stream anyway).
   kit.every("expire unused reservations", EXPIRY_PERIOD_MS, async (now) => {
-    const due = (await holdings.all()).filter(
-      (h: HoldingState) => h.hold?.kind === "reserve" && !h.hold.conferenceId && Date.parse(h.hold.slotEnd) <= now,
-    );
-    for (const h of due) {
-      if (h.hold?.kind !== "reserve") continue;
+    // Only rooms held by a reservation can expire: the hold index walks those, a page at a time.
+    for await (const h of holdings.rows({ hold: "reserve" })) {
+      if (h.hold?.kind !== "reserve" || h.hold.conferenceId || Date.parse(h.hold.slotEnd) > now) continue;
       const { reserveId, slotEnd } = h.hold;
       await holdings.execute(
         h.roomId,
@@ -143,7 +142,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
   watchOrphans(rt, kit, {
     name: "release holds whose meeting or maintenance never came",
     afterMs,
-    candidates: () => holdings.all(),
+    candidates: () => holdings.rows(),
     waiting: (h: HoldingState) => {
       const owner = heldFor(h);
       return owner && { key: `${h.roomId}:${owner.id}`, since: owner.since, owner };
@@ -243,11 +242,12 @@ export function reserveService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "reserve",
         load: reserveOf,
-        all: async () => {
+        page: async (q) => {
           await reserves.caughtUp();
-          return reserves.all();
+          return reserves.page(q);
         },
         ownerOf: (r) => r.userId,
+        ownerIndex: "userId",
         staff: ["admin"],
         present: (r) => r,
         getParams: ByIdParams,

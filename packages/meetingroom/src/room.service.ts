@@ -13,8 +13,9 @@ import {
   ListQuery,
   notFound,
   PageOf,
-  page,
+  pageOf,
   type Runtime,
+  rowQuery,
   ServiceKit,
 } from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
@@ -49,11 +50,12 @@ export const roomView = (room: RoomState, status: RoomTableRow | undefined) => (
 
 export function roomService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.room", { events: MeetingroomEvents });
-  const rooms = kit.aggregate(roomDecider);
+  const rooms = kit.aggregate(roomDecider, { indexes: ["name"] });
   const statuses = kit.view<RoomTableRow, MeetingroomEvent>({
     name: "roomStatuses",
     key: roomIdOf,
     on: roomTableReducers,
+    indexes: ["status", "name"],
   });
 
   return {
@@ -113,9 +115,21 @@ export function roomService(rt: Runtime): ServiceSchema {
         },
         params: RoomListQuery,
         async handler(ctx: Context<Static<typeof RoomListQuery>>) {
-          const all = await rooms.all();
-          const shown = await Promise.all(all.map(async (r) => roomView(r, await statuses.get(r.id))));
-          return page(shown, ctx.params, ["status", "name"]);
+          const { status, name } = ctx.params;
+          if (status === undefined) {
+            const found = await rooms.page(rowQuery(ctx.params, { name }));
+            const shown = await Promise.all(found.rows.map(async (r) => roomView(r, await statuses.get(r.id))));
+            return pageOf({ ...found, rows: shown }, (r) => r);
+          }
+          // By status: the status view's index (RoomAdded makes a room's row there, keyed by the room id too).
+          const found = await statuses.page(rowQuery(ctx.params, { status, name }));
+          const shown = await Promise.all(
+            found.rows.map(async (s) => {
+              const room = await rooms.get(s.roomId);
+              return room && roomView(room, s);
+            }),
+          );
+          return pageOf({ ...found, rows: shown.filter((r) => r !== undefined) }, (r) => r);
         },
       }),
     },

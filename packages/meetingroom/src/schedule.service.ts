@@ -3,7 +3,18 @@
 // Reads every meetingroom event; owns nothing else. Offers: get, list.
 // Calls: nothing.
 
-import { endpoint, ListQuery, labelLanguage, notFound, PageOf, page, type Runtime, ServiceKit } from "@seed/platform";
+import {
+  endpoint,
+  filtersOf,
+  ListQuery,
+  labelLanguage,
+  notFound,
+  PageOf,
+  pageOf,
+  type Runtime,
+  rowQuery,
+  ServiceKit,
+} from "@seed/platform";
 import { type Static, Type as T } from "@sinclair/typebox";
 import type { Context, ServiceSchema } from "moleculer";
 import { roomIdOf } from "./ids.js";
@@ -26,6 +37,7 @@ export function scheduleService(rt: Runtime): ServiceSchema {
     name: "roomTables",
     key: roomIdOf,
     on: roomTableReducers,
+    indexes: ["status"],
   });
 
   return {
@@ -61,8 +73,8 @@ export function scheduleService(rt: Runtime): ServiceSchema {
         params: RoomTableListQuery,
         async handler(ctx: Context<Static<typeof RoomTableListQuery>>) {
           const lang = labelLanguage(ctx, ctx.params);
-          const rows = (await roomTables.all()).map((r) => localized(r, lang));
-          return page(rows, ctx.params, ["status"]);
+          const rows = await roomTables.page(rowQuery(ctx.params, filtersOf(ctx.params, ["status"])));
+          return pageOf(rows, (r) => localized(r, lang));
         },
       }),
     },

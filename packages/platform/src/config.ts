@@ -57,6 +57,23 @@ export const PlatformSettings = T.Object(
       },
     ),
     LOG_FORMAT: T.Union([T.Literal("json"), T.Literal("pretty")], { default: "pretty", description: "log format" }),
+    TRACING_EXPORTER: T.Union([T.Literal("none"), T.Literal("local"), T.Literal("zipkin"), T.Literal("console")], {
+      default: "none",
+      description:
+        "where spans go: none (tracer off), local (kept on each node for the flow view only), zipkin (also to a Zipkin-compatible collector: Zipkin, Jaeger, an OpenTelemetry Collector) or console",
+    }),
+    TRACING_URL: T.String({
+      default: "http://localhost:9411",
+      description: "base URL of the Zipkin-compatible collector (spans are posted to /api/v2/spans)",
+    }),
+    TRACING_SAMPLE_RATE: T.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 1,
+      description:
+        "share of requests whose traces are recorded (everything a recorded request causes is recorded with it)",
+    }),
+    TRACING_INTERVAL_SECONDS: Int(1, 600, 5, "seconds between two posts of finished spans to the collector"),
     JWT_SECRET: T.String({
       default: DEVELOPMENT_JWT_SECRET,
       minLength: 16,

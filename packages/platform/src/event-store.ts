@@ -21,6 +21,7 @@ import {
 import { continues, PREV_HEADER, prevOf } from "./chain.js";
 import type { Config } from "./config.js";
 import { unavailable } from "./errors.js";
+import { stampTrace } from "./observability/tracing.js";
 
 /** An event as stored: the domain event in its envelope. */
 export interface EventEnvelope<Data = unknown> {
@@ -340,6 +341,8 @@ export class EventStore {
     const data = encodeCommit(events);
     const h = headers();
     h.set(PREV_HEADER, String(basis.prev));
+    // Whoever handles the commit joins the trace of the work that appended it.
+    stampTrace(h);
     // While a stream elects a new leader (a server died) publishes go
     // unanswered for a moment. Sending the same commit again is safe — the
     // server drops a second copy by its id — so it is retried within a budget

@@ -47,7 +47,16 @@ export {
   type StatusLabels,
 } from "./identity.js";
 export { idFrom, idTime, newId, ULID_PATTERN } from "./ids.js";
-export { ListQuery, type Page, PageOf, page } from "./list.js";
+export {
+  filtersOf,
+  ListQuery,
+  type Page,
+  PageOf,
+  pageOf,
+  type RowPage,
+  type RowQuery,
+  rowQuery,
+} from "./list.js";
 export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
 export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
 export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type Reactions } from "./reaction.js";

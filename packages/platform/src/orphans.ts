@@ -53,7 +53,7 @@ export interface OrphanWatch<T> {
   /** How long something may wait for its owner. */
   afterMs: number;
   /** What may be waiting now (e.g. every approved payment), read from the service's own copy. */
-  candidates: () => Promise<T[]>;
+  candidates: () => AsyncIterable<T>;
   /** How `t` waits, or undefined when it does not (any more). */
   waiting: (t: T) => Waiting | undefined;
   /** Gives back what waited too long: a command its aggregate decides, with a seeded id. */
@@ -73,7 +73,7 @@ export function watchOrphans<T>(rt: Runtime, kit: ServiceKit, watch: OrphanWatch
 
   kit.every(watch.name, reconcilePeriod(watch.afterMs), async (now) => {
     const stillOwned = new Set<string>();
-    for (const t of await watch.candidates()) {
+    for await (const t of watch.candidates()) {
       const w = watch.waiting(t);
       if (!w) continue;
       if (owned.has(w.key)) {

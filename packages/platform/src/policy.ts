@@ -7,7 +7,7 @@
 // A void commit (a write that lost, see chain.ts) is acknowledged unhandled.
 
 import type { Logger as LoggerInstance } from "moleculer";
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, NatsError } from "nats";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, headers, type JsMsg, type MsgHdrs, NatsError } from "nats";
 import { prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { Refusal } from "./domain.js";
@@ -15,6 +15,7 @@ import { isClientError } from "./errors.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { logFields } from "./observability/logging.js";
+import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
@@ -43,6 +44,8 @@ export interface PolicyOptions {
   observe?: (outcome: PolicyOutcome) => void;
   /** Brings events of older schema versions to the current shape (the system's upcasters). */
   upcast?: (event: EventEnvelope) => EventEnvelope;
+  /** With tracing on: each reaction joins the trace its event was appended in. */
+  trace?: DeliveryTracer;
 }
 
 export type PolicyOutcome = "handled" | "retried" | "deadLettered";
@@ -154,12 +157,12 @@ export class Policy {
   }
 
   /** Runs the reactions to every event of one commit; throws when one failed. */
-  private async react(data: Uint8Array): Promise<void> {
+  private async react(data: Uint8Array, headers?: MsgHdrs, seq = 0): Promise<void> {
     for (const event of decodeCommit(data, this.opts.upcast)) {
       const react = this.opts.reactions[event.type];
       if (!react) continue;
       try {
-        await react(event);
+        await this.traced(event, headers, seq, react);
       } catch (err) {
         // A refused command is an answer, not a failure: the event is done.
         if (err instanceof Refusal || isClientError(err)) {
@@ -172,6 +175,17 @@ export class Policy {
         throw err;
       }
     }
+  }
+
+  /** Runs a reaction; with tracing on, in a span of the trace its event was appended in. */
+  private traced(event: EventEnvelope, headers: MsgHdrs | undefined, seq: number, react: EventHandler): Promise<void> {
+    const trace = this.opts.trace;
+    if (!trace) return react(event);
+    return trace(
+      headers,
+      () => deliveryLabel(`policy ${this.opts.durable}`, [event], seq),
+      () => react(event),
+    );
   }
 
   /**
@@ -234,7 +248,7 @@ export class Policy {
         m.ack();
         return;
       }
-      await this.react(m.data);
+      await this.react(m.data, m.headers, m.seq);
       this.handled++;
       m.ack();
       this.opts.observe?.("handled");

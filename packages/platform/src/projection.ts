@@ -8,11 +8,12 @@
 // (a write that lost) to the projector's `skip` instead.
 
 import type { Logger as LoggerInstance } from "moleculer";
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager } from "nats";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager, type MsgHdrs } from "nats";
 import { continues, prevOf } from "./chain.js";
 import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { type Commit, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
 import { GroupCommit } from "./group-commit.js";
+import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 import type { Store, WriteBatch } from "./store.js";
 
 export interface Projector {
@@ -26,11 +27,19 @@ export interface Projector {
   skip?(batch: WriteBatch, commit: Commit): void | Promise<void>;
   /** Sections the projector owns, cleared by a rebuild. */
   sections: string[];
+  /**
+   * What the projector writes besides its rows (its index declarations). A
+   * copy written under another layout is forgotten on start and replayed, so
+   * a newly declared index holds every row.
+   */
+  layout?: string;
 }
 
 const POSITIONS = "pos";
 /** Under POSITIONS, per projection: where it began keeping valid tips (a copy older than the chain rule). */
 const CHAINED_FROM = ":chainedFrom";
+/** Under POSITIONS, per projection: the layout its copy was written under. */
+const LAYOUT = ":layout";
 
 export class Projection {
   private position = 0;
@@ -58,6 +67,8 @@ export class Projection {
   private readonly waiters = new Waiters();
   /** Called after every flush with the position reached and the target of the start, for progress bars. */
   onProgress?: (position: number, target: number) => void;
+  /** With tracing on: applying a live commit joins the trace it was appended in (a catch-up does not). */
+  trace?: DeliveryTracer;
 
   constructor(
     private readonly events: EventStore,
@@ -85,6 +96,7 @@ export class Projection {
     this.stopped = false;
     try {
       this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
+      if (await this.forgotOtherLayout()) this.position = 0;
       this.chainedFrom = await this.chainStart();
       this.target = await this.lastSeqWhenAnswered();
     } catch (err) {
@@ -143,11 +155,31 @@ export class Projection {
   /** Forgets every row and the position, then replays the stream from the start. */
   async rebuild(): Promise<void> {
     await this.stop();
+    await this.forget();
+    this.caughtUp = false;
+    await this.start();
+  }
+
+  private async forget(): Promise<void> {
     for (const section of [...this.projector.sections, this.tips]) await this.store.clear(section);
     await this.store.delete(POSITIONS, this.projector.name);
     await this.store.delete(POSITIONS, this.projector.name + CHAINED_FROM);
-    this.caughtUp = false;
-    await this.start();
+  }
+
+  /**
+   * A copy written before its indexes were declared (or changed) lacks entries:
+   * it is forgotten, to be replayed from the start. True when it was.
+   */
+  private async forgotOtherLayout(): Promise<boolean> {
+    const layout = this.projector.layout ?? "";
+    const key = this.projector.name + LAYOUT;
+    const written = await this.store.get<string>(POSITIONS, key);
+    if (written === layout) return false;
+    // A copy older than layouts was written without indexes: the empty layout.
+    const forget = this.position > 0 && (written ?? "") !== layout;
+    if (forget) await this.forget();
+    await this.store.write([{ section: POSITIONS, key, value: layout }]);
+    return forget;
   }
 
   /**
@@ -233,7 +265,8 @@ export class Projection {
         if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${commits.applied}`);
         await commits.apply(m.seq, async (batch) => {
           const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
-          if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.projector.apply(batch, commit);
+          if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers)))
+            await this.applyOne(batch, commit, m.headers);
           else await this.projector.skip?.(batch, commit);
         });
       }
@@ -285,6 +318,14 @@ export class Projection {
     });
     if (this.stopped) messages.stop();
     return { jsm, name: info.name, messages };
+  }
+
+  /** Applies a commit; a live one, with tracing on, in a span of the trace it was appended in. */
+  private applyOne(batch: WriteBatch, commit: Commit, headers: MsgHdrs | undefined): void | Promise<void> {
+    const trace = this.caughtUp ? this.trace : undefined;
+    if (!trace) return this.projector.apply(batch, commit);
+    const label = () => deliveryLabel(this.projector.name, commit.events, commit.seq);
+    return trace(headers, label, () => this.projector.apply(batch, commit));
   }
 
   private async flush(batch: WriteBatch, seq: number): Promise<void> {

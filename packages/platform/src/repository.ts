@@ -14,8 +14,12 @@ import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, sub
 import { Freshness } from "./freshness.js";
 import { idFrom, newId } from "./ids.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { type KeyedRecord, KeyedRecords } from "./keyed-records.js";
+import type { RowPage, RowQuery } from "./list.js";
 import { currentDeadline, currentRequestId } from "./observability/request-scope.js";
+import { eachRow, readPage } from "./page-scan.js";
 import type { Projector } from "./projection.js";
+import { type IndexSpec, SecondaryIndexes } from "./secondary-index.js";
 import type { Store, WriteBatch } from "./store.js";
 
 /** What the instance stores per aggregate that has events: its state and the subject sequence it reflects. */
@@ -85,10 +89,16 @@ export interface RepositoryOptions {
 export interface RepositoryDeclaration<S extends Stated, C> {
   /** Reads the aggregate as it exists (undefined before its first event). */
   correlation?: Correlation<Existing<S>, C>;
+  /** Fields of the state (or named values) lists filter on by equality: secondary indexes written with each copy. */
+  indexes?: ReadonlyArray<IndexSpec<Existing<S>>>;
+  /** Map fields that grow with the history, kept one key per entry so the state's row keeps its size. */
+  records?: ReadonlyArray<KeyedRecord<Existing<S>, C>>;
 }
 
 export class Repository<S extends Stated, C, E extends DomainEvent> {
   readonly section: string;
+  readonly indexes: SecondaryIndexes<Snapshot<Existing<S>>, Existing<S>>;
+  private readonly records: KeyedRecords<Existing<S>, C>;
   private readonly locks = new KeyedLock();
   /** How current this instance's copy is, from its follower projection (given when the service starts). */
   readonly freshness = new Freshness();
@@ -104,15 +114,18 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     private readonly declared: RepositoryDeclaration<S, C> = {},
   ) {
     this.section = `agg:${decider.name}`;
+    this.indexes = new SecondaryIndexes(this.section, declared.indexes ?? [], (s) => s.state);
+    this.records = new KeyedRecords<Existing<S>, C>(this.section, declared.records ?? []);
   }
 
   /** The projection that keeps this instance's copy of every aggregate current. */
   projector(): Projector {
-    const { decider, section } = this;
+    const { decider, section, indexes, records } = this;
     return {
       name: section,
       filter: `${this.opts.system}.${decider.name}.>`,
-      sections: [section],
+      sections: [section, indexes.section, records.section],
+      layout: [indexes.layout, records.layout].filter(Boolean).join(";"),
       apply: (batch: WriteBatch, commit: Commit) => this.applyCommit(batch, commit),
       skip: (batch: WriteBatch, commit: Commit) => this.noteVoid(batch, commit),
     };
@@ -125,7 +138,10 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     let state: S = current?.state ?? this.decider.initialState;
     for (const e of commit.events)
       state = this.decider.evolve(state, e as unknown as E, { at: e.occurredAt, seq: commit.seq });
-    if (exists(state)) batch.put(this.section, id, { seq: commit.seq, state });
+    if (!exists(state)) return;
+    const next = { seq: commit.seq, state: this.records.store(batch, id, state) };
+    batch.put(this.section, id, next);
+    this.indexes.update(batch, id, current, next);
   }
 
   /**
@@ -174,7 +190,33 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     return this.get(id);
   }
 
-  /** Every aggregate this instance knows, in id (creation) order, including its own writes. */
+  /** One page of aggregates, newest id first, matching equality filters on declared indexes; includes own writes. */
+  async page(query: RowQuery): Promise<RowPage<Existing<S>>> {
+    await this.reach(this.lastAppended);
+    const store = this.store();
+    return readPage(
+      store,
+      this.section,
+      this.indexes as SecondaryIndexes<unknown>,
+      query,
+      async (id) => (await store.get<Snapshot<Existing<S>>>(this.section, id))?.state,
+    );
+  }
+
+  /** Every matching aggregate, read in bounded pages (a timer's sweep; never a list answer). */
+  rows(where: Record<string, unknown> = {}): AsyncGenerator<Existing<S>> {
+    return eachRow((q) => this.page(q), where);
+  }
+
+  /** The state a command decides on: this instance's copy with the records the command names loaded. */
+  async decisionState(id: string, command: C): Promise<Snapshot<Existing<S>> | undefined> {
+    const snapshot = await this.snapshot(id);
+    if (!snapshot) return undefined;
+    const state = await this.records.load(this.store(), id, snapshot.state, command);
+    return { ...snapshot, state: state as Existing<S> };
+  }
+
+  /** Every aggregate this instance knows, in id (creation) order, all at once: for tests only. */
   async all(): Promise<Existing<S>[]> {
     await this.reach(this.lastAppended);
     return (await this.store().list<Snapshot<Existing<S>>>(this.section)).map((r) => r.value.state);
@@ -209,7 +251,7 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     // next attempt are derived from it too, so they are not matched to it again.
     let voided: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      const snapshot = await this.snapshot(id);
+      const snapshot = await this.decisionState(id, command);
       const now = opts.now ?? new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
       let decided: E[];
       try {

@@ -12,6 +12,7 @@ import type { Freshness } from "./freshness.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Runtime } from "./node.js";
 import { type LagSubject, recordLag, sampleLag, watchLag } from "./observability/metrics.js";
+import { type DeliveryTracer, deliveryTracer } from "./observability/tracing.js";
 import { type EventHandler, Policy, type PolicyOutcome } from "./policy.js";
 import { Projection, type Projector } from "./projection.js";
 import { carryOut, type Effect, type EffectPorts, type Reactions } from "./reaction.js";
@@ -67,6 +68,8 @@ export class ServiceKit {
   private tickers: Ticker[] = [];
   private readonly rebuilds = new KeyedLock();
   private logger?: LoggerInstance;
+  /** Set with tracing on: the spans of this service's reactions and projections. */
+  private tracer?: DeliveryTracer;
   private stopLagWatch?: () => void;
   /** Per projection, where a rebuild under way stands (position reached, stream end at its start). */
   private readonly rebuilding = new Map<string, { seq: number; target: number }>();
@@ -188,6 +191,11 @@ export class ServiceKit {
     return this.rt.clock;
   }
 
+  /** This instance's LevelDB while it runs (operators and tests look at what a read cost). */
+  get localStore(): Store | undefined {
+    return this.store;
+  }
+
   /** Lifecycle hooks to mix into the Moleculer service. */
   mixin(): Partial<ServiceSchema> {
     const kit = this;
@@ -259,6 +267,7 @@ export class ServiceKit {
   private async start(): Promise<void> {
     const { rt } = this;
     this.logger = rt.broker.getLogger(this.service);
+    this.tracer = deliveryTracer(rt.broker, this.service);
     const guarantee = await rt.events.ensureStream(this.system);
     // Which guarantee holds depends on the stream and the server: said once at
     // start and kept on /health/ready, where an operator looks.
@@ -277,6 +286,7 @@ export class ServiceKit {
         this.options.events?.upcast,
       );
       // A rebuild reports its progress after every write (the REPL's progress bar).
+      projection.trace = this.tracer;
       projection.onProgress = (seq, target) => {
         if (this.rebuilding.has(projector.name)) this.rebuilding.set(projector.name, { seq, target });
       };
@@ -305,6 +315,7 @@ export class ServiceKit {
           deadLetterSubject: `deadletter.${this.system}.${durable}`,
           observe: policyMetrics(rt, durable),
           ...(this.options.events?.upcast ? { upcast: this.options.events.upcast } : {}),
+          ...(this.tracer ? { trace: this.tracer } : {}),
         },
         this.logger,
       );

@@ -4,7 +4,10 @@ import type { DomainEvent } from "./domain.js";
 import { notReadyHere } from "./errors.js";
 import type { Commit, EventEnvelope } from "./event-store.js";
 import { Freshness } from "./freshness.js";
+import type { RowPage, RowQuery } from "./list.js";
+import { eachRow, readPage } from "./page-scan.js";
 import type { Projector } from "./projection.js";
+import { type IndexSpec, SecondaryIndexes } from "./secondary-index.js";
 import type { Store, WriteBatch } from "./store.js";
 
 export type Reducer<Row, Data = unknown> = (row: Row | undefined, event: EventEnvelope<Data>) => Row | undefined;
@@ -23,10 +26,13 @@ export interface ViewDefinition<Row, E extends DomainEvent = DomainEvent> {
   on: Reducers<Row, E>;
   /** Subject filter; default the whole system (`<system>.>`). */
   filter?: string;
+  /** Fields (or named values) lists filter on by equality: each is a secondary index written with the row. */
+  indexes?: ReadonlyArray<IndexSpec<Row>>;
 }
 
 export class View<Row, E extends DomainEvent = DomainEvent> {
   readonly section: string;
+  readonly indexes: SecondaryIndexes<Row>;
   /** How current this instance's copy of the view is (its projection is given when the service starts). */
   readonly freshness = new Freshness();
 
@@ -36,14 +42,16 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
     private readonly system: string,
   ) {
     this.section = `view:${definition.name}`;
+    this.indexes = new SecondaryIndexes<Row>(this.section, definition.indexes ?? [], (row) => row);
   }
 
   projector(): Projector {
-    const { definition: def, section } = this;
+    const { definition: def, section, indexes } = this;
     return {
       name: section,
       filter: def.filter ?? `${this.system}.>`,
-      sections: [section],
+      sections: [section, indexes.section],
+      layout: indexes.layout,
       apply: async (batch: WriteBatch, commit: Commit) => {
         // Events come off the stream untyped; the reducer map is keyed by their type.
         const reducers = def.on as Record<string, Reducer<Row> | undefined>;
@@ -52,8 +60,11 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
           if (!reduce) continue;
           const key = def.key(event as EventEnvelope<E["data"]>);
           if (key === undefined) continue;
-          const next = reduce(await batch.get<Row>(section, key), event);
-          if (next !== undefined) batch.put(section, key, next);
+          const previous = await batch.get<Row>(section, key);
+          const next = reduce(previous, event);
+          if (next === undefined) continue;
+          batch.put(section, key, next);
+          indexes.update(batch, key, previous, next);
         }
       },
     };
@@ -91,6 +102,21 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
     return this.freshness.reachStreamEnd();
   }
 
+  /** One page of rows, newest key first, matching equality filters on declared indexes. */
+  page(query: RowQuery): Promise<RowPage<Row>> {
+    this.ensureReady();
+    const store = this.store();
+    return readPage(store, this.section, this.indexes as SecondaryIndexes<unknown>, query, (key) =>
+      store.get<Row>(this.section, key),
+    );
+  }
+
+  /** Every matching row, read in bounded pages (a timer's sweep; never a list answer). */
+  rows(where: Record<string, unknown> = {}): AsyncGenerator<Row> {
+    return eachRow((q) => this.page(q), where);
+  }
+
+  /** Every row in key order, all at once: for tests and small fixed views only. */
   async all(): Promise<Row[]> {
     this.ensureReady();
     return (await this.store().list<Row>(this.section)).map((r) => r.value);

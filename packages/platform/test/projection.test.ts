@@ -25,8 +25,11 @@ interface Totals {
   lastSeen: string;
 }
 
+/** Indexes whose value changes with (almost) every event: each update moves the row's entries. */
+const TOTALS_INDEXES = ["count", { name: "parity", of: (r: Totals) => (r.sum % 2 === 0 ? "even" : "odd") }] as const;
+
 /** A view that is wrong if an event is applied twice or missed: a count and a sum per counter. */
-const totalsOf = (store: () => Store, system: string) =>
+const totalsOf = (store: () => Store, system: string, indexes: boolean | undefined = true) =>
   new View<Totals>(
     {
       name: "totals",
@@ -39,10 +42,24 @@ const totalsOf = (store: () => Store, system: string) =>
           lastSeen: e.id,
         }),
       },
+      ...(indexes ? { indexes: TOTALS_INDEXES } : {}),
     },
     store,
     system,
   );
+
+/** The index entries the rows call for, and those the store holds, equal: no entry missing, none stale. */
+async function expectIndexesMatchRows(store: Store): Promise<void> {
+  const rows = await store.list<Totals>("view:totals");
+  const expected = rows
+    .flatMap(({ key, value }) => [
+      `count\u0000${value.count}\u0000${key}`,
+      `parity\u0000${value.sum % 2 === 0 ? "even" : "odd"}\u0000${key}`,
+    ])
+    .sort();
+  const entries = (await store.list("idx:view:totals")).map((e) => e.key).sort();
+  expect(entries).toEqual(expected);
+}
 
 /** Expected rows (without lastSeen) from what was published. */
 function expectedTotals(published: Array<{ aggregateId: string; by: number }>) {
@@ -77,9 +94,9 @@ describe("Projection", () => {
   });
 
   /** A store in `dir` (a fresh one by default) with the totals view and its projection (not started). */
-  const setup = async (dir = tempDir(), wrap?: (p: Projector) => Projector) => {
+  const setup = async (dir = tempDir(), wrap?: (p: Projector) => Projector, indexes?: boolean) => {
     const store = await openStore(dir, "0");
-    const view = totalsOf(() => store, system);
+    const view = totalsOf(() => store, system, indexes);
     const logger = recordingLogger();
     const projection = new Projection(
       c.events,
@@ -267,7 +284,7 @@ describe("Projection", () => {
       previous = projection.seq;
       stoppedAt.push(previous);
     }
-    const { projection, view } = await setup(dir);
+    const { projection, view, store } = await setup(dir);
     await projection.start();
     const last = await c.events.lastSeq(stream);
     expect(last).toBe(2000);
@@ -278,6 +295,7 @@ describe("Projection", () => {
       `stopped at ${stoppedAt}`,
     ).toBe(2000);
     expect(withoutLastSeen(rows)).toEqual(expectedTotals(published));
+    await expectIndexesMatchRows(store);
     // It was really stopped mid-stream, at many points.
     expect(new Set(stoppedAt.filter((s) => s > 0 && s < 2000)).size, `stopped at ${stoppedAt}`).toBeGreaterThanOrEqual(
       5,
@@ -340,12 +358,13 @@ describe("Projection", () => {
         return p.apply(batch, commit);
       },
     });
-    const { projection, view, logger } = await setup(undefined, failOnce);
+    const { projection, view, logger, store } = await setup(undefined, failOnce);
     await projection.start();
     expect(failed).toBe(1);
     expect(logger.lines.some((l) => l.level === "error" && /disk hiccup/.test(l.text))).toBe(true);
     expect(projection.seq).toBe(await c.events.lastSeq(stream));
     expect(withoutLastSeen(await view.all())).toEqual(expectedTotals(published));
+    await expectIndexesMatchRows(store);
   });
 
   it("a deleted LevelDB folder is rebuilt from the stream with identical rows", async () => {
@@ -353,8 +372,10 @@ describe("Projection", () => {
     const first = await setup();
     await first.projection.start();
     const rows = await first.store.list("view:totals");
+    const entries = await first.store.list("idx:view:totals");
     const seq = first.projection.seq;
     expect(rows).toHaveLength(37);
+    expect(entries).toHaveLength(74);
     await first.close();
 
     rmSync(first.dir, { recursive: true, force: true });
@@ -363,6 +384,34 @@ describe("Projection", () => {
     await again.projection.start();
     expect(again.projection.seq).toBe(seq);
     expect(await again.store.list("view:totals")).toEqual(rows);
+    expect(await again.store.list("idx:view:totals")).toEqual(entries);
+  });
+
+  it("a copy written before its indexes were declared is replayed on start, and then has every entry", async () => {
+    const published = await publishMany(c.events, system, 300, { aggregates: 11 });
+    const dir = tempDir();
+    const plain = await setup(dir, undefined, false);
+    await plain.projection.start();
+    expect(await plain.store.list("idx:view:totals")).toEqual([]);
+    await plain.close();
+
+    const indexed = await setup(dir);
+    await indexed.projection.start();
+    expect(indexed.projection.seq).toBe(await c.events.lastSeq(stream));
+    expect(withoutLastSeen(await indexed.view.all())).toEqual(expectedTotals(published));
+    await expectIndexesMatchRows(indexed.store);
+    // The same declarations next time: nothing is replayed.
+    await indexed.close();
+    let applied = 0;
+    const counted = await setup(dir, (p) => ({
+      ...p,
+      apply(batch, commit) {
+        applied++;
+        return p.apply(batch, commit);
+      },
+    }));
+    await counted.projection.start();
+    expect(applied).toBe(0);
   });
 
   it("rebuild() forgets the rows and the position and replays them identically", async () => {
@@ -373,10 +422,12 @@ describe("Projection", () => {
     const seq = projection.seq;
     // Rows left from an older version of the view are gone after a rebuild.
     await store.section("view:totals").put("stale", { id: "stale", count: 99, sum: 99, lastSeen: "" });
+    const entries = await store.list("idx:view:totals");
     await projection.rebuild();
     expect(projection.ready).toBe(true);
     expect(projection.seq).toBe(seq);
     expect(await store.list("view:totals")).toEqual(rows);
+    expect(await store.list("idx:view:totals")).toEqual(entries);
     // And it keeps following afterwards.
     await publishMany(c.events, system, 10, { aggregates: 20 });
     expect(await projection.waitFor(await c.events.lastSeq(stream), 5000)).toBe(true);

@@ -45,7 +45,7 @@ const shop: SystemModule = {
           ...ownedReadActions({
             name: "item",
             load: async () => undefined,
-            all: async () => [],
+            page: async () => ({ rows: [] }),
             ownerOf: () => "",
             staff: ["admin"],
             present: (s: { id: string }) => s,

@@ -32,11 +32,11 @@ export async function actors(url: string): Promise<Actors> {
 export const show = (res: ApiResponse): string =>
   `${res.status} ${typeof res.body === "string" ? res.body : JSON.stringify(res.body)}`;
 
-/** The list answer of `path` (`{items, total}`), asserted 200. */
+/** The list answer of `path` (`{items, hasMore, nextCursor?}`), asserted 200. */
 export async function list<T = ApiResponse["body"]>(
   client: ApiClient,
   path: string,
-): Promise<{ items: T[]; total: number }> {
+): Promise<{ items: T[]; hasMore: boolean; nextCursor?: string }> {
   const res = await client.get(path);
   expect(res.status, show(res)).toBe(200);
   return res.body;

@@ -37,7 +37,10 @@ const staff: Role[] = ["admin"];
 
 export function deliveryService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.delivery", { events: SauceEvents });
-  const deliveries = kit.aggregate(deliveryDecider, { correlation: correlateBy("orderId") });
+  const deliveries = kit.aggregate(deliveryDecider, {
+    correlation: correlateBy("orderId"),
+    indexes: ["customerId", "orderId", "status"],
+  });
 
   kit.react(deliveryPolicy);
 
@@ -48,8 +51,9 @@ export function deliveryService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "delivery",
         load: (id) => deliveries.getLatest(id),
-        all: () => deliveries.all(),
+        page: (q) => deliveries.page(q),
         ownerOf: (d) => d.customerId,
+        ownerIndex: "customerId",
         staff,
         present: deliveryView,
         getParams: ByIdParams,

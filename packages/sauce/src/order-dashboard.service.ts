@@ -39,6 +39,16 @@ export function orderDashboardService(rt: Runtime): ServiceSchema {
     name: "orderDashboards",
     key: orderIdOf,
     on: orderDashboardReducers,
+    indexes: [
+      "customerId",
+      "placed",
+      "status",
+      "orderStatus",
+      "paymentStatus",
+      "deliveryStatus",
+      "branchId",
+      "sauceId",
+    ],
   });
 
   return {
@@ -51,8 +61,10 @@ export function orderDashboardService(rt: Runtime): ServiceSchema {
           const row = await orderDashboards.getLatest(orderId);
           return row?.placed ? row : undefined;
         },
-        all: async () => (await orderDashboards.all()).filter((row) => row.placed),
+        // Rows of payments whose order was never stored are not shown.
+        page: (q) => orderDashboards.page({ ...q, where: { ...q.where, placed: true } }),
         ownerOf: (row) => row.customerId,
+        ownerIndex: "customerId",
         staff,
         present: localized,
         getParams: OrderDashboardParams,

@@ -49,7 +49,7 @@ const staff: Role[] = ["admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.order", { events: SauceEvents });
-  const orders = kit.aggregate(orderDecider);
+  const orders = kit.aggregate(orderDecider, { indexes: ["customerId", "status", "branchId", "sauceId"] });
   // An order is stored within a window of its payment, or not at all: the
   // reconciliation refunds a payment without order only after
   // SAUCE_RECONCILE_AFTER_MS, and the rest of that time is the margin for an
@@ -106,8 +106,9 @@ export function orderService(rt: Runtime): ServiceSchema {
       ...ownedReadActions({
         name: "order",
         load: (id) => orders.getLatest(id),
-        all: () => orders.all(),
+        page: (q) => orders.page(q),
         ownerOf: (o) => o.customerId,
+        ownerIndex: "customerId",
         staff,
         present: orderView,
         getParams: ByIdParams,

@@ -36,7 +36,11 @@ const staff: Role[] = ["admin"];
 
 export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "sauce.payment", { events: SauceEvents });
-  const payments = kit.aggregate(paymentDecider, { correlation: correlateBy("orderId") });
+  // An authorization not yet approved is no payment to show: lists read the "visible" index.
+  const payments = kit.aggregate(paymentDecider, {
+    correlation: correlateBy("orderId"),
+    indexes: ["customerId", "orderId", "status", { name: "visible", of: isVisible }],
+  });
   const afterMs = settings.of(rt.config).SAUCE_RECONCILE_AFTER_MS;
 
   // The reconciliation approves as the policy does (same seed, same event id).
@@ -51,7 +55,8 @@ export function paymentService(rt: Runtime): ServiceSchema {
 
   // Every replica ticks; the aggregate decides, so a second replica finds the work done.
   kit.every("reconcile", reconcilePeriod(afterMs), async (now) => {
-    for (const p of await payments.all()) {
+    // Only authorizations can be overdue: the status index walks those, a page at a time.
+    for await (const p of payments.rows({ status: "Authorized" })) {
       if (!isOverdue(p, now, afterMs)) continue;
       if (await orderStored(p.orderId)) {
         await approve(p.orderId, p.id); // stored, but its OrderPlaced has not reached our policy yet
@@ -92,8 +97,12 @@ export function paymentService(rt: Runtime): ServiceSchema {
           const p = await payments.getLatest(id);
           return p && isVisible(p) ? p : undefined;
         },
-        all: async () => (await payments.all()).filter(isVisible),
+        page: async (q) => {
+          const found = await payments.page({ ...q, where: { ...q.where, visible: true } });
+          return { ...found, rows: found.rows.filter(isVisible) };
+        },
         ownerOf: (p) => p.customerId,
+        ownerIndex: "customerId",
         staff,
         present: paymentView,
         getParams: ByIdParams,

@@ -4,7 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { ApiProblem } from "./api.js";
-import type { LiveState } from "./live.js";
+import type { ListPage, LiveState } from "./live.js";
 
 export interface FieldSpec {
   /** Body field; a dot names a nested one ("account.bankCode"). */
@@ -280,7 +280,14 @@ export function Card(props: {
   );
 }
 
-export function ViewHeader(props: { title: string; view: string; state: LiveState; total: number; problem?: string }) {
+/** The rows shown and whether older ones follow (a list page counts what it holds, not the whole view). */
+export function ViewHeader(props: {
+  title: string;
+  view: string;
+  state: LiveState;
+  page: ListPage<unknown>;
+  problem?: string;
+}) {
   return (
     <div class="view-header">
       <h2>
@@ -289,7 +296,10 @@ export function ViewHeader(props: { title: string; view: string; state: LiveStat
       <span class={`live ${props.state}`} data-live={props.state}>
         {props.state === "live" ? "● live" : props.state === "connecting" ? "○ connecting" : "○ offline"}
       </span>
-      <span class="total">{props.total} rows</span>
+      <span class="total">
+        {props.page.items.length}
+        {props.page.hasMore ? "+" : ""} rows{props.page.hasMore ? " (newest shown)" : ""}
+      </span>
       {props.problem ? (
         <p class="error" role="alert">
           {props.problem}

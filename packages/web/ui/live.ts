@@ -3,9 +3,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { type Lang, loadSession, openLiveSession, withLang } from "./api.js";
 
+/** A list's first page, newest rows first (a cursor page like any other). */
 export interface ListPage<T> {
   items: T[];
-  total: number;
+  hasMore: boolean;
+  nextCursor?: string;
 }
 export type LiveState = "connecting" | "live" | "offline";
 
@@ -14,7 +16,7 @@ export function useLive<T>(
   lang: Lang,
   enabled = true,
 ): { list: ListPage<T>; state: LiveState; problem?: string } {
-  const [list, setList] = useState<ListPage<T>>({ items: [], total: 0 });
+  const [list, setList] = useState<ListPage<T>>({ items: [], hasMore: false });
   const [state, setState] = useState<LiveState>("connecting");
   const [problem, setProblem] = useState<string>();
   useEffect(() => {

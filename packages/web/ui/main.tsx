@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { type Lang, loadSession, login, logout, type Session, whenUnauthorized } from "./api.js";
 import { ActionForm } from "./forms.js";
 import { CleaningPage } from "./pages/cleaning.js";
+import { FlowPage } from "./pages/flow.js";
 import { InsurancePage } from "./pages/insurance.js";
 import { MallPage } from "./pages/mall.js";
 import { MeetingroomPage } from "./pages/meetingroom.js";
@@ -22,11 +23,13 @@ const PAGES = {
   cleaning: { title: "Cleaning", page: CleaningPage },
   meetingroom: { title: "Meeting rooms", page: MeetingroomPage },
   insurance: { title: "Insurance", page: InsurancePage },
+  flow: { title: "Flow", page: FlowPage },
 } as const;
 type PageName = keyof typeof PAGES;
 
 const pageOfHash = (): PageName => {
-  const name = location.hash.replace(/^#\/?/, "");
+  // `#/flow/<id>` is the flow page showing one flow.
+  const name = location.hash.replace(/^#\/?/, "").split("/")[0] ?? "";
   return name in PAGES ? (name as PageName) : "mall";
 };
 

@@ -4,10 +4,9 @@
 // synchronous dependency of a reservation: with it killed, a reservation is a
 // fast 503 with Retry-After and nothing is stored; cancels still go in, and
 // the payment node cancels their payments, once, when it is back.
-import type { NatsServer } from "@seed/platform/operations";
-import { type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SpawnedNode } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -23,41 +22,15 @@ import {
   show,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+// message and payment live only in the children
+const cluster = faultCluster({
+  main: { services: "api,cleaning.reservation,cleaning.clean,cleaning.review,cleaning.dashboard" },
+  spawned: ["cleaning.message", "cleaning.payment"],
+});
+const running = (services: string) => cluster.live(services);
 let u: Actors;
-
-async function spawn(services: string, extra: Record<string, string> = {}): Promise<SpawnedNode> {
-  const child = await spawnNode({ services, env: { ...env, ...extra } });
-  children.push(child);
-  return child;
-}
-
-const running = (services: string) =>
-  children.find((c) => c.env.SERVICES === services && c.process.exitCode === null && c.process.signalCode === null);
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  // message and payment live only in the children
-  [main] = await Promise.all([
-    startTestNode({
-      services: "api,cleaning.reservation,cleaning.clean,cleaning.review,cleaning.dashboard",
-      config: env,
-    }),
-    spawn("cleaning.message"),
-    spawn("cleaning.payment"),
-  ]);
-  await main.node.broker.waitForServices(["cleaning.message", "cleaning.payment"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 describe("message service down", () => {
@@ -69,7 +42,7 @@ describe("message service down", () => {
     expect((await messageNode.kill("SIGKILL")).signal).toBe("SIGKILL");
 
     // the whole flow goes on, without waiting for messages
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     const placed = await Promise.all([0, 1, 2].map(() => timed(() => reserve(u.alice))));
     for (const p of placed) expect(p.ms).toBeLessThan(timeout);
     const [reviewed, cleaned, canceled] = placed.map((p) => p.value) as [Json, Json, Json];
@@ -86,9 +59,11 @@ describe("message service down", () => {
     expect(Number(down.headers.get("retry-after"))).toBeGreaterThan(0);
 
     // back under its name with its store: it resumes where it stopped
-    await spawn("cleaning.message", {
-      NODE_ID: messageNode.env.NODE_ID ?? "",
-      DATA_DIR: messageNode.env.DATA_DIR ?? "",
+    await cluster.spawn("cleaning.message", {
+      env: {
+        NODE_ID: messageNode.env.NODE_ID ?? "",
+        DATA_DIR: messageNode.env.DATA_DIR ?? "",
+      },
     });
     await messagesOf(u.dave, warmUp.id, ["ReservationApplied", "PaymentApproved"]);
     const messages = await messagesOf(u.dave, reviewed.id, [
@@ -110,7 +85,7 @@ describe("message service down", () => {
 
 describe("payment service down", () => {
   it("a reservation is a fast 503 and nothing is stored; cancels go on and their payments are canceled once when payment is back", async () => {
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     const toCancel = await reserve(u.erin);
     const paymentNode = running("cleaning.payment") as SpawnedNode;
     expect((await paymentNode.kill("SIGKILL")).signal).toBe("SIGKILL");
@@ -129,7 +104,7 @@ describe("payment service down", () => {
     await messagesOf(u.dave, toCancel.id, ["ReservationApplied", "PaymentApproved", "ReservationCanceled"]);
 
     // payment back: the missed cancel is applied once, and reservations are paid again
-    await spawn("cleaning.payment", { NODE_ID: paymentNode.env.NODE_ID ?? "" });
+    await cluster.spawn("cleaning.payment", { env: { NODE_ID: paymentNode.env.NODE_ID ?? "" } });
     await messagesOf(u.dave, toCancel.id, [
       "ReservationApplied",
       "PaymentApproved",

@@ -3,10 +3,9 @@
 // or killed: 503 + Retry-After within the request timeout and nothing stored;
 // after repeated failures the circuit breaker answers at once; once the clean
 // service is back and the half-open time has passed, reviews go through.
-import type { NatsServer } from "@seed/platform/operations";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -21,52 +20,34 @@ import {
   show,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+const cluster = faultCluster({
+  main: {
+    services: "api,cleaning.reservation,cleaning.payment,cleaning.review,cleaning.message,cleaning.dashboard",
+  },
+  spawned: ["cleaning.clean"],
+});
 let u: Actors;
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  const [node, clean] = await Promise.all([
-    startTestNode({
-      services: "api,cleaning.reservation,cleaning.payment,cleaning.review,cleaning.message,cleaning.dashboard",
-      config: env,
-    }),
-    spawnNode({ services: "cleaning.clean", env }),
-  ]);
-  main = node;
-  children.push(clean);
-  await main.node.broker.waitForServices(["cleaning.clean"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of children) if (c.process.signalCode === null && c.process.exitCode === null) c.process.kill("SIGCONT");
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 const reviewOf = (requestId: string) =>
   u.carol.post("/cleaning/reviews", { requestId, content: "Tidy and kind", score: 5 });
 
 async function nothingStored(requestId: string): Promise<void> {
-  expect((await list(u.dave, `/cleaning/reviews?requestId=${requestId}`)).total).toBe(0);
+  expect((await list(u.dave, `/cleaning/reviews?requestId=${requestId}`)).items.length).toBe(0);
   const row = await rowWithStatus(u.dave, requestId, "CleaningFinished");
   expect(row.content).toBeUndefined();
 }
 
 describe("clean service slow or down", () => {
   it("review: fast 503 with Retry-After and nothing stored; the breaker opens; reviews work when clean is back", async () => {
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     const requests: Json[] = [];
     for (let i = 0; i < 8; i++) requests.push(await reserve(i % 2 ? u.erin : u.alice));
     for (const r of requests) await finishClean(u.carol, r.id);
     await review(u.carol, requests[0].id);
-    const cleanNode = children[0] as SpawnedNode;
+    const cleanNode = cluster.children[0] as SpawnedNode;
 
     // slow: the clean node stops answering (not gone from the cluster)
     cleanNode.process.kill("SIGSTOP");
@@ -96,9 +77,7 @@ describe("clean service slow or down", () => {
     await messagesOf(u.dave, requests[1].id, ["ReservationApplied", "PaymentApproved", "CleaningFinished"]);
 
     // clean back under its name, with a fresh store rebuilt from the log: reviews go through again
-    children.push(
-      await spawnNode({ services: "cleaning.clean", env: { ...env, NODE_ID: cleanNode.env.NODE_ID ?? "" } }),
-    );
+    await cluster.spawn("cleaning.clean", { env: { NODE_ID: cleanNode.env.NODE_ID ?? "" } });
     for (const r of requests.slice(1)) {
       const done = await eventually(
         async () => {
@@ -111,7 +90,7 @@ describe("clean service slow or down", () => {
       expect(done).toMatchObject({ requestId: r.id, status: "ReviewCompleted", cleanerId: u.ids.carol });
     }
     for (const r of requests) {
-      expect((await list(u.dave, `/cleaning/reviews?requestId=${r.id}`)).total).toBe(1);
+      expect((await list(u.dave, `/cleaning/reviews?requestId=${r.id}`)).items.length).toBe(1);
       await rowWithStatus(u.dave, r.id, "ReviewCompleted");
     }
     // a second review is still refused

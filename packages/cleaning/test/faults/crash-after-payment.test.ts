@@ -7,19 +7,9 @@
 //   - without a retry, the payment is canceled (PaymentCanceled) once after
 //     the wait, with two payment replicas reconciling, and a retry after that
 //     is refused (409): no reservation is stored without its payment.
-
-import type { NatsServer } from "@seed/platform/operations";
-import {
-  eventually,
-  type FaultPlan,
-  ManualClock,
-  type SpawnedNode,
-  spawnNode,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
-import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, type FaultPlan, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -31,60 +21,42 @@ import {
   show,
 } from "../integration/helpers.js";
 
-const RECONCILE_AFTER_MS = 8000; // the retry below comes a few seconds after its payment
-/** The services' clock: the test moves it past the wait instead of waiting. */
-const clock = new ManualClock();
+// Far wider than spawning a node on a loaded machine takes: the test moves the
+// shared clock past it instead of waiting it out.
+const RECONCILE_AFTER_MS = 10 * 60_000;
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv> & { CLEANING_RECONCILE_AFTER_MS: number };
-let main: TestNode;
-let paymentReplica: TestNode;
-const children: SpawnedNode[] = [];
+// two payment replicas reconcile at the same time; the reservation lives only in a child
+const cluster = faultCluster({
+  env: { CLEANING_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS },
+  main: { services: "api,cleaning.payment,cleaning.message,cleaning.dashboard" },
+  spawned: ["cleaning.payment"],
+});
 let u: Actors;
-/** The reservation node's id: every incarnation takes the place of the one before in the registry. */
-let reservationNodeId = "";
+beforeAll(async () => {
+  u = await actors(cluster.main.url);
+});
 
-async function spawn(services: string, faults?: FaultPlan): Promise<SpawnedNode> {
-  const child = await spawnNode({
-    services,
-    env: {
-      ...env,
-      ...(reservationNodeId && services === "cleaning.reservation" ? { NODE_ID: reservationNodeId } : {}),
-    },
-    clockStart: clock.now(),
-    ...(faults ? { faults } : {}),
-  });
-  children.push(child);
-  return child;
-}
+/** A reservation node; every incarnation takes the place of the one before in the registry. */
+const reservationNode = (faults?: FaultPlan): Promise<SpawnedNode> =>
+  cluster.spawn("cleaning.reservation", { nodeId: "cleaning-reservation", ...(faults ? { faults } : {}) });
 
 /** A reservation node that dies right after the payment of the next reservation. */
-async function doomedReservationNode(): Promise<SpawnedNode> {
-  const child = await spawn("cleaning.reservation", { killAfterCall: "cleaning.payment.approve" });
-  reservationNodeId = child.env.NODE_ID ?? "";
-  await main.node.broker.waitForServices(["cleaning.reservation"], 10_000);
-  return child;
-}
+const doomedReservationNode = () => reservationNode({ killAfterCall: "cleaning.payment.approve" });
+const healthyReservationNode = () => reservationNode();
 
-async function healthyReservationNode(): Promise<SpawnedNode> {
-  const child = await spawn("cleaning.reservation");
-  await main.node.broker.waitForServices(["cleaning.reservation"], 10_000);
-  return child;
+/** The shared clock moved on to `at` (where it already is, if later), and both payment replicas reconcile there. */
+async function reconcileAt(at: number): Promise<void> {
+  await cluster.advance(Math.max(0, at - cluster.clock.now()));
+  expect(await cluster.tick("cleaning.payment"), "payment replicas that reconciled").toBe(2);
 }
 
 const paymentOf = (requestId: string) =>
-  main.node.broker.call<{ status: string; amount: number; createdAt: string }, { requestId: string }>(
+  cluster.main.node.broker.call<{ status: string; amount: number; createdAt: string }, { requestId: string }>(
     "cleaning.payment.byRequest",
     {
       requestId,
     },
   );
-
-/** Both payment replicas run their reconciliation now, on the moved clock. */
-async function tickBothReplicas(): Promise<void> {
-  for (const node of [main, paymentReplica])
-    await main.node.broker.call("cleaning.payment.tick", {}, { nodeID: node.node.broker.nodeID });
-}
 
 /** Request ids whose payment was approved: the only trace of a reservation that never got stored. */
 const paidRequests = async (): Promise<string[]> =>
@@ -121,30 +93,13 @@ async function keyedRetry(body: object, key: string) {
   );
 }
 
-beforeAll(async () => {
-  nats = await privateNats();
-  env = { ...clusterEnv(nats), CLEANING_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS };
-  // two payment replicas reconcile at the same time; the reservation lives only in a child
-  [main, paymentReplica] = await Promise.all([
-    startTestNode({ services: "api,cleaning.payment,cleaning.message,cleaning.dashboard", config: env, clock }),
-    startTestNode({ services: "cleaning.payment", config: env, clock }),
-  ]);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await paymentReplica?.stop();
-  await main?.stop();
-  await nats?.stop();
-});
-
 describe("the reservation node dies between the payment and the reservation", () => {
   it("a keyed retry within the wait completes it (no refund); without a retry the payment is canceled once", async () => {
     // 1. abandoned: paid, never stored, never retried in time
     const abandonedBody = reservationBody();
     const abandoned = await reserveAndCrash(await doomedReservationNode(), abandonedBody, "abandoned-1");
     expect(await paymentOf(abandoned)).toMatchObject({ status: "PaymentApproved", amount: 50_000 });
+    const abandonedPaidAt = Date.parse((await paymentOf(abandoned)).createdAt);
 
     // 2. retried: paid, the node dies, the client retries with its key on a healthy node
     const retriedBody = reservationBody({ price: 61_000 });
@@ -155,12 +110,10 @@ describe("the reservation node dies between the payment and the reservation", ()
     expect(retry.body).toMatchObject({ id: retried, status: "ReservationApplied", price: 61_000 });
 
     // not before its wait is over: both replicas reconcile now and cancel nothing
-    clock.advance(RECONCILE_AFTER_MS - 1000);
-    await tickBothReplicas();
+    await reconcileAt(abandonedPaidAt + RECONCILE_AFTER_MS - 1000);
     expect(await paymentOf(abandoned)).toMatchObject({ status: "PaymentApproved" });
     // the abandoned payment is canceled once its wait is over — once, with two replicas ticking
-    clock.advance(1001);
-    await tickBothReplicas();
+    await reconcileAt(abandonedPaidAt + RECONCILE_AFTER_MS + 1);
     await eventually(async () => expect((await paymentOf(abandoned)).status).toBe("PaymentCanceled"));
     await messagesOf(u.dave, abandoned, ["PaymentApproved", "PaymentCanceled"]);
     // its request never shows: no reservation, no row
@@ -175,8 +128,8 @@ describe("the reservation node dies between the payment and the reservation", ()
 
     // the retried request's wait is over too: its payment stands, after more ticks on both replicas
     const paidAt = Date.parse((await paymentOf(retried)).createdAt);
-    expect(clock.now()).toBeGreaterThan(paidAt + RECONCILE_AFTER_MS);
-    await tickBothReplicas();
+    await reconcileAt(paidAt + RECONCILE_AFTER_MS + 1);
+    expect(cluster.clock.now()).toBeGreaterThan(paidAt + RECONCILE_AFTER_MS);
     expect(await paymentOf(retried)).toMatchObject({ status: "PaymentApproved", amount: 61_000 });
     await messagesOf(u.dave, retried, ["ReservationApplied", "PaymentApproved"]);
     // and still exactly one cancellation of the abandoned one, after more ticks on both replicas

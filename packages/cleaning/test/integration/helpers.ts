@@ -46,7 +46,11 @@ export const SETTLE: { timeout: number } = { timeout: 15_000 };
 
 /** A node with the cleaning services and the gateway, on the run's nats-server. */
 export function startCleaningNode(): Promise<TestNode> {
-  return startTestNode({ services: "api,cleaning.*", config: { POLICY_ACK_WAIT_MS: 2000 } });
+  return startTestNode({
+    services: "api,cleaning.*",
+    config: { POLICY_ACK_WAIT_MS: 2000 },
+    notWaitedFor: ["api routes"], // every route of the system is served here; the gateway's warm-up would wait 3 s for the other systems' routes
+  });
 }
 
 /** A cleaning node for one test file, with the demo users logged in, stopped after the file. */
@@ -120,7 +124,7 @@ export function messagesOf(client: ApiClient, requestId: string, statuses: strin
     async () => {
       const page = await list(client, `/cleaning/messages?requestId=${requestId}`);
       expect(page.items.map((m: Json) => m.status).sort()).toEqual([...statuses].sort());
-      expect(page.total).toBe(statuses.length);
+      expect(page.items.length).toBe(statuses.length);
       return page.items as Json[];
     },
     { timeout },

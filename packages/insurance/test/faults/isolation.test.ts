@@ -5,10 +5,10 @@
 //   nothing charged; a healthy payment brings proposals back;
 // - payment stopped → 503 fast, nothing stored;
 // - proposal stopped → customers, quotes, plans and documents keep working.
-import type { BreakerView, NatsServer } from "@seed/platform/operations";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BreakerView } from "@seed/platform/operations";
+import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   account,
@@ -23,44 +23,23 @@ import {
   show,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-let proposalNode: SpawnedNode;
-let paymentNode: SpawnedNode;
+const TIMEOUT = 1000;
+const cluster = faultCluster({
+  env: { INSURANCE_DOCUMENT_DELAY_MS: 200, REQUEST_TIMEOUT_MS: TIMEOUT },
+  main: { services: "api,insurance.product,insurance.customer,insurance.plan,insurance.alarm,insurance.mypage" },
+  spawned: [
+    { services: "insurance.proposal", env: { BREAKER_MIN_REQUESTS: 3, BREAKER_HALF_OPEN_MS: 1000 } },
+    { services: "insurance.payment", faults: { delayAction: { action: "insurance.payment.pay", ms: 1500 } } },
+  ],
+});
+const proposalNode = () => cluster.children[0] as SpawnedNode;
+let paymentNode = () => cluster.children[1] as SpawnedNode;
 let u: Actors;
 let product: Json;
-const TIMEOUT = 1000;
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  const config = { ...env, INSURANCE_DOCUMENT_DELAY_MS: 200, REQUEST_TIMEOUT_MS: TIMEOUT };
-  [main, proposalNode, paymentNode] = await Promise.all([
-    startTestNode({
-      services: "api,insurance.product,insurance.customer,insurance.plan,insurance.alarm,insurance.mypage",
-      config,
-    }),
-    spawnNode({
-      services: "insurance.proposal",
-      env: { ...config, BREAKER_MIN_REQUESTS: 3, BREAKER_HALF_OPEN_MS: 1000 },
-    }),
-    spawnNode({
-      services: "insurance.payment",
-      env: config,
-      faults: { delayAction: { action: "insurance.payment.pay", ms: 1500 } },
-    }),
-  ]);
-  await main.node.broker.waitForServices(["insurance.proposal", "insurance.payment"], 10_000);
-  u = await actors(main.url);
+  u = await actors(cluster.main.url);
   product = await newProduct(u.dave);
   await customerOf(u.alice);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([proposalNode?.kill("SIGKILL"), paymentNode?.kill("SIGKILL")]);
-  await main?.stop();
-  await nats?.stop();
 });
 
 async function readyPlan(): Promise<Json> {
@@ -71,7 +50,7 @@ async function readyPlan(): Promise<Json> {
 
 /** The state of the breaker the proposal node keeps for its calls to payment. */
 async function paymentBreakerOnProposalNode(): Promise<string | undefined> {
-  const broker = main.node.broker;
+  const broker = cluster.main.node.broker;
   const nodeID = broker.registry.getActionEndpoints("insurance.proposal.propose")?.endpoints[0]?.id;
   if (!nodeID) return undefined;
   const breakers = await broker.call<BreakerView[], object>("$ops.breakers", {}, { nodeID });
@@ -79,7 +58,7 @@ async function paymentBreakerOnProposalNode(): Promise<string | undefined> {
 }
 
 const nothingStored = async () => {
-  expect((await list(u.dave, "/insurance/proposals")).total).toBe(0);
+  expect((await list(u.dave, "/insurance/proposals")).items.length).toBe(0);
 };
 
 describe("payment slow, then stopped", () => {
@@ -104,12 +83,13 @@ describe("payment slow, then stopped", () => {
     expect(fast.ms).toBeLessThan(TIMEOUT / 2);
     // the slow bank finished after its callers gave up: it charged nothing
     await new Promise((r) => setTimeout(r, 1000));
-    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).total).toBe(0));
+    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).items.length).toBe(0));
     await nothingStored();
 
     // a healthy payment replaces the slow one: proposals work again
-    await paymentNode.kill("SIGKILL");
-    paymentNode = await spawnNode({ services: "insurance.payment", env: { ...env, REQUEST_TIMEOUT_MS: TIMEOUT } });
+    await paymentNode().kill("SIGKILL");
+    const again = await cluster.spawn("insurance.payment"); // without the slow bank
+    paymentNode = () => again;
     const ok = await eventually(
       async () => {
         const res = await u.alice.post("/insurance/proposals", { planNo: plans[0].id, account: account() });
@@ -119,13 +99,13 @@ describe("payment slow, then stopped", () => {
       { timeout: 20_000, interval: 300 },
     );
     expect(ok.status).toBe("Contracted");
-    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).total).toBe(1));
+    await eventually(async () => expect((await list(u.dave, "/insurance/payments")).items.length).toBe(1));
   }, 50_000);
 
   it("payment stopped: 503 fast, nothing stored", async () => {
     const plan = await readyPlan();
-    await paymentNode.kill("SIGKILL");
-    const before = (await list(u.dave, "/insurance/proposals")).total;
+    await paymentNode().kill("SIGKILL");
+    const before = (await list(u.dave, "/insurance/proposals")).items.length;
     const res = await eventually(
       async () => {
         const r = await timed(() => u.alice.post("/insurance/proposals", { planNo: plan.id, account: account() }));
@@ -136,13 +116,13 @@ describe("payment slow, then stopped", () => {
       { timeout: 10_000, interval: 200 },
     );
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await list(u.dave, "/insurance/proposals")).total).toBe(before);
+    expect((await list(u.dave, "/insurance/proposals")).items.length).toBe(before);
   });
 });
 
 describe("proposal stopped", () => {
   it("customers, quotes, plans and documents keep working; proposals answer 503", async () => {
-    await proposalNode.kill("SIGKILL");
+    await proposalNode().kill("SIGKILL");
     await customerOf(u.erin, "김영희");
     const plan = await savePlan(u.erin, product.code);
     const requoted = await u.erin.patch(`/insurance/plans/${plan.id}`, { paymentCycle: "quarterly" });

@@ -3,19 +3,15 @@
 // not acknowledged; they come back to its successor (counted on the durable
 // consumer). Every event still gets one message, every withdrawal one payment
 // cancel.
-import type { NatsServer } from "@seed/platform/operations";
 import {
   eventually,
   freezeHoldingUnacked,
   handledUpTo,
   redeliveriesOf,
   type SpawnedNode,
-  spawnNode,
-  startTestNode,
-  type TestNode,
 } from "@seed/platform/testing";
-import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { faultCluster } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   account,
@@ -30,42 +26,26 @@ import {
   show,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+const cluster = faultCluster({
+  env: { INSURANCE_DOCUMENT_DELAY_MS: 100 },
+  main: {
+    services: "api,insurance.product,insurance.customer,insurance.plan,insurance.proposal,insurance.mypage",
+  },
+  spawned: [{ services: "insurance.payment,insurance.alarm", waitFor: ["insurance.payment"] }],
+});
 let u: Actors;
-let env: Record<string, string | number>;
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = { ...clusterEnv(nats), INSURANCE_DOCUMENT_DELAY_MS: 100 };
-  const [node, worker] = await Promise.all([
-    startTestNode({
-      services: "api,insurance.product,insurance.customer,insurance.plan,insurance.proposal,insurance.mypage",
-      config: env,
-    }),
-    spawnNode({ services: "insurance.payment,insurance.alarm", env }),
-  ]);
-  main = node;
-  children.push(worker);
-  await main.node.broker.waitForServices(["insurance.payment"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 describe("redelivery", () => {
   it("a worker killed mid-burst: one message per event, one cancel per withdrawal", async () => {
     const product = await newProduct(u.dave);
     await customerOf(u.alice);
-    const { nc } = main.node.runtime;
+    const { nc } = cluster.main.node.runtime;
     const payment = { nc, system: "insurance", durable: "insurance-payment" };
     const alarm = { nc, system: "insurance", durable: "insurance-alarm" };
-    const worker = children[0] as SpawnedNode;
+    const worker = cluster.children[0] as SpawnedNode;
     const proposals: Json[] = [];
     let batch: Json[] = [];
     // Each round a larger burst, until the worker is stopped holding events it has not acknowledged.
@@ -88,18 +68,13 @@ describe("redelivery", () => {
     });
     expect(held).toBeGreaterThan(0);
     await worker.kill("SIGKILL");
-    children.push(
-      await spawnNode({
-        services: "insurance.payment,insurance.alarm",
-        env: { ...env, NODE_ID: worker.env.NODE_ID ?? "" },
-      }),
-    );
+    await cluster.spawn("insurance.payment,insurance.alarm", { env: { NODE_ID: worker.env.NODE_ID ?? "" } });
 
     for (const p of proposals) {
       await eventually(
         async () => {
           const pays = await list(u.dave, `/insurance/payments?proposalNo=${p.id}`);
-          expect(pays.total).toBe(1);
+          expect(pays.items.length).toBe(1);
           expect(pays.items[0].status).toBe("Canceled");
         },
         { timeout: 20_000 },
@@ -112,7 +87,7 @@ describe("redelivery", () => {
     // Everything is handled: nothing more comes of it, and what the killed worker held came again.
     await handledUpTo(payment);
     await handledUpTo(alarm);
-    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).total).toBe(5);
+    for (const p of proposals) expect((await list(u.dave, `/insurance/msgs?planNo=${p.planNo}`)).items.length).toBe(5);
     expect(await redeliveriesOf(payment)).toBeGreaterThan(0);
   }, 60_000);
 });

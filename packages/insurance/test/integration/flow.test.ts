@@ -121,7 +121,7 @@ describe("insurance flow", () => {
     });
     expect(proposed.headers.get("location")).toBe(`/insurance/proposals/${proposal.id}`);
     const payments = await list(u.alice, `/insurance/payments?proposalNo=${proposal.id}`);
-    expect(payments.total).toBe(1);
+    expect(payments.items.length).toBe(1);
     expect(payments.items[0]).toMatchObject({
       id: proposal.paymentId,
       amount: newMonthly * 12,
@@ -130,7 +130,7 @@ describe("insurance flow", () => {
     });
     // a second proposal of the plan is refused and charges nothing
     expectError(await u.alice.post("/insurance/proposals", { planNo: plan.id, account: account() }), 409, "Conflict");
-    expect((await list(u.dave, `/insurance/payments?proposalNo=${proposal.id}`)).total).toBe(1);
+    expect((await list(u.dave, `/insurance/payments?proposalNo=${proposal.id}`)).items.length).toBe(1);
 
     // withdrawn: the payment is canceled asynchronously
     const withdrawn = await u.alice.post(`/insurance/proposals/${proposal.id}/withdraw`);
@@ -152,7 +152,7 @@ describe("insurance flow", () => {
       expect(m.text.startsWith(PREFIX), m.text).toBe(true);
       expect(m).toMatchObject({ customerId: customer.id, planNo: plan.id, id: expect.stringMatching(ULID) });
     }
-    expect((await list(u.dave, `/insurance/msgs?customerId=${customer.id}&planNo=${plan.id}`)).total).toBe(6);
+    expect((await list(u.dave, `/insurance/msgs?customerId=${customer.id}&planNo=${plan.id}`)).items.length).toBe(6);
 
     // the mypages view has followed it to the end
     const row = await eventually(async () => {
@@ -186,10 +186,10 @@ describe("insurance flow", () => {
     expect(row.history[2].at).toBe(row.documentIssuedAt);
     expect(row.history.map((h: { at: string }) => h.at)).toEqual(row.history.map((h: { at: string }) => h.at).sort());
     expect((await u.alice.get(`/insurance/mypages/${plan.id}?lang=en`)).body.statusLabel).toBe("Payment canceled");
-    expect((await list(u.dave, `/insurance/mypages?productCode=${code}`)).total).toBe(1);
-    expect((await list(u.alice, `/insurance/mypages?progressStatus=PaymentCanceled&productCode=${code}`)).total).toBe(
-      1,
-    );
+    expect((await list(u.dave, `/insurance/mypages?productCode=${code}`)).items.length).toBe(1);
+    expect(
+      (await list(u.alice, `/insurance/mypages?progressStatus=PaymentCanceled&productCode=${code}`)).items.length,
+    ).toBe(1);
   });
 
   it("402 PaymentDeclined for an account ending in 0000: nothing stored; another account then pays", async () => {
@@ -201,10 +201,10 @@ describe("insurance flow", () => {
     await issuedDocument(u.erin, plan.id);
     const declined = await u.erin.post("/insurance/proposals", { planNo: plan.id, account: account("111-22-330000") });
     expectError(declined, 402, "PaymentDeclined", "InsufficientFunds");
-    expect((await list(u.erin, `/insurance/proposals?planNo=${plan.id}`)).total).toBe(0);
+    expect((await list(u.erin, `/insurance/proposals?planNo=${plan.id}`)).items.length).toBe(0);
     const ok = await u.erin.post("/insurance/proposals", { planNo: plan.id, account: account() });
     expect(ok.status, show(ok)).toBe(201);
-    expect((await list(u.erin, `/insurance/proposals?planNo=${plan.id}`)).total).toBe(1);
+    expect((await list(u.erin, `/insurance/proposals?planNo=${plan.id}`)).items.length).toBe(1);
   });
 
   it("a retried proposal with the same Idempotency-Key answers the same contract and charges once", async () => {
@@ -227,13 +227,13 @@ describe("insurance flow", () => {
     const [a, b] = await Promise.all([untilDone(), untilDone()]);
     expect([a.status, b.status], `${show(a)} / ${show(b)}`).toEqual([201, 201]);
     expect(b.body.id).toBe(a.body.id);
-    expect((await list(u.erin, `/insurance/payments?proposalNo=${a.body.id}`)).total).toBe(1);
+    expect((await list(u.erin, `/insurance/payments?proposalNo=${a.body.id}`)).items.length).toBe(1);
   });
 
   it("underwriting: each rule answers 409 naming it, and nothing is saved", async () => {
     const product = await newProduct(u.dave, { maxAge: 30 });
     await customerOf(u.alice);
-    const before = (await list(u.alice, `/insurance/plans?productCode=${product.code}`)).total;
+    const before = (await list(u.alice, `/insurance/plans?productCode=${product.code}`)).items.length;
     const cases: Array<[Record<string, unknown>, string]> = [[{}, "AgeRange"]];
     const young = await newProduct(u.dave);
     cases.push(
@@ -248,7 +248,7 @@ describe("insurance flow", () => {
       expectError(res, 409, "Conflict", "UnderwritingRejected");
       expect(res.body.message).toMatch(new RegExp(`^UnderwritingRejected: ${rule}:`));
     }
-    expect((await list(u.alice, `/insurance/plans?productCode=${product.code}`)).total).toBe(before);
-    expect((await list(u.alice, `/insurance/plans?productCode=${young.code}`)).total).toBe(0);
+    expect((await list(u.alice, `/insurance/plans?productCode=${product.code}`)).items.length).toBe(before);
+    expect((await list(u.alice, `/insurance/plans?productCode=${young.code}`)).items.length).toBe(0);
   });
 });

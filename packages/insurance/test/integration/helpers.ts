@@ -22,6 +22,7 @@ export function startInsuranceNode(config: Record<string, string | number> = {})
   return startTestNode({
     services: "api,insurance.*",
     config: { POLICY_ACK_WAIT_MS: 2000, INSURANCE_DOCUMENT_DELAY_MS: 300, ...config },
+    notWaitedFor: ["api routes"], // every route of the system is served here; the gateway's warm-up would wait 3 s for the other systems' routes
   });
 }
 
@@ -112,7 +113,7 @@ export const unknownId = (): string => {
 export const msgsOfPlan = (client: ApiClient, planNo: string, count: number): Promise<Json[]> =>
   eventually(async () => {
     const page = await list(client, `/insurance/msgs?planNo=${planNo}&limit=500`);
-    expect(page.total).toBe(count);
+    expect(page.items.length).toBe(count);
     return page.items;
   }, SETTLE);
 

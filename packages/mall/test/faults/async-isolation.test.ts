@@ -3,7 +3,6 @@
 // they catch up on everything they missed, and each order gets exactly one
 // Pay and, once checked, exactly one Delivery — also when a pay node dies in
 // the middle of a burst and its events are delivered again.
-import type { NatsServer } from "@seed/platform/operations";
 import {
   commitsOn,
   consumerInfo,
@@ -12,12 +11,9 @@ import {
   lastSeqOf,
   redeliveriesOf,
   type SpawnedNode,
-  spawnNode,
-  startTestNode,
-  type TestNode,
 } from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -33,36 +29,14 @@ import {
   show,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+// The main node has no pay and no delivery: those live only in the children.
+const cluster = faultCluster({
+  main: { services: "api,mall.order,mall.product,mall.orderStatus" },
+  spawned: ["mall.pay,mall.delivery"],
+});
 let u: Actors;
-
-async function spawn(services: string, extra: Record<string, string> = {}): Promise<SpawnedNode> {
-  const child = await spawnNode({ services, env: { ...env, ...extra } });
-  children.push(child);
-  return child;
-}
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  // The main node has no pay and no delivery: those live only in the children.
-  [main] = await Promise.all([
-    startTestNode({ services: "api,mall.order,mall.product,mall.orderStatus", config: env }),
-    spawn("mall.pay,mall.delivery"),
-  ]);
-  // ready means ready locally; the main node must also have discovered the child
-  await main.node.broker.waitForServices(["mall.pay", "mall.delivery"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  // the tests are over: no need for graceful stops
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 /** Exactly one Pay for the order, with the order's amount. */
@@ -79,18 +53,18 @@ describe("pay and delivery down", () => {
     const warmUp = await placeOrder(u.alice, product, 1);
     await exactlyOnePay(warmUp);
 
-    const workers = children[0] as SpawnedNode;
+    const workers = cluster.children[0] as SpawnedNode;
     const killed = await workers.kill("SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
 
-    const { nc } = main.node.runtime;
+    const { nc } = cluster.main.node.runtime;
     const before = await lastSeqOf(nc, "mall");
     // orders still go in, without waiting for anything
     const placed = await Promise.all(
       Array.from({ length: 6 }, (_, i) => timed(() => placeOrder(i % 2 ? u.erin : u.alice, product, 1 + (i % 3)))),
     );
     const orders = placed.map((p) => p.value);
-    for (const p of placed) expect(p.ms).toBeLessThan(main.config.REQUEST_TIMEOUT_MS);
+    for (const p of placed) expect(p.ms).toBeLessThan(cluster.main.config.REQUEST_TIMEOUT_MS);
     for (const o of orders) expect(o.status).toBe("OrderPlaced");
     // what pay and delivery answer synchronously is unavailable now
     const pays = await u.bob.get(`/mall/pays?orderId=${orders[0].id}`);
@@ -109,7 +83,7 @@ describe("pay and delivery down", () => {
     }
 
     // pay comes back (same node name, as a restarted pod), delivery not yet
-    await spawn("mall.pay", { NODE_ID: workers.env.NODE_ID ?? "" });
+    await cluster.spawn("mall.pay", { env: { NODE_ID: workers.env.NODE_ID ?? "" } });
     const orderPays = await Promise.all(orders.map((o) => exactlyOnePay(o)));
     for (const o of orders) {
       const row = await rowWithStatus(u.bob, o.id, "PayPlaced");
@@ -126,14 +100,14 @@ describe("pay and delivery down", () => {
     expect((await u.bob.get(`/mall/products/${product.id}`)).body.qty).toBe(expectedStock);
 
     // delivery comes back as a new node and starts every delivery it missed, once
-    await spawn("mall.delivery");
+    await cluster.spawn("mall.delivery");
     await Promise.all(orders.map((o) => deliveryWithStatus(u.bob, o.id, "DeliveryStarted", 15_000)));
     for (const o of orders) {
-      expect((await list(u.bob, `/mall/pays?orderId=${o.id}`)).total).toBe(1);
-      expect((await list(u.bob, `/mall/deliveries?orderId=${o.id}`)).total).toBe(1);
+      expect((await list(u.bob, `/mall/pays?orderId=${o.id}`)).items.length).toBe(1);
+      expect((await list(u.bob, `/mall/deliveries?orderId=${o.id}`)).items.length).toBe(1);
     }
     // the unchecked warm-up order got no delivery
-    expect((await list(u.bob, `/mall/deliveries?orderId=${warmUp.id}`)).total).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${warmUp.id}`)).items.length).toBe(0);
     // and the flow carries on to the end
     const first = orders[0];
     const owner = first.customerId === u.ids.alice ? u.alice : u.erin;
@@ -145,10 +119,10 @@ describe("pay and delivery down", () => {
 
   it("a pay node killed in the middle of a burst: every order still gets exactly one pay", async () => {
     const product = await newProduct(u.bob, 100, 700);
-    const payNode = children.find((c) => c.env.SERVICES === "mall.pay" && c.process.exitCode === null);
+    const payNode = cluster.children.find((c) => c.env.SERVICES === "mall.pay" && c.process.exitCode === null);
     expect(payNode, "the pay node of the first test").toBeDefined();
 
-    const pay = { nc: main.node.runtime.nc, system: "mall", durable: "mall-pay" };
+    const pay = { nc: cluster.main.node.runtime.nc, system: "mall", durable: "mall-pay" };
     const orders: Json[] = [];
     // stop it while it holds orders it has not acknowledged (a larger burst each round), then kill it
     const held = await freezeHoldingUnacked(pay, (payNode as SpawnedNode).process, {
@@ -161,10 +135,10 @@ describe("pay and delivery down", () => {
     });
     expect(held).toBeGreaterThan(0);
     await payNode?.kill("SIGKILL");
-    await spawn("mall.pay", { NODE_ID: payNode?.env.NODE_ID ?? "" });
+    await cluster.spawn("mall.pay", { env: { NODE_ID: payNode?.env.NODE_ID ?? "" } });
 
     await Promise.all(orders.map((o) => exactlyOnePay(o)));
-    for (const o of orders) expect((await list(u.bob, `/mall/pays?orderId=${o.id}`)).total).toBe(1);
+    for (const o of orders) expect((await list(u.bob, `/mall/pays?orderId=${o.id}`)).items.length).toBe(1);
     // the view saw one PayPlaced per order too
     for (const o of orders) {
       const row = await rowWithStatus(u.bob, o.id, "PayPlaced");

@@ -4,12 +4,10 @@
 // product is back and the breaker's half-open time has passed, checks succeed.
 // Meanwhile orders of products the order service's catalog knows go on (with
 // their price check); an order of any other product is 503 and stores nothing.
-
 import { newId } from "@seed/platform";
-import type { NatsServer } from "@seed/platform/operations";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -27,37 +25,19 @@ import {
   uniqueName,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+// product lives only in the child
+const cluster = faultCluster({
+  main: { services: "api,mall.order,mall.pay,mall.delivery,mall.orderStatus" },
+  spawned: ["mall.product"],
+});
 let u: Actors;
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  // product lives only in the child
-  const [node, product] = await Promise.all([
-    startTestNode({ services: "api,mall.order,mall.pay,mall.delivery,mall.orderStatus", config: env }),
-    spawnNode({ services: "mall.product", env }),
-  ]);
-  main = node;
-  children.push(product);
-  // ready means ready locally; the main node must also have discovered the child
-  await main.node.broker.waitForServices(["mall.product"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  // the tests are over: no need for graceful stops
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 describe("product down", () => {
   it("503 fast and nothing changes; the breaker opens; checks work again once product is back", async () => {
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     const product = await newProduct(u.bob, 10, 2000);
     const orders: Json[] = [];
     // orders naming no price, while product is up
@@ -70,7 +50,7 @@ describe("product down", () => {
     const first = await u.bob.post(`/mall/pays/${pays[0].id}/check`);
     expect(first.status, show(first)).toBe(200);
 
-    const killed = await (children[0] as SpawnedNode).kill("SIGKILL");
+    const killed = await (cluster.children[0] as SpawnedNode).kill("SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
 
     // 503 with Retry-After, within the request timeout (not hanging, not 500)
@@ -111,14 +91,14 @@ describe("product down", () => {
       details: { price: product.price },
     });
     // A product it has not heard of needs mall.product: unavailable, and nothing is stored.
-    const before = await streamEnd(main);
+    const before = await streamEnd(cluster.main);
     const address = uniqueName("unknown");
     const unknown = await timed(() => u.alice.post("/mall/orders", { productId: newId(), qty: 1, address }));
     expectError(unknown.value, 503, "ServiceUnavailable");
     expect(Number(unknown.value.headers.get("retry-after")), "Retry-After").toBeGreaterThan(0);
     expect(unknown.ms).toBeLessThan(2 * timeout);
-    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).total).toBe(9);
-    await expectNoOrderStored(main, u.alice, product, before, address); // one more order of the product: the fence
+    expect((await list(u.bob, `/mall/orders?productId=${product.id}`)).items.length).toBe(9);
+    await expectNoOrderStored(cluster.main, u.alice, product, before, address); // one more order of the product: the fence
     expectError(await u.alice.get(`/mall/products/${product.id}`), 503, "ServiceUnavailable");
 
     // nothing changed: every pay but the first is still placed, no stock was taken for them
@@ -133,9 +113,7 @@ describe("product down", () => {
     // product comes back, restarted under its name (as a StatefulSet pod would). Under a
     // new name it works too, but the main node keeps the dead node as a target until
     // Moleculer's heartbeat timeout (30 s): every other call waits out the request timeout.
-    children.push(
-      await spawnNode({ services: "mall.product", env: { ...env, NODE_ID: children[0]?.env.NODE_ID ?? "" } }),
-    );
+    await cluster.spawn("mall.product", { env: { NODE_ID: cluster.children[0]?.env.NODE_ID ?? "" } }); // in the dead one's place
     const stock = await eventually(
       async () => {
         const res = await u.bob.get(`/mall/products/${product.id}`);
@@ -169,6 +147,6 @@ describe("product down", () => {
     expect((await u.bob.get(`/mall/products/${product.id}`)).body.qty).toBe(10 - 7);
     await Promise.all(orders.slice(0, 7).map((o) => deliveryWithStatus(u.bob, o.id, "DeliveryStarted", 10_000)));
     expect((await u.bob.get(`/mall/pays/${pays[7].id}`)).body.status).toBe("PayPlaced");
-    expect((await list(u.bob, `/mall/deliveries?orderId=${orders[7].id}`)).total).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${orders[7].id}`)).items.length).toBe(0);
   });
 });

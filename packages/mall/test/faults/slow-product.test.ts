@@ -7,20 +7,10 @@
 // The main node runs product (in this process, so the test can slow its
 // decreaseStock down: a fault injected at the endpoint, the code is unchanged);
 // pay runs only in two child processes.
-import type { NatsServer } from "@seed/platform/operations";
-import {
-  allHandled,
-  eventually,
-  projectedUpTo,
-  type SpawnedNode,
-  sleep,
-  spawnNode,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
+import { allHandled, eventually, projectedUpTo, sleep } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
 import type { ServiceBroker } from "moleculer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -36,26 +26,17 @@ import {
   unknownId,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+const cluster = faultCluster({
+  main: { services: "api,mall.order,mall.product,mall.delivery,mall.orderStatus" },
+  spawned: ["mall.pay", "mall.pay"],
+});
 let u: Actors;
-
 beforeAll(async () => {
-  nats = await privateNats();
-  const env = clusterEnv(nats);
-  const [node, ...pays] = await Promise.all([
-    startTestNode({ services: "api,mall.order,mall.product,mall.delivery,mall.orderStatus", config: env }),
-    spawnNode({ services: "mall.pay", env }),
-    spawnNode({ services: "mall.pay", env }),
-  ]);
-  main = node;
-  children.push(...pays);
   // both pay replicas known to the main node
   await eventually(
     () => {
       const registry = (
-        main.node.broker as unknown as {
+        cluster.main.node.broker as unknown as {
           registry: { getActionEndpoints(name: string): { count(): number } | undefined };
         }
       ).registry;
@@ -64,14 +45,7 @@ beforeAll(async () => {
     },
     { timeout: 10_000 },
   );
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  // the tests are over: no need for graceful stops
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 interface Slowed {
@@ -115,7 +89,7 @@ function slowDown(broker: ServiceBroker, action: string, ms: number): Slowed {
 
 /** Every policy of the mall has handled the whole stream, and the order view has applied it. */
 async function settled(): Promise<void> {
-  const { nc, broker } = { nc: main.node.runtime.nc, broker: main.node.broker };
+  const { nc, broker } = { nc: cluster.main.node.runtime.nc, broker: cluster.main.node.broker };
   const end = await allHandled(nc, "mall", ["mall-order", "mall-pay", "mall-delivery"]);
   await projectedUpTo(broker, "mall.orderStatus", end, { nodeID: broker.nodeID });
 }
@@ -139,7 +113,7 @@ describe("slow product", () => {
   it("cancel racing a check across two pay replicas: exactly one wins, and a canceled order is never delivered", async () => {
     const stock = 50;
     const product = await newProduct(u.bob, stock, 900);
-    const slowed = slowDown(main.node.broker, "mall.product.decreaseStock", 400);
+    const slowed = slowDown(cluster.main.node.broker, "mall.product.decreaseStock", 400);
     const trials: Trial[] = [];
     try {
       for (let i = 0; i < 4; i++) {
@@ -172,7 +146,7 @@ describe("slow product", () => {
     for (const t of trials) {
       t.orderStatus = (await getOrder(u.bob, t.order.id)).status;
       t.history = historyOf((await u.bob.get(`/mall/orderStatuses/${t.order.id}`)).body);
-      t.deliveries = (await list(u.bob, `/mall/deliveries?orderId=${t.order.id}`)).total;
+      t.deliveries = (await list(u.bob, `/mall/deliveries?orderId=${t.order.id}`)).items.length;
     }
     const report = trials
       .map(
@@ -200,11 +174,11 @@ describe("slow product", () => {
   // call after it must not take the stock (QtyDecreased) and start a delivery
   // while the pay stays PayPlaced (and so may still be canceled).
   it("a product slower than the request timeout: 503 with Retry-After, and nothing changes", async () => {
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     const product = await newProduct(u.bob, 5, 1200);
     const order = await placeOrderSeen(product);
     const pay = await payOf(u.alice, order.id);
-    const slowed = slowDown(main.node.broker, "mall.product.decreaseStock", timeout + 300);
+    const slowed = slowDown(cluster.main.node.broker, "mall.product.decreaseStock", timeout + 300);
     let res: Awaited<ReturnType<typeof u.bob.post>>;
     try {
       const call = await timed(() => u.bob.post(`/mall/pays/${pay.id}/check`));
@@ -219,11 +193,11 @@ describe("slow product", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     await settled();
     const row = (await u.bob.get(`/mall/orderStatuses/${order.id}`)).body;
-    const state = `pay ${(await payOf(u.bob, order.id)).status}, stock ${(await getProduct(u.bob, product.id)).qty}, history ${historyOf(row).join(",")}, deliveries ${(await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total}`;
+    const state = `pay ${(await payOf(u.bob, order.id)).status}, stock ${(await getProduct(u.bob, product.id)).qty}, history ${historyOf(row).join(",")}, deliveries ${(await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).items.length}`;
     expect((await payOf(u.bob, order.id)).status, state).toBe("PayPlaced");
     expect((await getProduct(u.bob, product.id)).qty, state).toBe(5);
     expect(historyOf(row), state).toEqual(["OrderPlaced", "PayPlaced"]);
-    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total, state).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).items.length, state).toBe(0);
   });
 });
 

@@ -12,10 +12,9 @@
 // check gives up. The node has a nats-server of its own: the pay policy that
 // reacts must be this node's, queued on the same pay, not another test file's
 // node sharing the durable consumer.
-import type { NatsServer } from "@seed/platform/operations";
-import { eventCounts, type FaultPlan, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventCounts, type FaultPlan } from "@seed/platform/testing";
+import { faultCluster } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -37,27 +36,17 @@ const lateAnswers: FaultPlan = {
   delayAnswer: { action: "mall.product.decreaseStock", ms: REQUEST_TIMEOUT_MS + 500 },
 };
 
-let nats: NatsServer;
-let node: TestNode;
-let u: Actors;
+const cluster = faultCluster({
+  main: { services: "api,mall.*", config: { REQUEST_TIMEOUT_MS }, faults: lateAnswers },
+});
 
 /** How many events of `type` the product's subject holds, per order. */
 const perOrder = (productId: string, type: string) =>
-  eventCounts(node.node.runtime.nc, "mall", `mall.product.${productId}`, type, "orderId");
+  eventCounts(cluster.main.node.runtime.nc, "mall", `mall.product.${productId}`, type, "orderId");
 
+let u: Actors;
 beforeAll(async () => {
-  nats = await privateNats();
-  node = await startTestNode({
-    services: "api,mall.*",
-    config: { ...clusterEnv(nats), REQUEST_TIMEOUT_MS },
-    faults: lateAnswers,
-  });
-  u = await actors(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 describe("a decrease that lands after its check gave up, then a cancel that wins the pay", () => {

@@ -5,51 +5,23 @@
 //   stock + Σ qty of the orders being delivered or delivered = initial stock,
 // and the log agrees: Σ QtyDecreased − Σ StockRestored is the same sum, with
 // at most one decrease and one restore per order.
-import type { NatsServer } from "@seed/platform/operations";
-import {
-  type ApiClient,
-  commitsOn,
-  eventually,
-  type SpawnedNode,
-  spawnNode,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
-import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiClient, commitsOn, eventually, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Actors, actors, getProduct, type Json, list, newProduct, payOf, show } from "../integration/helpers.js";
 
 const INITIAL = 1000;
 const ORDERS = 36;
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-const children: SpawnedNode[] = [];
+// product lives only in a child
+const cluster = faultCluster({
+  main: { services: "api,mall.order,mall.pay,mall.delivery,mall.orderStatus" },
+  spawned: ["mall.product"],
+});
+const productNode = () => cluster.spawn("mall.product");
 let u: Actors;
-
-const productNode = async () => {
-  const child = await spawnNode({ services: "mall.product", env });
-  children.push(child);
-  await main.node.broker.waitForServices(["mall.product"], 10_000);
-  return child;
-};
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  main = await startTestNode({
-    services: "api,mall.order,mall.pay,mall.delivery,mall.orderStatus",
-    config: env,
-  });
-  await productNode();
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 /** A request as a person sends it: a 503 ("nothing changed, try again") is tried again, up to 20 times. */
@@ -88,7 +60,7 @@ describe("stock balance under checks, cancels and a killed product node", () => 
       return { check: checked, cancel: canceled };
     });
     await new Promise((r) => setTimeout(r, 200));
-    const killed = await (children[0] as SpawnedNode).kill("SIGKILL");
+    const killed = await (cluster.children[0] as SpawnedNode).kill("SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
     await productNode();
     const outcomes = await Promise.all(work);
@@ -120,7 +92,7 @@ describe("stock balance under checks, cancels and a killed product node", () => 
     );
 
     // the log: one decrease and at most one restore per order, and they add up
-    const events = (await commitsOn(main.node.runtime.nc, "mall", `mall.product.${product.id}`)).flatMap(
+    const events = (await commitsOn(cluster.main.node.runtime.nc, "mall", `mall.product.${product.id}`)).flatMap(
       (c) => c.events,
     );
     const per = (type: string) => {

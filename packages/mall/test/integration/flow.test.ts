@@ -137,14 +137,14 @@ describe.concurrent("mall flow", () => {
     expect(en.body.statusLabel).not.toBe("배송완료");
     expect(en.body.history).toEqual(row.history);
     const listed = await list(u.alice, `/mall/orderStatuses?productId=${product.id}&lang=en`);
-    expect(listed.total).toBe(1);
+    expect(listed.items.length).toBe(1);
     expect(listed.items[0].statusLabel).toBe(en.body.statusLabel);
 
     // stock was taken exactly once
     expect((await getProduct(u.bob, product.id)).qty).toBe(8);
     // one pay, one delivery
-    expect((await list(u.bob, `/mall/pays?orderId=${order.id}`)).total).toBe(1);
-    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total).toBe(1);
+    expect((await list(u.bob, `/mall/pays?orderId=${order.id}`)).items.length).toBe(1);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).items.length).toBe(1);
   });
 
   it("refuses receipt before the delivery started (409) and changes nothing", async () => {
@@ -182,7 +182,7 @@ describe.concurrent("mall flow", () => {
     const check = await u.bob.post(`/mall/pays/${pay.id}/check`);
     expectError(check, 409, "Conflict");
     expect((await getProduct(u.bob, product.id)).qty).toBe(5);
-    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).items.length).toBe(0);
     expect(historyOf(await rowWithStatus(u.alice, order.id, "OrderCanceled"))).not.toContain("QtyDecreased");
   });
 
@@ -239,7 +239,7 @@ describe.concurrent("mall flow", () => {
     expect(historyOf(row)).not.toContain("PayChecked");
 
     expect((await getProduct(u.bob, product.id)).qty).toBe(1);
-    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).total).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).items.length).toBe(0);
     // a compensated order cannot be received
     expectError(await u.alice.post(`/mall/orders/${order.id}/receive`), 409, "Conflict");
     // and the stock that is there can still be sold

@@ -68,7 +68,11 @@ export const SETTLE: { timeout: number } = { timeout: 15_000 };
  * keeps that from stalling the other file for the default 30 s.
  */
 export function startMallNode(): Promise<TestNode> {
-  return startTestNode({ services: "api,mall.*", config: { POLICY_ACK_WAIT_MS: 2000 } });
+  return startTestNode({
+    services: "api,mall.*",
+    config: { POLICY_ACK_WAIT_MS: 2000 },
+    notWaitedFor: ["api routes"], // every route of the system is served here; the gateway's warm-up would wait 3 s for the other systems' routes
+  });
 }
 
 /**
@@ -191,11 +195,12 @@ export async function getOrder(client: ApiClient, orderId: string): Promise<Json
 export async function listAll(client: ApiClient, path: string): Promise<Json[]> {
   const items: Json[] = [];
   const sep = path.includes("?") ? "&" : "?";
-  for (let offset = 0; ; offset += 500) {
-    const res = await client.get(`${path}${sep}limit=500&offset=${offset}`);
+  for (let after = ""; ; ) {
+    const res = await client.get(`${path}${sep}limit=500${after}`);
     expect(res.status, show(res)).toBe(200);
     items.push(...res.body.items);
-    if (res.body.items.length < 500 || offset + 500 >= res.body.total) return items;
+    if (!res.body.hasMore) return items;
+    after = `&after=${res.body.nextCursor}`;
   }
 }
 
@@ -204,7 +209,7 @@ function theOneOf(client: ApiClient, path: string, status: string | undefined, t
   return eventually(
     async () => {
       const page = await list(client, path);
-      expect(page.total).toBe(1);
+      expect(page.items.length).toBe(1);
       if (status !== undefined) expect(page.items[0].status).toBe(status);
       return page.items[0];
     },

@@ -239,8 +239,11 @@ describe.concurrent("422 ValidationError with JSON pointers", () => {
     ["limit=501", "/limit"],
     ["limit=-1", "/limit"],
     ["limit=abc", "/limit"],
-    ["offset=-1", "/offset"],
-    ["offset=x", "/offset"],
+    ["offset=0", "/offset"], // no offset: a page starts from a cursor
+    ["after=", "/after"],
+    ["after=a+b", "/after"],
+    ["after=AAAA", "/after"], // base64url, but of no row key
+    ["after=abc%3D", "/after"],
     ["unknown=1", "/unknown"],
   ];
   it.each(lists.map((l) => [l.path, l] as const))("bad query parameters: GET %s", async (_, l) => {
@@ -250,10 +253,10 @@ describe.concurrent("422 ValidationError with JSON pointers", () => {
       expectValidation(res, [pointer]);
     }
     // the bounds themselves are fine
-    for (const query of ["limit=1", "limit=500", "offset=0", "limit=1&offset=1000000"]) {
+    for (const query of ["limit=1", "limit=500", "limit=1&after=MDFKRDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"]) {
       const res = await client(l.as).get(`${l.path}?${query}`);
       expect(res.status, `?${query}: ${show(res)}`).toBe(200);
-      expect(res.body).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+      expect(res.body).toMatchObject({ items: expect.any(Array), hasMore: expect.any(Boolean) });
       if (query.startsWith("limit=1")) expect(res.body.items.length).toBeLessThanOrEqual(1);
     }
   });
@@ -261,7 +264,7 @@ describe.concurrent("422 ValidationError with JSON pointers", () => {
   // TypeBox's Value.Convert alone turns "1.5" into 1 and "1e2" into 1 before the check runs.
   it("a query number that is not an integer is 422, not truncated, on every list", async () => {
     for (const l of lists) {
-      for (const query of ["limit=1.5", "limit=1e2", "offset=0.5"]) {
+      for (const query of ["limit=1.5", "limit=1e2", "limit=0.5"]) {
         const res = await client(l.as).get(`${l.path}?${query}`);
         expect(res.status, `GET ${l.path}?${query}: ${show(res)}`).toBe(422);
         expectValidation(res, [`/${query.split("=")[0]}`]);
@@ -396,9 +399,9 @@ describe.concurrent("403 Forbidden", () => {
       expectError(res, 403, "Forbidden", "NotOwner");
     }
     // and what another customer may list hides alice's things
-    expect((await list(u.erin, `/mall/pays?orderId=${open.id}`)).total).toBe(0);
-    expect((await list(u.erin, `/mall/deliveries?orderId=${shipped.id}`)).total).toBe(0);
-    expect((await list(u.erin, `/mall/orders?productId=${product.id}`)).total).toBe(0);
+    expect((await list(u.erin, `/mall/pays?orderId=${open.id}`)).items.length).toBe(0);
+    expect((await list(u.erin, `/mall/deliveries?orderId=${shipped.id}`)).items.length).toBe(0);
+    expect((await list(u.erin, `/mall/orders?productId=${product.id}`)).items.length).toBe(0);
     // staff see them
     expect((await u.bob.get(`/mall/orders/${open.id}`)).status).toBe(200);
     expect((await u.dave.get(`/mall/pays/${openPay.id}`)).status).toBe(200);
@@ -444,9 +447,9 @@ describe("refused requests stored nothing", () => {
     expect(products.filter((p) => String(p.name).includes(marker))).toEqual([]);
     // the product still has its two orders, and its stock
     const orders = await list(u.bob, `/mall/orders?productId=${product.id}`);
-    expect(orders.total).toBe(2);
+    expect(orders.items.length).toBe(2);
     expect((await listAll(u.bob, "/mall/orders")).filter((o) => String(o.address).includes(marker))).toEqual([]);
-    expect((await list(u.bob, `/mall/orderStatuses?productId=${product.id}`)).total).toBe(2);
+    expect((await list(u.bob, `/mall/orderStatuses?productId=${product.id}`)).items.length).toBe(2);
     expect((await getProduct(u.bob, product.id)).qty).toBe(8);
     // the orders are as they were: nobody canceled, checked or received anything
     expect((await getOrder(u.alice, open.id)).status).toBe("OrderPlaced");
@@ -454,7 +457,7 @@ describe("refused requests stored nothing", () => {
     expect((await payOf(u.alice, open.id)).status).toBe("PayPlaced");
     expect((await payOf(u.alice, shipped.id)).status).toBe("PayChecked");
     expect((await list(u.bob, `/mall/deliveries?orderId=${shipped.id}`)).items[0].status).toBe("DeliveryStarted");
-    expect((await list(u.bob, `/mall/deliveries?orderId=${open.id}`)).total).toBe(0);
+    expect((await list(u.bob, `/mall/deliveries?orderId=${open.id}`)).items.length).toBe(0);
     const row = await u.alice.get(`/mall/orderStatuses/${open.id}`);
     expect(row.body.status).toBe("PayPlaced");
   });

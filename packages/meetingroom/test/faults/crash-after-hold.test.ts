@@ -9,12 +9,9 @@
 //   - without a retry, the hold is released once MEETINGROOM_RECONCILE_AFTER_MS
 //     has passed (two reserve replicas reconciling, counted in the stream), the
 //     room is Available and reservable, and a late retry stores nothing.
-
-import { reconcilePeriod } from "@seed/platform";
-import type { NatsServer } from "@seed/platform/operations";
-import { eventually, type SpawnedNode, sleep, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -28,16 +25,22 @@ import {
   storedEvents,
 } from "../integration/helpers.js";
 
-// Wide enough that spawning a node on a loaded machine stays well inside the window.
-const RECONCILE_AFTER_MS = 18_000; // a maintenance or meeting may be stored up to 13.5 s after its hold
-const PERIOD_MS = reconcilePeriod(RECONCILE_AFTER_MS);
-const RELEASED = { timeout: RECONCILE_AFTER_MS + 15_000, interval: 250 };
+// Far wider than spawning a node on a loaded machine takes: the test moves the
+// shared clock past it instead of waiting it out.
+const RECONCILE_AFTER_MS = 10 * 60_000;
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv> & { MEETINGROOM_SLOTS: string; MEETINGROOM_RECONCILE_AFTER_MS: number };
-let main: TestNode;
-const children: SpawnedNode[] = [];
+// two reserve replicas reconcile at the same time; maintenances and meetings live only in children
+const cluster = faultCluster({
+  env: { MEETINGROOM_SLOTS: "00:00-24:00", MEETINGROOM_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS },
+  // 10:00 in Seoul: the all-day slot is hours from its end, whatever the hour the test runs at
+  clockStart: "2030-03-11T01:00:00Z",
+  main: { services: "api,meetingroom.room,meetingroom.reserve,meetingroom.schedule" },
+  spawned: ["meetingroom.reserve"],
+});
 let u: Actors;
+beforeAll(async () => {
+  u = await actors(cluster.main.url);
+});
 
 type Kind = "maintenance" | "conference";
 const SERVICE: Record<Kind, string> = { maintenance: "meetingroom.maintenance", conference: "meetingroom.conference" };
@@ -47,39 +50,14 @@ const HOLD_CALL: Record<Kind, string> = {
 };
 
 /** A node of one kind; `dieAfterHold` arms a crash point right after its call to reserve answers. */
-async function nodeOf(kind: Kind, dieAfterHold: boolean): Promise<SpawnedNode> {
-  const child = await spawnNode({
-    services: SERVICE[kind],
-    env: { ...env, NODE_ID: `meetingroom-${kind}-${process.pid}` }, // a restarted pod takes the dead one's place
+const nodeOf = (kind: Kind, dieAfterHold: boolean): Promise<SpawnedNode> =>
+  cluster.spawn(SERVICE[kind], {
+    nodeId: `meetingroom-${kind}`, // a restarted pod takes the dead one's place
     ...(dieAfterHold ? { faults: { killAfterCall: HOLD_CALL[kind] } } : {}),
   });
-  children.push(child);
-  await main.node.broker.waitForServices([SERVICE[kind]], 10_000);
-  return child;
-}
 
-beforeAll(async () => {
-  nats = await privateNats();
-  env = { ...clusterEnv(nats), MEETINGROOM_SLOTS: "00:00-24:00", MEETINGROOM_RECONCILE_AFTER_MS: RECONCILE_AFTER_MS };
-  // two reserve replicas reconcile at the same time; maintenances and meetings live only in children
-  const [node, replica] = await Promise.all([
-    startTestNode({
-      services: "api,meetingroom.room,meetingroom.reserve,meetingroom.schedule",
-      config: env,
-    }),
-    spawnNode({ services: "meetingroom.reserve", env }),
-  ]);
-  main = node;
-  children.push(replica);
-  await main.node.broker.waitForServices(["meetingroom.reserve"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
-});
+/** Both reserve replicas reconcile now, on the moved clock. */
+const pastTheWait = () => cluster.advance(RECONCILE_AFTER_MS + 1000, ["meetingroom.reserve"]);
 
 const startMaintenance = (roomId: string, key: string) =>
   u.dave.post("/meetingroom/maintenances", { roomId }, { headers: { "Idempotency-Key": key } });
@@ -95,7 +73,7 @@ async function crashAfterHold(kind: Kind, request: () => ReturnType<typeof start
 }
 
 const releasesOf = async (field: "maintenanceId" | "reserveId", id: string) =>
-  (await storedEvents(main)).filter(
+  (await storedEvents(cluster.main)).filter(
     (e) => e.type === "HoldReleased" && (e.data as Record<string, string>)[field] === id,
   ).length;
 
@@ -107,14 +85,13 @@ describe("the maintenance or conference node dies right after the room was held"
     const [rAbandoned, rRetried] = [await reserve(u.alice, cAbandoned.id), await reserve(u.alice, cRetried.id)];
 
     // maintenances: both held, neither stored; the room shows 정비중 and nobody else can take it
-    // (each held room is looked at right after its crash: the window runs on the real clock)
     await crashAfterHold("maintenance", () => startMaintenance(mAbandoned.id, "m-abandoned"));
     const heldRow = await roomShows(u.erin, mAbandoned.id, "UnderMaintenance");
     const abandonedMaintenanceId: string = heldRow.maintenanceId;
     expectError(await u.erin.post("/meetingroom/reserves", { roomId: mAbandoned.id }), 409, "Conflict");
     await crashAfterHold("maintenance", () => startMaintenance(mRetried.id, "m-retried"));
     await nodeOf("maintenance", false);
-    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${mAbandoned.id}`)).total).toBe(0);
+    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${mAbandoned.id}`)).items.length).toBe(0);
     const retriedMaintenance = await startMaintenance(mRetried.id, "m-retried");
     expect(retriedMaintenance.status, show(retriedMaintenance)).toBe(201);
 
@@ -124,16 +101,22 @@ describe("the maintenance or conference node dies right after the room was held"
     expectError(await u.erin.post("/meetingroom/reserves", { roomId: cAbandoned.id }), 409, "Conflict");
     await crashAfterHold("conference", () => startConference(rRetried.id, "c-retried"));
     await nodeOf("conference", false);
-    expect((await get(u.alice, `/meetingroom/conferences?reserveId=${rAbandoned.id}`)).total).toBe(0);
+    expect((await get(u.alice, `/meetingroom/conferences?reserveId=${rAbandoned.id}`)).items.length).toBe(0);
     const retriedMeeting = await startConference(rRetried.id, "c-retried");
     expect(retriedMeeting.status, show(retriedMeeting)).toBe(201);
     expect(retriedMeeting.body).toMatchObject({ reserveId: rRetried.id, status: "Started" });
 
+    // within the wait, both replicas' ticks release nothing
+    await cluster.tick("meetingroom.reserve");
+    expect(await releasesOf("maintenanceId", abandonedMaintenanceId)).toBe(0);
+    expect(await releasesOf("reserveId", rAbandoned.id)).toBe(0);
+
     // never retried: released once the wait is over, and the rooms can be reserved
+    await pastTheWait();
     await eventually(async () => {
       expect((await get(u.erin, `/meetingroom/roomTables/${mAbandoned.id}`)).status).toBe("Available");
       expect((await get(u.erin, `/meetingroom/roomTables/${cAbandoned.id}`)).status).toBe("Available");
-    }, RELEASED);
+    });
     await roomShows(u.erin, mAbandoned.id, "Available");
     await roomShows(u.erin, cAbandoned.id, "Available");
     await reserve(u.erin, mAbandoned.id);
@@ -147,16 +130,16 @@ describe("the maintenance or conference node dies right after the room was held"
         return res;
       });
     expectError(await answered(() => startMaintenance(mAbandoned.id, "m-abandoned")), 409, "Conflict");
-    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${mAbandoned.id}`)).total).toBe(0);
+    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${mAbandoned.id}`)).items.length).toBe(0);
     expectError(await answered(() => startConference(rAbandoned.id, "c-abandoned")), 409, "Conflict");
-    expect((await get(u.alice, `/meetingroom/conferences?reserveId=${rAbandoned.id}`)).total).toBe(0);
+    expect((await get(u.alice, `/meetingroom/conferences?reserveId=${rAbandoned.id}`)).items.length).toBe(0);
 
-    // the completed ones are past their wait too (they were held a little later): still held by their owners
-    const lastHold = (await storedEvents(main)).find(
+    // the completed ones are past their wait too, ticked again on both replicas: still held by their owners
+    const lastHold = (await storedEvents(cluster.main)).find(
       (e) => e.type === "ReserveUsed" && (e.data as Json).reserveId === rRetried.id,
     );
-    const overAndTicked = Date.parse(lastHold?.occurredAt ?? "") + RECONCILE_AFTER_MS + 2 * PERIOD_MS + 500;
-    await sleep(Math.max(0, overAndTicked - Date.now())); // both replicas ticked past it
+    expect(cluster.clock.now()).toBeGreaterThan(Date.parse(lastHold?.occurredAt ?? "") + RECONCILE_AFTER_MS);
+    await pastTheWait();
     const mRow = await roomShows(u.erin, mRetried.id, "UnderMaintenance");
     expect(mRow.maintenanceId).toBe(retriedMaintenance.body.id);
     expect((await roomShows(u.erin, cRetried.id, "InConference")).conferenceId).toBe(retriedMeeting.body.id);

@@ -2,55 +2,27 @@
 // maintenance: with its node killed they answer 503 + Retry-After fast and
 // store nothing. A meeting still ends without it, and the room's hold is
 // released once when reserve returns and reads the ConferenceEnded it missed.
-
 import type { EventEnvelope } from "@seed/platform";
-import type { NatsServer } from "@seed/platform/operations";
-import {
-  clockFrom,
-  decodeCommit,
-  eventually,
-  type SpawnedNode,
-  spawnNode,
-  startTestNode,
-  type TestNode,
-} from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeCommit, eventually, type SpawnedNode } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Actors, actors, addRoom, expectError, get, reserve, show, startMeeting } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv> & { MEETINGROOM_SLOTS: string };
-let main: TestNode;
-const children: SpawnedNode[] = [];
+// one slot covers the whole day; the clock starts in its morning
+const cluster = faultCluster({
+  env: { MEETINGROOM_SLOTS: "00:00-24:00" },
+  /** 10:00 in Seoul on a weekday, running on: the all-day slot does not end during the test, whatever the hour. */
+  clockStart: "2030-03-11T01:00:00Z",
+  main: { services: "api,meetingroom.room,meetingroom.conference,meetingroom.maintenance,meetingroom.schedule" },
+  spawned: ["meetingroom.reserve"],
+});
 let u: Actors;
-/** 10:00 in Seoul on a weekday, running on: the all-day slot does not end during the test, whatever the hour. */
-const clock = clockFrom("2030-03-11T01:00:00Z");
-
 beforeAll(async () => {
-  nats = await privateNats();
-  env = { ...clusterEnv(nats), MEETINGROOM_SLOTS: "00:00-24:00" };
-  const [node, reserveNode] = await Promise.all([
-    startTestNode({
-      services: "api,meetingroom.room,meetingroom.conference,meetingroom.maintenance,meetingroom.schedule",
-      config: env,
-      clock,
-    }),
-    spawnNode({ services: "meetingroom.reserve", env, clockStart: clock.now() }),
-  ]);
-  main = node;
-  children.push(reserveNode);
-  await main.node.broker.waitForServices(["meetingroom.reserve"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+  u = await actors(cluster.main.url);
 });
 
 async function storedEvents(): Promise<EventEnvelope[]> {
-  const jsm = await main.node.runtime.nc.jetstreamManager();
+  const jsm = await cluster.main.node.runtime.nc.jetstreamManager();
   const last = (await jsm.streams.info("MEETINGROOM")).state.last_seq;
   const events: EventEnvelope[] = [];
   for (let seq = 1; seq <= last; seq++)
@@ -60,13 +32,13 @@ async function storedEvents(): Promise<EventEnvelope[]> {
 
 describe("reserve down", () => {
   it("meeting start and maintenance answer 503 fast and store nothing; a meeting still ends", async () => {
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     const [reserved, free, meeting] = [await addRoom(u.dave), await addRoom(u.dave), await addRoom(u.dave)];
     const r = await reserve(u.alice, reserved.id);
     const rm = await reserve(u.erin, meeting.id);
     const c = await startMeeting(u.erin, rm.id);
 
-    const reserveNode = children[0] as SpawnedNode;
+    const reserveNode = cluster.children[0] as SpawnedNode;
     expect((await reserveNode.kill("SIGKILL")).signal).toBe("SIGKILL");
 
     const start = await timed(() => u.alice.post("/meetingroom/conferences", { reserveId: r.id }));
@@ -77,8 +49,8 @@ describe("reserve down", () => {
     expect(maintDown.ms).toBeLessThan(2 * timeout);
     expectError(await u.alice.post("/meetingroom/reserves", { roomId: free.id }), 503, "ServiceUnavailable");
     // nothing stored
-    expect((await get(u.dave, `/meetingroom/conferences?reserveId=${r.id}`)).total).toBe(0);
-    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${free.id}`)).total).toBe(0);
+    expect((await get(u.dave, `/meetingroom/conferences?reserveId=${r.id}`)).items.length).toBe(0);
+    expect((await get(u.dave, `/meetingroom/maintenances?roomId=${free.id}`)).items.length).toBe(0);
     expect((await get(u.dave, `/meetingroom/roomTables/${free.id}`)).status).toBe("Available");
     expect((await get(u.dave, `/meetingroom/roomTables/${reserved.id}`)).status).toBe("Reserved");
 
@@ -91,13 +63,9 @@ describe("reserve down", () => {
     );
 
     // reserve returns (same name and folder) and catches up: the hold of the ended meeting is released once
-    children.push(
-      await spawnNode({
-        services: "meetingroom.reserve",
-        env: { ...env, NODE_ID: reserveNode.env.NODE_ID ?? "", DATA_DIR: reserveNode.env.DATA_DIR ?? "" },
-        clockStart: clock.now(),
-      }),
-    );
+    await cluster.spawn("meetingroom.reserve", {
+      env: { NODE_ID: reserveNode.env.NODE_ID ?? "", DATA_DIR: reserveNode.env.DATA_DIR ?? "" },
+    });
     const again = await eventually(
       async () => {
         const res = await u.alice.post("/meetingroom/reserves", { roomId: meeting.id });

@@ -6,8 +6,8 @@
 // replicas ticking on one moved clock, counted in the stream. A keyed retry
 // within the store window completes the maintenance or meeting instead (never
 // released); a retry after it is refused and stores nothing.
-import { creationId, type Role, reconcilePeriod, storeWindowMs } from "@seed/platform";
-import { sleep, startTestNode, type TestNode } from "@seed/platform/testing";
+import { creationId, type Role, storeWindowMs } from "@seed/platform";
+import { startTestNode, type TestNode } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckedReserve, MaintenanceHold } from "../../src/reserve.service.js";
 import {
@@ -51,8 +51,13 @@ afterAll(async () => {
   await replica?.stop();
 });
 
-/** Both reserve replicas have ticked at least once at the clock's current time. */
-const bothTicked = () => sleep(2 * reconcilePeriod(AFTER_MS) + 300);
+/** Both reserve replicas tick now, side by side, at the clock's current time (each after a tick it was running). */
+const bothTicked = () =>
+  Promise.all(
+    [s.node, replica].map((n) =>
+      s.node.node.broker.call("meetingroom.reserve.tick", {}, { nodeID: n.node.broker.nodeID }),
+    ),
+  );
 
 const call = <T>(action: string, params: object, meta: object = {}) =>
   s.node.node.broker.call<T, object>(action, params, { meta });

@@ -93,7 +93,7 @@ describe("tickers on two replicas", () => {
     await roomShows(u.dave, rooms[0].id, "Reserved");
     await Promise.all(rooms.slice(1).map((r) => roomShows(u.dave, r.id, "Available")));
     const before = await get(u.dave, "/meetingroom/roomTables?limit=500");
-    expect(before.total).toBeGreaterThanOrEqual(3);
+    expect(before.items.length).toBeGreaterThanOrEqual(3);
     const broker = s.node.node.broker;
     for (const nodeID of [broker.nodeID, replica.node.broker.nodeID]) {
       await broker.call("meetingroom.schedule.rebuild", {}, { nodeID });

@@ -20,5 +20,6 @@ export { PROMETHEUS_TYPE, renderPrometheus } from "../metrics.js";
 export { natsOptions, type RunningNode, type StartNodeOptions, selectServices, startNode } from "../node.js";
 export { logFields, loggerOptions } from "../observability/logging.js";
 export { requestScopeMiddleware } from "../observability/request-scope.js";
+export { traceScopeMiddleware, tracingOptions } from "../observability/tracing.js";
 export { routesOf } from "../system-routes.js";
 export { compileChecker, TypeBoxValidator } from "../validator.js";

@@ -1,6 +1,6 @@
 // What operators and their tools run against a live system: local
 // nats-servers and clusters, the event log, the REPL's commands and how they
-// print, and the event-contract snapshots.
+// print, one flow's steps and calls, and the event-contract snapshots.
 
 export { type ContractProblem, checkContract, type EventSnapshot, snapshotOf } from "../contracts/snapshot.js";
 export { type DeadLetter, listDeadLetters } from "../dead-letters.js";
@@ -14,6 +14,15 @@ export {
   portIsFree,
   startNatsServer,
 } from "../nats-server.js";
+export {
+  type FlowCall,
+  type FlowStep,
+  flowCalls,
+  flowSteps,
+  formatFlow,
+  readFlow,
+  readFlowCalls,
+} from "../observability/flow.js";
 export {
   type ConsumerReport,
   clusterBreakers,
@@ -32,3 +41,5 @@ export {
   tailEvents,
 } from "../observability/operator.js";
 export { type BreakerView, opsService } from "../observability/ops-service.js";
+export { type RecordedSpan, recorderOf, SpanRecorder } from "../observability/span-recorder.js";
+export { exportedId } from "../observability/trace-ids.js";

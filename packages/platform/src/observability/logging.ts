@@ -3,13 +3,17 @@
 // search can select every line of one request (`requestId`) or one business
 // flow (`correlationId`); in the pretty format they are printed as key=value
 // after the message. The request id of the action being served (see
-// request-scope.ts) is added to every line logged while it runs.
+// request-scope.ts) and, with tracing on, the trace id (tracing.ts) are added
+// to every line logged while it runs.
 import type { LoggerConfig } from "moleculer";
 import { currentRequestId } from "./request-scope.js";
+import { currentTraceId } from "./tracing.js";
 
 /** Ids a log line can carry as fields. */
 export interface LogFieldValues {
   requestId?: string | undefined;
+  /** The trace the line belongs to, as the tracing backend shows it (tracing on only). */
+  traceId?: string | undefined;
   correlationId?: string | undefined;
   causationId?: string | undefined;
   eventId?: string | undefined;
@@ -42,6 +46,10 @@ export function splitFields(args: unknown[]): { parts: unknown[]; fields: LogFie
   if (fields.requestId === undefined) {
     const requestId = currentRequestId();
     if (requestId !== undefined) fields.requestId = requestId;
+  }
+  if (fields.traceId === undefined) {
+    const traceId = currentTraceId();
+    if (traceId !== undefined) fields.traceId = traceId;
   }
   for (const key of Object.keys(fields) as Array<keyof LogFieldValues>) {
     if (fields[key] === undefined) delete fields[key];

@@ -1,12 +1,15 @@
 // $ops — one per node, started by every node beside its services.
 // Owns: nothing stored; it reports this node's view of the cluster.
 // Offers: breakers — the circuit breakers this node keeps, one per action
-//         endpoint (action on a node) it has called, with their state.
+//         endpoint (action on a node) it has called, with their state;
+//         spans — with tracing on, the spans of given traces this node
+//         recorded (the flow view's calls).
 // Reacts to: $circuit-breaker.opened / half-opened / closed raised by this
 //            node's breaker middleware → the seed_breaker_state gauge.
 // Calls: nothing.
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import { BREAKER_STATE, METRICS, operatorMetrics } from "./metrics.js";
+import { type RecordedSpan, recorderOf } from "./span-recorder.js";
 
 export const OPS_SERVICE = "$ops";
 
@@ -79,6 +82,13 @@ export function opsService(broker: ServiceBroker): ServiceSchema {
       breakers: {
         visibility: "public",
         handler: (): BreakerView[] => breakersOf(broker),
+      },
+      spans: {
+        visibility: "public",
+        handler: (ctx: Context<{ traceIds?: unknown }>): RecordedSpan[] => {
+          const ids = Array.isArray(ctx.params.traceIds) ? ctx.params.traceIds.map(String) : [];
+          return recorderOf(broker)?.spansOf(new Set(ids)) ?? [];
+        },
       },
     },
     events: {

@@ -3,10 +3,9 @@
 // back, it starts every delivery it missed exactly once. With the payment node
 // killed, placing an order answers 503 + Retry-After fast and stores nothing;
 // the circuit breaker opens, and closes again once payment is back.
-import type { NatsServer } from "@seed/platform/operations";
-import { eventually, type SpawnedNode, spawnNode, startTestNode, type TestNode } from "@seed/platform/testing";
-import { clusterEnv, privateNats, timed } from "@seed/platform/testing/faults";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@seed/platform/testing";
+import { faultCluster, timed } from "@seed/platform/testing/faults";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Actors,
   actors,
@@ -21,39 +20,19 @@ import {
   show,
 } from "../integration/helpers.js";
 
-let nats: NatsServer;
-let env: ReturnType<typeof clusterEnv>;
-let main: TestNode;
-const children: SpawnedNode[] = [];
-let u: Actors;
-
-async function spawn(services: string, nodeId: string): Promise<SpawnedNode> {
-  // restarted under its name, as a pod would be: the gateway forgets the dead one at once
-  const child = await spawnNode({ services, env: { ...env, NODE_ID: `${nodeId}-${process.pid}` } });
-  children.push(child);
-  return child;
-}
-
-beforeAll(async () => {
-  nats = await privateNats();
-  env = clusterEnv(nats);
-  [main] = await Promise.all([
-    startTestNode({ services: "api,sauce.order,sauce.orderDashboard", config: env }),
-    spawn("sauce.payment", "payment"),
-    spawn("sauce.delivery", "delivery"),
-  ]);
-  await main.node.broker.waitForServices(["sauce.payment", "sauce.delivery"], 10_000);
-  u = await actors(main.url);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-  await main?.stop();
-  await nats?.stop();
+// restarted under their names, as pods would be: the gateway forgets the dead one at once
+const cluster = faultCluster({
+  main: { services: "api,sauce.order,sauce.orderDashboard" },
+  spawned: [
+    { services: "sauce.payment", nodeId: "payment" },
+    { services: "sauce.delivery", nodeId: "delivery" },
+  ],
 });
-
-const live = (services: string) =>
-  children.find((c) => c.env.SERVICES === services && c.process.exitCode === null && c.process.signalCode === null);
+const live = (services: string) => cluster.live(services);
+let u: Actors;
+beforeAll(async () => {
+  u = await actors(cluster.main.url);
+});
 
 describe("delivery down", () => {
   it("orders, payments and cancels go on; back, every missed delivery starts exactly once", async () => {
@@ -65,7 +44,7 @@ describe("delivery down", () => {
     const orders: Json[] = [];
     for (let i = 0; i < 4; i++) {
       const placed = await timed(() => placeOrder(i % 2 ? u.erin : u.alice, orderBody({ branchId })));
-      expect(placed.ms).toBeLessThan(main.config.REQUEST_TIMEOUT_MS);
+      expect(placed.ms).toBeLessThan(cluster.main.config.REQUEST_TIMEOUT_MS);
       orders.push(placed.value);
     }
     const canceled = orders[0];
@@ -76,22 +55,22 @@ describe("delivery down", () => {
     expectError(await u.dave.get(`/sauce/deliveries?orderId=${orders[1].id}`), 503, "ServiceUnavailable");
     for (const o of orders.slice(1)) await rowWithStatus(u.dave, o.id, "Approved");
 
-    await spawn("sauce.delivery", "delivery");
+    await cluster.spawn("sauce.delivery", { nodeId: "delivery" });
     for (const o of orders.slice(1)) {
       await deliveryOf(u.dave, o.id, "Started");
       await rowWithStatus(u.dave, o.id, "Started");
     }
     // the canceled order's delivery never runs: none, or one that was canceled
     const ofCanceled = await list(u.dave, `/sauce/deliveries?orderId=${canceled.id}`);
-    expect(ofCanceled.total).toBeLessThanOrEqual(1);
+    expect(ofCanceled.items.length).toBeLessThanOrEqual(1);
     for (const d of ofCanceled.items) expect(d.status).toBe("Canceled");
-    expect((await list(u.dave, `/sauce/deliveries?orderId=${warm.id}`)).total).toBe(1);
+    expect((await list(u.dave, `/sauce/deliveries?orderId=${warm.id}`)).items.length).toBe(1);
   });
 });
 
 describe("payment down", () => {
   it("503 fast and nothing stored; the breaker opens; orders go through again once payment is back", async () => {
-    const timeout = main.config.REQUEST_TIMEOUT_MS;
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
     expect((await live("sauce.payment")?.kill("SIGKILL"))?.signal).toBe("SIGKILL");
     const body = orderBody({ price: 6_131 }); // an amount no other order here has
 
@@ -109,9 +88,9 @@ describe("payment down", () => {
     expectError(open.value, 503, "ServiceUnavailable");
     expect(open.value.headers.get("retry-after")).toBeTruthy();
     expect(open.ms, "an open breaker answers without waiting").toBeLessThan(timeout / 3);
-    expect((await list(u.dave, `/sauce/orders?branchId=${body.branchId}`)).total).toBe(0);
+    expect((await list(u.dave, `/sauce/orders?branchId=${body.branchId}`)).items.length).toBe(0);
 
-    await spawn("sauce.payment", "payment");
+    await cluster.spawn("sauce.payment", { nodeId: "payment" });
     const order = await eventually(
       async () => {
         const res = await u.alice.post("/sauce/orders", body, { headers: { "Idempotency-Key": body.branchId } });
@@ -121,7 +100,7 @@ describe("payment down", () => {
       { timeout: 15_000, interval: 200 },
     );
     // none of the failed attempts left an order or a charge behind
-    expect((await list(u.dave, `/sauce/orders?branchId=${body.branchId}`)).total).toBe(1);
+    expect((await list(u.dave, `/sauce/orders?branchId=${body.branchId}`)).items.length).toBe(1);
     const payments = (await list(u.dave, "/sauce/payments?limit=500")).items;
     expect(payments.filter((p: Json) => p.amount === body.qty * body.price && p.orderId !== order.id).length).toBe(0);
     await paymentOf(u.dave, order.id, "Approved");

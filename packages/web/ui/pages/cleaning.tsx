@@ -53,13 +53,7 @@ export function CleaningPage({ user, lang }: { user: User; lang: Lang }) {
           />
         </div>
       ) : null}
-      <ViewHeader
-        title="Cleanings"
-        view="dashBoardViews"
-        state={view.state}
-        total={view.list.total}
-        problem={view.problem}
-      />
+      <ViewHeader title="Cleanings" view="dashBoardViews" state={view.state} page={view.list} problem={view.problem} />
       <div class="cards">
         {newestFirst(view.list.items, (r) => r.requestId).map((r) => (
           <Card

@@ -162,7 +162,7 @@ export function InsurancePage({ user, lang }: { user: User; lang: Lang }) {
           />
         ) : null}
       </div>
-      <ViewHeader title="My page" view="mypages" state={view.state} total={view.list.total} problem={view.problem} />
+      <ViewHeader title="My page" view="mypages" state={view.state} page={view.list} problem={view.problem} />
       <div class="cards">
         {newestFirst(view.list.items, (m) => m.planNo).map((m) => (
           <Card

@@ -49,6 +49,8 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
   const products = useLive<Product>("/mall/products", lang);
   const isSeller = user.roles.includes("seller") || user.roles.includes("admin");
   const isCustomer = user.roles.includes("customer");
+  // Staff may read any order's flow (GET /flows/<id>).
+  const staff = user.roles.some((r) => r === "seller" || r === "admin" || r === "manager");
   return (
     <section>
       <div class="forms">
@@ -97,7 +99,7 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
             title="Products"
             view="products"
             state={products.state}
-            total={products.list.total}
+            page={products.list}
             problem={products.problem}
           />
           <table class="stock" data-testid="mall-stock">
@@ -120,13 +122,7 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
           </table>
         </>
       ) : null}
-      <ViewHeader
-        title="Orders"
-        view="orderStatuses"
-        state={view.state}
-        total={view.list.total}
-        problem={view.problem}
-      />
+      <ViewHeader title="Orders" view="orderStatuses" state={view.state} page={view.list} problem={view.problem} />
       <div class="cards">
         {newestFirst(view.list.items, (o) => o.orderId).map((o) => (
           <Card
@@ -136,7 +132,16 @@ export function MallPage({ user, lang }: { user: User; lang: Lang }) {
             status={o.status}
             statusLabel={o.statusLabel}
             facts={[
-              ["Order", short(o.orderId)],
+              [
+                "Order",
+                staff ? (
+                  <a href={`#/flow/${o.orderId}`} title="Every step of this order across services">
+                    {short(o.orderId)}
+                  </a>
+                ) : (
+                  short(o.orderId)
+                ),
+              ],
               ["Quantity", o.qty],
               ["Price", won(o.price)],
               ["Address", o.address],

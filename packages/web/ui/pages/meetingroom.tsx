@@ -43,13 +43,7 @@ export function MeetingroomPage({ user, lang }: { user: User; lang: Lang }) {
           />
         </div>
       ) : null}
-      <ViewHeader
-        title="Room board"
-        view="roomTables"
-        state={view.state}
-        total={view.list.total}
-        problem={view.problem}
-      />
+      <ViewHeader title="Room board" view="roomTables" state={view.state} page={view.list} problem={view.problem} />
       <div class="cards">
         {newestFirst(view.list.items, (r) => r.roomId).map((r) => {
           const mine = r.userId === user.id;

@@ -61,7 +61,7 @@ export function SaucePage({ user, lang }: { user: User; lang: Lang }) {
         title="Sauce orders"
         view="orderDashboards"
         state={view.state}
-        total={view.list.total}
+        page={view.list}
         problem={view.problem}
       />
       <div class="cards">

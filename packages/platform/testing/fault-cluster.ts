@@ -1,0 +1,183 @@
+// The setup every fault test file repeats, once: a nats-server of its own, an
+// in-process main node (the gateway and what the test does not kill), real
+// child processes for what it kills, one clock all of them share, and a
+// teardown that kills every child, stops the main node and the server.
+//
+// `faultCluster(...)` registers the file's beforeAll/afterAll and returns the
+// cluster, whose parts are there from the first test on.
+import { afterAll, beforeAll } from "vitest";
+import type { NatsServer } from "../src/nats-server.js";
+import type { FaultPlan } from "./crash-points.js";
+import { clusterEnv, privateNats } from "./fault-env.js";
+import {
+  type ConfigOverrides,
+  eventually,
+  type SpawnedNode,
+  type SpawnNodeOptions,
+  spawnNode,
+  startTestNode,
+  type TestNode,
+} from "./index.js";
+import { MovingClock, TEST_CLOCK_SERVICE } from "./moving-clock.js";
+
+type Env = ConfigOverrides & Record<string, string | number>;
+
+export interface FaultClusterOptions {
+  /** Config of every node of the file, beyond `clusterEnv` (windows, slots, timeouts). */
+  env?: Env;
+  /** Services of the in-process node (add "api" for the gateway); its own config beyond `env`. */
+  main: { services: string; config?: ConfigOverrides; faults?: FaultPlan };
+  /** Nodes spawned beside the main node at start (services, or options of `spawn`). */
+  spawned?: Array<string | (SpawnOptions & { services: string })>;
+  /** Where the shared clock starts (default: the real time); it runs on at the real pace. */
+  clockStart?: number | string | Date;
+}
+
+export interface SpawnOptions extends Omit<SpawnNodeOptions, "services" | "env" | "clockStart"> {
+  /** Config beyond the cluster's `env`. */
+  env?: Env;
+  /**
+   * A NODE_ID of its own, kept when the node is spawned again: a restarted pod
+   * takes the dead one's place, and the gateway forgets the dead one at once.
+   */
+  nodeId?: string;
+  /** Wait until the main node sees these services on it (default: the node's own, when it has no wildcard). */
+  waitFor?: string[];
+}
+
+export interface FaultCluster {
+  readonly nats: NatsServer;
+  /** Config every node of the file gets (clusterEnv and the file's `env`). */
+  readonly env: Env;
+  readonly main: TestNode;
+  /** Every node spawned so far, live or dead, in order. */
+  readonly children: SpawnedNode[];
+  /** "Now" of every node of the cluster. */
+  readonly clock: MovingClock;
+  /** Spawns a node in the cluster, on its clock; resolves when the main node sees its services. */
+  spawn(services: string, opts?: SpawnOptions): Promise<SpawnedNode>;
+  /** The last spawned node running exactly `services` that is still alive. */
+  live(services: string): SpawnedNode | undefined;
+  /**
+   * Moves every node's clock forward by `ms` (no real time passes), then runs
+   * the tickers of `tick` services at once on every node that has them.
+   */
+  advance(ms: number, tick?: string[]): Promise<void>;
+  /** Runs the tickers of `service` now on every node of the cluster that runs it; resolves to how many nodes ran them. */
+  tick(service: string): Promise<number>;
+}
+
+const alive = (c: SpawnedNode) => c.process.exitCode === null && c.process.signalCode === null;
+
+/** The fault cluster of this test file (see the top of this file). */
+export function faultCluster(opts: FaultClusterOptions): FaultCluster {
+  const clock = new MovingClock(opts.clockStart ?? Date.now());
+  const children: SpawnedNode[] = [];
+  let nats: NatsServer | undefined;
+  let env: FaultCluster["env"] | undefined;
+  let main: TestNode | undefined;
+  const ready = <T>(part: T | undefined, name: string): T => {
+    if (part === undefined) throw new Error(`the fault cluster's ${name} is there from the first test on`);
+    return part;
+  };
+
+  const spawn = async (services: string, o: SpawnOptions = {}): Promise<SpawnedNode> => {
+    const { env: extra, nodeId, waitFor, ...rest } = o;
+    const child = await spawnNode({
+      ...rest,
+      services,
+      env: { ...ready(env, "env"), ...extra, ...(nodeId ? { NODE_ID: `${nodeId}-${process.pid}` } : {}) },
+      clockStart: clock.now(),
+    });
+    children.push(child);
+    const expected = waitFor ?? (services.includes("*") ? [] : services.split(","));
+    if (main) await seenOn(child, expected);
+    return child;
+  };
+
+  const nodesRunning = (service: string): string[] =>
+    ready(main, "main")
+      .node.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true })
+      .filter((s) => s.name === service)
+      .flatMap((s) => (s.nodeID ? [s.nodeID] : []));
+
+  /** Until the main node sees `services` on this child (not only on itself or another replica). */
+  const seenOn = (child: SpawnedNode, services: string[]) =>
+    eventually(
+      () => {
+        const missing = services.filter((s) => !nodesRunning(s).includes(child.env.NODE_ID ?? ""));
+        if (missing.length > 0)
+          throw new Error(`the main node does not see ${missing.join(", ")} on ${child.env.NODE_ID}`);
+      },
+      { timeout: 10_000, interval: 25 },
+    );
+
+  const cluster: FaultCluster = {
+    get nats() {
+      return ready(nats, "nats");
+    },
+    get env() {
+      return ready(env, "env");
+    },
+    get main() {
+      return ready(main, "main");
+    },
+    children,
+    clock,
+    spawn,
+    live: (services) => children.findLast((c) => c.env.SERVICES === services && alive(c)),
+    async advance(ms, tick = []) {
+      clock.advance(ms);
+      const broker = ready(main, "main").node.broker;
+      await Promise.all(
+        children
+          .filter(alive)
+          .map((c) => broker.call(`${TEST_CLOCK_SERVICE}.set`, { at: clock.now() }, { nodeID: c.env.NODE_ID })),
+      );
+      for (const service of tick) await cluster.tick(service);
+    },
+    async tick(service) {
+      const broker = ready(main, "main").node.broker;
+      const nodes = nodesRunning(service);
+      await Promise.all(nodes.map((nodeID) => broker.call(`${service}.tick`, {}, { nodeID })));
+      return nodes.length;
+    },
+  };
+
+  const spawnedAtStart = (opts.spawned ?? []).map((s) => (typeof s === "string" ? { services: s } : s));
+  beforeAll(async () => {
+    nats = await privateNats();
+    env = { ...clusterEnv(nats), ...opts.env };
+    const started = await Promise.all([
+      startTestNode({
+        services: opts.main.services,
+        config: { ...env, ...opts.main.config },
+        clock,
+        // The gateway's warm-up waits up to 3 s for a node behind every route of
+        // every system; this cluster runs a few services, and the fixture waits
+        // for the ones it spawns itself.
+        notWaitedFor: ["api routes"],
+        ...(opts.main.faults ? { faults: opts.main.faults } : {}),
+      }),
+      ...spawnedAtStart.map(({ services, ...o }) => spawn(services, { ...o, waitFor: [] })),
+    ]);
+    main = started[0] as TestNode;
+    // the main node was not there to wait for them while they started
+    await Promise.all(
+      spawnedAtStart.map((s, i) =>
+        seenOn(
+          started[i + 1] as SpawnedNode,
+          (s.waitFor ?? s.services.split(",")).filter((x) => !x.includes("*")),
+        ),
+      ),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(children.map((c) => c.kill("SIGKILL")));
+    await main?.stop();
+    await nats?.stop();
+  });
+
+  return cluster;
+}

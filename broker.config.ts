@@ -90,7 +90,16 @@ export default function brokerConfig(config: Config): BrokerOptions {
       deadlineMiddleware(),
       breakerAccounting(),
     ],
-    metrics: { enabled: true, reporter: [] },
+    metrics: {
+      enabled: true,
+      reporter: [],
+      // Moleculer's action and event timings keep their buckets, count and sum
+      // (what /metrics and the dashboard read: histogram_quantile over buckets)
+      // but not the sliding-window quantiles it would otherwise add a sample
+      // to on every call and rotate a timer for per label set. Its options
+      // are merged with lodash's defaultsDeep: null, not [], turns them off.
+      defaultQuantiles: null as unknown as number[],
+    },
     // Off unless TRACING_EXPORTER names an exporter (tracing.ts; its cost: docs/PERFORMANCE.md).
     tracing: tracingOptions(config),
     // A stopping node finishes the requests it already accepted.

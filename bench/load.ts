@@ -1,9 +1,12 @@
-// The load generator: a process of its own (never the one measured), running
-// autocannon on request from the bench over IPC. With `collect`, it also
+// The JavaScript load generator: a process of its own (never the one
+// measured), running autocannon on request from the bench over IPC. The
+// throughput runs use wrk (bench/wrk.ts); this one serves where wrk is
+// missing, and the event-path run, which needs every answer's body. With `collect`, it also
 // notes the id of every created resource and the wall-clock time its 2xx
 // arrived, for the event-path measurement (B2).
 import autocannon from "autocannon";
 import { exitWithParent, type Message, tell } from "./processes.js";
+import type { LoadTool } from "./report.js";
 
 export interface LoadSpec {
   url: string;
@@ -21,6 +24,7 @@ export interface LoadSpec {
 }
 
 export interface LoadResult {
+  tool: LoadTool;
   rps: number;
   p50: number;
   p99: number;
@@ -72,6 +76,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
         for (const [code, s] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = s.count ?? 0;
         const ok = result["2xx"];
         resolve({
+          tool: "autocannon",
           rps: ok / result.duration,
           p50: result.latency.p50,
           p99: result.latency.p99,

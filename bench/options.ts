@@ -3,7 +3,7 @@
 // override them. Pure: parsed from argv, nothing started.
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "MEM"] as const;
+export const SCENARIOS = ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "MEM"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -20,6 +20,8 @@ export interface BenchOptions {
   rate: number;
   /** Seconds of the event-path run (B2). */
   rateDuration: number;
+  /** Requests per second of the fixed-rate latency runs (B7 and its baseline). */
+  fixedRate: number;
   /** Events the replay (B3) rebuilds the view from. */
   events: number;
   /** Scenarios to run (MEM = memory of the node running everything). */
@@ -30,8 +32,26 @@ export interface BenchOptions {
 }
 
 export const PROFILES: Record<BenchOptions["profile"], Omit<BenchOptions, "only" | "out" | "help" | "profile">> = {
-  quick: { connections: 64, duration: 3, warmup: 1, rounds: 1, rate: 200, rateDuration: 3, events: 20_000 },
-  full: { connections: 64, duration: 15, warmup: 5, rounds: 3, rate: 500, rateDuration: 20, events: 100_000 },
+  quick: {
+    connections: 64,
+    duration: 3,
+    warmup: 1,
+    rounds: 1,
+    rate: 200,
+    rateDuration: 3,
+    fixedRate: 400,
+    events: 20_000,
+  },
+  full: {
+    connections: 64,
+    duration: 15,
+    warmup: 5,
+    rounds: 3,
+    rate: 500,
+    rateDuration: 20,
+    fixedRate: 400,
+    events: 100_000,
+  },
 };
 
 export const USAGE = `usage: npm run bench -- [--quick] [options]
@@ -43,10 +63,12 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --rounds <n>         measured runs per scenario, alternating with its baseline (median reported)
   --rate <n>           orders per second of the event-path run (B2)
   --rate-duration <s>  seconds of the event-path run (B2)
+  --fixed-rate <n>     requests per second of the fixed-rate latency runs (B7, default 400)
   --events <n>         events the replay (B3) rebuilds the view from
   --only <list>        scenarios to run, e.g. B0,B1 (B1, B4 and B5 bring their baselines,
-                       B6 = B1 with tracing on, next to it off;
-                       MEM = RSS of the node running everything); default all
+                       B6 = B1 with tracing on, next to it off; B7 = orders at --fixed-rate,
+                       next to the bare publish; MEM = RSS of the node running everything;
+                       B1 also counts NATS traffic per order); default all
   --out <dir>          folder of the JSON results (default bench/results)
   --help, -h           this text
 
@@ -55,7 +77,7 @@ Profiles: quick = ${describe("quick")}
 
 function describe(p: BenchOptions["profile"]): string {
   const o = PROFILES[p];
-  return `${o.connections} connections, ${o.warmup}+${o.duration} s × ${o.rounds} round(s), B2 ${o.rate}/s for ${o.rateDuration} s, B3 ${o.events.toLocaleString("en")} events`;
+  return `${o.connections} connections, ${o.warmup}+${o.duration} s × ${o.rounds} round(s), B2 ${o.rate}/s for ${o.rateDuration} s, B7 at ${o.fixedRate}/s, B3 ${o.events.toLocaleString("en")} events`;
 }
 
 function positive(name: string, raw: string | undefined, fallback: number, integer = true): number {
@@ -80,6 +102,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       rounds: { type: "string" },
       rate: { type: "string" },
       "rate-duration": { type: "string" },
+      "fixed-rate": { type: "string" },
       events: { type: "string" },
       only: { type: "string" },
       out: { type: "string" },
@@ -107,6 +130,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     rounds: positive("rounds", values.rounds, base.rounds),
     rate: positive("rate", values.rate, base.rate),
     rateDuration: positive("rate-duration", values["rate-duration"], base.rateDuration, false),
+    fixedRate: positive("fixed-rate", values["fixed-rate"], base.fixedRate),
     events: positive("events", values.events, base.events),
     only,
     out: values.out ?? "bench/results",

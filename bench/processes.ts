@@ -1,5 +1,6 @@
 // Child processes of a bench run: nodes, baselines and the load generator,
-// each a real process (`node --import tsx <file>`) with an IPC channel. Every
+// each a real process (built JavaScript, or `node --import tsx <file>`) with
+// an IPC channel. Every
 // child is tracked so that nothing outlives the run, whatever ends it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -35,9 +36,13 @@ export function killAll(): void {
 }
 process.once("exit", killAll);
 
-/** Starts `bench/<file>` (or a path under the repository) with the given environment. */
+/**
+ * Starts a file with the given environment: a built `.mjs` (an absolute path)
+ * as it is, a TypeScript file under the repository through tsx.
+ */
 export function start(name: string, file: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, file)], {
+  const args = file.endsWith(".mjs") ? [file] : ["--import", "tsx", join(ROOT, file)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -5,16 +5,18 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { findNatsServer, type NatsServer, startNatsServer } from "@seed/platform/operations";
+import { findNatsServer, freePort, type NatsServer, startNatsServer } from "@seed/platform/operations";
 import { connect, type NatsConnection } from "nats";
 import { eventPathFigures } from "./event-path.js";
 import type { LoadResult, LoadSpec } from "./load.js";
+import { difference, type NatsCounters, perOrder, readCounters, sum } from "./nats-traffic.js";
 import { type BenchOptions, parseBenchArgs, type ScenarioId, USAGE } from "./options.js";
 import { type Child, cpuMs, killAll, ROOT, rssMb, rssSampler, start } from "./processes.js";
 import { writeHistory } from "./replay.js";
 import { formatReport, medianRun, type Results, type Throughput } from "./report.js";
-import { http, mallFixture, type Started, settle, startBaseline, startNode, until } from "./stack.js";
+import { http, mallFixture, type Started, settle, startBaseline, startNode, until, useBuiltEntries } from "./stack.js";
 import { startCollector, startOwnNats, TRACED_ENV } from "./tracing-cost.js";
+import { findWrk, runWrk } from "./wrk.js";
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -22,7 +24,11 @@ interface Run {
   opts: BenchOptions;
   dataRoot: string;
   nats: NatsServer;
+  /** The server's monitoring endpoint (message and byte counters). */
+  natsMonitor: string;
   nc: NatsConnection;
+  /** wrk's path; undefined = autocannon for every run, with a warning. */
+  wrk: string | undefined;
   loader: Child;
   results: Results;
   /** Every measured run, for the JSON file. */
@@ -31,7 +37,9 @@ interface Run {
 
 const wants = (run: Run, ...ids: ScenarioId[]) => ids.some((id) => run.opts.only.includes(id));
 
+/** One load run: wrk when it is there (autocannon where every answer's body is needed). */
 async function load(run: Run, spec: LoadSpec): Promise<LoadResult> {
+  if (run.wrk && !spec.collect) return runWrk(run.wrk, spec);
   const answer = await run.loader.ask<{ type: string; result?: LoadResult; error?: string }>(
     { type: "run", spec },
     "result",
@@ -42,6 +50,7 @@ async function load(run: Run, spec: LoadSpec): Promise<LoadResult> {
 }
 
 const throughput = (r: LoadResult): Throughput => ({
+  tool: r.tool,
   rps: r.rps,
   p50: r.p50,
   p99: r.p99,
@@ -52,16 +61,29 @@ const throughput = (r: LoadResult): Throughput => ({
 interface Target {
   scenario: string;
   spec: Omit<LoadSpec, "connections" | "duration">;
+  /** Count the NATS server's traffic during this target's runs, per 2xx answer (an order). */
+  countNats?: boolean;
+}
+
+interface Alternation {
+  /** Called with each measured run while it runs. */
+  onLoad?: (during: Promise<unknown>) => void;
+  /** Connections of every run; default the run's --connections. */
+  connections?: number;
+  /** Warm each target up first (default true). */
+  warmup?: boolean;
 }
 
 /**
  * Runs each target `rounds` times, alternating between them (a scenario and
  * its baseline see the same machine, round after round), after one warm-up
- * each. Between runs the system settles. Returns the median run of each.
+ * each. Between runs the system settles. Returns the median run of each, and
+ * the NATS traffic per order of the targets that count it.
  */
-async function alternate(run: Run, targets: Target[], onLoad?: (during: Promise<unknown>) => void) {
-  const { connections, duration, warmup, rounds } = run.opts;
-  if (warmup > 0) {
+async function alternate(run: Run, targets: Target[], how: Alternation = {}) {
+  const { duration, warmup, rounds } = run.opts;
+  const connections = how.connections ?? run.opts.connections;
+  if (warmup > 0 && how.warmup !== false) {
     for (const t of targets) {
       say(`${t.scenario}: warming up ${warmup} s`);
       await load(run, { ...t.spec, connections, duration: warmup });
@@ -69,19 +91,34 @@ async function alternate(run: Run, targets: Target[], onLoad?: (during: Promise<
     }
   }
   const byTarget = new Map<string, Throughput[]>();
+  let traffic: { counted: NatsCounters; orders: number } | undefined;
   for (let round = 1; round <= rounds; round++) {
     for (const t of targets) {
-      say(`${t.scenario}: round ${round}/${rounds}, ${connections} connections, ${duration} s`);
+      const rate = t.spec.overallRate ? ` at ${t.spec.overallRate}/s` : "";
+      say(`${t.scenario}: round ${round}/${rounds}, ${connections} connections${rate}, ${duration} s`);
+      const before = t.countNats ? await readCounters(run.natsMonitor) : undefined;
       const measuring = load(run, { ...t.spec, connections, duration });
-      onLoad?.(measuring);
+      how.onLoad?.(measuring);
       const r = await measuring;
       run.runs.push({ scenario: t.scenario, round, ...r, ...(r.answered ? { answered: undefined } : {}) });
       if (r.errors > 0) say(`${t.scenario}: ${r.errors} errors, status codes ${JSON.stringify(r.statusCodes)}`);
       byTarget.set(t.scenario, [...(byTarget.get(t.scenario) ?? []), throughput(r)]);
       await settle(await run.nc.jetstreamManager(), "MALL");
+      if (before) {
+        // Counted after settling: the saga's aftermath of these orders belongs to them.
+        const after = await readCounters(run.natsMonitor);
+        const counted = difference(after, before);
+        const orders = r.requests - r.errors;
+        traffic = traffic
+          ? { counted: sum(traffic.counted, counted), orders: traffic.orders + orders }
+          : { counted, orders };
+      }
     }
   }
-  return (scenario: string) => medianRun(byTarget.get(scenario) ?? []);
+  return {
+    median: (scenario: string) => medianRun(byTarget.get(scenario) ?? []),
+    natsPerOrder: () => (traffic ? perOrder(traffic.counted, traffic.orders) : undefined),
+  };
 }
 
 const orderSpec = (url: string, token: string, body: string): Target["spec"] => ({
@@ -114,19 +151,38 @@ async function oneProcess(run: Run): Promise<void> {
       during.finally(() => peaks.push(sampler.stop())).catch(() => {});
     };
     if (wants(run, "B0", "B1", "MEM")) {
-      const median = await alternate(
+      const measured = await alternate(
         run,
         [
           {
             scenario: "B0",
             spec: { url: base.url, method: "POST", path: "/noop/publish", body: fixture.orderBody },
           },
-          { scenario: "B1", spec: orderSpec(mall.url, fixture.customer, fixture.orderBody) },
+          { scenario: "B1", spec: orderSpec(mall.url, fixture.customer, fixture.orderBody), countNats: true },
         ],
-        sampleMall,
+        { onLoad: sampleMall },
       );
-      run.results.B0 = median("B0");
-      run.results.B1 = median("B1");
+      run.results.B0 = measured.median("B0");
+      run.results.B1 = measured.median("B1");
+      run.results.NATS = measured.natsPerOrder();
+    }
+    if (wants(run, "B7")) {
+      // Below saturation: a fixed rate, paced by the load generator, so the latency is the system's, not a queue's.
+      const overallRate = run.opts.fixedRate;
+      const measured = await alternate(
+        run,
+        [
+          {
+            scenario: "B7base",
+            spec: { url: base.url, method: "POST", path: "/noop/publish", body: fixture.orderBody, overallRate },
+          },
+          { scenario: "B7", spec: { ...orderSpec(mall.url, fixture.customer, fixture.orderBody), overallRate } },
+        ],
+        { connections: 16, warmup: false },
+      );
+      const atRate = (t: Throughput | undefined) => (t ? { ...t, rate: overallRate } : undefined);
+      run.results.B7base = atRate(measured.median("B7base"));
+      run.results.B7 = atRate(measured.median("B7"));
     }
     if (wants(run, "B4")) {
       const order = await http(mall.url, "POST", "/mall/orders", JSON.parse(fixture.orderBody), fixture.customer);
@@ -138,7 +194,7 @@ async function oneProcess(run: Run): Promise<void> {
         () => http(mall.url, "GET", path, undefined, fixture.customer),
         200,
       );
-      const median = await alternate(
+      const { median } = await alternate(
         run,
         [
           { scenario: "B4base", spec: { url: base.url, method: "GET", path: "/noop/read" } },
@@ -147,7 +203,7 @@ async function oneProcess(run: Run): Promise<void> {
             spec: { url: mall.url, method: "GET", path, headers: { authorization: `Bearer ${fixture.customer}` } },
           },
         ],
-        sampleMall,
+        { onLoad: sampleMall },
       );
       run.results.B4base = median("B4base");
       run.results.B4 = median("B4");
@@ -199,7 +255,7 @@ async function acrossProcesses(run: Run): Promise<void> {
   try {
     await until("remote baseline", () => http(baseApi.url, "GET", "/noop/read"), 200);
     const fixture = await mallFixture(mallApi.url);
-    const median = await alternate(run, [
+    const { median } = await alternate(run, [
       {
         scenario: "B5base",
         spec: { url: baseApi.url, method: "POST", path: "/noop/publish", body: fixture.orderBody },
@@ -239,23 +295,25 @@ async function tracingCost(run: Run): Promise<void> {
       // node measured is the one under load; its aftermath is counted too).
       const cpu: number[][] = scenarios.map(() => []);
       let measured = 0;
-      const median = await alternate(run, targets, (during) => {
-        const i = measured++ % nodes.length;
-        const pid = nodes[i]?.child.pid ?? 0;
-        const before = cpuMs(pid);
-        during
-          .then(async (r) => {
-            await new Promise((res) => setTimeout(res, 1000));
-            cpu[i]?.push((cpuMs(pid) - before) / Math.max(1, (r as LoadResult).requests));
-          })
-          .catch(() => {});
+      const { median } = await alternate(run, targets, {
+        onLoad: (during) => {
+          const i = measured++ % nodes.length;
+          const pid = nodes[i]?.child.pid ?? 0;
+          const before = cpuMs(pid);
+          during
+            .then(async (r) => {
+              await new Promise((res) => setTimeout(res, 1000));
+              cpu[i]?.push((cpuMs(pid) - before) / Math.max(1, (r as LoadResult).requests));
+            })
+            .catch(() => {});
+        },
       });
       // The last spans of the run are posted within the exporter's interval.
       await new Promise((r) => setTimeout(r, 1500));
-      const perOrder = (i: number) => median1(cpu[i] ?? []);
-      run.results.B6off = withCpu(median("B6off"), perOrder(0));
-      run.results.B6tenth = withCpu(median("B6tenth"), perOrder(2));
-      const traced = withCpu(median("B6"), perOrder(1));
+      const cpuPerOrder = (i: number) => median1(cpu[i] ?? []);
+      run.results.B6off = withCpu(median("B6off"), cpuPerOrder(0));
+      run.results.B6tenth = withCpu(median("B6tenth"), cpuPerOrder(2));
+      const traced = withCpu(median("B6"), cpuPerOrder(1));
       if (traced) run.results.B6 = { ...traced, spans: collector.spans() };
     } finally {
       await Promise.all(nodes.map((n) => n.child.stop()));
@@ -362,13 +420,28 @@ async function main(): Promise<void> {
   }
 
   try {
-    nats = await startNatsServer({ bin: findNatsServer({ install: false }), storeDir: join(dataRoot, "nats") });
+    const wrk = findWrk(say);
+    if (wrk) say(`load generator: wrk (${wrk}); autocannon only for B2, which reads every answer`);
+    else
+      say(
+        "WARNING: wrk not found and not installable; falling back to autocannon, a JavaScript load generator " +
+          "that takes a core of its own: ratios come out higher than with wrk",
+      );
+    await useBuiltEntries(join(dataRoot, "build"));
+    say("nodes and baselines run compiled JavaScript (built into the run's folder)");
+    const monitorPort = await freePort();
+    nats = await startNatsServer({
+      bin: findNatsServer({ install: false }),
+      storeDir: join(dataRoot, "nats"),
+      args: ["-m", String(monitorPort)],
+    });
     nc = await connect({ servers: nats.url, name: "bench" });
     loader = start("load", "bench/load.ts", {});
     await loader.next("ready", 30_000);
-    const run: Run = { opts, dataRoot, nats, nc, loader, results: {}, runs: [] };
+    const natsMonitor = `http://127.0.0.1:${monitorPort}`;
+    const run: Run = { opts, dataRoot, nats, natsMonitor, nc, wrk, loader, results: {}, runs: [] };
     const began = performance.now();
-    if (wants(run, "B0", "B1", "B2", "B4", "MEM")) await oneProcess(run);
+    if (wants(run, "B0", "B1", "B2", "B4", "B7", "MEM")) await oneProcess(run);
     if (wants(run, "B5")) await acrossProcesses(run);
     if (wants(run, "B6")) await tracingCost(run);
     if (wants(run, "B3")) await replay(run);

@@ -5,7 +5,8 @@
 import { join } from "node:path";
 import { freePort } from "@seed/platform/operations";
 import type { JetStreamManager } from "nats";
-import { type Child, start } from "./processes.js";
+import { buildEntries } from "../scripts/build.js";
+import { type Child, ROOT, start } from "./processes.js";
 
 /**
  * Environment of every bench node. The protections that would measure
@@ -26,6 +27,20 @@ export function benchEnv(natsUrl: string, dataDir: string, overrides: Record<str
     SHUTDOWN_TIMEOUT_MS: "3000",
     ...overrides,
   };
+}
+
+/**
+ * The files nodes and baselines start from: the sources through tsx until
+ * `useBuiltEntries` points them at compiled JavaScript, which is how
+ * `npm start` runs a node (start-up and memory are measured as users get them).
+ */
+const entries = { node: "bench/node.ts", baseline: "bench/baseline.ts" };
+
+/** Builds bench/node.ts and bench/baseline.ts into `dir` (scripts/build.ts) and starts them from there. */
+export async function useBuiltEntries(dir: string): Promise<void> {
+  await buildEntries({ entries: [join(ROOT, entries.node), join(ROOT, entries.baseline)], outDir: dir });
+  entries.node = join(dir, "node.mjs");
+  entries.baseline = join(dir, "baseline.mjs");
 }
 
 export interface Started {
@@ -49,7 +64,7 @@ export async function startNode(
   const port = await freePort();
   const child = start(
     name,
-    "bench/node.ts",
+    entries.node,
     benchEnv(natsUrl, join(dataRoot, name), {
       ...env,
       SERVICES: services,
@@ -68,7 +83,7 @@ export async function startBaseline(name: string, services: string, natsUrl: str
   const port = await freePort();
   const child = start(
     name,
-    "bench/baseline.ts",
+    entries.baseline,
     benchEnv(natsUrl, "", {
       BASELINE_SERVICES: services,
       PORT: String(port),

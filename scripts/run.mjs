@@ -86,11 +86,47 @@ function ensureWebBuilt(node, env) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+/**
+ * The nodes run compiled JavaScript (scripts/build.ts bundles their entries
+ * into .build/): built once, and again only when a source, the broker settings
+ * or the installed dependencies are newer than the last build.
+ */
+const BUILD = join(ROOT, ".build");
+function ensureNodesBuilt(node, env) {
+  const built = mtime(join(BUILD, "node.mjs"));
+  const sources = [
+    join(ROOT, "packages"),
+    join(ROOT, "scripts"),
+    join(ROOT, "broker.config.ts"),
+    join(ROOT, "node_modules", ".modules.yaml"),
+  ];
+  if (built > 0 && built >= newestSource(sources)) return;
+  const r = spawnSync(node, tsx("scripts/build.ts"), { cwd: ROOT, stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+/** Newest modification time of the files under these paths, dependencies and built output left out. */
+function newestSource(paths) {
+  let latest = 0;
+  for (const path of paths) {
+    const s = statSync(path, { throwIfNoEntry: false });
+    if (!s) continue;
+    if (!s.isDirectory()) latest = Math.max(latest, s.mtimeMs);
+    else {
+      const names = readdirSync(path).filter((name) => !["node_modules", "dist", "test"].includes(name));
+      latest = Math.max(latest, newestSource(names.map((name) => join(path, name))));
+    }
+  }
+  return latest;
+}
+
+const built = (name) => [join(BUILD, `${name}.mjs`)];
+
 /** What each npm script runs, as arguments to the supported node. */
 const COMMANDS = {
-  start: (args) => [...tsx("scripts/start.ts"), ...args],
-  node: (args) => [...tsx("scripts/node.ts"), ...args],
-  cluster: (args) => [...tsx("scripts/cluster.ts"), ...args],
+  start: (args) => [...built("start"), ...args],
+  node: (args) => [...built("node"), ...args],
+  cluster: (args) => [...built("cluster"), ...args],
   repl: (args) => [...tsx("scripts/repl.ts"), ...args],
   demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
@@ -130,6 +166,7 @@ const node = supportedNode();
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 if (command !== "pnpm") ensureInstalled(node, env);
 if (command === "start" || command === "test:e2e") ensureWebBuilt(node, env);
+if (command === "start" || command === "node" || command === "cluster") ensureNodesBuilt(node, env);
 if (command === "test:e2e") {
   try {
     env.CHROME_BIN = ensureChromium({ log: say });

@@ -4,9 +4,21 @@
 // killed and started again, and a rolling restart replaces one replica at a
 // time, waiting for each to be ready before touching the next.
 import { type ChildProcess, spawn } from "node:child_process";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * How a node is started: from the built entries when this process was started
+ * from them (`npm run cluster` runs .build/cluster.mjs), else from the sources.
+ */
+function defaultNodeArgs(): string[] {
+  const entry = process.argv[1];
+  if (entry && basename(dirname(entry)) === ".build" && entry.endsWith(".mjs"))
+    return [join(dirname(entry), "node.mjs")];
+  return ["--import", "tsx", "scripts/node.ts"];
+}
 
 export interface NodeSpec {
   /** Unique, e.g. "mall-1". */
@@ -29,7 +41,7 @@ export interface SupervisorOptions {
   startupTimeoutMs?: number;
   /** Lines the supervisor and its nodes print. */
   log?: (line: string) => void;
-  /** Node.js arguments that start a node (default: scripts/node.ts through tsx). */
+  /** Node.js arguments that start a node (default: the built node entry, or scripts/node.ts through tsx). */
   nodeArgs?: string[];
 }
 
@@ -179,7 +191,7 @@ export class Supervisor {
       PORT: String(spec.port),
       HEALTH_PORT: String(spec.port),
     };
-    const child = spawn(process.execPath, this.opts.nodeArgs ?? ["--import", "tsx", "scripts/node.ts"], {
+    const child = spawn(process.execPath, this.opts.nodeArgs ?? defaultNodeArgs(), {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],

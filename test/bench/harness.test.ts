@@ -2,6 +2,7 @@
 // event-path figures and the printed table. No load runs here.
 import { describe, expect, it } from "vitest";
 import { eventPathFigures } from "../../bench/event-path.js";
+import { difference, perOrder, sum } from "../../bench/nats-traffic.js";
 import { PROFILES, parseBenchArgs, SCENARIOS } from "../../bench/options.js";
 import {
   commandPathLine,
@@ -14,6 +15,7 @@ import {
   ratio,
   type Throughput,
 } from "../../bench/report.js";
+import { parseWrkOutput, wrkScript } from "../../bench/wrk.js";
 
 const run = (rps: number, p99 = 10): Throughput => ({ rps, p50: p99 / 2, p99, requests: rps * 10, errors: 0 });
 
@@ -99,32 +101,37 @@ describe("figures", () => {
 describe("goals", () => {
   const all: Results = {
     B0: run(1000),
-    B1: run(600, 50),
+    B1: run(500, 50),
+    B7: { ...run(400, 50), rate: 400 },
     B2: { rate: 500, orders: 100, p50: 5, p99: 100, sagaP50: 8, sagaP99: 120, sagasPerSecond: 490, missing: 0 },
     B3: { events: 20_000, seconds: 1, eventsPerSecond: 20_000 },
     B4base: run(1000),
-    B4: run(500),
-    MEM: { idleMb: 200, loadMb: 300 },
+    B4: run(700),
+    NATS: { orders: 100, inMsgs: 4, outMsgs: 7, inBytes: 500, outBytes: 1500 },
+    MEM: { idleMb: 150, loadMb: 300 },
   };
 
   it("passes figures exactly on their targets", () => {
     const goals = judge(all);
-    expect(goals).toHaveLength(5);
+    expect(goals).toHaveLength(7);
     expect(goals.every((g) => g.pass)).toBe(true);
   });
 
   it("misses each goal just beyond its target", () => {
     const worse: Results = {
       B0: run(1000),
-      B1: run(599, 50),
+      B1: run(499, 50),
+      B7: { ...run(400, 51), rate: 400 },
       B2: { ...(all.B2 as NonNullable<Results["B2"]>), p99: 101 },
       B3: { events: 20_000, seconds: 1.01, eventsPerSecond: 19_999 },
       B4base: run(1000),
-      B4: run(499),
-      MEM: { idleMb: 201, loadMb: 300 },
+      B4: run(699),
+      NATS: { orders: 100, inMsgs: 4.01, outMsgs: 7, inBytes: 500, outBytes: 1500 },
+      MEM: { idleMb: 151, loadMb: 300 },
     };
-    expect(judge(worse).map((g) => g.pass)).toEqual([false, false, false, false, false]);
-    expect(judge({ ...all, B1: run(900, 51) })[0]?.pass).toBe(false); // fast enough, but p99 too slow
+    expect(judge(worse).map((g) => g.pass)).toEqual([false, false, false, false, false, false, false]);
+    const moreOut = { ...(all.NATS as NonNullable<Results["NATS"]>), outMsgs: 7.01 };
+    expect(judge({ NATS: moreOut })[0]?.pass).toBe(false); // both directions count
     const lost = { ...(all.B2 as NonNullable<Results["B2"]>), missing: 1 };
     expect(judge({ B2: lost })[0]?.pass).toBe(false); // a row that never showed is a miss
   });
@@ -163,8 +170,63 @@ describe("report", () => {
     expect(lines.at(-1)).toBe("command-path ratio: 0.70");
     expect(text).toMatch(/^B0 .*5,000 .* 10 .* 20 /m);
     expect(text).toMatch(/^B1 .*3,500 .*0\.70$/m);
-    expect(text).toMatch(/^B1\/B0 .*0\.70, 40 ms .*pass$/m);
+    expect(text).toMatch(/^B1\/B0 .*0\.70 .*pass$/m);
     expect(text).toMatch(/^idle RSS.*150 MB .*pass$/m);
     expect(text).not.toMatch(/^B3/m);
+  });
+});
+
+describe("wrk", () => {
+  const spec = {
+    url: "http://127.0.0.1:1",
+    method: "POST" as const,
+    path: "/mall/orders",
+    body: '{"lines":[{"sku":"a \\"b\\""}]}',
+    headers: { authorization: "Bearer t" },
+    connections: 16,
+    duration: 3,
+  };
+
+  it("writes the request into the script, quoted, and paces it only when a rate is asked for", () => {
+    const free = wrkScript(spec, 1);
+    expect(free).toContain('wrk.method = "POST"');
+    expect(free).toContain(`wrk.body = ${JSON.stringify(spec.body)}`);
+    expect(free).toContain('wrk.headers["authorization"] = "Bearer t"');
+    expect(free).toContain('wrk.headers["content-type"] = "application/json"');
+    expect(free).not.toContain("function delay");
+    // 400/s over 2 threads: each thread sends every 5 ms.
+    expect(wrkScript({ ...spec, overallRate: 400 }, 2)).toMatch(/function delay\(\).*due = due \+ 5;/);
+  });
+
+  it("reads the figures the script printed among wrk's own lines", () => {
+    const out =
+      'Running 3s test\n  1 threads and 16 connections\n\nSEED-RESULT {"requests":1200,"durationUs":3000000,"socketErrors":0,"non2xx":3,"p50":1.5,"p99":20.25}\nRequests/sec: 400\n';
+    expect(parseWrkOutput(out)).toEqual({
+      requests: 1200,
+      durationUs: 3_000_000,
+      socketErrors: 0,
+      non2xx: 3,
+      p50: 1.5,
+      p99: 20.25,
+    });
+    expect(() => parseWrkOutput("unable to connect")).toThrow(/wrk printed no result/);
+  });
+});
+
+describe("NATS traffic per order", () => {
+  it("divides the counters' growth over several windows by the orders placed", () => {
+    const window1 = difference(
+      { inMsgs: 110, outMsgs: 220, inBytes: 1_100, outBytes: 2_200 },
+      { inMsgs: 10, outMsgs: 20, inBytes: 100, outBytes: 200 },
+    );
+    const window2 = { inMsgs: 200, outMsgs: 400, inBytes: 2_000, outBytes: 4_000 };
+    expect(perOrder(sum(window1, window2), 100)).toEqual({
+      orders: 100,
+      inMsgs: 3,
+      outMsgs: 6,
+      inBytes: 30,
+      outBytes: 60,
+    });
+    expect(perOrder(window2, 0).inMsgs).toBeNaN();
   });
 });

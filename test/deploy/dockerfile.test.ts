@@ -58,8 +58,11 @@ describe("Dockerfile, read", () => {
     expect(user).toBeDefined();
     expect(["root", "0"]).not.toContain(user);
     expect(one(runtime, "HEALTHCHECK").at(-1)?.args).toContain("/health/live");
-    expect(execForm(one(runtime, "CMD").at(-1)?.args ?? "")).toEqual(["node", "--import", "tsx", "scripts/node.ts"]);
-    // tsx runs the code, so it must be a production dependency.
+    // Compiled JavaScript, built in the build stage: nothing is transpiled when a container starts.
+    expect(execForm(one(runtime, "CMD").at(-1)?.args ?? "")).toEqual(["node", ".build/node.mjs"]);
+    const runs = one(stage("build"), "RUN").map((r) => r.args);
+    expect(runs.at(-1)).toBe("node --import tsx scripts/build.ts");
+    // The build's esbuild comes with tsx, so it must be a production dependency.
     expect(JSON.parse(readText(join(ROOT, "package.json"))).dependencies).toHaveProperty("tsx");
   });
 
@@ -69,6 +72,7 @@ describe("Dockerfile, read", () => {
       "packages/mall/node_modules/x",
       ".data/nats",
       ".tools/node",
+      ".build/node.mjs",
       ".git/HEAD",
       "packages/mall/test/unit/a.ts",
       // the image cannot reach the fault tests' crash points
@@ -157,6 +161,8 @@ describe("Dockerfile, run: the build steps and the image's command", () => {
     for (const dev of Object.keys(rootDeps.devDependencies)) {
       expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
     }
+    // The node's entry, compiled in the image from its own sources.
+    expect(existsSync(join(app, ".build", "node.mjs"))).toBe(true);
     // No tests, no local state in the image.
     expect(existsSync(join(app, "packages", "mall", "test"))).toBe(false);
     expect(existsSync(join(app, ".data"))).toBe(false);

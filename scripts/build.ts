@@ -1,0 +1,106 @@
+// Node entries bundled into plain JavaScript, so that a node starts without
+// transpiling TypeScript (about a second of CPU per node, and the memory of
+// the transpiler). One ES module per entry, code the entries share split into
+// chunks. Packages from node_modules stay outside the bundle, imported by
+// absolute path as Node would resolve them from the importing file; each
+// bundled file keeps its own `import.meta.url`, so paths built from it (the
+// web dist, swagger-ui, the repository root) point where they do in the
+// sources. An entry keeps the bundle's own URL: it checks whether it is the
+// process's entry by it.
+//
+// `node --import tsx scripts/build.ts` builds the entries of `npm start`,
+// `npm run node` and `npm run cluster` into .build/ (scripts/run.mjs does that
+// when a source is newer than the last build).
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/** Where the run-time entries are built (see scripts/run.mjs). */
+export const BUILD_DIR = join(ROOT, ".build");
+
+/** The run-time entries: `npm start`, `npm run node`, `npm run cluster`. */
+export const RUNTIME_ENTRIES = ["start", "node", "cluster"].map((name) => join(ROOT, "scripts", `${name}.ts`));
+
+// esbuild comes with tsx (a production dependency of the workspace root).
+const tsxRequire = createRequire(createRequire(import.meta.url).resolve("tsx"));
+const esbuild = tsxRequire("esbuild") as { build(options: object): Promise<unknown> };
+
+// The part of esbuild's plugin API used here (its types are not a dependency of the workspace).
+interface ResolveArgs {
+  path: string;
+  kind: string;
+  importer: string;
+  resolveDir: string;
+  pluginData?: unknown;
+}
+interface PluginBuild {
+  resolve(
+    path: string,
+    options: { kind: string; resolveDir: string; importer: string; pluginData: unknown },
+  ): Promise<{ path: string; external: boolean; errors: object[] }>;
+  onResolve(options: { filter: RegExp }, callback: (args: ResolveArgs) => Promise<object | undefined>): void;
+  onLoad(options: { filter: RegExp }, callback: (args: { path: string }) => Promise<object>): void;
+}
+
+export interface BuildOptions {
+  /** Source files, each built into `<outDir>/<its name>.mjs`. */
+  entries: string[];
+  outDir: string;
+  /** Source maps inline (tests: stack traces name the sources) or none. */
+  sourcemap?: "inline" | false;
+}
+
+/** Bundles the entries into `outDir`. */
+export async function buildEntries({ entries, outDir, sourcemap = false }: BuildOptions): Promise<void> {
+  const entryPaths = new Set(entries.map((e) => resolve(e)));
+  await esbuild.build({
+    entryPoints: entries,
+    outdir: outDir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    sourcemap,
+    logLevel: "error",
+    plugins: [
+      {
+        name: "seed-node-entries",
+        setup(build: PluginBuild) {
+          build.onResolve({ filter: /^[^./]/ }, async (args) => {
+            if (args.path.startsWith("node:") || args.path.startsWith("@seed/")) return undefined;
+            if (args.pluginData === "seed-resolving") return undefined;
+            const found = await build.resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              importer: args.importer,
+              pluginData: "seed-resolving",
+            });
+            if (found.errors.length > 0) return { errors: found.errors };
+            // Built-in modules named without "node:" stay as they are.
+            if (found.external && !found.path.startsWith("/")) return { path: args.path, external: true };
+            return { path: found.path, external: true };
+          });
+          build.onLoad({ filter: /\.ts$/ }, async (args) => {
+            const source = await readFile(args.path, "utf8");
+            if (entryPaths.has(args.path)) return { contents: source, loader: "ts" };
+            const url = JSON.stringify(pathToFileURL(args.path).href);
+            return { contents: source.replaceAll("import.meta.url", url), loader: "ts" };
+          });
+        },
+      },
+    ],
+  });
+}
+
+const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) {
+  const began = performance.now();
+  await buildEntries({ entries: RUNTIME_ENTRIES, outDir: BUILD_DIR });
+  process.stderr.write(`[seed] built ${BUILD_DIR} in ${Math.round(performance.now() - began)} ms\n`);
+}

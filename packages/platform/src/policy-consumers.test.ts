@@ -6,20 +6,20 @@ const aggregateOf = (type: string) => aggregates[type];
 
 describe("policyConsumers", () => {
   it("takes one durable per aggregate reacted to, on that aggregate's subjects only, replacing the former one", () => {
-    expect(policyConsumers("mall.pay", ["QtyDecreased", "OrderPlaced", "OrderClosed"], aggregateOf)).toEqual({
-      policy: "mall-pay",
+    expect(policyConsumers("shop.billing", ["QtyDecreased", "OrderPlaced", "OrderClosed"], aggregateOf)).toEqual({
+      policy: "shop-billing",
       consumers: [
-        { durable: "mall-pay-order", filter: "mall.order.>" },
-        { durable: "mall-pay-product", filter: "mall.product.>" },
+        { durable: "shop-billing-order", filter: "shop.order.>" },
+        { durable: "shop-billing-product", filter: "shop.product.>" },
       ],
-      replaces: "mall-pay",
+      replaces: "shop-billing",
     });
   });
 
   it("keeps one durable on the whole stream when a reacted type's aggregate is not declared", () => {
-    expect(policyConsumers("mall.pay", ["OrderPlaced", "Unplaced"], aggregateOf)).toEqual({
-      policy: "mall-pay",
-      consumers: [{ durable: "mall-pay", filter: "mall.>" }],
+    expect(policyConsumers("shop.billing", ["OrderPlaced", "Unplaced"], aggregateOf)).toEqual({
+      policy: "shop-billing",
+      consumers: [{ durable: "shop-billing", filter: "shop.>" }],
     });
   });
 });

@@ -18,7 +18,7 @@ export interface PolicyConsumer {
 }
 
 export interface PolicyConsumers {
-  /** The policy's name: the service's with dashes ("mall-pay"); dead letters are filed under it. */
+  /** The policy's name: the service's with dashes ("shop-billing"); dead letters are filed under it. */
   policy: string;
   consumers: PolicyConsumer[];
   /** The durable the consumers replace, to be deleted once they exist. */

@@ -116,7 +116,7 @@ export class View<Row, E extends DomainEvent = DomainEvent> {
     return eachRow((q) => this.page(q), where);
   }
 
-  /** Every row in key order, all at once: for tests and small fixed views only. */
+  /** Every row in key order, all at once: for tests and fixed-size views only. */
   async all(): Promise<Row[]> {
     this.ensureReady();
     return (await this.store().list<Row>(this.section)).map((r) => r.value);

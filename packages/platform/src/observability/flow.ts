@@ -21,7 +21,7 @@ export interface FlowStep {
   seq: number;
   system: string;
   /**
-   * The aggregate that wrote it, qualified by its system ("mall.pay"): the
+   * The aggregate that wrote it, qualified by its system ("shop.billing"): the
    * service that owns it (in most systems the service has its name).
    */
   writer: string;
@@ -126,7 +126,7 @@ async function flowEventsOf(events: EventStore, system: string, correlationId: s
 
 /** A call of the flow: an action a request or a reaction called (tracing on only). */
 export interface FlowCall {
-  /** The action, e.g. "mall.pay.check"; for the gateway, the request ("POST /mall/orders"). */
+  /** The action, e.g. "shop.billing.charge"; for the gateway, the request ("POST /shop/orders"). */
   name: string;
   service: string;
   startedAt: string;
@@ -136,7 +136,7 @@ export interface FlowCall {
   error?: string | undefined;
 }
 
-/** "action 'mall.pay.check'" → "mall.pay.check"; a gateway request's span is named by the request already. */
+/** "action 'shop.billing.charge'" → "shop.billing.charge"; a gateway request's span is named by the request already. */
 const actionOf = (spanName: string) => /^action '(.+)'$/.exec(spanName)?.[1] ?? spanName;
 
 /** The calls in the recorded spans, oldest first: action spans only (deliveries show as their events). */

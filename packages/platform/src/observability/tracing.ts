@@ -101,7 +101,7 @@ export const traceScopeMiddleware = {
 
 /** What a traced delivery is about (span tags, and what the flow view names). */
 export interface DeliveryLabel {
-  /** Span name, e.g. "policy mall-pay: OrderPlaced". */
+  /** Span name, e.g. "policy shop-billing: OrderPlaced". */
   name: string;
   tags: Record<string, string | number | undefined>;
 }
@@ -201,7 +201,7 @@ export function tracingOptions(s: TracingSettings): TracerOptions {
   } as TracerOptions;
 }
 
-/** The span of one handler's work for one commit: e.g. "policy mall-pay: OrderPlaced". */
+/** The span of one handler's work for one commit: e.g. "policy shop-billing: OrderPlaced". */
 export function deliveryLabel(
   handler: string,
   events: ReadonlyArray<{ id: string; type: string; correlationId: string; causationId?: string | undefined }>,

@@ -38,7 +38,7 @@ RUN node --import tsx scripts/build.ts
 # --- runtime: no pnpm, no dev dependencies, not root --------------------------
 FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production \
-    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_MMAP_THRESHOLD_=1048576 \
     HOST=0.0.0.0 \
     PORT=8080 \
     HEALTH_PORT=8080 \

@@ -38,6 +38,7 @@ RUN node --import tsx scripts/build.ts
 # --- runtime: no pnpm, no dev dependencies, not root --------------------------
 FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production \
+    MALLOC_MMAP_THRESHOLD_=1048576 \
     HOST=0.0.0.0 \
     PORT=8080 \
     HEALTH_PORT=8080 \
@@ -58,4 +59,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
 # SIGTERM: readiness off, accepted requests finish, consumers drain, exit 0
 # within SHUTDOWN_TIMEOUT_MS (scripts/lifecycle.ts).
 STOPSIGNAL SIGTERM
-CMD ["node", ".build/node.mjs"]
+# The flag and MALLOC_MMAP_THRESHOLD_ are those of every node (scripts/node-process.mjs):
+# they keep an idle node's memory down (docs/PERFORMANCE.md, "Idle memory").
+CMD ["node", "--max-semi-space-size=8", ".build/node.mjs"]

@@ -11,8 +11,8 @@
 import { loadConfig } from "@seed/platform/node";
 // Projections are the platform's own; the bench observes them from the inside.
 import { Projection } from "../packages/platform/src/projection.js";
+import { catalog } from "../scripts/catalog.js";
 import { launchNode } from "../scripts/launch.js";
-import { systems } from "../scripts/systems.js";
 import { exitWithParent, type Message, tell } from "./processes.js";
 
 const projections: Projection[] = [];
@@ -64,7 +64,7 @@ function observe(view: Projection): void {
 const viewProjection = () => projections.find((p) => p.projector.name === "view:orderStatuses");
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, systems);
+  const config = loadConfig(process.env, catalog);
   const launched = await launchNode(config, { healthPort: config.HEALTH_PORT });
   let stopping: Promise<void> | undefined;
   const stop = () => {

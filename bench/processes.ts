@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_FLAGS } from "../scripts/node-process.mjs";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -41,7 +42,8 @@ process.once("exit", killAll);
  * as it is, a TypeScript file under the repository through tsx.
  */
 export function start(name: string, file: string, env: Record<string, string>): Child {
-  const args = file.endsWith(".mjs") ? [file] : ["--import", "tsx", join(ROOT, file)];
+  // A built node runs with the flags `npm start` gives it.
+  const args = file.endsWith(".mjs") ? [...NODE_FLAGS, file] : ["--import", "tsx", join(ROOT, file)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },

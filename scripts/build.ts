@@ -1,7 +1,9 @@
 // Node entries bundled into plain JavaScript, so that a node starts without
 // transpiling TypeScript (about a second of CPU per node, and the memory of
 // the transpiler). One ES module per entry, code the entries share split into
-// chunks. Packages from node_modules stay outside the bundle, imported by
+// chunks. Each system's code is loaded by a dynamic `import()` (scripts/catalog.ts)
+// and so lands in a chunk of its own, read only by a node that runs the system.
+// Packages from node_modules stay outside the bundle, imported by
 // absolute path as Node would resolve them from the importing file; each
 // bundled file keeps its own `import.meta.url`, so paths built from it (the
 // web dist, swagger-ui, the repository root) point where they do in the
@@ -53,10 +55,18 @@ export interface BuildOptions {
   sourcemap?: "inline" | false;
 }
 
-/** Bundles the entries into `outDir`. */
-export async function buildEntries({ entries, outDir, sourcemap = false }: BuildOptions): Promise<void> {
+/** What esbuild reports of the files it wrote: each one's sources and the files it imports. */
+export interface BuildMetafile {
+  outputs: Record<
+    string,
+    { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string; external?: boolean }> }
+  >;
+}
+
+/** Bundles the entries into `outDir`; returns what each written file holds and imports. */
+export async function buildEntries({ entries, outDir, sourcemap = false }: BuildOptions): Promise<BuildMetafile> {
   const entryPaths = new Set(entries.map((e) => resolve(e)));
-  await esbuild.build({
+  const result = (await esbuild.build({
     entryPoints: entries,
     outdir: outDir,
     outExtension: { ".js": ".mjs" },
@@ -67,6 +77,7 @@ export async function buildEntries({ entries, outDir, sourcemap = false }: Build
     platform: "node",
     target: "node22",
     sourcemap,
+    metafile: true,
     logLevel: "error",
     plugins: [
       {
@@ -95,7 +106,8 @@ export async function buildEntries({ entries, outDir, sourcemap = false }: Build
         },
       },
     ],
-  });
+  })) as { metafile: BuildMetafile };
+  return result.metafile;
 }
 
 const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -1,7 +1,7 @@
 // How `npm start`, `npm run node` and the test helpers build a node from the
-// config: every system, the gateway, the broker settings, and a health server
-// for nodes that run no gateway.
-import type { Clock } from "@seed/platform";
+// config: the systems it runs (only their code is loaded), the gateway, the
+// broker settings, and a health server for nodes that run no gateway.
+import type { Clock, SystemModule } from "@seed/platform";
 import {
   type Config,
   type HealthServer,
@@ -9,10 +9,11 @@ import {
   selectServices,
   startHealthServer,
   startNode,
+  systemsToLoad,
 } from "@seed/platform/node";
 import type { Middleware, ServiceBroker } from "moleculer";
 import brokerConfig from "../broker.config.js";
-import { createGateway, systems } from "./systems.js";
+import { catalog, catalogRoles, loadSystems } from "./catalog.js";
 
 export interface LaunchOptions {
   /** Moleculer namespace; nodes only see nodes of the same one. Default: broker.config's. */
@@ -37,7 +38,7 @@ export interface LaunchedNode {
 
 /** Names of every service the systems offer, plus "api" (the gateway). */
 export function allServices(): string[] {
-  return [...systems.flatMap((s) => Object.keys(s.services)), "api"];
+  return [...catalog.flatMap((s) => s.services), "api"];
 }
 
 export async function launchNode(config: Config, opts: LaunchOptions = {}): Promise<LaunchedNode> {
@@ -48,7 +49,13 @@ export async function launchNode(config: Config, opts: LaunchOptions = {}): Prom
   // process right after the broker stopped, before the health server and a
   // local nats-server were stopped.
   brokerOptions.skipProcessEventRegistration = true;
-  const hasGateway = selectServices(config.SERVICES, allServices()).includes("api");
+  const selected = selectServices(config.SERVICES, allServices());
+  const hasGateway = selected.includes("api");
+  // The gateway's code is loaded with the systems' only when this node serves HTTP.
+  const [systems, gateway] = await Promise.all([
+    loadSystems(systemsToLoad(catalog, selected)),
+    hasGateway ? import("@seed/gateway").then((g) => g.createGateway) : undefined,
+  ]);
   // A node without the gateway serves its probes from before its services
   // replay their copies: /health/ready answers 503 until they have caught up.
   let health: HealthServer | undefined;
@@ -58,7 +65,7 @@ export async function launchNode(config: Config, opts: LaunchOptions = {}): Prom
       config,
       brokerOptions,
       systems,
-      gateway: createGateway,
+      ...(gateway ? { gateway: (served: SystemModule[]) => gateway(served, catalogRoles) } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(hasGateway
         ? {}

@@ -8,9 +8,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, type NatsCluster, startNatsCluster } from "@seed/platform/operations";
+import { catalog } from "./catalog.js";
 import { type FrontDoor, startFrontDoor } from "./front-door.js";
 import { type NodeSpec, Supervisor, type SupervisorOptions } from "./supervisor.js";
-import { systems } from "./systems.js";
 
 export interface LocalClusterOptions {
   dataDir: string;
@@ -56,11 +56,9 @@ export function serviceNodes(
   const groups =
     split === "system"
       ? names.map((system) => ({ name: system, services: `${system}.*` }))
-      : systems
+      : catalog
           .filter((s) => names.includes(s.name))
-          .flatMap((s) =>
-            Object.keys(s.services).map((service) => ({ name: service.replaceAll(".", "-"), services: service })),
-          );
+          .flatMap((s) => s.services.map((service) => ({ name: service.replaceAll(".", "-"), services: service })));
   return groups.flatMap((g) =>
     Array.from({ length: replicas }, (_, i) => ({ name: `${g.name}-${i + 1}`, services: g.services })),
   );
@@ -68,7 +66,7 @@ export function serviceNodes(
 
 export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
   const replicas = opts.replicas ?? 2;
-  const names = opts.systems ?? systems.map((s) => s.name);
+  const names = opts.systems ?? catalog.map((s) => s.name);
   const log = opts.log ?? (() => {});
   mkdirSync(opts.dataDir, { recursive: true });
   const nats = await startNatsCluster({ baseDir: join(opts.dataDir, "nats") });

@@ -34,10 +34,10 @@ export async function runNode(extra: Pick<LaunchOptions, "middlewares" | "clock"
   }
   if (values.services) process.env.SERVICES = values.services;
 
-  const [platform, { launchNode }, { systems }] = await loadOrFail(() =>
-    Promise.all([import("@seed/platform/node"), import("./launch.js"), import("./systems.js")]),
+  const [platform, { launchNode }, { catalog }] = await loadOrFail(() =>
+    Promise.all([import("@seed/platform/node"), import("./launch.js"), import("./catalog.js")]),
   );
-  let config = configOrFail(() => platform.refuseKnownSecrets(platform.loadConfig(process.env, systems)));
+  let config = configOrFail(() => platform.refuseKnownSecrets(platform.loadConfig(process.env, catalog)));
   config = {
     ...config,
     NATS_URL: natsUrlOrFail(

@@ -11,6 +11,7 @@ import { arch } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureChromium } from "./chromium.mjs";
+import { NODE_FLAGS, withNodeEnv } from "./node-process.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOOLS = join(ROOT, ".tools");
@@ -120,7 +121,8 @@ function newestSource(paths) {
   return latest;
 }
 
-const built = (name) => [join(BUILD, `${name}.mjs`)];
+/** A built entry, with the flags every node runs with (scripts/node-process.mjs). */
+const built = (name) => [...NODE_FLAGS, join(BUILD, `${name}.mjs`)];
 
 /** What each npm script runs, as arguments to the supported node. */
 const COMMANDS = {
@@ -175,7 +177,9 @@ if (command === "test:e2e") {
     process.exit(1);
   }
 }
-const child = spawn(node, build(args), { cwd: ROOT, stdio: "inherit", env });
+// Nodes (and the nodes a cluster or the bench starts) get the environment every node runs with.
+const runsNodes = ["start", "node", "cluster", "bench"].includes(command);
+const child = spawn(node, build(args), { cwd: ROOT, stdio: "inherit", env: runsNodes ? withNodeEnv(env) : env });
 // Signals sent to this wrapper alone (a process manager, `kill`) are passed on
 // so the child shuts down cleanly; a terminal's Ctrl-C reaches both, and the
 // child ignores the copy that arrives within a second of the first.

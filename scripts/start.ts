@@ -23,16 +23,17 @@ const DEMO_USERS = [
 ] as const;
 
 async function main(): Promise<void> {
-  const [node, operations, { launchNode }, { systems }, { meetingroomSettings }] = await loadOrFail(() =>
+  const [node, operations, { launchNode }, { catalog }, { meetingroomManifest }] = await loadOrFail(() =>
     Promise.all([
       import("@seed/platform/node"),
       import("@seed/platform/operations"),
       import("./launch.js"),
-      import("./systems.js"),
-      import("@seed/meetingroom"),
+      import("./catalog.js"),
+      import("@seed/meetingroom/manifest"),
     ]),
   );
-  let config = configOrFail(() => node.refuseKnownSecrets(node.loadConfig(process.env, systems)));
+  const meetingroomSettings = meetingroomManifest.settings;
+  let config = configOrFail(() => node.refuseKnownSecrets(node.loadConfig(process.env, catalog)));
 
   let nats: NatsServer | undefined;
   const urlFile = join(config.DATA_DIR, "nats.url");
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     banner({
       url,
-      systems: systems.map((s) => s.name),
+      systems: catalog.map((s) => s.name),
       natsUrl: config.NATS_URL,
       natsStore: local ? join(config.DATA_DIR, "nats") : undefined,
       services: launched.node.services,

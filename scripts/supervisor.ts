@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_FLAGS } from "./node-process.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -16,7 +17,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 function defaultNodeArgs(): string[] {
   const entry = process.argv[1];
   if (entry && basename(dirname(entry)) === ".build" && entry.endsWith(".mjs"))
-    return [join(dirname(entry), "node.mjs")];
+    return [...NODE_FLAGS, join(dirname(entry), "node.mjs")];
   return ["--import", "tsx", "scripts/node.ts"];
 }
 

@@ -1,13 +1,10 @@
-// Every business system this repository runs, in one place: adding a system is
-// one import and one entry here. The gateway's factory travels with the list.
-
-import { cleaning } from "@seed/cleaning";
-import { insurance } from "@seed/insurance";
-import { mall } from "@seed/mall";
-import { meetingroom } from "@seed/meetingroom";
+// Every business system with its code loaded, for the tools and tests that
+// work on all of them (contracts, deployment checks, the REPL). A node loads
+// only the systems it runs: see scripts/catalog.ts. The gateway's factory
+// travels with the list.
 import type { SystemModule } from "@seed/platform";
-import { sauce } from "@seed/sauce";
+import { catalog, loadSystems } from "./catalog.js";
 
 export { createGateway } from "@seed/gateway";
 
-export const systems: SystemModule[] = [mall, sauce, cleaning, meetingroom, insurance];
+export const systems: SystemModule[] = await loadSystems(catalog);

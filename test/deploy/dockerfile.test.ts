@@ -13,6 +13,7 @@ import { freePort, type NatsServer } from "@seed/platform/operations";
 import { eventually, testEnv } from "@seed/platform/testing";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NODE_ENV, NODE_FLAGS } from "../../scripts/node-process.mjs";
 import {
   copyFromContext,
   envOf,
@@ -59,7 +60,9 @@ describe("Dockerfile, read", () => {
     expect(["root", "0"]).not.toContain(user);
     expect(one(runtime, "HEALTHCHECK").at(-1)?.args).toContain("/health/live");
     // Compiled JavaScript, built in the build stage: nothing is transpiled when a container starts.
-    expect(execForm(one(runtime, "CMD").at(-1)?.args ?? "")).toEqual(["node", ".build/node.mjs"]);
+    // With the flags and environment of every node (scripts/node-process.mjs).
+    expect(execForm(one(runtime, "CMD").at(-1)?.args ?? "")).toEqual(["node", ...NODE_FLAGS, ".build/node.mjs"]);
+    expect(envOf(runtime.instructions)).toMatchObject(NODE_ENV);
     const runs = one(stage("build"), "RUN").map((r) => r.args);
     expect(runs.at(-1)).toBe("node --import tsx scripts/build.ts");
     // The build's esbuild comes with tsx, so it must be a production dependency.

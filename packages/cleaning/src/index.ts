@@ -1,18 +1,16 @@
 // The cleaning system (packages/cleaning/README.md): reservations paid synchronously,
 // cleans, reviews, messages to the company and the dashBoardViews view.
-import type { SystemModule } from "@seed/platform";
+import { defineSystem } from "@seed/platform";
 import { cleanService } from "./clean.service.js";
 import { dashboardService } from "./dashboard.service.js";
+import { cleaningManifest } from "./manifest.js";
 import { messageService } from "./message.service.js";
 import { paymentService } from "./payment.service.js";
 import { reservationService } from "./reservation.service.js";
 import { reviewService } from "./review.service.js";
-import { cleaningRoles } from "./roles.js";
 import { CleaningEvents } from "./schemas.js";
-import { settings } from "./settings.js";
 
-export const cleaning: SystemModule = {
-  name: "cleaning",
+export const cleaning = defineSystem(cleaningManifest, {
   services: {
     "cleaning.reservation": reservationService,
     "cleaning.payment": paymentService,
@@ -22,6 +20,4 @@ export const cleaning: SystemModule = {
     "cleaning.dashboard": dashboardService,
   },
   events: CleaningEvents,
-  roles: cleaningRoles.names,
-  settings,
-};
+});

@@ -3,7 +3,7 @@
 // GatewayCore and the handlers; this file only wires them into moleculer-web.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Server } from "node:net";
-import type { ServiceFactory, SystemModule } from "@seed/platform";
+import type { Role, ServiceFactory, SystemModule } from "@seed/platform";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { AllowedMethods } from "./allowed-methods.js";
@@ -19,9 +19,11 @@ import { buildRoutes, checkRoutes, corsSettings } from "./routes.js";
 type HttpHandler = (this: Service, req: IncomingMessage, res: ServerResponse, next?: unknown) => Promise<void>;
 const baseHttpHandler = ApiGateway.methods?.httpHandler as HttpHandler | undefined;
 
-/** A gateway for these systems, as a service factory for `startNode`. */
-export function createGateway(modules: SystemModule[]): ServiceFactory {
-  const roles = rolesOf(modules);
+/**
+ * A gateway for these systems, as a service factory for `startNode`. `roles`:
+ * those its users and tokens may hold; by default those the systems declare.
+ */
+export function createGateway(modules: SystemModule[], roles: readonly Role[] = rolesOf(modules)): ServiceFactory {
   return (rt) => {
     // The systems' services need not run on this node: their routes are read
     // from their actions' declarations, built here and never started.

@@ -1,19 +1,17 @@
 // The insurance system (packages/insurance/README.md): products, customers, plans and
 // their documents, proposals with their payments, messages, and the mypages view.
-import type { SystemModule } from "@seed/platform";
+import { defineSystem } from "@seed/platform";
 import { alarmService } from "./alarm.service.js";
 import { customerService } from "./customer.service.js";
+import { insuranceManifest } from "./manifest.js";
 import { mypageService } from "./mypage.service.js";
 import { paymentService } from "./payment.service.js";
 import { planService } from "./plan.service.js";
 import { productService } from "./product.service.js";
 import { proposalService } from "./proposal.service.js";
-import { insuranceRoles } from "./roles.js";
 import { InsuranceEvents } from "./schemas.js";
-import { settings } from "./settings.js";
 
-export const insurance: SystemModule = {
-  name: "insurance",
+export const insurance = defineSystem(insuranceManifest, {
   services: {
     "insurance.product": productService,
     "insurance.customer": customerService,
@@ -24,6 +22,4 @@ export const insurance: SystemModule = {
     "insurance.mypage": mypageService,
   },
   events: InsuranceEvents,
-  roles: insuranceRoles.names,
-  settings,
-};
+});

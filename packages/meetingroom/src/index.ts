@@ -1,17 +1,15 @@
 // The meetingroom system (packages/meetingroom/README.md): rooms, first-come
 // reservations per time slot, meetings, maintenance and the roomTables view.
-import type { SystemModule } from "@seed/platform";
+import { defineSystem } from "@seed/platform";
 import { conferenceService } from "./conference.service.js";
 import { maintenanceService } from "./maintenance.service.js";
+import { meetingroomManifest } from "./manifest.js";
 import { reserveService } from "./reserve.service.js";
-import { meetingroomRoles } from "./roles.js";
 import { roomService } from "./room.service.js";
 import { scheduleService } from "./schedule.service.js";
 import { MeetingroomEvents } from "./schemas.js";
-import { settings } from "./settings.js";
 
-export const meetingroom: SystemModule = {
-  name: "meetingroom",
+export const meetingroom = defineSystem(meetingroomManifest, {
   services: {
     "meetingroom.room": roomService,
     "meetingroom.reserve": reserveService,
@@ -20,9 +18,7 @@ export const meetingroom: SystemModule = {
     "meetingroom.schedule": scheduleService,
   },
   events: MeetingroomEvents,
-  roles: meetingroomRoles.names,
-  settings,
-};
+});
 
 /** The slots and time zone, for what a launcher prints about them. */
-export { settings as meetingroomSettings };
+export { settings as meetingroomSettings } from "./settings.js";

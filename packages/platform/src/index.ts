@@ -57,7 +57,7 @@ export {
   type RowQuery,
   rowQuery,
 } from "./list.js";
-export type { Runtime, ServiceFactory, SystemModule } from "./node.js";
+export { defineSystem, type Runtime, type ServiceFactory, type SystemManifest, type SystemModule } from "./node.js";
 export { type OrphanWatch, ownerStoreBy, reconcilePeriod, storeWindowMs, watchOrphans } from "./orphans.js";
 export { type CallEffect, call, type Effect, type ExecuteEffect, execute, type Reactions } from "./reaction.js";
 export {

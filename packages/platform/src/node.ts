@@ -32,6 +32,23 @@ export interface Runtime {
 
 export type ServiceFactory = (rt: Runtime) => ServiceSchema;
 
+/**
+ * What a node knows of a system before loading its code: enough to read the
+ * configuration, choose the services it runs and know every role. Cheap to
+ * import (no service code); the system's module is loaded only when a node
+ * runs one of its services or serves its routes.
+ */
+export interface SystemManifest {
+  /** Prefix of routes and subjects, e.g. "shop". */
+  name: string;
+  /** Names of its services, e.g. "shop.pay". */
+  services: readonly string[];
+  /** Roles its routes and services name. */
+  roles: readonly Role[];
+  /** Its environment variables (`defineSettings`). */
+  settings?: SystemSettings;
+}
+
 /** A business system as the platform sees it: its services (whose actions declare its HTTP routes), its roles and settings. */
 export interface SystemModule {
   /** Prefix of routes and subjects, e.g. "shop". */
@@ -82,6 +99,35 @@ export function selectServices(selector: string, available: string[]): string[] 
   const unknown = wanted.filter((w) => w !== "*" && !w.endsWith(".*") && !available.includes(w));
   if (unknown.length > 0) throw new Error(`unknown services: ${unknown.join(", ")} (known: ${available.join(", ")})`);
   return chosen;
+}
+
+/**
+ * A system module from its manifest and its parts: the factories must be
+ * exactly the services the manifest names (a missing or extra one fails to
+ * compile).
+ */
+export function defineSystem<const M extends SystemManifest>(
+  manifest: M,
+  parts: { services: Record<M["services"][number], ServiceFactory>; events?: EventCatalog },
+): SystemModule {
+  return {
+    name: manifest.name,
+    services: parts.services,
+    roles: manifest.roles,
+    ...(manifest.settings ? { settings: manifest.settings } : {}),
+    ...(parts.events ? { events: parts.events } : {}),
+  };
+}
+
+/**
+ * The systems whose code a node with these services loads: those it runs a
+ * service of. A gateway alone (no system's service beside it) serves every
+ * system, so it loads them all for their routes; a gateway beside some
+ * systems' services serves those systems.
+ */
+export function systemsToLoad<S extends SystemManifest>(manifests: readonly S[], selected: readonly string[]): S[] {
+  const running = manifests.filter((m) => m.services.some((name) => selected.includes(name)));
+  return running.length === 0 && selected.includes("api") ? [...manifests] : running;
 }
 
 export function natsOptions(config: Config) {

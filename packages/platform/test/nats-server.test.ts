@@ -4,7 +4,7 @@ import { connect } from "nats";
 import { describe, expect, inject, it } from "vitest";
 import { loadConfig, refuseKnownSecrets } from "../src/config.js";
 import { findNatsServer, freePort, portIsFree, startNatsServer } from "../src/nats-server.js";
-import { selectServices } from "../src/node.js";
+import { selectServices, systemsToLoad } from "../src/node.js";
 import { eventually, tempDir, testConfig } from "../testing/index.js";
 
 describe("nats-server launcher", () => {
@@ -55,6 +55,21 @@ describe("selectServices", () => {
   });
   it("rejects unknown names", () => {
     expect(() => selectServices("mall.nope", all)).toThrow(/unknown services: mall\.nope/);
+  });
+});
+
+describe("systemsToLoad", () => {
+  const shop = { name: "shop", services: ["shop.order", "shop.pay"], roles: [] };
+  const desk = { name: "desk", services: ["desk.ticket"], roles: [] };
+  const all = [shop, desk];
+  it("loads the systems whose services the node runs, and no other", () => {
+    expect(systemsToLoad(all, ["shop.pay"])).toEqual([shop]);
+    expect(systemsToLoad(all, ["shop.pay", "desk.ticket"])).toEqual(all);
+    expect(systemsToLoad(all, [])).toEqual([]);
+  });
+  it("gives a gateway beside some systems' services those systems, and a gateway alone every system", () => {
+    expect(systemsToLoad(all, ["api", "shop.order", "shop.pay"])).toEqual([shop]);
+    expect(systemsToLoad(all, ["api"])).toEqual(all);
   });
 });
 

@@ -136,12 +136,12 @@ export interface StartTestNodeOptions {
 export async function startTestNode(opts: StartTestNodeOptions = {}): Promise<TestNode> {
   const port = await freePort();
   // Loaded lazily: the platform does not depend on the systems; the repository's launcher does.
-  const [{ launchNode }, { systems }] = await Promise.all([
+  const [{ launchNode }, { catalog }] = await Promise.all([
     import("../../../scripts/launch.js"),
-    import("../../../scripts/systems.js"),
+    import("../../../scripts/catalog.js"),
   ]);
-  refuseUnknown(opts.config ?? {}, configVariables(systems));
-  const config = loadConfig(testEnv({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config }), systems);
+  refuseUnknown(opts.config ?? {}, configVariables(catalog));
+  const config = loadConfig(testEnv({ PORT: port, SERVICES: opts.services ?? "*", ...opts.config }), catalog);
   const launched = await launchNode(config, {
     namespace: opts.namespace ?? TEST_NAMESPACE,
     ...(opts.clock ? { clock: opts.clock } : {}),

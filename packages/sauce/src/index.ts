@@ -1,15 +1,13 @@
 // The sauce system (packages/sauce/README.md): order, payment, delivery and the orderDashboards view.
-import type { SystemModule } from "@seed/platform";
+import { defineSystem } from "@seed/platform";
 import { deliveryService } from "./delivery.service.js";
+import { sauceManifest } from "./manifest.js";
 import { orderService } from "./order.service.js";
 import { orderDashboardService } from "./order-dashboard.service.js";
 import { paymentService } from "./payment.service.js";
-import { sauceRoles } from "./roles.js";
 import { SauceEvents } from "./schemas.js";
-import { settings } from "./settings.js";
 
-export const sauce: SystemModule = {
-  name: "sauce",
+export const sauce = defineSystem(sauceManifest, {
   services: {
     "sauce.order": orderService,
     "sauce.payment": paymentService,
@@ -17,6 +15,4 @@ export const sauce: SystemModule = {
     "sauce.orderDashboard": orderDashboardService,
   },
   events: SauceEvents,
-  roles: sauceRoles.names,
-  settings,
-};
+});

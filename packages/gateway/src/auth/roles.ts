@@ -1,6 +1,7 @@
-// The roles a gateway knows are those the systems it serves declare: a users
-// file naming another role is refused, a token's other roles are ignored, and
-// a route may only name roles its own system declares.
+// The roles a gateway knows are those the systems declare (the launcher gives
+// every system's, also to a gateway serving only some): a users file naming
+// another role is refused, a token's other roles are ignored, and a route may
+// only name roles its own system declares.
 import type { Role, RouteSpec } from "@seed/platform";
 import { Type as T } from "@sinclair/typebox";
 

@@ -17,7 +17,14 @@ export { type Health, healthOf } from "../health.js";
 export { type HealthServer, startHealthServer } from "../health-server.js";
 export { pathParamsOf } from "../http.js";
 export { PROMETHEUS_TYPE, renderPrometheus } from "../metrics.js";
-export { natsOptions, type RunningNode, type StartNodeOptions, selectServices, startNode } from "../node.js";
+export {
+  natsOptions,
+  type RunningNode,
+  type StartNodeOptions,
+  selectServices,
+  startNode,
+  systemsToLoad,
+} from "../node.js";
 export { logFields, loggerOptions } from "../observability/logging.js";
 export { requestScopeMiddleware } from "../observability/request-scope.js";
 export { traceScopeMiddleware, tracingOptions } from "../observability/tracing.js";

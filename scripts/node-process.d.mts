@@ -1,0 +1,3 @@
+export declare const NODE_FLAGS: string[];
+export declare const NODE_ENV: Record<string, string>;
+export declare function withNodeEnv<E extends Record<string, string | undefined>>(env: E): E & Record<string, string>;

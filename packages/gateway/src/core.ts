@@ -44,8 +44,14 @@ export class GatewayCore {
   private logger: LoggerInstance;
   private allowed: AllowedMethods | undefined;
 
-  /** `roles`: those the systems behind this gateway declare. */
-  constructor(rt: GatewayRuntime, roles: readonly Role[]) {
+  /**
+   * `roles`: those its users and tokens may hold (every system's, also on a
+   * gateway that routes only some systems: one users file serves them all).
+   */
+  constructor(
+    rt: GatewayRuntime,
+    readonly roles: readonly Role[],
+  ) {
     this.config = rt.config;
     this.health = rt.health;
     this.logger = rt.broker.getLogger("api");

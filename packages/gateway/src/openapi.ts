@@ -346,8 +346,13 @@ export interface OpenApiInfo {
   version?: string;
 }
 
-export function buildOpenApi(systems: RoutedSystem[], info: OpenApiInfo = {}): Json {
-  const paths: Record<string, Json> = platformPaths(rolesOf(systems)) as Record<string, Json>;
+/** `roles`: those a login may answer with (the gateway's users' roles; by default the systems'). */
+export function buildOpenApi(
+  systems: RoutedSystem[],
+  info: OpenApiInfo = {},
+  roles: readonly Role[] = rolesOf(systems),
+): Json {
+  const paths: Record<string, Json> = platformPaths(roles) as Record<string, Json>;
   const tags = new Map<string, string>([
     ["auth", "Log in and identity"],
     ["platform", "Health and metrics"],

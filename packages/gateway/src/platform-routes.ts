@@ -23,7 +23,7 @@ export function platformAliases(gw: GatewayCore, systems: RoutedSystem[]): Recor
     }),
     "GET /metrics": gw.handler(async (req, res) => sendText(req, res, 200, PROMETHEUS_TYPE, gw.metrics.render())),
     "GET /openapi.json": gw.handler(async (req, res) => {
-      openapi ??= JSON.stringify(buildOpenApi(systems));
+      openapi ??= JSON.stringify(buildOpenApi(systems, {}, gw.roles));
       sendText(req, res, 200, JSON_TYPE, openapi);
     }),
     "GET /docs": gw.handler(async (req, res) => {

@@ -49,6 +49,12 @@ class Stalled extends Error {}
 export class StreamFeed {
   /** Replaced, never changed in place: a delivery goes to the members there were when it began. */
   private members: readonly FeedMember[] = [];
+  /**
+   * Joined behind what the current consumer has delivered: they get nothing
+   * from it (a later commit would carry them past what they lack), only from
+   * the next one, which starts at their position.
+   */
+  private joining: readonly FeedMember[] = [];
   /** The last sequence offered, or the one before where the current consumer starts. */
   private reached = 0;
   private loop?: Promise<void>;
@@ -65,23 +71,27 @@ export class StreamFeed {
     private readonly logger: LoggerInstance,
   ) {}
 
-  /** How many projections read through this feed now. */
-  get size(): number {
-    return this.members.length;
-  }
-
   /** Delivers to `member` everything after its `applied` position, and what follows. */
   join(member: FeedMember): void {
-    this.members = [...this.members, member];
-    if (!this.loop) this.loop = this.run();
-    else if (member.applied < this.reached) this.startOver();
+    if (!this.loop) {
+      this.joining = [...this.joining, member];
+      this.loop = this.run();
+    } else if (member.applied < this.reached) {
+      this.joining = [...this.joining, member];
+      this.startOver();
+    } else this.members = [...this.members, member];
   }
 
   /** Stops delivering to `member`; resolves once no delivery to it is under way. */
   async leave(member: FeedMember): Promise<void> {
     this.members = this.members.filter((m) => m !== member);
-    if (this.members.length === 0) this.startOver();
+    this.joining = this.joining.filter((m) => m !== member);
+    if (this.empty) this.startOver();
     await this.dispatching;
+  }
+
+  private get empty(): boolean {
+    return this.members.length === 0 && this.joining.length === 0;
   }
 
   private startOver(): void {
@@ -91,12 +101,12 @@ export class StreamFeed {
 
   private async run(): Promise<void> {
     let delay = 100;
-    while (this.members.length > 0) {
+    while (!this.empty) {
       try {
         await this.consume();
         delay = 100;
       } catch (err) {
-        if (this.members.length === 0) break;
+        if (this.empty) break;
         if (err instanceof Stalled) this.logger.warn(`feed of ${this.stream}: ${err.message}; starting over`);
         else this.logger.error(`feed of ${this.stream} failed after ${this.reached}; resuming`, err);
         this.broken = true;
@@ -111,6 +121,8 @@ export class StreamFeed {
   /** One consumer, from the lowest position of the members, until it breaks or must start over. */
   private async consume(): Promise<void> {
     this.restart = false;
+    this.members = [...this.members, ...this.joining];
+    this.joining = [];
     const from = Math.min(...this.members.map((m) => m.applied)) + 1;
     this.reached = from - 1;
     const wasBroken = this.broken;

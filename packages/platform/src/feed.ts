@@ -173,23 +173,25 @@ export class StreamFeed {
   }
 
   /**
-   * Offers one commit to each member, one after the other: a slow one holds
-   * the feed back rather than losing what the others would run ahead with.
+   * Offers one commit to each member that takes it, and waits for all of them
+   * before the next: a slow one holds the feed back rather than losing what
+   * the others would run ahead with. Members apply it side by side (each to
+   * its own batch), so one's disk reads do not delay another's.
    */
   private async dispatch(m: JsMsg): Promise<void> {
+    const taking: Array<Promise<void>> = [];
     for (const member of this.members) {
       if (member.applied >= m.seq) continue;
-      if (!subjectFilter(member.filter)(m.subject)) {
-        member.pass(m.seq);
-        continue;
-      }
-      try {
-        await member.take(m);
-      } catch (err) {
-        this.members = this.members.filter((other) => other !== member);
-        member.failed(err);
-      }
+      if (!subjectFilter(member.filter)(m.subject)) member.pass(m.seq);
+      else taking.push(member.take(m).catch((err: unknown) => this.expel(member, err)));
     }
+    if (taking.length > 0) await Promise.all(taking);
+  }
+
+  /** A member that failed to apply or write: out of the feed until it joins again. */
+  private expel(member: FeedMember, err: unknown): void {
+    this.members = this.members.filter((other) => other !== member);
+    member.failed(err);
   }
 }
 

@@ -17,8 +17,20 @@ import {
 } from "@seed/platform/node";
 import { type BrokerOptions, Errors } from "moleculer";
 
-/** Attempts for a call that a stopping node turned away (see retryPolicy). */
-const NOT_RUN_RETRIES = 3;
+/**
+ * Attempts for a call that a stopping node turned away (see retryPolicy): with
+ * backoff 50, 100, 200, 400, 500 ms they span more than a second, the time a
+ * busy peer may take to hear that a replica left and that its successor came.
+ */
+const NOT_RUN_RETRIES = 5;
+
+/**
+ * How long a stopping node keeps serving after telling its peers it has no
+ * services any more (Moleculer's default is 100 ms). Requests its peers send
+ * before they hear it are still served instead of refused, so a rolling
+ * restart on a busy machine does not lean on retries alone.
+ */
+const STOP_DELAY_MS = 500;
 
 /** The callee refused before doing anything: no node had it, its node was stopping, or its copy was behind. */
 const neverRan = (err: Error) =>
@@ -36,7 +48,7 @@ export default function brokerConfig(config: Config): BrokerOptions {
     // Calls go by each action's strategy even when the service also runs in
     // this process: the pay service routes check and cancel of one pay to one
     // replica (shard by pay id), and a local shortcut would bypass that.
-    registry: { preferLocal: false },
+    registry: { preferLocal: false, stopDelay: STOP_DELAY_MS },
     // A node killed without goodbye is noticed within seconds, not half a minute,
     // so calls stop going to it and time out for nothing.
     heartbeatInterval: 2,

@@ -25,7 +25,7 @@ export function dashboardService(rt: Runtime): ServiceSchema {
     name: "dashBoardViews",
     key: requestIdOf,
     on: dashBoardReducers,
-    indexes: ["customerId", "status", { name: "shown", of: isShown }],
+    indexes: ["customerId", "status", { name: "shown", of: isShown }, ["customerId", "status"]],
   });
 
   return {

@@ -44,7 +44,9 @@ const staff: CleaningRole[] = ["cleaner", "admin"];
 
 export function reservationService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "cleaning.reservation", { events: CleaningEvents });
-  const reservations = kit.aggregate(reservationDecider, { indexes: ["customerId", "status", "requestDate"] });
+  const reservations = kit.aggregate(reservationDecider, {
+    indexes: ["customerId", "status", "requestDate", ["customerId", "status"]],
+  });
 
   return {
     name: "cleaning.reservation",

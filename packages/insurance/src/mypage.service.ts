@@ -26,7 +26,7 @@ export function mypageService(rt: Runtime): ServiceSchema {
     name: "mypages",
     key: planNoOf,
     on: mypageReducers,
-    indexes: ["userId", "customerId", "productCode", "progressStatus", "proposalNo"],
+    indexes: ["userId", "customerId", "productCode", "progressStatus", "proposalNo", ["userId", "progressStatus"]],
   });
 
   return {

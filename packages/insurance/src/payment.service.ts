@@ -22,7 +22,7 @@ export function paymentService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.payment", { events: InsuranceEvents });
   const payments = kit.aggregate(paymentDecider, {
     correlation: correlateBy("proposalNo"),
-    indexes: ["userId", "proposalNo", "status"],
+    indexes: ["userId", "proposalNo", "status", ["userId", "status"]],
   });
 
   kit.react(paymentPolicy);

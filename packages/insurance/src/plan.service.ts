@@ -40,7 +40,7 @@ type QuoteInput = Omit<Static<typeof SavePlanBody>, "customerId">;
 
 export function planService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.plan", { events: InsuranceEvents });
-  const plans = kit.aggregate(planDecider, { indexes: ["userId", "status", "productCode"] });
+  const plans = kit.aggregate(planDecider, { indexes: ["userId", "status", "productCode", ["userId", "status"]] });
   const issued = kit.view<{ documentId: string }, InsuranceEvent>({
     name: "issuedDocuments",
     filter: "insurance.productDocument.>",

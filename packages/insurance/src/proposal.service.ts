@@ -47,7 +47,7 @@ interface PlanFacts {
 
 export function proposalService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "insurance.proposal", { events: InsuranceEvents });
-  const proposals = kit.aggregate(proposalDecider, { indexes: ["userId", "planNo", "status"] });
+  const proposals = kit.aggregate(proposalDecider, { indexes: ["userId", "planNo", "status", ["userId", "status"]] });
   const afterMs = settings.of(rt.config).INSURANCE_RECONCILE_AFTER_MS;
   const plans = kit.view<PlanFacts, InsuranceEvent>({
     name: "proposablePlans",

@@ -24,7 +24,7 @@ export function orderStatusService(rt: Runtime): ServiceSchema {
     name: "orderStatuses",
     key: orderIdOf,
     on: orderStatusReducers,
-    indexes: ["customerId", "status", "productId"],
+    indexes: ["customerId", "status", "productId", ["customerId", "status"]],
   });
 
   return {

@@ -30,7 +30,9 @@ const staff: MallRole[] = ["seller", "admin"];
 
 export function orderService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "mall.order", { events: MallEvents });
-  const orders = kit.aggregate(orderDecider, { indexes: ["customerId", "status", "productId"] });
+  const orders = kit.aggregate(orderDecider, {
+    indexes: ["customerId", "status", "productId", ["customerId", "status"]],
+  });
   // Orders whose delivery has started: only those can be received.
   const startedDeliveries = kit.view<{ deliveryId: string }, MallEvent>({
     name: "startedDeliveries",

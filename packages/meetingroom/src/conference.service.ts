@@ -55,7 +55,7 @@ export function conferenceService(rt: Runtime): ServiceSchema {
   const kit = new ServiceKit(rt, "meetingroom.conference", { events: MeetingroomEvents });
   const conferences = kit.aggregate(conferenceDecider, {
     correlation: correlateBy("roomId"),
-    indexes: ["userId", "roomId", "reserveId", "status"],
+    indexes: ["userId", "roomId", "reserveId", "status", ["userId", "status"]],
   });
   const afterMs = settings.of(rt.config).MEETINGROOM_RECONCILE_AFTER_MS;
 

@@ -95,7 +95,7 @@ export function reserveService(rt: Runtime): ServiceSchema {
     filter: "meetingroom.holding.>",
     key: reserveIdOf,
     on: reserveReducers,
-    indexes: ["userId", "roomId", "status"],
+    indexes: ["userId", "roomId", "status", ["userId", "status"]],
   });
   const knownRooms = kit.view<{ name: string }, MeetingroomEvent>({
     name: "knownRooms",

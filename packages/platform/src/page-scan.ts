@@ -2,10 +2,11 @@
 // ULIDs), read by a range scan that starts just below a cursor. With equality
 // filters it walks their index entries instead of the rows: one filter is one
 // range, several are intersected by leapfrogging (each index seeks to the
-// candidate the others agree on), so a page reads the matching keys and the
-// few it skips over, never the whole section.
+// candidate the others agree on; an index on several fields answers its
+// filters with one range), so a page reads the matching keys and the few it
+// skips over, never the whole section.
 import type { RowPage, RowQuery } from "./list.js";
-import { entryEnd, entryPrefix, indexValue, type SecondaryIndexes } from "./secondary-index.js";
+import type { SecondaryIndexes } from "./secondary-index.js";
 import type { Store } from "./store.js";
 
 /** Equality filters by index name (undefined = no filter), the row key the previous page ended with, page size. */
@@ -28,20 +29,13 @@ interface KeyIterator {
 export async function scanKeys(
   store: Store,
   rowSection: string,
-  indexes: SecondaryIndexes<unknown, unknown> | undefined,
+  indexes: SecondaryIndexes<unknown, unknown>,
   req: PageRequest,
 ): Promise<KeyPage> {
-  const filters = Object.entries(req.where ?? {}).filter(([, v]) => v !== undefined);
-  for (const [name] of filters) {
-    if (!indexes?.has(name)) throw new Error(`${rowSection} has no index "${name}"`);
-  }
   const wanted = req.limit + 1;
-  const ranges: Array<{ section: string; prefix: string; end: string }> = [];
-  for (const [name, raw] of filters) {
-    const value = indexValue(raw);
-    if (value === undefined) return { keys: [], more: false }; // a value no row can hold
-    ranges.push({ section: indexes?.section as string, prefix: entryPrefix(name, value), end: entryEnd(name, value) });
-  }
+  const planned = indexes.rangesFor(req.where ?? {});
+  if (planned === undefined) return { keys: [], more: false }; // a value no row can hold
+  const ranges = planned.map((r) => ({ section: indexes.section, ...r }));
   if (ranges.length === 0) ranges.push({ section: rowSection, prefix: "", end: "\uffff" });
 
   const iterators = ranges.map((r) => openRange(store, r.section, r.prefix, r.end, req.after));
@@ -106,7 +100,7 @@ function openRange(store: Store, section: string, prefix: string, end: string, a
 export async function readPage<Row>(
   store: Store,
   rowSection: string,
-  indexes: SecondaryIndexes<unknown, unknown> | undefined,
+  indexes: SecondaryIndexes<unknown, unknown>,
   req: PageRequest,
   load: (key: string) => Promise<Row | undefined>,
 ): Promise<RowPage<Row>> {

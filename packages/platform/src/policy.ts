@@ -231,7 +231,7 @@ export class Policy {
     if (!trace) return react(event);
     return trace(
       headers,
-      () => deliveryLabel(`policy ${this.opts.durable}`, [event], seq),
+      () => deliveryLabel(`policy ${this.opts.policy ?? this.opts.durable}`, [event], seq),
       () => react(event),
     );
   }

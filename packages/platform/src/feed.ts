@@ -107,10 +107,14 @@ export class StreamFeed {
         delay = 100;
       } catch (err) {
         if (this.empty) break;
-        if (err instanceof Stalled) this.logger.warn(`feed of ${this.stream}: ${err.message}; starting over`);
+        const stalled = err instanceof Stalled;
+        if (stalled) this.logger.warn(`feed of ${this.stream}: ${err.message}; starting over`);
         else this.logger.error(`feed of ${this.stream} failed after ${this.reached}; resuming`, err);
         this.broken = true;
         await Promise.all(this.members.map((m) => m.interrupt()));
+        // A quiet consumer is made again at once (its server is gone, another
+        // answers); a failing one after a pause that doubles up to 5 s.
+        if (stalled) continue;
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5000);
       }

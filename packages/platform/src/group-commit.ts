@@ -14,6 +14,12 @@ export interface Batches<B> {
    * after the write: never for a commit that is not on disk.
    */
   write(batch: B, upTo: number): Promise<void>;
+  /**
+   * Told that every commit up to `upTo` is on disk although no write carried
+   * the last of them: they were passed (nothing to apply), so the position
+   * moves in memory only and is written with the next batch.
+   */
+  passed?(upTo: number): void;
 }
 
 /** A batch this big waits for the write before it: memory stays bounded when the disk is slow. */
@@ -69,10 +75,21 @@ export class GroupCommit<B> {
     if (!this.writing && this.pending > 0) this.write();
   }
 
+  /**
+   * A commit that changes nothing here (off the projection's subjects): the
+   * position moves past it without a write of its own, so a copy that rarely
+   * gets a commit does not start far behind the others.
+   */
+  pass(seq: number): void {
+    this.last = seq;
+    if (!this.writing && this.pending === 0) this.batches.passed?.(seq);
+  }
+
   /** Writes everything applied so far and waits for it; throws a failed write's error. */
   async drain(): Promise<void> {
     await this.settle();
-    if (this.pending > 0) this.write();
+    // Closed, or halted with part of a commit in the batch: nothing more may reach the disk.
+    if (this.pending > 0 && !this.halted) this.write();
     await this.settle();
   }
 
@@ -95,6 +112,8 @@ export class GroupCommit<B> {
         this.writing = undefined;
         // Not while a commit is half applied to the batch: `apply` writes it after.
         if (!this.applying && !this.halted && this.pending > 0) this.write();
+        // Only commits passed since: written as far as anything was applied.
+        else if (!this.halted && this.pending === 0 && this.last > upTo) this.batches.passed?.(this.last);
       },
       (error: unknown) => {
         this.writing = undefined;

@@ -1,20 +1,25 @@
 // A projection reads its system's stream in order from the position kept in
 // its own LevelDB and writes its rows and the new position in one batch: after
 // a crash it resumes from the last committed position, so every event is
-// applied exactly once. It reads through an ephemeral consumer of its own,
+// applied exactly once. It reads through the process's feed of the stream
+// (feed.ts): one ephemeral consumer shared by every projection of the process,
 // which leaves nothing behind on the server when the instance dies.
 // It applies only the commits on their subject's valid chain (chain.ts): it
 // keeps each subject's valid tip in the same batches, and hands a void commit
 // (a write that lost) to the projector's `skip` instead.
+// Its position is how far it has read the stream, not only its own subjects:
+// a commit off its filter moves it too (in memory; on disk with the next batch
+// and at stop), so the feed never has to start far back for a quiet copy.
 
 import type { Logger as LoggerInstance } from "moleculer";
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager, type MsgHdrs } from "nats";
+import type { JsMsg, MsgHdrs } from "nats";
 import { continues, prevOf } from "./chain.js";
-import { WATCHED_PULL, watchHeartbeats } from "./consumer-watch.js";
 import { type Commit, decodeCommit, type EventEnvelope, type EventStore } from "./event-store.js";
+import { type FeedMember, feedOf, type StreamFeed } from "./feed.js";
 import { GroupCommit } from "./group-commit.js";
 import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 import type { Store, WriteBatch } from "./store.js";
+import { type Waiter, Waiters } from "./waiters.js";
 
 export interface Projector {
   /** Unique per service instance store, e.g. "agg:order" or "view:orderStatuses". */
@@ -43,6 +48,8 @@ const LAYOUT = ":layout";
 
 export class Projection {
   private position = 0;
+  /** The position on disk (the feed may have moved `position` past it without a write). */
+  private stored = 0;
   /**
    * The position at which this copy began keeping valid tips: a subject with
    * no tip whose commit names a predecessor before it continues history this
@@ -61,10 +68,14 @@ export class Projection {
    * would serve rows older than what callers were already told exists.
    */
   private resumeAt = 0;
-  private messages?: ConsumerMessages;
-  private loop?: Promise<void>;
+  private feed?: StreamFeed;
+  private commits?: GroupCommit<WriteBatch>;
   private stopped = false;
+  /** Counts starts and stops: a retry scheduled before one of them is called off. */
+  private generation = 0;
+  private retryDelay = 100;
   private readonly waiters = new Waiters();
+  private readonly member: FeedMember;
   /** Called after every flush with the position reached and the target of the start, for progress bars. */
   onProgress?: (position: number, target: number) => void;
   /** With tracing on: applying a live commit joins the trace it was appended in (a catch-up does not). */
@@ -80,6 +91,7 @@ export class Projection {
     private readonly upcast?: (event: EventEnvelope) => EventEnvelope,
   ) {
     this.tips = `tip:${projector.name}`;
+    this.member = this.asMember();
   }
 
   /** Caught up once, and following now: only then may its rows be served. */
@@ -94,9 +106,11 @@ export class Projection {
   /** Starts following the stream; resolves once caught up with what was there at start. */
   async start(): Promise<void> {
     this.stopped = false;
+    const generation = ++this.generation;
     try {
       this.position = (await this.store.get<number>(POSITIONS, this.projector.name)) ?? 0;
       if (await this.forgotOtherLayout()) this.position = 0;
+      this.stored = this.position;
       this.chainedFrom = await this.chainStart();
       this.target = await this.lastSeqWhenAnswered();
     } catch (err) {
@@ -104,9 +118,13 @@ export class Projection {
       throw err;
     }
     // Stopped while looking up where to start: a waiter registered now would never be answered.
-    if (this.stopped) return;
+    if (this.stopped || generation !== this.generation) return;
     const caughtUp = this.waitFor(this.target, 0);
-    this.loop = this.run();
+    this.interrupted = false;
+    this.resumeAt = 0;
+    this.commits = this.openCommits();
+    this.feed = feedOf(this.events, this.stream, this.logger);
+    this.feed.join(this.member);
     await caughtUp;
   }
 
@@ -145,11 +163,30 @@ export class Projection {
     return valid;
   }
 
+  /** Leaves the feed, writes what was applied and the position reached, and answers waiters with false. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.messages?.stop();
-    await this.loop;
+    this.generation++;
+    await this.feed?.leave(this.member);
+    const commits = this.commits;
+    this.commits = undefined;
+    if (commits) {
+      await commits.drain().catch(() => {}); // a failed batch is read again from the written position
+      await commits.close();
+    }
+    await this.keepPosition();
     this.waiters.releaseAll(false);
+  }
+
+  /** Writes a position the feed moved in memory only, so the next start need not read that part again. */
+  private async keepPosition(): Promise<void> {
+    if (this.position <= this.stored) return;
+    try {
+      await this.store.write([{ section: POSITIONS, key: this.projector.name, value: this.position }]);
+      this.stored = this.position;
+    } catch {
+      // The store is closing: the next start reads from the last written position, which is as sound.
+    }
   }
 
   /** Forgets every row and the position, then replays the stream from the start. */
@@ -164,6 +201,8 @@ export class Projection {
     for (const section of [...this.projector.sections, this.tips]) await this.store.clear(section);
     await this.store.delete(POSITIONS, this.projector.name);
     await this.store.delete(POSITIONS, this.projector.name + CHAINED_FROM);
+    this.position = 0;
+    this.stored = 0;
   }
 
   /**
@@ -237,87 +276,83 @@ export class Projection {
     }
   }
 
-  private async run(): Promise<void> {
-    let delay = 100;
-    while (!this.stopped) {
-      try {
-        await this.consume();
-        delay = 100;
-      } catch (err) {
-        if (this.stopped) break;
-        this.interrupted = true;
-        this.logger.error(`projection ${this.projector.name} failed at ${this.position}; resuming`, err);
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
+  /** How the feed sees this projection. */
+  private asMember(): FeedMember {
+    const projection = this;
+    return {
+      name: this.projector.name,
+      filter: this.projector.filter,
+      get applied() {
+        return projection.commits?.applied ?? projection.position;
+      },
+      take: (m) => this.take(m),
+      pass: (seq) => this.commits?.pass(seq),
+      failed: (err) => this.failed(err),
+      interrupt: () => this.interrupt(),
+      resume: (streamEnd) => {
+        this.resumeAt = this.caughtUp ? streamEnd : 0;
+        this.interrupted = false;
+      },
+    };
   }
 
-  private async consume(): Promise<void> {
-    const { jsm, name, messages } = await this.follow();
-    const commits = new GroupCommit<WriteBatch>(
-      { open: (under) => this.store.batch(under), write: (batch, upTo) => this.flush(batch, upTo) },
+  private openCommits(): GroupCommit<WriteBatch> {
+    return new GroupCommit<WriteBatch>(
+      {
+        open: (under) => this.store.batch(under),
+        write: (batch, upTo) => this.flush(batch, upTo),
+        passed: (upTo) => this.reached(upTo),
+      },
       this.position,
     );
-    let delivered = 0;
-    try {
-      for await (const m of messages) {
-        if (m.info.deliverySequence !== ++delivered) throw new Error(`gap in delivery after ${commits.applied}`);
-        await commits.apply(m.seq, async (batch) => {
-          const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
-          if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers)))
-            await this.applyOne(batch, commit, m.headers);
-          else await this.projector.skip?.(batch, commit);
-        });
-      }
-      await commits.drain();
-    } finally {
-      // Leave no write behind: the next consumer starts from the position it sets.
-      await commits.close();
-      messages.stop();
-      jsm.consumers.delete(this.stream, name).catch(() => {});
-    }
+  }
+
+  private async take(m: JsMsg): Promise<void> {
+    const commits = this.commits;
+    if (!commits) return; // stopped while the feed was delivering
+    await commits.apply(m.seq, async (batch) => {
+      const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
+      if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.applyOne(batch, commit, m.headers);
+      else await this.projector.skip?.(batch, commit);
+    });
   }
 
   /**
-   * Creates the consumer that delivers from our position on, and watches it.
-   * An ephemeral consumer without acks: the server numbers what it delivers;
-   * a gap in that numbering means a message was lost in transit, so we start
-   * over from the position we hold (what an ordered consumer does; nats.js's
-   * own one needs nats-server 2.10).
+   * The consumer broke: what is applied but not written is dropped, and is
+   * delivered again from the written position (a batch that was being
+   * written when it broke counts as written once it is).
    */
-  private async follow(): Promise<{ jsm: JetStreamManager; name: string; messages: ConsumerMessages }> {
-    const jsm = await this.events.jsm();
-    const resumeAt = this.caughtUp ? await this.lastSeqWhenAnswered() : 0;
-    const info = await jsm.consumers.add(this.stream, {
-      filter_subject: this.projector.filter,
-      ...(this.position > 0
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.position + 1 }
-        : { deliver_policy: DeliverPolicy.All }),
-      ack_policy: AckPolicy.None,
-      inactive_threshold: 30e9,
-      mem_storage: true,
-      num_replicas: 1,
+  private async interrupt(): Promise<void> {
+    this.interrupted = true;
+    await this.commits?.close();
+    if (this.commits) this.commits = this.openCommits();
+  }
+
+  /**
+   * Applying or writing failed: the feed has let go of this projection. It
+   * drops what is not written and joins again after a pause, from its
+   * written position; the others are not held up meanwhile.
+   */
+  private failed(err: unknown): void {
+    const generation = this.generation;
+    this.interrupted = true;
+    this.logger.error(`projection ${this.projector.name} failed at ${this.position}; resuming`, err);
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(delay * 2, 5000);
+    const current = () => generation === this.generation;
+    void (async () => {
+      await this.commits?.close();
+      if (!current()) return;
+      this.commits = this.openCommits();
+      await new Promise((r) => setTimeout(r, delay));
+      const resumeAt = this.caughtUp ? await this.lastSeqWhenAnswered() : 0;
+      if (!current()) return;
+      this.resumeAt = resumeAt;
+      this.interrupted = false;
+      this.feed?.join(this.member);
+    })().catch((again) => {
+      if (current()) this.failed(again);
     });
-    const consumer = await this.events.js.consumers.get(this.stream, info.name);
-    this.resumeAt = resumeAt;
-    this.interrupted = false;
-    // A consumer that vanishes from the server (a restarted server forgets
-    // in-memory consumers) must end the loop, so it starts over from our
-    // position; without the flag nats.js waits for it to come back, forever.
-    const messages = await consumer.consume({
-      max_messages: 1000,
-      abort_on_missing_resource: true,
-      ...WATCHED_PULL,
-    });
-    this.messages = messages;
-    watchHeartbeats(messages, () => {
-      // Not following any more: not ready until the new consumer delivers.
-      this.interrupted = true;
-      this.logger.warn(`projection ${this.projector.name}: consumer went quiet at ${this.position}; starting over`);
-    });
-    if (this.stopped) messages.stop();
-    return { jsm, name: info.name, messages };
   }
 
   /** Applies a commit; a live one, with tracing on, in a span of the trace it was appended in. */
@@ -331,55 +366,16 @@ export class Projection {
   private async flush(batch: WriteBatch, seq: number): Promise<void> {
     batch.put(POSITIONS, this.projector.name, seq);
     await batch.commit();
+    this.stored = seq;
+    this.retryDelay = 100;
+    this.reached(seq);
+  }
+
+  /** Every commit up to `seq` is applied and on disk: callers waiting for it are answered. */
+  private reached(seq: number): void {
     this.position = seq;
     this.markCaughtUp();
     this.onProgress?.(seq, this.target);
     this.waiters.releaseUpTo(seq);
-  }
-}
-
-interface Waiter {
-  seq: number;
-  resolve: (ok: boolean) => void;
-}
-
-/**
- * Callers waiting for sequences, kept in sequence order: every command adds
- * one, so finding and releasing the reached ones must not scan or shift them
- * all. Released waiters are skipped by a head index and dropped in bulk.
- */
-class Waiters {
-  private list: Waiter[] = [];
-  private head = 0;
-
-  add(w: Waiter): void {
-    let i = this.list.length;
-    while (i > this.head && (this.list[i - 1] as Waiter).seq > w.seq) i--;
-    if (i === this.list.length) this.list.push(w);
-    else this.list.splice(i, 0, w);
-  }
-
-  remove(w: Waiter): void {
-    const i = this.list.indexOf(w, this.head);
-    if (i >= 0) this.list.splice(i, 1);
-  }
-
-  releaseUpTo(seq: number): void {
-    const from = this.head;
-    while (this.head < this.list.length && (this.list[this.head] as Waiter).seq <= seq) this.head++;
-    if (this.head === from) return;
-    const done = this.list.slice(from, this.head);
-    if (this.head * 2 >= this.list.length) {
-      this.list = this.list.slice(this.head);
-      this.head = 0;
-    }
-    for (const w of done) w.resolve(true);
-  }
-
-  releaseAll(ok: boolean): void {
-    const all = this.list.slice(this.head);
-    this.list = [];
-    this.head = 0;
-    for (const w of all) w.resolve(ok);
   }
 }

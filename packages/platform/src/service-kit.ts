@@ -225,7 +225,8 @@ export class ServiceKit {
             return kit.rebuilds.run("rebuild", async () => {
               for (const p of kit.projections) kit.rebuilding.set(p.projector.name, { seq: 0, target: p.seq });
               try {
-                for (const p of kit.projections) await p.rebuild();
+                // All at once: the stream feed then reads the stream again once for all of them, not once each.
+                await Promise.all(kit.projections.map((p) => p.rebuild()));
               } finally {
                 kit.rebuilding.clear();
               }

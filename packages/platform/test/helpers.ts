@@ -1,12 +1,16 @@
 // Shared pieces of the platform's integration tests: a tiny counter aggregate,
 // a unique system (own stream) per test, and a Moleculer-free instance made of
 // the real EventStore, LevelDB store, repository and follower projection.
-import type { Logger as LoggerInstance } from "moleculer";
+import { join } from "node:path";
+import type { Logger as LoggerInstance, ServiceBroker } from "moleculer";
 import { connect, type NatsConnection } from "nats";
+import { systemClock } from "../src/clock.js";
 import type { Config } from "../src/config.js";
 import { type Decider, type DomainEvent, refuse } from "../src/domain.js";
 import { type EventEnvelope, EventStore, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
+import { healthOf } from "../src/health.js";
 import { newId } from "../src/ids.js";
+import type { Runtime } from "../src/node.js";
 import { Projection } from "../src/projection.js";
 import { Repository, type RepositoryDeclaration } from "../src/repository.js";
 import { openStore, type Store } from "../src/store.js";
@@ -76,6 +80,19 @@ export async function connectEvents(overrides: ConfigOverrides = {}): Promise<Co
   const nc = await connect({ servers: natsUrl() });
   const events = new EventStore(nc, config);
   return { nc, events, config, close: () => nc.close() };
+}
+
+/** A node's runtime over the connection, for services a test wires onto its own broker. */
+export function runtimeOf(c: Connected, broker: ServiceBroker): Runtime {
+  return {
+    config: c.config,
+    broker,
+    nc: c.nc,
+    events: c.events,
+    health: healthOf(broker),
+    clock: systemClock,
+    dataDir: (service) => join(c.config.DATA_DIR, service),
+  };
 }
 
 /** Removes a test's stream (keeps the suite's server small); ignores a missing one. */

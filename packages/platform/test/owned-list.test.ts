@@ -1,18 +1,14 @@
-import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { systemClock } from "../src/clock.js";
 import type { Decider, Empty } from "../src/domain.js";
-import { healthOf } from "../src/health.js";
 import type { User } from "../src/http.js";
 import { ListQuery, type Page } from "../src/list.js";
-import type { Runtime } from "../src/node.js";
 import { ownedReadActions } from "../src/read-actions.js";
 import { ServiceKit } from "../src/service-kit.js";
 import type { Store } from "../src/store.js";
 import { TypeBoxValidator } from "../src/validator.js";
-import { type Connected, connectEvents, dropStream, uniqueSystem } from "./helpers.js";
+import { type Connected, connectEvents, dropStream, runtimeOf, uniqueSystem } from "./helpers.js";
 
 interface Ticket {
   id: string;
@@ -60,15 +56,7 @@ describe("an owned list read through its indexes", () => {
     system = uniqueSystem();
     seq = 0;
     broker = new ServiceBroker({ logger: false, nodeID: `list-${system}`, validator: new TypeBoxValidator() });
-    const rt: Runtime = {
-      config: c.config,
-      broker,
-      nc: c.nc,
-      events: c.events,
-      health: healthOf(broker),
-      clock: systemClock,
-      dataDir: (service) => join(c.config.DATA_DIR, service),
-    };
+    const rt = runtimeOf(c, broker);
     kit = new ServiceKit(rt, `${system}.ticket`, { eventSchemas });
     const tickets = kit.aggregate(ticket, { indexes: ["owner", "status"] });
     broker.createService({

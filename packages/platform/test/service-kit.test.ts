@@ -1,12 +1,9 @@
-import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";
 import { AckPolicy, DeliverPolicy } from "nats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { systemClock } from "../src/clock.js";
 import { defineEvents } from "../src/contracts/events.js";
 import { streamName, subjectOf } from "../src/event-store.js";
-import { healthOf } from "../src/health.js";
 import type { Runtime } from "../src/node.js";
 import { execute } from "../src/reaction.js";
 import { ServiceKit } from "../src/service-kit.js";
@@ -19,6 +16,7 @@ import {
   counter,
   countOn,
   dropStream,
+  runtimeOf,
   uniqueSystem,
 } from "./helpers.js";
 
@@ -81,15 +79,7 @@ describe("ServiceKit", () => {
 
   const startBroker = async () => {
     broker = new ServiceBroker({ logger: false, nodeID: `kit-${system}`, validator: new TypeBoxValidator() });
-    const rt: Runtime = {
-      config: c.config,
-      broker,
-      nc: c.nc,
-      events: c.events,
-      health: healthOf(broker),
-      clock: systemClock,
-      dataDir: (service) => join(c.config.DATA_DIR, service),
-    };
+    const rt = runtimeOf(c, broker);
     const wired = services(rt, system);
     for (const schema of wired.schemas) broker.createService(schema);
     await broker.start();
@@ -181,15 +171,7 @@ describe("ServiceKit", () => {
     });
     const events = defineEvents(system, { Added: { version: 1, schema: eventSchemas.Added, aggregate: "counter" } });
     broker = new ServiceBroker({ logger: false, nodeID: `kit-${system}`, validator: new TypeBoxValidator() });
-    const rt: Runtime = {
-      config: c.config,
-      broker,
-      nc: c.nc,
-      events: c.events,
-      health: healthOf(broker),
-      clock: systemClock,
-      dataDir: (service) => join(c.config.DATA_DIR, service),
-    };
+    const rt = runtimeOf(c, broker);
     const auditKit = new ServiceKit(rt, `${system}.audit`, { events });
     const audits = auditKit.aggregate({ ...counter, name: "audit" });
     auditKit.react<CounterEvent>({ Added: () => [] });

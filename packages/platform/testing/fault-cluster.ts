@@ -162,6 +162,9 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
       ...spawnedAtStart.map(({ services, ...o }) => spawn(services, { ...o, waitFor: [] })),
     ]);
     main = started[0] as TestNode;
+    // They started side by side and joined `children` as each became ready;
+    // `children[i]` is the i-th of `spawned`, whichever was ready first.
+    children.splice(0, children.length, ...(started.slice(1) as SpawnedNode[]));
     // the main node was not there to wait for them while they started
     await Promise.all(
       spawnedAtStart.map((s, i) =>

@@ -56,8 +56,14 @@ export default function brokerConfig(config: Config): BrokerOptions {
     // Peers learn of a (re)started node's services the moment they start, not
     // a second later: a node that reports ready must already be callable
     // (otherwise a rolling restart finds no replica for a moment).
-    // (An option Moleculer has and its typings lack.)
-    transit: { serviceChangedDebounceTime: 0 } as BrokerOptions["transit"],
+    // (An option Moleculer has and its typings lack.) A starting node waits
+    // DISCOVERY_WAIT_MS for its peers' services (Moleculer's fixed 500 ms,
+    // made an option by patches/moleculer@0.15.2.patch); a call made before
+    // they are known is refused unrun and retried (retryPolicy below).
+    transit: {
+      serviceChangedDebounceTime: 0,
+      discoveryWait: config.DISCOVERY_WAIT_MS,
+    } as BrokerOptions["transit"],
     // Calls made while NATS is down would otherwise wait forever.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     // A call refused by a node that is stopping, or by a replica whose copy

@@ -127,6 +127,12 @@ export const PlatformSettings = T.Object(
       "requests per minute per caller (bursts up to a minute's worth); 0 = off",
     ),
     CORS_ORIGINS: T.String({ default: "*", description: "allowed CORS origins, comma-separated" }),
+    DISCOVERY_WAIT_MS: Int(
+      0,
+      10000,
+      500,
+      "how long a starting node listens for its peers' services before it starts its own",
+    ),
     SHUTDOWN_TIMEOUT_MS: Int(100, 600000, 10000, "longest graceful shutdown"),
     SHUTDOWN_DRAIN_MS: Int(
       0,

@@ -86,6 +86,9 @@ export function testEnv(overrides: ConfigOverrides = {}): Record<string, string>
     BREAKER_HALF_OPEN_MS: 1000,
     POLICY_BACKOFF_MS: 50,
     SHUTDOWN_TIMEOUT_MS: 5000,
+    // Peers of a test are on one machine: their services are known within a
+    // few milliseconds, and the fixtures wait for the ones they need.
+    DISCOVERY_WAIT_MS: 50,
     ...overrides,
   };
   return Object.fromEntries(

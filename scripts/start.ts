@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     mkdirSync(config.DATA_DIR, { recursive: true });
     writeFileSync(urlFile, `${nats.url}\n`); // extra nodes (`npm run node`) read it
     config = { ...config, NATS_URL: nats.url };
+    // A nats-server of our own has no other node on it yet: nobody to wait for.
+    if (process.env.DISCOVERY_WAIT_MS === undefined) config = { ...config, DISCOVERY_WAIT_MS: 0 };
   }
   const local = nats;
   // Stopped while still starting: the nats-server runs in its own process

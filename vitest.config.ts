@@ -5,15 +5,15 @@ import { defineConfig } from "vitest/config";
 //  - unit: pure functions and aggregates, no NATS, no node; threads, no isolation.
 //  - integration: in-process nodes on the run's nats-server, files in parallel
 //    with as many workers as the machine has cores.
-//  - faults: everything that starts or kills processes (spawned nodes,
-//    nats-servers of their own, the REPL, the image's node), one file at a time
-//    and after the other two, so the bounds these files measure (a 503 within
-//    the request timeout, a restart in seconds) are not measured against other
-//    tests' load.
-//  - clusters: the production-shaped clusters under load and kills, last and
-//    two files at a time. They assert what happened to every request (kept,
-//    once, retried), not how fast; each waits mostly on its own timers
-//    (load windows, restarts, heartbeats), so two of them share two cores.
+//  - timed: the files that start or kill processes and measure how fast a
+//    failure is answered (a 503 within the request timeout, an open breaker at
+//    once, a stalled loop seen within its window): one file at a time, after
+//    the two above, so what they time is not another test's load.
+//  - faults: everything else that starts or kills processes (spawned nodes,
+//    clusters of three nats-servers, the REPL, the image's node), last, two
+//    files at a time. They assert what became of every request and event
+//    (kept, once, retried, compensated), not how fast; each waits mostly on
+//    its own timers (load windows, restarts, ack waits), so two share two cores.
 const cores = availableParallelism();
 
 const common = {
@@ -25,13 +25,6 @@ const common = {
 
 const unit = ["packages/*/test/unit/**/*.test.ts", "packages/*/src/**/*.test.ts"];
 
-/** Production-shaped clusters (3 nats-servers, replicas of every node) under load and kills. */
-const clusters = [
-  "test/faults/mall-cluster.test.ts",
-  "test/faults/systems-cluster.test.ts",
-  "test/faults/mall-stock.test.ts",
-];
-
 /** Files that start or kill processes (beyond the run's own nats-server). */
 const faults = [
   "test/faults/**/*.test.ts",
@@ -42,6 +35,24 @@ const faults = [
   "test/deploy/dockerfile.test.ts",
   "test/deploy/nats.test.ts",
   "test/repl/operator.test.ts",
+];
+
+/** Of those, the files that time a failure's answer (or race two replicas): run alone. */
+const timed = [
+  "test/faults/single-nats.test.ts",
+  "packages/platform/test/vitals.test.ts",
+  "packages/sauce/test/integration/races.test.ts",
+  "packages/cleaning/test/faults/async-isolation.test.ts",
+  "packages/cleaning/test/faults/clean-down.test.ts",
+  "packages/insurance/test/faults/isolation.test.ts",
+  "packages/mall/test/faults/async-isolation.test.ts",
+  "packages/mall/test/faults/graceful-shutdown.test.ts",
+  "packages/mall/test/faults/product-down.test.ts",
+  "packages/mall/test/faults/slow-product.test.ts",
+  "packages/mall/test/faults/stock-compensation.test.ts",
+  "packages/meetingroom/test/faults/reserve-down.test.ts",
+  "packages/meetingroom/test/faults/room-down.test.ts",
+  "packages/sauce/test/faults/dependencies-down.test.ts",
 ];
 
 export default defineConfig({
@@ -74,9 +85,8 @@ export default defineConfig({
       {
         test: {
           ...common,
-          name: "faults",
-          include: faults,
-          exclude: [...common.exclude, ...clusters],
+          name: "timed",
+          include: timed,
           globalSetup: ["test/global-setup.ts"],
           pool: "forks",
           fileParallelism: false,
@@ -86,8 +96,9 @@ export default defineConfig({
       {
         test: {
           ...common,
-          name: "clusters",
-          include: clusters,
+          name: "faults",
+          include: faults,
+          exclude: [...common.exclude, ...timed],
           globalSetup: ["test/global-setup.ts"],
           pool: "forks",
           maxWorkers: 2,

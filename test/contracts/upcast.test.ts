@@ -2,7 +2,6 @@
 // one: the follower, a view and a policy all see the old events in the new
 // shape (the catalog's upcaster, applied where events are read), and new
 // events are stamped with the new version.
-import { join } from "node:path";
 import {
   defineEvents,
   type EventEnvelope,
@@ -13,12 +12,18 @@ import {
   subjectOf,
 } from "@seed/platform";
 import type { Decider, DomainEvent } from "@seed/platform/domain";
-import { healthOf, systemClock, TypeBoxValidator } from "@seed/platform/node";
+import { TypeBoxValidator } from "@seed/platform/node";
 import { eventually } from "@seed/platform/testing";
 import { Type as T } from "@sinclair/typebox";
 import { type Context, ServiceBroker } from "moleculer";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { type Connected, connectEvents, dropStream, uniqueSystem } from "../../packages/platform/test/helpers.js";
+import {
+  type Connected,
+  connectEvents,
+  dropStream,
+  runtimeOf,
+  uniqueSystem,
+} from "../../packages/platform/test/helpers.js";
 
 // v1 stored `by` as a number; v2 (the current one) as `{ amount, unit }`.
 const Added = T.Object({ by: T.Object({ amount: T.Integer({ minimum: 1 }), unit: T.String() }) });
@@ -73,16 +78,7 @@ it("reads v1 events of the stream as v2 everywhere, and writes v2", async () => 
   await c.events.appendCommit(subjectOf(system, "counter", "k"), [stored], 0);
 
   broker = new ServiceBroker({ logger: false, nodeID: `upcast-${system}`, validator: new TypeBoxValidator() });
-  const rt: Runtime = {
-    config: c.config,
-    broker,
-    nc: c.nc,
-    events: c.events,
-    health: healthOf(broker),
-    clock: systemClock,
-    dataDir: (service) => join(c.config.DATA_DIR, service),
-  };
-  const kit = new ServiceKit(rt, `${system}.counter`, { events: catalog });
+  const kit = new ServiceKit(runtimeOf(c, broker), `${system}.counter`, { events: catalog });
   const counters = kit.aggregate(counter);
   const seen = kit.view<{ units: string[] }, Event>({
     name: "units",

@@ -10,10 +10,9 @@ import { defineConfig } from "vitest/config";
 //    once, a stalled loop seen within its window): one file at a time, after
 //    the two above, so what they time is not another test's load.
 //  - faults: everything else that starts or kills processes (spawned nodes,
-//    clusters of three nats-servers, the REPL, the image's node), last, two
-//    files at a time. They assert what became of every request and event
-//    (kept, once, retried, compensated), not how fast; each waits mostly on
-//    its own timers (load windows, restarts, ack waits), so two share two cores.
+//    clusters of three nats-servers, the REPL, the image's node), last, one
+//    file at a time (see below). They assert what became of every request and
+//    event (kept, once, retried, compensated), not how fast.
 const cores = availableParallelism();
 
 const common = {
@@ -101,7 +100,10 @@ export default defineConfig({
           exclude: [...common.exclude, ...timed],
           globalSetup: ["test/global-setup.ts"],
           pool: "forks",
-          maxWorkers: 2,
+          // One at a time too: a node's port is found free, released, then
+          // bound by the node a moment later, and a file running beside it can
+          // take the same port in between (a cluster node then never starts).
+          fileParallelism: false,
           sequence: { groupOrder: 2 },
         },
       },

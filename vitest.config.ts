@@ -10,9 +10,9 @@ import { defineConfig } from "vitest/config";
 //    once, a stalled loop seen within its window): one file at a time, after
 //    the two above, so what they time is not another test's load.
 //  - faults: everything else that starts or kills processes (spawned nodes,
-//    clusters of three nats-servers, the REPL, the image's node), last, one
-//    file at a time (see below). They assert what became of every request and
-//    event (kept, once, retried, compensated), not how fast.
+//    clusters of three nats-servers, the REPL, the image's node), last, two
+//    files at a time. They assert what became of every request and event
+//    (kept, once, retried, compensated), not how fast.
 const cores = availableParallelism();
 
 const common = {
@@ -100,10 +100,12 @@ export default defineConfig({
           exclude: [...common.exclude, ...timed],
           globalSetup: ["test/global-setup.ts"],
           pool: "forks",
-          // One at a time too: a node's port is found free, released, then
-          // bound by the node a moment later, and a file running beside it can
-          // take the same port in between (a cluster node then never starts).
-          fileParallelism: false,
+          // Two at a time: each waits mostly on its own timers (load windows,
+          // restarts, ack waits). Their nodes' ports come from a block of each
+          // worker's own (freePort), so two files never race for one. Not
+          // beside integration: the clusters' load windows expect every
+          // request answered before a kill to succeed within its timeout.
+          maxWorkers: 2,
           sequence: { groupOrder: 2 },
         },
       },

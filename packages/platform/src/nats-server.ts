@@ -50,8 +50,31 @@ export function findNatsServer(opts: { install?: boolean; log?: (line: string) =
   throw new Error(`nats-server was not found on PATH, in /usr/sbin or /usr/bin. ${ALTERNATIVES}`);
 }
 
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
+// Ports handed out by freePort() come from below the kernel's ephemeral range
+// (32768 and up on Linux), in a block of this process's own. A port the OS
+// picks would be one an outgoing connection can take between our check and
+// the moment a node binds it, or one another process is handed as well; a
+// process on its own block, counting upwards, has neither race.
+const LOWEST = 10_000;
+const BLOCKS = 110;
+const BLOCK_SIZE = 200;
+const block = process.pid % BLOCKS;
+let cursor = Math.floor(Math.random() * BLOCK_SIZE);
+
+/**
+ * A TCP port that is free now and that no other process is handed: the next
+ * bindable one of this process's block (see above).
+ */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  for (let tried = 0; tried < BLOCK_SIZE; tried++) {
+    const port = LOWEST + block * BLOCK_SIZE + (cursor++ % BLOCK_SIZE);
+    if (await portIsFree(port, host)) return port;
+  }
+  return osPickedPort(host);
+}
+
+/** A port the OS picked a moment ago: only when this process's block is full. */
+function osPickedPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

@@ -8,6 +8,7 @@ import {
   deadlineMiddleware,
   errorHandler,
   loggerOptions,
+  moleculerMiddlewares,
   natsOptions,
   refusalMiddleware,
   requestScopeMiddleware,
@@ -107,7 +108,12 @@ export default function brokerConfig(config: Config): BrokerOptions {
       refusalMiddleware,
       deadlineMiddleware(),
       breakerAccounting(),
+      // Then Moleculer's own, as it would add them, except that per-call
+      // metrics are kept without rehashing labels on every call
+      // (observability/call-metrics.ts).
+      ...moleculerMiddlewares,
     ],
+    internalMiddlewares: false,
     metrics: {
       enabled: true,
       reporter: [],

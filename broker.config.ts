@@ -16,7 +16,7 @@ import {
   traceScopeMiddleware,
   tracingOptions,
 } from "@seed/platform/node";
-import { type BrokerOptions, Errors } from "moleculer";
+import { type BrokerOptions, Errors, type Middleware } from "moleculer";
 
 /**
  * Attempts for a call that a stopping node turned away (see retryPolicy): with
@@ -39,7 +39,11 @@ const neverRan = (err: Error) =>
   err instanceof Errors.ServiceNotFoundError ||
   (err as { data?: { nothingDone?: boolean } }).data?.nothingDone === true;
 
-export default function brokerConfig(config: Config): BrokerOptions {
+/**
+ * The broker options of a node. `extra` middlewares (the fault tests' crash
+ * points) come after the platform's and before Moleculer's own.
+ */
+export default function brokerConfig(config: Config, extra: Middleware[] = []): BrokerOptions {
   return {
     namespace: config.NAMESPACE,
     ...(config.NODE_ID ? { nodeID: config.NODE_ID } : {}),
@@ -108,6 +112,7 @@ export default function brokerConfig(config: Config): BrokerOptions {
       refusalMiddleware,
       deadlineMiddleware(),
       breakerAccounting(),
+      ...extra,
       // Then Moleculer's own, as it would add them, except that per-call
       // metrics are kept without rehashing labels on every call
       // (observability/call-metrics.ts).

@@ -22,7 +22,7 @@ export interface LaunchOptions {
   healthPort?: number;
   /** "Now" of the node's services (tests move time); default: the system clock. */
   clock?: Clock;
-  /** Broker middlewares added after the platform's own (the fault tests' crash points). */
+  /** Broker middlewares added after the platform's own and before Moleculer's (the fault tests' crash points). */
   middlewares?: Middleware[];
 }
 
@@ -42,9 +42,8 @@ export function allServices(): string[] {
 }
 
 export async function launchNode(config: Config, opts: LaunchOptions = {}): Promise<LaunchedNode> {
-  const brokerOptions = brokerConfig(config);
+  const brokerOptions = brokerConfig(config, opts.middlewares);
   if (opts.namespace) brokerOptions.namespace = opts.namespace;
-  if (opts.middlewares) brokerOptions.middlewares = [...(brokerOptions.middlewares ?? []), ...opts.middlewares];
   // Signals are ours (stopOnSignals): Moleculer's own handler would exit the
   // process right after the broker stopped, before the health server and a
   // local nats-server were stopped.

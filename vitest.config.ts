@@ -100,11 +100,13 @@ export default defineConfig({
           exclude: [...common.exclude, ...timed],
           globalSetup: ["test/global-setup.ts"],
           pool: "forks",
-          // Two at a time: each waits mostly on its own timers (load windows,
-          // restarts, ack waits). Their nodes' ports come from a block of each
-          // worker's own (freePort), so two files never race for one. Not
-          // beside integration: the clusters' load windows expect every
-          // request answered before a kill to succeed within its timeout.
+          // Two at a time: most of these files wait on their own restarts and
+          // ack waits, so two finish sooner than one after the other (the two
+          // big cluster files, both CPU-bound, mostly slow each other down).
+          // Their nodes' ports come from each worker's own block (freePort),
+          // so two files do not race for one. Not beside integration: the
+          // clusters' load windows expect every request answered before a
+          // kill to succeed within its timeout.
           maxWorkers: 2,
           sequence: { groupOrder: 2 },
         },

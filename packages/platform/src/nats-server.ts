@@ -51,20 +51,19 @@ export function findNatsServer(opts: { install?: boolean; log?: (line: string) =
 }
 
 // Ports handed out by freePort() come from below the kernel's ephemeral range
-// (32768 and up on Linux), in a block of this process's own. A port the OS
-// picks would be one an outgoing connection can take between our check and
-// the moment a node binds it, or one another process is handed as well; a
-// process on its own block, counting upwards, has neither race.
+// (32768 and up on Linux), from a block chosen by the process id, counting
+// upwards from a random place in it. A port the OS picks could be taken by an
+// outgoing connection between our check and the moment a node binds it, or
+// be handed to another process as well. Two processes share a block only
+// when their ids differ by a multiple of BLOCKS, and even then start at
+// different places in it.
 const LOWEST = 10_000;
 const BLOCKS = 110;
 const BLOCK_SIZE = 200;
 const block = process.pid % BLOCKS;
 let cursor = Math.floor(Math.random() * BLOCK_SIZE);
 
-/**
- * A TCP port that is free now and that no other process is handed: the next
- * bindable one of this process's block (see above).
- */
+/** A TCP port that is free now: the next bindable one of this process's block (see above). */
 export async function freePort(host = "127.0.0.1"): Promise<number> {
   for (let tried = 0; tried < BLOCK_SIZE; tried++) {
     const port = LOWEST + block * BLOCK_SIZE + (cursor++ % BLOCK_SIZE);

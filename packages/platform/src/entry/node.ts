@@ -25,7 +25,7 @@ export {
   startNode,
   systemsToLoad,
 } from "../node.js";
-export { callMetricsMiddleware, moleculerMiddlewares } from "../observability/call-metrics.js";
+export { moleculerMiddlewares } from "../observability/call-metrics.js";
 export { logFields, loggerOptions } from "../observability/logging.js";
 export { requestScopeMiddleware } from "../observability/request-scope.js";
 export { traceScopeMiddleware, tracingOptions } from "../observability/tracing.js";

@@ -114,7 +114,6 @@ interface ActionDef {
 }
 
 function actionMetrics(broker: ServiceBroker, type: "local" | "remote", action: ActionDef, next: ActionHandler) {
-  const metric = (name: string) => metricOf(broker, name);
   const service = action.service ? action.service.fullName : null;
   const byCaller = new Map<string | null | undefined, CallSeries>();
   const seriesOf = (caller: string | null | undefined): CallSeries => {
@@ -122,9 +121,9 @@ function actionMetrics(broker: ServiceBroker, type: "local" | "remote", action: 
     if (!series) {
       const labels = { service, action: action.name, caller, type };
       series = {
-        total: new Series(metric(METRIC.MOLECULER_REQUEST_TOTAL), labels),
-        active: new Series(metric(METRIC.MOLECULER_REQUEST_ACTIVE), labels),
-        time: new Series(metric(METRIC.MOLECULER_REQUEST_TIME), labels),
+        total: new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_TOTAL), labels),
+        active: new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_ACTIVE), labels),
+        time: new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_TIME), labels),
       };
       byCaller.set(caller, series);
     }
@@ -193,7 +192,7 @@ function metricOf(broker: ServiceBroker, name: string): MetricLike {
 type Hooks = Record<string, unknown>;
 
 /** Moleculer's Metrics middleware, its action hooks replaced by the ones above. */
-export function callMetricsMiddleware(broker: ServiceBroker): Hooks {
+function callMetricsMiddleware(broker: ServiceBroker): Hooks {
   // Moleculer exports its middlewares without typings for them.
   const { Middlewares } = moleculer as unknown as { Middlewares: { Metrics: (b: ServiceBroker) => Hooks } };
   const moleculers = Middlewares.Metrics(broker);

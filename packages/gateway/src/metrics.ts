@@ -1,6 +1,6 @@
 // /metrics: Moleculer's own metric registry (requests, events, process, ...)
 // plus the gateway's HTTP counters, in Prometheus text format.
-import { PROMETHEUS_TYPE, renderPrometheus } from "@seed/platform/node";
+import { PROMETHEUS_TYPE, renderPrometheus, type Series, seriesOf } from "@seed/platform/node";
 import type { ServiceBroker } from "moleculer";
 
 export const HTTP_REQUESTS = "http.requests.total";
@@ -33,11 +33,26 @@ export class HttpMetrics {
     });
   }
 
+  /**
+   * The two series each answer updates, per status, method and route: found
+   * by one look-up instead of Moleculer hashing their labels on every request.
+   */
+  private readonly series = new Map<string, { requests: Series; duration: Series }>();
+
   /** `route` is the alias pattern (`/mall/orders/:id`), never the raw URL: label sets stay bounded. */
   observe(method: string, route: string, status: number, seconds: number): void {
     if (!this.enabled) return;
-    this.broker.metrics.increment(HTTP_REQUESTS, { method, route, status });
-    this.broker.metrics.observe(HTTP_DURATION, seconds, { method, route });
+    const key = `${status} ${method} ${route}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = {
+        requests: seriesOf(this.broker, HTTP_REQUESTS, { method, route, status }),
+        duration: seriesOf(this.broker, HTTP_DURATION, { method, route }),
+      };
+      this.series.set(key, series);
+    }
+    series.requests.add(1);
+    series.duration.observe(seconds);
   }
 
   render(): string {

@@ -408,6 +408,18 @@ describe("platform endpoints", () => {
     expect(res.body).toContain("moleculer_request_total");
   });
 
+  it("counts each answer once in its request counter and its duration histogram", async () => {
+    const count = async (pattern: RegExp) => Number((await anon.get("/metrics")).body.match(pattern)?.[1] ?? 0);
+    const requests = /http_requests_total\{[^}]*method="GET",route="\/health\/live",status="200"\} (\d+)/;
+    const durations =
+      /http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/health\/live",le="\+Inf"\} (\d+)/;
+    await anon.get("/health/live");
+    const [requestsBefore, durationsBefore] = [await count(requests), await count(durations)];
+    expect(Math.min(requestsBefore, durationsBefore)).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) await anon.get("/health/live");
+    expect([await count(requests), await count(durations)]).toEqual([requestsBefore + 3, durationsBefore + 3]);
+  });
+
   it("openapi.json describes the routes", async () => {
     const res = await anon.get("/openapi.json");
     expect(res.status).toBe(200);

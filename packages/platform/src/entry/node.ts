@@ -25,7 +25,7 @@ export {
   startNode,
   systemsToLoad,
 } from "../node.js";
-export { moleculerMiddlewares } from "../observability/call-metrics.js";
+export { moleculerMiddlewares, type Series, seriesOf } from "../observability/call-metrics.js";
 export { logFields, loggerOptions } from "../observability/logging.js";
 export { requestScopeMiddleware } from "../observability/request-scope.js";
 export { traceScopeMiddleware, tracingOptions } from "../observability/tracing.js";

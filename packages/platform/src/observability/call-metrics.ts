@@ -50,7 +50,7 @@ interface MetricLike {
  * computed once. When the item is not there yet (first call, or the metric
  * was cleared), Moleculer's own method creates it.
  */
-class Series {
+export class Series {
   private readonly key: string;
 
   constructor(
@@ -178,6 +178,11 @@ function levelsOf(broker: ServiceBroker): (level: number) => Series {
     levelSeries.set(broker, of);
   }
   return of;
+}
+
+/** A series of the broker's metric `name` (registered already) for one label set: for whoever updates it per request. */
+export function seriesOf(broker: ServiceBroker, name: string, labels: Labels): Series {
+  return new Series(metricOf(broker, name), labels);
 }
 
 /**

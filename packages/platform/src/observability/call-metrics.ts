@@ -116,14 +116,14 @@ interface ActionDef {
 function actionMetrics(broker: ServiceBroker, type: "local" | "remote", action: ActionDef, next: ActionHandler) {
   const service = action.service ? action.service.fullName : null;
   const byCaller = new Map<string | null | undefined, CallSeries>();
-  const seriesOf = (caller: string | null | undefined): CallSeries => {
+  const callSeriesOf = (caller: string | null | undefined): CallSeries => {
     let series = byCaller.get(caller);
     if (!series) {
       const labels = { service, action: action.name, caller, type };
       series = {
-        total: new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_TOTAL), labels),
-        active: new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_ACTIVE), labels),
-        time: new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_TIME), labels),
+        total: seriesOf(broker, METRIC.MOLECULER_REQUEST_TOTAL, labels),
+        active: seriesOf(broker, METRIC.MOLECULER_REQUEST_ACTIVE, labels),
+        time: seriesOf(broker, METRIC.MOLECULER_REQUEST_TIME, labels),
       };
       byCaller.set(caller, series);
     }
@@ -132,20 +132,22 @@ function actionMetrics(broker: ServiceBroker, type: "local" | "remote", action: 
   const levels = levelsOf(broker);
 
   return function metricsMiddleware(ctx: Context): Promise<unknown> {
-    const series = seriesOf(ctx.caller);
+    const series = callSeriesOf(ctx.caller);
     series.total.add(1);
     series.active.add(1);
     levels(ctx.level).add(1);
     const start = performance.now();
+    const finished = () => {
+      series.time.observe(performance.now() - start);
+      series.active.add(-1);
+    };
     return next(ctx).then(
       (res) => {
-        series.time.observe(performance.now() - start);
-        series.active.add(-1);
+        finished();
         return res;
       },
       (err: { name?: string; code?: unknown; type?: unknown } | undefined) => {
-        series.time.observe(performance.now() - start);
-        series.active.add(-1);
+        finished();
         broker.metrics.increment(METRIC.MOLECULER_REQUEST_ERROR_TOTAL, {
           service,
           action: action.name,
@@ -170,7 +172,7 @@ function levelsOf(broker: ServiceBroker): (level: number) => Series {
     of = (level: number) => {
       let series = byLevel.get(level);
       if (!series) {
-        series = new Series(metricOf(broker, METRIC.MOLECULER_REQUEST_LEVELS), { level });
+        series = seriesOf(broker, METRIC.MOLECULER_REQUEST_LEVELS, { level });
         byLevel.set(level, series);
       }
       return series;
@@ -180,18 +182,15 @@ function levelsOf(broker: ServiceBroker): (level: number) => Series {
   return of;
 }
 
-/** A series of the broker's metric `name` (registered already) for one label set: for whoever updates it per request. */
-export function seriesOf(broker: ServiceBroker, name: string, labels: Labels): Series {
-  return new Series(metricOf(broker, name), labels);
-}
-
 /**
- * A metric of the broker's registry. Looked up at a series' first call: the
- * broker's own services are wrapped before Moleculer's middleware registers
- * its metrics.
+ * A series of the broker's metric `name` (registered already) for one label
+ * set, for whoever updates it per request. Actions create theirs at their
+ * first call, not when they are wrapped: the broker's own services are
+ * wrapped before Moleculer's middleware registers its metrics.
  */
-function metricOf(broker: ServiceBroker, name: string): MetricLike {
-  return (broker.metrics as unknown as { getMetric(name: string): MetricLike }).getMetric(name);
+export function seriesOf(broker: ServiceBroker, name: string, labels: Labels): Series {
+  const registry = broker.metrics as unknown as { getMetric(name: string): MetricLike };
+  return new Series(registry.getMetric(name), labels);
 }
 
 type Hooks = Record<string, unknown>;

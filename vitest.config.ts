@@ -7,8 +7,10 @@ import { defineConfig } from "vitest/config";
 //    with as many workers as the machine has cores.
 //  - timed: the files that start or kill processes and measure how fast a
 //    failure is answered (a 503 within the request timeout, an open breaker at
-//    once, a stalled loop seen within its window): one file at a time, after
-//    the two above, so what they time is not another test's load.
+//    once, a stalled loop seen within its window): after the two above, so
+//    what they time is not another test's load, and two files at a time,
+//    never more. Each mostly waits on the timeouts it measures (two side by
+//    side use about one core of two), so a pair leaves a core free.
 //  - faults: everything else that starts or kills processes (spawned nodes,
 //    clusters of three nats-servers, the REPL, the image's node), last, two
 //    files at a time. They assert what became of every request and event
@@ -36,7 +38,7 @@ const faults = [
   "test/repl/operator.test.ts",
 ];
 
-/** Of those, the files that time a failure's answer (or race two replicas): run alone. */
+/** Of those, the files that time a failure's answer (or race two replicas): at most two at a time, on a quiet machine. */
 const timed = [
   "test/faults/single-nats.test.ts",
   "packages/platform/test/vitals.test.ts",
@@ -62,6 +64,7 @@ export default defineConfig({
           ...common,
           name: "unit",
           include: unit,
+          globalSetup: ["test/temp-root.ts"],
           pool: "threads",
           isolate: false,
           maxWorkers: cores,
@@ -74,7 +77,7 @@ export default defineConfig({
           name: "integration",
           include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
           exclude: [...common.exclude, ...unit, ...faults, "test/e2e/**"],
-          globalSetup: ["test/global-setup.ts"],
+          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
           // Nodes run in the test process and are stopped by it; forks keep a file's sockets and LevelDB handles its own.
           pool: "forks",
           maxWorkers: cores,
@@ -86,9 +89,9 @@ export default defineConfig({
           ...common,
           name: "timed",
           include: timed,
-          globalSetup: ["test/global-setup.ts"],
+          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
           pool: "forks",
-          fileParallelism: false,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },
@@ -98,7 +101,7 @@ export default defineConfig({
           name: "faults",
           include: faults,
           exclude: [...common.exclude, ...timed],
-          globalSetup: ["test/global-setup.ts"],
+          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
           pool: "forks",
           // Two at a time: most of these files wait on their own restarts and
           // ack waits, so two finish sooner than one after the other (the two

@@ -22,6 +22,8 @@ declare module "vitest" {
     natsUrl: string;
     /** The built entry of spawned nodes (test/build-node.ts), if the global setup made one. */
     testNodeEntry?: string;
+    /** The run's temp folder (test/temp-root.ts), removed when the run ends. */
+    tempRoot?: string;
   }
 }
 
@@ -41,8 +43,17 @@ process.once("exit", () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The run's temp folder (test/temp-root.ts, removed when the run ends), else the system's. */
+function tempRoot(): string {
+  try {
+    return inject("tempRoot") || tmpdir();
+  } catch {
+    return tmpdir(); // not inside a vitest worker
+  }
+}
+
 export function tempDir(prefix = "seed-test-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tempRoot(), prefix));
   tempDirs.add(dir);
   return dir;
 }

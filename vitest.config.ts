@@ -5,10 +5,11 @@ import { defineConfig } from "vitest/config";
 // a group starts when the one before it has finished, and the projects of a
 // group share its workers.
 //  1. unit: pure functions and aggregates, no NATS, no node; threads, no
-//     isolation. integration: in-process nodes on the run's nats-server.
+//     isolation. integration: in-process nodes on the run's nats-server;
+//     forks, no isolation either, each file checked to leave nothing open.
 //     One worker more than the machine has cores: an integration file waits
 //     on NATS and LevelDB a good part of its time, and with one worker a core
-//     two cores stayed a quarter idle (measured: 96–101 s against 76–80 s).
+//     two cores stayed a quarter idle.
 //  2. timed: the files that start or kill processes and measure how fast a
 //     failure is answered (a 503 within the request timeout, an open breaker
 //     at once, a stalled loop seen within its window). faults: the other
@@ -92,8 +93,13 @@ export default defineConfig({
           include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
           exclude: [...common.exclude, ...unit, ...faults, "test/e2e/**"],
           globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
-          // Nodes run in the test process and are stopped by it; forks keep a file's sockets and LevelDB handles its own.
+          // Nodes run in the test process. Files share a worker (no isolation:
+          // loading Moleculer, NATS and the systems once per worker, not per
+          // file, took half the project's CPU), so each file must stop what
+          // it started, which test/leaves-nothing-open.ts checks after it.
           pool: "forks",
+          isolate: false,
+          setupFiles: ["test/leaves-nothing-open.ts"],
           maxWorkers: cores + 1,
           sequence: { groupOrder: 0 },
         },

@@ -168,17 +168,26 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     clock: opts.clock ?? systemClock,
     dataDir: (service) => join(config.DATA_DIR, service),
   };
-  for (const name of names) {
-    const factory = factories[name];
-    if (factory) broker.createService(factory(runtime));
-  }
-  // Every node reports its breakers and times its appends (operators, /metrics).
-  broker.createService(opsService(broker));
-  timeAppends(broker, events);
   let started = false;
-  health.register("started", () => (started ? { ok: true } : { ok: false, detail: "starting" }));
-  await opts.beforeStart?.(broker);
-  await broker.start();
+  try {
+    for (const name of names) {
+      const factory = factories[name];
+      if (factory) broker.createService(factory(runtime));
+    }
+    // Every node reports its breakers and times its appends (operators, /metrics).
+    broker.createService(opsService(broker));
+    timeAppends(broker, events);
+    health.register("started", () => (started ? { ok: true } : { ok: false, detail: "starting" }));
+    await opts.beforeStart?.(broker);
+    await broker.start();
+  } catch (err) {
+    // A node that cannot start (a bad setting, a store it cannot open) lets go
+    // of its connections, so whoever started it in-process keeps running clean.
+    await broker.stop().catch(() => {});
+    vitals.stop();
+    await nc.close().catch(() => {});
+    throw err;
+  }
   started = true;
 
   let stopping: Promise<void> | undefined;

@@ -11,5 +11,6 @@ import type { TestProject } from "vitest/node";
 export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(join(tmpdir(), `seed-run-${project.name}-`));
   project.provide("tempRoot", root);
-  return () => rmSync(root, { recursive: true, force: true });
+  // Retries: a server a file left stopping may still write there for a moment.
+  return () => rmSync(root, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inject } from "vitest";
+import { inject, type ProvidedContext } from "vitest";
 import type { Clock } from "../src/clock.js";
 import { type Config, configVariables, loadConfig } from "../src/config.js";
 import { healthOf } from "../src/health.js";
@@ -43,14 +43,17 @@ process.once("exit", () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The run's temp folder (test/temp-root.ts, removed when the run ends), else the system's. */
-function tempRoot(): string {
+/** What the run's global setup provided, or undefined outside a vitest worker (a script using these helpers). */
+function provided<K extends keyof ProvidedContext>(key: K): ProvidedContext[K] | undefined {
   try {
-    return inject("tempRoot") || tmpdir();
+    return inject(key);
   } catch {
-    return tmpdir(); // not inside a vitest worker
+    return undefined;
   }
 }
+
+/** The run's temp folder (test/temp-root.ts, removed when the run ends), else the system's. */
+const tempRoot = () => provided("tempRoot") || tmpdir();
 
 export function tempDir(prefix = "seed-test-"): string {
   const dir = mkdtempSync(join(tempRoot(), prefix));
@@ -65,13 +68,7 @@ function removeDir(dir: string): void {
 
 /** The nats-server of this test run: vitest's `inject("natsUrl")`, else NATS_URL. */
 export function natsUrl(): string {
-  let url: string | undefined;
-  try {
-    url = inject("natsUrl");
-  } catch {
-    // not inside a vitest worker
-  }
-  url ||= process.env.NATS_URL;
+  const url = provided("natsUrl") || process.env.NATS_URL;
   if (!url) throw new Error("no nats-server for tests: run through vitest (test/global-setup.ts) or set NATS_URL");
   return url;
 }
@@ -222,13 +219,7 @@ export interface SpawnNodeOptions {
  * (test/build-node.ts), else testing/fault-node.ts through tsx.
  */
 export function testNodeArgs(): string[] {
-  let built: string | undefined;
-  try {
-    built = inject("testNodeEntry");
-  } catch {
-    // not inside a vitest worker
-  }
-  built ||= process.env.SEED_TEST_NODE_ENTRY;
+  const built = provided("testNodeEntry") || process.env.SEED_TEST_NODE_ENTRY;
   if (built) return ["--enable-source-maps", built];
   return ["--import", "tsx", join(ROOT, "packages", "platform", "testing", "fault-node.ts")];
 }

@@ -30,7 +30,7 @@ interface HistogramItem {
   sum: number;
   count: number;
   lastValue: number;
-  bucketValues?: Record<number, number>;
+  bucketValues?: Record<string, number>;
   quantileValues?: { add(value: number): void };
   rate?: { update(count: number): void };
 }
@@ -52,12 +52,20 @@ interface MetricLike {
  */
 export class Series {
   private readonly key: string;
+  /**
+   * A histogram's bucket bounds as the property names Moleculer counts them
+   * under, ascending. Made once: indexing by the number (`counts[0.0025]`)
+   * turns it into a string on every access, which cost more than the rest of
+   * an observation.
+   */
+  private readonly bucketKeys: string[];
 
   constructor(
     private readonly metric: MetricLike,
     private readonly labels: Labels,
   ) {
     this.key = metric.hashingLabels(labels);
+    this.bucketKeys = (metric.buckets ?? []).map(String);
   }
 
   /** GaugeMetric.increment/decrement, in place. */
@@ -89,9 +97,9 @@ export class Series {
     if (buckets && counts) {
       // Sorted ascending: walk down from the largest while the value fits.
       for (let i = buckets.length - 1; i >= 0; i--) {
-        const bound = buckets[i] as number;
-        if (value > bound) break;
-        counts[bound] = (counts[bound] ?? 0) + 1;
+        if (value > (buckets[i] as number)) break;
+        const key = this.bucketKeys[i] as string;
+        counts[key] = (counts[key] ?? 0) + 1;
       }
     }
     item.quantileValues?.add(value);

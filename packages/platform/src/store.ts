@@ -4,14 +4,20 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Level } from "level";
+import QuickLRU from "quick-lru";
 
 export interface Row<T> {
   key: string;
   value: T;
 }
 
-/** Rows kept in memory after they were written (per store). */
-const CACHE_SIZE = 20_000;
+/**
+ * Rows kept in memory after they were written (per store): the last 10,000
+ * to 20,000, as quick-lru keeps two generations of this size. A Map used as
+ * an LRU (delete, set, evict its first key) cost 4.7 µs a write once full,
+ * as finding the first key walks past every deleted entry; this 0.4–0.6 µs.
+ */
+const CACHE_GENERATION = 10_000;
 
 export class Store {
   private readonly sections = new Map<string, ReturnType<Store["open"]>>();
@@ -21,7 +27,7 @@ export class Store {
    * read from disk are not added: a read racing a write could put back the
    * older value.
    */
-  private readonly cache = new Map<string, unknown>();
+  private readonly cache = new QuickLRU<string, unknown>({ maxSize: CACHE_GENERATION });
   /**
    * Every key of a section, loaded in the background on its first use: a
    * projection meeting a new aggregate or row then knows it is absent without
@@ -65,12 +71,6 @@ export class Store {
     return index;
   }
 
-  private remember(cacheKey: string, value: unknown): void {
-    this.cache.delete(cacheKey);
-    this.cache.set(cacheKey, value);
-    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-  }
-
   /** Writes rows atomically (WriteBatch.commit); a value of undefined deletes the key. */
   async write(ops: Array<{ section: string; key: string; value: unknown }>): Promise<void> {
     await this.db.batch(
@@ -88,7 +88,7 @@ export class Store {
         this.cache.delete(cacheKey);
         continue;
       }
-      this.remember(cacheKey, op.value);
+      this.cache.set(cacheKey, op.value);
       this.keysOf(op.section).add(op.key);
     }
   }

@@ -24,3 +24,46 @@ describe("WriteBatch", () => {
     }
   });
 });
+
+describe("Store", () => {
+  it("reads the latest value of every row, whether it is still kept in memory or only on disk", async () => {
+    const store = await openStore(tempDir(), "0");
+    try {
+      const expected = new Map<string, number | undefined>();
+      const write = async (ops: Array<[string, number | undefined]>) => {
+        await store.write(
+          ops.map(([key, n]) => ({ section: "rows", key, value: n === undefined ? undefined : { n } })),
+        );
+        for (const [key, n] of ops) expected.set(key, n);
+      };
+      /** 500 rows named prefix + from, from + 1, …, each holding its number. */
+      const rows = (prefix: string, from = 0) =>
+        Array.from({ length: 500 }, (_, i): [string, number] => [`${prefix}${from + i}`, from + i]);
+      const changed = /^k(1|2|12000|13000|24999)$/;
+      // Every row written more than once, and one in fifty of the rest.
+      const expectLatest = async () => {
+        const checked = [...expected].filter(([key], i) => changed.test(key) || i % 50 === 0);
+        for (const [key, n] of checked)
+          expect(await store.get("rows", key), key).toEqual(n === undefined ? undefined : { n });
+      };
+      // More rows than memory keeps (two generations of 10,000), in batches of 500.
+      for (let b = 0; b < 50; b++) await write(rows("k", b * 500));
+      // Rewrites and deletes of rows of every age: only on disk (k1, k2),
+      // in the older generation (k12000, k13000), in the newer one (k24999).
+      await write([
+        ["k1", -1],
+        ["k12000", -12000],
+        ["k24999", -24999],
+        ["k2", undefined],
+        ["k13000", undefined],
+      ]);
+      await expectLatest();
+      // Once everything has moved through both generations.
+      for (let b = 0; b < 30; b++) await write(rows(`m${b}-`));
+      await write([["k12000", -2]]);
+      await expectLatest();
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -8,8 +8,8 @@ import { defineConfig } from "vitest/config";
 //     isolation. integration: in-process nodes on the run's nats-server;
 //     forks, no isolation either, each file checked to leave nothing open.
 //     One worker more than the machine has cores: an integration file waits
-//     on NATS and LevelDB a good part of its time, and with one worker a core
-//     two cores stayed a quarter idle.
+//     on NATS and LevelDB a good part of its time, and with one worker per
+//     core the two cores stayed a quarter idle.
 //  2. timed: the files that start or kill processes and measure how fast a
 //     failure is answered (a 503 within the request timeout, an open breaker
 //     at once, a stalled loop seen within its window). faults: the other
@@ -23,7 +23,12 @@ import { defineConfig } from "vitest/config";
 //     per system and replica, under load), two at a time, last and alone:
 //     their load windows expect every request answered before a kill to
 //     succeed within its timeout.
+// Nodes that files beside each other start take their ports from each
+// worker's own block (freePort), so two files do not race for one.
 const cores = availableParallelism();
+
+/** Workers of each group (vitest wants the same figure on every project of a group). */
+const workers = { 0: cores + 1, 1: 3, 2: 2 } as const;
 
 const common = {
   exclude: ["**/node_modules/**", ".tools/**", ".data/**"],
@@ -53,7 +58,7 @@ const clusters = [
   "test/faults/mall-stock.test.ts",
 ];
 
-/** Of those, the files that time a failure's answer (or race two replicas): at most two at a time, on a quiet machine. */
+/** Of those, the files that time a failure's answer (or race two replicas): never beside group 1 or 3. */
 const timed = [
   "test/faults/single-nats.test.ts",
   "packages/platform/test/vitals.test.ts",
@@ -71,6 +76,25 @@ const timed = [
   "packages/sauce/test/faults/dependencies-down.test.ts",
 ];
 
+/** The run's temp folder, and its nats-server and built node (test/global-setup.ts). */
+const withNats = ["test/temp-root.ts", "test/global-setup.ts"];
+
+/** A project of files that start or kill processes: each file in a process of its own. */
+function processes(name: string, group: 1 | 2, include: string[], exclude: string[] = []) {
+  return {
+    test: {
+      ...common,
+      name,
+      include,
+      exclude: [...common.exclude, ...exclude],
+      globalSetup: withNats,
+      pool: "forks" as const,
+      maxWorkers: workers[group],
+      sequence: { groupOrder: group },
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -82,7 +106,7 @@ export default defineConfig({
           globalSetup: ["test/temp-root.ts"],
           pool: "threads",
           isolate: false,
-          maxWorkers: cores + 1,
+          maxWorkers: workers[0],
           sequence: { groupOrder: 0 },
         },
       },
@@ -92,7 +116,7 @@ export default defineConfig({
           name: "integration",
           include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
           exclude: [...common.exclude, ...unit, ...faults, "test/e2e/**"],
-          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
+          globalSetup: withNats,
           // Nodes run in the test process. Files share a worker (no isolation:
           // loading Moleculer, NATS and the systems once per worker, not per
           // file, took half the project's CPU), so each file must stop what
@@ -100,44 +124,13 @@ export default defineConfig({
           pool: "forks",
           isolate: false,
           setupFiles: ["test/leaves-nothing-open.ts"],
-          maxWorkers: cores + 1,
+          maxWorkers: workers[0],
           sequence: { groupOrder: 0 },
         },
       },
-      {
-        test: {
-          ...common,
-          name: "timed",
-          include: timed,
-          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
-          pool: "forks",
-          maxWorkers: 3,
-          sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        test: {
-          ...common,
-          name: "faults",
-          include: faults,
-          exclude: [...common.exclude, ...timed, ...clusters],
-          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
-          pool: "forks",
-          maxWorkers: 3,
-          sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        test: {
-          ...common,
-          name: "clusters",
-          include: clusters,
-          globalSetup: ["test/temp-root.ts", "test/global-setup.ts"],
-          pool: "forks",
-          maxWorkers: 2,
-          sequence: { groupOrder: 2 },
-        },
-      },
+      processes("timed", 1, timed),
+      processes("faults", 1, faults, [...timed, ...clusters]),
+      processes("clusters", 2, clusters),
     ],
   },
 });

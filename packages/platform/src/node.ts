@@ -168,6 +168,15 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     clock: opts.clock ?? systemClock,
     dataDir: (service) => join(config.DATA_DIR, service),
   };
+  /** Stops the broker and lets go of the event connection (also when the broker's stop fails). */
+  const release = async () => {
+    try {
+      await broker.stop();
+    } finally {
+      vitals.stop();
+      await nc.drain().catch(() => {});
+    }
+  };
   let started = false;
   try {
     for (const name of names) {
@@ -183,9 +192,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   } catch (err) {
     // A node that cannot start (a bad setting, a store it cannot open) lets go
     // of its connections, so whoever started it in-process keeps running clean.
-    await broker.stop().catch(() => {});
-    vitals.stop();
-    await nc.close().catch(() => {});
+    await release().catch(() => {});
     throw err;
   }
   started = true;
@@ -196,9 +203,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       health.startShutdown();
       // Load balancers see the failed readiness before the listener closes.
       if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS));
-      await broker.stop();
-      vitals.stop();
-      await nc.drain().catch(() => {});
+      await release();
     })();
     return stopping;
   };

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     } catch (err) {
       fail(
         "No NATS server could be started. This project needs NATS with JetStream: install nats-server " +
-          "(apt install nats-server / brew install nats-server), or run `docker compose up nats`, or point " +
+          "(as root on Debian: bash scripts/nats-server.sh; or apt install / brew install nats-server), or run `docker compose up nats`, or point " +
           "NATS_URL at a running server (e.g. NATS_URL=nats://localhost:4222 npm start).",
         err,
       );

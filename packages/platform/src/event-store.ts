@@ -89,11 +89,24 @@ export class ConcurrencyError extends Error {
 /** How a stream keeps one writer per aggregate version, as reported at start and on /health. */
 export type Guarantee = "expected sequence checked by the server" | "appends verified";
 
-/** The oldest nats-server whose message look-up can read forward on one subject (`next_by_subj`). */
-const FORWARD_READ_SINCE = [2, 9, 0] as const;
+// What a replicated stream needs of the nats-server, by version:
+// - 2.9: a message look-up that reads forward on one subject (`next_by_subj`),
+//   to verify appends (see verifiedCommit);
+// - not 2.10: there a commit refused for a wrong expected sequence leaves its
+//   id in the leader's duplicate table, and the same commit sent again on the
+//   next state (a reaction's seeded ids) is answered "duplicate" with
+//   sequence 0 and never stored. Fixed in 2.11.
+type Version = readonly [number, number, number];
+const FORWARD_READ_SINCE: Version = [2, 9, 0];
+const LOSES_RETRIES: readonly [Version, Version] = [
+  [2, 10, 0],
+  [2, 11, 0],
+];
 
-const WRONG_LAST_SEQUENCE = 10071;
+/** "Wrong last sequence", with the sequence in the text (10071) or without it (10164, newer servers). */
+const WRONG_LAST_SEQUENCE = new Set([10071, 10164]);
 const NO_MESSAGE = 10037;
+const MSG_ID_HEADER = "Nats-Msg-Id";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -107,11 +120,21 @@ export function decodeCommit(data: Uint8Array, upcast?: (event: EventEnvelope) =
   return upcast ? events.map(upcast) : events;
 }
 
-/** Whether a nats-server of this version can read forward on one subject, which verifying an append needs. */
-export function canVerifyAppends(version: string): boolean {
+/** Whether a nats-server version is `since` or later ("2.11.4", "3.0.0-beta"). */
+export function versionAtLeast(version: string, since: Version): boolean {
   const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
-  const [wMajor, wMinor, wPatch] = FORWARD_READ_SINCE;
+  const [wMajor, wMinor, wPatch] = since;
   return major !== wMajor ? major > wMajor : minor !== wMinor ? minor > wMinor : patch >= wPatch;
+}
+
+/** Why a replicated stream cannot keep one writer per aggregate version on this nats-server, if it cannot. */
+export function replicationRefusal(version: string): string | undefined {
+  if (!versionAtLeast(version, FORWARD_READ_SINCE))
+    return `nats-server ${version} cannot verify appends to a replicated stream (it lacks the forward read by subject)`;
+  const [from, fixed] = LOSES_RETRIES;
+  if (versionAtLeast(version, from) && !versionAtLeast(version, fixed))
+    return `nats-server ${version} answers a commit sent again after a lost race "duplicate" without storing it, on a replicated stream`;
+  return undefined;
 }
 
 export class EventStore {
@@ -137,11 +160,11 @@ export class EventStore {
   /**
    * Creates the system's stream, or brings its limits in line with config, and
    * says how one writer per aggregate version is kept on it. Refuses a
-   * replicated stream on a server that cannot read forward on a subject.
+   * replicated stream on a server that cannot keep it (replicationRefusal).
    */
   async ensureStream(system: string): Promise<Guarantee> {
     const name = streamName(system);
-    if (this.config.STREAM_REPLICAS > 1) this.requireForwardReads();
+    if (this.config.STREAM_REPLICAS > 1) this.requireReplication();
     await this.ensure(name, [`${system}.>`]);
     this.replicas.set(name, Promise.resolve(this.config.STREAM_REPLICAS));
     return this.guaranteeOf(this.config.STREAM_REPLICAS);
@@ -151,14 +174,10 @@ export class EventStore {
     return replicas > 1 ? "appends verified" : "expected sequence checked by the server";
   }
 
-  private requireForwardReads(): void {
-    const version = this.nc.info?.version ?? "0.0.0";
-    if (!canVerifyAppends(version)) {
-      throw new Error(
-        `nats-server ${version} cannot verify appends to a replicated stream (it lacks the forward read by subject), ` +
-          `and its own expected-sequence check lets two writers of one aggregate through: ` +
-          `run nats-server ${FORWARD_READ_SINCE.join(".")} or later, or set STREAM_REPLICAS=1`,
-      );
+  private requireReplication(): void {
+    const refusal = replicationRefusal(this.nc.info?.version ?? "0.0.0");
+    if (refusal) {
+      throw new Error(`${refusal}: run nats-server 2.9 or 2.11 and later, or set STREAM_REPLICAS=1`);
     }
   }
 
@@ -235,8 +254,8 @@ export class EventStore {
    * yet). Returns the commit's stream sequence and whether the server
    * dropped it as a re-publish of one it stored before (same first event id
    * inside the duplicate window): then `seq` is the stored commit's sequence.
-   * The server checks duplicates before the expected sequence, so a
-   * re-executed command is answered "duplicate", not "concurrent write".
+   * A re-executed command is answered "duplicate", not "concurrent write",
+   * whichever of the two checks the server makes first (see storedAfter).
    * Throws ConcurrencyError when someone was faster.
    */
   async appendCommit(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
@@ -358,8 +377,11 @@ export class EventStore {
         });
         return { seq: ack.seq, duplicate: ack.duplicate };
       } catch (err) {
-        if (err instanceof NatsError && err.api_error?.err_code === WRONG_LAST_SEQUENCE)
+        if (err instanceof NatsError && WRONG_LAST_SEQUENCE.has(err.api_error?.err_code ?? 0)) {
+          const stored = await this.storedAfter(subject, basis.last, first.id);
+          if (stored !== undefined) return { seq: stored, duplicate: true };
           throw new ConcurrencyError(subject);
+        }
         const transient = err instanceof NatsError && (err.code === "503" || err.code === "TIMEOUT");
         if (transient && Date.now() + delay < giveUpAt) {
           await new Promise((r) => setTimeout(r, delay));
@@ -370,6 +392,27 @@ export class EventStore {
         if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
         throw err;
       }
+    }
+  }
+
+  /**
+   * The sequence of this very commit, if it is already stored right after the
+   * state it was decided on. Some servers check the expected sequence before
+   * duplicates (2.10 on a replicated stream, 2.15 on every stream), so a
+   * commit sent again after its first copy landed (an unanswered publish, a
+   * command executed twice) is refused as a conflict. It is still the same
+   * commit, and is answered as a duplicate, as the other servers do.
+   */
+  private async storedAfter(subject: string, last: number, firstEventId: string): Promise<number | undefined> {
+    const jsm = await this.jsm();
+    const forward = { seq: last + 1, next_by_subj: subject } as unknown as MsgRequest;
+    try {
+      const m = await jsm.streams.getMessage(streamOfSubject(subject), forward);
+      return m.header?.get(MSG_ID_HEADER) === firstEventId ? m.seq : undefined;
+    } catch (err) {
+      if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return undefined;
+      if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
+      throw err;
     }
   }
 

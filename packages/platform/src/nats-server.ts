@@ -1,10 +1,11 @@
-// The local nats-server: found (or installed from Debian's package), started
+// The local nats-server: found (or fetched from Debian's packages), started
 // with JetStream on loopback, and stopped again. Used by `npm start` when
 // NATS_URL is empty and by the test harness; production nodes get NATS_URL.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { connect } from "nats";
 
 const ALTERNATIVES =
@@ -21,8 +22,18 @@ function executable(path: string): boolean {
   }
 }
 
-function lookup(): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/bin", "/usr/local/bin"];
+/** The repository's folder (the one with pnpm-workspace.yaml) above this module, if it runs from one. */
+function repositoryRoot(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The server scripts/nats-server.sh fetched, else the first on PATH, /usr/sbin, /usr/bin or /usr/local/bin. */
+function lookup(root: string | undefined): string | undefined {
+  const fetched = root ? [join(root, ".tools", "nats-server")] : [];
+  const dirs = [...fetched, ...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/bin", "/usr/local/bin"];
   return dirs
     .filter(Boolean)
     .map((d) => join(d, "nats-server"))
@@ -30,20 +41,30 @@ function lookup(): string | undefined {
 }
 
 /**
- * Path of a nats-server binary: on PATH, /usr/sbin or /usr/bin; else Debian's
- * package is installed when apt-get exists and we are root (`install: false`
- * skips that); else an Error naming the alternatives.
+ * Path of a nats-server binary: the one scripts/nats-server.sh put into
+ * .tools/, else one on PATH, /usr/sbin or /usr/bin. When there is none and
+ * we are root (`install: false` skips this): Debian's current server through
+ * scripts/nats-server.sh, else the distribution's package (apt-get install).
+ * Else an Error naming the alternatives.
  */
 export function findNatsServer(opts: { install?: boolean; log?: (line: string) => void } = {}): string {
-  const found = lookup();
+  const root = repositoryRoot();
+  const found = lookup(root);
   if (found) return found;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const canApt = opts.install !== false && process.getuid?.() === 0;
-  if (canApt && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
-    log("nats-server not found; installing Debian's package (apt-get install -y nats-server)…");
+  const asRoot = opts.install !== false && process.getuid?.() === 0;
+  const script = root && join(root, "scripts", "nats-server.sh");
+  if (asRoot && script && existsSync(script)) {
+    log("nats-server not found; fetching Debian's current package (scripts/nats-server.sh)…");
+    const fetched = spawnSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"] });
+    const path = fetched.stdout.toString().trim();
+    if (fetched.status === 0 && executable(path)) return path;
+  }
+  if (asRoot && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
+    log("nats-server not found; installing the distribution's package (apt-get install -y nats-server)…");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     const r = spawnSync("sh", ["-c", "apt-get update && apt-get install -y nats-server"], { stdio: "inherit", env });
-    const installed = lookup();
+    const installed = lookup(root);
     if (r.status === 0 && installed) return installed;
     throw new Error(`nats-server is not installed and apt-get could not install it. ${ALTERNATIVES}`);
   }

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConcurrencyError, canVerifyAppends, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
+import {
+  ConcurrencyError,
+  encodeCommit,
+  replicationRefusal,
+  streamName,
+  subjectOf,
+  versionAtLeast,
+} from "../src/event-store.js";
 import { type Connected, connectEvents, countOn, dropStream, envelope, uniqueSystem } from "./helpers.js";
 
 const NS = 1e9;
@@ -136,7 +143,7 @@ describe("EventStore", () => {
     const first = await c.events.appendCommit(subject, commit, 0);
     expect(first.duplicate).toBe(false);
     const s1 = first.seq;
-    // Same msg id: dropped before the expected sequence is looked at, answered with the original sequence.
+    // Same msg id: answered with the original sequence, whichever check the server makes first.
     const again = (await c.events.appendCommit(subject, commit, 0)).seq;
     expect(again).toBe(s1);
     expect(await c.events.appendCommit(subject, commit, 0)).toEqual({ seq: s1, duplicate: true });
@@ -180,11 +187,13 @@ describe("EventStore", () => {
     await expect(c.events.lastSeq(streamName(system))).rejects.toThrow();
   });
 
-  it("a replicated stream needs a server that can read forward on a subject (2.9 or later)", () => {
-    expect(canVerifyAppends("2.9.10")).toBe(true);
-    expect(canVerifyAppends("2.11.4")).toBe(true);
-    expect(canVerifyAppends("3.0.0-beta")).toBe(true);
-    expect(canVerifyAppends("2.8.4")).toBe(false);
-    expect(canVerifyAppends("1.4.1")).toBe(false);
+  it("a replicated stream needs 2.9 (appends verified) or 2.11 and later (checked by the server), not 2.10", () => {
+    for (const ok of ["2.9.10", "2.11.0", "2.11.4", "2.15.1", "3.0.0-beta"])
+      expect(replicationRefusal(ok)).toBeUndefined();
+    expect(replicationRefusal("2.8.4")).toMatch(/cannot verify appends/);
+    expect(replicationRefusal("1.4.1")).toMatch(/cannot verify appends/);
+    expect(replicationRefusal("2.10.27")).toMatch(/without storing it/);
+    expect(versionAtLeast("2.10.0", [2, 9, 21])).toBe(true);
+    expect(versionAtLeast("2.9.20", [2, 9, 21])).toBe(false);
   });
 });

@@ -29,9 +29,11 @@ export class Store {
    */
   private readonly cache = new QuickLRU<string, unknown>({ maxSize: CACHE_GENERATION });
   /**
-   * Every key of a section, loaded in the background on its first use: a
+   * Every key of a section, loaded in the background on its first read: a
    * projection meeting a new aggregate or row then knows it is absent without
-   * asking the disk.
+   * asking the disk. Sections only ever written (index entries, positions)
+   * have none: kept for them, the keys of every index entry would fill memory
+   * and cost a set insertion per entry written.
    */
   private readonly keys = new Map<string, KeyIndex>();
 
@@ -89,7 +91,7 @@ export class Store {
         continue;
       }
       this.cache.set(cacheKey, op.value);
-      this.keysOf(op.section).add(op.key);
+      this.keys.get(op.section)?.add(op.key);
     }
   }
 

@@ -3,7 +3,7 @@
 // processes killed while load runs. Every check reads state through the API
 // (and the stream itself where the API cannot tell "once" from "twice").
 import { rmSync } from "node:fs";
-import { newId, streamName } from "@seed/platform";
+import { aggregateSubjectOf, newId, streamName } from "@seed/platform";
 import { loadConfig } from "@seed/platform/node";
 import { EventStore, freePort, listDeadLetters } from "@seed/platform/operations";
 import type { ApiClient } from "@seed/platform/testing";
@@ -53,10 +53,13 @@ const placeOrder = (tag: string) => (_: number, key: string) =>
 
 const created = (outcomes: Outcome[]) => outcomes.filter((o) => o.status === 201);
 
-/** Valid commits per subject under `filter` in the MALL stream (a void one, a write that lost, counts for nobody). */
-async function commitsPerSubject(filter: string): Promise<Record<string, number>> {
+/** Valid commits per aggregate under `filter` in the MALL stream (a void one, a write that lost, counts for nobody). */
+async function commitsPerAggregate(filter: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const c of await validCommits(nc, streamName("mall"), filter)) counts[c.subject] = (counts[c.subject] ?? 0) + 1;
+  for (const c of await validCommits(nc, streamName("mall"), filter)) {
+    const aggregate = aggregateSubjectOf(c.subject);
+    counts[aggregate] = (counts[aggregate] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -66,7 +69,7 @@ async function expectOneCommitPerPay(orders: string[]): Promise<void> {
   const pays = (await listAll<{ id: string; orderId: string }>(dave, "/mall/pays")).filter((p) =>
     wanted.has(p.orderId),
   );
-  const perPay = await commitsPerSubject("mall.pay.>");
+  const perPay = await commitsPerAggregate("mall.pay.>");
   const counts = pays.map((p) => perPay[`mall.pay.${p.id}`] ?? 0);
   expect(counts.length).toBe(orders.length);
   expect(counts.filter((n) => n !== 1)).toEqual([]);

@@ -1,6 +1,7 @@
 // JetStream is the log of record. One stream per system (`SHOP` over `shop.>`),
-// one subject per aggregate (`shop.order.<id>`). A command's events are one
-// message — one commit — appended with the subject's expected last sequence
+// one subject per aggregate (`shop.order.<id>`), on a typed stream followed by
+// the type of the commit's events (subjects.ts). A command's events are one
+// message — one commit — appended with the aggregate's expected last sequence
 // (optimistic concurrency), the valid commit it was decided on (`Seed-Prev`,
 // see chain.ts) and the first event's id as `Nats-Msg-Id` (the server drops a
 // re-publish of the same commit inside the duplicate window). On a replicated
@@ -22,6 +23,9 @@ import { continues, PREV_HEADER, prevOf } from "./chain.js";
 import type { Config } from "./config.js";
 import { unavailable } from "./errors.js";
 import { stampTrace } from "./observability/tracing.js";
+import { aggregateFilter, commitSubject, isAggregate, SUBJECTS_METADATA, TYPED } from "./subjects.js";
+
+export { subjectOf } from "./subjects.js";
 
 /** An event as stored: the domain event in its envelope. */
 export interface EventEnvelope<Data = unknown> {
@@ -68,7 +72,6 @@ export const streamName = (system: string) => system.toUpperCase();
 export const streamOfSubject = (subject: string) => streamName(subject.slice(0, subject.indexOf(".")));
 /** Where policies put the events they gave up on: `deadletter.<system>.<durable>`, with Seed-* headers. */
 export const DEAD_LETTER_STREAM = "DEADLETTER";
-export const subjectOf = (system: string, aggregate: string, id: string) => `${system}.${aggregate}.${id}`;
 
 /** The append lost a race: another writer appended to the subject first. */
 export class ConcurrencyError extends Error {
@@ -102,6 +105,21 @@ const LOSES_RETRIES: readonly [Version, Version] = [
   [2, 10, 0],
   [2, 11, 0],
 ];
+/**
+ * The oldest nats-server a typed stream can be made on: it checks the
+ * expected sequence across all of an aggregate's subjects
+ * (`Nats-Expected-Last-Subject-Sequence-Subject`), and a consumer takes
+ * several filters (2.10).
+ */
+const TYPED_SINCE: Version = [2, 11, 0];
+const EXPECTED_SUBJECT_HEADER = "Nats-Expected-Last-Subject-Sequence-Subject";
+
+/** What the store needs to know of a stream to append to it and read it. */
+interface Layout {
+  replicas: number;
+  /** Whether commit subjects name their events' type (subjects.ts). */
+  typed: boolean;
+}
 
 /** "Wrong last sequence", with the sequence in the text (10071) or without it (10164, newer servers). */
 const WRONG_LAST_SEQUENCE = new Set([10071, 10164]);
@@ -137,13 +155,19 @@ export function replicationRefusal(version: string): string | undefined {
   return undefined;
 }
 
+/** How the store knows a stream's layout from its configuration. */
+const layoutOf = (stream: StreamConfig): Layout => ({
+  replicas: stream.num_replicas,
+  typed: stream.metadata?.[SUBJECTS_METADATA] === TYPED,
+});
+
 export class EventStore {
   readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
   /** Told how long each append took (seconds), for the append-latency histogram. */
   onAppend?: (seconds: number) => void;
-  /** Replicas of each stream this store appends to (looked up once; set by ensure). */
-  private readonly replicas = new Map<string, Promise<number>>();
+  /** The layout of each stream this store appends to or reads (looked up once; set by ensureStream). */
+  private readonly layouts = new Map<string, Promise<Layout>>();
 
   constructor(
     readonly nc: NatsConnection,
@@ -165,8 +189,9 @@ export class EventStore {
   async ensureStream(system: string): Promise<Guarantee> {
     const name = streamName(system);
     if (this.config.STREAM_REPLICAS > 1) this.requireReplication();
-    await this.ensure(name, [`${system}.>`]);
-    this.replicas.set(name, Promise.resolve(this.config.STREAM_REPLICAS));
+    const typedIfNew = versionAtLeast(this.nc.info?.version ?? "0.0.0", TYPED_SINCE);
+    const stream = await this.ensure(name, [`${system}.>`], typedIfNew ? { [SUBJECTS_METADATA]: TYPED } : undefined);
+    this.layouts.set(name, Promise.resolve(layoutOf(stream)));
     return this.guaranteeOf(this.config.STREAM_REPLICAS);
   }
 
@@ -186,7 +211,11 @@ export class EventStore {
     await this.ensure(DEAD_LETTER_STREAM, ["deadletter.>"]);
   }
 
-  private async ensure(name: string, subjects: string[]): Promise<void> {
+  /**
+   * The stream as it is after bringing its limits in line. `metadata` is set
+   * only on a stream made now: an existing stream keeps its subject layout.
+   */
+  private async ensure(name: string, subjects: string[], metadata?: Record<string, string>): Promise<StreamConfig> {
     const jsm = await this.jsm();
     const c = this.config;
     const wanted: Partial<StreamConfig> = {
@@ -200,33 +229,37 @@ export class EventStore {
       max_bytes: c.STREAM_MAX_BYTES,
       duplicate_window: c.STREAM_DUPLICATE_WINDOW_SECONDS * 1e9,
     };
+    let stream: StreamConfig;
     try {
       const info = await jsm.streams.info(name);
-      const cur = info.config;
+      stream = info.config;
       if (
-        cur.max_age !== wanted.max_age ||
-        cur.max_bytes !== wanted.max_bytes ||
-        cur.duplicate_window !== wanted.duplicate_window ||
-        cur.num_replicas !== wanted.num_replicas
+        stream.max_age !== wanted.max_age ||
+        stream.max_bytes !== wanted.max_bytes ||
+        stream.duplicate_window !== wanted.duplicate_window ||
+        stream.num_replicas !== wanted.num_replicas
       ) {
-        await jsm.streams.update(name, { ...cur, ...wanted } as StreamConfig);
+        stream = (await jsm.streams.update(name, { ...stream, ...wanted } as StreamConfig)).config;
       }
     } catch (err) {
       if (!(err instanceof NatsError && err.api_error?.err_code === 10059)) throw err; // 10059 = stream not found
       try {
-        await jsm.streams.add(wanted);
+        stream = (await jsm.streams.add({ ...wanted, ...(metadata ? { metadata } : {}) })).config;
       } catch (addErr) {
         // Another node created it between our look-up and our add: the server
         // then says the name is taken (10058) or, as 2.9 can, that the
         // subjects overlap a stream (10065) — the one just made, if it exists now.
         const code = addErr instanceof NatsError ? addErr.api_error?.err_code : undefined;
         if (code !== 10058 && code !== 10065) throw addErr;
-        await jsm.streams.info(name).catch(() => {
-          throw addErr;
-        });
+        stream = (
+          await jsm.streams.info(name).catch(() => {
+            throw addErr;
+          })
+        ).config;
       }
     }
     if (c.STREAM_REPLICAS > 1) await this.leaderOf(name);
+    return stream;
   }
 
   /**
@@ -259,6 +292,7 @@ export class EventStore {
    * Throws ConcurrencyError when someone was faster.
    */
   async appendCommit(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
+    if (events.length === 0) throw new Error("empty commit");
     const on = typeof basis === "number" ? { prev: basis, last: basis } : basis;
     const observe = this.onAppend;
     if (!observe) return this.verifiedCommit(subject, events, on);
@@ -276,72 +310,79 @@ export class EventStore {
    * what the server matched it to is valid. Usually the first message read
    * forward from `prev` is the commit itself: one round trip.
    */
-  private async verifiedCommit(subject: string, events: EventEnvelope[], basis: Basis): Promise<Appended> {
-    const appended = await this.publishCommit(subject, events, basis);
-    const stream = streamOfSubject(subject);
-    if (!(await this.verifies(stream))) return appended;
+  private async verifiedCommit(aggregate: string, events: EventEnvelope[], basis: Basis): Promise<Appended> {
+    const stream = streamOfSubject(aggregate);
+    const layout = await this.layoutOf(stream);
+    const appended = await this.publishCommit(aggregate, events, basis, layout.typed);
+    if (layout.replicas <= 1) return appended;
     const valid = appended.duplicate
-      ? await this.isValid(stream, subject, appended.seq)
-      : (await this.successorOf(stream, subject, basis.prev)) === appended.seq;
-    if (!valid) throw new ConcurrencyError(subject, appended.seq);
+      ? await this.isValid(stream, aggregate, appended.seq)
+      : (await this.successorOf(stream, aggregate, basis.prev)) === appended.seq;
+    if (!valid) throw new ConcurrencyError(aggregate, appended.seq);
     return appended;
   }
 
-  private replicasOf(stream: string): Promise<number> {
-    let replicas = this.replicas.get(stream);
-    if (!replicas) {
-      replicas = this.jsm().then(async (jsm) => (await jsm.streams.info(stream)).config.num_replicas);
-      replicas.catch(() => this.replicas.delete(stream)); // asked again next time
-      this.replicas.set(stream, replicas);
+  private layoutOf(stream: string): Promise<Layout> {
+    let layout = this.layouts.get(stream);
+    if (!layout) {
+      layout = this.jsm().then(async (jsm) => layoutOf((await jsm.streams.info(stream)).config));
+      layout.catch(() => this.layouts.delete(stream)); // asked again next time
+      this.layouts.set(stream, layout);
     }
-    return replicas;
+    return layout;
+  }
+
+  /** Whether a stream's commit subjects name their events' type (subjects.ts). */
+  async typed(stream: string): Promise<boolean> {
+    return (await this.layoutOf(stream)).typed;
   }
 
   /** Whether appends to a stream are verified (it is replicated, so it may hold void commits). */
   async verifies(stream: string): Promise<boolean> {
-    return (await this.replicasOf(stream)) > 1;
+    return (await this.layoutOf(stream)).replicas > 1;
   }
 
   /** How one writer per aggregate version is kept on a stream (a look-up the first time). */
   async guarantee(stream: string): Promise<Guarantee> {
-    return this.guaranteeOf(await this.replicasOf(stream));
+    return this.guaranteeOf((await this.layoutOf(stream)).replicas);
   }
 
-  /** Whether the message at `seq` is on its subject's valid chain (it is read to learn what it names). */
-  async isValid(stream: string, subject: string, seq: number): Promise<boolean> {
-    const m = await this.readForward(stream, subject, seq);
-    return m.seq !== seq || (await this.isValidAt(stream, subject, seq, prevOf(m.header)));
+  /** Whether the message at `seq` is on its aggregate's valid chain (it is read to learn what it names). */
+  async isValid(stream: string, aggregate: string, seq: number): Promise<boolean> {
+    const m = await this.readForward(stream, aggregate, seq);
+    return m.seq !== seq || (await this.isValidAt(stream, aggregate, seq, prevOf(m.header)));
   }
 
-  /** Whether the message at `seq`, naming `prev`, is on its subject's valid chain. */
-  async isValidAt(stream: string, subject: string, seq: number, prev: number | undefined): Promise<boolean> {
-    return prev === undefined || (await this.successorOf(stream, subject, prev)) === seq;
+  /** Whether the message at `seq`, naming `prev`, is on its aggregate's valid chain. */
+  async isValidAt(stream: string, aggregate: string, seq: number, prev: number | undefined): Promise<boolean> {
+    return prev === undefined || (await this.successorOf(stream, aggregate, prev)) === seq;
   }
 
   /**
    * The valid successor of the valid commit at `prev`: the first later message
-   * of the subject that names `prev` (or, written before the header, none).
+   * of the aggregate that names `prev` (or, written before the header, none).
    */
-  async successorOf(stream: string, subject: string, prev: number): Promise<number> {
+  async successorOf(stream: string, aggregate: string, prev: number): Promise<number> {
     for (let from = prev + 1; ; ) {
-      const m = await this.readForward(stream, subject, from);
+      const m = await this.readForward(stream, aggregate, from);
       if (continues(prev, prevOf(m.header))) return m.seq;
       from = m.seq + 1;
     }
   }
 
   /**
-   * The first message of a subject at or after `from`. The caller knows one
+   * The first message of an aggregate at or after `from`. The caller knows one
    * exists (it was acknowledged or delivered); a server that has just become
    * the stream's leader may not hold it yet, so a miss is asked again for a
    * moment before the store is reported unavailable.
    */
-  private async readForward(stream: string, subject: string, from: number) {
+  private async readForward(stream: string, aggregate: string, from: number) {
     const jsm = await this.jsm();
+    const filter = aggregateFilter(aggregate, (await this.layoutOf(stream)).typed);
     // The stream leader's message look-up takes `next_by_subj` (nats-server
     // 2.9 and later); nats.js types it only for direct gets, which a replica
     // may answer from a copy that lags behind, so the request is cast.
-    const forward = { seq: from, next_by_subj: subject } as unknown as MsgRequest;
+    const forward = { seq: from, next_by_subj: filter } as unknown as MsgRequest;
     const giveUpAt = Date.now() + this.publishBudgetMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 200)) {
       try {
@@ -354,12 +395,24 @@ export class EventStore {
     }
   }
 
-  private async publishCommit(subject: string, events: EventEnvelope[], basis: Basis): Promise<Appended> {
+  private async publishCommit(
+    aggregate: string,
+    events: EventEnvelope[],
+    basis: Basis,
+    typed: boolean,
+  ): Promise<Appended> {
     const first = events[0];
     if (!first) throw new Error("empty commit");
     const data = encodeCommit(events);
+    const subject = commitSubject(
+      aggregate,
+      events.map((e) => e.type),
+      typed,
+    );
     const h = headers();
     h.set(PREV_HEADER, String(basis.prev));
+    // The expected sequence is the aggregate's, across the subjects of all its types.
+    if (typed) h.set(EXPECTED_SUBJECT_HEADER, aggregateFilter(aggregate, true));
     // Whoever handles the commit joins the trace of the work that appended it.
     stampTrace(h);
     // While a stream elects a new leader (a server died) publishes go
@@ -378,9 +431,9 @@ export class EventStore {
         return { seq: ack.seq, duplicate: ack.duplicate };
       } catch (err) {
         if (err instanceof NatsError && WRONG_LAST_SEQUENCE.has(err.api_error?.err_code ?? 0)) {
-          const stored = await this.storedAfter(subject, basis.last, first.id);
+          const stored = await this.storedAfter(aggregate, basis.last, first.id);
           if (stored !== undefined) return { seq: stored, duplicate: true };
-          throw new ConcurrencyError(subject);
+          throw new ConcurrencyError(aggregate);
         }
         const transient = err instanceof NatsError && (err.code === "503" || err.code === "TIMEOUT");
         if (transient && Date.now() + delay < giveUpAt) {
@@ -403,11 +456,13 @@ export class EventStore {
    * command executed twice) is refused as a conflict. It is still the same
    * commit, and is answered as a duplicate, as the other servers do.
    */
-  private async storedAfter(subject: string, last: number, firstEventId: string): Promise<number | undefined> {
+  private async storedAfter(aggregate: string, last: number, firstEventId: string): Promise<number | undefined> {
     const jsm = await this.jsm();
-    const forward = { seq: last + 1, next_by_subj: subject } as unknown as MsgRequest;
+    const stream = streamOfSubject(aggregate);
+    const filter = aggregateFilter(aggregate, (await this.layoutOf(stream)).typed);
+    const forward = { seq: last + 1, next_by_subj: filter } as unknown as MsgRequest;
     try {
-      const m = await jsm.streams.getMessage(streamOfSubject(subject), forward);
+      const m = await jsm.streams.getMessage(stream, forward);
       return m.header?.get(MSG_ID_HEADER) === firstEventId ? m.seq : undefined;
     } catch (err) {
       if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return undefined;
@@ -421,11 +476,15 @@ export class EventStore {
     return Math.min(2000, Math.floor(this.config.REQUEST_TIMEOUT_MS / 2));
   }
 
-  /** Last sequence stored on one subject, 0 if none. Off the hot path: used after a lost race. */
+  /**
+   * Last sequence stored on one aggregate (`shop.order.<id>`, whatever its
+   * commits' types) or under a filter (`shop.order.>`), 0 if none.
+   */
   async lastSeqOf(stream: string, subject: string): Promise<number> {
     const jsm = await this.jsm();
     try {
-      const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+      const filter = isAggregate(subject) ? aggregateFilter(subject, await this.typed(stream)) : subject;
+      const m = await jsm.streams.getMessage(stream, { last_by_subj: filter });
       return m.seq;
     } catch (err) {
       if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return 0;

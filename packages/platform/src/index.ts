@@ -26,7 +26,7 @@ export {
   unavailable,
   validationError,
 } from "./errors.js";
-export { type EventEnvelope, streamName, subjectOf } from "./event-store.js";
+export { type EventEnvelope, streamName } from "./event-store.js";
 export {
   type Endpoint,
   endpoint,
@@ -72,3 +72,4 @@ export { defineRoles, type RoleOf, type SystemRoles } from "./roles.js";
 export { type KitOptions, ServiceKit } from "./service-kit.js";
 export { defineSettings, type SystemSettings } from "./settings.js";
 export { AVAILABLE_SHARD } from "./shard.js";
+export { aggregateSubjectOf, subjectOf } from "./subjects.js";

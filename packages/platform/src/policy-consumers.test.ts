@@ -9,8 +9,8 @@ describe("policyConsumers", () => {
     expect(policyConsumers("shop.billing", ["QtyDecreased", "OrderPlaced", "OrderClosed"], aggregateOf)).toEqual({
       policy: "shop-billing",
       consumers: [
-        { durable: "shop-billing-order", filter: "shop.order.>" },
-        { durable: "shop-billing-product", filter: "shop.product.>" },
+        { durable: "shop-billing-order", filter: "shop.order.>", types: ["OrderClosed", "OrderPlaced"] },
+        { durable: "shop-billing-product", filter: "shop.product.>", types: ["QtyDecreased"] },
       ],
       replaces: "shop-billing",
     });
@@ -19,7 +19,7 @@ describe("policyConsumers", () => {
   it("keeps one durable on the whole stream when a reacted type's aggregate is not declared", () => {
     expect(policyConsumers("shop.billing", ["OrderPlaced", "Unplaced"], aggregateOf)).toEqual({
       policy: "shop-billing",
-      consumers: [{ durable: "shop-billing", filter: "shop.>" }],
+      consumers: [{ durable: "shop-billing", filter: "shop.>", types: ["OrderPlaced", "Unplaced"] }],
     });
   });
 });

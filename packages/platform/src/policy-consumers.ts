@@ -1,9 +1,9 @@
 // Which durable consumers a service's policy reads through. Each consumer
 // receives every event on its subjects, reacted to or not, so a policy takes
 // only the subjects of the aggregates whose events it reacts to: one durable
-// per aggregate (nats-server 2.9 allows one filter per consumer). When the
-// aggregate of a reacted type is not declared in the event contract, the
-// policy keeps one consumer on the whole stream.
+// per aggregate, which on a typed stream takes only the types reacted to
+// (subjects.ts). When the aggregate of a reacted type is not declared in the
+// event contract, the policy keeps one consumer on the whole stream.
 //
 // Upgrading a running system: the per-aggregate durables (`<service>-<aggregate>`)
 // replace the service's former one (`<service>`, on `<system>.>`). A new one
@@ -15,6 +15,8 @@
 export interface PolicyConsumer {
   durable: string;
   filter: string;
+  /** The types reacted to among the filter's subjects. */
+  types: string[];
 }
 
 export interface PolicyConsumers {
@@ -34,12 +36,16 @@ export function policyConsumers(
   const system = service.split(".")[0] ?? service;
   const aggregates = reactedTypes.map(aggregateOf);
   if (aggregates.length === 0 || aggregates.some((a) => a === undefined)) {
-    return { policy, consumers: [{ durable: policy, filter: `${system}.>` }] };
+    return { policy, consumers: [{ durable: policy, filter: `${system}.>`, types: [...reactedTypes].sort() }] };
   }
   const distinct = [...new Set(aggregates as string[])].sort();
   return {
     policy,
-    consumers: distinct.map((aggregate) => ({ durable: `${policy}-${aggregate}`, filter: `${system}.${aggregate}.>` })),
+    consumers: distinct.map((aggregate) => ({
+      durable: `${policy}-${aggregate}`,
+      filter: `${system}.${aggregate}.>`,
+      types: reactedTypes.filter((t) => aggregateOf(t) === aggregate).sort(),
+    })),
     replaces: policy,
   };
 }

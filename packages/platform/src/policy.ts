@@ -1,9 +1,9 @@
 // A policy reacts to events with commands ("whenever OrderPlaced, create a
 // Pay"). It reads through durable consumers shared by the service's replicas
 // as a queue group, so each event is handled by one replica: one consumer per
-// aggregate it reacts to, each taking only that aggregate's subjects
-// (nats-server 2.9 allows one filter per consumer). An instance of this class
-// runs one of them. The event
+// aggregate it reacts to, each taking only that aggregate's subjects, and on a
+// typed stream only the types it reacts to (subjects.ts). An instance of this
+// class runs one of them. The event
 // is acknowledged only after its effect was appended; a failure is retried with
 // a growing delay, and after the last attempt the event goes to the
 // dead-letter subject with its error, where an operator can list and replay it.
@@ -28,6 +28,7 @@ import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope, type EventStore }
 import { KeyedLock } from "./keyed-lock.js";
 import { logFields } from "./observability/logging.js";
 import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
+import { aggregateSubjectOf, filtersOfTypes } from "./subjects.js";
 
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
@@ -50,8 +51,13 @@ export interface PolicyOptions {
    */
   replaces?: string;
   stream: string;
-  /** Subject filter, e.g. `shop.order.*`; one per consumer on nats-server 2.9. */
+  /** The subjects this consumer reads, e.g. `shop.order.>`. */
   filter: string;
+  /**
+   * The event types reacted to among them: on a typed stream the consumer
+   * takes only those (subjects.ts). Default: every type under `filter`.
+   */
+  types?: readonly string[];
   reactions: Record<string, EventHandler>;
   maxDeliver: number;
   ackWaitMs: number;
@@ -60,7 +66,7 @@ export interface PolicyOptions {
   deadLetterSubject: string;
   /**
    * Events handled at once by this replica (default 1). Events of one
-   * aggregate (one subject) are still handled one after the other, in order.
+   * aggregate are still handled one after the other, in order.
    */
   concurrency?: number;
   /** Told of every outcome, for metrics. */
@@ -111,9 +117,13 @@ export class Policy {
   private async ensureConsumer(): Promise<void> {
     const jsm = await this.events.jsm();
     const { opts } = this;
+    const filters = opts.types
+      ? filtersOfTypes(opts.filter, opts.types, await this.events.typed(opts.stream))
+      : [opts.filter];
+    const filter = filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: filters };
     const config = {
       durable_name: opts.durable,
-      filter_subject: opts.filter,
+      ...filter,
       ack_policy: AckPolicy.Explicit,
       ...(await this.startOf(jsm)),
       ack_wait: opts.ackWaitMs * 1e6,
@@ -124,9 +134,14 @@ export class Policy {
     try {
       await jsm.consumers.add(opts.stream, config);
     } catch (err) {
-      // Exists with other settings (e.g. a changed ack wait): update what may be updated.
+      // Exists with other settings (a changed ack wait, a type reacted to since): update what may be updated.
       if (!(err instanceof NatsError)) throw err;
-      await jsm.consumers.update(opts.stream, opts.durable, { ack_wait: config.ack_wait, max_ack_pending: 1000 });
+      const types = filters.length > 1 ? { filter_subjects: filters } : {};
+      await jsm.consumers.update(opts.stream, opts.durable, {
+        ack_wait: config.ack_wait,
+        max_ack_pending: 1000,
+        ...types,
+      });
     }
   }
 
@@ -191,7 +206,7 @@ export class Policy {
     while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
     if (this.stopped) return; // stopped while waiting for a slot: leave it for redelivery
     const task: Promise<void> = this.inOrder
-      .run(m.subject, () => this.handle(m))
+      .run(aggregateSubjectOf(m.subject), () => this.handle(m))
       .catch((err: unknown) => {
         // Not even dead-lettering worked (NATS gone): unacknowledged, the event comes back after the ack wait.
         this.logger.error(
@@ -277,7 +292,7 @@ export class Policy {
   }
 
   /**
-   * Whether a commit this policy reacts to is on its subject's valid chain.
+   * Whether a commit this policy reacts to is on its aggregate's valid chain.
    * Only a replicated stream can hold void commits; there it costs one read
    * forward from the commit's predecessor, made only for commits with a
    * reaction here.
@@ -286,7 +301,7 @@ export class Policy {
     const prev = prevOf(m.headers);
     if (prev === undefined || !(await this.events.verifies(this.opts.stream))) return true;
     const reacts = decodeCommit(m.data).some((e) => this.opts.reactions[e.type] !== undefined);
-    return !reacts || (await this.events.isValidAt(this.opts.stream, m.subject, m.seq, prev));
+    return !reacts || (await this.events.isValidAt(this.opts.stream, aggregateSubjectOf(m.subject), m.seq, prev));
   }
 
   private async handle(m: JsMsg): Promise<void> {

@@ -4,8 +4,8 @@
 // applied exactly once. It reads through the process's feed of the stream
 // (feed.ts): one ephemeral consumer shared by every projection of the process,
 // which leaves nothing behind on the server when the instance dies.
-// It applies only the commits on their subject's valid chain (chain.ts): it
-// keeps each subject's valid tip in the same batches, and hands a void commit
+// It applies only the commits on their aggregate's valid chain (chain.ts): it
+// keeps each aggregate's valid tip in the same batches, and hands a void commit
 // (a write that lost) to the projector's `skip` instead.
 // Its position is how far it has read the stream, not only its own subjects:
 // a commit off its filter moves it too (in memory; on disk with the next batch
@@ -19,6 +19,7 @@ import { type FeedMember, feedOf, type StreamFeed } from "./feed.js";
 import { GroupCommit } from "./group-commit.js";
 import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 import type { Store, WriteBatch } from "./store.js";
+import { aggregateSubjectOf } from "./subjects.js";
 import { type Waiter, Waiters } from "./waiters.js";
 
 export interface Projector {
@@ -154,12 +155,12 @@ export class Projection {
     return this.position;
   }
 
-  /** Whether a commit continues its subject's valid chain; if so it becomes the subject's tip. */
-  private async onChain(batch: WriteBatch, subject: string, seq: number, prev: number | undefined): Promise<boolean> {
-    const tip = await batch.get<number>(this.tips, subject);
+  /** Whether a commit continues its aggregate's valid chain; if so it becomes the aggregate's tip. */
+  private async onChain(batch: WriteBatch, aggregate: string, seq: number, prev: number | undefined): Promise<boolean> {
+    const tip = await batch.get<number>(this.tips, aggregate);
     const valid =
       tip === undefined && prev !== undefined && prev <= this.chainedFrom ? true : continues(tip ?? 0, prev);
-    if (valid) batch.put(this.tips, subject, seq);
+    if (valid) batch.put(this.tips, aggregate, seq);
     return valid;
   }
 
@@ -312,7 +313,8 @@ export class Projection {
     if (!commits) return; // stopped while the feed was delivering
     await commits.apply(m.seq, async (batch) => {
       const commit: Commit = { seq: m.seq, subject: m.subject, events: decodeCommit(m.data, this.upcast) };
-      if (await this.onChain(batch, m.subject, m.seq, prevOf(m.headers))) await this.applyOne(batch, commit, m.headers);
+      const onChain = await this.onChain(batch, aggregateSubjectOf(m.subject), m.seq, prevOf(m.headers));
+      if (onChain) await this.applyOne(batch, commit, m.headers);
       else await this.projector.skip?.(batch, commit);
     });
   }

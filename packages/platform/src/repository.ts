@@ -21,6 +21,7 @@ import { eachRow, readPage } from "./page-scan.js";
 import type { Projector } from "./projection.js";
 import { type IndexSpec, SecondaryIndexes } from "./secondary-index.js";
 import type { Store, WriteBatch } from "./store.js";
+import { idOfSubject } from "./subjects.js";
 
 /** What the instance stores per aggregate that has events: its state and the subject sequence it reflects. */
 export interface Snapshot<S> {
@@ -332,8 +333,6 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     };
   }
 }
-
-const idOfSubject = (subject: string) => subject.slice(subject.lastIndexOf(".") + 1);
 
 /**
  * A command's options with what the request being served gives: its cause

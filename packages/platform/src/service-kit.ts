@@ -330,7 +330,7 @@ export class ServiceKit {
     this.policyLayout = layout;
     const observe = policyMetrics(rt, layout.policy);
     this.policies = layout.consumers.map(
-      ({ durable, filter }) =>
+      ({ durable, filter, types }) =>
         new Policy(
           rt.events,
           {
@@ -339,6 +339,7 @@ export class ServiceKit {
             ...(layout.replaces ? { replaces: layout.replaces } : {}),
             stream: this.stream,
             filter,
+            types,
             reactions,
             maxDeliver: rt.config.POLICY_MAX_DELIVER,
             ackWaitMs: rt.config.POLICY_ACK_WAIT_MS,

@@ -105,6 +105,40 @@ describe("EventStore", () => {
     expect(await countOn(c.events, system, subject)).toBe(1);
   });
 
+  it("on a typed stream the subject names the type, and one expected sequence covers every type of an aggregate", async () => {
+    await c.events.ensureStream(system);
+    const stream = streamName(system);
+    expect(await c.events.typed(stream)).toBe(versionAtLeast(c.nc.info?.version ?? "0.0.0", [2, 11, 0]));
+    if (!(await c.events.typed(stream))) return; // an older server: one subject per aggregate (the test below)
+    const subject = subjectOf(system, "counter", "t");
+    const added = (await c.events.appendCommit(subject, [envelope("t", 1)], 0)).seq;
+    // Another type decided on the empty aggregate: refused, though its own subject is empty.
+    const closed = [envelope("t", 0, { type: "Closed" })];
+    await expect(c.events.appendCommit(subject, closed, 0)).rejects.toBeInstanceOf(ConcurrencyError);
+    const after = (await c.events.appendCommit(subject, closed, added)).seq;
+    const mixed = (await c.events.appendCommit(subject, [envelope("t", 2), ...closed], after)).seq;
+    const jsm = await c.events.jsm();
+    const subjects = await Promise.all(
+      [added, after, mixed].map(async (seq) => (await jsm.streams.getMessage(stream, { seq })).subject),
+    );
+    expect(subjects).toEqual([`${subject}.Added`, `${subject}.Closed`, `${subject}._`]);
+    expect(await c.events.lastSeqOf(stream, subject)).toBe(mixed);
+    expect(await countOn(c.events, system, subject)).toBe(3);
+  });
+
+  it("a stream made before subjects named types keeps one subject per aggregate", async () => {
+    const stream = streamName(system);
+    await (await c.events.jsm()).streams.add({ name: stream, subjects: [`${system}.>`] });
+    await c.events.ensureStream(system);
+    expect(await c.events.typed(stream)).toBe(false);
+    const subject = subjectOf(system, "counter", "l");
+    const first = (await c.events.appendCommit(subject, [envelope("l", 1)], 0)).seq;
+    await expect(c.events.appendCommit(subject, [envelope("l", 2)], 0)).rejects.toBeInstanceOf(ConcurrencyError);
+    const m = await (await c.events.jsm()).streams.getMessage(stream, { seq: first });
+    expect(m.subject).toBe(subject);
+    expect(await c.events.lastSeqOf(stream, subject)).toBe(first);
+  });
+
   it("a stale expected sequence fails; the current one succeeds", async () => {
     await c.events.ensureStream(system);
     const subject = subjectOf(system, "counter", "x");
@@ -161,7 +195,7 @@ describe("EventStore", () => {
     const commit = [envelope("m", 1), envelope("m", 2), envelope("m", 3)];
     const seq = (await c.events.appendCommit(subject, commit, 0)).seq;
     const m = await (await c.events.jsm()).streams.getMessage(streamName(system), { seq });
-    expect(m.subject).toBe(subject);
+    expect(m.subject).toBe((await c.events.typed(streamName(system))) ? `${subject}.Added` : subject);
     expect(m.header?.get("Nats-Msg-Id")).toBe(commit[0]?.id);
     expect(JSON.parse(new TextDecoder().decode(m.data))).toEqual(commit);
   });

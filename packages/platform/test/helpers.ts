@@ -7,13 +7,21 @@ import { connect, type NatsConnection } from "nats";
 import { systemClock } from "../src/clock.js";
 import type { Config } from "../src/config.js";
 import { type Decider, type DomainEvent, refuse } from "../src/domain.js";
-import { type EventEnvelope, EventStore, encodeCommit, streamName, subjectOf } from "../src/event-store.js";
+import {
+  type EventEnvelope,
+  EventStore,
+  encodeCommit,
+  streamName,
+  streamOfSubject,
+  subjectOf,
+} from "../src/event-store.js";
 import { healthOf } from "../src/health.js";
 import { newId } from "../src/ids.js";
 import type { Runtime } from "../src/node.js";
 import { Projection } from "../src/projection.js";
 import { Repository, type RepositoryDeclaration } from "../src/repository.js";
 import { openStore, type Store } from "../src/store.js";
+import { aggregateFilter, commitSubject, isAggregate } from "../src/subjects.js";
 import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../testing/index.js";
 
 /** A system name no other test uses: its own stream `T…` over `t….>`. */
@@ -187,9 +195,16 @@ export async function startInstance(
 }
 
 /** Number of messages stored on one subject (or filter) of a stream. */
+/** The subject a commit of one type is appended to on this aggregate's stream (typed or not). */
+export async function commitSubjectIn(events: EventStore, aggregate: string, type = "Added"): Promise<string> {
+  return commitSubject(aggregate, [type], await events.typed(streamOfSubject(aggregate)));
+}
+
 export async function countOn(events: EventStore, system: string, filter: string): Promise<number> {
   const jsm = await events.jsm();
-  const info = await jsm.streams.info(streamName(system), { subjects_filter: filter });
+  const stream = streamName(system);
+  const subjects_filter = isAggregate(filter) ? aggregateFilter(filter, await events.typed(stream)) : filter;
+  const info = await jsm.streams.info(stream, { subjects_filter });
   const subjects = info.state.subjects ?? {};
   return Object.values(subjects).reduce((a, b) => a + b, 0);
 }

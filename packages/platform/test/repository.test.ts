@@ -9,6 +9,7 @@ import { causedBy, type Snapshot } from "../src/repository.js";
 import {
   type Connected,
   type CounterState,
+  commitSubjectIn,
   connectEvents,
   countOn,
   dropStream,
@@ -118,12 +119,19 @@ describe("Repository", () => {
     // What a replicated stream may store: a second commit decided on the state before `tip`.
     const h = headers();
     h.set(PREV_HEADER, "0");
-    const lost = await c.events.js.publish(subject("v"), encodeCommit([envelope("v", 100)]), { headers: h });
+    const lost = await c.events.js.publish(
+      await commitSubjectIn(c.events, subject("v")),
+      encodeCommit([envelope("v", 100)]),
+      {
+        headers: h,
+      },
+    );
     expect(first.events).toHaveLength(1);
 
     const out = await a.repo.execute("v", { type: "Add", by: 2 }, { correlationId: "v" });
     expect(out.state).toEqual({ status: "Counting", total: 3, adds: 2 });
-    const stored = await (await c.events.jsm()).streams.getMessage(streamName(system), { last_by_subj: subject("v") });
+    const last = await c.events.lastSeqOf(streamName(system), subject("v"));
+    const stored = await (await c.events.jsm()).streams.getMessage(streamName(system), { seq: last });
     expect(stored.seq).toBeGreaterThan(lost.seq);
     expect(stored.header.get(PREV_HEADER)).toBe(String(tip));
     // A copy made from the stream skips it too, and the writer knows the subject's last message.

@@ -178,11 +178,16 @@ describe("ServiceKit", () => {
     broker.createService({ name: `${system}.audit`, mixins: [auditKit.mixin()] });
     await broker.start();
 
-    const durables: Record<string, string | undefined> = {};
+    const durables: Record<string, string[]> = {};
     for await (const info of jsm.consumers.list(streamName(system))) {
-      if (info.config.durable_name) durables[info.config.durable_name] = info.config.filter_subject;
+      const { durable_name, filter_subject, filter_subjects } = info.config;
+      if (durable_name) durables[durable_name] = filter_subjects ?? [filter_subject ?? ""];
     }
-    expect(durables).toEqual({ [`${system}-audit-counter`]: `${system}.counter.>` });
+    // On a typed stream, only the type it reacts to (and commits of mixed types).
+    const filters = (await c.events.typed(streamName(system)))
+      ? [`${system}.counter.*.Added`, `${system}.counter.*._`]
+      : [`${system}.counter.>`];
+    expect(durables).toEqual({ [`${system}-audit-counter`]: filters });
     // Added belongs to the counter: appended by another aggregate, the policy would never see it.
     await expect(audits.execute("k", { type: "Add", by: 1 }, { correlationId: "k" })).rejects.toThrow(
       /event Added belongs to counter, not audit/,

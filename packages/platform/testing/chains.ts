@@ -6,6 +6,7 @@
 import { AckPolicy, DeliverPolicy, type NatsConnection } from "nats";
 import { continues, prevOf } from "../src/chain.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope } from "../src/event-store.js";
+import { aggregateFilter, aggregateSubjectOf, isAggregate, SUBJECTS_METADATA, TYPED } from "../src/subjects.js";
 
 export interface StoredCommit {
   subject: string;
@@ -22,11 +23,22 @@ export interface Chains {
   violations: StoredCommit[];
 }
 
-/** Every commit stored on `filter` in `stream`, in stream order, read with an ephemeral consumer without acks. */
-export async function readCommits(nc: NatsConnection, stream: string, filter = ">"): Promise<StoredCommit[]> {
+/**
+ * Every commit stored on `filter` in `stream` (an aggregate's subject takes
+ * all its commits), in stream order, read with an ephemeral consumer without acks.
+ */
+export async function readCommits(
+  nc: NatsConnection,
+  stream: string,
+  filter: string | string[] = ">",
+): Promise<StoredCommit[]> {
   const jsm = await nc.jetstreamManager();
+  const typed = (await jsm.streams.info(stream)).config.metadata?.[SUBJECTS_METADATA] === TYPED;
+  const filters = (Array.isArray(filter) ? filter : [filter]).map((f) =>
+    isAggregate(f) ? aggregateFilter(f, typed) : f,
+  );
   const info = await jsm.consumers.add(stream, {
-    filter_subject: filter,
+    ...(filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: filters }),
     deliver_policy: DeliverPolicy.All,
     ack_policy: AckPolicy.None,
     inactive_threshold: 30e9,
@@ -52,17 +64,18 @@ export async function readCommits(nc: NatsConnection, stream: string, filter = "
   return commits;
 }
 
-/** Sorts commits (in stream order) into the valid chains of their subjects and the void ones. */
+/** Sorts commits (in stream order) into the valid chains of their aggregates and the void ones. */
 export function chainsOf(commits: StoredCommit[]): Chains {
   const tips = new Map<string, number>();
   const validSeqs = new Map<string, Set<number>>();
   const chains: Chains = { valid: [], void: [], violations: [] };
   for (const c of commits) {
-    const seen = validSeqs.get(c.subject) ?? new Set<number>();
-    validSeqs.set(c.subject, seen);
+    const aggregate = aggregateSubjectOf(c.subject);
+    const seen = validSeqs.get(aggregate) ?? new Set<number>();
+    validSeqs.set(aggregate, seen);
     if (c.prev !== undefined && c.prev !== 0 && !seen.has(c.prev)) chains.violations.push(c);
-    if (continues(tips.get(c.subject) ?? 0, c.prev)) {
-      tips.set(c.subject, c.seq);
+    if (continues(tips.get(aggregate) ?? 0, c.prev)) {
+      tips.set(aggregate, c.seq);
       seen.add(c.seq);
       chains.valid.push(c);
     } else chains.void.push(c);

@@ -31,15 +31,23 @@ export async function lastSeqOf(nc: NatsConnection, system: string): Promise<num
   return (await jsm.streams.info(streamName(system))).state.last_seq;
 }
 
+/** The subjects a consumer takes: its filter, or its filters (a policy's types on a typed stream). */
+function filtersOf(info: ConsumerInfo): string[] {
+  const { filter_subject, filter_subjects } = info.config;
+  return filter_subjects?.length ? filter_subjects : [filter_subject || ">"];
+}
+
 /** The last sequence on a consumer's subjects: its acknowledged floor never passes it. */
 async function lastSeqOn(consumer: Durable): Promise<number> {
   const jsm = await consumer.nc.jetstreamManager();
-  const filter = (await consumerInfo(consumer)).config.filter_subject ?? ">";
-  try {
-    return (await jsm.streams.getMessage(streamName(consumer.system), { last_by_subj: filter })).seq;
-  } catch {
-    return 0; // nothing on its subjects yet
-  }
+  const stream = streamName(consumer.system);
+  const lasts = filtersOf(await consumerInfo(consumer)).map((filter) =>
+    jsm.streams.getMessage(stream, { last_by_subj: filter }).then(
+      (m) => m.seq,
+      () => 0, // nothing on these subjects yet
+    ),
+  );
+  return Math.max(0, ...(await Promise.all(lasts)));
 }
 
 /**
@@ -67,7 +75,7 @@ export async function handledUpTo(consumer: Durable, seq?: number, timeout = 20_
  */
 export async function redeliveriesOf(consumer: Durable): Promise<number> {
   const info = await consumerInfo(consumer);
-  const stored = await commitsOn(consumer.nc, consumer.system, info.config.filter_subject ?? ">");
+  const stored = await commitsOn(consumer.nc, consumer.system, filtersOf(info));
   return info.delivered.consumer_seq - stored.length;
 }
 

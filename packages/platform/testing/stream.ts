@@ -6,7 +6,7 @@ import { streamName } from "../src/event-store.js";
 import { readCommits, type StoredCommit, validCommits } from "./chains.js";
 
 /** Every commit stored on `filter` in a system's stream, void ones (writes that lost) included. */
-export function commitsOn(nc: NatsConnection, system: string, filter: string): Promise<StoredCommit[]> {
+export function commitsOn(nc: NatsConnection, system: string, filter: string | string[]): Promise<StoredCommit[]> {
   return readCommits(nc, streamName(system), filter);
 }
 

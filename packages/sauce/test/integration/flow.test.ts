@@ -121,7 +121,7 @@ async function lastSeq(aggregate: string, id: string): Promise<number> {
 async function redeliver(aggregate: string, id: string): Promise<number> {
   const { nc } = node.node.runtime;
   const jsm = await nc.jetstreamManager();
-  const stored = await jsm.streams.getMessage("SAUCE", { last_by_subj: `sauce.${aggregate}.${id}` });
+  const stored = await jsm.streams.getMessage("SAUCE", { seq: await lastSeq(aggregate, id) });
   const ack = await nc.jetstream().publish(stored.subject, stored.data, { msgID: `redelivery-${stored.seq}` });
   return ack.seq;
 }

@@ -3,6 +3,7 @@
 // itself once, as a process fed through its standard input.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { commitSubject } from "@seed/platform";
 import { renderPrometheus } from "@seed/platform/node";
 import {
   clusterBreakers,
@@ -81,7 +82,9 @@ describe("events tail", () => {
       // The client's X-Request-Id is the cause of the command's event…
       expect(placed.correlationId).toBe(orderId);
       expect(placed.causationId).toBe(requestId);
-      expect(placed.subject).toBe(`mall.order.${orderId}`);
+      expect(placed.subject).toBe(
+        commitSubject(`mall.order.${orderId}`, ["OrderPlaced"], await events().typed("MALL")),
+      );
       // …and the policy's event is caused by that event, in the same flow.
       const stored = await (await events().jsm()).streams.getMessage("MALL", { seq: placed.seq });
       const placedId = (JSON.parse(new TextDecoder().decode(stored.data)) as Array<{ id: string }>)[0]?.id;
@@ -225,7 +228,7 @@ describe("deadletters", () => {
     expect(listed).toMatchObject({
       policy: "mall-pay",
       stream: "MALL",
-      subject: `mall.order.${orderId}`,
+      subject: original.subject,
       eventSeq: seq,
       error: "product service was down",
       eventTypes: ["OrderPlaced"],
@@ -235,7 +238,7 @@ describe("deadletters", () => {
 
     // The pay policy handled this OrderPlaced already: replaying it changes nothing and succeeds.
     const replayed = await replayDeadLetter(broker(), events(), ack.seq);
-    expect(replayed).toEqual({ service: "mall.pay", seq, subject: `mall.order.${orderId}` });
+    expect(replayed).toEqual({ service: "mall.pay", seq, subject: original.subject });
     expect((await listDeadLetters(events())).some((d) => d.seq === ack.seq)).toBe(false);
     await expect(jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: ack.seq })).rejects.toThrow();
     const pays = await bob.get(`/mall/pays?orderId=${orderId}`);

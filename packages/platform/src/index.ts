@@ -72,4 +72,4 @@ export { defineRoles, type RoleOf, type SystemRoles } from "./roles.js";
 export { type KitOptions, ServiceKit } from "./service-kit.js";
 export { defineSettings, type SystemSettings } from "./settings.js";
 export { AVAILABLE_SHARD } from "./shard.js";
-export { aggregateSubjectOf, subjectOf } from "./subjects.js";
+export { aggregateSubjectOf, commitSubject, subjectOf } from "./subjects.js";

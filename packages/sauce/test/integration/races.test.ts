@@ -72,7 +72,8 @@ const jsm = (): Promise<JetStreamManager> => main.node.runtime.nc.jetstreamManag
 /**
  * Points the delivery's durable consumer at `seq`: its next event is the one
  * stored there — what the delivery sees when an event it failed on comes back.
- * The delivery service keeps these settings (it only updates the ack wait).
+ * The delivery service keeps its position (it updates only the ack wait and, on
+ * a typed stream, its filters to the types it reacts to).
  */
 async function deliveryConsumerFrom(seq: number): Promise<void> {
   const m = await jsm();

@@ -282,8 +282,9 @@ export class EventStore {
   }
 
   /**
-   * Appends one commit. `basis` is what the decision was based on; a number
-   * is a subject without void messages (0 = the aggregate must not exist
+   * Appends one commit to an aggregate (`shop.order.<id>`; the store adds the
+   * type on a typed stream). `basis` is what the decision was based on; a
+   * number is an aggregate without void messages (0 = the aggregate must not exist
    * yet). Returns the commit's stream sequence and whether the server
    * dropped it as a re-publish of one it stored before (same first event id
    * inside the duplicate window): then `seq` is the stored commit's sequence.
@@ -291,14 +292,14 @@ export class EventStore {
    * whichever of the two checks the server makes first (see storedAfter).
    * Throws ConcurrencyError when someone was faster.
    */
-  async appendCommit(subject: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
+  async appendCommit(aggregate: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
     if (events.length === 0) throw new Error("empty commit");
     const on = typeof basis === "number" ? { prev: basis, last: basis } : basis;
     const observe = this.onAppend;
-    if (!observe) return this.verifiedCommit(subject, events, on);
+    if (!observe) return this.verifiedCommit(aggregate, events, on);
     const startedAt = performance.now();
     try {
-      return await this.verifiedCommit(subject, events, on);
+      return await this.verifiedCommit(aggregate, events, on);
     } finally {
       observe((performance.now() - startedAt) / 1000);
     }

@@ -137,11 +137,11 @@ export class Policy {
       // Exists with other settings (a changed ack wait, a type reacted to since): update what may be updated.
       if (!(err instanceof NatsError)) throw err;
       // An existing durable with one filter gets the list in its place (a server refuses both).
-      const types = filters.length > 1 ? { filter_subjects: filters, filter_subject: undefined } : {};
+      const typedFilters = filters.length > 1 ? { filter_subjects: filters, filter_subject: undefined } : {};
       await jsm.consumers.update(opts.stream, opts.durable, {
         ack_wait: config.ack_wait,
         max_ack_pending: 1000,
-        ...types,
+        ...typedFilters,
       });
     }
   }

@@ -23,7 +23,7 @@ import { continues, PREV_HEADER, prevOf } from "./chain.js";
 import type { Config } from "./config.js";
 import { unavailable } from "./errors.js";
 import { stampTrace } from "./observability/tracing.js";
-import { aggregateFilter, commitSubject, isAggregate, SUBJECTS_METADATA, TYPED } from "./subjects.js";
+import { aggregateFilter, commitSubject, isAggregate, isTyped, SUBJECTS_METADATA, TYPED } from "./subjects.js";
 
 export { subjectOf } from "./subjects.js";
 
@@ -158,7 +158,7 @@ export function replicationRefusal(version: string): string | undefined {
 /** How the store knows a stream's layout from its configuration. */
 const layoutOf = (stream: StreamConfig): Layout => ({
   replicas: stream.num_replicas,
-  typed: stream.metadata?.[SUBJECTS_METADATA] === TYPED,
+  typed: isTyped(stream),
 });
 
 export class EventStore {

@@ -16,6 +16,10 @@ export const MIXED_TYPES = "_";
 export const SUBJECTS_METADATA = "seed.subjects";
 export const TYPED = "typed";
 
+/** Whether a stream, by its configuration, is typed. */
+export const isTyped = (stream: { metadata?: Record<string, string> }) =>
+  stream.metadata?.[SUBJECTS_METADATA] === TYPED;
+
 /** End of the third token, or -1 when the subject has only three. */
 function thirdDot(subject: string): number {
   const first = subject.indexOf(".");

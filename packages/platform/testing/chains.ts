@@ -6,7 +6,7 @@
 import { AckPolicy, DeliverPolicy, type NatsConnection } from "nats";
 import { continues, prevOf } from "../src/chain.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope } from "../src/event-store.js";
-import { aggregateFilter, aggregateSubjectOf, isAggregate, SUBJECTS_METADATA, TYPED } from "../src/subjects.js";
+import { aggregateFilter, aggregateSubjectOf, isAggregate, isTyped } from "../src/subjects.js";
 
 export interface StoredCommit {
   subject: string;
@@ -33,7 +33,7 @@ export async function readCommits(
   filter: string | string[] = ">",
 ): Promise<StoredCommit[]> {
   const jsm = await nc.jetstreamManager();
-  const typed = (await jsm.streams.info(stream)).config.metadata?.[SUBJECTS_METADATA] === TYPED;
+  const typed = isTyped((await jsm.streams.info(stream)).config);
   const filters = (Array.isArray(filter) ? filter : [filter]).map((f) =>
     isAggregate(f) ? aggregateFilter(f, typed) : f,
   );

@@ -161,6 +161,17 @@ const layoutOf = (stream: StreamConfig): Layout => ({
   typed: isTyped(stream),
 });
 
+/** What a message look-up found, or undefined when there is no such message; NATS failing is a 503. */
+async function found<T>(lookUp: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookUp();
+  } catch (err) {
+    if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return undefined;
+    if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
+    throw err;
+  }
+}
+
 export class EventStore {
   readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
@@ -378,22 +389,27 @@ export class EventStore {
    * moment before the store is reported unavailable.
    */
   private async readForward(stream: string, aggregate: string, from: number) {
-    const jsm = await this.jsm();
-    const filter = aggregateFilter(aggregate, (await this.layoutOf(stream)).typed);
-    // The stream leader's message look-up takes `next_by_subj` (nats-server
-    // 2.9 and later); nats.js types it only for direct gets, which a replica
-    // may answer from a copy that lags behind, so the request is cast.
-    const forward = { seq: from, next_by_subj: filter } as unknown as MsgRequest;
     const giveUpAt = Date.now() + this.publishBudgetMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 200)) {
       try {
-        return await jsm.streams.getMessage(stream, forward);
+        return await this.nextOf(stream, aggregate, from);
       } catch (err) {
         if (!(err instanceof NatsError)) throw err;
         if (Date.now() + delay >= giveUpAt) throw unavailable("the event store is unavailable, try again shortly");
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** The first message of an aggregate at or after `from`, as the stream's leader has it: one look-up. */
+  private async nextOf(stream: string, aggregate: string, from: number) {
+    const jsm = await this.jsm();
+    const filter = aggregateFilter(aggregate, (await this.layoutOf(stream)).typed);
+    // The stream leader's message look-up takes `next_by_subj` (nats-server
+    // 2.9 and later); nats.js types it only for direct gets, which a replica
+    // may answer from a copy that lags behind, so the request is cast.
+    const forward = { seq: from, next_by_subj: filter } as unknown as MsgRequest;
+    return jsm.streams.getMessage(stream, forward);
   }
 
   private async publishCommit(
@@ -458,18 +474,8 @@ export class EventStore {
    * commit, and is answered as a duplicate, as the other servers do.
    */
   private async storedAfter(aggregate: string, last: number, firstEventId: string): Promise<number | undefined> {
-    const jsm = await this.jsm();
-    const stream = streamOfSubject(aggregate);
-    const filter = aggregateFilter(aggregate, (await this.layoutOf(stream)).typed);
-    const forward = { seq: last + 1, next_by_subj: filter } as unknown as MsgRequest;
-    try {
-      const m = await jsm.streams.getMessage(stream, forward);
-      return m.header?.get(MSG_ID_HEADER) === firstEventId ? m.seq : undefined;
-    } catch (err) {
-      if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return undefined;
-      if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
-      throw err;
-    }
+    const m = await found(() => this.nextOf(streamOfSubject(aggregate), aggregate, last + 1));
+    return m?.header?.get(MSG_ID_HEADER) === firstEventId ? m.seq : undefined;
   }
 
   /** How long an append keeps trying through a leader election: half the request timeout, at most 2 s. */
@@ -482,16 +488,11 @@ export class EventStore {
    * commits' types) or under a filter (`shop.order.>`), 0 if none.
    */
   async lastSeqOf(stream: string, subject: string): Promise<number> {
-    const jsm = await this.jsm();
-    try {
+    const m = await found(async () => {
       const filter = isAggregate(subject) ? aggregateFilter(subject, await this.typed(stream)) : subject;
-      const m = await jsm.streams.getMessage(stream, { last_by_subj: filter });
-      return m.seq;
-    } catch (err) {
-      if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return 0;
-      if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
-      throw err;
-    }
+      return (await this.jsm()).streams.getMessage(stream, { last_by_subj: filter });
+    });
+    return m?.seq ?? 0;
   }
 
   /** Last sequence of a whole stream (what a projection must reach to be caught up). */

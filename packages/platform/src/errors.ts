@@ -77,6 +77,18 @@ export const validationError = (message: string, details: ErrorDetail[] = []) =>
   new ApiError(422, "ValidationError", message, { details });
 export const unavailable = (message = "a dependency is unavailable, try again shortly", retryAfter = 2) =>
   new ApiError(503, "ServiceUnavailable", message, { retryAfter });
+/**
+ * The system's stream does not answer (NATS down, a stream leader being
+ * elected). Every replica of every service fails alike meanwhile, so it is
+ * no endpoint's failure: counted, it would open the callers' breakers on
+ * each replica and keep refusing for their half-open time after the stream
+ * is back. Marked as a dependency's, as a failed call is (breaker.ts).
+ */
+export const storeUnavailable = () =>
+  new ApiError(503, "ServiceUnavailable", "the event store is unavailable, try again shortly", {
+    retryAfter: 2,
+    dependency: true,
+  });
 /** This replica cannot serve the call yet (its copy is behind) and did nothing: the caller's broker tries another. */
 export const notReadyHere = (message: string) =>
   new ApiError(503, "ServiceUnavailable", message, { retryAfter: 1, nothingDone: true });

@@ -21,7 +21,7 @@ import {
 } from "nats";
 import { continues, PREV_HEADER, prevOf } from "./chain.js";
 import type { Config } from "./config.js";
-import { unavailable } from "./errors.js";
+import { storeUnavailable, unavailable } from "./errors.js";
 import { stampTrace } from "./observability/tracing.js";
 import { aggregateFilter, commitSubject, isAggregate, isTyped, SUBJECTS_METADATA, TYPED } from "./subjects.js";
 
@@ -167,7 +167,7 @@ async function found<T>(lookUp: () => Promise<T>): Promise<T | undefined> {
     return await lookUp();
   } catch (err) {
     if (err instanceof NatsError && (err.api_error?.err_code === NO_MESSAGE || err.code === "404")) return undefined;
-    if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
+    if (err instanceof NatsError) throw storeUnavailable();
     throw err;
   }
 }
@@ -395,7 +395,7 @@ export class EventStore {
         return await this.nextOf(stream, aggregate, from);
       } catch (err) {
         if (!(err instanceof NatsError)) throw err;
-        if (Date.now() + delay >= giveUpAt) throw unavailable("the event store is unavailable, try again shortly");
+        if (Date.now() + delay >= giveUpAt) throw storeUnavailable();
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -459,7 +459,7 @@ export class EventStore {
         }
         // NATS or JetStream not answering: the client is told to retry (with its
         // Idempotency-Key a retry cannot create twice, even if this append landed).
-        if (err instanceof NatsError) throw unavailable("the event store is unavailable, try again shortly");
+        if (err instanceof NatsError) throw storeUnavailable();
         throw err;
       }
     }

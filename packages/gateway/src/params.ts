@@ -3,7 +3,7 @@
 // TypeBox schemas first so a client gets every violation with its JSON
 // pointer without a round trip to the service (which validates again).
 import { ApiError, badRequest, type ErrorDetail, type RouteSpec, validationError } from "@seed/platform";
-import { compileChecker, pathParamsOf } from "@seed/platform/node";
+import { type Checker, compileChecker, pathParamsOf } from "@seed/platform/node";
 import type { TSchema } from "@sinclair/typebox";
 import { summary } from "./http-errors.js";
 import type { GatewayRequest } from "./request.js";
@@ -65,7 +65,7 @@ const declares = (schema: TSchema | undefined, key: string): boolean =>
 /** `?lang=` picks the label language; it is the gateway's, unless a route's query schema claims it. */
 function takeLang(query: Record<string, unknown>, route: RouteSpec): Lang {
   const raw = query.lang;
-  if (!declares(route.query, "lang")) delete query.lang;
+  if (raw !== undefined && !declares(route.query, "lang")) delete query.lang;
   if (raw === undefined || raw === "ko") return "ko";
   if (raw === "en") return "en";
   throw invalid([{ path: "/lang", message: "must be ko or en" }]);
@@ -93,13 +93,25 @@ function convertQuery(schema: TSchema, query: Record<string, unknown>): Record<s
   return out;
 }
 
+// A route's path parameters with their checkers, found once per route rather than on every request.
+const pathCheckers = new WeakMap<RouteSpec, Array<[name: string, check: Checker]>>();
+
+function pathCheckersOf(route: RouteSpec): Array<[name: string, check: Checker]> {
+  let checkers = pathCheckers.get(route);
+  if (!checkers) {
+    checkers = pathParamsOf(route).map(([name, schema]) => [name, compileChecker(schema)]);
+    pathCheckers.set(route, checkers);
+  }
+  return checkers;
+}
+
 /**
  * A path names a resource: a value that cannot be the parameter (a malformed
  * id) names none, so it is a 404 like an unknown id, not a 422 about input.
  */
 function checkPath(route: RouteSpec, pathParams: Record<string, unknown>): void {
-  for (const [name, schema] of pathParamsOf(route)) {
-    const r = compileChecker(schema)(pathParams[name]);
+  for (const [name, check] of pathCheckersOf(route)) {
+    const r = check(pathParams[name]);
     if (r !== true) throw new ApiError(404, "NotFound", `not found: ${name} ${r[0]?.message ?? "is not valid"}`);
   }
 }

@@ -17,7 +17,7 @@ export interface ValidationIssue {
   message: string;
 }
 
-type Checker = (value: unknown) => true | ValidationIssue[];
+export type Checker = (value: unknown) => true | ValidationIssue[];
 
 export const isTypeBox = (schema: unknown): schema is TSchema =>
   typeof schema === "object" &&

@@ -30,4 +30,4 @@ export { logFields, loggerOptions } from "../observability/logging.js";
 export { requestScopeMiddleware } from "../observability/request-scope.js";
 export { traceScopeMiddleware, tracingOptions } from "../observability/tracing.js";
 export { routesOf } from "../system-routes.js";
-export { compileChecker, TypeBoxValidator } from "../validator.js";
+export { type Checker, compileChecker, TypeBoxValidator } from "../validator.js";

@@ -52,7 +52,7 @@ export async function launchNode(config: Config, opts: LaunchOptions = {}): Prom
   const hasGateway = selected.includes("api");
   // The gateway's code is loaded with the systems' only when this node serves HTTP.
   const [systems, gateway] = await Promise.all([
-    loadSystems(systemsToLoad(catalog, selected)),
+    loadSystems(systemsToLoad(catalog, selected, config.GATEWAY_SYSTEMS)),
     hasGateway ? import("@seed/gateway").then((g) => g.createGateway) : undefined,
   ]);
   // A node without the gateway serves its probes from before its services

@@ -88,7 +88,11 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   };
   for (let i = 1; i <= replicas; i++) {
     // The front door must see a gateway's readiness go off before its listener closes.
-    await add(`api-${i}`, "api", { SHUTDOWN_DRAIN_MS: common.SHUTDOWN_DRAIN_MS ?? "600" });
+    // It routes the systems this cluster runs: it is ready once it sees them, not after waiting for the rest.
+    await add(`api-${i}`, "api", {
+      SHUTDOWN_DRAIN_MS: common.SHUTDOWN_DRAIN_MS ?? "600",
+      GATEWAY_SYSTEMS: names.join(","),
+    });
   }
   for (const n of serviceNodes(names, replicas, opts.split ?? "system")) await add(n.name, n.services);
 

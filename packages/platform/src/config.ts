@@ -33,6 +33,11 @@ export const PlatformSettings = T.Object(
       description:
         "services this node runs: `*`, `<system>.*`, or a list of services like `shop.pay,shop.delivery,api`",
     }),
+    GATEWAY_SYSTEMS: T.String({
+      default: "*",
+      description:
+        "systems a node running only the gateway routes: `*` (every one) or a list like `mall,sauce`; the others' paths answer 404",
+    }),
     NODE_ID: T.String({
       default: "",
       description: "Moleculer node id and LevelDB instance folder; empty = host name and process id, first free folder",

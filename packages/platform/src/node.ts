@@ -121,13 +121,31 @@ export function defineSystem<const M extends SystemManifest>(
 
 /**
  * The systems whose code a node with these services loads: those it runs a
- * service of. A gateway alone (no system's service beside it) serves every
- * system, so it loads them all for their routes; a gateway beside some
- * systems' services serves those systems.
+ * service of. A gateway alone (no system's service beside it) serves the
+ * systems `routed` names (GATEWAY_SYSTEMS: `*` for every one), so it loads
+ * them for their routes; a gateway beside some systems' services serves those
+ * systems.
  */
-export function systemsToLoad<S extends SystemManifest>(manifests: readonly S[], selected: readonly string[]): S[] {
+export function systemsToLoad<S extends SystemManifest>(
+  manifests: readonly S[],
+  selected: readonly string[],
+  routed = "*",
+): S[] {
   const running = manifests.filter((m) => m.services.some((name) => selected.includes(name)));
-  return running.length === 0 && selected.includes("api") ? [...manifests] : running;
+  if (running.length > 0 || !selected.includes("api")) return running;
+  const names = routed
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.includes("*")) return [...manifests];
+  const known = manifests.map((m) => m.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `GATEWAY_SYSTEMS: unknown systems ${unknown.join(", ") || "(none named)"} (known: ${known.join(", ")})`,
+    );
+  }
+  return manifests.filter((m) => names.includes(m.name));
 }
 
 export function natsOptions(config: Config) {

@@ -71,6 +71,15 @@ describe("systemsToLoad", () => {
     expect(systemsToLoad(all, ["api", "shop.order", "shop.pay"])).toEqual([shop]);
     expect(systemsToLoad(all, ["api"])).toEqual(all);
   });
+  it("gives a gateway alone the systems GATEWAY_SYSTEMS names, and refuses a name no system has", () => {
+    expect(systemsToLoad(all, ["api"], "*")).toEqual(all);
+    expect(systemsToLoad(all, ["api"], "desk")).toEqual([desk]);
+    expect(systemsToLoad(all, ["api"], " shop , desk ")).toEqual(all);
+    // A node with services of its own routes those, whatever the variable says.
+    expect(systemsToLoad(all, ["api", "shop.pay"], "desk")).toEqual([shop]);
+    expect(() => systemsToLoad(all, ["api"], "shop,mall")).toThrow("GATEWAY_SYSTEMS: unknown systems mall");
+    expect(() => systemsToLoad(all, ["api"], "")).toThrow("GATEWAY_SYSTEMS");
+  });
 });
 
 describe("loadConfig", () => {

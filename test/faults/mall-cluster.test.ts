@@ -18,6 +18,7 @@ import {
   expectNoForksIn,
   failureSummary,
   listAll,
+  mapLimit,
   type Outcome,
   startCluster,
   statusCounts,
@@ -122,7 +123,7 @@ describe("mall on a cluster, under faults", () => {
     // Acknowledged: each is readable as it was answered.
     const ok = created(outcomes);
     expect(ok.length).toBeGreaterThan(outcomes.length / 2);
-    for (const o of ok) {
+    await mapLimit(ok, 16, async (o) => {
       // A gateway that has just lost sight of a restarted node answers 503 (retry): the order is still there.
       const res = await eventually(
         async () => {
@@ -133,21 +134,21 @@ describe("mall on a cluster, under faults", () => {
         { timeout: 20_000, interval: 250 },
       );
       expect(res.body).toMatchObject({ id: o.body.id, address: tag, qty: 1 });
-    }
+    });
     // Unanswered or failed: retried with the same key they create at most once.
     const failed = outcomes.filter((o) => o.status !== 201);
     expect(
       failed.every((o) => o.status === 0 || o.status === 503),
       JSON.stringify(statusCounts(outcomes)),
     ).toBe(true);
-    for (const o of failed) {
+    await mapLimit(failed, 8, async (o) => {
       const retry = await placeOrder(tag)(0, o.key);
       expect(retry.status).toBe(201);
-    }
-    for (const o of ok) {
+    });
+    await mapLimit(ok, 16, async (o) => {
       const again = await placeOrder(tag)(0, o.key);
       expect(again.body.id).toBe(o.body.id); // the first answer, not a second order
-    }
+    });
     const orders = await ordersTagged(tag);
     expect(orders.length).toBe(outcomes.length);
     expect(new Set(orders.map((o) => o.id)).size).toBe(orders.length);

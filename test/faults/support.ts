@@ -61,6 +61,21 @@ export async function clientOf(cluster: LocalCluster, user: string): Promise<Api
   return client;
 }
 
+/** Runs `fn` over `items`, `limit` at a time. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
 export interface Outcome {
   /** The request's Idempotency-Key (each request has its own). */
   key: string;

@@ -23,6 +23,7 @@ import {
   expectNoForksIn,
   failureSummary,
   listAll,
+  mapLimit,
   type Outcome,
   startCluster,
   steadyLoad,
@@ -63,21 +64,6 @@ afterAll(async () => {
 
 const keyed = (key: string) => ({ headers: { "idempotency-key": key } });
 const ok2xx = (o: Outcome) => o.status >= 200 && o.status < 300;
-
-/** Runs `fn` over `items`, `limit` at a time. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
 
 /** `send` until it answers `status` (a replica catching up answers 503 meanwhile). */
 function until(status: number, send: () => Promise<ApiResponse>): Promise<ApiResponse> {

@@ -53,7 +53,7 @@ export async function runNode(extra: Pick<LaunchOptions, "middlewares" | "clock"
   } catch (err) {
     fail(
       `This node could not start (NATS at ${config.NATS_URL}). Check that NATS is running (\`npm start\` in ` +
-        "another terminal, or NATS_URL), that the service names exist, and that the ports are free.",
+        "another terminal, or NATS_URL), that the names in SERVICES and GATEWAY_SYSTEMS exist, and that the ports are free.",
       err,
     );
   }

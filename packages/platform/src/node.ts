@@ -138,13 +138,10 @@ export function systemsToLoad<S extends SystemManifest>(
     .map((s) => s.trim())
     .filter(Boolean);
   if (names.includes("*")) return [...manifests];
-  const known = manifests.map((m) => m.name);
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new Error(
-      `GATEWAY_SYSTEMS: unknown systems ${unknown.join(", ") || "(none named)"} (known: ${known.join(", ")})`,
-    );
-  }
+  const known = manifests.map((m) => m.name).join(", ");
+  if (names.length === 0) throw new Error(`GATEWAY_SYSTEMS names no system: * for every one, or some of ${known}`);
+  const unknown = names.filter((n) => !manifests.some((m) => m.name === n));
+  if (unknown.length > 0) throw new Error(`GATEWAY_SYSTEMS: unknown systems ${unknown.join(", ")} (known: ${known})`);
   return manifests.filter((m) => names.includes(m.name));
 }
 

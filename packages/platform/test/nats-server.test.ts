@@ -78,7 +78,7 @@ describe("systemsToLoad", () => {
     // A node with services of its own routes those, whatever the variable says.
     expect(systemsToLoad(all, ["api", "shop.pay"], "desk")).toEqual([shop]);
     expect(() => systemsToLoad(all, ["api"], "shop,mall")).toThrow("GATEWAY_SYSTEMS: unknown systems mall");
-    expect(() => systemsToLoad(all, ["api"], "")).toThrow("GATEWAY_SYSTEMS");
+    expect(() => systemsToLoad(all, ["api"], " , ")).toThrow("GATEWAY_SYSTEMS names no system");
   });
 });
 

@@ -23,7 +23,7 @@ import { continues, PREV_HEADER, prevOf } from "./chain.js";
 import type { Config } from "./config.js";
 import { storeUnavailable, unavailable } from "./errors.js";
 import { stampTrace } from "./observability/tracing.js";
-import { aggregateFilter, commitSubject, isAggregate, isTyped, SUBJECTS_METADATA, TYPED } from "./subjects.js";
+import { aggregateFilter, commitSubject, isTyped, readFilter, SUBJECTS_METADATA, TYPED } from "./subjects.js";
 
 export { subjectOf } from "./subjects.js";
 
@@ -304,6 +304,7 @@ export class EventStore {
    * Throws ConcurrencyError when someone was faster.
    */
   async appendCommit(aggregate: string, events: EventEnvelope[], basis: number | Basis): Promise<Appended> {
+    // Refused before the stream is looked up: an empty commit is a caller's mistake wherever it goes.
     if (events.length === 0) throw new Error("empty commit");
     const on = typeof basis === "number" ? { prev: basis, last: basis } : basis;
     const observe = this.onAppend;
@@ -489,7 +490,7 @@ export class EventStore {
    */
   async lastSeqOf(stream: string, subject: string): Promise<number> {
     const m = await found(async () => {
-      const filter = isAggregate(subject) ? aggregateFilter(subject, await this.typed(stream)) : subject;
+      const filter = readFilter(subject, await this.typed(stream));
       return (await this.jsm()).streams.getMessage(stream, { last_by_subj: filter });
     });
     return m?.seq ?? 0;

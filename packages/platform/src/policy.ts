@@ -28,7 +28,7 @@ import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope, type EventStore }
 import { KeyedLock } from "./keyed-lock.js";
 import { logFields } from "./observability/logging.js";
 import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
-import { aggregateSubjectOf, filtersOfTypes } from "./subjects.js";
+import { aggregateSubjectOf, consumerFilters, filtersOfTypes } from "./subjects.js";
 
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
@@ -120,10 +120,9 @@ export class Policy {
     const filters = opts.types
       ? filtersOfTypes(opts.filter, opts.types, await this.events.typed(opts.stream))
       : [opts.filter];
-    const filter = filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: filters };
     const config = {
       durable_name: opts.durable,
-      ...filter,
+      ...consumerFilters(filters),
       ack_policy: AckPolicy.Explicit,
       ...(await this.startOf(jsm)),
       ack_wait: opts.ackWaitMs * 1e6,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { aggregateFilter, aggregateSubjectOf, commitSubject, filtersOfTypes, idOfSubject } from "./subjects.js";
+import {
+  aggregateFilter,
+  aggregateSubjectOf,
+  commitSubject,
+  consumerFilters,
+  filtersOfTypes,
+  idOfSubject,
+  readFilter,
+} from "./subjects.js";
 
 describe("subjects", () => {
   it("a commit's aggregate and id, whether its subject names the type or not", () => {
@@ -26,5 +34,13 @@ describe("subjects", () => {
     ]);
     expect(filtersOfTypes("shop.>", ["Paid"], true)).toEqual(["shop.*.*.Paid", "shop.*.*._"]);
     expect(filtersOfTypes("shop.order.>", ["OrderPlaced"], false)).toEqual(["shop.order.>"]);
+  });
+
+  it("a reader asking for an aggregate gets all its commits; a filter is asked as it is", () => {
+    expect(readFilter("shop.order.01J", true)).toBe("shop.order.01J.*");
+    expect(readFilter("shop.order.01J", false)).toBe("shop.order.01J");
+    expect(readFilter("shop.order.>", true)).toBe("shop.order.>");
+    expect(consumerFilters(["shop.order.>"])).toEqual({ filter_subject: "shop.order.>" });
+    expect(consumerFilters(["a.*.*.X", "a.*.*._"])).toEqual({ filter_subjects: ["a.*.*.X", "a.*.*._"] });
   });
 });

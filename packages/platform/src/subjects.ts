@@ -53,6 +53,14 @@ export const isAggregate = (subject: string) =>
 /** What selects all of one aggregate's commits: its subject, or its subject with any type. */
 export const aggregateFilter = (aggregate: string, typed: boolean) => (typed ? `${aggregate}.*` : aggregate);
 
+/** A subject as a reader asks the stream for it: an aggregate's own subject takes all its commits; a filter is kept. */
+export const readFilter = (subject: string, typed: boolean) =>
+  isAggregate(subject) ? aggregateFilter(subject, typed) : subject;
+
+/** A consumer's subjects as its configuration holds them: one filter, or a list (the server takes one or the other). */
+export const consumerFilters = (filters: readonly string[]) =>
+  filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: [...filters] };
+
 /**
  * The filters of a consumer that wants only commits of `types` among the
  * subjects of `filter` (`shop.order.>` or `shop.>`). On a typed stream, one

@@ -21,7 +21,7 @@ import type { Runtime } from "../src/node.js";
 import { Projection } from "../src/projection.js";
 import { Repository, type RepositoryDeclaration } from "../src/repository.js";
 import { openStore, type Store } from "../src/store.js";
-import { aggregateFilter, commitSubject, isAggregate } from "../src/subjects.js";
+import { commitSubject, readFilter } from "../src/subjects.js";
 import { type ConfigOverrides, natsUrl, tempDir, testConfig } from "../testing/index.js";
 
 /** A system name no other test uses: its own stream `T…` over `t….>`. */
@@ -194,16 +194,16 @@ export async function startInstance(
   };
 }
 
-/** Number of messages stored on one subject (or filter) of a stream. */
 /** The subject a commit of one type is appended to on this aggregate's stream (typed or not). */
 export async function commitSubjectIn(events: EventStore, aggregate: string, type = "Added"): Promise<string> {
   return commitSubject(aggregate, [type], await events.typed(streamOfSubject(aggregate)));
 }
 
+/** Number of messages stored on one aggregate (all its types) or under a filter of a stream. */
 export async function countOn(events: EventStore, system: string, filter: string): Promise<number> {
   const jsm = await events.jsm();
   const stream = streamName(system);
-  const subjects_filter = isAggregate(filter) ? aggregateFilter(filter, await events.typed(stream)) : filter;
+  const subjects_filter = readFilter(filter, await events.typed(stream));
   const info = await jsm.streams.info(stream, { subjects_filter });
   const subjects = info.state.subjects ?? {};
   return Object.values(subjects).reduce((a, b) => a + b, 0);

@@ -119,13 +119,8 @@ describe("Repository", () => {
     // What a replicated stream may store: a second commit decided on the state before `tip`.
     const h = headers();
     h.set(PREV_HEADER, "0");
-    const lost = await c.events.js.publish(
-      await commitSubjectIn(c.events, subject("v")),
-      encodeCommit([envelope("v", 100)]),
-      {
-        headers: h,
-      },
-    );
+    const lostSubject = await commitSubjectIn(c.events, subject("v"));
+    const lost = await c.events.js.publish(lostSubject, encodeCommit([envelope("v", 100)]), { headers: h });
     expect(first.events).toHaveLength(1);
 
     const out = await a.repo.execute("v", { type: "Add", by: 2 }, { correlationId: "v" });

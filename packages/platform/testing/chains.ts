@@ -6,7 +6,7 @@
 import { AckPolicy, DeliverPolicy, type NatsConnection } from "nats";
 import { continues, prevOf } from "../src/chain.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope } from "../src/event-store.js";
-import { aggregateFilter, aggregateSubjectOf, isAggregate, isTyped } from "../src/subjects.js";
+import { aggregateSubjectOf, consumerFilters, isTyped, readFilter } from "../src/subjects.js";
 
 export interface StoredCommit {
   subject: string;
@@ -34,11 +34,9 @@ export async function readCommits(
 ): Promise<StoredCommit[]> {
   const jsm = await nc.jetstreamManager();
   const typed = isTyped((await jsm.streams.info(stream)).config);
-  const filters = (Array.isArray(filter) ? filter : [filter]).map((f) =>
-    isAggregate(f) ? aggregateFilter(f, typed) : f,
-  );
+  const filters = (Array.isArray(filter) ? filter : [filter]).map((f) => readFilter(f, typed));
   const info = await jsm.consumers.add(stream, {
-    ...(filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: filters }),
+    ...consumerFilters(filters),
     deliver_policy: DeliverPolicy.All,
     ack_policy: AckPolicy.None,
     inactive_threshold: 30e9,

@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   probeEveryMs?: number;
   /** Failed liveness probes in a row before a restart (default 3). */
   failureThreshold?: number;
+  /** A liveness probe not answered within this fails (default 2000 ms). */
+  probeTimeoutMs?: number;
   /** Longest wait for a (re)started node to be ready (default 60 s). */
   readyTimeoutMs?: number;
   /** A node restarted after a crash and not ready within this is killed and restarted (default 30 s). */
@@ -57,8 +59,14 @@ interface Managed {
   /** Set while the supervisor itself stops it (no automatic restart then). */
   stopping: boolean;
   failedProbes: number;
+  /** A liveness probe of it is in flight: the next waits for it, so "in a row" spans as many periods as it says. */
+  probing: boolean;
   /** Ready at least once since its last start: liveness probes count from then on (a startup probe). */
   started: boolean;
+}
+
+function managed(spec: NodeSpec): Managed {
+  return { spec, starts: 0, crashes: 0, stopping: false, failedProbes: 0, probing: false, started: false };
 }
 
 export class Supervisor {
@@ -76,8 +84,7 @@ export class Supervisor {
 
   /** Starts every node and waits until all are ready. */
   async start(specs: NodeSpec[]): Promise<void> {
-    for (const spec of specs)
-      this.nodes.set(spec.name, { spec, starts: 0, crashes: 0, stopping: false, failedProbes: 0, started: false });
+    for (const spec of specs) this.nodes.set(spec.name, managed(spec));
     await Promise.all(specs.map((s) => this.launch(this.get(s.name))));
     await Promise.all(specs.map((s) => this.waitReady(s.name)));
     this.probeTimer = setInterval(() => void this.probe(), this.opts.probeEveryMs ?? 1000);
@@ -125,7 +132,7 @@ export class Supervisor {
 
   /** Adds a node (a scale-out) and waits until it is ready. */
   async add(spec: NodeSpec): Promise<void> {
-    const node: Managed = { spec, starts: 0, crashes: 0, stopping: false, failedProbes: 0, started: false };
+    const node = managed(spec);
     this.nodes.set(spec.name, node);
     await this.launch(node);
     await this.waitReady(spec.name);
@@ -257,22 +264,26 @@ export class Supervisor {
     await Promise.all(
       [...this.nodes.values()].map(async (node) => {
         const child = node.child;
-        if (!child || !node.started || node.stopping || child.exitCode !== null || child.signalCode !== null) return;
-        let ok = false;
+        if (!child || !node.started || node.stopping || node.probing) return;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        node.probing = true;
+        let failure: string | undefined;
         try {
           const res = await fetch(`http://127.0.0.1:${node.spec.port}/health/live`, {
-            signal: AbortSignal.timeout(2000),
+            signal: AbortSignal.timeout(this.opts.probeTimeoutMs ?? 2000),
           });
-          await res.arrayBuffer();
-          ok = res.status === 200;
-        } catch {
-          // no answer in time is a failed probe
+          const body = await res.text();
+          if (res.status !== 200) failure = `${res.status} ${body}`;
+        } catch (err) {
+          failure = (err as Error).message; // no answer in time is a failed probe
+        } finally {
+          node.probing = false;
         }
         if (node.child !== child) return;
-        node.failedProbes = ok ? 0 : node.failedProbes + 1;
+        node.failedProbes = failure === undefined ? 0 : node.failedProbes + 1;
         if (node.failedProbes >= (this.opts.failureThreshold ?? 3)) {
-          this.log(`${node.spec.name} failed ${node.failedProbes} liveness probes; restarting it`);
-          this.restarts.push({ name: node.spec.name, reason: "liveness", at: Date.now() });
+          this.log(`${node.spec.name} failed ${node.failedProbes} liveness probes (last: ${failure}); restarting it`);
+          this.restarts.push({ name: node.spec.name, reason: `liveness: ${failure}`, at: Date.now() });
           node.failedProbes = 0;
           child.kill("SIGKILL"); // its exit handler starts it again
         }

@@ -20,6 +20,7 @@ import {
   listAll,
   mapLimit,
   type Outcome,
+  printClusterLogOnFailure,
   startCluster,
   statusCounts,
   steadyLoad,
@@ -31,6 +32,8 @@ let dave: ApiClient;
 let productId: string;
 let nc: NatsConnection;
 let events: EventStore;
+
+printClusterLogOnFailure();
 
 beforeAll(async () => {
   cluster = await startCluster({ systems: ["mall"], env: { POLICY_MAX_DELIVER: "3" } });
@@ -103,7 +106,7 @@ describe("mall on a cluster, under faults", () => {
       { timeout: 60_000, interval: 1000 },
     );
     await expectOneCommitPerPay(orders); // one PayPlaced commit each, none appended twice
-    expect(cluster.supervisor.starts("mall-1")).toBe(2);
+    expect(cluster.supervisor.starts("mall-1"), JSON.stringify(cluster.supervisor.restarts)).toBe(2);
   }, 180_000);
 
   it("command nodes killed at random points: every 2xx order is there, none twice", async () => {

@@ -10,7 +10,16 @@ import { type ApiClient, eventually, sleep, validCommits } from "@seed/platform/
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCluster } from "../../scripts/local-cluster.js";
-import { clientOf, expectNoForksIn, listAll, type Outcome, startCluster, statusCounts, steadyLoad } from "./support.js";
+import {
+  clientOf,
+  expectNoForksIn,
+  listAll,
+  type Outcome,
+  printClusterLogOnFailure,
+  startCluster,
+  statusCounts,
+  steadyLoad,
+} from "./support.js";
 
 const INITIAL_STOCK = 100_000;
 
@@ -22,6 +31,8 @@ let nc: NatsConnection;
 let productId: string;
 /** Checks answered 200, by pay id, with the order's quantity. */
 const taken = new Map<string, number>();
+
+printClusterLogOnFailure();
 
 beforeAll(async () => {
   cluster = await startCluster({ systems: ["mall"] });

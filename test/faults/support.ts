@@ -2,8 +2,8 @@
 // file (scripts/local-cluster.ts), a bounded load that records every answer,
 // and readers that collect a system's whole state through the API.
 import { randomUUID } from "node:crypto";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import {
   type ApiClient,
   type ApiResponse,
@@ -14,7 +14,7 @@ import {
   testNodeArgs,
 } from "@seed/platform/testing";
 import type { NatsConnection } from "nats";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../../scripts/local-cluster.js";
 
 export interface ClusterOptions {
@@ -29,10 +29,12 @@ export interface ClusterOptions {
  * runs on them.
  */
 export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> {
-  // Every node's warnings go to test-results/<systems>-cluster.log: what to read when a fault test fails.
+  // Every node's warnings go to test-results/<test file>.log: what to read when a fault test fails.
   mkdirSync("test-results", { recursive: true });
-  const logFile = join("test-results", `${opts.systems.join("-")}-cluster.log`);
+  const testFile = expect.getState().testPath;
+  const logFile = join("test-results", `${testFile ? basename(testFile, ".ts") : opts.systems.join("-")}.log`);
   writeFileSync(logFile, "");
+  clusterLog = logFile;
   const started = Date.now();
   return startLocalCluster({
     log: (line) => appendFileSync(logFile, `+${Date.now() - started}ms ${line}\n`),
@@ -52,6 +54,31 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       ...opts.env,
     },
     supervisor: { probeEveryMs: 500, nodeArgs: testNodeArgs() },
+  });
+}
+
+let clusterLog: string | undefined;
+
+/**
+ * Call once at the top of a fault file: a test that fails prints what its
+ * cluster logged while it ran (restarts and their reasons, warnings), since
+ * a CI run keeps only what was printed.
+ */
+export function printClusterLogOnFailure(): void {
+  let linesBefore = 0;
+  const lines = () => (clusterLog ? readFileSync(clusterLog, "utf8").split("\n").filter(Boolean) : []);
+  beforeEach(() => {
+    linesBefore = lines().length;
+  });
+  afterEach(({ task }) => {
+    if (task.result?.state !== "fail") return;
+    // The supervisor's own lines (starts, exits, restarts) all; the nodes' last 80.
+    const during = lines().slice(linesBefore);
+    const lastOfNodes = during.length - 80;
+    const shown = during.filter((line, i) => i >= lastOfNodes || !/^\+\d+ms \[/.test(line));
+    console.log(
+      `${clusterLog} while "${task.name}" ran (${shown.length} of ${during.length} lines):\n${shown.join("\n")}`,
+    );
   });
 }
 

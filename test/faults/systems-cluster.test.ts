@@ -25,6 +25,7 @@ import {
   listAll,
   mapLimit,
   type Outcome,
+  printClusterLogOnFailure,
   startCluster,
   steadyLoad,
 } from "./support.js";
@@ -39,6 +40,8 @@ let alice: ApiClient;
 let carol: ApiClient;
 let dave: ApiClient;
 let nc: NatsConnection;
+
+printClusterLogOnFailure();
 
 beforeAll(async () => {
   cluster = await startCluster({
@@ -153,7 +156,9 @@ async function commandNodeKilled(
   const kill = await killOneNodeOf(system);
   const outcomes = await load;
   await systemReady(system);
-  expect(cluster.supervisor.starts(kill.victim)).toBe((before[kill.victim] ?? 0) + 1);
+  expect(cluster.supervisor.starts(kill.victim), JSON.stringify(cluster.supervisor.restarts)).toBe(
+    (before[kill.victim] ?? 0) + 1,
+  );
   judge(system, "(a)", outcomes, kill);
 
   const ok = outcomes.filter(ok2xx);

@@ -59,6 +59,11 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 
 let clusterLog: string | undefined;
 
+/** What the cluster of this file has logged so far, one line per item. */
+export function clusterLogLines(): string[] {
+  return clusterLog ? readFileSync(clusterLog, "utf8").split("\n").filter(Boolean) : [];
+}
+
 /**
  * Call once at the top of a fault file: a test that fails prints what its
  * cluster logged while it ran (restarts and their reasons, warnings), since
@@ -66,14 +71,13 @@ let clusterLog: string | undefined;
  */
 export function printClusterLogOnFailure(): void {
   let linesBefore = 0;
-  const lines = () => (clusterLog ? readFileSync(clusterLog, "utf8").split("\n").filter(Boolean) : []);
   beforeEach(() => {
-    linesBefore = lines().length;
+    linesBefore = clusterLogLines().length;
   });
   afterEach(({ task }) => {
     if (task.result?.state !== "fail") return;
     // The supervisor's own lines (starts, exits, restarts) all; the nodes' last 80.
-    const during = lines().slice(linesBefore);
+    const during = clusterLogLines().slice(linesBefore);
     const lastOfNodes = during.length - 80;
     const shown = during.filter((line, i) => i >= lastOfNodes || !/^\+\d+ms \[/.test(line));
     console.log(

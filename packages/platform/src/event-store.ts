@@ -188,7 +188,11 @@ export class EventStore {
   }
 
   jsm(): Promise<JetStreamManager> {
-    this.jsmPromise ??= this.nc.jetstreamManager();
+    // One that failed (JetStream not answering yet) is asked for again next time, not kept.
+    this.jsmPromise ??= this.nc.jetstreamManager().catch((err: unknown) => {
+      this.jsmPromise = undefined;
+      throw err;
+    });
     return this.jsmPromise;
   }
 

@@ -29,6 +29,7 @@ import { KeyedLock } from "./keyed-lock.js";
 import { logFields } from "./observability/logging.js";
 import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 import { aggregateSubjectOf, consumerFilters, filtersOfTypes } from "./subjects.js";
+import { untilAnswered } from "./until-answered.js";
 
 /** Longest wait between two attempts, however many are configured. */
 const MAX_BACKOFF_MS = 60_000;
@@ -102,7 +103,10 @@ export class Policy {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.ensureConsumer();
+    await untilAnswered(`policy ${this.opts.durable}`, () => this.ensureConsumer(), {
+      logger: this.logger,
+      cancelled: () => this.stopped,
+    });
     this.loop = this.run();
   }
 

@@ -20,6 +20,7 @@ import { GroupCommit } from "./group-commit.js";
 import { type DeliveryTracer, deliveryLabel } from "./observability/tracing.js";
 import type { Store, WriteBatch } from "./store.js";
 import { aggregateSubjectOf } from "./subjects.js";
+import { untilAnswered } from "./until-answered.js";
 import { type Waiter, Waiters } from "./waiters.js";
 
 export interface Projector {
@@ -134,17 +135,12 @@ export class Projection {
    * seconds after it was created or a server came back (leader election):
    * starting waits for it rather than failing the node.
    */
-  private async lastSeqWhenAnswered(timeoutMs = 30_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        return await this.events.lastSeqOf(this.stream, this.projector.filter);
-      } catch (err) {
-        if (this.stopped || Date.now() > deadline || (err as { code?: number }).code !== 503) throw err;
-        this.logger.warn(`projection ${this.projector.name}: stream not answering yet, retrying`);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+  private lastSeqWhenAnswered(): Promise<number> {
+    return untilAnswered(
+      `projection ${this.projector.name}`,
+      () => this.events.lastSeqOf(this.stream, this.projector.filter),
+      { logger: this.logger, cancelled: () => this.stopped },
+    );
   }
 
   private async chainStart(): Promise<number> {

@@ -20,6 +20,7 @@ import { carryOut, type Effect, type EffectPorts, type Reactions } from "./react
 import { Repository, type RepositoryDeclaration } from "./repository.js";
 import { openStore, type Store } from "./store.js";
 import { type Tick, Ticker } from "./ticker.js";
+import { untilAnswered } from "./until-answered.js";
 import { compileChecker } from "./validator.js";
 import { View, type ViewDefinition } from "./view.js";
 
@@ -280,13 +281,14 @@ export class ServiceKit {
     const { rt } = this;
     this.logger = rt.broker.getLogger(this.service);
     this.tracer = deliveryTracer(rt.broker, this.service);
-    const guarantee = await rt.events.ensureStream(this.system);
+    const patience = { logger: this.logger };
+    const guarantee = await untilAnswered(this.stream, () => rt.events.ensureStream(this.system), patience);
     // Which guarantee holds depends on the stream and the server: said once at
     // start and kept on /health/ready, where an operator looks.
     const writes = `one writer per aggregate version: ${guarantee} (${this.stream}, ${rt.config.STREAM_REPLICAS} replica(s), nats-server ${rt.nc.info?.version ?? "unknown"})`;
     this.logger.info(`${this.service}: ${writes}`);
     rt.health.register(`${this.service} writes`, () => ({ ok: true, detail: writes }));
-    await rt.events.ensureDeadLetters();
+    await untilAnswered("dead letters", () => rt.events.ensureDeadLetters(), patience);
     this.store = await openStore(rt.dataDir(this.service), rt.config.NODE_ID || undefined);
     this.projections = this.copies.map(({ projector, freshness }) => {
       const projection = new Projection(

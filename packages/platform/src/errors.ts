@@ -89,6 +89,17 @@ export const storeUnavailable = () =>
     retryAfter: 2,
     dependency: true,
   });
+/**
+ * The aggregate was busy with another command (one waiting on a slow
+ * dependency) until the caller's deadline, so this one never started. The
+ * endpoint did not fail: marked as a dependency's, so the callers' breakers
+ * do not open for every other aggregate it serves.
+ */
+export const aggregateBusy = (what: string) =>
+  new ApiError(503, "ServiceUnavailable", `${what} is busy with another request; nothing was changed, try again`, {
+    retryAfter: 1,
+    dependency: true,
+  });
 /** This replica cannot serve the call yet (its copy is behind) and did nothing: the caller's broker tries another. */
 export const notReadyHere = (message: string) =>
   new ApiError(503, "ServiceUnavailable", message, { retryAfter: 1, nothingDone: true });

@@ -9,7 +9,7 @@ import type { Clock } from "./clock.js";
 import type { Correlation } from "./correlation.js";
 import { commandDeadline, DEADLINE_MARGIN_MS } from "./deadline.js";
 import { type Decider, type DomainEvent, type Existing, exists, Refusal, type Stated } from "./domain.js";
-import { unavailable } from "./errors.js";
+import { aggregateBusy, unavailable } from "./errors.js";
 import { type Commit, ConcurrencyError, type EventEnvelope, type EventStore, subjectOf } from "./event-store.js";
 import { Freshness } from "./freshness.js";
 import { idFrom, newId } from "./ids.js";
@@ -230,7 +230,11 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
    */
   execute(id: string, command: C, opts: ExecuteOptions = {}): Promise<Outcome<S>> {
     const resolved = inRequestScope(opts);
-    return this.locks.run(id, () => this.decideAndAppend(id, command, resolved));
+    return this.locks.run(
+      id,
+      () => this.decideAndAppend(id, command, resolved),
+      this.queuedAtMost(id, resolved.deadline),
+    );
   }
 
   /**
@@ -241,9 +245,21 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     id: string,
     work: (execute: (command: C, opts?: ExecuteOptions) => Promise<Outcome<S>>) => Promise<T>,
   ): Promise<T> {
-    return this.locks.run(id, () =>
-      work((command, opts = {}) => this.decideAndAppend(id, command, inRequestScope(opts))),
+    return this.locks.run(
+      id,
+      () => work((command, opts = {}) => this.decideAndAppend(id, command, inRequestScope(opts))),
+      this.queuedAtMost(id, currentDeadline()),
     );
+  }
+
+  /**
+   * A command queued behind another on the same aggregate (one waiting on a
+   * slow dependency) waits until just before its deadline, then answers that
+   * the aggregate is busy: nothing done, and no breaker blames the endpoint.
+   */
+  private queuedAtMost(id: string, deadline: number | undefined) {
+    if (deadline === undefined) return undefined;
+    return { until: deadline - DEADLINE_MARGIN_MS, busy: () => aggregateBusy(`${this.decider.name} ${id}`) };
   }
 
   private async decideAndAppend(id: string, command: C, opts: Resolved): Promise<Outcome<S>> {

@@ -205,6 +205,49 @@ describe("slow product", () => {
     expect(historyOf(row), state).toEqual(["OrderPlaced", "PayPlaced"]);
     expect((await list(u.bob, `/mall/deliveries?orderId=${order.id}`)).items.length, state).toBe(0);
   });
+
+  // A cancel that reaches the pay while a check of the same pay waits on the
+  // product queues behind it. If the check holds the pay past the cancel's
+  // deadline, the cancel answers that the pay is busy: nothing changed, and
+  // it is no failure of the pay service. Counted as one, a few such cancels
+  // would open the breakers of every pay replica and refuse the cancels of
+  // every other order for their half-open time.
+  it("cancels queued behind checks on a product slower than the timeout: 503 busy, and no breaker opens", async () => {
+    const timeout = cluster.main.config.REQUEST_TIMEOUT_MS;
+    const product = await newProduct(u.bob, 100, 700);
+    const pairs = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const order = await placeOrderSeen(product);
+        return { order, pay: await payOf(u.alice, order.id) };
+      }),
+    );
+    const bystander = await placeOrderSeen(product);
+    await payOf(u.alice, bystander.id);
+    const slowed = slowDown(cluster.main.node.broker, "mall.product.decreaseStock", timeout + 300);
+    let outcomes: Array<{ check: number; cancel: number; message: string }>;
+    try {
+      outcomes = await Promise.all(
+        pairs.map(async ({ order, pay }) => {
+          const check = u.bob.post(`/mall/pays/${pay.id}/check`);
+          await sleep(5); // the cancel takes one hop more (through mall.order): it queues behind the check
+          const cancel = await u.alice.post(`/mall/orders/${order.id}/cancel`);
+          return { check: (await check).status, cancel: cancel.status, message: String(cancel.body.message) };
+        }),
+      );
+      await slowed.idle();
+    } finally {
+      slowed.restore();
+    }
+    const report = JSON.stringify(outcomes);
+    for (const o of outcomes) expect([200, 503], report).toContain(o.cancel);
+    const busy = outcomes.filter((o) => o.cancel === 503);
+    expect(busy.length, report).toBeGreaterThanOrEqual(10);
+    for (const o of busy) expect(o.message, report).toMatch(/is busy with another request; nothing was changed/);
+    // The pay service did not fail: another order's cancel is answered at once.
+    const other = await timed(() => u.alice.post(`/mall/orders/${bystander.id}/cancel`));
+    expect(other.value.status, show(other.value)).toBe(200);
+    expect(other.ms).toBeLessThan(timeout);
+  });
 });
 
 /** An order at the price alice saw; its name and price come from the order service's catalog. */

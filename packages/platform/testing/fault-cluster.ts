@@ -5,7 +5,7 @@
 //
 // `faultCluster(...)` registers the file's beforeAll/afterAll and returns the
 // cluster, whose parts are there from the first test on.
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { NatsServer } from "../src/nats-server.js";
 import type { FaultPlan } from "./crash-points.js";
 import { clusterEnv, privateNats } from "./fault-env.js";
@@ -175,6 +175,16 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
       ),
     );
   }, 60_000);
+
+  // A failed test prints what its spawned nodes wrote (errors only, at the
+  // cluster's log level): a CI run keeps nothing else of them.
+  afterEach(({ task }) => {
+    if (task.result?.state !== "fail") return;
+    for (const c of children) {
+      const out = c.output().trim();
+      if (out) console.log(`${c.env.NODE_ID} (${c.env.SERVICES}) wrote:\n${out.slice(-4000)}`);
+    }
+  });
 
   afterAll(async () => {
     await Promise.all(children.map((c) => c.kill("SIGKILL")));

@@ -60,7 +60,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 let clusterLog: string | undefined;
 
 /** What the cluster of this file has logged so far, one line per item. */
-export function clusterLogLines(): string[] {
+function clusterLogLines(): string[] {
   return clusterLog ? readFileSync(clusterLog, "utf8").split("\n").filter(Boolean) : [];
 }
 

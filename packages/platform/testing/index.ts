@@ -212,6 +212,8 @@ export interface SpawnNodeOptions {
    * at the real pace. Default: the real time.
    */
   clockStart?: number | string;
+  /** Told what the node writes (stdout and stderr), chunk by chunk, from its start on. */
+  onOutput?: (text: string) => void;
 }
 
 /**
@@ -246,7 +248,9 @@ export async function spawnNode(opts: SpawnNodeOptions): Promise<SpawnedNode> {
   children.add(child);
   let out = "";
   const collect = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-20000);
+    const text = chunk.toString();
+    out = (out + text).slice(-20000);
+    opts.onOutput?.(text);
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);

@@ -225,7 +225,10 @@ async function startOnce(bin: string, port: number, opts: NatsServerOptions): Pr
         // Another server may hold the port: only ours counts.
         if (nc.info?.server_name !== name)
           throw new Error(`another server (${nc.info?.server_name}) answers on ${url}`);
-        await nc.jetstreamManager(); // fails until JetStream is up
+        // Fails until JetStream is up. A member of a cluster answers only once
+        // its peers have elected a leader, and a question asked before that is
+        // never answered: asked again every half second, not once per 5 s default.
+        await nc.jetstreamManager({ timeout: 500 });
         return server;
       } finally {
         await nc.close();

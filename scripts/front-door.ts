@@ -31,9 +31,11 @@ const RETRY_FOR_MS = 3000;
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
 export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
-  // The timeout makes the agent honour the gateway's "Keep-Alive: timeout=65"
-  // (it drops an idle connection a second before the gateway would); without
-  // one it ignores the hint and may send a POST on a connection being closed.
+  // A timeout makes the agent honour a gateway's "Keep-Alive: timeout=5": it
+  // drops an idle connection a second before the gateway would. Without one
+  // it ignores the hint and may send a POST on a connection the gateway is
+  // closing; that POST reaches no service, and without an Idempotency-Key
+  // cannot be sent again: its client got a 502.
   const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
   const ready = new Set<number>();
   let next = 0;

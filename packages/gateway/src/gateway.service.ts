@@ -1,8 +1,8 @@
 // The "api" service: moleculer-web configured with our route table, error
 // answer and request bookkeeping. Everything it does per request lives in
 // GatewayCore and the handlers; this file only wires them into moleculer-web.
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo, Server } from "node:net";
 import type { Role, ServiceFactory, SystemModule } from "@seed/platform";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
@@ -89,11 +89,6 @@ export function createGateway(modules: SystemModule[], roles: readonly Role[] = 
         gw.useLogger(this.logger);
       },
       async started(this: Service) {
-        const server = serverOf(this);
-        if (server) {
-          server.keepAliveTimeout = KEEP_ALIVE_MS;
-          server.headersTimeout = KEEP_ALIVE_MS + 1000; // Node wants it above the keep-alive
-        }
         await gw.start();
         rt.health.register("api", () =>
           serverOf(this)?.listening ? { ok: true } : { ok: false, detail: "HTTP server not listening" },
@@ -110,15 +105,6 @@ export function createGateway(modules: SystemModule[], roles: readonly Role[] = 
     return schema;
   };
 }
-
-/**
- * How long an idle client connection stays open: longer than proxies in front
- * keep theirs (60 s for nginx and most cloud load balancers). With Node's
- * default of 5 s, a proxy that reuses a connection the gateway is closing
- * meets a reset, and a POST without an Idempotency-Key cannot be sent again:
- * its client gets a 502 for a request no service saw.
- */
-export const KEEP_ALIVE_MS = 65_000;
 
 /** Longest a new gateway waits to see the services of its routes before it takes traffic anyway. */
 const WARM_UP_MS = 3000;

@@ -6,15 +6,18 @@
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  /** `busy` is what a task that gave up waiting for its key is rejected with. */
+  constructor(private readonly busy: (key: string) => Error = (key) => new Error(`${key} is busy`)) {}
+
   /**
    * Runs `task` once the tasks queued before it on `key` are done. With
-   * `wait`, a task still queued at `wait.until` (ms since epoch) never runs:
-   * it rejects with `wait.busy()`, and the next task waits for those before it.
+   * `until` (ms since epoch), a task still queued then never runs: it rejects
+   * with `busy(key)`, and the next task waits for those before it.
    */
-  run<T>(key: string, task: () => Promise<T>, wait?: { until: number; busy: () => Error }): Promise<T> {
+  run<T>(key: string, task: () => Promise<T>, until?: number): Promise<T> {
     const prev = this.tails.get(key);
-    const bounded = prev !== undefined && wait !== undefined;
-    const result = (bounded ? waitAtMost(prev, wait) : (prev ?? Promise.resolve())).then(task);
+    const bounded = prev !== undefined && until !== undefined;
+    const result = (bounded ? waitAtMost(prev, until, () => this.busy(key)) : (prev ?? Promise.resolve())).then(task);
     // A task that gave up leaves the key to those before it: the next one waits for them too.
     const tail = bounded ? Promise.allSettled([prev, result]) : result.catch(() => {});
     this.tails.set(key, tail);
@@ -26,9 +29,9 @@ export class KeyedLock {
 }
 
 /** Resolves when `prev` settles, or rejects with `busy()` at `until` if it has not by then. */
-function waitAtMost(prev: Promise<unknown>, wait: { until: number; busy: () => Error }): Promise<void> {
+function waitAtMost(prev: Promise<unknown>, until: number, busy: () => Error): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(wait.busy()), Math.max(0, wait.until - Date.now()));
+    const timer = setTimeout(() => reject(busy()), Math.max(0, until - Date.now()));
     void prev.then(() => {
       clearTimeout(timer);
       resolve();

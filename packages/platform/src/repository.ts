@@ -100,7 +100,10 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
   readonly section: string;
   readonly indexes: SecondaryIndexes<Snapshot<Existing<S>>, Existing<S>>;
   private readonly records: KeyedRecords<Existing<S>, C>;
-  private readonly locks = new KeyedLock();
+  // A command still queued behind another on the same aggregate (one waiting
+  // on a slow dependency) at its deadline answers that the aggregate is busy:
+  // nothing done, and no breaker blames the endpoint.
+  private readonly locks = new KeyedLock((id) => aggregateBusy(`${this.decider.name} ${id}`));
   /** How current this instance's copy is, from its follower projection (given when the service starts). */
   readonly freshness = new Freshness();
   /** Commits this instance appended that its follower may not have applied yet, by aggregate id. */
@@ -230,11 +233,7 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
    */
   execute(id: string, command: C, opts: ExecuteOptions = {}): Promise<Outcome<S>> {
     const resolved = inRequestScope(opts);
-    return this.locks.run(
-      id,
-      () => this.decideAndAppend(id, command, resolved),
-      this.queuedAtMost(id, resolved.deadline),
-    );
+    return this.locks.run(id, () => this.decideAndAppend(id, command, resolved), queuedUntil(resolved.deadline));
   }
 
   /**
@@ -248,18 +247,8 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
     return this.locks.run(
       id,
       () => work((command, opts = {}) => this.decideAndAppend(id, command, inRequestScope(opts))),
-      this.queuedAtMost(id, currentDeadline()),
+      queuedUntil(currentDeadline()),
     );
-  }
-
-  /**
-   * A command queued behind another on the same aggregate (one waiting on a
-   * slow dependency) waits until just before its deadline, then answers that
-   * the aggregate is busy: nothing done, and no breaker blames the endpoint.
-   */
-  private queuedAtMost(id: string, deadline: number | undefined) {
-    if (deadline === undefined) return undefined;
-    return { until: deadline - DEADLINE_MARGIN_MS, busy: () => aggregateBusy(`${this.decider.name} ${id}`) };
   }
 
   private async decideAndAppend(id: string, command: C, opts: Resolved): Promise<Outcome<S>> {
@@ -355,6 +344,10 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
  * (X-Request-Id) unless a policy names one, and its caller's deadline. Read
  * when the command is issued, where the request's scope is the caller's.
  */
+/** How long a command waits for its aggregate's lock: until just before its deadline, if it has one. */
+const queuedUntil = (deadline: number | undefined) =>
+  deadline === undefined ? undefined : deadline - DEADLINE_MARGIN_MS;
+
 function inRequestScope(opts: ExecuteOptions): Resolved {
   const { deadline, storeBy, causationId, ...rest } = opts;
   const cause = causationId ?? currentRequestId();

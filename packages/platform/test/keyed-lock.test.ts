@@ -33,18 +33,15 @@ describe("KeyedLock", () => {
   });
 
   it("a task still queued at its bound never runs, rejects with busy, and the next waits for the holder", async () => {
-    const lock = new KeyedLock();
+    const lock = new KeyedLock((key) => new Error(`${key} busy`));
     const log: string[] = [];
     const holder = lock.run("k", async () => {
       await sleep(120);
       log.push("holder");
     });
-    const bounded = lock.run("k", async () => log.push("bounded"), {
-      until: Date.now() + 30,
-      busy: () => new Error("busy"),
-    });
+    const bounded = lock.run("k", async () => log.push("bounded"), Date.now() + 30);
     const next = lock.run("k", async () => log.push("next"));
-    await expect(bounded).rejects.toThrow("busy");
+    await expect(bounded).rejects.toThrow("k busy");
     expect(log).toEqual([]); // it gave up while the holder still ran
     await Promise.all([holder, next]);
     await sleep(20);
@@ -53,7 +50,7 @@ describe("KeyedLock", () => {
 
   it("a bound does not delay a task that finds the key free or freed in time", async () => {
     const lock = new KeyedLock();
-    const soon = { until: Date.now() + 1000, busy: () => new Error("busy") };
+    const soon = Date.now() + 1000;
     await expect(lock.run("free", async () => "ran", soon)).resolves.toBe("ran");
     const holder = lock.run("k", () => sleep(10));
     await expect(lock.run("k", async () => "after", soon)).resolves.toBe("after");

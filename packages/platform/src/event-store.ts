@@ -24,6 +24,7 @@ import type { Config } from "./config.js";
 import { storeUnavailable, unavailable } from "./errors.js";
 import { stampTrace } from "./observability/tracing.js";
 import { aggregateFilter, commitSubject, isTyped, readFilter, SUBJECTS_METADATA, TYPED } from "./subjects.js";
+import { isTransient } from "./until-answered.js";
 
 export { subjectOf } from "./subjects.js";
 
@@ -457,8 +458,7 @@ export class EventStore {
           if (stored !== undefined) return { seq: stored, duplicate: true };
           throw new ConcurrencyError(aggregate);
         }
-        const transient = err instanceof NatsError && (err.code === "503" || err.code === "TIMEOUT");
-        if (transient && Date.now() + delay < giveUpAt) {
+        if (isTransient(err) && Date.now() + delay < giveUpAt) {
           await new Promise((r) => setTimeout(r, delay));
           continue;
         }

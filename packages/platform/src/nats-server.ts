@@ -77,10 +77,14 @@ export function findNatsServer(opts: { install?: boolean; log?: (line: string) =
 // outgoing connection between our check and the moment a node binds it, or
 // be handed to another process as well. Two processes share a block only
 // when their ids differ by a multiple of BLOCKS, and even then start at
-// different places in it.
-const LOWEST = 10_000;
+// different places in it. The range starts above 10080, the highest port that
+// fetch() refuses to connect to ("bad port"), so a test's HTTP client can
+// reach every port handed out.
+const LOWEST = 10_100;
 const BLOCKS = 110;
 const BLOCK_SIZE = 200;
+/** The ports freePort() hands out, unless this process's block is full. */
+export const FREE_PORTS = { lowest: LOWEST, highest: LOWEST + BLOCKS * BLOCK_SIZE - 1 } as const;
 const block = process.pid % BLOCKS;
 let cursor = Math.floor(Math.random() * BLOCK_SIZE);
 

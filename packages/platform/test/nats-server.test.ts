@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { connect } from "nats";
 import { describe, expect, inject, it } from "vitest";
 import { loadConfig, refuseKnownSecrets } from "../src/config.js";
-import { findNatsServer, freePort, portIsFree, startNatsServer } from "../src/nats-server.js";
+import { FREE_PORTS, findNatsServer, freePort, portIsFree, startNatsServer } from "../src/nats-server.js";
 import { selectServices, systemsToLoad } from "../src/node.js";
 import { eventually, tempDir, testConfig } from "../testing/index.js";
 
@@ -39,6 +39,21 @@ describe("nats-server launcher", () => {
     } finally {
       await first.stop();
     }
+  });
+
+  it("hands out only ports that fetch() will connect to", async () => {
+    // The unprivileged ports on the fetch standard's "bad port" list: fetch()
+    // rejects them before connecting. A gateway on one is unreachable to tests.
+    const refused = [1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668];
+    refused.push(6669, 6679, 6697, 10080);
+    for (const port of refused) {
+      const err = await fetch(`http://127.0.0.1:${port}/`).catch((e: Error) => e);
+      expect(String((err as Error).cause), `port ${port}`).toMatch(/bad port/);
+      expect(port < FREE_PORTS.lowest || port > FREE_PORTS.highest, `port ${port}`).toBe(true);
+    }
+    expect(FREE_PORTS.highest).toBeLessThan(32_768); // below Linux's ephemeral range
+    const port = await freePort();
+    expect(port >= FREE_PORTS.lowest && port <= FREE_PORTS.highest).toBe(true);
   });
 
   it("the suite's shared server is provided", () => {

@@ -7,7 +7,15 @@ import type { GatewayCore } from "./core.js";
 import { problemResponse } from "./http-errors.js";
 import { type Claim, checkKey, fingerprint } from "./idempotency.js";
 import { buildParams } from "./params.js";
-import { type AliasHandler, clientAddress, type GatewayRequest, header, pathOf, requestIdOf } from "./request.js";
+import {
+  type AliasHandler,
+  clientAddress,
+  type GatewayRequest,
+  header,
+  pathOf,
+  pathParams,
+  requestIdOf,
+} from "./request.js";
 import { type PreparedResponse, send } from "./respond.js";
 
 // Headers an action may not set through ctx.meta.$responseHeaders: the gateway owns them.
@@ -42,8 +50,7 @@ export function routeHandler(gw: GatewayCore, route: RouteSpec): AliasHandler {
     gw.limiter.take(caller);
     authorize(user, route.roles);
 
-    const matched = req.$alias?.match(pathOf(req));
-    const input = buildParams(route, req, matched || {});
+    const input = buildParams(route, req, pathParams(req));
     const requestId = requestIdOf(req);
     const meta: RequestMeta = { requestId, lang: input.lang };
     if (user) meta.user = user;

@@ -8,7 +8,7 @@ import { type EventStore, readFlow, readFlowCalls } from "@seed/platform/operati
 import type { ServiceBroker } from "moleculer";
 import { authenticate, authorize } from "./auth/authenticate.js";
 import type { GatewayCore } from "./core.js";
-import { type AliasHandler, pathOf } from "./request.js";
+import { type AliasHandler, pathParam } from "./request.js";
 import { sendJson } from "./respond.js";
 
 /** Who may read any flow: the flows of every customer pass through them. */
@@ -28,8 +28,7 @@ export function flowAliases(
       const user = await authenticate(tokens, req, [...FLOW_ROLES]);
       authorize(user, [...FLOW_ROLES]);
       if (user) gw.limiter.take(`user:${user.id}`);
-      const matched = req.$alias?.match(pathOf(req));
-      const id = matched ? matched.correlationId : undefined;
+      const id = pathParam(req, "correlationId");
       if (typeof id !== "string" || !CORRELATION_ID.test(id)) {
         throw validationError("not a correlation id", [
           { path: "/correlationId", message: `must match ${CORRELATION_ID.source}` },

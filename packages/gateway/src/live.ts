@@ -21,7 +21,14 @@ import type { NatsConnection, Subscription } from "nats";
 import { authorize, bearerToken } from "./auth/authenticate.js";
 import type { GatewayCore } from "./core.js";
 import { buildParams } from "./params.js";
-import { type AliasHandler, type GatewayRequest, type GatewayResponse, header, requestIdOf } from "./request.js";
+import {
+  type AliasHandler,
+  type GatewayRequest,
+  type GatewayResponse,
+  header,
+  pathParam,
+  requestIdOf,
+} from "./request.js";
 import { sendJson } from "./respond.js";
 import type { RoutedSystem } from "./routed-systems.js";
 
@@ -80,8 +87,7 @@ export class LiveStreams {
   }
 
   private async stream(req: GatewayRequest, res: GatewayResponse): Promise<void> {
-    const matched = req.$alias?.match(req.parsedUrl ?? "") || {};
-    const route = this.listRoute(String(matched.system ?? ""), String(matched.list ?? ""));
+    const route = this.listRoute(pathParam(req, "system") ?? "", pathParam(req, "list") ?? "");
     const token = bearerToken(req) ?? cookieValue(req, LIVE_COOKIE);
     if (token === undefined) throw unauthorized("missing bearer token or live session");
     const { tokens } = await this.gw.identity();

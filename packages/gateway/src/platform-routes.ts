@@ -6,7 +6,7 @@ import type { GatewayCore } from "./core.js";
 import { docsAsset } from "./docs.js";
 import { PROMETHEUS_TYPE } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
-import type { AliasHandler } from "./request.js";
+import { type AliasHandler, pathParam } from "./request.js";
 import { JSON_TYPE, sendJson, sendText } from "./respond.js";
 import type { RoutedSystem } from "./routed-systems.js";
 
@@ -31,8 +31,7 @@ export function platformAliases(gw: GatewayCore, systems: RoutedSystem[]): Recor
       if (page) sendText(req, res, 200, page.type, page.body);
     }),
     "GET /docs/:file": gw.handler(async (req, res) => {
-      const name = req.$alias?.match(req.parsedUrl ?? "");
-      const file = name && typeof name.file === "string" ? name.file : "";
+      const file = pathParam(req, "file") ?? "";
       const asset = docsAsset(file);
       if (!asset) throw notFound("file");
       const { type, body } = await asset;

@@ -11,8 +11,10 @@ import type { Context } from "moleculer";
 export interface MatchedAlias {
   method: string;
   fullPath: string;
-  match(url: string): Record<string, string | string[]> | false;
 }
+
+/** A path's parameters, as moleculer-web decoded them when it matched the alias. */
+export type PathParams = Record<string, string | string[]>;
 
 export type GatewayContext = Context<unknown, RequestMeta & Record<string, unknown>>;
 
@@ -20,6 +22,8 @@ export interface GatewayRequest extends IncomingMessage {
   /** Context of the `api.rest` action that serves this request. */
   $ctx?: GatewayContext;
   $alias?: MatchedAlias;
+  /** What moleculer-web matched; every route has `mergeParams: false` (routes.ts), so the path's own parameters stay apart. */
+  $params?: { params?: PathParams };
   /** Set by body-parser when the body was JSON; undefined otherwise. */
   body?: unknown;
   /** Parsed query string (qs). */
@@ -50,6 +54,17 @@ export function requestIdFromHeaders(req: IncomingMessage): string {
 export function requestIdOf(req: GatewayRequest): string {
   const id = req.$ctx?.requestID;
   return typeof id === "string" && id !== "" ? id : requestIdFromHeaders(req);
+}
+
+/** The parameters of the request's path (`/orders/:id` → `{ id }`), matched once, by moleculer-web. */
+export function pathParams(req: GatewayRequest): PathParams {
+  return req.$params?.params ?? {};
+}
+
+/** One parameter of the request's path, when it is a single value. */
+export function pathParam(req: GatewayRequest, name: string): string | undefined {
+  const value = pathParams(req)[name];
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Request path without query string. */

@@ -61,7 +61,7 @@ export function buildRoutes(
     }
     return { name: system.name, path: prefix, mappingPolicy: "restrict", bodyParsers, aliases };
   });
-  return [
+  const routes: ApiRouteSchema[] = [
     ...systemRoutes,
     {
       name: "auth",
@@ -97,6 +97,9 @@ export function buildRoutes(
       : []),
     { name: "web", path: "/", mappingPolicy: "restrict", bodyParsers: false, logging: false, aliases: webAliases(gw) },
   ];
+  // moleculer-web then keeps the path's parameters apart from body and query
+  // (pathParams reads them) instead of merging the three into one object.
+  return routes.map((route) => ({ ...route, mergeParams: false }));
 }
 
 /** CORS_ORIGINS: `*`, or a comma-separated list of origins; empty = no CORS headers. */

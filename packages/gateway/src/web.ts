@@ -7,7 +7,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiError, notFound } from "@seed/platform";
 import type { GatewayCore } from "./core.js";
-import type { AliasHandler, GatewayRequest, GatewayResponse } from "./request.js";
+import { type AliasHandler, type GatewayRequest, type GatewayResponse, pathParam } from "./request.js";
 import { sendText } from "./respond.js";
 
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
@@ -51,8 +51,7 @@ export function webAliases(gw: GatewayCore, dist = WEB_DIST): Record<string, Ali
       page(req, res, body);
     }),
     "GET /assets/:file": gw.handler(async (req, res) => {
-      const matched = req.$alias?.match(req.parsedUrl ?? "");
-      const file = matched && typeof matched.file === "string" ? matched.file : "";
+      const file = pathParam(req, "file") ?? "";
       const type = TYPES[extname(file)];
       if (!ASSET.test(file) || !type) throw notFound("file");
       let body = assets.get(file);

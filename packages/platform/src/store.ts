@@ -21,11 +21,12 @@ const CACHE_GENERATION = 10_000;
 
 export class Store {
   private readonly sections = new Map<string, ReturnType<Store["open"]>>();
+  private readonly targets = new Map<string, { sublevel: ReturnType<Store["open"]> }>();
   /**
-   * Recently written rows. Every write of a section goes through this store
-   * (one projection writes it), so the cache never holds a stale row. Rows
-   * read from disk are not added: a read racing a write could put back the
-   * older value.
+   * Recently written rows of the sections read by key. Every write of a
+   * section goes through this store (one projection writes it), so the cache
+   * never holds a stale row. Rows read from disk are not added: a read racing
+   * a write could put back the older value.
    */
   private readonly cache = new QuickLRU<string, unknown>({ maxSize: CACHE_GENERATION });
   /**
@@ -52,6 +53,16 @@ export class Store {
     return s;
   }
 
+  /** The options that direct a batch's operation into a section (one object per section, reused). */
+  private target(name: string): { sublevel: ReturnType<Store["open"]> } {
+    let t = this.targets.get(name);
+    if (!t) {
+      t = { sublevel: this.section(name) };
+      this.targets.set(name, t);
+    }
+    return t;
+  }
+
   private open(name: string) {
     return this.db.sublevel<string, unknown>(name, { valueEncoding: "json" });
   }
@@ -73,31 +84,47 @@ export class Store {
     return index;
   }
 
-  /** Writes rows atomically (WriteBatch.commit); a value of undefined deletes the key. */
+  /**
+   * Writes rows atomically (WriteBatch.commit); a value of undefined deletes the key.
+   * A chained batch hands LevelDB each key and value as they are; an array of
+   * operation objects made the binding read every object's fields through
+   * N-API, a fifth more CPU a key (docs/PERFORMANCE.md, "Where an order's CPU goes now").
+   */
   async write(ops: Array<{ section: string; key: string; value: unknown }>): Promise<void> {
-    await this.db.batch(
-      ops.map((op) =>
-        op.value === undefined
-          ? { type: "del" as const, sublevel: this.section(op.section), key: op.key }
-          : { type: "put" as const, sublevel: this.section(op.section), key: op.key, value: op.value },
-      ),
-    );
-    // Cache and key index change together, with no await between.
+    const batch = this.db.batch();
+    try {
+      for (const op of ops) {
+        const into = this.target(op.section);
+        if (op.value === undefined) batch.del(op.key, into);
+        else batch.put(op.key, op.value, into);
+      }
+    } catch (err) {
+      await batch.close();
+      throw err;
+    }
+    await batch.write();
+    // Cache and key index change together, with no await between. Only
+    // sections read by key (those with a key index) are kept: index entries,
+    // a third of what an order writes, are never read by key, and cached they
+    // pushed rows out of memory long before the rows' next events came.
     for (const op of ops) {
+      const keys = this.keys.get(op.section);
+      if (!keys) continue;
       const cacheKey = `${op.section}\u0000${op.key}`;
       if (op.value === undefined) {
-        // Only index entries are deleted, and they are never read by key.
         this.cache.delete(cacheKey);
         continue;
       }
       this.cache.set(cacheKey, op.value);
-      this.keys.get(op.section)?.add(op.key);
+      keys.add(op.key);
     }
   }
 
   async delete(section: string, key: string): Promise<void> {
     this.cache.delete(`${section}\u0000${key}`);
-    this.keys.delete(section); // rare (a rebuild): simply forget the index
+    // The section keeps its key index: only a section with one has rows in
+    // the cache, and only writes through one keep those rows current.
+    this.keys.get(section)?.remove(key);
     await this.section(section).del(key);
   }
 
@@ -211,6 +238,12 @@ class KeyIndex {
   add(key: string): void {
     if (this.keys) this.keys.add(key);
     else this.addedWhileLoading.add(key);
+  }
+
+  /** A deleted key. Should the load in progress still find it, the disk is asked, which is only slower. */
+  remove(key: string): void {
+    if (this.keys) this.keys.delete(key);
+    else this.addedWhileLoading.delete(key);
   }
 
   /** True only when the key is certainly not in the section. */

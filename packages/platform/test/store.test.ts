@@ -67,4 +67,83 @@ describe("Store", () => {
       await store.close();
     }
   });
+
+  it("keeps rows in memory however many index entries are written beside them", async () => {
+    const store = await openStore(tempDir(), "0");
+    try {
+      await store.write([{ section: "rows", key: "r", value: { n: 1 } }]);
+      expect(await store.get("rows", "r")).toEqual({ n: 1 });
+      await store.write([{ section: "rows", key: "r", value: { n: 2 } }]);
+      // More index entries than memory keeps rows (two generations of 10,000): never read by key, never kept.
+      for (let b = 0; b < 30; b++) {
+        await store.write(
+          Array.from({ length: 1000 }, (_, i) => ({ section: "idx:rows", key: `n\u0000${b}\u0000${i}`, value: 1 })),
+        );
+      }
+      const rows = store.section("rows");
+      const diskRead = rows.get.bind(rows);
+      let fromDisk = 0;
+      rows.get = ((key: string) => {
+        fromDisk++;
+        return diskRead(key);
+      }) as typeof rows.get;
+      expect(await store.get("rows", "r")).toEqual({ n: 2 });
+      expect(fromDisk).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a row rewritten after another row of its section was deleted reads as rewritten", async () => {
+    const store = await openStore(tempDir(), "0");
+    try {
+      // Read once, the section's rows are kept in memory as they are written.
+      expect(await store.get("rows", "a")).toBeUndefined();
+      await store.write([
+        { section: "rows", key: "a", value: { n: 1 } },
+        { section: "rows", key: "b", value: { n: 1 } },
+      ]);
+      expect(await store.get("rows", "a")).toEqual({ n: 1 });
+      await store.delete("rows", "b");
+      await store.write([{ section: "rows", key: "a", value: { n: 2 } }]);
+      expect(await store.get("rows", "a")).toEqual({ n: 2 });
+      expect(await store.get("rows", "b")).toBeUndefined();
+      await store.write([{ section: "rows", key: "b", value: { n: 3 } }]);
+      expect(await store.get("rows", "b")).toEqual({ n: 3 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("writes all of a batch or none of it, across sections, and stays usable after one failed", async () => {
+    const store = await openStore(tempDir(), "0");
+    try {
+      await store.write([
+        { section: "rows", key: "a", value: { n: 1 } },
+        { section: "idx:rows", key: "n\u00001\u0000a", value: 1 },
+      ]);
+      // A value JSON cannot encode fails the batch before anything is written.
+      const failing = store.write([
+        { section: "rows", key: "a", value: { n: 2 } },
+        { section: "idx:rows", key: "n\u00001\u0000a", value: undefined },
+        { section: "rows", key: "b", value: { n: 10n } },
+      ]);
+      await expect(failing).rejects.toThrow(/BigInt/);
+      expect(await store.get("rows", "a")).toEqual({ n: 1 });
+      expect(await store.get("idx:rows", "n\u00001\u0000a")).toBe(1);
+      expect(await store.get("rows", "b")).toBeUndefined();
+
+      await store.write([
+        { section: "rows", key: "a", value: { n: 2 } },
+        { section: "idx:rows", key: "n\u00001\u0000a", value: undefined },
+      ]);
+      expect(await store.get("rows", "a")).toEqual({ n: 2 });
+      expect(await store.get("idx:rows", "n\u00001\u0000a")).toBeUndefined();
+      // On disk too, not only in the store's memory.
+      expect(await store.db.sublevel("rows", { valueEncoding: "json" }).get("a")).toEqual({ n: 2 });
+      expect(await store.db.sublevel("idx:rows", { valueEncoding: "json" }).get("n\u00001\u0000a")).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
 });

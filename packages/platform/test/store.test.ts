@@ -81,12 +81,16 @@ describe("Store", () => {
         );
       }
       const rows = store.section("rows");
-      const diskRead = rows.get.bind(rows);
+      const [read, readSync] = [rows.get.bind(rows), rows.getSync.bind(rows)];
       let fromDisk = 0;
       rows.get = ((key: string) => {
         fromDisk++;
-        return diskRead(key);
+        return read(key);
       }) as typeof rows.get;
+      rows.getSync = ((key: string) => {
+        fromDisk++;
+        return readSync(key);
+      }) as typeof rows.getSync;
       expect(await store.get("rows", "r")).toEqual({ n: 2 });
       expect(fromDisk).toBe(0);
     } finally {

@@ -20,8 +20,11 @@ export interface Row<T> {
 const CACHE_GENERATION = 10_000;
 
 export class Store {
-  private readonly sections = new Map<string, ReturnType<Store["open"]>>();
-  private readonly targets = new Map<string, { sublevel: ReturnType<Store["open"]> }>();
+  /**
+   * The sections opened so far, each as the options that direct a batch's
+   * operation into it (one object per section, reused for every operation).
+   */
+  private readonly sections = new Map<string, { sublevel: ReturnType<Store["open"]> }>();
   /**
    * Recently written rows of the sections read by key. Every write of a
    * section goes through this store (one projection writes it), so the cache
@@ -44,21 +47,15 @@ export class Store {
   ) {}
 
   /** A named part of the store (`agg:order`, `view:orderStatuses`, `pos`). */
-  section(name: string) {
-    let s = this.sections.get(name);
-    if (!s) {
-      s = this.open(name);
-      this.sections.set(name, s);
-    }
-    return s;
+  section(name: string): ReturnType<Store["open"]> {
+    return this.target(name).sublevel;
   }
 
-  /** The options that direct a batch's operation into a section (one object per section, reused). */
   private target(name: string): { sublevel: ReturnType<Store["open"]> } {
-    let t = this.targets.get(name);
+    let t = this.sections.get(name);
     if (!t) {
-      t = { sublevel: this.section(name) };
-      this.targets.set(name, t);
+      t = { sublevel: this.open(name) };
+      this.sections.set(name, t);
     }
     return t;
   }

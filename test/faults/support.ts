@@ -35,9 +35,14 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
   const logFile = join("test-results", `${testFile ? basename(testFile, ".ts") : opts.systems.join("-")}.log`);
   writeFileSync(logFile, "");
   clusterLog = logFile;
+  clusterLogBytes = 0;
   const started = Date.now();
   return startLocalCluster({
-    log: (line) => appendFileSync(logFile, `+${Date.now() - started}ms ${line}\n`),
+    log: (line) => {
+      const text = `+${Date.now() - started}ms ${line}\n`;
+      appendFileSync(logFile, text);
+      clusterLogBytes += Buffer.byteLength(text);
+    },
     dataDir: tempDir("seed-cluster-"),
     port: 0,
     replicas: opts.replicas ?? 2,
@@ -58,11 +63,8 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 }
 
 let clusterLog: string | undefined;
-
-/** What the cluster of this file has logged so far, one line per item. */
-function clusterLogLines(): string[] {
-  return clusterLog ? readFileSync(clusterLog, "utf8").split("\n").filter(Boolean) : [];
-}
+/** How much the cluster of this file has logged so far: where a test's own lines start. */
+let clusterLogBytes = 0;
 
 /**
  * Call once at the top of a fault file: a test that fails prints what its
@@ -70,14 +72,14 @@ function clusterLogLines(): string[] {
  * a CI run keeps only what was printed.
  */
 export function printClusterLogOnFailure(): void {
-  let linesBefore = 0;
+  let bytesBefore = 0;
   beforeEach(() => {
-    linesBefore = clusterLogLines().length;
+    bytesBefore = clusterLogBytes;
   });
   afterEach(({ task }) => {
-    if (task.result?.state !== "fail") return;
+    if (task.result?.state !== "fail" || !clusterLog) return;
     // The supervisor's own lines (starts, exits, restarts) all; the nodes' last 80.
-    const during = clusterLogLines().slice(linesBefore);
+    const during = readFileSync(clusterLog).subarray(bytesBefore).toString("utf8").split("\n").filter(Boolean);
     const lastOfNodes = during.length - 80;
     const shown = during.filter((line, i) => i >= lastOfNodes || !/^\+\d+ms \[/.test(line));
     console.log(

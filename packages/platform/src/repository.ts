@@ -340,14 +340,27 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
 }
 
 /**
+ * How long before its deadline a command stops waiting for its aggregate's
+ * lock. Its "busy" answer must reach the caller before the caller's own
+ * timer fires, or the caller counts a timeout against this endpoint (and its
+ * breaker may open for every other aggregate served here). The answer crosses
+ * NATS into a process whose event loop may be held a while by other work;
+ * there, timers run before the sockets are read, so an answer that arrived
+ * during a long enough pause still loses to the timer. 100 ms
+ * (DEADLINE_MARGIN_MS) was seen to lose that race on a loaded two-core
+ * machine, 250 ms was not.
+ */
+export const LOCK_WAIT_MARGIN_MS = 250;
+
+/** Until when a command waits for its aggregate's lock, if it has a deadline. */
+const queuedUntil = (deadline: number | undefined) =>
+  deadline === undefined ? undefined : deadline - LOCK_WAIT_MARGIN_MS;
+
+/**
  * A command's options with what the request being served gives: its cause
  * (X-Request-Id) unless a policy names one, and its caller's deadline. Read
  * when the command is issued, where the request's scope is the caller's.
  */
-/** How long a command waits for its aggregate's lock: until just before its deadline, if it has one. */
-const queuedUntil = (deadline: number | undefined) =>
-  deadline === undefined ? undefined : deadline - DEADLINE_MARGIN_MS;
-
 function inRequestScope(opts: ExecuteOptions): Resolved {
   const { deadline, storeBy, causationId, ...rest } = opts;
   const cause = causationId ?? currentRequestId();

@@ -79,7 +79,13 @@ const timed = [
 /** The run's temp folder, and its nats-server and built node (test/global-setup.ts). */
 const withNats = ["test/temp-root.ts", "test/global-setup.ts"];
 
-/** A project of files that start or kill processes: each file in a process of its own. */
+/**
+ * A project of files that start or kill processes. Their workers are reused
+ * from file to file, as the integration project's are: a fresh process per
+ * file loaded the platform again each time, a tenth of the group's time.
+ * Each file must stop the nodes and servers it started
+ * (test/leaves-nothing-open.ts).
+ */
 function processes(name: string, group: 1 | 2, include: string[], exclude: string[] = []) {
   return {
     test: {
@@ -89,6 +95,8 @@ function processes(name: string, group: 1 | 2, include: string[], exclude: strin
       exclude: [...common.exclude, ...exclude],
       globalSetup: withNats,
       pool: "forks" as const,
+      isolate: false,
+      setupFiles: ["test/leaves-nothing-open.ts"],
       maxWorkers: workers[group],
       sequence: { groupOrder: group },
     },

@@ -330,6 +330,27 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * A request sent as a client sends it after a 503: again, while the answer
+ * is 503 ("nothing was done, try again shortly"), until another answer comes
+ * or `timeout` has passed. A node restarted in the place of a dead one is
+ * found by the gateway a moment after it reports ready; a retry sent in that
+ * moment is answered 503.
+ */
+export function retriedWhileUnavailable(
+  send: () => Promise<ApiResponse>,
+  opts: { timeout?: number; interval?: number } = {},
+): Promise<ApiResponse> {
+  return eventually(
+    async () => {
+      const res = await send();
+      if (res.status === 503) throw new Error(`still 503: ${JSON.stringify(res.body)}`);
+      return res;
+    },
+    { timeout: opts.timeout ?? 10_000, interval: opts.interval ?? 250 },
+  );
+}
+
 export interface ApiResponse {
   status: number;
   headers: Headers;

@@ -7,7 +7,7 @@
 //   - without a retry, the payment is canceled (PaymentCanceled) once after
 //     the wait, with two payment replicas reconciling, and a retry after that
 //     is refused (409): no reservation is stored without its payment.
-import { eventually, type FaultPlan, type SpawnedNode } from "@seed/platform/testing";
+import { eventually, type FaultPlan, retriedWhileUnavailable, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -77,21 +77,11 @@ async function reserveAndCrash(node: SpawnedNode, body: object, key: string): Pr
   return paid;
 }
 
-/**
- * The client's retry with its key, as a client does it: a 503 says "nothing
- * was done, try again" (a restarted node is found by the gateway a moment
- * after it is ready), so it is sent again until a real answer comes.
- */
-async function keyedRetry(body: object, key: string) {
-  return eventually(
-    async () => {
-      const res = await u.alice.post("/cleaning/cleaningReservations", body, { headers: { "Idempotency-Key": key } });
-      expect(res.status, show(res)).not.toBe(503);
-      return res;
-    },
-    { timeout: 10_000, interval: 250 },
+/** The client's retry with its key, sent again while it is answered 503. */
+const keyedRetry = (body: object, key: string) =>
+  retriedWhileUnavailable(() =>
+    u.alice.post("/cleaning/cleaningReservations", body, { headers: { "Idempotency-Key": key } }),
   );
-}
 
 describe("the reservation node dies between the payment and the reservation", () => {
   it("a keyed retry within the wait completes it (no refund); without a retry the payment is canceled once", async () => {

@@ -9,7 +9,7 @@
 //     a retry after that is refused: no contract without its payment, no
 //     payment without its contract.
 import { streamName, subjectOf } from "@seed/platform";
-import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import { eventually, retriedWhileUnavailable, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";
 import { proposalNoOf } from "../../src/ids.js";
@@ -104,7 +104,7 @@ describe("the proposal node dies between the payment and the contract", () => {
 
     // the proposal node is back; the client retries with its key: the same proposal, charged once
     await proposalNode(false);
-    const retry = await propose(retried, "retried-1");
+    const retry = await retriedWhileUnavailable(() => propose(retried, "retried-1"));
     expect(retry.status, show(retry)).toBe(201);
     expect(retry.body).toMatchObject({ planNo: retried, paymentId: retriedPayment.id, status: "Contracted" });
     expect(await paymentsOf(retried)).toMatchObject([{ id: retriedPayment.id, status: "Approved" }]);

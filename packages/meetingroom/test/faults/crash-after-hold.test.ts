@@ -9,7 +9,7 @@
 //   - without a retry, the hold is released once MEETINGROOM_RECONCILE_AFTER_MS
 //     has passed (two reserve replicas reconciling, counted in the stream), the
 //     room is Available and reservable, and a late retry stores nothing.
-import { eventually, type SpawnedNode } from "@seed/platform/testing";
+import { eventually, retriedWhileUnavailable, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -92,7 +92,7 @@ describe("the maintenance or conference node dies right after the room was held"
     await crashAfterHold("maintenance", () => startMaintenance(mRetried.id, "m-retried"));
     await nodeOf("maintenance", false);
     expect((await get(u.dave, `/meetingroom/maintenances?roomId=${mAbandoned.id}`)).items.length).toBe(0);
-    const retriedMaintenance = await startMaintenance(mRetried.id, "m-retried");
+    const retriedMaintenance = await retriedWhileUnavailable(() => startMaintenance(mRetried.id, "m-retried"));
     expect(retriedMaintenance.status, show(retriedMaintenance)).toBe(201);
 
     // meetings: both reservations used, neither meeting stored; the room shows 회의중
@@ -102,7 +102,7 @@ describe("the maintenance or conference node dies right after the room was held"
     await crashAfterHold("conference", () => startConference(rRetried.id, "c-retried"));
     await nodeOf("conference", false);
     expect((await get(u.alice, `/meetingroom/conferences?reserveId=${rAbandoned.id}`)).items.length).toBe(0);
-    const retriedMeeting = await startConference(rRetried.id, "c-retried");
+    const retriedMeeting = await retriedWhileUnavailable(() => startConference(rRetried.id, "c-retried"));
     expect(retriedMeeting.status, show(retriedMeeting)).toBe(201);
     expect(retriedMeeting.body).toMatchObject({ reserveId: rRetried.id, status: "Started" });
 

@@ -6,7 +6,7 @@
 // SAUCE_RECONCILE_AFTER_MS has passed, and no order, delivery or row appears.
 // Time is the services' clock, shared by every node: the test moves it past
 // the window instead of waiting it out.
-import { commitsOn, eventCounts, eventually, type SpawnedNode } from "@seed/platform/testing";
+import { commitsOn, eventCounts, eventually, retriedWhileUnavailable, type SpawnedNode } from "@seed/platform/testing";
 import { faultCluster } from "@seed/platform/testing/faults";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -78,7 +78,9 @@ describe("order node dies between payment and order", () => {
     // the order node is back, and has no order of either; the client retries with its key: the same order, charged once
     await orderNode(false);
     expect((await list(u.dave, `/sauce/orders?branchId=${retried.branchId}`)).items.length).toBe(0);
-    const res = await u.alice.post("/sauce/orders", retried, { headers: { "Idempotency-Key": "crash-retry" } });
+    const res = await retriedWhileUnavailable(() =>
+      u.alice.post("/sauce/orders", retried, { headers: { "Idempotency-Key": "crash-retry" } }),
+    );
     expect(res.status, show(res)).toBe(201);
     const order = res.body;
     expect(order).toMatchObject({ ...retried, status: "Paid", customerId: u.ids.alice });

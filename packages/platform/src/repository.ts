@@ -350,7 +350,7 @@ export class Repository<S extends Stated, C, E extends DomainEvent> {
  * (DEADLINE_MARGIN_MS) was seen to lose that race on a loaded two-core
  * machine, 250 ms was not.
  */
-export const LOCK_WAIT_MARGIN_MS = 250;
+const LOCK_WAIT_MARGIN_MS = 250;
 
 /** Until when a command waits for its aggregate's lock, if it has a deadline. */
 const queuedUntil = (deadline: number | undefined) =>

@@ -10,6 +10,7 @@ import {
   api,
   eventually,
   expectNoForks,
+  retriedWhileUnavailable,
   tempDir,
   testNodeArgs,
 } from "@seed/platform/testing";
@@ -162,14 +163,9 @@ export async function listAll<T = Record<string, unknown>>(client: ApiClient, pa
   const sep = path.includes("?") ? "&" : "?";
   for (let after = ""; ; ) {
     // A replica catching up after a fault answers 503: that is the API's promise, so ask again.
-    const res = await eventually(
-      async () => {
-        const r = await client.get(`${path}${sep}limit=500${after}`);
-        if (r.status === 503) throw new Error(`GET ${path}: 503 ${JSON.stringify(r.body)}`);
-        return r;
-      },
-      { timeout: 20_000, interval: 250 },
-    );
+    const res = await retriedWhileUnavailable(() => client.get(`${path}${sep}limit=500${after}`), {
+      timeout: 20_000,
+    });
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
     items.push(...(res.body.items as T[]));
     if (!res.body.hasMore) return items;

@@ -53,7 +53,11 @@ const faults = [
 ];
 
 /** Of those, the production-shaped clusters: three nats-servers and a node per system and replica each, under load. */
-const clusters = ["test/faults/mall-cluster.test.ts", "test/faults/systems-cluster.test.ts"];
+const clusters = [
+  "test/faults/mall-cluster.test.ts",
+  "test/faults/systems-cluster.test.ts",
+  "test/faults/mall-stock.test.ts",
+];
 
 /** Of those, the files that time a failure's answer (or race two replicas): never beside group 1 or 3. */
 const timed = [

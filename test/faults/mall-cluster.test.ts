@@ -12,7 +12,6 @@ import { ServiceBroker } from "moleculer";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCluster } from "../../scripts/local-cluster.js";
-import { stockRaces } from "./mall-stock.js";
 import {
   clientOf,
   countBy,
@@ -337,9 +336,6 @@ describe("mall on a cluster, under faults", () => {
       await broker.stop();
     }
   }, 120_000);
-
-  // Before the scale-out, which leaves a replica dead until its peers' heartbeats time out.
-  stockRaces(() => ({ cluster, nc }));
 
   it("scale-out to three policy replicas: each event handled by one; a killed one's events go to the others", async () => {
     const base = cluster.supervisor.spec("mall-1");

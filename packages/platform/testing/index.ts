@@ -420,11 +420,13 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
         payload = typeof body === "string" ? body : JSON.stringify(body);
         headers["content-type"] ??= "application/json";
       }
-      const res = await send(new URL(path, baseUrl), { method, headers, body: payload ?? null });
+      const url = new URL(path, baseUrl);
+      const res = await send(url, { method, headers, body: payload ?? null });
       const text = await res.body.text();
       const responseHeaders = headersOf(res.headers);
+      const contentType = responseHeaders.get("content-type") ?? "";
       let parsed: unknown = text;
-      if ((responseHeaders.get("content-type") ?? "").includes("json") && text) {
+      if (contentType.includes("json") && text) {
         try {
           parsed = JSON.parse(text);
         } catch {
@@ -433,8 +435,7 @@ export function api(baseUrl: string, options: ApiOptions = {}): ApiClient {
       }
       if (checkContract) {
         const contract = await contractOf(baseUrl);
-        const contentType = responseHeaders.get("content-type") ?? "";
-        contract.check(method, new URL(path, baseUrl).href, res.statusCode, contentType, parsed);
+        contract.check(method, url.href, res.statusCode, contentType, parsed);
       }
       return { status: res.statusCode, headers: responseHeaders, body: parsed };
     },

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { startTestNode, type TestNode } from "@seed/platform/testing";
+import { scriptArgs, startTestNode, type TestNode } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_DAY_SLOTS, banner, bannerUrls } from "../../scripts/banner.js";
 
@@ -35,7 +35,7 @@ afterAll(async () => {
 /** Runs `npm run demo`'s script as its own process; answers its exit code and output. */
 function demo(...args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), ...args], {
+    const child = spawn(process.execPath, [...scriptArgs("demo"), ...args], {
       cwd: ROOT,
       env: { ...process.env, SEED_URL: "" },
       stdio: ["ignore", "pipe", "pipe"],

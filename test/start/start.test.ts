@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@seed/platform/operations";
-import { eventually } from "@seed/platform/testing";
+import { eventually, scriptArgs } from "@seed/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bannerUrls } from "../../scripts/banner.js";
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
     LOG_LEVEL: "warn",
   };
   for (const name of ["NATS_URL", "MEETINGROOM_SLOTS", "DEMO_USERS", "NODE_ID", "SERVICES"]) delete env[name];
-  child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "start.ts")], {
+  child = spawn(process.execPath, scriptArgs("start"), {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -70,7 +70,7 @@ describe("npm start", () => {
 
   it("opens meeting rooms all day unless MEETINGROOM_SLOTS is set, says so, and the walk-through works at any hour", async () => {
     expect(out).toContain("reservations open all day here (MEETINGROOM_SLOTS=00:00-24:00)");
-    const demo = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), "meetingroom"], {
+    const demo = spawnSync(process.execPath, [...scriptArgs("demo"), "meetingroom"], {
       cwd: ROOT,
       env: { ...process.env, SEED_URL: url() },
       encoding: "utf8",

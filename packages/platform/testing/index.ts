@@ -21,8 +21,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** URL of the nats-server (JetStream) the global setup started for this run. */
     natsUrl: string;
-    /** The built entry of spawned nodes (test/build-node.ts), if the global setup made one. */
-    testNodeEntry?: string;
+    /** The folder of the entries child processes run (test/build-node.ts), if the global setup built them. */
+    testBuild?: string;
     /** The run's temp folder (test/temp-root.ts), removed when the run ends. */
     tempRoot?: string;
   }
@@ -218,12 +218,23 @@ export interface SpawnNodeOptions {
 }
 
 /**
- * Node.js arguments that start a test node: the entry this run built
- * (test/build-node.ts), else testing/fault-node.ts through tsx.
+ * Node.js arguments that run one of the scripts a person runs (`npm start`'s
+ * scripts/start.ts, `npm run node`'s node.ts, `npm run demo`'s demo.ts): as
+ * this run built it (test/build-node.ts), else from its source through tsx.
+ */
+export function scriptArgs(name: "start" | "node" | "demo"): string[] {
+  const built = provided("testBuild");
+  if (built) return ["--enable-source-maps", join(built, "scripts", `${name}.mjs`)];
+  return ["--import", "tsx", join(ROOT, "scripts", `${name}.ts`)];
+}
+
+/**
+ * Node.js arguments that start a test node: testing/fault-node.ts as this
+ * run built it (test/build-node.ts), else through tsx.
  */
 export function testNodeArgs(): string[] {
-  const built = provided("testNodeEntry") || process.env.SEED_TEST_NODE_ENTRY;
-  if (built) return ["--enable-source-maps", built];
+  const built = provided("testBuild");
+  if (built) return ["--enable-source-maps", join(built, "fault-node.mjs")];
   return ["--import", "tsx", join(ROOT, "packages", "platform", "testing", "fault-node.ts")];
 }
 

@@ -3,6 +3,7 @@
 // writer decided on a state that never counted. Tests read the log with it
 // where the API cannot tell once from twice, and end every fault file with
 // `expectNoForks`.
+import { setTimeout as sleep } from "node:timers/promises";
 import { AckPolicy, DeliverPolicy, type NatsConnection } from "nats";
 import { continues, prevOf } from "../src/chain.js";
 import { DEAD_LETTER_STREAM, decodeCommit, type EventEnvelope } from "../src/event-store.js";
@@ -22,6 +23,16 @@ export interface Chains {
   /** Commits naming a predecessor that is not a valid commit of their subject: a decision on a state that never counted. */
   violations: StoredCommit[];
 }
+
+/**
+ * On a cluster, a consumer just created answers pulls from the server that
+ * holds it; the other servers learn of it a moment later, and a pull sent
+ * through one of them meanwhile finds "no responders". Seen once on a
+ * saturated machine. Pull again, for this long at most.
+ */
+const NEW_CONSUMER_REACHABLE_MS = 10_000;
+/** nats.js's code for a request nobody was subscribed to answer. */
+const NO_RESPONDERS = "503";
 
 /**
  * Every commit stored on `filter` in `stream` (an aggregate's subject takes
@@ -47,12 +58,19 @@ export async function readCommits(
   try {
     const wanted = info.num_pending;
     const consumer = await nc.jetstream().consumers.get(stream, info.name);
+    const reachableBy = Date.now() + NEW_CONSUMER_REACHABLE_MS;
     while (commits.length < wanted) {
-      const batch = await consumer.fetch({ max_messages: Math.min(1000, wanted - commits.length), expires: 5000 });
       let got = 0;
-      for await (const m of batch) {
-        commits.push({ subject: m.subject, seq: m.seq, prev: prevOf(m.headers), events: decodeCommit(m.data) });
-        got++;
+      try {
+        const batch = await consumer.fetch({ max_messages: Math.min(1000, wanted - commits.length), expires: 5000 });
+        for await (const m of batch) {
+          commits.push({ subject: m.subject, seq: m.seq, prev: prevOf(m.headers), events: decodeCommit(m.data) });
+          got++;
+        }
+      } catch (err) {
+        if ((err as { code?: string }).code !== NO_RESPONDERS || Date.now() > reachableBy) throw err;
+        await sleep(100);
+        continue;
       }
       if (got === 0) throw new Error(`${stream} ${filter}: read ${commits.length} of ${wanted} commits`);
     }

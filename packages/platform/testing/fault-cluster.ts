@@ -69,6 +69,14 @@ export interface FaultCluster {
 
 const alive = (c: SpawnedNode) => c.process.exitCode === null && c.process.signalCode === null;
 
+/**
+ * How long the test's own calls to a node (set its clock, run its tickers)
+ * may take: they are not requests the tests measure, and the nodes' request
+ * timeout (1 s in tests) is short for a node that has just started on a
+ * loaded machine.
+ */
+const PLUMBING_TIMEOUT_MS = 10_000;
+
 /** The fault cluster of this test file (see the top of this file). */
 export function faultCluster(opts: FaultClusterOptions): FaultCluster {
   const clock = new MovingClock(opts.clockStart ?? Date.now());
@@ -83,15 +91,18 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
 
   const spawn = async (services: string, o: SpawnOptions = {}): Promise<SpawnedNode> => {
     const { env: extra, nodeId, waitFor, ...rest } = o;
+    const nodeID = nodeId ? `${nodeId}-${process.pid}` : undefined;
+    // A node taking the place of a dead one has its ID: the main node may still list the dead one.
+    const previous = nodeID ? main?.node.broker.registry.nodes.get(nodeID)?.instanceID : undefined;
     const child = await spawnNode({
       ...rest,
       services,
-      env: { ...ready(env, "env"), ...extra, ...(nodeId ? { NODE_ID: `${nodeId}-${process.pid}` } : {}) },
+      env: { ...ready(env, "env"), ...extra, ...(nodeID ? { NODE_ID: nodeID } : {}) },
       clockStart: clock.now(),
     });
     children.push(child);
     const expected = waitFor ?? (services.includes("*") ? [] : services.split(","));
-    if (main) await seenOn(child, expected);
+    if (main) await seenOn(child, expected, previous);
     return child;
   };
 
@@ -101,11 +112,19 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
       .filter((s) => s.name === service)
       .flatMap((s) => (s.nodeID ? [s.nodeID] : []));
 
-  /** Until the main node sees `services` on this child (not only on itself or another replica). */
-  const seenOn = (child: SpawnedNode, services: string[]) =>
+  /**
+   * Until the main node sees `services` on this child: not only on itself or
+   * another replica, nor on the dead node (instance `previous`) whose ID the
+   * child took. Until it has the child's own announcement, a call to that ID
+   * finds the dead node, or none.
+   */
+  const seenOn = (child: SpawnedNode, services: string[], previous?: string | null) =>
     eventually(
       () => {
-        const missing = services.filter((s) => !nodesRunning(s).includes(child.env.NODE_ID ?? ""));
+        const nodeID = child.env.NODE_ID ?? "";
+        if (previous && ready(main, "main").node.broker.registry.nodes.get(nodeID)?.instanceID === previous)
+          throw new Error(`the main node still sees the previous ${nodeID}`);
+        const missing = services.filter((s) => !nodesRunning(s).includes(nodeID));
         if (missing.length > 0)
           throw new Error(`the main node does not see ${missing.join(", ")} on ${child.env.NODE_ID}`);
       },
@@ -129,17 +148,26 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
     async advance(ms, tick = []) {
       clock.advance(ms);
       const broker = ready(main, "main").node.broker;
+      const at = clock.now();
+      // Setting a clock to a time is the same done twice: sent again while a
+      // node just started, or busy on a loaded machine, does not answer in time.
       await Promise.all(
-        children
-          .filter(alive)
-          .map((c) => broker.call(`${TEST_CLOCK_SERVICE}.set`, { at: clock.now() }, { nodeID: c.env.NODE_ID })),
+        children.filter(alive).map((c) =>
+          eventually(() => broker.call(`${TEST_CLOCK_SERVICE}.set`, { at }, { nodeID: c.env.NODE_ID }), {
+            timeout: PLUMBING_TIMEOUT_MS,
+            interval: 100,
+          }),
+        ),
       );
       for (const service of tick) await cluster.tick(service);
     },
     async tick(service) {
       const broker = ready(main, "main").node.broker;
       const nodes = nodesRunning(service);
-      await Promise.all(nodes.map((nodeID) => broker.call(`${service}.tick`, {}, { nodeID })));
+      // Sent once (two runs of a ticker at once are not what a node does), with time to answer on a loaded machine.
+      await Promise.all(
+        nodes.map((nodeID) => broker.call(`${service}.tick`, {}, { nodeID, timeout: PLUMBING_TIMEOUT_MS })),
+      );
       return nodes.length;
     },
   };

@@ -10,8 +10,8 @@
 import { join } from "node:path";
 import { buildEntries, ROOT } from "../scripts/build.js";
 
-/** The scripts tests run as their own processes (`scripts/<name>.ts`). */
-export const TEST_SCRIPTS = ["start", "node", "demo"] as const;
+/** The scripts tests run as their own processes (`scripts/<name>.ts`; `scriptArgs` names the same). */
+const TEST_SCRIPTS = ["start", "node", "demo"] as const;
 
 /** Builds the entries into `outDir`; returns `outDir`. */
 export async function buildTestEntries(outDir: string): Promise<string> {

@@ -149,8 +149,9 @@ export function faultCluster(opts: FaultClusterOptions): FaultCluster {
       clock.advance(ms);
       const broker = ready(main, "main").node.broker;
       const at = clock.now();
-      // Setting a clock to a time is the same done twice: sent again while a
-      // node just started, or busy on a loaded machine, does not answer in time.
+      // Setting a clock to a time twice is the same as once: the call is sent
+      // again while a node that has just started, or is busy on a loaded
+      // machine, does not answer in time.
       await Promise.all(
         children.filter(alive).map((c) =>
           eventually(() => broker.call(`${TEST_CLOCK_SERVICE}.set`, { at }, { nodeID: c.env.NODE_ID }), {

@@ -184,6 +184,15 @@ async function commandNodeKilled(
   return [...ids, ...after.map((o) => o.body.id as string)];
 }
 
+/** `count` resources made by `create(key)`, each under a key of its own, retried with it until 201; their ids. */
+function created(count: number, create: (key: string) => Promise<ApiResponse>): Promise<string[]> {
+  return mapLimit(
+    Array.from({ length: count }, () => newId()),
+    8,
+    async (key) => (await until(201, () => create(key))).body.id as string,
+  );
+}
+
 /** Every id in `ids` maps to exactly `n` in `counts` (absent = 0). */
 function expectEach(counts: Map<string, number>, ids: Iterable<string>, n: number, what: string): void {
   const wrong = [...ids].filter((id) => (counts.get(id) ?? 0) !== n).map((id) => `${id}: ${counts.get(id) ?? 0}`);
@@ -379,10 +388,9 @@ describe("meetingroom on a cluster, under faults", () => {
   const tag = `faults-${newId()}`;
   // Each request adds its own room, named after its key: a retry is the same request.
   const addRoom = (key: string) => dave.post("/meetingroom/rooms", { name: `${tag}-${key}` }, keyed(key));
-  let rooms: string[] = [];
 
   it("(a) a room node killed at a random point: every 201 is stored, keyed retries add once", async () => {
-    rooms = await commandNodeKilled("meetingroom", addRoom, (id) => dave.get(`/meetingroom/rooms/${id}`));
+    const rooms = await commandNodeKilled("meetingroom", addRoom, (id) => dave.get(`/meetingroom/rooms/${id}`));
     await eventually(
       async () => {
         const mineNow = (await listAll<{ name: string }>(dave, "/meetingroom/rooms")).filter((r) =>
@@ -395,7 +403,8 @@ describe("meetingroom on a cluster, under faults", () => {
   }, 120_000);
 
   it("(b) a node killed mid-stream of reservations: every room's status catches up, each hold once", async () => {
-    expect(rooms.length).toBeGreaterThan(100);
+    // Rooms of its own, added before the kill: this scenario does not lean on what (a) left.
+    const rooms = await created(REQUESTS, addRoom);
     const reserve = (roomId: string, key: string) => alice.post("/meetingroom/reserves", { roomId }, keyed(key));
     const cancels = new Set<string>(); // room ids whose reservation was canceled
     const keys = new Map<string, string>(); // room id → key of its reservation
@@ -471,7 +480,22 @@ describe("insurance on a cluster, under faults", () => {
     paymentCycle: "monthly",
   };
   const savePlan = (key: string) => alice.post("/insurance/plans", planBody, keyed(key));
-  let plans: string[] = [];
+
+  /** Until each of `plans` has exactly the messages `expected` names for it (their kinds, sorted), for a minute at most. */
+  const expectMessages = (plans: string[], expected: (planNo: string) => string[]) =>
+    eventually(
+      async () => {
+        const all = new Set(plans);
+        const msgs = (await listAll<{ planNo?: string; kind: string }>(dave, "/insurance/msgs")).filter(
+          (m) => m.planNo && all.has(m.planNo),
+        );
+        const byPlan = new Map<string, string[]>();
+        for (const m of msgs) byPlan.set(m.planNo as string, [...(byPlan.get(m.planNo as string) ?? []), m.kind]);
+        const wrong = plans.filter((p) => JSON.stringify((byPlan.get(p) ?? []).sort()) !== JSON.stringify(expected(p)));
+        expect(wrong.map((p) => `${p}: ${byPlan.get(p)}`)).toEqual([]);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
 
   beforeAll(async () => {
     const product = await dave.post("/insurance/products", {
@@ -495,14 +519,18 @@ describe("insurance on a cluster, under faults", () => {
   }, 30_000);
 
   it("(a) a plan node killed at a random point: every 201 is stored, keyed retries save once", async () => {
-    plans = await commandNodeKilled("insurance", savePlan, (id) => alice.get(`/insurance/plans/${id}`));
+    const plans = await commandNodeKilled("insurance", savePlan, (id) => alice.get(`/insurance/plans/${id}`));
     await eventually(
       async () => expect((await listAll(alice, `/insurance/plans?productCode=${code}`)).length).toBe(plans.length),
       { timeout: 20_000, interval: 500 },
     );
+    // One message per event: each plan saved once, through the crash.
+    await expectMessages(plans, () => ["PlanSaved"]);
   }, 120_000);
 
   it("(b) a node killed mid-stream of withdrawals: one message per event, one payment cancel per withdrawal", async () => {
+    // Plans of its own, saved before the kill: this scenario does not lean on what (a) left.
+    const plans = await created(100, savePlan);
     const withdrawn = plans.slice(0, 80);
     const proposalOf = new Map<string, string>();
     /** Document, proposal (paid), withdrawal: each step safe to repeat. */
@@ -543,21 +571,13 @@ describe("insurance on a cluster, under faults", () => {
 
     // One message per event: the full walk for the withdrawn plans, the save alone for the rest.
     const walked = new Set(withdrawn);
-    const all = new Set(plans);
+    await expectMessages(plans, (p) =>
+      walked.has(p)
+        ? ["DocumentIssued", "PaymentCanceled", "PlanSaved", "ProposalContracted", "ProposalWithdrawn"]
+        : ["PlanSaved"],
+    );
     await eventually(
       async () => {
-        const msgs = (await listAll<{ planNo?: string; kind: string }>(dave, "/insurance/msgs")).filter(
-          (m) => m.planNo && all.has(m.planNo),
-        );
-        const byPlan = new Map<string, string[]>();
-        for (const m of msgs) byPlan.set(m.planNo as string, [...(byPlan.get(m.planNo as string) ?? []), m.kind]);
-        const wrong = plans.filter((p) => {
-          const expected = walked.has(p)
-            ? ["DocumentIssued", "PaymentCanceled", "PlanSaved", "ProposalContracted", "ProposalWithdrawn"]
-            : ["PlanSaved"];
-          return JSON.stringify((byPlan.get(p) ?? []).sort()) !== JSON.stringify(expected);
-        });
-        expect(wrong.map((p) => `${p}: ${byPlan.get(p)}`)).toEqual([]);
         const payments = (await listAll<{ proposalNo: string; status: string }>(dave, "/insurance/payments")).filter(
           (p) => [...proposalOf.values()].includes(p.proposalNo),
         );

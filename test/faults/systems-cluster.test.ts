@@ -169,7 +169,10 @@ async function commandNodeKilled(
     expect(res.body.id).toBe(o.body.id);
   });
   // Failed ones retried with their key: created now, once.
-  const retried = await mapLimit(failed, 8, async (o) => (await until(201, () => create(o.key))).body.id as string);
+  const retried = await createdUnder(
+    failed.map((o) => o.key),
+    create,
+  );
   // Acknowledged ones repeated with their key: the first answer, not a second resource.
   await mapLimit(ok, 16, async (o) => {
     const again = await create(o.key);
@@ -184,14 +187,17 @@ async function commandNodeKilled(
   return [...ids, ...after.map((o) => o.body.id as string)];
 }
 
-/** `count` resources made by `create(key)`, each under a key of its own, retried with it until 201; their ids. */
-function created(count: number, create: (key: string) => Promise<ApiResponse>): Promise<string[]> {
-  return mapLimit(
-    Array.from({ length: count }, () => newId()),
-    8,
-    async (key) => (await until(201, () => create(key))).body.id as string,
-  );
+/** The ids of what `create(key)` made under each of `keys`, each sent again with its key until 201. */
+function createdUnder(keys: string[], create: (key: string) => Promise<ApiResponse>): Promise<string[]> {
+  return mapLimit(keys, 8, async (key) => (await until(201, () => create(key))).body.id as string);
 }
+
+/** `count` resources made by `create(key)`, each under a key of its own; their ids. */
+const created = (count: number, create: (key: string) => Promise<ApiResponse>) =>
+  createdUnder(
+    Array.from({ length: count }, () => newId()),
+    create,
+  );
 
 /** Every id in `ids` maps to exactly `n` in `counts` (absent = 0). */
 function expectEach(counts: Map<string, number>, ids: Iterable<string>, n: number, what: string): void {

@@ -218,25 +218,21 @@ export interface SpawnNodeOptions {
 }
 
 /**
- * Node.js arguments that run one of the scripts a person runs (`npm start`'s
- * scripts/start.ts, `npm run node`'s node.ts, `npm run demo`'s demo.ts): as
- * this run built it (test/build-node.ts), else from its source through tsx.
+ * Node.js arguments that run an entry: as this run built it (`built`, a path
+ * in test/build-node.ts's folder), else its TypeScript `source` through tsx.
  */
-export function scriptArgs(name: "start" | "node" | "demo"): string[] {
-  const built = provided("testBuild");
-  if (built) return ["--enable-source-maps", join(built, "scripts", `${name}.mjs`)];
-  return ["--import", "tsx", join(ROOT, "scripts", `${name}.ts`)];
+function entryArgs(built: string, source: string): string[] {
+  const folder = provided("testBuild");
+  return folder ? ["--enable-source-maps", join(folder, built)] : ["--import", "tsx", join(ROOT, source)];
 }
 
-/**
- * Node.js arguments that start a test node: testing/fault-node.ts as this
- * run built it (test/build-node.ts), else through tsx.
- */
-export function testNodeArgs(): string[] {
-  const built = provided("testBuild");
-  if (built) return ["--enable-source-maps", join(built, "fault-node.mjs")];
-  return ["--import", "tsx", join(ROOT, "packages", "platform", "testing", "fault-node.ts")];
-}
+/** Node.js arguments that run one of the scripts a person runs (`npm start`'s start.ts, `npm run node`'s node.ts, `npm run demo`'s demo.ts). */
+export const scriptArgs = (name: "start" | "node" | "demo"): string[] =>
+  entryArgs(join("scripts", `${name}.mjs`), join("scripts", `${name}.ts`));
+
+/** Node.js arguments that start a test node (testing/fault-node.ts). */
+export const testNodeArgs = (): string[] =>
+  entryArgs("fault-node.mjs", join("packages", "platform", "testing", "fault-node.ts"));
 
 /**
  * A real child process running scripts/node.ts (through testing/fault-node.ts,

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Times `npm start`'s node from its start to /health/ready, then stops it:
-# run under farm-bench (docs/PERFORMANCE.md), e.g.
-#   farm-bench --vs 'sh bench/start-to-ready.sh node --import tsx scripts/start.ts' \
-#     -- sh bench/start-to-ready.sh node .build/start.mjs
+# run it several times under a timer of whole processes, two commands in
+# turns (docs/PERFORMANCE.md), e.g.
+#   for i in 1 2 3 4 5; do
+#     /usr/bin/time -f '%U %S %e %M' sh bench/start-to-ready.sh node .build/start.mjs
+#     /usr/bin/time -f '%U %S %e %M' sh bench/start-to-ready.sh node --import tsx scripts/start.ts
+#   done
 # The arguments are the command that starts the node (from the repository's
 # root). Its data folder is kept between runs (a warm start: the second start
 # of an install, streams and views already there). With RSS_LOG set, the RSS

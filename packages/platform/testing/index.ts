@@ -220,10 +220,12 @@ export interface SpawnNodeOptions {
 /**
  * Node.js arguments that run an entry: as this run built it (`built`, a path
  * in test/build-node.ts's folder), else its TypeScript `source` through tsx.
+ * No `--enable-source-maps` of its own: see test/build-node.ts for how to have
+ * a child's stack traces name the sources.
  */
 function entryArgs(built: string, source: string): string[] {
   const folder = provided("testBuild");
-  return folder ? ["--enable-source-maps", join(folder, built)] : ["--import", "tsx", join(ROOT, source)];
+  return folder ? [join(folder, built)] : ["--import", "tsx", join(ROOT, source)];
 }
 
 /** Node.js arguments that run one of the scripts a person runs (`npm start`'s start.ts, `npm run node`'s node.ts, `npm run demo`'s demo.ts). */

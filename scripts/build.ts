@@ -55,7 +55,7 @@ interface PluginBuild {
  * time (a native addon found from `__dirname`, Swagger UI's page and scripts,
  * the REPL's commands listed from their folder).
  */
-const ON_DISK = ["classic-level", "node-gyp-build", "swagger-ui-dist", "moleculer-repl"];
+export const ON_DISK = ["classic-level", "node-gyp-build", "swagger-ui-dist", "moleculer-repl"];
 const onDisk = new RegExp(`/node_modules/(${ON_DISK.join("|")})/`);
 
 /** `@scope/name` or `name` of an import like `@scope/name/sub/path`. */

@@ -1,11 +1,13 @@
 // A node loads only the code of the systems it runs: the catalog's manifests
 // match the systems they load, and in the built node each system's code is
 // reached only through a dynamic import, never from the entry's static imports.
-import { mkdtempSync, rmSync } from "node:fs";
+// The packages are bundled with it, but for those that read their own folder.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { type BuildMetafile, buildEntries, ROOT } from "../../scripts/build.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BuildMetafile, buildEntries, ON_DISK, ROOT } from "../../scripts/build.js";
 import { catalog } from "../../scripts/catalog.js";
 
 describe("the catalog", () => {
@@ -22,6 +24,10 @@ describe("the catalog", () => {
 
 describe("the built node", () => {
   const outDir = mkdtempSync(join(tmpdir(), "seed-build-"));
+  let meta: BuildMetafile;
+  beforeAll(async () => {
+    meta = await buildEntries({ entries: [join(ROOT, "scripts", "node.ts")], outDir });
+  }, 60_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   /** Sources of the files reachable from `file` by imports that `follow` accepts. */
@@ -36,8 +42,7 @@ describe("the built node", () => {
     return [...seen].flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {}));
   }
 
-  it("reaches a system's services only through that system's own chunk, loaded on demand", async () => {
-    const meta = await buildEntries({ entries: [join(ROOT, "scripts", "node.ts")], outDir });
+  it("reaches a system's services only through that system's own chunk, loaded on demand", () => {
     const chunkOf = (source: string) =>
       Object.keys(meta.outputs).find((file) => source in (meta.outputs[file]?.inputs ?? {})) as string;
     const entry = chunkOf("scripts/node.ts");
@@ -63,5 +68,26 @@ describe("the built node", () => {
         name,
       ).toEqual([]);
     }
-  }, 60_000);
+  });
+
+  it("bundles the packages: only those that read their own folder, and optional ones not installed, stay outside", () => {
+    const outside = new Set(
+      Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)),
+    );
+    const packageOf = (path: string) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+    const fromDisk = [...outside].filter((p) => p.startsWith("/")).map(packageOf);
+    expect(fromDisk).toContain("classic-level");
+    expect(fromDisk.filter((name) => !ON_DISK.includes(name as string))).toEqual([]);
+    // Named, not found by path: Node's own modules, and packages no one installed
+    // (Moleculer's other transporters and loggers, required only when configured).
+    const named = [...outside].filter((p) => !p.startsWith("/") && !isBuiltin(p));
+    expect(named.length).toBeGreaterThan(0);
+    const anywhere = join(ROOT, "node_modules", ".pnpm", "node_modules");
+    const nameOf = (p: string) =>
+      p
+        .split("/")
+        .slice(0, p.startsWith("@") ? 2 : 1)
+        .join("/");
+    expect(named.filter((p) => existsSync(join(anywhere, nameOf(p))))).toEqual([]);
+  });
 });

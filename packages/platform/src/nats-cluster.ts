@@ -53,11 +53,6 @@ export async function startNatsCluster(opts: NatsClusterOptions): Promise<NatsCl
       serverName: name,
       startTimeoutMs: 30_000,
       args: ["--cluster_name", prefix, "--cluster", `nats://${host}:${routePorts[i]}`, "--routes", routes],
-      // The members share this machine's cores, where each would be a machine
-      // of its own in production. With a Go scheduler each sized to all the
-      // cores, their threads spun and handed work to each other: a tenth of
-      // their CPU under load went to that (docs/RELIABILITY.md).
-      env: { GOMAXPROCS: process.env.GOMAXPROCS ?? "1" },
       ...(opts.log ? { log: (line: string) => opts.log?.(name, line) } : {}),
     });
   };

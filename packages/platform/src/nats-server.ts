@@ -138,8 +138,6 @@ export interface NatsServerOptions {
   log?: (line: string) => void;
   /** Extra command-line arguments. */
   args?: string[];
-  /** Environment variables on top of this process's (e.g. the Go runtime's GOMAXPROCS). */
-  env?: Record<string, string>;
 }
 
 export interface NatsServer {
@@ -188,11 +186,7 @@ async function startOnce(bin: string, port: number, opts: NatsServerOptions): Pr
   args.push(...(opts.args ?? []));
   // Own process group: a Ctrl-C in the terminal must not stop NATS before the
   // services that still need it have drained; the caller stops it last.
-  const child = spawn(bin, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
-  });
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   let tail = "";
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();

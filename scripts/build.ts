@@ -59,7 +59,7 @@ export const ON_DISK = ["classic-level", "node-gyp-build", "swagger-ui-dist", "m
 const onDisk = new RegExp(`/node_modules/(${ON_DISK.join("|")})/`);
 
 /** `@scope/name` or `name` of an import like `@scope/name/sub/path`. */
-function packageName(specifier: string): string {
+export function packageName(specifier: string): string {
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
 }

@@ -21,7 +21,8 @@ declare module "vitest" {
 /**
  * The build, shared by the projects of the run: each project runs its global
  * setup, one after the other, in this one process. Built once per project,
- * it held the first test back by about 6 s. Removed with the last project's teardown.
+ * it held the first test file back by ten seconds and more. Removed with the
+ * last project's teardown.
  */
 interface SharedBuild {
   dir: Promise<string>;

@@ -7,7 +7,7 @@ import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BuildMetafile, buildEntries, ON_DISK, ROOT } from "../../scripts/build.js";
+import { type BuildMetafile, buildEntries, ON_DISK, packageName, ROOT } from "../../scripts/build.js";
 import { catalog } from "../../scripts/catalog.js";
 
 describe("the catalog", () => {
@@ -83,11 +83,6 @@ describe("the built node", () => {
     const named = [...outside].filter((p) => !p.startsWith("/") && !isBuiltin(p));
     expect(named.length).toBeGreaterThan(0);
     const anywhere = join(ROOT, "node_modules", ".pnpm", "node_modules");
-    const nameOf = (p: string) =>
-      p
-        .split("/")
-        .slice(0, p.startsWith("@") ? 2 : 1)
-        .join("/");
-    expect(named.filter((p) => existsSync(join(anywhere, nameOf(p))))).toEqual([]);
+    expect(named.filter((p) => existsSync(join(anywhere, packageName(p))))).toEqual([]);
   });
 });

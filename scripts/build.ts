@@ -56,7 +56,6 @@ interface PluginBuild {
  * the REPL's commands listed from their folder).
  */
 export const ON_DISK = ["classic-level", "node-gyp-build", "swagger-ui-dist", "moleculer-repl"];
-const onDisk = new RegExp(`/node_modules/(${ON_DISK.join("|")})/`);
 
 /** `@scope/name` or `name` of an import like `@scope/name/sub/path`. */
 export function packageName(specifier: string): string {
@@ -127,16 +126,16 @@ export async function buildEntries({ entries, outDir, sourcemap = false }: Build
           build.onResolve({ filter: /^[^./]/ }, async (args) => {
             if (args.path.startsWith("node:") || args.path.startsWith("@seed/")) return undefined;
             if (args.pluginData === "seed-resolving") return undefined;
-            if (args.importer.includes("/node_modules/")) {
-              // A package importing another: esbuild resolves it, unless it stays
-              // on disk or is an optional dependency that is not installed
-              // (Moleculer's other transporters, loggers, serializers, required
-              // only when configured, which this project never does). Asking
-              // esbuild to resolve each of these thousands of imports for us
-              // doubled the build's time.
-              const name = packageName(args.path);
-              if (!ON_DISK.includes(name))
-                return installed(name, args.resolveDir) ? undefined : { path: args.path, external: true };
+            const name = packageName(args.path);
+            const onDisk = ON_DISK.includes(name);
+            if (!onDisk && args.importer.includes("/node_modules/")) {
+              // A package importing another: esbuild resolves it, unless it is an
+              // optional dependency that is not installed (Moleculer's other
+              // transporters, loggers, serializers, required only when
+              // configured, which this project never does). Asking esbuild to
+              // resolve each of these thousands of imports for us doubled the
+              // build's time.
+              return installed(name, args.resolveDir) ? undefined : { path: args.path, external: true };
             }
             const found = await build.resolve(args.path, {
               kind: args.kind,
@@ -147,8 +146,7 @@ export async function buildEntries({ entries, outDir, sourcemap = false }: Build
             if (found.errors.length > 0) return { errors: found.errors };
             // Built-in modules named without "node:" stay as they are.
             if (found.external && !found.path.startsWith("/")) return { path: args.path, external: true };
-            if (onDisk.test(found.path)) return { path: found.path, external: true };
-            return { path: found.path };
+            return onDisk ? { path: found.path, external: true } : { path: found.path };
           });
           build.onLoad({ filter: /\.ts$/ }, async (args) => {
             const source = await readFile(args.path, "utf8");

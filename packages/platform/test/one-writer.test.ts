@@ -65,6 +65,24 @@ async function bothAccepted(
   return both;
 }
 
+/**
+ * Until a publish on the system's stream is answered through each of these
+ * connections. A member learns of a new stream's subjects from the cluster a
+ * moment after the stream has its leader; a publish through it before that
+ * finds "no responders" (seen once, on a saturated machine), which is not
+ * what the probe asks about.
+ */
+async function answeredThrough(system: string, members: Connected[]): Promise<void> {
+  await Promise.all(
+    members.map((m, i) =>
+      eventually(() => m.events.js.publish(subjectOf(system, "probe", `ready${i}`), "ready"), {
+        timeout: 10_000,
+        interval: 100,
+      }),
+    ),
+  );
+}
+
 describe("one writer per aggregate version on a 3-node cluster (nats-server as installed)", () => {
   it("the server alone lets two appends made on the same expected sequence land on a 3-replica stream only before 2.9.21, never on a 1-replica one", async () => {
     const r3 = uniqueSystem();
@@ -81,6 +99,8 @@ describe("one writer per aggregate version on a 3-node cluster (nats-server as i
     const serialized = versionAtLeast(version, [2, 9, 21]);
     await a3.events.ensureStream(r3);
     await a1.events.ensureStream(r1);
+    await answeredThrough(r3, [a3, b3, c3]);
+    await answeredThrough(r1, [a1, b1]);
     expect(await a3.events.guarantee(streamName(r3))).toBe("appends verified");
     expect(await a1.events.guarantee(streamName(r1))).toBe("expected sequence checked by the server");
     // The race is one of timing, and of where the stream's leader sits: some

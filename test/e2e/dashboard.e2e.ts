@@ -5,7 +5,7 @@
 // the actions its state allows and shows its saga as a timeline, refusals
 // appear next to the field or button that caused them, in words, the Korean
 // labels are drawn in the font the page ships, the layout fits a phone.
-import { startTestNode, type TestNode } from "@seed/platform/testing";
+import { middayTimeZone, startTestNode, type TestNode } from "@seed/platform/testing";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { STATUS_LABELS as CLEANING } from "../../packages/cleaning/src/labels.js";
@@ -39,7 +39,9 @@ const button = (c: Locator, name: string): Locator => c.getByRole("button", { na
 beforeAll(async () => {
   node = await startTestNode({
     config: {
+      // An all-day slot, in a zone where the day has at least 11 hours left.
       MEETINGROOM_SLOTS: "00:00-24:00",
+      MEETINGROOM_TZ: middayTimeZone(),
       INSURANCE_DOCUMENT_DELAY_MS: 300,
       RATE_LIMIT_PER_MINUTE: 0,
       // The flow page shows calls from the spans each node keeps.

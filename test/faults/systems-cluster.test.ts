@@ -12,7 +12,7 @@
 // A system's node runs all of its services, so each kill takes a command
 // replica and a policy replica at once; (a) and (b) differ in what they prove.
 import { newId } from "@seed/platform";
-import { type ApiClient, type ApiResponse, eventually, sleep } from "@seed/platform/testing";
+import { type ApiClient, type ApiResponse, eventually, middayTimeZone, sleep } from "@seed/platform/testing";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCluster } from "../../scripts/local-cluster.js";
@@ -47,8 +47,10 @@ beforeAll(async () => {
   cluster = await startCluster({
     systems: SYSTEMS,
     env: {
-      // Reservations work at any hour of the run.
+      // Reservations work at any hour of the run: an all-day slot, in a zone
+      // where the day has at least 11 hours left.
       MEETINGROOM_SLOTS: "00:00-24:00",
+      MEETINGROOM_TZ: middayTimeZone(),
       INSURANCE_DOCUMENT_DELAY_MS: "100",
     },
   });

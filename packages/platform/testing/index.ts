@@ -479,5 +479,6 @@ export * from "./consumers.js";
 export { ApiContract, ContractViolation, contractOf } from "./contract.js";
 export type { FaultPlan } from "./crash-points.js";
 export * from "./decider.js";
+export { middayTimeZone } from "./midday.js";
 export * from "./policy.js";
 export { commitsOn, eventCounts } from "./stream.js";

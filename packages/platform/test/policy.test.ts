@@ -72,13 +72,13 @@ describe("Policy", () => {
     return { policy, logger, stop };
   };
 
-  const consumerInfo = async () => (await c.events.jsm()).consumers.info(stream, durable);
+  const consumerInfo = async (name = durable) => (await c.events.jsm()).consumers.info(stream, name);
 
   /** Waits until the consumer has acknowledged the stream up to `last` with nothing pending or held. */
-  const settledConsumer = (last: number) =>
+  const settledConsumer = (last: number, name = durable) =>
     eventually(
       async () => {
-        const info = await consumerInfo();
+        const info = await consumerInfo(name);
         expect(info.ack_floor.stream_seq).toBe(last);
         expect(info.num_ack_pending).toBe(0);
         expect(info.num_pending).toBe(0);
@@ -332,10 +332,10 @@ describe("Policy", () => {
       { Added: async (e) => void seen.push(e.id) },
       { durable: `${durable}-counter`, replaces: durable, filter: `${system}.counter.>` },
     );
-    await eventually(() => expect(seen).toHaveLength(15));
-    await sleep(300);
+    // Everything handled and acknowledged: a second handling would show now.
+    const info = await settledConsumer(15, `${durable}-counter`);
+    expect(seen).toHaveLength(15);
     expect(new Set(seen).size).toBe(15);
-    const info = await (await c.events.jsm()).consumers.info(stream, `${durable}-counter`);
     expect(info.config.opt_start_seq).toBe(11);
     expect(info.config.filter_subject).toBe(`${system}.counter.>`);
   });

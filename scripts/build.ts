@@ -13,8 +13,8 @@
 // bundle's own URL: it checks whether it is the process's entry by it.
 //
 // `node --import tsx scripts/build.ts` builds the entries of `npm start`,
-// `npm run node` and `npm run cluster` into .build/ (scripts/run.mjs does that
-// when a source is newer than the last build).
+// `npm run node`, `npm run cluster` and `npm run repl` into .build/
+// (scripts/run.mjs does that when a source is newer than the last build).
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -26,8 +26,8 @@ export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Where the run-time entries are built (see scripts/run.mjs). */
 export const BUILD_DIR = join(ROOT, ".build");
 
-/** The run-time entries: `npm start`, `npm run node`, `npm run cluster`. */
-export const RUNTIME_ENTRIES = ["start", "node", "cluster"].map((name) => join(ROOT, "scripts", `${name}.ts`));
+/** The run-time entries: `npm start`, `npm run node`, `npm run cluster`, `npm run repl`. */
+export const RUNTIME_ENTRIES = ["start", "node", "cluster", "repl"].map((name) => join(ROOT, "scripts", `${name}.ts`));
 
 // esbuild comes with tsx (a production dependency of the workspace root).
 const tsxRequire = createRequire(createRequire(import.meta.url).resolve("tsx"));

@@ -13,7 +13,6 @@
 //
 // What each command does lives in @seed/platform/operations (observability/operator.ts);
 // this file parses arguments and prints.
-import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import type { Interface } from "node:readline";
 import { configOrFail, fail, loadOrFail, natsUrlOrFail } from "./lifecycle.js";
@@ -48,16 +47,14 @@ async function main(): Promise<void> {
     return;
   }
   process.env.LOG_LEVEL ??= "warn";
-  const [node, operations, { default: brokerConfig }, { ServiceBroker }, { connect }, { systems }] = await loadOrFail(
-    () =>
-      Promise.all([
-        import("@seed/platform/node"),
-        import("@seed/platform/operations"),
-        import("../broker.config.js"),
-        import("moleculer"),
-        import("nats"),
-        import("./systems.js"),
-      ]),
+  const [node, operations, { default: brokerConfig }, { ServiceBroker }, { systems }] = await loadOrFail(() =>
+    Promise.all([
+      import("@seed/platform/node"),
+      import("@seed/platform/operations"),
+      import("../broker.config.js"),
+      import("moleculer"),
+      import("./systems.js"),
+    ]),
   );
   const systemNames = systems.map((s) => s.name);
   let config = configOrFail(() => node.loadConfig(process.env, systems));
@@ -71,9 +68,9 @@ async function main(): Promise<void> {
   options.skipProcessEventRegistration = true;
   const broker = new ServiceBroker(options);
   broker.createService(operations.opsService(broker));
-  let nc: Awaited<ReturnType<typeof connect>>;
+  let nc: Awaited<ReturnType<typeof node.connectEvents>>;
   try {
-    nc = await connect({ ...node.natsOptions(config), name: `${options.nodeID}-events` });
+    nc = await node.connectEvents(config, options.nodeID);
     await broker.start();
   } catch (err) {
     fail(`Could not join the system at ${config.NATS_URL}. Is it running (\`npm start\`)?`, err);
@@ -221,10 +218,11 @@ async function main(): Promise<void> {
 
   // broker.repl() is `require("moleculer-repl")(broker, options.replOptions)`;
   // under pnpm Moleculer cannot resolve the package itself, so this calls it.
-  const repl = createRequire(import.meta.url)("moleculer-repl") as (
-    broker: unknown,
-    opts: { customCommands: CustomCommand[]; delimiter: string },
-  ) => ReplServer;
+  // An import the build sees: it stays on disk and is imported by its path
+  // (scripts/build.ts), wherever the built REPL runs from.
+  const { default: repl } = (await loadOrFail(() => import("moleculer-repl"))) as unknown as {
+    default: (broker: unknown, opts: { customCommands: CustomCommand[]; delimiter: string }) => ReplServer;
+  };
   server = repl(broker, { customCommands: commands, delimiter: "seed $" });
   // `events` is Moleculer's built-in (event subscriptions); `events tail …` is ours.
   const builtinEval = server.eval;

@@ -93,8 +93,11 @@ function ensureWebBuilt(node, env) {
  * or the installed dependencies are newer than the last build.
  */
 const BUILD = join(ROOT, ".build");
+/** The entries scripts/build.ts writes into .build/ (its RUNTIME_ENTRIES). */
+const BUILT_ENTRIES = ["start", "node", "cluster", "repl"];
 function ensureNodesBuilt(node, env) {
-  const built = mtime(join(BUILD, "node.mjs"));
+  // The oldest entry, 0 when one is missing (a build from before it was an entry).
+  const built = Math.min(...BUILT_ENTRIES.map((name) => mtime(join(BUILD, `${name}.mjs`))));
   const sources = [
     join(ROOT, "packages"),
     join(ROOT, "scripts"),
@@ -129,7 +132,7 @@ const COMMANDS = {
   start: (args) => [...built("start"), ...args],
   node: (args) => [...built("node"), ...args],
   cluster: (args) => [...built("cluster"), ...args],
-  repl: (args) => [...tsx("scripts/repl.ts"), ...args],
+  repl: (args) => [...built("repl"), ...args],
   demo: (args) => [...tsx("scripts/demo.ts"), ...args],
   bench: (args) => [...tsx("bench/run.ts"), ...args],
   "bench:lists": (args) => [...tsx("bench/lists.ts"), ...args],
@@ -168,7 +171,7 @@ const node = supportedNode();
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 if (command !== "pnpm") ensureInstalled(node, env);
 if (command === "start" || command === "test:e2e") ensureWebBuilt(node, env);
-if (command === "start" || command === "node" || command === "cluster") ensureNodesBuilt(node, env);
+if (BUILT_ENTRIES.includes(command)) ensureNodesBuilt(node, env);
 if (command === "test:e2e") {
   try {
     env.CHROME_BIN = ensureChromium({ log: say });

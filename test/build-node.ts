@@ -3,15 +3,15 @@
 // of transpiling every file at start:
 //   - <outDir>/fault-node.mjs: testing/fault-node.ts (scripts/node.ts with
 //     crash points and a movable clock), for the nodes tests spawn and kill;
-//   - <outDir>/scripts/<name>.mjs: `npm start`'s, `npm run node`'s and
-//     `npm run demo`'s scripts, run as a person runs them.
+//   - <outDir>/scripts/<name>.mjs: `npm start`'s, `npm run node`'s,
+//     `npm run demo`'s and `npm run repl`'s scripts, run as a person runs them.
 // Two builds: scripts/node.ts is an entry of the second and a module of the
 // first, and only an entry runs itself when started.
 import { join } from "node:path";
 import { buildEntries, ROOT } from "../scripts/build.js";
 
 /** The scripts tests run as their own processes (`scripts/<name>.ts`; `scriptArgs` names the same). */
-const TEST_SCRIPTS = ["start", "node", "demo"] as const;
+const TEST_SCRIPTS = ["start", "node", "demo", "repl"] as const;
 
 /**
  * Source maps only when the children will read them: a child inherits

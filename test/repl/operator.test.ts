@@ -26,6 +26,7 @@ import {
   api,
   eventually,
   natsUrl,
+  scriptArgs,
   startTestNode,
   TEST_NAMESPACE,
   type TestNode,
@@ -314,7 +315,7 @@ describe("breakers and metrics", () => {
 describe("the REPL", () => {
   it("joins the system as a node and answers the operator's commands typed on its input", async () => {
     const root = join(import.meta.dirname, "..", "..");
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "repl.ts")], {
+    const child = spawn(process.execPath, scriptArgs("repl"), {
       cwd: root,
       env: { ...process.env, NATS_URL: natsUrl(), NAMESPACE: TEST_NAMESPACE, LOG_LEVEL: "warn", NODE_ID: "" },
       stdio: ["pipe", "pipe", "pipe"],

@@ -158,6 +158,11 @@ export function natsOptions(config: Config) {
   };
 }
 
+/** The connection a node (or the REPL) reads and writes the streams through, named `<nodeID>-events` in NATS's monitoring. */
+export function connectEvents(config: Config, nodeID: string): Promise<NatsConnection> {
+  return connect({ ...natsOptions(config), name: `${nodeID}-events` });
+}
+
 export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const { config } = opts;
   const factories: Record<string, ServiceFactory> = {};
@@ -166,7 +171,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const names = selectServices(config.SERVICES, Object.keys(factories));
 
   const broker = new ServiceBroker(opts.brokerOptions);
-  const nc = await connect({ ...natsOptions(config), name: `${broker.nodeID}-events` });
+  const nc = await connectEvents(config, broker.nodeID);
   const events = new EventStore(nc, config);
   const health = healthOf(broker);
   const vitals = watchVitals(health, nc, {

@@ -228,8 +228,8 @@ function entryArgs(built: string, source: string): string[] {
   return folder ? [join(folder, built)] : ["--import", "tsx", join(ROOT, source)];
 }
 
-/** Node.js arguments that run one of the scripts a person runs (`npm start`'s start.ts, `npm run node`'s node.ts, `npm run demo`'s demo.ts). */
-export const scriptArgs = (name: "start" | "node" | "demo"): string[] =>
+/** Node.js arguments that run one of the scripts a person runs (`npm start`'s start.ts, `npm run node`'s node.ts, `npm run demo`'s demo.ts, `npm run repl`'s repl.ts). */
+export const scriptArgs = (name: "start" | "node" | "demo" | "repl"): string[] =>
   entryArgs(join("scripts", `${name}.mjs`), join("scripts", `${name}.ts`));
 
 /** Node.js arguments that start a test node (testing/fault-node.ts). */

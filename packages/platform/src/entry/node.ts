@@ -18,6 +18,7 @@ export { type HealthServer, startHealthServer } from "../health-server.js";
 export { pathParamsOf } from "../http.js";
 export { PROMETHEUS_TYPE, renderPrometheus } from "../metrics.js";
 export {
+  connectEvents,
   natsOptions,
   type RunningNode,
   type StartNodeOptions,

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { allServices } from "./launch.js";
-import { objectNameOf, sizingOf } from "./service-sizing.js";
+import { nodeOptionsFor, objectNameOf, sizingOf } from "./service-sizing.js";
 
 const ROOT = join(import.meta.dirname, "..");
 export const PER_SERVICE_FILE = join(ROOT, "k8s", "overlays", "per-service", "services.yaml");
@@ -48,7 +48,13 @@ export function serviceObjects(service: string): Obj[] {
   deployment.spec.selector.matchLabels = labels(deployment.spec.selector.matchLabels);
   deployment.spec.template.metadata.labels = labels(deployment.spec.template.metadata.labels);
   const [node] = deployment.spec.template.spec.containers;
-  node.env = node.env.map((e: Obj) => (e.name === "SERVICES" ? { name: "SERVICES", value: service } : e));
+  node.env = node.env.map((e: Obj) =>
+    e.name === "SERVICES"
+      ? { name: "SERVICES", value: service }
+      : e.name === "NODE_OPTIONS"
+        ? { name: "NODE_OPTIONS", value: nodeOptionsFor(sizing.limits.memory) }
+        : e,
+  );
   node.resources = { requests: sizing.requests, limits: sizing.limits };
   node.startupProbe.failureThreshold = Math.ceil(sizing.startupSeconds / node.startupProbe.periodSeconds);
 

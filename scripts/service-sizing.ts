@@ -60,5 +60,25 @@ const SIZING: Record<string, Partial<Sizing>> = {
 
 export const sizingOf = (service: string): Sizing => ({ ...DEFAULT, ...SIZING[service] });
 
+/**
+ * The V8 heap a node may grow to in a container with this memory limit
+ * (`512Mi`, `1Gi`): 60 % of it, in MiB, a multiple of 16. Left alone, Node
+ * sizes the heap from the container's whole limit and collects lazily while
+ * far from it, so a node under a burst grows into memory that LevelDB,
+ * buffers and code also need: a node running everything reached 1,057 MB of
+ * RSS under the bench's load on a 24 GB machine, and 281 MB with its heap
+ * capped at 300 MB, at the same throughput (docs/PERFORMANCE.md, "Memory
+ * under load").
+ */
+export function heapLimitMiB(memoryLimit: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(memoryLimit);
+  if (!m) throw new Error(`memory limit ${memoryLimit}: expected <n>Mi or <n>Gi`);
+  const mib = Number(m[1]) * (m[2] === "Gi" ? 1024 : 1);
+  return Math.floor((mib * 0.6) / 16) * 16;
+}
+
+/** The NODE_OPTIONS of a node container with this memory limit. */
+export const nodeOptionsFor = (memoryLimit: string): string => `--max-old-space-size=${heapLimitMiB(memoryLimit)}`;
+
 /** The Kubernetes name of a service's objects: `mall.orderStatus` → `seed-mall-orderstatus`. */
 export const objectNameOf = (service: string): string => `seed-${service.replaceAll(".", "-").toLowerCase()}`;

@@ -10,7 +10,7 @@ import { configVariables, loadConfig, refuseKnownSecrets, selectServices } from 
 import { describe, expect, it } from "vitest";
 import { PER_SERVICE_FILE, perServiceYaml } from "../../scripts/k8s-per-service.js";
 import { allServices } from "../../scripts/launch.js";
-import { objectNameOf, sizingOf } from "../../scripts/service-sizing.js";
+import { heapLimitMiB, nodeOptionsFor, objectNameOf, sizingOf } from "../../scripts/service-sizing.js";
 import { systems } from "../../scripts/systems.js";
 import {
   BASE,
@@ -56,6 +56,17 @@ const nodeContainer = (d: Workload): Container => {
   return c;
 };
 const servicesOf = (d: Workload) => envValue(nodeContainer(d), "SERVICES")?.value ?? "";
+
+describe("the heap cap of a node container", () => {
+  it("is 60 % of the memory limit, in MiB, a multiple of 16", () => {
+    expect(heapLimitMiB("512Mi")).toBe(304);
+    expect(heapLimitMiB("768Mi")).toBe(448);
+    expect(heapLimitMiB("384Mi")).toBe(224);
+    expect(heapLimitMiB("1Gi")).toBe(608);
+    expect(nodeOptionsFor("512Mi")).toBe("--max-old-space-size=304");
+    expect(() => heapLimitMiB("512M")).toThrow(/expected <n>Mi or <n>Gi/);
+  });
+});
 
 describe("every manifest is a valid Kubernetes object", () => {
   it("each YAML file under k8s/ parses, without duplicate keys", () => {
@@ -208,6 +219,11 @@ function deploymentChecks(objs: K8sObject[]): void {
           expect(c.resources?.[kind]).toHaveProperty("cpu");
           expect(c.resources?.[kind]).toHaveProperty("memory");
         }
+      });
+
+      it("caps the V8 heap well inside its memory limit", () => {
+        const limit = String(c.resources?.limits?.memory);
+        expect(envValue(c, "NODE_OPTIONS")?.value).toBe(nodeOptionsFor(limit));
       });
 
       it("rolls out with maxUnavailable 0", () => {

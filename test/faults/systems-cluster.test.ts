@@ -201,6 +201,34 @@ const created = (count: number, create: (key: string) => Promise<ApiResponse>) =
     create,
   );
 
+/**
+ * The load of a "(b)" scenario: `max` creates at RATE, and every third one
+ * created canceled as soon as it is answered. `canceled` holds their names:
+ * `nameOf` (default: the created resource's id).
+ */
+function loadCancelingEveryThird(o: {
+  max?: number;
+  create: (i: number, key: string) => Promise<ApiResponse>;
+  cancel: (created: ApiResponse) => Promise<unknown>;
+  nameOf?: (i: number, created: ApiResponse) => string;
+}): { load: Promise<Outcome[]>; canceled: Set<string> } {
+  const canceled = new Set<string>();
+  const load = steadyLoad({
+    rate: RATE,
+    max: o.max ?? REQUESTS,
+    until: () => false,
+    send: async (i, key) => {
+      const res = await o.create(i, key);
+      if (res.status === 201 && i % 3 === 0) {
+        canceled.add(o.nameOf ? o.nameOf(i, res) : (res.body.id as string));
+        await o.cancel(res);
+      }
+      return res;
+    },
+  });
+  return { load, canceled };
+}
+
 /** Every id in `ids` maps to exactly `n` in `counts` (absent = 0). */
 function expectEach(counts: Map<string, number>, ids: Iterable<string>, n: number, what: string): void {
   const wrong = [...ids].filter((id) => (counts.get(id) ?? 0) !== n).map((id) => `${id}: ${counts.get(id) ?? 0}`);
@@ -222,23 +250,10 @@ describe("sauce on a cluster, under faults", () => {
 
   it("(b) a policy node killed mid-stream: one delivery per paid order, one refund per cancel", async () => {
     const btag = `${tag}-b`;
-    const cancels = new Set<string>();
-    const load = steadyLoad({
-      rate: RATE,
-      max: REQUESTS,
-      until: () => false,
-      send: async (i, key) => {
-        const res = await alice.post(
-          "/sauce/orders",
-          { branchId: btag, sauceId: "hot-chili", qty: 1, price: 1000 },
-          keyed(key),
-        );
-        if (res.status === 201 && i % 3 === 0) {
-          cancels.add(res.body.id);
-          await alice.post(`/sauce/orders/${res.body.id}/cancel`);
-        }
-        return res;
-      },
+    const { load, canceled: cancels } = loadCancelingEveryThird({
+      create: (_, key) =>
+        alice.post("/sauce/orders", { branchId: btag, sauceId: "hot-chili", qty: 1, price: 1000 }, keyed(key)),
+      cancel: (order) => alice.post(`/sauce/orders/${order.body.id}/cancel`),
     });
     const kill = await killOneNodeOf("sauce");
     const outcomes = await load;
@@ -330,19 +345,9 @@ describe("cleaning on a cluster, under faults", () => {
 
   it("(b) a policy node killed mid-stream: one message per event, one payment cancel per cancel", async () => {
     const place = `${tag}-b`;
-    const cancels = new Set<string>();
-    const load = steadyLoad({
-      rate: RATE,
-      max: REQUESTS,
-      until: () => false,
-      send: async (i, key) => {
-        const res = await reserve(place)(key);
-        if (res.status === 201 && i % 3 === 0) {
-          cancels.add(res.body.id);
-          await alice.post(`/cleaning/cleaningReservations/${res.body.id}/cancel`);
-        }
-        return res;
-      },
+    const { load, canceled: cancels } = loadCancelingEveryThird({
+      create: (_, key) => reserve(place)(key),
+      cancel: (request) => alice.post(`/cleaning/cleaningReservations/${request.body.id}/cancel`),
     });
     const kill = await killOneNodeOf("cleaning");
     const outcomes = await load;
@@ -414,22 +419,17 @@ describe("meetingroom on a cluster, under faults", () => {
     // Rooms of its own, added before the kill: this scenario does not lean on what (a) left.
     const rooms = await created(REQUESTS, addRoom);
     const reserve = (roomId: string, key: string) => alice.post("/meetingroom/reserves", { roomId }, keyed(key));
-    const cancels = new Set<string>(); // room ids whose reservation was canceled
     const keys = new Map<string, string>(); // room id → key of its reservation
-    const load = steadyLoad({
-      rate: RATE,
+    // `cancels`: the room ids whose reservation was canceled.
+    const { load, canceled: cancels } = loadCancelingEveryThird({
       max: rooms.length,
-      until: () => false,
-      send: async (i, key) => {
+      create: (i, key) => {
         const roomId = rooms[i] as string;
         keys.set(roomId, key);
-        const res = await reserve(roomId, key);
-        if (res.status === 201 && i % 3 === 0) {
-          cancels.add(roomId);
-          await alice.post(`/meetingroom/reserves/${res.body.id}/cancel`);
-        }
-        return res;
+        return reserve(roomId, key);
       },
+      cancel: (reservation) => alice.post(`/meetingroom/reserves/${reservation.body.id}/cancel`),
+      nameOf: (i) => rooms[i] as string,
     });
     const kill = await killOneNodeOf("meetingroom");
     const outcomes = await load;

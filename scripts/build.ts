@@ -20,6 +20,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { RUNTIME_ENTRY_NAMES } from "./node-process.mjs";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -27,7 +28,7 @@ export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const BUILD_DIR = join(ROOT, ".build");
 
 /** The run-time entries: `npm start`, `npm run node`, `npm run cluster`, `npm run repl`. */
-export const RUNTIME_ENTRIES = ["start", "node", "cluster", "repl"].map((name) => join(ROOT, "scripts", `${name}.ts`));
+export const RUNTIME_ENTRIES = RUNTIME_ENTRY_NAMES.map((name) => join(ROOT, "scripts", `${name}.ts`));
 
 // esbuild comes with tsx (a production dependency of the workspace root).
 const tsxRequire = createRequire(createRequire(import.meta.url).resolve("tsx"));

@@ -6,6 +6,13 @@
 // "Idle memory".
 
 /**
+ * The run-time entries, `scripts/<name>.ts`, that scripts/build.ts bundles
+ * into .build/ and scripts/run.mjs runs from there: `npm start`, `npm run
+ * node`, `npm run cluster` and `npm run repl`.
+ */
+export const RUNTIME_ENTRY_NAMES = ["start", "node", "cluster", "repl"];
+
+/**
  * Node's flags. V8 grows the young generation up to 2 × 32 MB while a node
  * starts (module loading survives many scavenges) and never gives it back
  * while the node idles; 2 × 8 MB holds what a busy node allocates between two

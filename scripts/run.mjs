@@ -11,7 +11,7 @@ import { arch } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureChromium } from "./chromium.mjs";
-import { NODE_FLAGS, withNodeEnv } from "./node-process.mjs";
+import { NODE_FLAGS, RUNTIME_ENTRY_NAMES, withNodeEnv } from "./node-process.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOOLS = join(ROOT, ".tools");
@@ -93,11 +93,9 @@ function ensureWebBuilt(node, env) {
  * or the installed dependencies are newer than the last build.
  */
 const BUILD = join(ROOT, ".build");
-/** The entries scripts/build.ts writes into .build/ (its RUNTIME_ENTRIES). */
-const BUILT_ENTRIES = ["start", "node", "cluster", "repl"];
 function ensureNodesBuilt(node, env) {
   // The oldest entry, 0 when one is missing (a build from before it was an entry).
-  const built = Math.min(...BUILT_ENTRIES.map((name) => mtime(join(BUILD, `${name}.mjs`))));
+  const built = Math.min(...RUNTIME_ENTRY_NAMES.map((name) => mtime(join(BUILD, `${name}.mjs`))));
   const sources = [
     join(ROOT, "packages"),
     join(ROOT, "scripts"),
@@ -171,7 +169,7 @@ const node = supportedNode();
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 if (command !== "pnpm") ensureInstalled(node, env);
 if (command === "start" || command === "test:e2e") ensureWebBuilt(node, env);
-if (BUILT_ENTRIES.includes(command)) ensureNodesBuilt(node, env);
+if (RUNTIME_ENTRY_NAMES.includes(command)) ensureNodesBuilt(node, env);
 if (command === "test:e2e") {
   try {
     env.CHROME_BIN = ensureChromium({ log: say });

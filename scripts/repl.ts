@@ -15,6 +15,9 @@
 // this file parses arguments and prints.
 import { hostname } from "node:os";
 import type { Interface } from "node:readline";
+// Imported statically: bundled, a package that is a CommonJS module comes out
+// of a dynamic import with its exports under `default` only.
+import { ServiceBroker } from "moleculer";
 import { configOrFail, fail, loadOrFail, natsUrlOrFail } from "./lifecycle.js";
 
 const USAGE = `usage: npm run repl
@@ -47,12 +50,11 @@ async function main(): Promise<void> {
     return;
   }
   process.env.LOG_LEVEL ??= "warn";
-  const [node, operations, { default: brokerConfig }, { ServiceBroker }, { systems }] = await loadOrFail(() =>
+  const [node, operations, { default: brokerConfig }, { systems }] = await loadOrFail(() =>
     Promise.all([
       import("@seed/platform/node"),
       import("@seed/platform/operations"),
       import("../broker.config.js"),
-      import("moleculer"),
       import("./systems.js"),
     ]),
   );

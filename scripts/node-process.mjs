@@ -1,7 +1,7 @@
 // How a node's process is started, wherever it is started from: `npm start`,
 // `npm run node`, `npm run cluster` and `npm run repl` (scripts/run.mjs), the
-// local cluster's supervisor and the bench. The Dockerfile repeats both (its CMD and ENV;
-// test/deploy/dockerfile.test.ts holds them equal). Plain JavaScript: run.mjs
+// local cluster's supervisor and the bench. The Dockerfile repeats both (its
+// CMD and ENV; test/deploy/dockerfile.test.ts holds them equal). Plain JavaScript: run.mjs
 // reads it before any TypeScript tooling exists. Figures: docs/PERFORMANCE.md,
 // "Idle memory".
 

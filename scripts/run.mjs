@@ -88,13 +88,13 @@ function ensureWebBuilt(node, env) {
 }
 
 /**
- * The nodes run compiled JavaScript (scripts/build.ts bundles their entries
- * into .build/): built once, and again only when a source, the broker settings
- * or the installed dependencies are newer than the last build.
+ * The nodes and the REPL run compiled JavaScript (scripts/build.ts bundles
+ * their entries into .build/): built once, and again only when a source, the
+ * broker settings or the installed dependencies are newer than the last build,
+ * or an entry is missing.
  */
 const BUILD = join(ROOT, ".build");
 function ensureNodesBuilt(node, env) {
-  // The oldest entry, 0 when one is missing (a build from before it was an entry).
   const built = Math.min(...RUNTIME_ENTRY_NAMES.map((name) => mtime(join(BUILD, `${name}.mjs`))));
   const sources = [
     join(ROOT, "packages"),

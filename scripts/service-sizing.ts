@@ -64,11 +64,8 @@ export const sizingOf = (service: string): Sizing => ({ ...DEFAULT, ...SIZING[se
  * The V8 heap a node may grow to in a container with this memory limit
  * (`512Mi`, `1Gi`): 60 % of it, in MiB, a multiple of 16. Left alone, Node
  * sizes the heap from the container's whole limit and collects lazily while
- * far from it, so a node under a burst grows into memory that LevelDB,
- * buffers and code also need: a node running everything reached 1,057 MB of
- * RSS under the bench's load on a 24 GB machine, and 281 MB with its heap
- * capped at 300 MB, at the same throughput (docs/PERFORMANCE.md, "Memory
- * under load").
+ * far from it, so a node under a burst grows into the memory LevelDB, buffers
+ * and code also need (figures: docs/PERFORMANCE.md, "Memory under load").
  */
 export function heapLimitMiB(memoryLimit: string): number {
   const m = /^(\d+)(Mi|Gi)$/.exec(memoryLimit);

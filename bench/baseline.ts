@@ -75,8 +75,9 @@ async function main(): Promise<void> {
       settings: {
         port: config.PORT,
         ip: config.HOST,
-        logRequest: "debug",
-        logResponse: "debug",
+        // As the gateway logs: per-request lines only at the debug level.
+        logRequest: config.LOG_LEVEL === "debug" ? "debug" : null,
+        logResponse: config.LOG_LEVEL === "debug" ? "debug" : null,
         logRequestParams: null,
         logResponseData: null,
         routes: [

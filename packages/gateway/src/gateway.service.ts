@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Server } from "node:net";
 import type { Role, ServiceFactory, SystemModule } from "@seed/platform";
+import type { Config } from "@seed/platform/node";
 import type { CallingOptions, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { AllowedMethods } from "./allowed-methods.js";
@@ -12,7 +13,7 @@ import { GatewayCore } from "./core.js";
 import { flowAliases } from "./flows.js";
 import { LiveStreams } from "./live.js";
 import type { GatewayRequest } from "./request.js";
-import { requestIdFromHeaders } from "./request.js";
+import { clientRequestId } from "./request.js";
 import { type RoutedSystem, routedSystems } from "./routed-systems.js";
 import { buildRoutes, checkRoutes, corsSettings } from "./routes.js";
 
@@ -48,16 +49,20 @@ export function createGateway(modules: SystemModule[], roles: readonly Role[] = 
           gw.fail(req as GatewayRequest, res, err);
         },
         // One request id for the whole call chain: the client's when it is safe,
-        // else a new one. (moleculer-web accepts a function here; its typings
-        // know only the object form.)
+        // else the context's own id, which Moleculer makes for every call
+        // anyway (moleculer-web would pass the client's header unchecked).
+        // (moleculer-web accepts a function here; its typings know only the
+        // object form.)
         ...({
           rootCallOptions(options: CallingOptions, req: IncomingMessage) {
-            options.requestID = requestIdFromHeaders(req);
+            options.requestID = clientRequestId(req);
           },
         } as Record<string, unknown>),
-        // Per-request logs would cost more than the request at load; params may hold passwords.
-        logRequest: "debug",
-        logResponse: "debug",
+        // Per-request logs would cost more than the request at load; params may
+        // hold passwords. Below the debug level they are not even formatted:
+        // moleculer-web builds each line before the logger drops it.
+        logRequest: logsRequests(rt.config) ? "debug" : null,
+        logResponse: logsRequests(rt.config) ? "debug" : null,
         logRequestParams: null,
         logResponseData: null,
         logRouteRegistration: "debug",
@@ -104,6 +109,11 @@ export function createGateway(modules: SystemModule[], roles: readonly Role[] = 
     };
     return schema;
   };
+}
+
+/** Whether the per-request lines (logged at debug) would be kept. */
+function logsRequests(config: Config): boolean {
+  return config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace";
 }
 
 /** Longest a new gateway waits to see the services of its routes before it takes traffic anyway. */

@@ -32,6 +32,8 @@ export interface GatewayRequest extends IncomingMessage {
   parsedUrl?: string;
   originalUrl?: string;
   $startTime?: [number, number];
+  /** The id made for a request that failed before it had a context (see requestIdOf). */
+  $requestId?: string;
 }
 
 export type GatewayResponse = ServerResponse;
@@ -43,17 +45,23 @@ export type AliasHandler = (req: GatewayRequest, res: GatewayResponse) => void;
 // it is echoed in headers and bodies, so it must not carry anything else.
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The client's X-Request-Id (or X-Correlation-Id) when it is safe to echo, else a new one. */
-export function requestIdFromHeaders(req: IncomingMessage): string {
+/** The client's X-Request-Id (or X-Correlation-Id) when it is safe to echo; undefined otherwise. */
+export function clientRequestId(req: IncomingMessage): string | undefined {
   const raw = req.headers["x-request-id"] ?? req.headers["x-correlation-id"];
   const value = Array.isArray(raw) ? raw[0] : raw;
-  return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
+  return value !== undefined && REQUEST_ID.test(value) ? value : undefined;
 }
 
-/** The id of this request, as the `api.rest` context knows it. */
+/**
+ * The id of this request, as the `api.rest` context knows it: the client's,
+ * or else the context's own id. A request refused before it had a context
+ * gets one made here, once, so its log line and its answer name the same id.
+ */
 export function requestIdOf(req: GatewayRequest): string {
   const id = req.$ctx?.requestID;
-  return typeof id === "string" && id !== "" ? id : requestIdFromHeaders(req);
+  if (typeof id === "string" && id !== "") return id;
+  req.$requestId ??= clientRequestId(req) ?? randomUUID();
+  return req.$requestId;
 }
 
 /** The parameters of the request's path (`/orders/:id` → `{ id }`), matched once, by moleculer-web. */

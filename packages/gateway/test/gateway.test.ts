@@ -274,7 +274,11 @@ describe("routes", () => {
     const unsafe = await alice.get("/health/live", { headers: { "x-request-id": "a b<script>" } });
     expect(unsafe.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     const generated = await alice.get("/health/live");
-    expect(generated.headers.get("x-request-id")).toBeTruthy();
+    expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // Without one from the client, an error names the same id in its header and its body.
+    const refused = await alice.get("/nope");
+    expect(refused.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(refused.body.requestId).toBe(refused.headers.get("x-request-id"));
   });
 
   it("answers a CORS preflight", async () => {

@@ -43,13 +43,7 @@ export function fillPath(route: CatalogRoute, value: string | ((param: string) =
   });
 }
 
-/** A syntactically valid ULID nobody created (its time part is far in the future). */
-export function unknownId(): string {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let s = "7ZZZZZZZZZ";
-  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
-  return s;
-}
+export { unknownId } from "@seed/platform/testing/actors";
 
 // ── Names that must never reach a client ────────────────────────────────────
 

@@ -59,3 +59,38 @@ export function expectErrorBody(res: ApiResponse, status: number, error: string,
   if (RULED.has(status)) expect(res.body.reason, show(res)).toMatch(/^[A-Z][A-Za-z0-9]+$/);
   if (reason !== undefined) expect(res.body.reason, show(res)).toBe(reason);
 }
+
+/** An id as the systems make them (ULID) and a time as they write it (ISO 8601, UTC). */
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** A syntactically valid ULID nobody created: its time part is far in the future. */
+export function unknownId(): string {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let s = "7ZZZZZZZZZ";
+  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
+  return s;
+}
+
+/**
+ * One system's error assertions: the error body every system answers
+ * (`expectErrorBody`), then `noInternals`, the system's own check that the
+ * answer names none of its services, subjects or source files.
+ */
+export function errorAssertions(noInternals: (res: ApiResponse) => void) {
+  function expectError(res: ApiResponse, status: number, error: string, reason?: string): void {
+    expectErrorBody(res, status, error, reason);
+    noInternals(res);
+  }
+  /** A 422 whose `details` name exactly these JSON pointers, each with a message. */
+  function expectValidation(res: ApiResponse, paths: string[]): void {
+    expectError(res, 422, "ValidationError");
+    expect(Array.isArray(res.body.details), show(res)).toBe(true);
+    for (const d of res.body.details) {
+      expect(d, show(res)).toMatchObject({ path: expect.stringMatching(/^\//), message: expect.any(String) });
+    }
+    const got = [...new Set(res.body.details.map((d: { path: string }) => d.path))].sort();
+    expect(got, show(res)).toEqual([...new Set(paths)].sort());
+  }
+  return { expectError, expectValidation };
+}

@@ -1,14 +1,14 @@
 // Shared helpers of the insurance black-box tests: the demo users as HTTP
 // clients, the steps of the flow as one call each, and the checks every error
 // answer must pass. Everything goes over HTTP through the gateway.
-import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
-import { type Actors, actors, expectErrorBody, list, show } from "@seed/platform/testing/actors";
+import { type ApiClient, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type Actors, actors, errorAssertions, list, show } from "@seed/platform/testing/actors";
 import { expect } from "vitest";
 import { ageOn, monthlyPremium, todayIn } from "../../src/underwriting.js";
 
+export { ISO_UTC, ULID, unknownId } from "@seed/platform/testing/actors";
 export { type Actors, actors, list, show };
 
-export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const SETTLE = { timeout: 15_000 };
 export const PREFIX = "[EZ보험] ";
 /** Every test file registers its customers with this birth date (a user has one record per run). */
@@ -90,24 +90,10 @@ export async function issuedDocument(client: ApiClient, planNo: string): Promise
 
 export const account = (accountNo = "123-45-678901") => ({ bankCode: "004", accountNo, holderName: "홍길동" });
 
-export function expectError(res: ApiResponse, status: number, error: string, reason?: string): void {
-  expectErrorBody(res, status, error, reason);
+export const { expectError, expectValidation } = errorAssertions((res) => {
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/insurance\.[a-z]+\.|INSURANCE\b|"stack"|\.ts:\d+/);
-}
-
-export function expectValidation(res: ApiResponse, paths: string[]): void {
-  expectError(res, 422, "ValidationError");
-  const got = [...new Set(res.body.details.map((d: { path: string }) => d.path))].sort();
-  expect(got, show(res)).toEqual([...new Set(paths)].sort());
-}
-
-export const unknownId = (): string => {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let s = "7ZZZZZZZZZ";
-  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
-  return s;
-};
+});
 
 /** The messages of one plan, once there are `count` of them. */
 export const msgsOfPlan = (client: ApiClient, planNo: string, count: number): Promise<Json[]> =>

@@ -16,14 +16,13 @@ import {
   startTestNode,
   type TestNode,
 } from "@seed/platform/testing";
-import { type Actors, actors, expectErrorBody, show } from "@seed/platform/testing/actors";
+import { type Actors, actors, errorAssertions, show } from "@seed/platform/testing/actors";
 import { privateNats } from "@seed/platform/testing/faults";
 import { afterAll, beforeAll, expect } from "vitest";
 
+export { ISO_UTC, ULID, unknownId } from "@seed/platform/testing/actors";
 export { type Actors, actors, show };
 
-export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 export const JWT_SECRET = "test-secret-0123456789abcdef"; // testEnv's
 export const SETTLE = { timeout: 10_000 };
 
@@ -130,30 +129,14 @@ export async function roomShows(client: ApiClient, roomId: string, status: strin
 }
 
 /** An error answer as api.md describes it, and nothing of the inside. */
-export function expectError(res: ApiResponse, status: number, error: string, reason?: string): void {
-  expectErrorBody(res, status, error, reason);
+export const { expectError, expectValidation } = errorAssertions((res) => {
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/meetingroom\.(room|reserve|conference|maintenance|schedule)|MEETINGROOM|\.ts:\d+|"stack"/);
-  if (status === 503) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-}
+  if (res.status === 503) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+});
 
 /** 409 whose message says which rule, and `reason` names it. */
 export function expectConflict(res: ApiResponse, words: RegExp, reason?: string): void {
   expectError(res, 409, "Conflict", reason);
   expect(res.body.message).toMatch(words);
 }
-
-/** 422 naming exactly these JSON pointers. */
-export function expectValidation(res: ApiResponse, paths: string[]): void {
-  expectError(res, 422, "ValidationError");
-  const got = [...new Set(res.body.details.map((d: { path: string }) => d.path))].sort();
-  expect(got, show(res)).toEqual([...new Set(paths)].sort());
-}
-
-/** A syntactically valid ULID nobody created. */
-export const unknownId = (): string => {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let s = "7ZZZZZZZZZ";
-  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
-  return s;
-};

@@ -1,14 +1,12 @@
 // Shared helpers of the sauce's black-box tests: the demo users as HTTP
 // clients, the steps of the flow as one call each, and the checks every error
 // answer must pass. Everything goes over HTTP through the gateway.
-import { type ApiClient, type ApiResponse, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
-import { type Actors, actors, expectErrorBody, list, show } from "@seed/platform/testing/actors";
+import { type ApiClient, eventually, startTestNode, type TestNode } from "@seed/platform/testing";
+import { type Actors, actors, errorAssertions, list, show } from "@seed/platform/testing/actors";
 import { afterAll, beforeAll, expect } from "vitest";
 
+export { ISO_UTC, ULID, unknownId } from "@seed/platform/testing/actors";
 export { type Actors, actors, list, show };
-
-export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** How long an asynchronous step (a policy, a view) may take to show; normally milliseconds. */
 export const SETTLE = 15_000;
@@ -83,23 +81,7 @@ export function rowWithStatus(client: ApiClient, orderId: string, status: string
 }
 
 /** An error answer as api.md describes it, with nothing internal in it. */
-export function expectError(res: ApiResponse, status: number, error: string, reason?: string): void {
-  expectErrorBody(res, status, error, reason);
+export const { expectError, expectValidation } = errorAssertions((res) => {
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/sauce\.(order|payment|delivery|orderDashboard)|SAUCE|\$JS\.|"stack"|\.ts:\d+/);
-}
-
-/** 422 with `details` naming exactly these JSON pointers. */
-export function expectValidation(res: ApiResponse, paths: string[]): void {
-  expectError(res, 422, "ValidationError");
-  const got = [...new Set((res.body.details ?? []).map((d: { path: string }) => d.path))].sort();
-  expect(got, show(res)).toEqual([...new Set(paths)].sort());
-}
-
-/** A syntactically valid ULID nobody created. */
-export const unknownId = (): string => {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let s = "7ZZZZZZZZZ";
-  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
-  return s;
-};
+});

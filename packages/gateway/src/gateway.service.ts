@@ -61,8 +61,8 @@ export function createGateway(modules: SystemModule[], roles: readonly Role[] = 
         // Per-request logs would cost more than the request at load; params may
         // hold passwords. Below the debug level they are not even formatted:
         // moleculer-web builds each line before the logger drops it.
-        logRequest: logsRequests(rt.config) ? "debug" : null,
-        logResponse: logsRequests(rt.config) ? "debug" : null,
+        logRequest: requestLines(rt.config),
+        logResponse: requestLines(rt.config),
         logRequestParams: null,
         logResponseData: null,
         logRouteRegistration: "debug",
@@ -111,9 +111,9 @@ export function createGateway(modules: SystemModule[], roles: readonly Role[] = 
   };
 }
 
-/** Whether the per-request lines (logged at debug) would be kept. */
-function logsRequests(config: Config): boolean {
-  return config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace";
+/** The level of moleculer-web's per-request lines: debug, or none when the log would drop them. */
+function requestLines(config: Config): "debug" | null {
+  return config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace" ? "debug" : null;
 }
 
 /** Longest a new gateway waits to see the services of its routes before it takes traffic anyway. */

@@ -44,6 +44,7 @@ const READ_RESULT = { ok: true, status: "OrderPlaced", statusLabel: "주문접�
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const wanted = (process.env.BASELINE_SERVICES ?? "api,noop").split(",").map((s) => s.trim());
+  const requestLines = config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace" ? "debug" : null;
   const options = brokerConfig(config);
   options.skipProcessEventRegistration = true;
   const broker = new ServiceBroker(options);
@@ -75,9 +76,9 @@ async function main(): Promise<void> {
       settings: {
         port: config.PORT,
         ip: config.HOST,
-        // As the gateway logs: per-request lines only at the debug level.
-        logRequest: config.LOG_LEVEL === "debug" ? "debug" : null,
-        logResponse: config.LOG_LEVEL === "debug" ? "debug" : null,
+        // As the gateway's requestLines (not imported: the bare stack loads no project code).
+        logRequest: requestLines,
+        logResponse: requestLines,
         logRequestParams: null,
         logResponseData: null,
         routes: [

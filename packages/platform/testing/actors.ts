@@ -1,5 +1,6 @@
 // The demo users, logged in, as every system's integration tests use them.
 import { expect } from "vitest";
+import { idFrom, ULID_PATTERN } from "../src/ids.js";
 import { type ApiClient, type ApiResponse, api } from "./index.js";
 
 export type DemoUser = "alice" | "bob" | "carol" | "dave" | "erin";
@@ -61,15 +62,15 @@ export function expectErrorBody(res: ApiResponse, status: number, error: string,
 }
 
 /** An id as the systems make them (ULID) and a time as they write it (ISO 8601, UTC). */
-export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ULID = new RegExp(ULID_PATTERN);
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-/** A syntactically valid ULID nobody created: its time part is far in the future. */
+/** The last millisecond a ULID can name (10889 AD): no server makes an id with it. */
+const LAST_ULID_TIME = 2 ** 48 - 1;
+
+/** A syntactically valid ULID nobody created: its time part is the last a ULID can hold. */
 export function unknownId(): string {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let s = "7ZZZZZZZZZ";
-  for (let i = 0; i < 16; i++) s += alphabet[Math.floor(Math.random() * 32)];
-  return s;
+  return idFrom(`unknown:${Math.random()}`, LAST_ULID_TIME);
 }
 
 /**

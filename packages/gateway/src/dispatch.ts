@@ -16,7 +16,7 @@ import {
   pathParams,
   requestIdOf,
 } from "./request.js";
-import { type PreparedResponse, send } from "./respond.js";
+import { encodeJson, type PreparedResponse, send } from "./respond.js";
 
 // Headers an action may not set through ctx.meta.$responseHeaders: the gateway owns them.
 const RESERVED_HEADERS = new Set(["content-type", "content-length", "x-request-id", "transfer-encoding", "set-cookie"]);
@@ -37,7 +37,7 @@ function successResponse(route: RouteSpec, req: GatewayRequest, meta: RequestMet
   }
   // An action that returns nothing has nothing to show: 204 instead of an empty 200.
   if (result === undefined && status === 200) status = 204;
-  return { status, headers, body: result === undefined ? "" : JSON.stringify(result) };
+  return { status, headers, body: result === undefined ? "" : encodeJson(result) };
 }
 
 export function routeHandler(gw: GatewayCore, route: RouteSpec): AliasHandler {

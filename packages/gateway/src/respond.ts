@@ -13,6 +13,25 @@ export interface PreparedResponse {
   body: string;
 }
 
+/**
+ * A value's JSON. A frozen value cannot change, so its JSON is made once and
+ * kept as long as the value lives: the rows a store keeps in memory are
+ * frozen all the way down, and a row read again and again (a client polling
+ * its order's status) is encoded on its first read only. Anything else is
+ * encoded each time, as it may have changed.
+ */
+const encodedOnce = new WeakMap<object, string>();
+
+export function encodeJson(value: unknown): string {
+  if (typeof value !== "object" || value === null || !Object.isFrozen(value)) return JSON.stringify(value);
+  let json = encodedOnce.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    encodedOnce.set(value, json);
+  }
+  return json;
+}
+
 export function send(req: GatewayRequest, res: GatewayResponse, r: PreparedResponse): void {
   if (res.headersSent) return;
   res.statusCode = r.status;
@@ -34,7 +53,7 @@ export function sendJson(
   data: unknown,
   headers: Record<string, string> = {},
 ): void {
-  send(req, res, { status, headers, body: data === undefined ? "" : JSON.stringify(data) });
+  send(req, res, { status, headers, body: data === undefined ? "" : encodeJson(data) });
 }
 
 export function sendText(

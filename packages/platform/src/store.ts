@@ -5,6 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Level } from "level";
 import QuickLRU from "quick-lru";
+import { deepFreeze } from "./frozen.js";
 
 export interface Row<T> {
   key: string;
@@ -29,7 +30,8 @@ export class Store {
    * Recently written rows of the sections read by key. Every write of a
    * section goes through this store (one projection writes it), so the cache
    * never holds a stale row. Rows read from disk are not added: a read racing
-   * a write could put back the older value.
+   * a write could put back the older value. What it holds is frozen
+   * (frozen.ts): changed in place, a row here would no longer be the row in LevelDB.
    */
   private readonly cache = new QuickLRU<string, unknown>({ maxSize: CACHE_GENERATION });
   /**
@@ -100,7 +102,8 @@ export class Store {
       for (const op of ops) {
         const into = this.target(op.section);
         if (op.value === undefined) batch.del(op.key, into);
-        else batch.put(op.key, op.value, into);
+        // Frozen from its encoding on, so the row kept in memory stays the row written.
+        else batch.put(op.key, deepFreeze(op.value), into);
       }
     } catch (err) {
       await batch.close();

@@ -119,6 +119,23 @@ describe("Store", () => {
     }
   });
 
+  it("a row kept in memory cannot be changed in place: the change throws and the row stays as written", async () => {
+    const store = await openStore(tempDir(), "0");
+    try {
+      expect(await store.get("rows", "a")).toBeUndefined();
+      await store.write([{ section: "rows", key: "a", value: { n: 1, history: [{ step: 1 }] } }]);
+      const kept = await store.get<{ n: number; history: Array<{ step: number }> }>("rows", "a");
+      if (!kept) throw new Error("row a not found");
+      expect(() => {
+        kept.n = 2;
+      }).toThrow(TypeError);
+      expect(() => kept.history.push({ step: 2 })).toThrow(TypeError);
+      expect(await store.get("rows", "a")).toEqual({ n: 1, history: [{ step: 1 }] });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("writes all of a batch or none of it, across sections, and stays usable after one failed", async () => {
     const store = await openStore(tempDir(), "0");
     try {

@@ -7,6 +7,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { Context } from "moleculer";
 import { notFound } from "./errors.js";
+import { deepFreeze } from "./frozen.js";
 import { type Endpoint, endpoint, type Role } from "./http.js";
 import { caller, ensureOwnerOr, hasRole, labelLanguage } from "./identity.js";
 import { filtersOf, pageOf, type RowPage, type RowQuery, rowQuery } from "./list.js";
@@ -80,10 +81,37 @@ export function sharedReadActions<S, V, R extends Role = Role>(
   return ownedReadActions({ ...o, staff: "any", ownerOf: () => "" });
 }
 
+type Present<S, V> = ReadDeclaration<S, V>["present"];
+
+/**
+ * `present`, once per kept row and language. A frozen row is one the store
+ * keeps and will not change (frozen.ts): what the client sees of it is made
+ * on its first read, frozen in turn, and the gateway then encodes it once too.
+ * A client polling a resource costs a look-up here, not a new answer.
+ */
+function presentOnce<S, V>(present: Present<S, V>): Present<S, V> {
+  const presented = new WeakMap<object, { ko?: V; en?: V }>();
+  return (s, lang) => {
+    if (typeof s !== "object" || s === null || !Object.isFrozen(s)) return present(s, lang);
+    let views = presented.get(s);
+    if (views === undefined) {
+      views = {};
+      presented.set(s, views);
+    }
+    let view = views[lang];
+    if (view === undefined) {
+      view = deepFreeze(present(s, lang));
+      views[lang] = view;
+    }
+    return view;
+  };
+}
+
 export function ownedReadActions<S, V, R extends Role = Role>(
   o: OwnedReadOptions<S, V, R>,
 ): { get: Endpoint<R>; list: Endpoint<R> } {
   const idParam = o.idParam ?? "id";
+  const present = presentOnce(o.present);
   const source = sourceOf(o);
   const { ownerOf, ownerIndex } = ownerReadOf(o);
   const http = readRoutes(o.resource, { name: o.name, idParam, staff: o.staff });
@@ -96,7 +124,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
         const found = await source.getLatest(id);
         if (!found) throw notFound(o.name, id);
         if (o.staff !== "any") ensureOwnerOr(caller(ctx), ownerOf(found), ...o.staff);
-        return o.present(found, labelLanguage(ctx, ctx.params));
+        return present(found, labelLanguage(ctx, ctx.params));
       },
     }),
     list: endpoint({
@@ -116,7 +144,7 @@ export function ownedReadActions<S, V, R extends Role = Role>(
         const visible =
           onlyOf === undefined ? found : { ...found, rows: found.rows.filter((s) => ownerOf(s) === onlyOf) };
         const lang = labelLanguage(ctx, ctx.params as { lang?: string });
-        return pageOf(visible, (s) => o.present(s, lang));
+        return pageOf(visible, (s) => present(s, lang));
       },
     }),
   };

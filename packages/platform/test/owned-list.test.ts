@@ -50,11 +50,14 @@ describe("an owned list read through its indexes", () => {
   let broker: ServiceBroker;
   let kit: ServiceKit;
   let seq = 0;
+  /** Each time `present` made what a client sees of a ticket: its id and language. */
+  let presented: string[] = [];
 
   beforeEach(async () => {
     c = await connectEvents();
     system = uniqueSystem();
     seq = 0;
+    presented = [];
     broker = new ServiceBroker({ logger: false, nodeID: `list-${system}`, validator: new TypeBoxValidator() });
     const rt = runtimeOf(c, broker);
     kit = new ServiceKit(rt, `${system}.ticket`, { eventSchemas });
@@ -78,7 +81,10 @@ describe("an owned list read through its indexes", () => {
           ownerOf: (t) => t.owner,
           ownerIndex: "owner",
           staff: ["admin"],
-          present: (t) => t,
+          present: (t, lang) => {
+            presented.push(`${t.id} ${lang}`);
+            return { ...t, label: lang === "en" ? t.status : `${t.status} (ko)` };
+          },
           getParams: T.Object({ id: T.String() }),
           listQuery: ListQuery({ status: T.Optional(T.Union([T.Literal("Open"), T.Literal("Closed")])) }),
           filters: ["status"],
@@ -156,6 +162,28 @@ describe("an owned list read through its indexes", () => {
     await broker.call(`${system}.ticket.rebuild`, {});
     expect(await list(user("ann"), { limit: 500 })).toEqual(live);
     expect(await store().list(`idx:agg:ticket`)).toEqual(entries);
+  });
+
+  it("a kept ticket is presented once per language, and anew once it changed", async () => {
+    const id = await open("ann");
+    const get = (lang: "ko" | "en") =>
+      broker.call<Ticket & { label: string }, { id: string }>(
+        `${system}.ticket.get`,
+        { id },
+        { meta: { user: user("ann"), lang } },
+      );
+    const first = await get("ko");
+    expect(first).toMatchObject({ id, status: "Open", label: "Open (ko)" });
+    expect(await get("ko")).toBe(first);
+    expect(await get("en")).toMatchObject({ label: "Open" });
+    await get("en");
+    expect(presented).toEqual([`${id} ko`, `${id} en`]);
+    // What a client was given cannot be changed under the next one.
+    expect(Object.isFrozen(first)).toBe(true);
+
+    await broker.call(`${system}.ticket.close`, { id });
+    expect(await get("ko")).toMatchObject({ status: "Closed", label: "Closed (ko)" });
+    expect(presented).toEqual([`${id} ko`, `${id} en`, `${id} ko`]);
   });
 
   it("a bad cursor or limit is a 422, never a page", async () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Level } from "level";
 import QuickLRU from "quick-lru";
 import { deepFreeze } from "./frozen.js";
+import { KeyFilter } from "./key-filter.js";
 
 export interface Row<T> {
   key: string;
@@ -35,13 +36,13 @@ export class Store {
    */
   private readonly cache = new QuickLRU<string, unknown>({ maxSize: CACHE_GENERATION });
   /**
-   * Every key of a section, loaded in the background on its first read: a
-   * projection meeting a new aggregate or row then knows it is absent without
-   * asking the disk. Sections only ever written (index entries, positions)
-   * have none: kept for them, the keys of every index entry would fill memory
-   * and cost a set insertion per entry written.
+   * Which keys a section holds (key-filter.ts), read in the background on its
+   * first read: a projection meeting a new aggregate or row then knows it is
+   * absent without asking the disk. Sections only ever written (index
+   * entries, positions) have none: they would cost an insertion per entry
+   * written for nothing.
    */
-  private readonly keys = new Map<string, KeyIndex>();
+  private readonly keys = new Map<string, KeyFilter>();
 
   constructor(
     readonly db: Level<string, unknown>,
@@ -81,10 +82,10 @@ export class Store {
     return (await rows.get(key)) as T | undefined;
   }
 
-  private keysOf(section: string): KeyIndex {
+  private keysOf(section: string): KeyFilter {
     let index = this.keys.get(section);
     if (!index) {
-      index = new KeyIndex(() => this.section(section).keys().all());
+      index = new KeyFilter(() => this.section(section).keys().all());
       this.keys.set(section, index);
     }
     return index;
@@ -129,9 +130,9 @@ export class Store {
 
   async delete(section: string, key: string): Promise<void> {
     this.cache.delete(`${section}\u0000${key}`);
-    // The section keeps its key index: only a section with one has rows in
-    // the cache, and only writes through one keep those rows current.
-    this.keys.get(section)?.remove(key);
+    // The section keeps its key filter (only a section with one has rows in
+    // the cache, and only writes through one keep those rows current); the
+    // key stays perhaps present there, and a read finds it gone.
     await this.section(section).del(key);
   }
 
@@ -223,38 +224,5 @@ export class WriteBatch {
     if (this.pending.size === 0) return;
     await this.store.write([...this.pending.values()]);
     this.pending.clear();
-  }
-}
-
-/** The keys of one section, once loaded; keys written while it loads are added when it is done. */
-class KeyIndex {
-  private keys?: Set<string>;
-  private readonly addedWhileLoading = new Set<string>();
-
-  constructor(load: () => Promise<string[]>) {
-    load().then(
-      (all) => {
-        const keys = new Set(all);
-        for (const k of this.addedWhileLoading) keys.add(k);
-        this.keys = keys;
-      },
-      () => {}, // not loaded (the store closed): reads keep asking the disk
-    );
-  }
-
-  add(key: string): void {
-    if (this.keys) this.keys.add(key);
-    else this.addedWhileLoading.add(key);
-  }
-
-  /** A deleted key. Should the load in progress still find it, the disk is asked, which is only slower. */
-  remove(key: string): void {
-    if (this.keys) this.keys.delete(key);
-    else this.addedWhileLoading.delete(key);
-  }
-
-  /** True only when the key is certainly not in the section. */
-  knowsAbsent(key: string): boolean {
-    return this.keys !== undefined && !this.keys.has(key);
   }
 }

@@ -59,10 +59,8 @@ export class KeyFilter {
   add(key: string): void {
     this.writtenDuringScan?.add(key);
     const filter = this.filter;
-    if (!filter || filter.test(key)) {
-      filter?.add(key);
-      return;
-    }
+    // A key it takes for present already has every bit of its own set.
+    if (!filter || filter.test(key)) return;
     filter.add(key);
     this.count++;
     if (this.count > this.capacity && !this.writtenDuringScan && !this.failed) this.fill();
